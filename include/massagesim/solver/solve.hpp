@@ -279,6 +279,7 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
     const State& xn = cache.x_new();
     const State& en = cache.error();
     double err = weighted_norm(en, cache.x(), xn);
+    if (!control.adaptive && std::isfinite(err)) err = 0.0;  // fixed steps: accept whatever the estimate says
     if (!std::isfinite(err)) {
       blame = detail::first_non_finite(xn);
       if (blame < 0) blame = detail::first_non_finite(en);
@@ -327,7 +328,7 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
     fac = std::clamp(fac, control.factor_min, control.factor_max);
     if (last_rejected) fac = std::min(fac, 1.0);
     err_prev = err;
-    dt = (landing ? std::max(dt_try, dt_nominal) : dt_try) * fac;
+    dt = control.adaptive ? (landing ? std::max(dt_try, dt_nominal) : dt_try) * fac : control.dt_initial_s;
     last_rejected = false;
     last_reason = Reject::none;
 

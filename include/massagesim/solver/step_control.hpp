@@ -28,6 +28,7 @@ struct StepControl {
   double factor_min = 0.2;         ///< smallest step-size ratio between two steps, in (0, 1)
   double factor_max = 10.0;        ///< largest step-size ratio between two steps, > 1
   bool throw_on_failure = true;    ///< false: failures set `Solution::status` instead of throwing
+  bool adaptive = true;            ///< false: fixed steps of `dt_initial_s`, every step accepted (order tests)
 
   /// Throws `InvalidArgument` naming the first bad field, what was given and what is allowed.
   void validate(Eigen::Index n_states = -1) const {
@@ -48,6 +49,8 @@ struct StepControl {
     MASSAGESIM_CHECK(!std::isnan(dt_max_s) && dt_max_s > 0.0, "dt_max_s: expected > 0, got ", dt_max_s);
     MASSAGESIM_CHECK(dt_min_s < dt_max_s, "dt_min_s (", dt_min_s, ") must be smaller than dt_max_s (", dt_max_s,
                      ")");
+    MASSAGESIM_CHECK(adaptive || dt_initial_s > 0.0,
+                     "dt_initial_s: a fixed-step solve (adaptive = false) needs dt_initial_s > 0, got ", dt_initial_s);
     MASSAGESIM_CHECK(max_steps > 0, "max_steps: expected > 0, got ", max_steps);
     MASSAGESIM_CHECK(safety > 0.0 && safety <= 1.0, "safety: expected in (0, 1], got ", safety);
     MASSAGESIM_CHECK(factor_min > 0.0 && factor_min < 1.0, "factor_min: expected in (0, 1), got ", factor_min);
