@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Every test: installs what is missing, builds and runs the C++ suites (ctest), then the Python
+# suite (pytest). Exits non-zero if anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install_deps.sh --test
+
+jobs=$(nproc 2>/dev/null || echo 2)
+build=build/tests
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMASSAGESIM_BUILD_TESTS=ON \
+      -DMASSAGESIM_BUILD_BENCHMARKS=ON -DMASSAGESIM_BUILD_EXAMPLES=ON
+cmake --build "$build" -j "$jobs"
+ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 900
+
+"${PYTHON:-python3}" -m pytest
