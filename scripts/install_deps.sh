@@ -30,7 +30,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- Python packages from PyPI -----------------------------------------------------------------
-pip_install() { "$PYTHON" -m pip install --disable-pip-version-check -q "$@"; }
+pip_install() { "$PYTHON" -m pip install --disable-pip-version-check --root-user-action=ignore -q "$@"; }
 need=()
 "$PYTHON" -c "import scikit_build_core" 2>/dev/null || need+=("scikit-build-core>=0.10")
 "$PYTHON" -c "import pybind11" 2>/dev/null || need+=("pybind11>=2.10")
