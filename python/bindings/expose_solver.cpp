@@ -21,9 +21,13 @@ namespace {
 // the true error of each stepper. The pulse edges are passed as discontinuities.
 struct PulsedCompartment {
   double tau_s = 2.0, period_s = 1.0, duty = 0.3, amplitude_mmHg = 40.0;
+  // Right-continuous, and computed with the same arithmetic as edges(), so the jump sits exactly
+  // at the listed discontinuity.
   double pressure_mmHg(double t) const {
-    const double phase = t / period_s - std::floor(t / period_s);
-    return phase < duty ? amplitude_mmHg : 0.0;
+    double k = std::floor(t / period_s);
+    if (t < k * period_s) k -= 1.0;
+    if (t >= (k + 1.0) * period_s) k += 1.0;
+    return t < k * period_s + duty * period_s ? amplitude_mmHg : 0.0;
   }
   template <class V>
   void operator()(const V& x, V& dxdt, double t) const {
@@ -31,7 +35,7 @@ struct PulsedCompartment {
   }
   std::vector<double> edges(double t1) const {
     std::vector<double> out;
-    for (double k = 0; k * period_s < t1; ++k) {
+    for (double k = 0; k * period_s <= t1; ++k) {  // up to and including an edge at t1
       out.push_back(k * period_s);
       out.push_back(k * period_s + duty * period_s);
     }

@@ -39,4 +39,4 @@ def test_solver_demo_errors_shrink_with_tolerance() -> None:
         loose, tight = by[(stepper, 1e-4)], by[(stepper, 1e-8)]
         assert tight["max_error_mmHg"] < loose["max_error_mmHg"]
         assert tight["max_error_mmHg"] < 1e-5  # 40 mmHg pulses, rtol 1e-8: error far below 1e-5 mmHg
-        assert loose["breakpoints"] == 39  # 2 edges per 1-s period over 20 s, minus the one at t0
+        assert loose["breakpoints"] == 40  # 2 edges per 1-s period over 20 s, minus the one at t0, plus the one at t1

@@ -20,7 +20,8 @@ namespace massagesim {
 ///
 /// `discontinuities_s` are the times where the forcing jumps (a protocol's breakpoints): the
 /// driver lands on each exactly and restarts the stepper there, so nothing of a short pulse is
-/// stepped over. `state_names` (optional) make error messages name the state to blame.
+/// stepped over. Convention: the forcing is right-continuous, f(x, t_b) is the value *after* the
+/// jump (write `t >= t_on`); the step ending at t_b evaluates f only below t_b. `state_names` (optional) make error messages name the state to blame.
 template <class System, StateVector State>
   requires OdeSystem<System, State>
 struct OdeProblem {

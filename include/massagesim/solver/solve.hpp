@@ -124,11 +124,12 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
   State scratch = problem.x0;   // dense output, events
   State scratch2 = problem.x0;  // initial step estimate
 
-  // Discontinuities strictly inside (t0, t1), sorted, unique.
+  // Discontinuities in (t0, t1], sorted, unique. One at t1 matters too: the last step must end
+  // below it so that its stages do not see the forcing after the jump.
   std::vector<double> breaks;
   breaks.reserve(problem.discontinuities_s.size());
   for (double tb : problem.discontinuities_s)
-    if (tb > t0 && tb < t1) breaks.push_back(tb);
+    if (tb > t0 && tb <= t1) breaks.push_back(tb);
   std::sort(breaks.begin(), breaks.end());
   breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
   std::size_t next_break = 0;
@@ -210,6 +211,7 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
   const double span = t1 - t0;
 
   while (t < t1) {
+    if (next_break < breaks.size() && breaks[next_break] <= t) ++next_break;  // defensive: never behind
     // Where this step must end at the latest: a discontinuity, t1, or (without accurate dense
     // output) the next save time.
     double t_target = t1;
@@ -226,11 +228,15 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
     }
     dt = std::min(dt, control.dt_max_s);
     const double dt_nominal = dt;
+    // A step that ends on a discontinuity t_b ends at the largest double below it, so no stage sees
+    // the value after the jump; the next step starts at t_b itself (diffrax's jump_ts convention).
+    const double t_land = target_is_break ? std::nextafter(t_target, -std::numeric_limits<double>::infinity())
+                                          : t_target;
     double t_new = t + dt;
     bool landing = false;
     // Land on the target when the step reaches it, or would leave a sliver shorter than 1 % of dt.
-    if (t_new >= t_target || (t_target - t_new) < 0.01 * dt) {
-      t_new = t_target;
+    if (t_new >= t_land || (t_land - t_new) < 0.01 * dt) {
+      t_new = t_land;
       landing = true;
     }
     const double dt_try = t_new - t;
@@ -392,17 +398,20 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
       }
     }
 
-    // Save requested times in (t_old, t_end] from dense output (or exactly, at the step's end).
-    while (next_save < ts.size() && ts[next_save] <= t_end) {
+    // Save requested times in (t_old, t_end] from dense output (or exactly, at the step's end; a
+    // step ending just below a discontinuity t_b also stands for t_b: the state is continuous).
+    const bool at_break = landing && target_is_break && !terminated;
+    const double t_save_end = at_break ? t_target : t_end;
+    while (next_save < ts.size() && ts[next_save] <= t_save_end) {
       const double tsave = ts[next_save++];
-      if (tsave == t) {
+      if (tsave >= t) {
         rec.push(tsave, cache.x());
       } else {
         cache.interpolate(tsave, scratch);
         rec.push(tsave, scratch);
       }
     }
-    if (save.every_step && !terminated) rec.push(t, cache.x());
+    if (save.every_step && !terminated) rec.push(at_break ? t_target : t, cache.x());
 
     if (terminated) {
       if (t_end == t)
@@ -419,10 +428,14 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
       return sol;
     }
 
-    if (landing && target_is_break && t == breaks[next_break]) {
+    if (at_break) {
       ++next_break;
       ++stats.n_breakpoints;
-      cache.restart(sys, stats);
+      t = t_target;
+      if constexpr (requires { cache.restart_at(sys, t, stats); })
+        cache.restart_at(sys, t, stats);
+      else
+        cache.restart(sys, stats);  // TODO(rodas4): give every cache restart_at
       err_prev = 1e-4;
       if (const Eigen::Index bad = detail::first_non_finite(cache.derivative()); bad >= 0) {
         const std::string name = problem.state_name(bad);

@@ -51,6 +51,11 @@ class Fehlberg78Cache {
     sys(x_, dxdt_, t_);
     ++st.n_rhs;
   }
+  /// Continue from the current state at time `t` (just past a discontinuity): re-evaluates f there.
+  void restart_at(System& sys, double t, Stats& st) {
+    t_ = t_old_ = t;
+    restart(sys, st);
+  }
   /// Tries one step from the current point to `t_new`; fills x_new() and error().
   void attempt(System& sys, double t_new, Stats& st) {
     t_new_ = t_new;
