@@ -411,14 +411,16 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
         rec.push(tsave, scratch);
       }
     }
-    if (save.every_step && !terminated) rec.push(at_break ? t_target : t, cache.x());
+    // A requested time that is also the step's end was saved just above: do not save it twice.
+    if (save.every_step && !terminated && rec.last_t() != (at_break ? t_target : t))
+      rec.push(at_break ? t_target : t, cache.x());
 
     if (terminated) {
       if (t_end == t)
         scratch = cache.x();
       else
         cache.interpolate(t_end, scratch);
-      if (save.t1 || save.every_step) rec.push(t_end, scratch);
+      if ((save.t1 || save.every_step) && rec.last_t() != t_end) rec.push(t_end, scratch);
       sol.status = Status::terminated_by_event;
       sol.message = "terminated by event '" + events[static_cast<std::size_t>(sol.events.back().index)].name +
                     "' at t = " + std::to_string(t_end) + " s";
