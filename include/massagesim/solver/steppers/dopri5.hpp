@@ -4,6 +4,8 @@
 ///        `runge_kutta_dopri5` driven by massagesim's step control.
 /// \see Dormand JR, Prince PJ (1980) J Comput Appl Math 6:19–26, doi:10.1016/0771-050X(80)90013-3
 
+#include <functional>
+
 #include <boost/numeric/odeint/stepper/runge_kutta_dopri5.hpp>
 
 #include "massagesim/solver/concepts.hpp"
@@ -59,7 +61,9 @@ class Dopri5Cache {
   void attempt(System& sys, double t_new, Stats& st) {
     t_new_ = t_new;
     const double dt = t_new - t_;
-    stepper_.do_step(sys, x_, dxdt_, t_, x_new_, dxdt_new_, dt, err_);
+    // odeint takes the system by value: pass a reference, or every step copies it (and a system
+    // holding heap data, like a model with a parameter vector, allocates on every step).
+    stepper_.do_step(std::ref(sys), x_, dxdt_, t_, x_new_, dxdt_new_, dt, err_);
     st.n_rhs += 6;
   }
   void accept(System&, Stats&) {

@@ -7,6 +7,8 @@
 /// interpolant (used for event location only); save-at times are landed on exactly instead
 /// (`high_order_dense_output = false`), so saved values keep the 8th-order accuracy.
 
+#include <functional>
+
 #include <boost/numeric/odeint/stepper/runge_kutta_fehlberg78.hpp>
 
 #include "massagesim/solver/concepts.hpp"
@@ -60,7 +62,9 @@ class Fehlberg78Cache {
   void attempt(System& sys, double t_new, Stats& st) {
     t_new_ = t_new;
     const double dt = t_new - t_;
-    stepper_.do_step(sys, x_, dxdt_, t_, x_new_, dt, err_);
+    // odeint takes the system by value: pass a reference, or every step copies it (and a system
+    // holding heap data, like a model with a parameter vector, allocates on every step).
+    stepper_.do_step(std::ref(sys), x_, dxdt_, t_, x_new_, dt, err_);
     st.n_rhs += 12;
   }
   void accept(System& sys, Stats& st) {
