@@ -9,3 +9,4 @@
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/solver/steppers/dopri5.hpp"
 #include "massagesim/solver/steppers/fehlberg78.hpp"
+#include "massagesim/solver/ensemble.hpp"
