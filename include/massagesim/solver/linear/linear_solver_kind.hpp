@@ -1,0 +1,23 @@
+#pragma once
+/// \file linear_solver_kind.hpp
+/// \brief Which linear solver an implicit stepper uses for W = I/(γh) − J.
+
+namespace massagesim {
+
+/// Linear solver for the Newton/Rosenbrock matrix.
+enum class LinearSolverKind {
+  dense,   ///< Eigen PartialPivLU (fixed-size when the state size is known at compile time)
+  banded,  ///< massagesim's band LU with partial pivoting (LAPACK gbtrf-style); cost O(n·kl·(kl+ku))
+  sparse,  ///< Eigen SparseLU on the band pattern, pattern analysed once
+};
+
+inline const char* to_string(LinearSolverKind k) {
+  switch (k) {
+    case LinearSolverKind::dense: return "dense";
+    case LinearSolverKind::banded: return "banded";
+    case LinearSolverKind::sparse: return "sparse";
+  }
+  return "unknown";
+}
+
+}  // namespace massagesim
