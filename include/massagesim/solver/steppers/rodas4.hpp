@@ -1,0 +1,244 @@
+#pragma once
+/// \file rodas4.hpp
+/// \brief Rodas4: L-stable, stiffly accurate Rosenbrock method of order 4 with an embedded
+///        order-3 error estimate and an order-3 continuous extension, written on Eigen.
+///
+/// One step costs 6 RHS evaluations (5 stages + f at the accepted point), one LU of
+/// W = I/(γh) − J and 6 forward/back substitutions. The Jacobian (and ∂f/∂t) is computed once
+/// per accepted point, lazily at the first attempt from it; a rejected attempt only refactors W
+/// for the new h. Dense, banded and sparse linear solvers are available; after construction of
+/// the cache nothing is allocated per step on the dense and banded paths (Eigen's SparseLU
+/// allocates inside each factorisation and solve).
+///
+/// \see E. Hairer, G. Wanner, Solving Ordinary Differential Equations II, 2nd ed., Springer (1996),
+///      Section IV.7 (method RODAS), doi:10.1007/978-3-642-05221-7; coefficients in rodas4_tableau.hpp.
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <Eigen/Core>
+
+#include "massagesim/core/check.hpp"
+#include "massagesim/solver/concepts.hpp"
+#include "massagesim/solver/jacobian.hpp"
+#include "massagesim/solver/linear/band_matrix.hpp"
+#include "massagesim/solver/linear/banded_lu.hpp"
+#include "massagesim/solver/linear/dense_lu.hpp"
+#include "massagesim/solver/linear/linear_solver_kind.hpp"
+#include "massagesim/solver/linear/sparse_lu.hpp"
+#include "massagesim/solver/stats.hpp"
+#include "massagesim/solver/steppers/rodas4_tableau.hpp"
+
+namespace massagesim {
+
+template <class System, class State>
+class Rodas4Cache;
+
+/// Configuration of Rodas4, e.g.
+/// `Rodas4{.jacobian = JacobianKind::automatic, .linear_solver = LinearSolverKind::banded,
+///         .lower_bandwidth = 2, .upper_bandwidth = 2}`.
+/// The default is an AD Jacobian with a dense LU.
+struct Rodas4 {
+  static constexpr const char* name = "Rodas4";
+  static constexpr const char* reference =
+      "Hairer & Wanner (1996), Solving ODEs II, Sec. IV.7, doi:10.1007/978-3-642-05221-7";
+
+  JacobianKind jacobian = JacobianKind::automatic;
+  LinearSolverKind linear_solver = LinearSolverKind::dense;
+  /// Sub-diagonals of J for the banded/sparse solvers; −1 means full (n − 1).
+  int lower_bandwidth = -1;
+  /// Super-diagonals of J for the banded/sparse solvers; −1 means full (n − 1).
+  int upper_bandwidth = -1;
+  /// true: the system does not depend on t explicitly, ∂f/∂t = 0 is used (saves one RHS
+  /// evaluation per Jacobian when the system has no `time_derivative`).
+  bool autonomous = false;
+
+  /// Throws InvalidArgument on bandwidths that do not fit n states.
+  void validate(Eigen::Index n) const {
+    MASSAGESIM_CHECK(lower_bandwidth >= -1 && lower_bandwidth < std::max<Eigen::Index>(n, 1),
+                     "Rodas4.lower_bandwidth: expected -1 (full) or 0 ... n-1 = ", n - 1, ", got ", lower_bandwidth);
+    MASSAGESIM_CHECK(upper_bandwidth >= -1 && upper_bandwidth < std::max<Eigen::Index>(n, 1),
+                     "Rodas4.upper_bandwidth: expected -1 (full) or 0 ... n-1 = ", n - 1, ", got ", upper_bandwidth);
+  }
+
+  template <class System, class State>
+  Rodas4Cache<System, State> make_cache(const State& x0) const {
+    validate(x0.size());
+    return Rodas4Cache<System, State>(*this, x0);
+  }
+};
+
+/// Stage buffers, Jacobian, LU and dense-output data of Rodas4, sized once at construction.
+template <class System, class State>
+class Rodas4Cache {
+  static constexpr int N = State::RowsAtCompileTime;
+  using Jac = JacobianEvaluator<System, State>;
+  using DenseJacobian = typename Jac::DenseJacobian;
+
+ public:
+  static constexpr int order = 4;
+  static constexpr int error_order = 3;
+  static constexpr bool high_order_dense_output = true;
+
+  Rodas4Cache(const Rodas4& cfg, const State& x0)
+      : cfg_(cfg),
+        n_(x0.size()),
+        kl_(cfg.lower_bandwidth < 0 ? n_ - 1 : cfg.lower_bandwidth),
+        ku_(cfg.upper_bandwidth < 0 ? n_ - 1 : cfg.upper_bandwidth),
+        jeval_(cfg.jacobian, n_, kl_, ku_),
+        x_(x0), x_new_(x0), x_old_(x0), f_(x0), dfdt_(x0), u_(x0), du_(x0),
+        k1_(x0), k2_(x0), k3_(x0), k4_(x0), k5_(x0), k6_(x0), dense1_(x0), dense2_(x0),
+        dlu_(cfg.linear_solver == LinearSolverKind::dense || N != Eigen::Dynamic ? n_ : 0) {
+    if (cfg_.linear_solver == LinearSolverKind::dense) {
+      jd_.setZero(n_, n_);
+    } else {
+      jb_.resize(n_, kl_, ku_);
+      if (cfg_.linear_solver == LinearSolverKind::banded)
+        blu_.resize(n_, kl_, ku_);
+      else
+        slu_.resize(n_, kl_, ku_);
+    }
+    dfdt_.setZero();
+    k6_.setZero();
+    dense1_.setZero();
+    dense2_.setZero();
+  }
+
+  void initialize(System& sys, const State& x0, double t0, Stats& st) {
+    x_ = x0;
+    t_ = t_old_ = t_new_ = t0;
+    restart(sys, st);
+  }
+  /// Re-evaluates f (and, lazily, J) at the current point, e.g. after a discontinuity.
+  void restart(System& sys, Stats& st) {
+    sys(x_, f_, t_);
+    ++st.n_rhs;
+    jac_valid_ = false;
+  }
+
+  /// Tries one step from the current point to `t_new`; fills x_new() and error().
+  void attempt(System& sys, double t_new, Stats& st) {
+    namespace c = rodas4;
+    t_new_ = t_new;
+    const double h = t_new - t_;
+    bool refactor = false;
+    if (!jac_valid_) {
+      if (cfg_.linear_solver == LinearSolverKind::dense)
+        jeval_.dense(sys, x_, t_, f_, jd_, st);
+      else
+        jeval_.banded(sys, x_, t_, f_, jb_, st);
+      if (cfg_.autonomous)
+        dfdt_.setZero();
+      else
+        jeval_.time_derivative(sys, x_, t_, f_, h, dfdt_, st);
+      jac_valid_ = true;
+      refactor = true;
+    }
+    if (refactor || h != h_factored_) {
+      const double cinv = 1.0 / (c::gamma * h);
+      switch (cfg_.linear_solver) {
+        case LinearSolverKind::dense: lu_ok_ = dlu_.factor_shifted(jd_, cinv); break;
+        case LinearSolverKind::banded: lu_ok_ = blu_.factor_shifted(jb_, cinv); break;
+        case LinearSolverKind::sparse: lu_ok_ = slu_.factor_shifted(jb_, cinv); break;
+      }
+      ++st.n_lu;
+      h_factored_ = h;
+    }
+    if (!lu_ok_) {  // singular W: report a non-finite attempt so that the driver shrinks the step
+      x_new_.setConstant(std::numeric_limits<double>::quiet_NaN());
+      k6_.setConstant(std::numeric_limits<double>::quiet_NaN());
+      return;
+    }
+    const double ih = 1.0 / h;
+    const double t = t_;
+
+    k1_ = f_ + (h * c::d1) * dfdt_;
+    solve(k1_, st);
+
+    u_ = x_ + c::a21 * k1_;
+    sys(u_, du_, t + c::c2 * h);
+    k2_ = du_ + (h * c::d2) * dfdt_ + (c::C21 * ih) * k1_;
+    solve(k2_, st);
+
+    u_ = x_ + c::a31 * k1_ + c::a32 * k2_;
+    sys(u_, du_, t + c::c3 * h);
+    k3_ = du_ + (h * c::d3) * dfdt_ + ih * (c::C31 * k1_ + c::C32 * k2_);
+    solve(k3_, st);
+
+    u_ = x_ + c::a41 * k1_ + c::a42 * k2_ + c::a43 * k3_;
+    sys(u_, du_, t + c::c4 * h);
+    k4_ = du_ + (h * c::d4) * dfdt_ + ih * (c::C41 * k1_ + c::C42 * k2_ + c::C43 * k3_);
+    solve(k4_, st);
+
+    u_ = x_ + c::a51 * k1_ + c::a52 * k2_ + c::a53 * k3_ + c::a54 * k4_;
+    sys(u_, du_, t_new);
+    k5_ = du_ + ih * (c::C51 * k1_ + c::C52 * k2_ + c::C53 * k3_ + c::C54 * k4_);
+    solve(k5_, st);
+
+    u_ += k5_;
+    sys(u_, du_, t_new);
+    k6_ = du_ + ih * (c::C61 * k1_ + c::C62 * k2_ + c::C63 * k3_ + c::C64 * k4_ + c::C65 * k5_);
+    solve(k6_, st);
+
+    x_new_ = u_ + k6_;
+    st.n_rhs += 5;
+  }
+
+  /// Makes x_new the current state, prepares dense output, evaluates f there.
+  void accept(System& sys, Stats& st) {
+    namespace c = rodas4;
+    dense1_ = c::h21 * k1_ + c::h22 * k2_ + c::h23 * k3_ + c::h24 * k4_ + c::h25 * k5_;
+    dense2_ = c::h31 * k1_ + c::h32 * k2_ + c::h33 * k3_ + c::h34 * k4_ + c::h35 * k5_;
+    x_old_.swap(x_);
+    x_.swap(x_new_);
+    t_old_ = t_;
+    t_ = t_new_;  // exactly the requested end
+    sys(x_, f_, t_);
+    ++st.n_rhs;
+    jac_valid_ = false;
+  }
+
+  /// Dense output on [t_previous, t]: (1−θ) x_old + θ (x + (1−θ)(d1 + θ d2)).
+  void interpolate(double t, State& out) const {
+    const double span = t_ - t_old_;
+    if (span == 0.0) {
+      out = x_;
+      return;
+    }
+    const double th = (t - t_old_) / span, th1 = 1.0 - th;
+    out = th1 * x_old_ + th * (x_ + th1 * (dense1_ + th * dense2_));
+  }
+
+  const State& x() const { return x_; }
+  const State& x_new() const { return x_new_; }
+  const State& error() const { return k6_; }
+  const State& derivative() const { return f_; }
+  double t() const { return t_; }
+  double t_previous() const { return t_old_; }
+
+ private:
+  void solve(State& b, Stats& st) {
+    switch (cfg_.linear_solver) {
+      case LinearSolverKind::dense: dlu_.solve_in_place(b); break;
+      case LinearSolverKind::banded: blu_.solve_in_place(b); break;
+      case LinearSolverKind::sparse: slu_.solve_in_place(b); break;
+    }
+    ++st.n_linear_solves;
+  }
+
+  Rodas4 cfg_;
+  Eigen::Index n_, kl_, ku_;
+  Jac jeval_;
+  State x_, x_new_, x_old_, f_, dfdt_, u_, du_, k1_, k2_, k3_, k4_, k5_, k6_, dense1_, dense2_;
+  DenseJacobian jd_;
+  BandMatrix jb_;
+  DenseLU<N> dlu_;
+  BandedLU blu_;
+  SparseLUSolver slu_;
+  bool jac_valid_ = false, lu_ok_ = false;
+  double h_factored_ = 0.0;
+  double t_ = 0.0, t_old_ = 0.0, t_new_ = 0.0;
+};
+
+}  // namespace massagesim
