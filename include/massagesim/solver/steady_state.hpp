@@ -1,0 +1,239 @@
+#pragma once
+/// \file steady_state.hpp
+/// \brief Steady states: x with f(x, t) = 0, by Newton's method with a backtracking line search,
+///        falling back to pseudo-transient continuation when Newton stalls.
+///
+/// Pseudo-transient continuation takes linearly implicit Euler steps (I/Δτ − J) δ = f(x) along the
+/// system's own dynamics, growing Δτ by switched evolution relaxation (Δτ ← Δτ·‖f_old‖/‖f_new‖),
+/// so it reaches stable equilibria from where Newton's local model misleads it.
+/// \see C. T. Kelley, D. E. Keyes, Convergence analysis of pseudo-transient continuation,
+///      SIAM J. Numer. Anal. 35 (1998) 508–523, doi:10.1137/S0036142996304796
+/// \see J. Nocedal, S. J. Wright, Numerical Optimization, 2nd ed., Springer (2006), ch. 3 and 11
+///      (backtracking, Armijo condition on ½‖f‖²), doi:10.1007/978-0-387-40065-5
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+#include <Eigen/LU>
+
+#include "massagesim/core/check.hpp"
+#include "massagesim/core/error.hpp"
+#include "massagesim/solver/concepts.hpp"
+#include "massagesim/solver/jacobian.hpp"
+#include "massagesim/solver/stats.hpp"
+
+namespace massagesim {
+
+/// Options of `steady_state()`; `validate()` (called by it) throws InvalidArgument on bad values.
+struct SteadyStateOptions {
+  double t_s = 0.0;                       ///< time at which f(x, t) = 0 is solved [s]
+  double residual_tol = 1e-10;            ///< converged when max_i |f_i(x, t)| <= residual_tol
+  int max_newton_iterations = 50;         ///< Newton iterations before falling back
+  int max_pseudo_transient_steps = 5000;  ///< pseudo-transient steps before giving up
+  double pseudo_dt_initial_s = 1e-3;      ///< first pseudo-time step Δτ [s]
+  double pseudo_dt_max_s = 1e12;          ///< largest Δτ [s]
+  bool allow_pseudo_transient = true;     ///< false: Newton only
+  JacobianKind jacobian = JacobianKind::automatic;
+  std::vector<std::string> state_names{};  ///< optional, for the failure message
+
+  void validate(Eigen::Index n) const {
+    MASSAGESIM_CHECK(std::isfinite(t_s), "SteadyStateOptions.t_s: expected a finite time, got ", t_s);
+    MASSAGESIM_CHECK(std::isfinite(residual_tol) && residual_tol > 0.0,
+                     "SteadyStateOptions.residual_tol: expected > 0, got ", residual_tol);
+    MASSAGESIM_CHECK(max_newton_iterations > 0, "SteadyStateOptions.max_newton_iterations: expected > 0, got ",
+                     max_newton_iterations);
+    MASSAGESIM_CHECK(max_pseudo_transient_steps > 0,
+                     "SteadyStateOptions.max_pseudo_transient_steps: expected > 0, got ", max_pseudo_transient_steps);
+    MASSAGESIM_CHECK(std::isfinite(pseudo_dt_initial_s) && pseudo_dt_initial_s > 0.0,
+                     "SteadyStateOptions.pseudo_dt_initial_s: expected > 0, got ", pseudo_dt_initial_s);
+    MASSAGESIM_CHECK(pseudo_dt_max_s >= pseudo_dt_initial_s,
+                     "SteadyStateOptions.pseudo_dt_max_s: expected >= pseudo_dt_initial_s = ", pseudo_dt_initial_s,
+                     ", got ", pseudo_dt_max_s);
+    MASSAGESIM_CHECK(state_names.empty() || static_cast<Eigen::Index>(state_names.size()) == n,
+                     "SteadyStateOptions.state_names: expected ", n, " names (one per state), got ",
+                     state_names.size());
+  }
+  std::string state_name(Eigen::Index i) const {
+    if (i >= 0 && static_cast<std::size_t>(i) < state_names.size()) return state_names[static_cast<std::size_t>(i)];
+    return "x[" + std::to_string(i) + "]";
+  }
+};
+
+/// What `steady_state()` found.
+template <class State>
+struct SteadyStateResult {
+  State x;                          ///< the steady state
+  double residual_norm = 0.0;       ///< max_i |f_i(x, t)|
+  int newton_iterations = 0;        ///< Newton iterations done (including a failed attempt)
+  int pseudo_transient_steps = 0;   ///< pseudo-transient steps done (0 if Newton alone converged)
+  bool used_pseudo_transient = false;
+  Stats stats;                      ///< RHS, Jacobian, LU counts
+};
+
+/// Finds x with f(x, t) = 0 near x0.
+///
+/// \param[in] sys  the system (`sys(x, dxdt, t)`; templated for AD Jacobians)
+/// \param[in] x0   the starting guess
+/// \param[in] opt  tolerances, limits, Jacobian kind, state names
+/// \return the state, its residual, the iteration counts
+/// \throws InvalidArgument on bad options or a non-finite x0;
+///         NewtonFailure when neither Newton nor pseudo-transient continuation converges (the
+///         message gives the residual reached and the state with the largest residual).
+template <class System, class State>
+  requires OdeSystem<System, State>
+SteadyStateResult<State> steady_state(System sys, const State& x0, const SteadyStateOptions& opt = {}) {
+  const Eigen::Index n = x0.size();
+  MASSAGESIM_CHECK(n > 0, "steady_state: expected at least one state, got 0");
+  opt.validate(n);
+  for (Eigen::Index i = 0; i < n; ++i)
+    MASSAGESIM_CHECK(std::isfinite(x0[i]), "steady_state: initial guess ", opt.state_name(i), " is not finite (",
+                     x0[i], ")");
+  JacobianEvaluator<System, State>::validate_kind(opt.jacobian);
+
+  using Jac = JacobianEvaluator<System, State>;
+  Jac jeval(opt.jacobian, n, n - 1, n - 1);
+  typename Jac::DenseJacobian jac = Jac::DenseJacobian::Zero(n, n), w = Jac::DenseJacobian::Zero(n, n);
+  Eigen::PartialPivLU<typename Jac::DenseJacobian> lu(n);
+  const double t = opt.t_s;
+
+  SteadyStateResult<State> res;
+  Stats& st = res.stats;
+  State x = x0, f = x0, xt = x0, ft = x0, dx = x0;
+  auto eval = [&](const State& y, State& fy) {
+    sys(y, fy, t);
+    ++st.n_rhs;
+    return fy.allFinite() ? fy.template lpNorm<Eigen::Infinity>() : std::numeric_limits<double>::infinity();
+  };
+  auto pivots_ok = [&]() {
+    const auto& m = lu.matrixLU();
+    const double scale = std::max(1.0, m.diagonal().cwiseAbs().maxCoeff());
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (!std::isfinite(m(i, i)) || std::abs(m(i, i)) <= 1e3 * std::numeric_limits<double>::epsilon() * scale)
+        return false;
+    return true;
+  };
+
+  // ---- Newton with backtracking on ½‖f‖² (Armijo) ------------------------------------------
+  double r = eval(x, f);
+  MASSAGESIM_CHECK(std::isfinite(r), "steady_state: f(x0) is not finite; check the initial guess and parameters");
+  std::string newton_reason = "reached max_newton_iterations = " + std::to_string(opt.max_newton_iterations);
+  bool converged = r <= opt.residual_tol;
+  for (int it = 0; !converged && it < opt.max_newton_iterations; ++it) {
+    ++res.newton_iterations;
+    jeval.dense(sys, x, t, f, jac, st);
+    lu.compute(jac);
+    ++st.n_lu;
+    if (!pivots_ok()) {
+      newton_reason = "the Jacobian is singular at iteration " + std::to_string(it + 1);
+      break;
+    }
+    dx = -lu.solve(f);
+    ++st.n_linear_solves;
+    const double phi0 = 0.5 * f.squaredNorm();
+    double lambda = 1.0, r_new = r;
+    bool accepted = false;
+    for (int ls = 0; ls < 30; ++ls, lambda *= 0.5) {
+      xt = x + lambda * dx;
+      r_new = eval(xt, ft);
+      // The Newton direction is a descent direction of ½‖f‖² with slope −‖f‖².
+      if (std::isfinite(r_new) && 0.5 * ft.squaredNorm() <= (1.0 - 2e-4 * lambda) * phi0) {
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted || lambda < 1e-6) {
+      newton_reason = "the line search stalled at iteration " + std::to_string(it + 1) + " (step fraction " +
+                      detail::concat(lambda) + ")";
+      break;
+    }
+    x = xt;
+    f = ft;
+    r = r_new;
+    converged = r <= opt.residual_tol;
+  }
+  const double r_newton = r;
+  if (converged) {
+    res.x = x;
+    res.residual_norm = r;
+    return res;
+  }
+
+  // ---- pseudo-transient continuation from the initial guess -------------------------------
+  std::string ptc_reason = "pseudo-transient continuation is disabled (allow_pseudo_transient = false)";
+  double r_ptc = std::numeric_limits<double>::quiet_NaN();
+  double dtau = opt.pseudo_dt_initial_s;
+  if (opt.allow_pseudo_transient) {
+    res.used_pseudo_transient = true;
+    x = x0;
+    r = eval(x, f);
+    ptc_reason = "reached max_pseudo_transient_steps = " + std::to_string(opt.max_pseudo_transient_steps);
+    while (res.pseudo_transient_steps < opt.max_pseudo_transient_steps) {
+      ++res.pseudo_transient_steps;
+      jeval.dense(sys, x, t, f, jac, st);
+      w = -jac;
+      w.diagonal().array() += 1.0 / dtau;
+      lu.compute(w);
+      ++st.n_lu;
+      bool ok = pivots_ok();
+      double r_new = std::numeric_limits<double>::infinity();
+      if (ok) {
+        dx = lu.solve(f);
+        ++st.n_linear_solves;
+        xt = x + dx;
+        r_new = eval(xt, ft);
+      }
+      if (!ok || !std::isfinite(r_new) || r_new > 1e3 * std::max(r, opt.residual_tol)) {
+        dtau *= 0.1;  // too bold a step: retry smaller
+        if (dtau < 1e-14 * opt.pseudo_dt_initial_s) {
+          ptc_reason = "the pseudo-time step underflowed (no step reduces the residual)";
+          break;
+        }
+        continue;
+      }
+      dtau = std::min(opt.pseudo_dt_max_s, dtau * std::clamp(r / std::max(r_new, 1e-300), 0.1, 10.0));
+      x = xt;
+      f = ft;
+      r = r_new;
+      if (r <= opt.residual_tol) {
+        res.x = x;
+        res.residual_norm = r;
+        return res;
+      }
+      if (r > 1e100) {
+        ptc_reason = "the state diverges (residual above 1e100)";
+        break;
+      }
+    }
+    r_ptc = r;
+  }
+
+  // ---- failure -------------------------------------------------------------------------------
+  if (!opt.allow_pseudo_transient) {
+    // Report where Newton ended.
+    eval(x, f);
+  }
+  Eigen::Index worst = 0;
+  if (f.allFinite())
+    f.cwiseAbs().maxCoeff(&worst);
+  else
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (!std::isfinite(f[i])) {
+        worst = i;
+        break;
+      }
+  const std::string name = opt.state_name(worst);
+  const std::string msg = detail::concat(
+      "steady state not found at t = ", t, " s: Newton's method stopped (", newton_reason, ") with residual ",
+      r_newton, opt.allow_pseudo_transient ? "; pseudo-transient continuation stopped (" : "; ", ptc_reason,
+      opt.allow_pseudo_transient ? ") with residual " : "", opt.allow_pseudo_transient ? detail::concat(r_ptc) : "",
+      " > residual_tol = ", opt.residual_tol, ". The largest residual is d(", name, ")/dt = ", f[worst],
+      ". The system may have no steady state near the initial guess, or it may not be attracting; try another "
+      "initial guess or check the parameters.");
+  throw NewtonFailure(msg, t, dtau, name);
+}
+
+}  // namespace massagesim
