@@ -1,0 +1,105 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "massagesim/solver/steady_state.hpp"
+
+namespace ms = massagesim;
+
+namespace {
+/// Brusselator kinetics (no diffusion): steady state (A, B/A), stable for B < 1 + A².
+struct Brusselator {
+  double a = 1.0, b = 1.5;
+  template <class V>
+  void operator()(const V& x, V& dx, double) const {
+    dx[0] = a + x[0] * x[0] * x[1] - (b + 1.0) * x[0];
+    dx[1] = b * x[0] - x[0] * x[0] * x[1];
+  }
+};
+
+/// x' = −(x³ − 3x + 3): one real root x* ≈ −2.1038 (stable), and |f| has a local minimum
+/// |f(1)| = 1 with f'(1) = 0. Newton from x0 = 1.5 walks into that minimum and stalls; the
+/// dynamics (f < 0 for x > x*) carry pseudo-transient continuation to x*.
+struct CubicTrap {
+  template <class V>
+  void operator()(const V& x, V& dx, double) const {
+    dx[0] = -(x[0] * x[0] * x[0] - 3.0 * x[0] + 3.0);
+  }
+};
+
+/// No steady state at all in the second state: b' = −(b² + 1) < 0.
+struct NoSteadyState {
+  template <class V>
+  void operator()(const V& x, V& dx, double) const {
+    dx[0] = -(x[0] - 1.0);
+    dx[1] = -(x[1] * x[1] + 1.0);
+  }
+};
+}  // namespace
+
+TEST(SteadyState, NewtonFindsNonlinearSteadyState) {
+  const Brusselator sys;
+  const auto r = ms::steady_state(sys, Eigen::Vector2d(1.6, 2.4), ms::SteadyStateOptions{.residual_tol = 1e-12});
+  EXPECT_LE(r.residual_norm, 1e-12);
+  EXPECT_FALSE(r.used_pseudo_transient);
+  EXPECT_NEAR(r.x[0], sys.a, 1e-10);
+  EXPECT_NEAR(r.x[1], sys.b / sys.a, 1e-10);
+  // Check the residual independently of the solver's own report.
+  Eigen::Vector2d f;
+  Brusselator{}(r.x, f, 0.0);
+  EXPECT_LE(f.cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_LE(r.newton_iterations, 10);  // quadratic convergence
+}
+
+TEST(SteadyState, FiniteDifferenceJacobianAlsoConverges) {
+  const auto r = ms::steady_state(Brusselator{}, Eigen::Vector2d(1.6, 2.4),
+                                  ms::SteadyStateOptions{.jacobian = ms::JacobianKind::finite_difference});
+  EXPECT_LE(r.residual_norm, 1e-10);
+}
+
+TEST(SteadyState, PseudoTransientRescuesStalledNewton) {
+  using V1 = Eigen::Matrix<double, 1, 1>;
+  // Newton alone fails from x0 = 1.5 ...
+  EXPECT_THROW(ms::steady_state(CubicTrap{}, V1(1.5), ms::SteadyStateOptions{.allow_pseudo_transient = false}),
+               ms::NewtonFailure);
+  // ... pseudo-transient continuation follows the flow to the stable root.
+  const auto r = ms::steady_state(CubicTrap{}, V1(1.5));
+  EXPECT_TRUE(r.used_pseudo_transient);
+  EXPECT_GT(r.pseudo_transient_steps, 0);
+  EXPECT_LE(r.residual_norm, 1e-10);
+  V1 f;
+  CubicTrap{}(r.x, f, 0.0);
+  EXPECT_LE(std::abs(f[0]), 1e-10);
+  EXPECT_LT(r.x[0], -2.0);  // the only real root lies below −2
+}
+
+TEST(SteadyState, BothFailRaiseNewtonFailureNamingTheState) {
+  const ms::SteadyStateOptions opt{.max_pseudo_transient_steps = 200, .state_names = {"a_mmol_per_L", "b_mmol_per_L"}};
+  try {
+    ms::steady_state(NoSteadyState{}, Eigen::Vector2d(0.0, 0.5), opt);
+    FAIL() << "expected NewtonFailure";
+  } catch (const ms::NewtonFailure& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("steady state not found"), std::string::npos) << m;
+    EXPECT_NE(m.find("pseudo-transient continuation stopped"), std::string::npos) << m;
+    EXPECT_NE(m.find("b_mmol_per_L"), std::string::npos) << m;
+    EXPECT_EQ(e.state_name(), "b_mmol_per_L");
+  }
+}
+
+TEST(SteadyState, ValidatesOptions) {
+  auto expect_invalid = [](const ms::SteadyStateOptions& o, const char* field) {
+    try {
+      ms::steady_state(Brusselator{}, Eigen::Vector2d(1.0, 1.0), o);
+      FAIL() << "expected InvalidArgument for " << field;
+    } catch (const ms::InvalidArgument& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  };
+  expect_invalid({.residual_tol = 0.0}, "residual_tol");
+  expect_invalid({.residual_tol = -1e-8}, "residual_tol");
+  expect_invalid({.max_newton_iterations = 0}, "max_newton_iterations");
+  expect_invalid({.max_pseudo_transient_steps = 0}, "max_pseudo_transient_steps");
+  expect_invalid({.state_names = {"only_one"}}, "state_names");
+}
