@@ -9,4 +9,6 @@
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/solver/steppers/dopri5.hpp"
 #include "massagesim/solver/steppers/fehlberg78.hpp"
+#include "massagesim/solver/steppers/rodas4.hpp"
+#include "massagesim/solver/steady_state.hpp"
 #include "massagesim/solver/ensemble.hpp"
