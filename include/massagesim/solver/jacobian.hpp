@@ -155,14 +155,19 @@ class JacobianEvaluator {
   }
 
   /// ∂f/∂t at (x, t): the system's own `time_derivative` if it has one, else a forward difference
-  /// with step sqrt(eps)·max(|t|, |h_scale|) (one RHS evaluation). `fx` must hold f(x, t).
+  /// with step min(sqrt(eps)·max(|t|, |h|), |h|) (one RHS evaluation), h = `h_scale` the step about
+  /// to be taken: the difference stays inside [t, t + h], which the driver keeps free of
+  /// discontinuities (a backward or central difference would straddle the jump just behind a
+  /// restart). `fx` must hold f(x, t).
   void time_derivative(System& sys, const State& x, double t, const State& fx, double h_scale, State& dfdt,
                        Stats& st) {
     if constexpr (TimeDerivativeSystem<System, State>) {
       sys.time_derivative(x, dfdt, t);
     } else {
       const double scale = std::max({std::abs(t), std::abs(h_scale), std::numeric_limits<double>::min() * 1e10});
-      const double volatile tp = t + std::sqrt(std::numeric_limits<double>::epsilon()) * scale;
+      double delta = std::sqrt(std::numeric_limits<double>::epsilon()) * scale;
+      if (h_scale != 0.0) delta = std::min(delta, std::abs(h_scale));
+      const double volatile tp = t + delta;
       const double dt = tp - t;
       sys(x, fp_, tp);
       ++st.n_rhs;

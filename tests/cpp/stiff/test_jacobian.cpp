@@ -77,7 +77,9 @@ TEST(Jacobian, BandedColouringEqualsDenseAd) {
   // The dense Jacobian is really banded (nothing outside |i - j| <= 2).
   for (Eigen::Index i = 0; i < n; ++i)
     for (Eigen::Index j = 0; j < n; ++j) {
-      if (std::abs(i - j) > 2) EXPECT_EQ(dense(i, j), 0.0);
+      if (std::abs(i - j) > 2) {
+        EXPECT_EQ(dense(i, j), 0.0);
+      }
     }
 
   ms::JacobianEvaluator<Bruss1D, Eigen::VectorXd> fd(ms::JacobianKind::finite_difference, n, 2, 2);

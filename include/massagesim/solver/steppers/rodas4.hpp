@@ -116,6 +116,12 @@ class Rodas4Cache {
     ++st.n_rhs;
     jac_valid_ = false;
   }
+  /// Continues from the current state at time `t` (the driver calls this at a discontinuity t_b
+  /// after a step that ended just below it): f, J and ∂f/∂t are re-evaluated there.
+  void restart_at(System& sys, double t, Stats& st) {
+    t_ = t_old_ = t;
+    restart(sys, st);
+  }
 
   /// Tries one step from the current point to `t_new`; fills x_new() and error().
   void attempt(System& sys, double t_new, Stats& st) {
