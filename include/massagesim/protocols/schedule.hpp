@@ -1,0 +1,252 @@
+#pragma once
+/// \file schedule.hpp
+/// \brief A protocol as phases in sequence (rest, exercise, massage, compression, recovery,
+/// posture changes) and the inputs it gives each segment at any time.
+///
+/// Phases follow one another, so they cannot overlap; `at(t_s)` starts the next phase at an
+/// absolute time (a gap becomes rest; a time inside the schedule so far is an overlap and throws).
+/// Inputs are right-continuous: at a phase boundary the new phase applies. `breakpoints()` lists
+/// the phase boundaries and, inside each phase, its technique's breakpoints, so the solver lands
+/// on every jump (style.md §3.6 item 9).
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "massagesim/core/check.hpp"
+#include "massagesim/protocols/limb_geometry.hpp"
+#include "massagesim/protocols/posture.hpp"
+#include "massagesim/protocols/technique.hpp"
+
+namespace massagesim::protocols {
+
+enum class PhaseKind { rest, exercise, active_recovery, massage, compression, passive_recovery, posture_change };
+
+inline std::string_view to_string(PhaseKind k) noexcept {
+  switch (k) {
+    case PhaseKind::rest: return "rest";
+    case PhaseKind::exercise: return "exercise";
+    case PhaseKind::active_recovery: return "active_recovery";
+    case PhaseKind::massage: return "massage";
+    case PhaseKind::compression: return "compression";
+    case PhaseKind::passive_recovery: return "passive_recovery";
+    case PhaseKind::posture_change: return "posture_change";
+  }
+  return "unknown";
+}
+
+/// What the protocol gives one segment at one time (names as in `models::SegmentSignals`).
+struct SegmentInputs {
+  double applied_pressure_mmHg = 0.0;  ///< external pressure on the skin
+  double exercise_intensity = 0.0;     ///< fraction of VO2max
+  double height_above_heart_cm = 0.0;  ///< posture: + above the heart
+  double massage_drive = 0.0;          ///< 0..1 mechanoreceptor stimulation
+};
+
+/// One phase of a schedule.
+struct Phase {
+  PhaseKind kind = PhaseKind::rest;
+  double start_s = 0.0;
+  double duration_s = 0.0;
+  double exercise_intensity = 0.0;      ///< fraction of VO2max (exercise, active recovery)
+  Posture posture = Posture::supine;    ///< posture held during the phase
+  std::optional<Technique> technique;   ///< massage or compression phases
+  std::vector<double> heights_cm;       ///< height of each segment above the heart in this posture
+
+  double end_s() const noexcept { return start_s + duration_s; }
+};
+
+/// Phases in sequence on one limb.
+class Schedule {
+ public:
+  /// Largest exercise intensity accepted: supramaximal bouts at 150 % VO2max appear in the
+  /// lactate data (Gupta 1996, physiology.md §1A).
+  static constexpr double max_exercise_intensity = 2.0;
+  /// Active-recovery default intensity: 30 % VO2max (Gupta 1996, physiology.md §1A).
+  static constexpr double default_active_recovery_intensity = 0.3;
+
+  explicit Schedule(LimbGeometry limb, Posture initial = Posture::supine, PostureTable postures = {})
+      : limb_(std::move(limb)), postures_(std::move(postures)), posture_(initial) {
+    postures_.validate();
+    initial_heights_ = postures_.segment_heights_cm(initial, limb_);
+  }
+
+  // --- building -------------------------------------------------------------------------------
+  /// Rest in the current posture.
+  Schedule& rest(double duration_s) { return add(PhaseKind::rest, duration_s, 0.0, std::nullopt); }
+  /// Passive recovery (rest after exercise) in the current posture.
+  Schedule& passive_recovery(double duration_s) {
+    return add(PhaseKind::passive_recovery, duration_s, 0.0, std::nullopt);
+  }
+  /// Exercise at `intensity` (fraction of VO2max, in (0, 2]).
+  Schedule& exercise(double duration_s, double intensity) {
+    check_intensity("exercise", intensity, max_exercise_intensity);
+    return add(PhaseKind::exercise, duration_s, intensity, std::nullopt);
+  }
+  /// Low-intensity exercise after exercise (fraction of VO2max in (0, 1]).
+  Schedule& active_recovery(double duration_s, double intensity = default_active_recovery_intensity) {
+    check_intensity("active_recovery", intensity, 1.0);
+    return add(PhaseKind::active_recovery, duration_s, intensity, std::nullopt);
+  }
+  /// Manual massage with a hand technique (not a device).
+  Schedule& massage(double duration_s, const TechniqueParams& technique) {
+    MASSAGESIM_CHECK(!is_device_technique(technique_name(technique)), "massage: technique '",
+                     technique_name(technique),
+                     "' is a device; expected a manual technique (static_compression, effleurage, petrissage, "
+                     "tapotement, deep_friction) or use compression()");
+    return add(PhaseKind::massage, duration_s, 0.0, technique);
+  }
+  /// Manual massage with a technique by name and its default parameters.
+  Schedule& massage(double duration_s, std::string_view technique_name) {
+    return massage(duration_s, default_technique_params(technique_name));
+  }
+  /// Device compression (sequential_compression, occlusion_cuff).
+  Schedule& compression(double duration_s, const TechniqueParams& technique) {
+    MASSAGESIM_CHECK(is_device_technique(technique_name(technique)), "compression: technique '",
+                     technique_name(technique),
+                     "' is applied by hand; expected a device (sequential_compression, occlusion_cuff) or use "
+                     "massage()");
+    return add(PhaseKind::compression, duration_s, 0.0, technique);
+  }
+  Schedule& compression(double duration_s, std::string_view technique_name) {
+    return compression(duration_s, default_technique_params(technique_name));
+  }
+  /// Changes posture, then rests for `duration_s` (>= 0) in it; later phases keep the posture.
+  Schedule& posture_change(double duration_s, Posture p) {
+    posture_ = p;
+    return add(PhaseKind::posture_change, duration_s, 0.0, std::nullopt, /*allow_zero=*/true);
+  }
+  /// The next phase starts at the absolute time `start_s`; the gap since the end so far is rest.
+  /// \throws InvalidArgument when `start_s` lies before the end so far (the phases would overlap)
+  Schedule& at(double start_s) {
+    MASSAGESIM_CHECK(std::isfinite(start_s), "at.start_s: expected a finite time, got ", start_s);
+    MASSAGESIM_CHECK(start_s >= duration_s(), "at.start_s: ", start_s,
+                     " s overlaps the previous phase, which ends at ", duration_s(),
+                     " s; expected start_s >= ", duration_s(), " s");
+    if (start_s > duration_s()) add(PhaseKind::rest, start_s - duration_s(), 0.0, std::nullopt);
+    return *this;
+  }
+
+  // --- queries --------------------------------------------------------------------------------
+  const LimbGeometry& limb() const noexcept { return limb_; }
+  int n_segments() const noexcept { return limb_.n_segments(); }
+  int n_phases() const noexcept { return static_cast<int>(phases_.size()); }
+  const Phase& phase(int i) const { return phases_.at(static_cast<std::size_t>(i)); }
+  /// End of the last phase [s]; the schedule starts at 0.
+  double duration_s() const noexcept { return phases_.empty() ? 0.0 : phases_.back().end_s(); }
+
+  /// Index of the phase in force at t_s (right-continuous), or -1 outside [0, duration_s()).
+  int phase_index_at(double t_s) const noexcept {
+    if (phases_.empty() || !(t_s >= 0.0) || t_s >= duration_s()) return -1;
+    const auto it = std::upper_bound(starts_.begin(), starts_.end(), t_s);
+    int i = static_cast<int>(it - starts_.begin()) - 1;
+    // Zero-length phases (an instant posture change) share their start with the next phase.
+    while (i + 1 < n_phases() && starts_[static_cast<std::size_t>(i + 1)] <= t_s) ++i;
+    return i;
+  }
+
+  /// The inputs of `segment` at t_s. Before 0 and after the end: rest in the first/last posture.
+  /// No allocation.
+  SegmentInputs inputs(double t_s, int segment) const noexcept {
+    SegmentInputs in;
+    if (segment < 0 || segment >= n_segments()) return in;
+    const auto s = static_cast<std::size_t>(segment);
+    const int i = phase_index_at(t_s);
+    if (i < 0) {
+      if (phases_.empty())
+        in.height_above_heart_cm = initial_heights_[s];
+      else
+        in.height_above_heart_cm = (t_s < 0.0 ? initial_heights_ : phases_.back().heights_cm)[s];
+      return in;
+    }
+    const Phase& ph = phases_[static_cast<std::size_t>(i)];
+    in.exercise_intensity = ph.exercise_intensity;
+    in.height_above_heart_cm = ph.heights_cm[s];
+    if (ph.technique) {
+      in.applied_pressure_mmHg = ph.technique->pressure_mmHg(t_s, segment);
+      in.massage_drive = ph.technique->massage_drive(t_s, segment);
+    }
+    return in;
+  }
+  /// The inputs of every segment at t_s into `out` (size n_segments()). No allocation.
+  void inputs(double t_s, std::span<SegmentInputs> out) const noexcept {
+    const int n = std::min(n_segments(), static_cast<int>(out.size()));
+    for (int i = 0; i < n; ++i) out[static_cast<std::size_t>(i)] = inputs(t_s, i);
+  }
+  double applied_pressure_mmHg(double t_s, int segment) const noexcept {
+    return inputs(t_s, segment).applied_pressure_mmHg;
+  }
+  double massage_drive(double t_s, int segment) const noexcept { return inputs(t_s, segment).massage_drive; }
+  double exercise_intensity(double t_s) const noexcept { return inputs(t_s, 0).exercise_intensity; }
+  double height_above_heart_cm(double t_s, int segment) const noexcept {
+    return inputs(t_s, segment).height_above_heart_cm;
+  }
+
+  /// Appends, sorted and unique, every time in [t0_s, t1_s] where an input jumps or kinks:
+  /// phase boundaries (including 0 and the end) and each phase's technique breakpoints strictly
+  /// inside it.
+  void breakpoints(double t0_s, double t1_s, std::vector<double>& out) const {
+    const std::size_t first = out.size();
+    for (const Phase& ph : phases_) {
+      if (ph.start_s >= t0_s && ph.start_s <= t1_s) out.push_back(ph.start_s);
+      if (ph.end_s() < t0_s || ph.start_s > t1_s) continue;
+      if (ph.technique) {
+        const std::size_t before = out.size();
+        ph.technique->breakpoints(std::max(t0_s, ph.start_s), std::min(t1_s, ph.end_s()), out);
+        // Keep only those strictly inside the phase and clear of its ends by more than rounding.
+        const double tol = 1e-12 * std::max(1.0, std::abs(ph.end_s()));
+        out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(before), out.end(),
+                                 [&](double tb) { return tb <= ph.start_s + tol || tb >= ph.end_s() - tol; }),
+                  out.end());
+      }
+    }
+    if (!phases_.empty() && duration_s() >= t0_s && duration_s() <= t1_s) out.push_back(duration_s());
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+    out.erase(std::unique(out.begin() + static_cast<std::ptrdiff_t>(first), out.end()), out.end());
+  }
+  /// All breakpoints over [0, duration_s()].
+  std::vector<double> breakpoints() const {
+    std::vector<double> out;
+    breakpoints(0.0, duration_s(), out);
+    return out;
+  }
+
+ private:
+  static void check_intensity(std::string_view what, double v, double max) {
+    MASSAGESIM_CHECK(std::isfinite(v) && v > 0.0 && v <= max, what,
+                     ".intensity: expected a fraction of VO2max in (0, ", max, "], got ", v);
+  }
+
+  Schedule& add(PhaseKind kind, double duration_s, double intensity, const std::optional<TechniqueParams>& tech,
+                bool allow_zero = false) {
+    MASSAGESIM_CHECK(std::isfinite(duration_s) && (allow_zero ? duration_s >= 0.0 : duration_s > 0.0),
+                     to_string(kind), ".duration_s: expected ", allow_zero ? ">= 0" : "> 0", " s and finite, got ",
+                     duration_s);
+    Phase ph;
+    ph.kind = kind;
+    ph.start_s = this->duration_s();
+    ph.duration_s = duration_s;
+    ph.exercise_intensity = intensity;
+    ph.posture = posture_;
+    ph.heights_cm = postures_.segment_heights_cm(posture_, limb_);
+    if (tech) ph.technique.emplace(*tech, limb_, ph.start_s);
+    phases_.push_back(std::move(ph));
+    starts_.push_back(phases_.back().start_s);
+    return *this;
+  }
+
+  LimbGeometry limb_;
+  PostureTable postures_;
+  Posture posture_;
+  std::vector<Phase> phases_;
+  std::vector<double> starts_;
+  std::vector<double> initial_heights_;
+};
+
+}  // namespace massagesim::protocols

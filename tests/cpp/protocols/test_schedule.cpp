@@ -1,0 +1,185 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numbers>
+#include <string>
+#include <vector>
+
+#include "massagesim/protocols/schedule.hpp"
+#include "smoothness_check.hpp"
+
+namespace mp = massagesim::protocols;
+namespace mt = massagesim::test;
+
+namespace {
+
+const mp::LimbGeometry limb4 = mp::LimbGeometry::uniform(4, 40.0);  // centres 5, 15, 25, 35 cm
+
+mp::Schedule recovery_protocol() {
+  mp::Schedule s(limb4);
+  s.rest(60.0)                                            // [0, 60)
+      .exercise(120.0, 0.8)                               // [60, 180)
+      .active_recovery(60.0)                              // [180, 240)
+      .posture_change(0.0, mp::Posture::seated)           // instant, at 240
+      .massage(30.0, "effleurage")                        // [240, 270)
+      .compression(60.0, mp::SequentialCompressionParams{})  // [270, 330)
+      .posture_change(10.0, mp::Posture::standing)        // [330, 340)
+      .passive_recovery(30.0);                            // [340, 370)
+  return s;
+}
+
+template <class F>
+void expect_invalid(F make, const std::string& needle) {
+  try {
+    make();
+    ADD_FAILURE() << "expected InvalidArgument containing '" << needle << "'";
+  } catch (const massagesim::InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << "message: " << e.what();
+  }
+}
+
+}  // namespace
+
+TEST(Schedule, PhasesFollowOneAnotherAndLookupIsRightContinuous) {
+  const auto s = recovery_protocol();
+  ASSERT_EQ(s.n_phases(), 8);
+  EXPECT_DOUBLE_EQ(s.duration_s(), 370.0);
+  EXPECT_EQ(s.phase_index_at(0.0), 0);
+  EXPECT_EQ(s.phase_index_at(59.999), 0);
+  EXPECT_EQ(s.phase_index_at(60.0), 1);  // the new phase applies at its boundary
+  EXPECT_EQ(s.phase_index_at(239.9), 2);
+  EXPECT_EQ(s.phase_index_at(240.0), 4);  // the instant posture change is skipped, its posture kept
+  EXPECT_EQ(s.phase(4).kind, mp::PhaseKind::massage);
+  EXPECT_EQ(s.phase(4).posture, mp::Posture::seated);
+  EXPECT_EQ(s.phase_index_at(335.0), 6);
+  EXPECT_EQ(s.phase_index_at(369.999), 7);
+  EXPECT_EQ(s.phase_index_at(370.0), -1);
+  EXPECT_EQ(s.phase_index_at(-1.0), -1);
+}
+
+TEST(Schedule, InputsPerSegment) {
+  const auto s = recovery_protocol();
+  EXPECT_EQ(s.exercise_intensity(30.0), 0.0);
+  EXPECT_EQ(s.exercise_intensity(100.0), 0.8);
+  EXPECT_EQ(s.exercise_intensity(200.0), mp::Schedule::default_active_recovery_intensity);
+  EXPECT_EQ(s.exercise_intensity(250.0), 0.0);
+  // Supine: everything level with the heart.
+  for (int i = 0; i < 4; ++i) EXPECT_DOUBLE_EQ(s.height_above_heart_cm(10.0, i), 0.0);
+  // Seated (hip 25 cm below the heart, thigh horizontal, shank hanging below a knee at 20 cm):
+  EXPECT_DOUBLE_EQ(s.height_above_heart_cm(250.0, 3), -25.0);
+  EXPECT_DOUBLE_EQ(s.height_above_heart_cm(250.0, 2), -25.0);
+  EXPECT_NEAR(s.height_above_heart_cm(250.0, 1), -30.0, 1e-12);
+  EXPECT_NEAR(s.height_above_heart_cm(250.0, 0), -40.0, 1e-12);
+  // Standing: the straight leg hangs from the hip; the posture persists after the end.
+  EXPECT_NEAR(s.height_above_heart_cm(335.0, 0), -60.0, 1e-12);
+  EXPECT_NEAR(s.height_above_heart_cm(360.0, 3), -30.0, 1e-12);
+  EXPECT_NEAR(s.height_above_heart_cm(1000.0, 0), -60.0, 1e-12);
+  EXPECT_DOUBLE_EQ(s.height_above_heart_cm(-5.0, 0), 0.0);  // before the start: the initial posture
+  // Massage: pressure only while the phase lasts, drive 1 over the stroked limb.
+  double max_p = 0.0;
+  for (double t = 240.0; t < 270.0; t += 0.01) max_p = std::max(max_p, s.applied_pressure_mmHg(t, 2));
+  EXPECT_NEAR(max_p, mp::EffleurageParams{}.pressure_mmHg, 0.5);  // full cover of a segment is an instant
+  EXPECT_EQ(s.massage_drive(250.0, 0), 1.0);
+  EXPECT_EQ(s.massage_drive(239.0, 0), 0.0);
+  for (double t = 0.0; t < 240.0; t += 0.5) ASSERT_EQ(s.applied_pressure_mmHg(t, 1), 0.0) << t;
+  // Compression phase: the device's first chamber on segment 0 from 270 s.
+  EXPECT_DOUBLE_EQ(s.applied_pressure_mmHg(270.0 + 3.0, 0), mp::SequentialCompressionParams{}.chamber_pressures_mmHg[0]);
+  EXPECT_EQ(s.applied_pressure_mmHg(331.0, 0), 0.0);
+  // All segments at once.
+  std::array<mp::SegmentInputs, 4> all{};
+  s.inputs(273.0, all);
+  for (int i = 0; i < 4; ++i) {
+    const auto one = s.inputs(273.0, i);
+    EXPECT_EQ(all[static_cast<std::size_t>(i)].applied_pressure_mmHg, one.applied_pressure_mmHg);
+    EXPECT_EQ(all[static_cast<std::size_t>(i)].height_above_heart_cm, one.height_above_heart_cm);
+    EXPECT_EQ(all[static_cast<std::size_t>(i)].massage_drive, one.massage_drive);
+  }
+}
+
+TEST(Schedule, BreakpointsMergePhaseBoundariesWithTechniqueBreakpoints) {
+  const auto s = recovery_protocol();
+  const std::vector<double> bps = s.breakpoints();
+  ASSERT_TRUE(std::is_sorted(bps.begin(), bps.end()));
+  EXPECT_EQ(std::adjacent_find(bps.begin(), bps.end()), bps.end());
+  EXPECT_EQ(bps.front(), 0.0);
+  EXPECT_EQ(bps.back(), 370.0);
+  // Expected: boundaries, plus each technique's own breakpoints strictly inside its phase.
+  std::vector<double> want{0.0, 60.0, 180.0, 240.0, 270.0, 330.0, 340.0, 370.0};
+  std::vector<double> inner;
+  mp::Technique(mp::EffleurageParams{}, limb4, 240.0).breakpoints(240.0, 270.0, inner);
+  mp::Technique(mp::SequentialCompressionParams{}, limb4, 270.0).breakpoints(270.0, 330.0, inner);
+  std::size_t n_inner = 0;
+  for (double t : inner)
+    if ((t > 240.0 && t < 270.0) || (t > 270.0 && t < 330.0)) want.push_back(t), ++n_inner;
+  EXPECT_GT(n_inner, 20u);
+  std::sort(want.begin(), want.end());
+  want.erase(std::unique(want.begin(), want.end()), want.end());
+  EXPECT_EQ(bps, want);
+  // A window returns the subset.
+  std::vector<double> part;
+  s.breakpoints(100.0, 250.0, part);
+  std::vector<double> sub;
+  std::copy_if(bps.begin(), bps.end(), std::back_inserter(sub), [](double t) { return t >= 100.0 && t <= 250.0; });
+  EXPECT_EQ(part, sub);
+}
+
+TEST(Schedule, NoInputJumpsAwayFromItsBreakpoints) {
+  const auto s = recovery_protocol();
+  const std::vector<double> bps = s.breakpoints();
+  // Bounds of the default effleurage (60 mmHg, 0.5 s cosine ramps, 5 cm/s over 10 cm segments)
+  // and the default device (52.5 mmHg deflated in 0.5 s, linear).
+  const double m1 = 60.0 * std::numbers::pi + 60.0 * 5.0 / 10.0 + 52.5 / 0.5;
+  const double m2 = 60.0 * std::numbers::pi * std::numbers::pi * 2.0 + 2.0 * std::numbers::pi * 0.5 * 60.0;
+  for (int seg = 0; seg < 4; ++seg) {
+    const std::string tag = "segment " + std::to_string(seg);
+    EXPECT_EQ(mt::unlisted_jumps([&](double t) { return s.applied_pressure_mmHg(t, seg); }, bps, -1.0, 375.0, 376000,
+                                 {m1, m2}, tag + " pressure"),
+              0);
+    EXPECT_EQ(mt::unlisted_jumps([&](double t) { return s.height_above_heart_cm(t, seg); }, bps, -1.0, 375.0, 37600,
+                                 {0.0, 0.0}, tag + " height"),
+              0);
+    EXPECT_EQ(mt::unlisted_jumps([&](double t) { return s.massage_drive(t, seg); }, bps, -1.0, 375.0, 376000,
+                                 {2.0, 0.0}, tag + " drive"),
+              0);
+  }
+  EXPECT_EQ(mt::unlisted_jumps([&](double t) { return s.exercise_intensity(t); }, bps, -1.0, 375.0, 37600, {0.0, 0.0},
+                               "exercise"),
+            0);
+}
+
+TEST(Schedule, AbsoluteStartTimesFillGapsAndRejectOverlaps) {
+  mp::Schedule s(limb4);
+  s.rest(10.0).at(25.0).massage(5.0, "petrissage");
+  ASSERT_EQ(s.n_phases(), 3);
+  EXPECT_EQ(s.phase(1).kind, mp::PhaseKind::rest);
+  EXPECT_DOUBLE_EQ(s.phase(2).start_s, 25.0);
+  EXPECT_EQ(s.applied_pressure_mmHg(24.9, 0), 0.0);
+  EXPECT_EQ(s.massage_drive(25.0, 0), 1.0);
+  s.at(30.0).rest(1.0);  // exactly at the end: no gap, no overlap
+  EXPECT_EQ(s.n_phases(), 4);
+  expect_invalid([&] { s.at(20.0); }, "at.start_s: 20 s overlaps the previous phase, which ends at 31 s");
+}
+
+TEST(Schedule, BadInputsNameTheFieldAndTheRange) {
+  mp::Schedule s(limb4);
+  expect_invalid([&] { s.rest(-5.0); }, "rest.duration_s: expected > 0 s and finite, got -5");
+  expect_invalid([&] { s.massage(0.0, "effleurage"); }, "massage.duration_s: expected > 0 s");
+  expect_invalid([&] { s.posture_change(-1.0, mp::Posture::standing); }, "posture_change.duration_s: expected >= 0 s");
+  expect_invalid([&] { s.exercise(60.0, 2.5); }, "exercise.intensity: expected a fraction of VO2max in (0, 2], got 2.5");
+  expect_invalid([&] { s.active_recovery(60.0, 0.0); }, "active_recovery.intensity: expected a fraction of VO2max in (0, 1]");
+  expect_invalid([&] { s.massage(60.0, "sequential_compression"); }, "massage: technique 'sequential_compression' is a device");
+  expect_invalid([&] { s.compression(60.0, "effleurage"); }, "compression: technique 'effleurage' is applied by hand");
+  expect_invalid([&] { s.massage(60.0, "hot_stones"); }, "unknown technique 'hot_stones'; expected one of: static_compression");
+  expect_invalid([&] { s.massage(60.0, mp::EffleurageParams{.pressure_mmHg = 500.0}); },
+                 "effleurage.pressure_mmHg: expected a pressure in [0, 400] mmHg, got 500");
+  expect_invalid([&] { s.massage(60.0, mp::TapotementParams{.rate_Hz = -8.0}); }, "tapotement.rate_Hz: expected > 0 Hz");
+  expect_invalid([&] { s.compression(60.0, mp::OcclusionCuffParams{.hold_s = -1.0}); },
+                 "occlusion_cuff.hold_s: expected >= 0 s");
+  EXPECT_EQ(s.n_phases(), 0);  // nothing was added by the failed calls
+  mp::PostureTable bad;
+  bad.seated.bend_from_distal_fraction = 1.5;
+  expect_invalid([&] { mp::Schedule(limb4, mp::Posture::supine, bad); },
+                 "posture seated.bend_from_distal_fraction: expected in [0, 1)");
+}
