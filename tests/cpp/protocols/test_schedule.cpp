@@ -183,3 +183,18 @@ TEST(Schedule, BadInputsNameTheFieldAndTheRange) {
   expect_invalid([&] { mp::Schedule(limb4, mp::Posture::supine, bad); },
                  "posture seated.bend_from_distal_fraction: expected in [0, 1)");
 }
+
+TEST(Posture, RaisedLimbPutsDistalSegmentsAboveTheHeart) {
+  mp::Schedule s(limb4, mp::Posture::limb_raised);  // supine, leg raised 30 deg (default table)
+  s.rest(10.0);
+  // Height = (distance from the hip) * sin 30 deg: centres 35, 25, 15, 5 cm from the hip.
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(s.height_above_heart_cm(5.0, i), (40.0 - (5.0 + 10.0 * i)) * 0.5, 1e-12);
+  EXPECT_NEAR(s.height_above_heart_cm(-1.0, 0), 17.5, 1e-12);  // the initial posture also applies before 0
+  // A custom table: an arm hanging from a shoulder 10 cm below the heart.
+  mp::PostureTable arm;
+  arm.standing = {.root_height_cm = -10.0, .proximal_angle_deg = 90.0};
+  mp::Schedule a(mp::LimbGeometry::uniform(2, 60.0), mp::Posture::standing, arm);
+  a.rest(1.0);
+  EXPECT_NEAR(a.height_above_heart_cm(0.5, 0), -10.0 - 45.0, 1e-12);
+  EXPECT_NEAR(a.height_above_heart_cm(0.5, 1), -10.0 - 15.0, 1e-12);
+}
