@@ -47,6 +47,12 @@ struct SegmentSignalsTpl {
   S reflex_gain{1};                   ///< multiplier on the stretch reflex (1 = baseline)
   S passive_stiffness_rel{1};         ///< passive stiffness relative to baseline
   S arterial_lactate_mmol_per_L{0};   ///< blood lactate from the whole-body pool
+
+  // --- fluid side: extra signals (hemodynamics.hpp, interstitium_lymph.hpp, segment.hpp) ------
+  S tissue_mass_g{100};                       ///< mass of the segment's tissue (scales per-100 g parameters)
+  S tissue_pressure_transmission{0.8};        ///< kappa: fraction of skin pressure reaching the deep tissue
+  S interstitial_fluid_pressure_mmHg{0};      ///< free-fluid pressure driving Starling filtration and lymph
+  S arteriolar_flow_mL_per_min{0};            ///< flow through the arterioles into the capillaries
 };
 
 using SegmentSignals = SegmentSignalsTpl<double>;

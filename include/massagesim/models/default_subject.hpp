@@ -1,0 +1,98 @@
+#pragma once
+/// \file default_subject.hpp
+/// \brief The default subject (healthy adult, supine, calf segment of 2 kg, 5 cm below the heart,
+///        kappa 0.8), a forearm variant for forearm protocols (B1, B4, R1/R2), and the resting
+///        state as a computed steady state (Newton with pseudo-transient fallback).
+
+#include "massagesim/models/segment.hpp"
+#include "massagesim/solver/solve.hpp"
+#include "massagesim/solver/jacobian.hpp"
+#include "massagesim/solver/steady_state.hpp"
+#include "massagesim/solver/steppers/dopri5.hpp"
+
+namespace massagesim::models {
+
+/// Default subject: healthy adult, supine, calf (2 kg, 5 cm below heart level, kappa = 0.8).
+inline SegmentParams default_calf_params() { return SegmentParams{}; }
+
+/// Forearm of the default subject (1 kg of tissue; forearm protocols give mL/100 mL/min, taken as
+/// mL/100 g/min); heart level by default. Forearm capillary pressure 17.0 +/- 1.6 mmHg (Perry 1986).
+inline SegmentParams default_forearm_params() {
+  SegmentParams p{};
+  p.tissue.tissue_mass_g = 1000.0;
+  p.tissue.rest_height_above_heart_cm = 0.0;
+  return p;
+}
+
+/// The segment without its audit block (what a steady state is solved for: accumulators have no
+/// steady state and would make the Jacobian singular).
+struct SegmentCoreSystem {
+  static constexpr int n = SegmentLayout::audit;
+  using State = Eigen::Matrix<double, n, 1>;
+  Segment segment;
+  SegmentInputs inputs;
+  template <class Vec>
+  void operator()(const Vec& x, Vec& dxdt, double) const {
+    using S = typename Vec::Scalar;
+    Eigen::Matrix<S, Segment::n_states, 1> xf, df;
+    xf.template head<n>() = x;
+    for (int i = n; i < Segment::n_states; ++i) xf[i] = S(0.0);
+    segment.rhs(xf, inputs, df, false);
+    dxdt = df.template head<n>();
+  }
+};
+
+/// The resting state of `seg` under `in` (default: its rest inputs): f(x) = 0 for every state but the
+/// audit block (accumulators start at 0). A 2-h Dopri5 relaxation from `initial_guess()` gives the
+/// starting point of Newton's method (solver/steady_state.hpp).
+/// \throws NewtonFailure when no steady state is found
+inline Segment::State rest_state(const Segment& seg, const SegmentInputs* in = nullptr,
+                                 double* residual_out = nullptr) {
+  const SegmentInputs inputs = in ? *in : seg.rest_inputs();
+  SegmentCoreSystem sys{seg, inputs};
+  SteadyStateOptions opt;
+  opt.residual_tol = 1e-11;
+  const auto names = SegmentLayout::state_names();
+  opt.state_names.assign(names.begin(), names.begin() + SegmentCoreSystem::n);
+  // Relax toward rest for 2 h with Dopri5 (robust from a rough guess), then Newton.
+  SegmentSystem<ConstantInputs> relax{seg, ConstantInputs{inputs}, false};
+  auto prob = make_problem(relax, seg.initial_guess(), 0.0, 7200.0);
+  const auto relaxed = solve(prob, Dopri5{}, StepControl{.rtol = 1e-6, .atol = 1e-9});
+  SegmentCoreSystem::State guess = relaxed.x_final.head<SegmentCoreSystem::n>();
+  // Plain (full-step) Newton first: the slow interstitial mode makes ||f|| rise on the first full
+  // step, which a monotone line search rejects; steady_state() then polishes and certifies.
+  {
+    SegmentCoreSystem::State x = guess, f, xt, ft;
+    sys(x, f, 0.0);
+    double r = f.cwiseAbs().maxCoeff();
+    for (int it = 0; it < 60 && r > 1e-13; ++it) {
+      const Eigen::MatrixXd J = jacobian_ad(sys, x, 0.0);
+      const SegmentCoreSystem::State step = J.partialPivLu().solve(Eigen::VectorXd(f));
+      if (!step.allFinite()) break;
+      double lambda = 1.0;
+      bool ok = false;
+      for (int h = 0; h < 30; ++h, lambda *= 0.5) {  // non-monotone: allow ||f|| to grow 100x
+        xt = x - lambda * step;
+        sys(xt, ft, 0.0);
+        const double rt = ft.allFinite() ? ft.cwiseAbs().maxCoeff() : INFINITY;
+        if ((xt.array() > -1e300).all() && rt < 100.0 * r && xt[SegmentLayout::hemodynamics + 1] > 0.0 &&
+            xt[SegmentLayout::lymph] > 0.0) {
+          ok = true;
+          break;
+        }
+      }
+      if (!ok) break;
+      x = xt;
+      f = ft;
+      r = f.cwiseAbs().maxCoeff();
+    }
+    if (r < 1e-8) guess = x;
+  }
+  const auto res = steady_state(sys, guess, opt);
+  if (residual_out) *residual_out = res.residual_norm;
+  Segment::State x = Segment::State::Zero();
+  x.head<SegmentCoreSystem::n>() = res.x;
+  return x;
+}
+
+}  // namespace massagesim::models

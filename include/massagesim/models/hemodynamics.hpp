@@ -1,0 +1,216 @@
+#pragma once
+/// \file hemodynamics.hpp
+/// \brief Blood side of one tissue segment: feed arteries (compliant, squeezable), arterioles with
+///        myogenic and metabolic control, algebraic capillary pressure, collapsible veins with a
+///        one-way valve and a waterfall (Starling-resistor) outflow, hydrostatic offset by posture.
+///
+/// Blood path: systemic artery (MAP at heart level, minus the hydrostatic column) -> feed
+/// conductance -> segment arteries V_a (tube law, external pressure P_t) -> arterioles
+/// G_art = G_a0 * M_myo * (1 + vasodilator) -> capillaries (pressure P_c, algebraic) -> venules
+/// G_cv -> veins V_v (tube law, external P_t) -> valve + collapsible outlet -> proximal veins.
+/// External pressure squeezes blood out of V_a (backwards) and V_v (forwards through the valve);
+/// on release the emptied vessels refill from the artery: the "squeeze out / let in" mechanism.
+///
+/// \see Magosso E, Ursino M (2002) Med Biol Eng Comput 40:660 (tube law, Eq. 1; Poiseuille-like outlet)
+/// \see Phys Med Biol 1977;22:1146 (calf venous compliance, outflow resistance, tau = RC ~ 4 s)
+/// \see Perry 1986 J Appl Physiol 60:2114 (capillary vs venous pressure); Albanese 2016 (Starling resistor)
+/// Every parameter is listed with unit, range and source in `hemodynamics_parameter_info`.
+
+#include <array>
+
+#include "massagesim/core/parameter.hpp"
+#include "massagesim/models/detail/fluid_smooth.hpp"
+#include "massagesim/models/segment_signals.hpp"
+
+namespace massagesim::models {
+
+/// Parameters of the blood side, per 100 g of tissue where marked (scaled by the segment mass).
+template <class S>
+struct HemodynamicsParamsTpl {
+  S feed_conductance_mL_per_min_per_mmHg_per_100g{0.6};
+  S arterial_compliance_mL_per_mmHg_per_100g{0.00075};
+  S arterial_unstressed_volume_mL_per_100g{0.43};
+  S arteriolar_conductance_mL_per_min_per_mmHg_per_100g{0.046};
+  S capillary_venous_conductance_mL_per_min_per_mmHg_per_100g{0.3};
+  S venous_compliance_mL_per_mmHg_per_100g{0.147};
+  S venous_unstressed_volume_mL_per_100g{1.5};
+  S venous_outflow_conductance_mL_per_min_per_mmHg_per_100g{2.1};
+  S venous_collapse_half_volume_ratio{0.5};
+  S venous_valve_leak_fraction{1e-3};
+  S venous_valve_width_mmHg{0.05};
+  S waterfall_smoothing_mmHg{1.0};
+  S outlet_applied_pressure_fraction{0.0};
+  S proximal_venous_pressure_drop_mmHg{2.0};
+  S myogenic_time_constant_s{5.0};
+  S myogenic_gain_per_mmHg{0.02};
+  S myogenic_max_dilation{2.0};
+  S myogenic_reference_transmural_pressure_mmHg{51.0};
+  S hydrostatic_gradient_mmHg_per_cm{0.773};
+
+  template <class T>
+  HemodynamicsParamsTpl<T> cast() const {
+    return {T(feed_conductance_mL_per_min_per_mmHg_per_100g), T(arterial_compliance_mL_per_mmHg_per_100g),
+            T(arterial_unstressed_volume_mL_per_100g), T(arteriolar_conductance_mL_per_min_per_mmHg_per_100g),
+            T(capillary_venous_conductance_mL_per_min_per_mmHg_per_100g), T(venous_compliance_mL_per_mmHg_per_100g),
+            T(venous_unstressed_volume_mL_per_100g), T(venous_outflow_conductance_mL_per_min_per_mmHg_per_100g),
+            T(venous_collapse_half_volume_ratio), T(venous_valve_leak_fraction), T(venous_valve_width_mmHg),
+            T(waterfall_smoothing_mmHg), T(outlet_applied_pressure_fraction), T(proximal_venous_pressure_drop_mmHg),
+            T(myogenic_time_constant_s), T(myogenic_gain_per_mmHg), T(myogenic_max_dilation),
+            T(myogenic_reference_transmural_pressure_mmHg), T(hydrostatic_gradient_mmHg_per_cm)};
+  }
+};
+using HemodynamicsParams = HemodynamicsParamsTpl<double>;
+
+/// Metadata of every hemodynamic parameter, in declaration order.
+inline constexpr std::array<ParameterInfo, 19> hemodynamics_parameter_info{{
+    {"feed_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.6, 0.2, 2.0,
+     "[GK] conduit/feed arteries take ~5 mmHg of the pressure drop at rest",
+     "conductance from the systemic artery into the segment's arteries"},
+    {"arterial_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.00075, 0.0003, 0.002,
+     "[D] Zheng & Murray 2011 Physiol Meas 32:499 (arm arterial distensibility 0.10-0.23 %/mmHg) x 0.5 mL/100g arterial volume [GK]",
+     "compliance of the segment's arteries and arterioles"},
+    {"arterial_unstressed_volume_mL_per_100g", "mL/100g", 0.43, 0.2, 0.8,
+     "[GK] arterial blood ~15 % of ~3.5 mL/100g muscle blood volume", "unstressed volume of the segment's arteries"},
+    {"arteriolar_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.046, 0.02, 0.1,
+     "calibrated to resting calf flow 2.3 +/- 1.4 mL/min/100g (Scand J Clin Lab Invest 1990) at MAP 93 mmHg",
+     "baseline arteriolar conductance (no dilation, myogenic state at reference)"},
+    {"capillary_venous_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.3, 0.15, 0.6,
+     "calibrated to P_c - P_v ~ 8-10 mmHg (Perry 1986 J Appl Physiol 60:2114: forearm P_c 17.0, P_v 9.3)",
+     "conductance from capillaries to the veins (post-capillary resistance)"},
+    {"venous_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.147, 0.07, 0.23,
+     "Phys Med Biol 1977;22:1146: 1.1 (SD 0.3) %calf volume/kPa", "compliance of the distended veins"},
+    {"venous_unstressed_volume_mL_per_100g", "mL/100g", 1.5, 0.8, 3.0,
+     "[GK] calf venous blood ~2-3 % of volume; sets the collapse scale P0 = 2 Vu / (3 C)",
+     "unstressed venous volume (transmural pressure 0)"},
+    {"venous_outflow_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 2.1, 1.2, 4.0,
+     "Phys Med Biol 1977;22:1146: outflow resistance 3.8 (SD 1.3) s kPa/% -> 0.475 mmHg min/(mL/100g)",
+     "conductance of the venous outlet when the vein is at its unstressed volume"},
+    {"venous_collapse_half_volume_ratio", "1", 0.5, 0.2, 1.0,
+     "[GK] Poiseuille-like R ~ 1/A^2 closure (Magosso 2002 Eq. 12), saturating when distended",
+     "V/Vu at which the outlet conductance is reduced (v^2/(v^2+vh^2) (1+vh^2))"},
+    {"venous_valve_leak_fraction", "1", 1e-3, 0.0, 0.05, "[GK] competent valve; stated leak of the model",
+     "backward conductance of a closed valve relative to the open one"},
+    {"venous_valve_width_mmHg", "mmHg", 0.05, 0.01, 1.0, "numerical regularisation",
+     "pressure width over which the valve opens"},
+    {"waterfall_smoothing_mmHg", "mmHg", 1.0, 0.1, 5.0, "numerical regularisation",
+     "width of the smooth max(P_downstream, P_tissue) of the Starling resistor"},
+    {"outlet_applied_pressure_fraction", "1", 0.0, 0.0, 1.0,
+     "[GK] the collapsible outlet lies at the segment border, outside the compressed tissue",
+     "fraction of the applied tissue pressure acting on the venous outlet (waterfall)"},
+    {"proximal_venous_pressure_drop_mmHg", "mmHg", 2.0, 0.0, 10.0,
+     "calibrated to resting P_v ~ 9 mmHg (Perry 1986: forearm 9.3 mmHg) with CVP 4 mmHg",
+     "pressure of the proximal (downstream) vein above central venous pressure, at heart level"},
+    {"myogenic_time_constant_s", "s", 5.0, 1.0, 30.0,
+     "[GK] myogenic responses develop over seconds (Clifford 2006 J Physiol 572:561; Kirby 2007 J Physiol 583:861)",
+     "time constant of the filtered arteriolar transmural pressure"},
+    {"myogenic_gain_per_mmHg", "1/mmHg", 0.02, 0.0, 0.06,
+     "calibrated: ~25 % lower flow with the limb 30 cm below the heart [GK]",
+     "steepness of the myogenic conductance curve"},
+    {"myogenic_max_dilation", "1", 2.0, 1.0, 4.0, "[GK] bounded myogenic range",
+     "largest myogenic conductance multiplier (at zero transmural pressure)"},
+    {"myogenic_reference_transmural_pressure_mmHg", "mmHg", 51.0, 30.0, 70.0,
+     "rest value of the default subject (supine, calf)", "arteriolar transmural pressure at which M_myo = 1"},
+    {"hydrostatic_gradient_mmHg_per_cm", "mmHg/cm", 0.773, 0.76, 0.78, "rho g, blood density 1.05 g/mL",
+     "hydrostatic pressure per cm of height"},
+}};
+
+/// State block of the blood side.
+struct HemodynamicsLayout {
+  enum Index : int { arterial_volume = 0, venous_volume = 1, myogenic_pressure = 2, n = 3 };
+  static constexpr std::array<const char*, n> state_names{"arterial_volume_mL", "venous_volume_mL",
+                                                          "myogenic_filtered_transmural_pressure_mmHg"};
+};
+
+/// Algebraic quantities of the blood side at one state.
+template <class S>
+struct HemodynamicsOutputsTpl {
+  S local_arterial_pressure_mmHg{0};    ///< systemic MAP minus hydrostatic column at this height
+  S arterial_pressure_mmHg{0};          ///< in the segment's arteries
+  S capillary_pressure_mmHg{0};
+  S venous_pressure_mmHg{0};
+  S downstream_venous_pressure_mmHg{0}; ///< proximal vein at this height
+  S waterfall_pressure_mmHg{0};         ///< smooth max(downstream, outlet tissue pressure)
+  S feed_inflow_mL_per_min{0};          ///< into the segment (what a conduit Doppler sees)
+  S arteriolar_flow_mL_per_min{0};
+  S venous_outflow_mL_per_min{0};
+  S arteriolar_conductance_mL_per_min_per_mmHg{0};
+  S myogenic_factor{1};
+  S valve_pressure_difference_mmHg{0};
+  S venous_outlet_conductance_mL_per_min_per_mmHg{0};
+};
+
+/// Computes the blood side's pressures and flows and writes them to the bus.
+/// Reads from the bus: tissue_mass_g, tissue_pressure_mmHg, applied_pressure_mmHg, height_above_heart_cm,
+/// arterial_pressure_mmHg, central_venous_pressure_mmHg, vasodilator_signal, tissue_pressure_transmission.
+/// \param[in] x  the block's states (HemodynamicsLayout)
+template <class S>
+HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p, const S* x, SegmentSignalsTpl<S>& bus) {
+  using namespace fluid_detail;
+  using std::exp;
+  const S scale = bus.tissue_mass_g / S(100.0);
+  HemodynamicsOutputsTpl<S> o;
+  const S hydro = p.hydrostatic_gradient_mmHg_per_cm * bus.height_above_heart_cm;
+  o.local_arterial_pressure_mmHg = bus.arterial_pressure_mmHg - hydro;
+  o.downstream_venous_pressure_mmHg = bus.central_venous_pressure_mmHg + p.proximal_venous_pressure_drop_mmHg - hydro;
+
+  const S Pt = bus.tissue_pressure_mmHg;
+  const S Vu_a = p.arterial_unstressed_volume_mL_per_100g * scale;
+  const S C_a = p.arterial_compliance_mL_per_mmHg_per_100g * scale;
+  const S Vu_v = p.venous_unstressed_volume_mL_per_100g * scale;
+  const S C_v = p.venous_compliance_mL_per_mmHg_per_100g * scale;
+  o.arterial_pressure_mmHg = Pt + tube_law_mmHg(S(x[HemodynamicsLayout::arterial_volume]), Vu_a, C_a);
+  o.venous_pressure_mmHg = Pt + tube_law_mmHg(S(x[HemodynamicsLayout::venous_volume]), Vu_v, C_v);
+
+  // Myogenic factor: logistic in the filtered transmural pressure, 1 at the reference, -> max at 0 tone.
+  const S Mmax = p.myogenic_max_dilation;
+  o.myogenic_factor = Mmax / (S(1.0) + (Mmax - S(1.0)) * exp(p.myogenic_gain_per_mmHg *
+                                                             (x[HemodynamicsLayout::myogenic_pressure] -
+                                                              p.myogenic_reference_transmural_pressure_mmHg)));
+  o.arteriolar_conductance_mL_per_min_per_mmHg = p.arteriolar_conductance_mL_per_min_per_mmHg_per_100g * scale *
+                                                  o.myogenic_factor * (S(1.0) + bus.vasodilator_signal);
+  const S Ga = o.arteriolar_conductance_mL_per_min_per_mmHg;
+  const S Gcv = p.capillary_venous_conductance_mL_per_min_per_mmHg_per_100g * scale;
+  // Capillary pressure: flow continuity arterioles -> venules (filtration, ~1e-4 of the flow, is
+  // taken from the venous compartment, so conservation is exact whatever this closure).
+  o.capillary_pressure_mmHg = (Ga * o.arterial_pressure_mmHg + Gcv * o.venous_pressure_mmHg) / (Ga + Gcv);
+  o.arteriolar_flow_mL_per_min = Ga * (o.arterial_pressure_mmHg - o.capillary_pressure_mmHg);
+  o.feed_inflow_mL_per_min =
+      p.feed_conductance_mL_per_min_per_mmHg_per_100g * scale * (o.local_arterial_pressure_mmHg - o.arterial_pressure_mmHg);
+
+  // Venous outlet: Starling resistor (waterfall) + valve + collapse-limited conductance.
+  const S Pt_outlet = Pt - (S(1.0) - p.outlet_applied_pressure_fraction) * bus.tissue_pressure_transmission *
+                               bus.applied_pressure_mmHg;
+  o.waterfall_pressure_mmHg =
+      smooth_max(S(o.downstream_venous_pressure_mmHg), S(Pt_outlet), value_of(p.waterfall_smoothing_mmHg));
+  o.valve_pressure_difference_mmHg = o.venous_pressure_mmHg - o.waterfall_pressure_mmHg;
+  const S v = x[HemodynamicsLayout::venous_volume] / Vu_v;
+  const S vh2 = p.venous_collapse_half_volume_ratio * p.venous_collapse_half_volume_ratio;
+  o.venous_outlet_conductance_mL_per_min_per_mmHg =
+      p.venous_outflow_conductance_mL_per_min_per_mmHg_per_100g * scale * (v * v / (v * v + vh2)) * (S(1.0) + vh2);
+  o.venous_outflow_mL_per_min =
+      valve_flow(S(o.valve_pressure_difference_mmHg), S(o.venous_outlet_conductance_mL_per_min_per_mmHg),
+                 value_of(p.venous_valve_leak_fraction), value_of(p.venous_valve_width_mmHg));
+
+  bus.capillary_pressure_mmHg = o.capillary_pressure_mmHg;
+  bus.venous_pressure_mmHg = o.venous_pressure_mmHg;
+  bus.arterial_inflow_mL_per_min = o.feed_inflow_mL_per_min;
+  bus.venous_outflow_mL_per_min = o.venous_outflow_mL_per_min;
+  bus.arteriolar_flow_mL_per_min = o.arteriolar_flow_mL_per_min;
+  return o;
+}
+
+/// Right-hand side of the blood side [per second]. Call after `hemodynamics_outputs` and after the
+/// interstitium has written `bus.filtration_mL_per_min` (filtration leaves the venous compartment).
+template <class S>
+void hemodynamics_rhs(const HemodynamicsParamsTpl<S>& p, const S* x, const HemodynamicsOutputsTpl<S>& o,
+                      const SegmentSignalsTpl<S>& bus, S* dxdt) {
+  (void)x;
+  const S per_s = S(1.0 / 60.0);
+  dxdt[HemodynamicsLayout::arterial_volume] = (o.feed_inflow_mL_per_min - o.arteriolar_flow_mL_per_min) * per_s;
+  dxdt[HemodynamicsLayout::venous_volume] =
+      (o.arteriolar_flow_mL_per_min - bus.filtration_mL_per_min - o.venous_outflow_mL_per_min) * per_s;
+  const S Ptm_art = S(0.5) * (o.arterial_pressure_mmHg + o.capillary_pressure_mmHg) - bus.tissue_pressure_mmHg;
+  dxdt[HemodynamicsLayout::myogenic_pressure] = (Ptm_art - x[HemodynamicsLayout::myogenic_pressure]) / p.myogenic_time_constant_s;
+}
+
+}  // namespace massagesim::models

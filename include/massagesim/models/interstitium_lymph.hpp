@@ -1,0 +1,248 @@
+#pragma once
+/// \file interstitium_lymph.hpp
+/// \brief Interstitium and lymph of one tissue segment: Starling filtration, interstitial volume with
+///        nonlinear compliance, initial lymphatics behind primary valves, one collecting lymphangion
+///        whose contractions are triggered by filling, valves, drainage downstream.
+///
+/// Fluid path: capillaries --J_f--> interstitium V_isf --primary valve--> initial lymphatics V_il
+/// --secondary valve--> collecting lymphangion V_lc --outlet valve--> downstream lymph (P_lo).
+/// Pressures:
+///  - interstitial compliance curve f(V_isf) (stiff below ~0 mmHg, soft when oedematous);
+///  - filtration J = K_f w softplus(Starling / w), Starling = (P_c - P_isf) - sigma (pi_c - pi_i): no
+///    sustained reabsorption (revised Starling principle, Levick & Michel 2010);
+///  - interstitial fluid pressure (Starling) P_isf = f(V_isf) + kappa P_app + P_im (set by the Segment);
+///  - total tissue pressure P_t = P_rest + kappa P_app + P_im + f(V_isf) (set by the Segment);
+///  - lymph vessels are squeezed by the tissue's solid and applied stress
+///    P_ext,L = P_rest + kappa P_app + P_im (anchoring filaments: interstitial swelling f(V_isf) opens
+///    them rather than compressing them), so the primary-valve driving pressure is
+///    P_t - P_il = f(V_isf) - tube(V_il): lymph inflow rises with interstitial volume (Guyton's
+///    lymph curve) and with every release after a compression (tissue-pressure fluctuations empty
+///    the initial lymphatics forward through the secondary valve; on release they refill).
+///  - lymphangion: P_lc = P_ext,L + tube(V_lc) + a * P_act(V_lc); activation a is an excitable
+///    2-variable system (activation a, refractoriness r) triggered when the passive filling
+///    (transmural) pressure tube(V_lc) exceeds a threshold P_thr (5-25 mmHg, Olszewski 1980).
+///
+/// \see Olszewski WL, Engeset A (1980) Am J Physiol 239:H775 (filling-triggered contractions)
+/// \see Bertram CD, Macaskill C, Moore JE (2011) J Biomech Eng 133:011008 (sigmoid valves)
+/// \see Levick JR, Michel CC (2010) Cardiovasc Res 87:198 (revised Starling principle)
+/// \see Aukland K, Reed RK (1993) Physiol Rev 73:1 (interstitial compliance, lymph vs P_i)
+
+#include <array>
+
+#include "massagesim/core/parameter.hpp"
+#include "massagesim/models/detail/fluid_smooth.hpp"
+#include "massagesim/models/segment_signals.hpp"
+
+namespace massagesim::models {
+
+template <class S>
+struct InterstitiumLymphParamsTpl {
+  S filtration_coefficient_mL_per_min_per_mmHg_per_100g{0.003};
+  S reflection_coefficient{0.9};
+  S plasma_oncotic_pressure_mmHg{25.0};
+  S interstitial_oncotic_pressure_mmHg{0.5};
+  S absorption_knee_width_mmHg{2.0};
+  S interstitial_reference_volume_mL_per_100g{12.0};
+  S interstitial_compliance_low_mL_per_mmHg_per_100g{0.5};
+  S interstitial_compliance_high_mL_per_mmHg_per_100g{10.0};
+  S interstitial_transition_width_mL_per_100g{0.3};
+  S primary_valve_conductance_mL_per_min_per_mmHg_per_100g{0.01};
+  S initial_lymph_unstressed_volume_mL_per_100g{0.05};
+  S initial_lymph_compliance_mL_per_mmHg_per_100g{0.01};
+  S secondary_valve_conductance_mL_per_min_per_mmHg_per_100g{0.01};
+  S collector_unstressed_volume_mL_per_100g{0.03};
+  S collector_compliance_mL_per_mmHg_per_100g{0.005};
+  S collector_outlet_conductance_mL_per_min_per_mmHg_per_100g{0.003};
+  S collector_active_pressure_mmHg{40.0};
+  S contraction_threshold_mmHg{8.0};
+  S contraction_trigger_width_mmHg{1.0};
+  S contraction_self_excitation_mmHg{10.0};
+  S activation_time_constant_s{1.0};
+  S refractory_time_constant_s{3.0};
+  S lymph_downstream_pressure_mmHg{3.0};
+  S collector_applied_pressure_fraction{1.0};
+  S lymph_valve_leak_fraction{1e-3};
+  S lymph_valve_width_mmHg{0.2};
+
+  template <class T>
+  InterstitiumLymphParamsTpl<T> cast() const {
+    return {T(filtration_coefficient_mL_per_min_per_mmHg_per_100g), T(reflection_coefficient),
+            T(plasma_oncotic_pressure_mmHg), T(interstitial_oncotic_pressure_mmHg), T(absorption_knee_width_mmHg),
+            T(interstitial_reference_volume_mL_per_100g), T(interstitial_compliance_low_mL_per_mmHg_per_100g),
+            T(interstitial_compliance_high_mL_per_mmHg_per_100g), T(interstitial_transition_width_mL_per_100g),
+            T(primary_valve_conductance_mL_per_min_per_mmHg_per_100g), T(initial_lymph_unstressed_volume_mL_per_100g),
+            T(initial_lymph_compliance_mL_per_mmHg_per_100g), T(secondary_valve_conductance_mL_per_min_per_mmHg_per_100g),
+            T(collector_unstressed_volume_mL_per_100g), T(collector_compliance_mL_per_mmHg_per_100g),
+            T(collector_outlet_conductance_mL_per_min_per_mmHg_per_100g), T(collector_active_pressure_mmHg),
+            T(contraction_threshold_mmHg), T(contraction_trigger_width_mmHg), T(contraction_self_excitation_mmHg),
+            T(activation_time_constant_s), T(refractory_time_constant_s), T(lymph_downstream_pressure_mmHg),
+            T(collector_applied_pressure_fraction), T(lymph_valve_leak_fraction), T(lymph_valve_width_mmHg)};
+  }
+};
+using InterstitiumLymphParams = InterstitiumLymphParamsTpl<double>;
+
+inline constexpr std::array<ParameterInfo, 26> interstitium_lymph_parameter_info{{
+    {"filtration_coefficient_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.003, 0.0015, 0.005,
+     "PMC2290538: human lower limb CFC 2.6-4.0e-3 mL/(100 mL min mmHg); calf 0.0026 (Scand J Clin Lab Invest 1990)",
+     "capillary filtration coefficient K_f"},
+    {"reflection_coefficient", "1", 0.9, 0.7, 0.99, "[GK] muscle capillaries, albumin", "oncotic reflection coefficient sigma"},
+    {"plasma_oncotic_pressure_mmHg", "mmHg", 25.0, 20.0, 30.0, "[GK]", "plasma colloid osmotic pressure"},
+    {"interstitial_oncotic_pressure_mmHg", "mmHg", 0.5, 0.0, 16.0,
+     "calibrated to rest P_i ~ -1 mmHg; low sub-glycocalyx value per the revised Starling principle (Levick & Michel 2010 Cardiovasc Res 87:198); bulk ISF 10-16 (Noddeland 1982)",
+     "effective (sub-glycocalyx) interstitial oncotic pressure"},
+    {"absorption_knee_width_mmHg", "mmHg", 2.0, 0.5, 5.0,
+     "[GK shape] Levick & Michel 2010 Cardiovasc Res 87:198: steady-state filtration vs P_c is a hockey stick (no sustained absorption)",
+     "width of the smooth knee J = K_f w softplus(Starling / w)"},
+    {"interstitial_reference_volume_mL_per_100g", "mL/100g", 12.0, 8.0, 18.0, "[GK] muscle ISF 10-15 % of tissue volume",
+     "interstitial volume at the knee of the compliance curve (~0 mmHg)"},
+    {"interstitial_compliance_low_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.5, 0.2, 1.5,
+     "[GK] Aukland & Reed 1993 Physiol Rev 73:1; Guyton: stiff while P_i < 0", "interstitial compliance below the knee"},
+    {"interstitial_compliance_high_mL_per_mmHg_per_100g", "mL/mmHg/100g", 10.0, 3.0, 30.0,
+     "[GK] Guyton: compliance rises steeply once P_i > 0 (oedema)", "interstitial compliance above the knee"},
+    {"interstitial_transition_width_mL_per_100g", "mL/100g", 0.3, 0.05, 2.0, "numerical regularisation",
+     "width of the knee of the compliance curve"},
+    {"primary_valve_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.01, 0.002, 0.05,
+     "calibrated to resting muscle lymph ~0.1 mL/h/100g (physiology.md §3, low confidence)", "primary valves, open"},
+    {"initial_lymph_unstressed_volume_mL_per_100g", "mL/100g", 0.05, 0.01, 0.2, "[GK]", "initial lymphatic unstressed volume"},
+    {"initial_lymph_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.01, 0.002, 0.05, "[GK]", "initial lymphatic compliance"},
+    {"secondary_valve_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.01, 0.002, 0.05,
+     "calibrated with the primary valve", "secondary (initial -> collector) valve, open"},
+    {"collector_unstressed_volume_mL_per_100g", "mL/100g", 0.03, 0.01, 0.1, "[GK]", "lymphangion unstressed volume"},
+    {"collector_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.005, 0.001, 0.02, "[GK]", "lymphangion passive compliance"},
+    {"collector_outlet_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.003, 0.001, 0.02,
+     "calibrated with the primary valve", "lymphangion outlet valve, open"},
+    {"collector_active_pressure_mmHg", "mmHg", 40.0, 10.0, 100.0,
+     "Olszewski 1980: systolic end pressures 12-70 mmHg", "active pressure of a full contraction at the unstressed volume x1.0"},
+    {"contraction_threshold_mmHg", "mmHg", 8.0, 5.0, 25.0, "Olszewski 1980 Am J Physiol 239:H775: thresholds 5-25 mmHg",
+     "transmural filling pressure that triggers a contraction"},
+    {"contraction_trigger_width_mmHg", "mmHg", 1.0, 0.2, 5.0, "numerical regularisation", "width of the trigger sigmoid"},
+    {"contraction_self_excitation_mmHg", "mmHg", 10.0, 0.0, 30.0, "[GK] all-or-none twitch (excitable system)",
+     "feedback of activation on the trigger"},
+    {"activation_time_constant_s", "s", 1.0, 0.3, 3.0, "calibrated: Olszewski 1980 pulse waves 6-8 s", "activation rise/fall time"},
+    {"refractory_time_constant_s", "s", 3.0, 1.0, 10.0, "calibrated: Olszewski 1980 pulse waves 6-8 s", "refractoriness time constant"},
+    {"lymph_downstream_pressure_mmHg", "mmHg", 3.0, 0.0, 15.0,
+     "[GK] no hydrostatic component (Olszewski 1980); calibrated to resting lymph flow",
+     "pressure downstream of the segment's lymphangion"},
+    {"collector_applied_pressure_fraction", "1", 1.0, 0.0, 1.0,
+     "protocol geometry: 1 = collector under the applied pressure, 0 = downstream of it (Olszewski's foot massage)",
+     "fraction of kappa P_app acting on the collecting lymphangion"},
+    {"lymph_valve_leak_fraction", "1", 1e-3, 0.0, 0.05, "[GK] competent valves; stated leak of the model",
+     "backward conductance of closed lymph valves relative to open"},
+    {"lymph_valve_width_mmHg", "mmHg", 0.2, 0.05, 1.0, "numerical regularisation", "pressure width over which lymph valves open"},
+}};
+
+struct InterstitiumLymphLayout {
+  enum Index : int {
+    interstitial_volume = 0,
+    initial_lymph_volume = 1,
+    collector_volume = 2,
+    collector_activation = 3,
+    collector_refractory = 4,
+    n = 5
+  };
+  static constexpr std::array<const char*, n> state_names{"interstitial_volume_mL", "initial_lymph_volume_mL",
+                                                          "collector_volume_mL", "collector_activation",
+                                                          "collector_refractoriness"};
+};
+
+template <class S>
+struct InterstitiumLymphOutputsTpl {
+  S compliance_pressure_mmHg{0};     ///< f(V_isf)
+  S starling_pressure_mmHg{0};       ///< (P_c - P_isf) - sigma (pi_c - pi_i)
+  S filtration_mL_per_min{0};
+  S primary_valve_flow_mL_per_min{0};
+  S secondary_valve_flow_mL_per_min{0};
+  S lymph_outflow_mL_per_min{0};
+  S lymph_external_pressure_mmHg{0};
+  S initial_lymph_pressure_mmHg{0};
+  S collector_pressure_mmHg{0};
+  S collector_filling_pressure_mmHg{0};  ///< passive transmural pressure (the trigger)
+  S collector_external_pressure_mmHg{0};
+  S primary_valve_dp_mmHg{0};
+  S secondary_valve_dp_mmHg{0};
+  S outlet_valve_dp_mmHg{0};
+};
+
+/// Interstitial compliance curve f(V) [mmHg]: slope 1/C_low below the reference volume, 1/C_high above.
+template <class S>
+S interstitial_compliance_pressure(const InterstitiumLymphParamsTpl<S>& p, const S& V_mL, const S& scale) {
+  using namespace fluid_detail;
+  const S w = p.interstitial_transition_width_mL_per_100g * scale;
+  const S dV = V_mL - p.interstitial_reference_volume_mL_per_100g * scale;
+  const S el = S(1.0) / (p.interstitial_compliance_low_mL_per_mmHg_per_100g * scale);
+  const S eh = S(1.0) / (p.interstitial_compliance_high_mL_per_mmHg_per_100g * scale);
+  return S(dV * el - S(el - eh) * w * softplus(S(dV / w)));
+}
+
+/// Flows of the interstitium and lymph; writes filtration, lymph flow and interstitial pressures to the bus.
+/// Reads: tissue_mass_g, capillary_pressure_mmHg, interstitial_fluid_pressure_mmHg, tissue_pressure_mmHg,
+/// intramuscular_pressure_mmHg, applied_pressure_mmHg, tissue_pressure_transmission; `resting_tissue_pressure`
+/// is the Segment's P_rest.
+template <class S>
+InterstitiumLymphOutputsTpl<S> interstitium_lymph_outputs(const InterstitiumLymphParamsTpl<S>& p, const S* x,
+                                                          const S& resting_tissue_pressure_mmHg,
+                                                          SegmentSignalsTpl<S>& bus) {
+  using namespace fluid_detail;
+  using I = InterstitiumLymphLayout;
+  const S scale = bus.tissue_mass_g / S(100.0);
+  InterstitiumLymphOutputsTpl<S> o;
+  o.compliance_pressure_mmHg = interstitial_compliance_pressure(p, x[I::interstitial_volume], scale);
+  // Revised Starling principle: no sustained reabsorption; J -> 0 smoothly when the classic
+  // Starling pressure turns negative (hockey-stick curve of Levick & Michel 2010, Fig. 5).
+  const S starling = (bus.capillary_pressure_mmHg - bus.interstitial_fluid_pressure_mmHg) -
+                     p.reflection_coefficient * (p.plasma_oncotic_pressure_mmHg - p.interstitial_oncotic_pressure_mmHg);
+  o.starling_pressure_mmHg = starling;
+  o.filtration_mL_per_min = p.filtration_coefficient_mL_per_min_per_mmHg_per_100g * scale *
+                            p.absorption_knee_width_mmHg * softplus(S(starling / p.absorption_knee_width_mmHg));
+
+  const S kP = bus.tissue_pressure_transmission * bus.applied_pressure_mmHg;
+  o.lymph_external_pressure_mmHg = resting_tissue_pressure_mmHg + kP + bus.intramuscular_pressure_mmHg;
+  o.collector_external_pressure_mmHg =
+      resting_tissue_pressure_mmHg + p.collector_applied_pressure_fraction * kP + bus.intramuscular_pressure_mmHg;
+  o.initial_lymph_pressure_mmHg =
+      o.lymph_external_pressure_mmHg + tube_law_mmHg(S(x[I::initial_lymph_volume]),
+                                                     S(p.initial_lymph_unstressed_volume_mL_per_100g * scale),
+                                                     S(p.initial_lymph_compliance_mL_per_mmHg_per_100g * scale));
+  const S Vlc = x[I::collector_volume];
+  const S Vlc0 = p.collector_unstressed_volume_mL_per_100g * scale;
+  o.collector_filling_pressure_mmHg =
+      tube_law_mmHg(Vlc, Vlc0, S(p.collector_compliance_mL_per_mmHg_per_100g * scale));
+  const S v = smooth_pos(S(Vlc / Vlc0), 1e-4);
+  const S active = x[I::collector_activation] * p.collector_active_pressure_mmHg * S(1.5) * v / (v + S(0.5));
+  o.collector_pressure_mmHg = o.collector_external_pressure_mmHg + o.collector_filling_pressure_mmHg + active;
+
+  const double leak = value_of(p.lymph_valve_leak_fraction), w = value_of(p.lymph_valve_width_mmHg);
+  o.primary_valve_dp_mmHg = bus.tissue_pressure_mmHg - o.initial_lymph_pressure_mmHg;
+  o.secondary_valve_dp_mmHg = o.initial_lymph_pressure_mmHg - o.collector_pressure_mmHg;
+  o.outlet_valve_dp_mmHg = o.collector_pressure_mmHg - p.lymph_downstream_pressure_mmHg;
+  o.primary_valve_flow_mL_per_min = valve_flow(
+      S(o.primary_valve_dp_mmHg), S(p.primary_valve_conductance_mL_per_min_per_mmHg_per_100g * scale), leak, w);
+  o.secondary_valve_flow_mL_per_min = valve_flow(
+      S(o.secondary_valve_dp_mmHg), S(p.secondary_valve_conductance_mL_per_min_per_mmHg_per_100g * scale), leak, w);
+  o.lymph_outflow_mL_per_min = valve_flow(
+      S(o.outlet_valve_dp_mmHg), S(p.collector_outlet_conductance_mL_per_min_per_mmHg_per_100g * scale), leak, w);
+
+  bus.filtration_mL_per_min = o.filtration_mL_per_min;
+  bus.lymph_flow_mL_per_min = o.lymph_outflow_mL_per_min;
+  return o;
+}
+
+/// Right-hand side [per second]. Call after `interstitium_lymph_outputs`.
+template <class S>
+void interstitium_lymph_rhs(const InterstitiumLymphParamsTpl<S>& p, const S* x, const InterstitiumLymphOutputsTpl<S>& o,
+                            S* dxdt) {
+  using namespace fluid_detail;
+  using I = InterstitiumLymphLayout;
+  const S per_s = S(1.0 / 60.0);
+  dxdt[I::interstitial_volume] = (o.filtration_mL_per_min - o.primary_valve_flow_mL_per_min) * per_s;
+  dxdt[I::initial_lymph_volume] = (o.primary_valve_flow_mL_per_min - o.secondary_valve_flow_mL_per_min) * per_s;
+  dxdt[I::collector_volume] = (o.secondary_valve_flow_mL_per_min - o.lymph_outflow_mL_per_min) * per_s;
+  const S a = x[I::collector_activation], r = x[I::collector_refractory];
+  const S trigger = logistic(S((o.collector_filling_pressure_mmHg - p.contraction_threshold_mmHg +
+                                p.contraction_self_excitation_mmHg * a) /
+                               p.contraction_trigger_width_mmHg));
+  dxdt[I::collector_activation] = (trigger * (S(1.0) - r) - a) / p.activation_time_constant_s;
+  dxdt[I::collector_refractory] = (a - r) / p.refractory_time_constant_s;
+}
+
+}  // namespace massagesim::models

@@ -1,0 +1,352 @@
+#pragma once
+/// \file segment.hpp
+/// \brief One tissue segment (default: a supine adult calf) composing the fluid modules into one
+///        fixed-size state vector, with named states and derived outputs, driven by inputs(t).
+///
+/// Evaluation order inside `Segment::rhs` (see segment_signals.hpp; no algebraic loop, every
+/// coupling passes through a state):
+///   1. inputs -> bus (applied pressure, exercise intensity, height, massage drive; systemic MAP, CVP)
+///   2. [tone outputs -> bus.intramuscular_pressure_mmHg]             (insertion point: muscle_tone.hpp)
+///   3. interstitial compliance f(V_isf); tissue pressures
+///        P_t   = P_rest + kappa P_app + P_im + f(V_isf)   (total, seen by vessels: the measured IMP)
+///        P_isf = f(V_isf) + kappa P_app + P_im            (free-fluid pressure, Starling)
+///   4. vasodilator signal: o2_debt.hpp stand-in             (insertion point: metabolites.hpp outputs)
+///   5. hemodynamics outputs (pressures, flows); 6. interstitium & lymph (filtration, lymph flows)
+///   7. right-hand sides: hemodynamics, interstitium & lymph, O2 debt [metabolites, tone, lactate pool]
+///   8. fluid accumulators (cumulative inflow, outflow, filtration, lymph) for the conservation audit.
+///
+/// Insertion points for the metabolism developer: add a block after `o2_debt` in `SegmentLayout`
+/// (offsets are computed from the blocks' sizes), call its outputs in step 2/4 and its rhs in step 7;
+/// when metabolites.hpp writes `bus.vasodilator_signal`, drop the O2DebtLayout block.
+
+#include <array>
+#include <cmath>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "massagesim/core/check.hpp"
+#include "massagesim/core/error.hpp"
+#include "massagesim/core/parameter.hpp"
+#include "massagesim/models/hemodynamics.hpp"
+#include "massagesim/models/interstitium_lymph.hpp"
+#include "massagesim/models/o2_debt.hpp"
+#include "massagesim/models/segment_signals.hpp"
+#include "massagesim/solver/problem.hpp"
+
+namespace massagesim::models {
+
+/// Segment-level parameters: geometry, posture at rest, tissue-pressure coupling, systemic stand-ins.
+template <class S>
+struct SegmentTissueParamsTpl {
+  S tissue_mass_g{2000.0};
+  S rest_height_above_heart_cm{-5.0};
+  S tissue_pressure_transmission{0.8};
+  S resting_tissue_pressure_mmHg{6.0};
+  S mean_arterial_pressure_mmHg{93.0};
+  S central_venous_pressure_mmHg{4.0};
+
+  template <class T>
+  SegmentTissueParamsTpl<T> cast() const {
+    return {T(tissue_mass_g), T(rest_height_above_heart_cm), T(tissue_pressure_transmission),
+            T(resting_tissue_pressure_mmHg), T(mean_arterial_pressure_mmHg), T(central_venous_pressure_mmHg)};
+  }
+};
+
+inline constexpr std::array<ParameterInfo, 6> segment_tissue_parameter_info{{
+    {"tissue_mass_g", "g", 2000.0, 200.0, 10000.0, "[GK] adult calf ~2 kg (forearm ~1 kg)", "mass of the segment's tissue"},
+    {"rest_height_above_heart_cm", "cm", -5.0, -120.0, 60.0, "[GK] supine calf slightly below heart level",
+     "height of the segment above the heart in the resting posture"},
+    {"tissue_pressure_transmission", "1", 0.8, 0.7, 0.85,
+     "physiology.md §1E [D]: Murthy (NASA) IMP/surface 0.85 elastic, 0.7 inelastic; IPC tissue 20 % below chamber (Olszewski)",
+     "kappa: fraction of the skin pressure reaching deep tissue"},
+    {"resting_tissue_pressure_mmHg", "mmHg", 6.0, 2.0, 10.0,
+     "calibrated to resting IMP 3.7-7.4 mmHg (5-10 cmH2O recumbent, physiology.md §1E) with P_i ~ -1 mmHg",
+     "P_rest: solid-tissue (fascial) stress on vessels at rest"},
+    {"mean_arterial_pressure_mmHg", "mmHg", 93.0, 70.0, 110.0, "validation.md rest: MAP 90-95 mmHg",
+     "systemic mean arterial pressure at heart level (until a systemic model drives it)"},
+    {"central_venous_pressure_mmHg", "mmHg", 4.0, 0.0, 10.0, "[GK] supine CVP", "central venous pressure (systemic stand-in)"},
+}};
+
+/// All parameters of a segment.
+template <class S>
+struct SegmentParamsTpl {
+  SegmentTissueParamsTpl<S> tissue{};
+  HemodynamicsParamsTpl<S> hemodynamics{};
+  InterstitiumLymphParamsTpl<S> lymph{};
+  O2DebtParamsTpl<S> o2_debt{};
+
+  template <class T>
+  SegmentParamsTpl<T> cast() const {
+    return {tissue.template cast<T>(), hemodynamics.template cast<T>(), lymph.template cast<T>(),
+            o2_debt.template cast<T>()};
+  }
+};
+using SegmentParams = SegmentParamsTpl<double>;
+
+/// Accumulators of the fluid audit.
+struct FluidAuditLayout {
+  enum Index : int { arterial_inflow = 0, venous_outflow = 1, filtration = 2, lymph_outflow = 3, n = 4 };
+  static constexpr std::array<const char*, n> state_names{"cumulative_arterial_inflow_mL", "cumulative_venous_outflow_mL",
+                                                          "cumulative_filtration_mL", "cumulative_lymph_outflow_mL"};
+};
+
+/// Where each module's block sits in the segment state vector.
+struct SegmentLayout {
+  static constexpr int hemodynamics = 0;
+  static constexpr int o2_debt = hemodynamics + HemodynamicsLayout::n;
+  static constexpr int lymph = o2_debt + O2DebtLayout::n;
+  // insertion point: metabolites, muscle tone blocks go here (before the audit block)
+  static constexpr int audit = lymph + InterstitiumLymphLayout::n;
+  static constexpr int n = audit + FluidAuditLayout::n;
+
+  static std::array<std::string, n> state_names() {
+    std::array<std::string, n> out;
+    for (int i = 0; i < HemodynamicsLayout::n; ++i) out[hemodynamics + i] = HemodynamicsLayout::state_names[i];
+    for (int i = 0; i < O2DebtLayout::n; ++i) out[o2_debt + i] = O2DebtLayout::state_names[i];
+    for (int i = 0; i < InterstitiumLymphLayout::n; ++i) out[lymph + i] = InterstitiumLymphLayout::state_names[i];
+    for (int i = 0; i < FluidAuditLayout::n; ++i) out[audit + i] = FluidAuditLayout::state_names[i];
+    return out;
+  }
+  /// Index of a state by name; throws UnknownName.
+  static int index_of(std::string_view name) {
+    const auto names = state_names();
+    for (int i = 0; i < n; ++i)
+      if (names[i] == name) return i;
+    std::string known;
+    for (const auto& s : names) known += (known.empty() ? "" : ", ") + s;
+    throw UnknownName(detail::concat("unknown state '", name, "'; known: ", known));
+  }
+};
+
+/// Time-dependent inputs of one segment (from a protocol).
+struct SegmentInputs {
+  double applied_pressure_mmHg = 0.0;  ///< on the skin
+  double exercise_intensity = 0.0;     ///< fraction of VO2max of this muscle
+  double height_above_heart_cm = 0.0;  ///< posture
+  double massage_drive = 0.0;          ///< 0..1 (reflex inhibition; used by muscle_tone.hpp)
+};
+
+/// Names of the derived outputs, in the order of `Segment::outputs`.
+inline constexpr std::array<const char*, 27> segment_output_names{
+    "arterial_inflow_mL_per_min",        "arterial_inflow_mL_per_min_per_100g",
+    "arteriolar_flow_mL_per_min",        "venous_outflow_mL_per_min",
+    "venous_outflow_mL_per_min_per_100g", "filtration_mL_per_min",
+    "lymph_flow_mL_per_min",             "lymph_flow_mL_per_h_per_100g",
+    "local_arterial_pressure_mmHg",      "arterial_compartment_pressure_mmHg",
+    "capillary_pressure_mmHg",           "venous_pressure_mmHg",
+    "downstream_venous_pressure_mmHg",   "intramuscular_pressure_mmHg",
+    "interstitial_fluid_pressure_mmHg",  "interstitial_compliance_pressure_mmHg",
+    "initial_lymph_pressure_mmHg",       "collector_pressure_mmHg",
+    "collector_filling_pressure_mmHg",   "vasodilator_signal",
+    "myogenic_factor",                   "o2_uptake_mL_per_min",
+    "o2_demand_mL_per_min",              "blood_volume_mL",
+    "segment_fluid_volume_mL",           "venous_valve_pressure_difference_mmHg",
+    "fluid_balance_residual_mL"};
+
+/// One tissue segment. Immutable; `rhs` is const and thread-safe.
+class Segment {
+ public:
+  static constexpr int n_states = SegmentLayout::n;
+  static constexpr int n_outputs = static_cast<int>(segment_output_names.size());
+  using State = Eigen::Matrix<double, n_states, 1>;
+
+  explicit Segment(SegmentParams p = {}) : p_(std::move(p)) {}
+  const SegmentParams& params() const { return p_; }
+
+  /// Inputs of the resting subject (no pressure, no exercise, resting posture).
+  SegmentInputs rest_inputs() const { return {0.0, 0.0, p_.tissue.rest_height_above_heart_cm, 0.0}; }
+
+  /// Everything the modules compute at one point, for any scalar.
+  template <class S>
+  struct Eval {
+    SegmentSignalsTpl<S> bus;
+    HemodynamicsOutputsTpl<S> hemo;
+    InterstitiumLymphOutputsTpl<S> lymph;
+    O2DebtOutputsTpl<S> debt;
+  };
+
+  /// Right-hand side dx/dt [per second]. `accumulate = false` zeroes the audit block (steady states).
+  template <class S>
+  Eval<S> evaluate(const S* x, const SegmentInputs& in, S* dxdt, bool accumulate = true) const {
+    const SegmentParamsTpl<S> p = p_.template cast<S>();
+    Eval<S> e;
+    auto& bus = e.bus;
+    // 1. inputs
+    bus.applied_pressure_mmHg = S(in.applied_pressure_mmHg);
+    bus.exercise_intensity = S(in.exercise_intensity);
+    bus.height_above_heart_cm = S(in.height_above_heart_cm);
+    bus.massage_drive = S(in.massage_drive);
+    bus.tissue_mass_g = p.tissue.tissue_mass_g;
+    bus.tissue_pressure_transmission = p.tissue.tissue_pressure_transmission;
+    bus.arterial_pressure_mmHg = p.tissue.mean_arterial_pressure_mmHg;
+    bus.central_venous_pressure_mmHg = p.tissue.central_venous_pressure_mmHg;
+    // 2. [tone] intramuscular pressure from tone: none yet (0).
+    // 3. tissue pressures
+    const S scale = bus.tissue_mass_g / S(100.0);
+    const S f_isf =
+        interstitial_compliance_pressure(p.lymph, x[SegmentLayout::lymph + InterstitiumLymphLayout::interstitial_volume], scale);
+    const S kP = bus.tissue_pressure_transmission * bus.applied_pressure_mmHg;
+    bus.interstitial_pressure_mmHg = f_isf;
+    bus.interstitial_fluid_pressure_mmHg = f_isf + kP + bus.intramuscular_pressure_mmHg;
+    bus.tissue_pressure_mmHg = p.tissue.resting_tissue_pressure_mmHg + kP + bus.intramuscular_pressure_mmHg + f_isf;
+    // 4. vasodilator signal (O2-debt stand-in for metabolites.hpp)
+    o2_debt_vasodilator(p.o2_debt, x + SegmentLayout::o2_debt, bus);
+    // 5. blood side; 6. interstitium and lymph
+    e.hemo = hemodynamics_outputs(p.hemodynamics, x + SegmentLayout::hemodynamics, bus);
+    e.lymph = interstitium_lymph_outputs(p.lymph, x + SegmentLayout::lymph, p.tissue.resting_tissue_pressure_mmHg, bus);
+    // 7. right-hand sides
+    hemodynamics_rhs(p.hemodynamics, x + SegmentLayout::hemodynamics, e.hemo, bus, dxdt + SegmentLayout::hemodynamics);
+    interstitium_lymph_rhs(p.lymph, x + SegmentLayout::lymph, e.lymph, dxdt + SegmentLayout::lymph);
+    e.debt = o2_debt_rhs(p.o2_debt, x + SegmentLayout::o2_debt, bus, dxdt + SegmentLayout::o2_debt);
+    // 8. audit
+    S* a = dxdt + SegmentLayout::audit;
+    if (accumulate) {
+      a[FluidAuditLayout::arterial_inflow] = e.hemo.feed_inflow_mL_per_min / S(60.0);
+      a[FluidAuditLayout::venous_outflow] = e.hemo.venous_outflow_mL_per_min / S(60.0);
+      a[FluidAuditLayout::filtration] = e.lymph.filtration_mL_per_min / S(60.0);
+      a[FluidAuditLayout::lymph_outflow] = e.lymph.lymph_outflow_mL_per_min / S(60.0);
+    } else {
+      for (int i = 0; i < FluidAuditLayout::n; ++i) a[i] = S(0.0);
+    }
+    return e;
+  }
+
+  /// Right-hand side on Eigen vectors of any scalar.
+  template <class Vec>
+  void rhs(const Vec& x, const SegmentInputs& in, Vec& dxdt, bool accumulate = true) const {
+    evaluate(x.data(), in, dxdt.data(), accumulate);
+  }
+
+  /// Fluid held in the segment [mL]: arteries + veins + interstitium + lymph vessels.
+  static double fluid_volume_mL(const State& x) {
+    return x[SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume] +
+           x[SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume] +
+           x[SegmentLayout::lymph + InterstitiumLymphLayout::interstitial_volume] +
+           x[SegmentLayout::lymph + InterstitiumLymphLayout::initial_lymph_volume] +
+           x[SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume];
+  }
+
+  /// Derived outputs (names in `segment_output_names`). `x_start` (optional) is the state at the
+  /// start of the run, for the fluid-balance residual: (V - V0) - (In - Out_venous - Out_lymph).
+  std::array<double, n_outputs> outputs(const State& x, const SegmentInputs& in, const State* x_start = nullptr) const {
+    State dx;
+    const Eval<double> e = evaluate(x.data(), in, dx.data());
+    const double per100 = 100.0 / p_.tissue.tissue_mass_g;
+    const double blood = x[SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume] +
+                         x[SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume];
+    double residual = 0.0;
+    if (x_start) {
+      const int A = SegmentLayout::audit;
+      const double dIn = x[A + FluidAuditLayout::arterial_inflow] - (*x_start)[A + FluidAuditLayout::arterial_inflow];
+      const double dOutV = x[A + FluidAuditLayout::venous_outflow] - (*x_start)[A + FluidAuditLayout::venous_outflow];
+      const double dOutL = x[A + FluidAuditLayout::lymph_outflow] - (*x_start)[A + FluidAuditLayout::lymph_outflow];
+      residual = (fluid_volume_mL(x) - fluid_volume_mL(*x_start)) - (dIn - dOutV - dOutL);
+    }
+    return {e.hemo.feed_inflow_mL_per_min,
+            e.hemo.feed_inflow_mL_per_min * per100,
+            e.hemo.arteriolar_flow_mL_per_min,
+            e.hemo.venous_outflow_mL_per_min,
+            e.hemo.venous_outflow_mL_per_min * per100,
+            e.lymph.filtration_mL_per_min,
+            e.lymph.lymph_outflow_mL_per_min,
+            e.lymph.lymph_outflow_mL_per_min * 60.0 * per100,
+            e.hemo.local_arterial_pressure_mmHg,
+            e.hemo.arterial_pressure_mmHg,
+            e.hemo.capillary_pressure_mmHg,
+            e.hemo.venous_pressure_mmHg,
+            e.hemo.downstream_venous_pressure_mmHg,
+            e.bus.tissue_pressure_mmHg,
+            e.bus.interstitial_fluid_pressure_mmHg,
+            e.lymph.compliance_pressure_mmHg,
+            e.lymph.initial_lymph_pressure_mmHg,
+            e.lymph.collector_pressure_mmHg,
+            e.lymph.collector_filling_pressure_mmHg,
+            e.bus.vasodilator_signal,
+            e.hemo.myogenic_factor,
+            e.debt.uptake_mL_per_min,
+            e.debt.demand_mL_per_min,
+            blood,
+            fluid_volume_mL(x),
+            e.hemo.valve_pressure_difference_mmHg,
+            residual};
+  }
+
+  /// Index of an output by name; throws UnknownName.
+  static int output_index(std::string_view name) {
+    for (int i = 0; i < n_outputs; ++i)
+      if (segment_output_names[i] == name) return i;
+    std::string known;
+    for (const char* s : segment_output_names) known += (known.empty() ? "" : ", ") + std::string(s);
+    throw UnknownName(detail::concat("unknown output '", name, "'; known: ", known));
+  }
+
+  /// A rough resting state (volumes at their rest pressures); refine with `rest_state()`.
+  State initial_guess() const {
+    const double sc = p_.tissue.tissue_mass_g / 100.0;
+    const auto& h = p_.hemodynamics;
+    const auto& l = p_.lymph;
+    State x = State::Zero();
+    x[SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume] =
+        sc * (h.arterial_unstressed_volume_mL_per_100g + h.arterial_compliance_mL_per_mmHg_per_100g * 85.0);
+    x[SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume] =
+        sc * (h.venous_unstressed_volume_mL_per_100g + h.venous_compliance_mL_per_mmHg_per_100g * 4.0);
+    x[SegmentLayout::hemodynamics + HemodynamicsLayout::myogenic_pressure] = h.myogenic_reference_transmural_pressure_mmHg;
+    x[SegmentLayout::lymph + InterstitiumLymphLayout::interstitial_volume] =
+        sc * (l.interstitial_reference_volume_mL_per_100g - l.interstitial_compliance_low_mL_per_mmHg_per_100g * 1.0);
+    x[SegmentLayout::lymph + InterstitiumLymphLayout::initial_lymph_volume] = sc * l.initial_lymph_unstressed_volume_mL_per_100g * 0.8;
+    x[SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume] = sc * l.collector_unstressed_volume_mL_per_100g * 0.9;
+    return x;
+  }
+
+ private:
+  SegmentParams p_;
+};
+
+/// An odeint-style System: `sys(x, dxdt, t)` for double and AD scalars, from a segment and a
+/// callable `inputs(t) -> SegmentInputs`. `accumulate = false` freezes the audit block.
+template <class InputsFn>
+struct SegmentSystem {
+  Segment segment;
+  InputsFn inputs;
+  bool accumulate = true;
+
+  template <class Vec>
+  void operator()(const Vec& x, Vec& dxdt, double t) const {
+    segment.rhs(x, inputs(t), dxdt, accumulate);
+  }
+};
+
+/// Constant inputs as a callable.
+struct ConstantInputs {
+  SegmentInputs value;
+  SegmentInputs operator()(double) const { return value; }
+};
+
+/// Builds the OdeProblem of a segment driven by `inputs` with the protocol's discontinuities; state
+/// names are set so that solver errors name the state to blame, and negative volumes are rejected.
+template <class InputsFn>
+auto make_segment_problem(const Segment& seg, InputsFn inputs, const Segment::State& x0, double t0_s, double t1_s,
+                          std::vector<double> discontinuities_s = {}) {
+  using Sys = SegmentSystem<InputsFn>;
+  OdeProblem<Sys, Segment::State> prob{Sys{seg, std::move(inputs), true}, x0, t0_s, t1_s, std::move(discontinuities_s)};
+  const auto names = SegmentLayout::state_names();
+  prob.state_names.assign(names.begin(), names.end());
+  prob.domain_violation = [](const Segment::State& x) -> int {
+    constexpr int vols[] = {SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume,
+                            SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume,
+                            SegmentLayout::lymph + InterstitiumLymphLayout::interstitial_volume,
+                            SegmentLayout::lymph + InterstitiumLymphLayout::initial_lymph_volume,
+                            SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume};
+    for (int i : vols)
+      if (!(x[i] > 0.0)) return i;
+    return -1;
+  };
+  return prob;
+}
+
+}  // namespace massagesim::models

@@ -1,0 +1,203 @@
+// Segment (fluid side): resting steady state, fluid conservation, valves, non-negativity, AD Jacobian.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "massagesim/models/default_subject.hpp"
+#include "massagesim/solver/jacobian.hpp"
+#include "massagesim/solver/solve.hpp"
+#include "massagesim/solver/steppers/dopri5.hpp"
+#include "massagesim/solver/steppers/rodas4.hpp"
+#include "schedule.hpp"
+
+using namespace massagesim;
+using namespace massagesim::models;
+using massagesim::test::Schedule;
+
+namespace {
+
+double out(const Segment& seg, const Segment::State& x, const SegmentInputs& in, const char* name) {
+  return seg.outputs(x, in)[static_cast<std::size_t>(Segment::output_index(name))];
+}
+
+/// Exercise (2 min at 30 % VO2max), massage-like cycles (2 min of 1 s at 60 mmHg / 1 s off), recovery.
+Schedule exercise_massage_recovery(const Segment& seg) {
+  Schedule sc;
+  const SegmentInputs rest = seg.rest_inputs();
+  sc.add(0.0, rest);
+  SegmentInputs ex = rest;
+  ex.exercise_intensity = 0.3;
+  sc.add(60.0, ex);
+  sc.add(180.0, rest);
+  sc.add_cycles(200.0, 60, 1.0, 1.0, 60.0, rest);
+  sc.add(320.0, rest);
+  return sc;
+}
+
+}  // namespace
+
+TEST(Segment, StateAndOutputNamesAreUnitSuffixedAndFindable) {
+  const auto names = SegmentLayout::state_names();
+  EXPECT_EQ(static_cast<int>(names.size()), Segment::n_states);
+  EXPECT_EQ(SegmentLayout::index_of("venous_volume_mL"), SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume);
+  EXPECT_THROW(SegmentLayout::index_of("venous_volume"), UnknownName);
+  EXPECT_EQ(Segment::output_index("capillary_pressure_mmHg"), 10);
+  EXPECT_THROW(Segment::output_index("capillary_pressure"), UnknownName);
+}
+
+TEST(Segment, RestIsASteadyStateWithPublishedRestValues) {
+  const Segment seg(default_calf_params());
+  double residual = 1.0;
+  const Segment::State x = rest_state(seg, nullptr, &residual);
+  const SegmentInputs in = seg.rest_inputs();
+  Segment::State f;
+  seg.rhs(x, in, f, false);
+  EXPECT_LT(f.cwiseAbs().maxCoeff(), 1e-10) << "||f(x_rest)||_inf";
+  EXPECT_LT(residual, 1e-10);
+
+  const double flow = out(seg, x, in, "arterial_inflow_mL_per_min_per_100g");
+  const double pc = out(seg, x, in, "capillary_pressure_mmHg");
+  const double pi = out(seg, x, in, "interstitial_fluid_pressure_mmHg");
+  const double imp = out(seg, x, in, "intramuscular_pressure_mmHg");
+  std::printf("rest (calf, supine): flow %.2f mL/min/100g, P_c %.1f, P_i %.2f, IMP %.2f mmHg, lymph %.3f mL/h/100g\n", flow,
+              pc, pi, imp, out(seg, x, in, "lymph_flow_mL_per_h_per_100g"));
+  // validation.md "Rest": resting muscle blood flow 2-4 mL/min/100g (calf 2.3 +/- 1.4, Scand J Clin Lab Invest 1990;
+  // forearm 3.7 +/- 0.85, Bochmann 2005).
+  EXPECT_GE(flow, 2.0);
+  EXPECT_LE(flow, 4.0);
+  // Capillary pressure 17-25 mmHg (Perry 1986 J Appl Physiol 60:2114: forearm 17.0 +/- 1.6, foot 23.4 +/- 2.5 supine).
+  EXPECT_GE(pc, 17.0);
+  EXPECT_LE(pc, 25.0);
+  // Muscle interstitial pressure -1.2 +/- 3.4 mmHg (deep posterior calf, wick-in-needle; validation.md -1 +/- 3).
+  EXPECT_GE(pi, -4.0);
+  EXPECT_LE(pi, 2.0);
+  // Intramuscular pressure 3.7-7.4 mmHg recumbent (5-10 cmH2O, physiology.md §1E; validation.md 4-7).
+  EXPECT_GE(imp, 4.0);
+  EXPECT_LE(imp, 7.0);
+  // Inflow = venous outflow + lymph at rest (mass balance of the steady state).
+  EXPECT_NEAR(out(seg, x, in, "arterial_inflow_mL_per_min"),
+              out(seg, x, in, "venous_outflow_mL_per_min") + out(seg, x, in, "lymph_flow_mL_per_min"), 1e-9);
+}
+
+TEST(Segment, FluidIsConservedOverExerciseMassageRecovery) {
+  const Segment seg(default_calf_params());
+  const Segment::State x0 = rest_state(seg);
+  const Schedule sc = exercise_massage_recovery(seg);
+  const double t1 = 900.0;
+  for (int use_rodas = 0; use_rodas < 2; ++use_rodas) {
+    auto prob = make_segment_problem(seg, sc, x0, 0.0, t1, sc.breakpoints());
+    const StepControl ctl{.rtol = 1e-8, .atol = 1e-10, .dt_max_s = 1.0};
+    const auto sol = use_rodas ? solve(prob, Rodas4{}, ctl) : solve(prob, Dopri5{}, ctl);
+    ASSERT_TRUE(sol.ok());
+    const Segment::State x1 = sol.x_final;
+    const int A = SegmentLayout::audit;
+    const double in = x1[A + FluidAuditLayout::arterial_inflow], outv = x1[A + FluidAuditLayout::venous_outflow];
+    const double filt = x1[A + FluidAuditLayout::filtration], lymph = x1[A + FluidAuditLayout::lymph_outflow];
+    const double dV = Segment::fluid_volume_mL(x1) - Segment::fluid_volume_mL(x0);
+    const double rel = std::abs(dV - (in - outv - lymph)) / in;
+    const double dBlood = (x1[0] + x1[1]) - (x0[0] + x0[1]);
+    const int L = SegmentLayout::lymph;
+    const double dIsf = (x1[L] + x1[L + 1] + x1[L + 2]) - (x0[L] + x0[L + 1] + x0[L + 2]);
+    std::printf("%s: inflow %.3f mL, venous out %.3f, filtration %.4f, lymph %.4f; relative balance error %.2e\n",
+                use_rodas ? "Rodas4" : "Dopri5", in, outv, filt, lymph, rel);
+    EXPECT_LT(rel, 1e-8);
+    EXPECT_LT(std::abs(dBlood - (in - filt - outv)) / in, 1e-8);
+    EXPECT_LT(std::abs(dIsf - (filt - lymph)) / filt, 1e-8);
+    EXPECT_NEAR(seg.outputs(x1, sc(t1), &x0)[static_cast<std::size_t>(Segment::output_index("fluid_balance_residual_mL"))],
+                0.0, 1e-8 * in);
+  }
+}
+
+TEST(Segment, ValvesPassNoBackflowBeyondTheirStatedLeak) {
+  const Segment seg(default_calf_params());
+  const Segment::State x0 = rest_state(seg);
+  Schedule sc = exercise_massage_recovery(seg);
+  // Limb raised 40 cm after the run (downstream venous pressure far below tissue pressure).
+  SegmentInputs up = seg.rest_inputs();
+  up.height_above_heart_cm = 40.0;
+  sc.add(600.0, up);
+  sc.add_cycles(700.0, 20, 2.0, 2.0, 120.0, up);
+  auto prob = make_segment_problem(seg, sc, x0, 0.0, 900.0, sc.breakpoints());
+  const auto sol = solve(prob, Dopri5{}, StepControl{.rtol = 1e-7, .atol = 1e-9, .dt_max_s = 0.5},
+                         SaveAt{.ts_s = linspace(0.0, 900.0, 9001)});
+  const auto& hp = seg.params().hemodynamics;
+  const auto& lp = seg.params().lymph;
+  const double sc100 = seg.params().tissue.tissue_mass_g / 100.0;
+  int backward = 0;
+  for (Eigen::Index k = 0; k < sol.n_saved(); ++k) {
+    const Segment::State x = sol.x.col(k);
+    Segment::State dx;
+    const auto e = seg.evaluate(x.data(), sc(sol.t_s[static_cast<std::size_t>(k)]), dx.data());
+    const double dp = e.hemo.valve_pressure_difference_mmHg, q = e.hemo.venous_outflow_mL_per_min;
+    if (dp < 0.0) {
+      ++backward;
+      EXPECT_LE(-q, fluid_detail::valve_backflow_bound(dp, e.hemo.venous_outlet_conductance_mL_per_min_per_mmHg,
+                                                       hp.venous_valve_leak_fraction, hp.venous_valve_width_mmHg) *
+                        (1.0 + 1e-12));
+    }
+    const double G[3] = {lp.primary_valve_conductance_mL_per_min_per_mmHg_per_100g * sc100,
+                         lp.secondary_valve_conductance_mL_per_min_per_mmHg_per_100g * sc100,
+                         lp.collector_outlet_conductance_mL_per_min_per_mmHg_per_100g * sc100};
+    const double dps[3] = {e.lymph.primary_valve_dp_mmHg, e.lymph.secondary_valve_dp_mmHg, e.lymph.outlet_valve_dp_mmHg};
+    const double qs[3] = {e.lymph.primary_valve_flow_mL_per_min, e.lymph.secondary_valve_flow_mL_per_min,
+                          e.lymph.lymph_outflow_mL_per_min};
+    for (int v = 0; v < 3; ++v)
+      if (dps[v] < 0.0) {
+        ++backward;
+        EXPECT_LE(-qs[v], fluid_detail::valve_backflow_bound(dps[v], G[v], lp.lymph_valve_leak_fraction,
+                                                             lp.lymph_valve_width_mmHg) * (1.0 + 1e-12));
+      }
+  }
+  EXPECT_GT(backward, 100) << "the protocol must actually load the valves backwards";
+}
+
+TEST(Segment, VolumesStayPositiveUnder300mmHg) {
+  const Segment seg(default_calf_params());
+  const Segment::State x0 = rest_state(seg);
+  Schedule sc;
+  const SegmentInputs rest = seg.rest_inputs();
+  sc.add(0.0, rest);
+  SegmentInputs squeeze = rest;
+  squeeze.applied_pressure_mmHg = 300.0;
+  sc.add(10.0, squeeze);
+  sc.add(130.0, rest);
+  sc.add_cycles(200.0, 30, 1.0, 1.0, 300.0, rest);
+  auto prob = make_segment_problem(seg, sc, x0, 0.0, 300.0, sc.breakpoints());
+  const auto sol = solve(prob, Dopri5{}, StepControl{.rtol = 1e-7, .atol = 1e-9, .dt_max_s = 0.5}, SaveAt{.every_step = true});
+  ASSERT_TRUE(sol.ok());
+  const int vols[] = {SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume,
+                      SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume,
+                      SegmentLayout::lymph + InterstitiumLymphLayout::interstitial_volume,
+                      SegmentLayout::lymph + InterstitiumLymphLayout::initial_lymph_volume,
+                      SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume};
+  double vmin_rel = 1e300;
+  for (Eigen::Index k = 0; k < sol.n_saved(); ++k)
+    for (int i : vols) {
+      EXPECT_GT(sol.x(i, k), 0.0) << SegmentLayout::state_names()[static_cast<std::size_t>(i)] << " at t = " << sol.t_s[static_cast<std::size_t>(k)];
+      vmin_rel = std::min(vmin_rel, sol.x(i, k) / x0[i]);
+    }
+  std::printf("300 mmHg: smallest volume relative to rest %.3f\n", vmin_rel);
+  // Veins are squeezed (ejection), not left full.
+  const double vv_min = sol.x.row(SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume).minCoeff();
+  EXPECT_LT(vv_min, 0.5 * x0[SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume]);
+}
+
+TEST(Segment, AdJacobianMatchesCentralDifferences) {
+  const Segment seg(default_calf_params());
+  const Segment::State x0 = rest_state(seg);
+  const Schedule sc = exercise_massage_recovery(seg);
+  auto prob = make_segment_problem(seg, sc, x0, 0.0, 400.0, sc.breakpoints());
+  const auto sol = solve(prob, Dopri5{}, StepControl{.rtol = 1e-7, .atol = 1e-9, .dt_max_s = 0.5},
+                         SaveAt{.ts_s = {30.0, 120.0, 200.5, 201.5, 390.0}});
+  for (Eigen::Index k = 0; k < sol.n_saved(); ++k) {
+    const Segment::State x = sol.x.col(k);
+    const double t = sol.t_s[static_cast<std::size_t>(k)];
+    const auto& sys = prob.system;
+    const Eigen::MatrixXd Ja = jacobian_ad(sys, x, t);
+    const Eigen::MatrixXd Jf = jacobian_fd_central(sys, x, t);
+    const double scale = Ja.cwiseAbs().maxCoeff();
+    const double err = (Ja - Jf).cwiseAbs().maxCoeff();
+    EXPECT_LT(err, 1e-6 * scale) << "t = " << t << " s, max |J| = " << scale;
+  }
+}
