@@ -108,6 +108,15 @@ TEST(Rodas4Allocation, BandedAllocatesNothingPerStep) {
                                            .upper_bandwidth = 2});
 }
 
+TEST(Rodas4Allocation, LimbScaleBandedAllocatesNothingPerStep) {
+  // The size of the planned multi-segment limb (64 segments x 15 states = 960) with its declared
+  // bandwidth 15 (the Brusselator's true bandwidth is 2; a wider declared band is still exact).
+  const Bruss1D b{.m = 480};
+  expect_no_per_step_allocation(
+      "Bruss1D n=960, VectorXd, AD, banded kl=ku=15", b, b.x0(), 0.002,
+      ms::Rodas4{.linear_solver = ms::LinearSolverKind::banded, .lower_bandwidth = 15, .upper_bandwidth = 15});
+}
+
 // Eigen's SparseLU allocates its work arrays inside factorize() and solve(): this test documents
 // how much (per step), it does not hide it.
 TEST(Rodas4Allocation, SparseAllocatesPerStepAndSaysSo) {
