@@ -45,6 +45,7 @@ concept StepperCache = requires(Cache& c, const Cache& cc, System& sys, const St
   c.attempt(sys, t, st);                               // try a step to t_new = t into x_new() / error()
   c.accept(sys, st);                                   // make x_new the current state
   c.restart(sys, st);                                  // re-evaluate f at the current point
+  c.restart_at(sys, t, st);                            // continue from x at time t (past a discontinuity)
   cc.interpolate(t, out);                              // dense output on [t_previous, t_current]
   { cc.x() } -> std::convertible_to<const State&>;
   { cc.x_new() } -> std::convertible_to<const State&>;

@@ -241,8 +241,10 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
     }
     const double dt_try = t_new - t;
 
-    const double dt_floor =
-        std::max(control.dt_min_s, 16.0 * std::numeric_limits<double>::epsilon() * std::max(std::abs(t), 1e-6 * span));
+    // 16 ulp of t (steps below that do not move t), but never zero: near t = 0 a scale of 1e-12 of
+    // the span keeps a failing step from shrinking forever.
+    const double dt_floor = std::max(control.dt_min_s, 16.0 * std::numeric_limits<double>::epsilon() *
+                                                           std::max(std::abs(t), 1e-12 * span));
     if (dt_try < dt_floor && !(landing && dt_try > 0.0)) {
       const std::string name = blame >= 0 ? problem.state_name(blame) : std::string{};
       if (last_reason == Reject::non_finite)
@@ -434,10 +436,7 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
       ++next_break;
       ++stats.n_breakpoints;
       t = t_target;
-      if constexpr (requires { cache.restart_at(sys, t, stats); })
-        cache.restart_at(sys, t, stats);
-      else
-        cache.restart(sys, stats);  // TODO(rodas4): give every cache restart_at
+      cache.restart_at(sys, t, stats);
       err_prev = 1e-4;
       if (const Eigen::Index bad = detail::first_non_finite(cache.derivative()); bad >= 0) {
         const std::string name = problem.state_name(bad);
