@@ -48,6 +48,14 @@ struct SegmentSignalsTpl {
   S passive_stiffness_rel{1};         ///< passive stiffness relative to baseline
   S arterial_lactate_mmol_per_L{0};   ///< blood lactate from the whole-body pool
 
+  // --- metabolism and tone: fluxes and extra signals (metabolites.hpp, muscle_tone.hpp) -------
+  S involuntary_activation{0};                ///< 0..1: reflex/tonic/spasm part of muscle_activation (costs O2)
+  S vo2_mL_per_min{0};                        ///< O2 uptake of the segment's muscle
+  S lactate_production_mmol_per_min{0};       ///< glycolytic lactate production in the muscle cells
+  S lactate_oxidation_mmol_per_min{0};        ///< lactate oxidised in the muscle cells
+  S lactate_venous_efflux_mmol_per_min{0};    ///< Q_blood (C_venous - C_arterial): net lactate into blood
+  S lactate_lymph_efflux_mmol_per_min{0};     ///< lymph flow x interstitial lactate, returned to blood
+
   // --- fluid side: extra signals (hemodynamics.hpp, interstitium_lymph.hpp, segment.hpp) ------
   S tissue_mass_g{100};                       ///< mass of the segment's tissue (scales per-100 g parameters)
   S tissue_pressure_transmission{0.8};        ///< kappa: fraction of skin pressure reaching the deep tissue

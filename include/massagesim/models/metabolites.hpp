@@ -1,0 +1,278 @@
+#pragma once
+/// \file metabolites.hpp
+/// \brief Lactate in muscle cells, interstitium and capillary blood, and the tissue O2 debt of one segment.
+///
+/// Equations (per segment of muscle mass m; fluxes in mmol/min, d/dt per second, t in s):
+///   V_cell dC_m/dt   = P - J_MCT - J_ox
+///   V_isf  dC_i/dt   = J_MCT - J_cap + J_filt - J_lymph
+///   V_cap  dC_c/dt   = J_cap - J_wash - J_filt
+///   dD/dt            = VO2_demand - VO2                                   [mL O2/min]
+/// with
+///   J_MCT  = m [Vmax1 (C_m/(Km1+C_m) - C_i/(Km1+C_i)) + Vmax4 (C_m/(Km4+C_m) - C_i/(Km4+C_i))]
+///            (saturable, symmetric MCT1/MCT4 carriers; Km from Halestrap & Meredith 2004)
+///   J_cap  = Q E (C_i - C_a),  E = 1 - exp(-PS/Q)   (Renkin 1959 / Crone 1963: plug-flow capillary at
+///            quasi-steady state, so the capillary state relaxes to the Renkin-Crone venous value
+///            C_v = C_a + E (C_i - C_a)); PS = m ps_rest + ps_recruit Q (capillary recruitment)
+///   J_wash = Q (C_c - C_a)  (convective washout = venous lactate efflux into blood)
+///   J_filt = J_v C_c,  J_lymph = Q_L C_i    (solvent drag with net filtration; lymph back to blood)
+///   VO2    = smin(VO2_demand + D/tau_repay, E_max CaO2 Q)   (supply-limited uptake; debt repayment)
+///   VO2_demand = m (vo2_rest + vo2_per_intensity min(I,1) + vo2_per_activation a_invol)
+///   J_ox   = VO2/67.2 f_max C_m/(K_ox + C_m)   (3 O2 per lactate; 22.4 mL/mmol; oxidation rises with
+///            O2 supply and with activity, which raises VO2 — active recovery oxidises more)
+///   P      = m [p_rest + p_max Hill(I; I50, n)] + f_gly (VO2_demand - VO2)/22.4 * 5.6  (glycolysis covers
+///            part of an O2 deficit: ischaemia produces lactate)
+/// Algebraic outputs (metabolites_outputs, evaluated before the flows):
+///   vasodilator_signal = x_max d^n/(d^n + d50^n),  d = D/m  (Ursino-type metabolic dilation, physiology.md §2b;
+///            segment default n = 2, x_max = 12, d50 = 3.75 mL/kg, tau_repay = 30 s: the R1 calibration of the
+///            fluid side's o2_debt.hpp stand-in, so that seconds-long massage strokes, whose debt myoglobin and
+///            capillary O2 cover, give almost no dilation while minutes of occlusion saturate it)
+///   pain_drive = u/(1+u),  u = w_lac softplus(C_i - C_pain)/C_pain_scale + d/d_pain + softplus(P_app - P_pain)/P_pain_scale
+/// Q is the segment's arterial inflow (blood flow), floored smoothly at a tiny positive value so that
+/// Q -> 0 (occlusion) is well defined: exchange and washout then stop and the debt accumulates at
+/// VO2_demand. In the Renkin-Crone limit the stagnant capillary blood does not equilibrate with the
+/// interstitium during a full occlusion (a simplification, documented in docs/models.md).
+/// Volumes are fixed (the lactate spaces do not follow the interstitial-volume state).
+/// \see Renkin EM (1959) Am J Physiol 197:1205; Crone C (1963) Acta Physiol Scand 58:292;
+///      Halestrap AP, Meredith D (2004) Pflugers Arch 447:619 (MCT Km); physiology.md §2b, §2d.
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <string_view>
+
+#include "massagesim/core/parameter.hpp"
+#include "massagesim/models/detail/metab_smooth.hpp"
+#include "massagesim/models/segment_signals.hpp"
+
+namespace massagesim::models {
+
+/// Parameters of the segment metabolite module (per kg of muscle unless the name says otherwise).
+template <class S>
+struct MetabolitesParamsTpl {
+  S muscle_mass_kg{1.0};
+  S cell_water_L_per_kg{0.55};
+  S isf_volume_L_per_kg{0.12};
+  S capillary_blood_volume_L_per_kg{0.01};
+  S mct1_vmax_mmol_per_min_per_kg{1.0};
+  S mct1_km_mmol_per_L{4.5};
+  S mct4_vmax_mmol_per_min_per_kg{10.4};
+  S mct4_km_mmol_per_L{25.0};
+  S ps_rest_L_per_min_per_kg{0.06};
+  S ps_recruitment_per_flow{1.0};
+  S production_rest_mmol_per_min_per_kg{0.02};
+  S production_max_mmol_per_min_per_kg{120.0};
+  S production_half_intensity{2.05};
+  S production_hill{8.0};
+  S glycolytic_deficit_fraction{0.5};
+  S vo2_rest_mL_per_min_per_kg{2.5};
+  S vo2_per_intensity_mL_per_min_per_kg{350.0};
+  S vo2_per_activation_mL_per_min_per_kg{100.0};
+  S arterial_o2_content_mL_per_L{200.0};
+  S o2_extraction_max{0.9};
+  S debt_repayment_time_s{30.0};
+  S lactate_ox_fraction_max{0.61};
+  S lactate_ox_km_mmol_per_L{5.0};
+  S vasodilator_max{12.0};
+  S vasodilator_half_debt_mL_per_kg{3.75};
+  S vasodilator_hill{2.0};
+  S pain_lactate_threshold_mmol_per_L{4.0};
+  S pain_lactate_scale_mmol_per_L{4.0};
+  S pain_debt_scale_mL_per_kg{5.0};
+  S pain_pressure_threshold_mmHg{150.0};
+  S pain_pressure_scale_mmHg{50.0};
+
+  template <class T>
+  MetabolitesParamsTpl<T> cast() const {
+    MetabolitesParamsTpl<T> o;
+    visit_pairs(*this, o, [](const S& a, T& b) { b = metab_detail::scalar_cast<T>(a); });
+    return o;
+  }
+
+  /// Calls f(info, member) for every parameter, in the order of `parameter_info()`.
+  template <class P, class F>
+  static void visit(P& p, F&& f);
+
+ private:
+  template <class A, class B, class F>
+  static void visit_pairs(const A& a, B& b, F&& f);
+};
+
+using MetabolitesParams = MetabolitesParamsTpl<double>;
+
+/// Name, unit, default, physiological range and source of every metabolite parameter.
+inline constexpr std::array<ParameterInfo, 31> metabolites_parameter_info{{
+    {"muscle_mass_kg", "kg", 1.0, 0.05, 40.0, "segment anatomy (forearm ~1 kg, both legs' working muscle ~20 kg)", "muscle mass of the segment"},
+    {"cell_water_L_per_kg", "L/kg", 0.55, 0.45, 0.65, "[GK] muscle water ~0.75 L/kg, ~3/4 intracellular", "intracellular lactate space"},
+    {"isf_volume_L_per_kg", "L/kg", 0.12, 0.08, 0.20, "[GK] muscle extracellular space 10-15 %", "interstitial lactate space"},
+    {"capillary_blood_volume_L_per_kg", "L/kg", 0.01, 0.005, 0.03, "[GK] muscle capillary blood ~1 mL/100 g", "exchanging capillary blood volume"},
+    {"mct1_vmax_mmol_per_min_per_kg", "mmol/min/kg", 1.0, 0.1, 2.0, "calibrated to L2 (Gupta 1996) and L10 (Beneke 2007) with MCT4", "MCT1 maximal lactate flux"},
+    {"mct1_km_mmol_per_L", "mmol/L", 4.5, 3.5, 8.0, "Halestrap & Meredith 2004 Pflugers Arch 447:619 (physiology.md 2d)", "MCT1 Km for L-lactate"},
+    {"mct4_vmax_mmol_per_min_per_kg", "mmol/min/kg", 10.4, 2.0, 20.0, "calibrated to L10 appearance k1 (Beneke 2007) and L2 peak at 3 min (Gupta 1996); above the ~1.5 mmol/min/kg net-release plateau of physiology.md 2d (see docs/models.md)", "MCT4 maximal lactate flux"},
+    {"mct4_km_mmol_per_L", "mmol/L", 25.0, 22.0, 30.0, "Halestrap & Meredith 2004 (MCT4 Km 5-10x MCT1; 22-28 mM)", "MCT4 Km for L-lactate"},
+    {"ps_rest_L_per_min_per_kg", "L/min/kg", 0.06, 0.02, 0.2, "[GK] small-solute PS in resting muscle 2-10 mL/min/100 g", "capillary permeability-surface product at rest"},
+    {"ps_recruitment_per_flow", "1", 1.0, 0.0, 3.0, "calibrated to L1 (Wiltshire 2010: efflux flow-limited, v-a unchanged)", "PS added per unit blood flow (capillary recruitment)"},
+    {"production_rest_mmol_per_min_per_kg", "mmol/min/kg", 0.02, 0.0, 0.1, "calibrated to rest blood lactate 1.0 mmol/L (Menzies 2010)", "basal glycolytic lactate production"},
+    {"production_max_mmol_per_min_per_kg", "mmol/min/kg", 120.0, 40.0, 200.0, "calibrated to peak blood lactate after sprints (Beneke 2007 A)", "maximal glycolytic lactate production"},
+    {"production_half_intensity", "1", 2.05, 1.5, 3.5, "calibrated (sprint ~2.5-3x VO2max power)", "exercise intensity (fraction VO2max) at half-maximal production"},
+    {"production_hill", "1", 8.0, 4.0, 12.0, "calibrated (lactate threshold ~0.6-0.7 VO2max)", "Hill exponent of production vs intensity"},
+    {"glycolytic_deficit_fraction", "1", 0.5, 0.0, 1.0, "[GK] part of an O2 deficit covered by glycolysis (rest by PCr)", "lactate produced per ATP-equivalent O2 deficit"},
+    {"vo2_rest_mL_per_min_per_kg", "mL/min/kg", 2.5, 1.5, 4.0, "[GK] resting muscle VO2 0.2-0.3 mL/min/100 g", "resting muscle O2 demand"},
+    {"vo2_per_intensity_mL_per_min_per_kg", "mL/min/kg", 350.0, 80.0, 400.0, "Radegran 1999 J Appl Physiol 87:2375: knee-extensor peak VO2 35.2 mL/min/100 g (small mass); lumped cycling muscle 150 [D: ~4 L/min over ~20-25 kg]", "O2 demand per unit exercise intensity (capped at VO2max)"},
+    {"vo2_per_activation_mL_per_min_per_kg", "mL/min/kg", 100.0, 20.0, 300.0, "[GK] isometric tone cost", "O2 demand per unit involuntary activation"},
+    {"arterial_o2_content_mL_per_L", "mL/L", 200.0, 180.0, 210.0, "[GK] CaO2 ~20 mL/dL", "arterial O2 content"},
+    {"o2_extraction_max", "1", 0.9, 0.7, 0.95, "[GK] maximal muscle O2 extraction (as o2_debt.hpp)", "highest O2 extraction fraction"},
+    {"debt_repayment_time_s", "s", 30.0, 10.0, 300.0, "R1 decay of reactive hyperaemia (o2_debt.hpp calibration, [GK] ~1 min); lumped whole-body muscle 60 s (fast EPOC, calibrated to L2/L10)", "time constant of O2-debt repayment when supply allows"},
+    {"lactate_ox_fraction_max", "1", 0.61, 0.0, 1.0, "calibrated to L2 active recovery (Gupta 1996)", "largest fraction of VO2 fuelled by lactate"},
+    {"lactate_ox_km_mmol_per_L", "mmol/L", 5.0, 1.0, 20.0, "calibrated to L2", "muscle lactate at half-maximal lactate fuel fraction"},
+    {"vasodilator_max", "1", 12.0, 3.0, 80.0, "R1: peak reactive hyperaemia ~10-20x rest (o2_debt.hpp calibration, PMC4556838); lumped whole-body muscle 40 (exercise flow ~40x rest, Radegran 1999: up to ~80x)", "largest metabolic dilation (conductance multiplier - 1)"},
+    {"vasodilator_half_debt_mL_per_kg", "mL/kg", 3.75, 0.5, 15.0, "R1 shape: half-maximal peak at ~1.5 min occlusion (o2_debt.hpp calibration); lumped whole-body muscle 2.0 (calibrated to L2/L10)", "O2 debt at half-maximal dilation"},
+    {"vasodilator_hill", "1", 2.0, 1.0, 4.0, "R1 sigmoid shape (fluid developer's o2_debt.hpp calibration); 1 for the lumped whole-body muscle", "Hill exponent of dilation vs debt"},
+    {"pain_lactate_threshold_mmol_per_L", "mmol/L", 4.0, 2.0, 10.0, "[GK] ischaemic/exercise muscle pain from metabolites", "interstitial lactate where pain starts"},
+    {"pain_lactate_scale_mmol_per_L", "mmol/L", 4.0, 1.0, 20.0, "[GK]", "interstitial lactate scale of pain"},
+    {"pain_debt_scale_mL_per_kg", "mL/kg", 5.0, 1.0, 20.0, "[GK] ischaemic pain within minutes of occlusion", "O2-debt scale of pain"},
+    {"pain_pressure_threshold_mmHg", "mmHg", 150.0, 80.0, 400.0, "[GK] pressure-pain threshold ~2-4 kg/cm2", "applied pressure where pressure pain starts"},
+    {"pain_pressure_scale_mmHg", "mmHg", 50.0, 10.0, 200.0, "[GK]", "applied-pressure scale of pain"},
+}};
+
+template <class S>
+template <class P, class F>
+void MetabolitesParamsTpl<S>::visit(P& p, F&& f) {
+  const auto& I = metabolites_parameter_info;
+  f(I[0], p.muscle_mass_kg);
+  f(I[1], p.cell_water_L_per_kg);
+  f(I[2], p.isf_volume_L_per_kg);
+  f(I[3], p.capillary_blood_volume_L_per_kg);
+  f(I[4], p.mct1_vmax_mmol_per_min_per_kg);
+  f(I[5], p.mct1_km_mmol_per_L);
+  f(I[6], p.mct4_vmax_mmol_per_min_per_kg);
+  f(I[7], p.mct4_km_mmol_per_L);
+  f(I[8], p.ps_rest_L_per_min_per_kg);
+  f(I[9], p.ps_recruitment_per_flow);
+  f(I[10], p.production_rest_mmol_per_min_per_kg);
+  f(I[11], p.production_max_mmol_per_min_per_kg);
+  f(I[12], p.production_half_intensity);
+  f(I[13], p.production_hill);
+  f(I[14], p.glycolytic_deficit_fraction);
+  f(I[15], p.vo2_rest_mL_per_min_per_kg);
+  f(I[16], p.vo2_per_intensity_mL_per_min_per_kg);
+  f(I[17], p.vo2_per_activation_mL_per_min_per_kg);
+  f(I[18], p.arterial_o2_content_mL_per_L);
+  f(I[19], p.o2_extraction_max);
+  f(I[20], p.debt_repayment_time_s);
+  f(I[21], p.lactate_ox_fraction_max);
+  f(I[22], p.lactate_ox_km_mmol_per_L);
+  f(I[23], p.vasodilator_max);
+  f(I[24], p.vasodilator_half_debt_mL_per_kg);
+  f(I[25], p.vasodilator_hill);
+  f(I[26], p.pain_lactate_threshold_mmol_per_L);
+  f(I[27], p.pain_lactate_scale_mmol_per_L);
+  f(I[28], p.pain_debt_scale_mL_per_kg);
+  f(I[29], p.pain_pressure_threshold_mmHg);
+  f(I[30], p.pain_pressure_scale_mmHg);
+}
+
+template <class S>
+template <class A, class B, class F>
+void MetabolitesParamsTpl<S>::visit_pairs(const A& a, B& b, F&& f) {
+  // Walk both structs in lock-step by visiting `b` and reading the same-index member of `a`.
+  std::array<const S*, metabolites_parameter_info.size()> src{};
+  std::size_t i = 0;
+  visit(a, [&](const ParameterInfo&, const S& m) { src[i++] = &m; });
+  i = 0;
+  B::visit(b, [&](const ParameterInfo&, auto& m) { f(*src[i++], m); });
+}
+
+/// State block of the metabolite module.
+enum MetabolitesState : int {
+  kLactateCell = 0,   ///< intracellular lactate [mmol/L cell water]
+  kLactateIsf = 1,    ///< interstitial lactate [mmol/L]
+  kLactateCap = 2,    ///< capillary (= venous outflow) blood lactate [mmol/L]
+  kO2Debt = 3,        ///< tissue O2 debt (metabolite debt) [mL O2]
+  kMetabolitesSize = 4
+};
+
+inline constexpr std::array<std::string_view, kMetabolitesSize> metabolites_state_names{
+    "lactate_cell_mmol_per_L", "lactate_isf_mmol_per_L", "lactate_capillary_mmol_per_L", "o2_debt_mL"};
+
+/// Lactate stored in the block [mmol] (for conservation checks).
+template <class S>
+S metabolites_lactate_content_mmol(const MetabolitesParamsTpl<S>& p, const S* x) {
+  const S& m = p.muscle_mass_kg;
+  return m * (p.cell_water_L_per_kg * x[kLactateCell] + p.isf_volume_L_per_kg * x[kLactateIsf] +
+              p.capillary_blood_volume_L_per_kg * x[kLactateCap]);
+}
+
+/// Algebraic outputs from the states: vasodilator signal and pain drive (evaluated before the flows).
+/// Reads bus.applied_pressure_mmHg; writes bus.vasodilator_signal and bus.pain_drive.
+template <class S>
+void metabolites_outputs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignalsTpl<S>& bus) {
+  using metab_detail::softplus;
+  const S d = x[kO2Debt] / p.muscle_mass_kg;  // mL/kg
+  using std::pow;
+  const S dn = pow(metab_detail::smooth_pos(d, 1e-9), metab_detail::value_of(p.vasodilator_hill));
+  bus.vasodilator_signal = p.vasodilator_max * dn / (dn + pow(p.vasodilator_half_debt_mL_per_kg, metab_detail::value_of(p.vasodilator_hill)));
+  const S u = softplus(S(x[kLactateIsf] - p.pain_lactate_threshold_mmol_per_L), 2.0) / p.pain_lactate_scale_mmol_per_L +
+              d / p.pain_debt_scale_mL_per_kg +
+              softplus(S(bus.applied_pressure_mmHg - p.pain_pressure_threshold_mmHg), 0.1) / p.pain_pressure_scale_mmHg;
+  bus.pain_drive = u / (S(1.0) + u);
+}
+
+/// Right-hand side of the metabolite block (d/dt per second).
+/// Reads: arterial_inflow_mL_per_min, filtration_mL_per_min, lymph_flow_mL_per_min, exercise_intensity,
+/// involuntary_activation, arterial_lactate_mmol_per_L. Writes: o2_delivery_mL_per_min, vo2_mL_per_min and the
+/// lactate fluxes (production, oxidation, venous efflux, lymph efflux) in mmol/min.
+template <class S>
+void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignalsTpl<S>& bus, S* dxdt) {
+  using metab_detail::hill;
+  using metab_detail::smooth_min;
+  using metab_detail::smooth_pos;
+  using std::exp;
+  const S& m = p.muscle_mass_kg;
+  const S Cm = x[kLactateCell], Ci = x[kLactateIsf], Cc = x[kLactateCap], D = x[kO2Debt];
+  const S Ca = bus.arterial_lactate_mmol_per_L;
+
+  // Blood flow [L/min], smoothly floored (occlusion gives Q -> ~1e-7 L/min).
+  const S Q = smooth_pos(S(bus.arterial_inflow_mL_per_min * 1e-3), 1e-7);
+  const S Jv = bus.filtration_mL_per_min * 1e-3;   // L/min, may be negative (reabsorption)
+  const S QL = bus.lymph_flow_mL_per_min * 1e-3;   // L/min
+
+  // O2: demand, supply-limited uptake, debt.
+  const S I = bus.exercise_intensity;
+  const S I_o2 = smooth_min(I, S(1.0), 0.02);  // O2 demand saturates at VO2max
+  const S demand = m * (p.vo2_rest_mL_per_min_per_kg + p.vo2_per_intensity_mL_per_min_per_kg * smooth_pos(I_o2, 1e-3) +
+                        p.vo2_per_activation_mL_per_min_per_kg * bus.involuntary_activation);
+  const S delivery = p.arterial_o2_content_mL_per_L * Q;  // mL O2/min
+  const S cap = p.o2_extraction_max * delivery;
+  const S want = demand + D / (p.debt_repayment_time_s / 60.0);
+  const S vo2 = smooth_min(want, cap, 1e-3 * metab_detail::value_of(m));
+  const S deficit = demand - vo2;  // mL O2/min (> 0 while the debt grows)
+
+  // Lactate fluxes [mmol/min].
+  const S prod = m * (p.production_rest_mmol_per_min_per_kg +
+                      p.production_max_mmol_per_min_per_kg * hill(I, p.production_half_intensity, metab_detail::value_of(p.production_hill))) +
+                 p.glycolytic_deficit_fraction * smooth_pos(deficit, 1e-6) * (5.6 / 22.4);
+  const S mct = m * (p.mct1_vmax_mmol_per_min_per_kg * (Cm / (p.mct1_km_mmol_per_L + Cm) - Ci / (p.mct1_km_mmol_per_L + Ci)) +
+                     p.mct4_vmax_mmol_per_min_per_kg * (Cm / (p.mct4_km_mmol_per_L + Cm) - Ci / (p.mct4_km_mmol_per_L + Ci)));
+  const S ox = vo2 / 67.2 * p.lactate_ox_fraction_max * Cm / (p.lactate_ox_km_mmol_per_L + Cm);
+  const S PS = m * p.ps_rest_L_per_min_per_kg + p.ps_recruitment_per_flow * Q;
+  const S QE = Q * (S(1.0) - exp(-PS / Q));
+  const S jcap = QE * (Ci - Ca);
+  const S jwash = Q * (Cc - Ca);
+  const S jfilt = Jv * Cc;
+  const S jlymph = QL * Ci;
+
+  const S Vm = m * p.cell_water_L_per_kg, Vi = m * p.isf_volume_L_per_kg, Vc = m * p.capillary_blood_volume_L_per_kg;
+  dxdt[kLactateCell] = (prod - mct - ox) / (Vm * 60.0);
+  dxdt[kLactateIsf] = (mct - jcap + jfilt - jlymph) / (Vi * 60.0);
+  dxdt[kLactateCap] = (jcap - jwash - jfilt) / (Vc * 60.0);
+  dxdt[kO2Debt] = deficit / 60.0;
+
+  bus.o2_delivery_mL_per_min = delivery;
+  bus.vo2_mL_per_min = vo2;
+  bus.lactate_production_mmol_per_min = prod;
+  bus.lactate_oxidation_mmol_per_min = ox;
+  bus.lactate_venous_efflux_mmol_per_min = jwash;
+  bus.lactate_lymph_efflux_mmol_per_min = jlymph;
+}
+
+}  // namespace massagesim::models
