@@ -1,0 +1,179 @@
+#pragma once
+/// \file scenario.hpp
+/// \brief A scenario as plain data: subject, limb, parameter overrides, protocol (phases), comparison
+/// arms, outputs wanted and solver options; and the `Schedule` each arm builds from it.
+///
+/// Reading and writing scenario files is in `scenario_io.hpp` (compiled in `massagesim::runtime`);
+/// this header parses nothing and does no I/O (style.md §3.2). The JSON format is described by
+/// `schemas/scenario.schema.json`; member names here are the JSON field names.
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "massagesim/core/check.hpp"
+#include "massagesim/protocols/limb_geometry.hpp"
+#include "massagesim/protocols/posture.hpp"
+#include "massagesim/protocols/schedule.hpp"
+#include "massagesim/protocols/technique.hpp"
+
+namespace massagesim::scenario {
+
+/// Who is simulated: a named parameter preset of the segment model and the posture at t = 0.
+struct Subject {
+  /// Preset name: "default_calf" or "default_forearm" (models/default_subject.hpp).
+  std::string preset = "default_calf";
+  protocols::Posture initial_posture = protocols::Posture::supine;
+};
+
+/// The limb's segments, distal (index 0) to proximal.
+struct Limb {
+  std::vector<std::string> segment_names;  ///< one per segment, unique
+  std::vector<double> segment_lengths_cm;  ///< one per segment, each > 0
+
+  int n_segments() const noexcept { return static_cast<int>(segment_lengths_cm.size()); }
+  protocols::LimbGeometry geometry() const { return protocols::LimbGeometry(segment_lengths_cm); }
+};
+
+/// One parameter override, applied in order to the model's parameter registry
+/// (`models::ParameterRegistry::set`).
+struct ParameterOverride {
+  std::string name;
+  double value = 0.0;
+  bool allow_out_of_range = false;  ///< passed on to the registry
+};
+
+/// One phase of the protocol as written in the file (before it becomes a `protocols::Phase`).
+struct PhaseSpec {
+  protocols::PhaseKind kind = protocols::PhaseKind::rest;
+  double duration_s = 0.0;
+  /// Absolute start [s]; empty = right after the previous phase. A gap is filled with rest.
+  std::optional<double> start_s;
+  /// Fraction of VO2max (exercise: required; active_recovery: default 0.3; others: unused).
+  std::optional<double> intensity_fraction_VO2max;
+  /// New posture (posture_change only).
+  protocols::Posture posture = protocols::Posture::supine;
+  /// Technique and its parameters (massage: a manual technique; compression: a device).
+  std::optional<protocols::TechniqueParams> technique;
+};
+
+/// A comparison arm: the scenario's protocol with every phase of a kind in `replace_kinds`
+/// replaced by a phase of kind `replace_with` of equal duration (and start). No replacement =
+/// the protocol as written.
+struct Arm {
+  std::string name;
+  std::string description;
+  std::vector<protocols::PhaseKind> replace_kinds;  ///< empty: the protocol unchanged
+  protocols::PhaseKind replace_with = protocols::PhaseKind::passive_recovery;
+  /// Intensity when replacing with active recovery (fraction of VO2max); empty = the default 0.3.
+  std::optional<double> intensity_fraction_VO2max;
+};
+
+/// What to save.
+struct Outputs {
+  /// State, observable or input names (e.g. "venous_outflow_mL_per_min", "applied_pressure_mmHg").
+  std::vector<std::string> names;
+  /// Sampling interval of the saved series [s].
+  double save_every_s = 1.0;
+};
+
+/// Solver settings (see solver/step_control.hpp).
+struct SolverOptions {
+  std::string stepper = "rodas4";  ///< "dopri5", "fehlberg78" or "rodas4"
+  double rtol = 1e-6;
+  double atol = 1e-9;
+  double dt_max_s = std::numeric_limits<double>::infinity();  ///< infinite = no limit
+};
+
+/// A complete scenario. The loader fills `schedule` with the protocol of the first arm (or the
+/// protocol as written when there are no arms); `build_schedule` gives any arm's.
+struct Scenario {
+  std::string name;
+  std::string description;
+  Subject subject;
+  Limb limb;
+  std::vector<ParameterOverride> parameters;
+  std::vector<PhaseSpec> protocol;
+  std::vector<Arm> arms;
+  Outputs outputs;
+  SolverOptions solver;
+  /// Built from `limb`, `subject.initial_posture` and `protocol` (derived data, not written out).
+  std::optional<protocols::Schedule> schedule;
+};
+
+/// The phases of `protocol` as arm `arm` sees them (replacements applied).
+inline std::vector<PhaseSpec> arm_phases(const std::vector<PhaseSpec>& protocol, const Arm& arm) {
+  std::vector<PhaseSpec> out;
+  out.reserve(protocol.size());
+  for (const PhaseSpec& ph : protocol) {
+    bool replace = false;
+    for (auto k : arm.replace_kinds) replace = replace || (k == ph.kind);
+    if (!replace) {
+      out.push_back(ph);
+      continue;
+    }
+    PhaseSpec r;
+    r.kind = arm.replace_with;
+    r.duration_s = ph.duration_s;
+    r.start_s = ph.start_s;
+    if (r.kind == protocols::PhaseKind::active_recovery) r.intensity_fraction_VO2max = arm.intensity_fraction_VO2max;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+/// Builds the schedule of `phases` on `limb` starting in `initial_posture`.
+/// \throws InvalidArgument with "protocol[i] (kind): ..." prefixed to the schedule's message
+inline protocols::Schedule build_schedule(const Limb& limb, protocols::Posture initial_posture,
+                                          const std::vector<PhaseSpec>& phases) {
+  using protocols::PhaseKind;
+  protocols::Schedule s(limb.geometry(), initial_posture);
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    const PhaseSpec& ph = phases[i];
+    try {
+      if (ph.start_s) s.at(*ph.start_s);
+      switch (ph.kind) {
+        case PhaseKind::rest: s.rest(ph.duration_s); break;
+        case PhaseKind::passive_recovery: s.passive_recovery(ph.duration_s); break;
+        case PhaseKind::exercise:
+          MASSAGESIM_CHECK(ph.intensity_fraction_VO2max.has_value(),
+                           "intensity_fraction_VO2max: required for exercise, got none");
+          s.exercise(ph.duration_s, *ph.intensity_fraction_VO2max);
+          break;
+        case PhaseKind::active_recovery:
+          s.active_recovery(ph.duration_s,
+                            ph.intensity_fraction_VO2max.value_or(protocols::Schedule::default_active_recovery_intensity));
+          break;
+        case PhaseKind::massage:
+          MASSAGESIM_CHECK(ph.technique.has_value(), "technique: required for massage, got none");
+          s.massage(ph.duration_s, *ph.technique);
+          break;
+        case PhaseKind::compression:
+          MASSAGESIM_CHECK(ph.technique.has_value(), "technique: required for compression, got none");
+          s.compression(ph.duration_s, *ph.technique);
+          break;
+        case PhaseKind::posture_change: s.posture_change(ph.duration_s, ph.posture); break;
+      }
+    } catch (const UnknownName& e) {
+      throw UnknownName(detail::concat("protocol[", i, "] (", protocols::to_string(ph.kind), "): ", e.what()));
+    } catch (const InvalidArgument& e) {
+      throw InvalidArgument(detail::concat("protocol[", i, "] (", protocols::to_string(ph.kind), "): ", e.what()));
+    }
+  }
+  return s;
+}
+
+/// The schedule of arm `arm` of `sc`.
+inline protocols::Schedule build_schedule(const Scenario& sc, const Arm& arm) {
+  return build_schedule(sc.limb, sc.subject.initial_posture, arm_phases(sc.protocol, arm));
+}
+/// The schedule of the protocol as written.
+inline protocols::Schedule build_schedule(const Scenario& sc) {
+  return build_schedule(sc.limb, sc.subject.initial_posture, sc.protocol);
+}
+
+}  // namespace massagesim::scenario
