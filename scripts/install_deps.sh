@@ -40,7 +40,7 @@ for mod_pkg in numpy:numpy pandas:pandas matplotlib:matplotlib tqdm:tqdm scipy:s
   "$PYTHON" -c "import ${mod_pkg%%:*}" 2>/dev/null || need+=("${mod_pkg##*:}")
 done
 if [ $want_test = 1 ]; then
-  for mod_pkg in pytest:pytest hypothesis:hypothesis; do
+  for mod_pkg in pytest:pytest hypothesis:hypothesis jsonschema:jsonschema; do
     "$PYTHON" -c "import ${mod_pkg%%:*}" 2>/dev/null || need+=("${mod_pkg##*:}")
   done
 fi
