@@ -470,7 +470,7 @@ PhaseSpec read_phase(const Ctx& ctx, const Json& j, const std::string& path) {
   if (ph.kind == mp::PhaseKind::posture_change ? !(ph.duration_s >= 0.0) : !(ph.duration_s > 0.0))
     ctx.fail(f.path("duration_s"),
              massagesim::detail::concat("expected ", ph.kind == mp::PhaseKind::posture_change ? ">= 0" : "> 0",
-                                        " s for a ", name_of(phase_kinds, ph.kind), " phase, got ", ph.duration_s));
+                                        " s for a phase of kind ", name_of(phase_kinds, ph.kind), ", got ", ph.duration_s));
   using K = mp::PhaseKind;
   if (ph.kind == K::exercise || ph.kind == K::active_recovery) {
     if (ph.kind == K::exercise) f.required("intensity_fraction_VO2max");
