@@ -1,0 +1,76 @@
+#pragma once
+/// \file simulation.hpp
+/// \brief Run a scenario: model + protocol + outputs -> trajectories and summary metrics, per arm.
+///
+/// The one compiled entry point that the command line, the Python package and the C++ example
+/// share. Implemented in `src/simulation.cpp` (library `massagesim::runtime`), so heavy model
+/// templates are compiled once, not in every user of the facade.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "massagesim/scenario/scenario.hpp"
+#include "massagesim/solver/solution.hpp"
+#include "massagesim/solver/stats.hpp"
+
+namespace massagesim::simulation {
+
+/// Overrides of a scenario's solver and output sections; unset fields keep the scenario's values.
+struct SimulationOptions {
+  std::optional<std::string> stepper;             ///< "rodas4" | "dopri5" | "fehlberg78"
+  std::optional<double> rtol;                     ///< relative tolerance, in (0, 1)
+  std::optional<double> atol;                     ///< absolute tolerance, > 0
+  std::optional<double> dt_max_s;                 ///< largest step [s], > 0
+  std::optional<double> save_every_s;             ///< output interval [s], > 0
+  std::optional<std::vector<std::string>> outputs;  ///< output names (see available_outputs); empty: all
+  /// Applied after the scenario's own overrides, through the parameter registry (range-checked).
+  std::vector<std::pair<std::string, double>> parameter_overrides;
+  std::vector<std::string> arms;                  ///< arms to run (empty: all arms of the scenario)
+  bool keep_traces = true;                        ///< false: metrics only (bounded memory in sweeps)
+  bool throw_on_failure = true;                   ///< false: failures set status/message per arm
+};
+
+/// One arm (e.g. "massage" or "passive") of a scenario.
+struct ArmResult {
+  std::string arm;
+  std::vector<double> t_s;                        ///< output times [s]
+  std::vector<std::string> output_names;          ///< unit-suffixed column names
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> values;  ///< n_times x n_outputs
+  std::vector<std::pair<std::string, double>> metrics;  ///< unit-suffixed summary metrics, in a fixed order
+  Stats stats;
+  Status status = Status::success;
+  std::string message;
+  double wall_time_s = 0.0;                       ///< time spent integrating this arm
+};
+
+/// All arms of one scenario run.
+struct SimulationResult {
+  std::string scenario_name;
+  std::vector<ArmResult> arms;
+};
+
+/// Runs every requested arm of `scenario`.
+/// \throws InvalidArgument / UnknownName on bad options, unknown outputs or parameters;
+///         SolverError subclasses on failed integration when `options.throw_on_failure`.
+SimulationResult simulate(const scenario::Scenario& scenario, const SimulationOptions& options = {});
+
+/// Runs `options_per_run.size()` variants of one scenario on `n_threads` threads (0: all cores).
+/// Results are in input order and bitwise identical whatever the thread count. Failures are
+/// recorded per run (status, message). `progress(i_done)` is called from worker threads.
+std::vector<SimulationResult> simulate_batch(const scenario::Scenario& scenario,
+                                             const std::vector<SimulationOptions>& options_per_run,
+                                             int n_threads = 0,
+                                             const std::function<void(std::size_t)>& progress = {});
+
+/// Output names available for `scenario` (states and derived signals, per segment, plus inputs).
+std::vector<std::string> available_outputs(const scenario::Scenario& scenario);
+
+/// Names of the summary metrics, in the order `ArmResult::metrics` lists them.
+std::vector<std::string> metric_names();
+
+}  // namespace massagesim::simulation
