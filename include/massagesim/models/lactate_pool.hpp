@@ -245,6 +245,7 @@ void whole_body_lactate_rhs(const WholeBodyLactateParamsTpl<S>& p, const S* x, c
   const S Q_L = p.muscle.muscle_mass_kg * f.rest_flow_L_per_min_per_kg * (S(1.0) + bus.vasodilator_signal) * g * in.flow_multiplier;
   bus.arterial_inflow_mL_per_min = Q_L * 1e3;
   bus.venous_outflow_mL_per_min = Q_L * 1e3;
+  bus.arteriolar_flow_mL_per_min = Q_L * 1e3;
   metabolites_rhs(p.muscle, x + kWbMuscle, bus, dxdt + kWbMuscle);
   const S efflux = bus.lactate_venous_efflux_mmol_per_min + bus.lactate_lymph_efflux_mmol_per_min + in.extra_efflux_mmol_per_min;
   LactatePoolFluxesTpl<S> pf;

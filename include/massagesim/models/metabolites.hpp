@@ -27,7 +27,7 @@
 ///            fluid side's o2_debt.hpp stand-in, so that seconds-long massage strokes, whose debt myoglobin and
 ///            capillary O2 cover, give almost no dilation while minutes of occlusion saturate it)
 ///   pain_drive = u/(1+u),  u = w_lac softplus(C_i - C_pain)/C_pain_scale + d/d_pain + softplus(P_app - P_pain)/P_pain_scale
-/// Q is the segment's arterial inflow (blood flow), floored smoothly at a tiny positive value so that
+/// Q is the segment's arteriolar (capillary) blood flow, floored smoothly at a tiny positive value so that
 /// Q -> 0 (occlusion) is well defined: exchange and washout then stop and the debt accumulates at
 /// VO2_demand. In the Renkin-Crone limit the stagnant capillary blood does not equilibrate with the
 /// interstitium during a full occlusion (a simplification, documented in docs/models.md).
@@ -218,9 +218,9 @@ void metabolites_outputs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSi
 }
 
 /// Right-hand side of the metabolite block (d/dt per second).
-/// Reads: arterial_inflow_mL_per_min, filtration_mL_per_min, lymph_flow_mL_per_min, exercise_intensity,
+/// Reads: arteriolar_flow_mL_per_min (capillary blood flow), filtration_mL_per_min, lymph_flow_mL_per_min, exercise_intensity,
 /// involuntary_activation, arterial_lactate_mmol_per_L. Writes: o2_delivery_mL_per_min, vo2_mL_per_min and the
-/// lactate fluxes (production, oxidation, venous efflux, lymph efflux) in mmol/min.
+/// lactate fluxes (production, oxidation, venous efflux, lymph efflux) in mmol/min, o2_demand_mL_per_min.
 template <class S>
 void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignalsTpl<S>& bus, S* dxdt) {
   using metab_detail::hill;
@@ -231,8 +231,8 @@ void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignal
   const S Cm = x[kLactateCell], Ci = x[kLactateIsf], Cc = x[kLactateCap], D = x[kO2Debt];
   const S Ca = bus.arterial_lactate_mmol_per_L;
 
-  // Blood flow [L/min], smoothly floored (occlusion gives Q -> ~1e-7 L/min).
-  const S Q = smooth_pos(S(bus.arterial_inflow_mL_per_min * 1e-3), 1e-7);
+  // Capillary blood flow = arteriolar flow [L/min], smoothly floored (occlusion gives Q -> ~1e-7 L/min).
+  const S Q = smooth_pos(S(bus.arteriolar_flow_mL_per_min * 1e-3), 1e-7);
   const S Jv = bus.filtration_mL_per_min * 1e-3;   // L/min, may be negative (reabsorption)
   const S QL = bus.lymph_flow_mL_per_min * 1e-3;   // L/min
 
@@ -269,6 +269,7 @@ void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignal
 
   bus.o2_delivery_mL_per_min = delivery;
   bus.vo2_mL_per_min = vo2;
+  bus.o2_demand_mL_per_min = demand;
   bus.lactate_production_mmol_per_min = prod;
   bus.lactate_oxidation_mmol_per_min = ox;
   bus.lactate_venous_efflux_mmol_per_min = jwash;

@@ -10,7 +10,7 @@
 ///   tau_a da/dt = tanh(g_H (a_basal + G_ps Hill(pain; p50, n))) - a       (involuntary tone incl. spasm)
 ///   a_vol = k_vol I (1 - lambda pain)     (voluntary activation from exercise intensity; pain adaptation,
 ///                                           Lund et al. 1991: pain reduces agonist activation)
-///   muscle_activation = tanh(a + a_vol),  P_im = k_imp muscle_activation
+///   muscle_activation = tanh(a + a_vol),  P_im = k_imp (muscle_activation - tanh(a_basal))
 /// Fast activation dynamics (twitch 5-50 ms, tau_act 10-15 ms / tau_deact 40-60 ms; physiology.md §2e) are
 /// reduced to the quasi-steady form: a_vol is algebraic, and the involuntary tone state a represents the
 /// slower (seconds) build-up of tonic motoneuron-pool activity, not twitch activation.
@@ -19,7 +19,8 @@
 /// stable; a second (spasm) state appears only when G_ps is large. The default G_ps = 0.1 sits below that
 /// threshold (monostable), because pain adaptation (Lund 1991) is better supported than the vicious
 /// circle (physiology.md §2e). Nothing here makes massage "break" a spasm: massage only lowers g_H.
-/// P_im is the tone-dependent intramuscular pressure; the segment adds its resting tissue pressure.
+/// P_im is the tone-dependent intramuscular pressure ABOVE resting tone (0 at rest, slightly negative while
+/// massage inhibits the basal reflex tone); the resting IMP (4-7 mmHg) is in the Segment's P_rest.
 /// \see Lund JP et al. (1991) Can J Physiol Pharmacol 69:683; Morelli M et al. (1990) JOSPT 12:55;
 ///      Sullivan SJ et al. (1991) Arch Phys Med Rehabil 72:915; Eriksson Crommert M et al. (2015) SJMSS 25:e490.
 
@@ -134,7 +135,8 @@ void muscle_tone_outputs(const MuscleToneParamsTpl<S>& p, const S* x, SegmentSig
   bus.muscle_activation = tanh(S(x[kToneActivation] + a_vol));
   bus.reflex_gain = S(1.0) - p.reflex_inhibition_depth * x[kReflexInhibition];
   bus.passive_stiffness_rel = S(1.0) - p.stiffness_reduction_depth * x[kStiffnessReduction];
-  bus.intramuscular_pressure_mmHg = p.intramuscular_pressure_per_activation_mmHg * bus.muscle_activation;
+  bus.intramuscular_pressure_mmHg =
+      p.intramuscular_pressure_per_activation_mmHg * (bus.muscle_activation - tanh(S(p.basal_tone_activation)));
 }
 
 /// Right-hand side of the tone block (d/dt per second). Reads massage_drive, applied_pressure_mmHg, pain_drive.

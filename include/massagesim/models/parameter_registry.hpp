@@ -59,7 +59,8 @@ class ParameterRegistry {
     detail::register_block(entries_, params.tissue, segment_tissue_parameter_info, "segment");
     detail::register_block(entries_, params.hemodynamics, hemodynamics_parameter_info, "hemodynamics");
     detail::register_block(entries_, params.lymph, interstitium_lymph_parameter_info, "interstitium_lymph");
-    detail::register_block(entries_, params.o2_debt, o2_debt_parameter_info, "o2_debt");
+    detail::register_block(entries_, params.metabolites, metabolites_parameter_info, "metabolites");
+    detail::register_block(entries_, params.tone, muscle_tone_parameter_info, "muscle_tone");
   }
 
   /// Every parameter, in module order.

@@ -6,18 +6,20 @@
 /// Evaluation order inside `Segment::rhs` (see segment_signals.hpp; no algebraic loop, every
 /// coupling passes through a state):
 ///   1. inputs -> bus (applied pressure, exercise intensity, height, massage drive; systemic MAP, CVP)
-///   2. [tone outputs -> bus.intramuscular_pressure_mmHg]             (insertion point: muscle_tone.hpp)
+///   2. metabolites outputs (vasodilator signal, pain drive) and tone outputs (activation, reflex gain,
+///      stiffness, intramuscular pressure)                               [metabolites.hpp, muscle_tone.hpp]
 ///   3. interstitial compliance f(V_isf); tissue pressures
 ///        P_t   = P_rest + kappa P_app + P_im + f(V_isf)   (total, seen by vessels: the measured IMP)
 ///        P_isf = f(V_isf) + kappa P_app + P_im            (free-fluid pressure, Starling)
-///   4. vasodilator signal: o2_debt.hpp stand-in             (insertion point: metabolites.hpp outputs)
+///   4. (vasodilator signal: written in step 2 by metabolites.hpp, which replaced the o2_debt.hpp stand-in)
 ///   5. hemodynamics outputs (pressures, flows); 6. interstitium & lymph (filtration, lymph flows)
-///   7. right-hand sides: hemodynamics, interstitium & lymph, O2 debt [metabolites, tone, lactate pool]
+///   7. right-hand sides: hemodynamics, interstitium & lymph, metabolites (lactate, O2 debt), muscle tone
+///      (arterial lactate is an input: the whole-body pool of lactate_pool.hpp lives at the systemic level)
 ///   8. fluid accumulators (cumulative inflow, outflow, filtration, lymph) for the conservation audit.
 ///
-/// Insertion points for the metabolism developer: add a block after `o2_debt` in `SegmentLayout`
-/// (offsets are computed from the blocks' sizes), call its outputs in step 2/4 and its rhs in step 7;
-/// when metabolites.hpp writes `bus.vasodilator_signal`, drop the O2DebtLayout block.
+/// Metabolism blocks (metabolites, muscle tone) sit after hemodynamics and lymph; their outputs run in
+/// step 2 and their right-hand sides in step 7. metabolites.hpp now writes `bus.vasodilator_signal`
+/// with the R1 calibration of the former o2_debt.hpp stand-in (same curve and constants).
 
 #include <array>
 #include <cmath>
@@ -34,7 +36,8 @@
 #include "massagesim/core/parameter.hpp"
 #include "massagesim/models/hemodynamics.hpp"
 #include "massagesim/models/interstitium_lymph.hpp"
-#include "massagesim/models/o2_debt.hpp"
+#include "massagesim/models/metabolites.hpp"
+#include "massagesim/models/muscle_tone.hpp"
 #include "massagesim/models/segment_signals.hpp"
 #include "massagesim/solver/problem.hpp"
 
@@ -78,12 +81,15 @@ struct SegmentParamsTpl {
   SegmentTissueParamsTpl<S> tissue{};
   HemodynamicsParamsTpl<S> hemodynamics{};
   InterstitiumLymphParamsTpl<S> lymph{};
-  O2DebtParamsTpl<S> o2_debt{};
+  // --- metabolism developer's blocks (metabolites.hpp, muscle_tone.hpp) ---
+  // In a Segment, the metabolites' muscle_mass_kg is taken from tissue_mass_g (see Segment::evaluate).
+  MetabolitesParamsTpl<S> metabolites{};
+  MuscleToneParamsTpl<S> tone{};
 
   template <class T>
   SegmentParamsTpl<T> cast() const {
     return {tissue.template cast<T>(), hemodynamics.template cast<T>(), lymph.template cast<T>(),
-            o2_debt.template cast<T>()};
+            metabolites.template cast<T>(), tone.template cast<T>()};
   }
 };
 using SegmentParams = SegmentParamsTpl<double>;
@@ -98,17 +104,18 @@ struct FluidAuditLayout {
 /// Where each module's block sits in the segment state vector.
 struct SegmentLayout {
   static constexpr int hemodynamics = 0;
-  static constexpr int o2_debt = hemodynamics + HemodynamicsLayout::n;
-  static constexpr int lymph = o2_debt + O2DebtLayout::n;
-  // insertion point: metabolites, muscle tone blocks go here (before the audit block)
-  static constexpr int audit = lymph + InterstitiumLymphLayout::n;
+  static constexpr int metabolites = hemodynamics + HemodynamicsLayout::n;  // lactate x3, O2 debt (replaces o2_debt)
+  static constexpr int lymph = metabolites + kMetabolitesSize;
+  static constexpr int tone = lymph + InterstitiumLymphLayout::n;          // muscle tone x3
+  static constexpr int audit = tone + kMuscleToneSize;
   static constexpr int n = audit + FluidAuditLayout::n;
 
   static std::array<std::string, n> state_names() {
     std::array<std::string, n> out;
     for (int i = 0; i < HemodynamicsLayout::n; ++i) out[hemodynamics + i] = HemodynamicsLayout::state_names[i];
-    for (int i = 0; i < O2DebtLayout::n; ++i) out[o2_debt + i] = O2DebtLayout::state_names[i];
+    for (int i = 0; i < kMetabolitesSize; ++i) out[metabolites + i] = metabolites_state_names[i];
     for (int i = 0; i < InterstitiumLymphLayout::n; ++i) out[lymph + i] = InterstitiumLymphLayout::state_names[i];
+    for (int i = 0; i < kMuscleToneSize; ++i) out[tone + i] = muscle_tone_state_names[i];
     for (int i = 0; i < FluidAuditLayout::n; ++i) out[audit + i] = FluidAuditLayout::state_names[i];
     return out;
   }
@@ -129,10 +136,11 @@ struct SegmentInputs {
   double exercise_intensity = 0.0;     ///< fraction of VO2max of this muscle
   double height_above_heart_cm = 0.0;  ///< posture
   double massage_drive = 0.0;          ///< 0..1 (reflex inhibition; used by muscle_tone.hpp)
+  double arterial_lactate_mmol_per_L = 1.0;  ///< from the whole-body pool (lactate_pool.hpp); rest 1.0 (Menzies 2010)
 };
 
 /// Names of the derived outputs, in the order of `Segment::outputs`.
-inline constexpr std::array<const char*, 27> segment_output_names{
+inline constexpr std::array<const char*, 34> segment_output_names{
     "arterial_inflow_mL_per_min",        "arterial_inflow_mL_per_min_per_100g",
     "arteriolar_flow_mL_per_min",        "venous_outflow_mL_per_min",
     "venous_outflow_mL_per_min_per_100g", "filtration_mL_per_min",
@@ -146,7 +154,11 @@ inline constexpr std::array<const char*, 27> segment_output_names{
     "myogenic_factor",                   "o2_uptake_mL_per_min",
     "o2_demand_mL_per_min",              "blood_volume_mL",
     "segment_fluid_volume_mL",           "venous_valve_pressure_difference_mmHg",
-    "fluid_balance_residual_mL"};
+    "fluid_balance_residual_mL",
+    "pain_drive",                        "reflex_gain",
+    "passive_stiffness_rel",             "muscle_activation",
+    "lactate_production_mmol_per_min",   "lactate_oxidation_mmol_per_min",
+    "lactate_venous_efflux_mmol_per_min"};
 
 /// One tissue segment. Immutable; `rhs` is const and thread-safe.
 class Segment {
@@ -159,7 +171,7 @@ class Segment {
   const SegmentParams& params() const { return p_; }
 
   /// Inputs of the resting subject (no pressure, no exercise, resting posture).
-  SegmentInputs rest_inputs() const { return {0.0, 0.0, p_.tissue.rest_height_above_heart_cm, 0.0}; }
+  SegmentInputs rest_inputs() const { return {0.0, 0.0, p_.tissue.rest_height_above_heart_cm, 0.0, 1.0}; }
 
   /// Everything the modules compute at one point, for any scalar.
   template <class S>
@@ -167,13 +179,13 @@ class Segment {
     SegmentSignalsTpl<S> bus;
     HemodynamicsOutputsTpl<S> hemo;
     InterstitiumLymphOutputsTpl<S> lymph;
-    O2DebtOutputsTpl<S> debt;
   };
 
   /// Right-hand side dx/dt [per second]. `accumulate = false` zeroes the audit block (steady states).
   template <class S>
   Eval<S> evaluate(const S* x, const SegmentInputs& in, S* dxdt, bool accumulate = true) const {
-    const SegmentParamsTpl<S> p = p_.template cast<S>();
+    SegmentParamsTpl<S> p = p_.template cast<S>();
+    p.metabolites.muscle_mass_kg = p.tissue.tissue_mass_g / S(1000.0);
     Eval<S> e;
     auto& bus = e.bus;
     // 1. inputs
@@ -185,7 +197,10 @@ class Segment {
     bus.tissue_pressure_transmission = p.tissue.tissue_pressure_transmission;
     bus.arterial_pressure_mmHg = p.tissue.mean_arterial_pressure_mmHg;
     bus.central_venous_pressure_mmHg = p.tissue.central_venous_pressure_mmHg;
-    // 2. [tone] intramuscular pressure from tone: none yet (0).
+    bus.arterial_lactate_mmol_per_L = S(in.arterial_lactate_mmol_per_L);
+    // 2. metabolites outputs (vasodilator signal, pain) then tone outputs (intramuscular pressure)
+    metabolites_outputs(p.metabolites, x + SegmentLayout::metabolites, bus);
+    muscle_tone_outputs(p.tone, x + SegmentLayout::tone, bus);
     // 3. tissue pressures
     const S scale = bus.tissue_mass_g / S(100.0);
     const S f_isf =
@@ -194,15 +209,15 @@ class Segment {
     bus.interstitial_pressure_mmHg = f_isf;
     bus.interstitial_fluid_pressure_mmHg = f_isf + kP + bus.intramuscular_pressure_mmHg;
     bus.tissue_pressure_mmHg = p.tissue.resting_tissue_pressure_mmHg + kP + bus.intramuscular_pressure_mmHg + f_isf;
-    // 4. vasodilator signal (O2-debt stand-in for metabolites.hpp)
-    o2_debt_vasodilator(p.o2_debt, x + SegmentLayout::o2_debt, bus);
+    // 4. vasodilator signal: written by metabolites_outputs in step 2
     // 5. blood side; 6. interstitium and lymph
     e.hemo = hemodynamics_outputs(p.hemodynamics, x + SegmentLayout::hemodynamics, bus);
     e.lymph = interstitium_lymph_outputs(p.lymph, x + SegmentLayout::lymph, p.tissue.resting_tissue_pressure_mmHg, bus);
     // 7. right-hand sides
     hemodynamics_rhs(p.hemodynamics, x + SegmentLayout::hemodynamics, e.hemo, bus, dxdt + SegmentLayout::hemodynamics);
     interstitium_lymph_rhs(p.lymph, x + SegmentLayout::lymph, e.lymph, dxdt + SegmentLayout::lymph);
-    e.debt = o2_debt_rhs(p.o2_debt, x + SegmentLayout::o2_debt, bus, dxdt + SegmentLayout::o2_debt);
+    metabolites_rhs(p.metabolites, x + SegmentLayout::metabolites, bus, dxdt + SegmentLayout::metabolites);
+    muscle_tone_rhs(p.tone, x + SegmentLayout::tone, bus, dxdt + SegmentLayout::tone);
     // 8. audit
     S* a = dxdt + SegmentLayout::audit;
     if (accumulate) {
@@ -268,12 +283,19 @@ class Segment {
             e.lymph.collector_filling_pressure_mmHg,
             e.bus.vasodilator_signal,
             e.hemo.myogenic_factor,
-            e.debt.uptake_mL_per_min,
-            e.debt.demand_mL_per_min,
+            e.bus.vo2_mL_per_min,
+            e.bus.o2_demand_mL_per_min,
             blood,
             fluid_volume_mL(x),
             e.hemo.valve_pressure_difference_mmHg,
-            residual};
+            residual,
+            e.bus.pain_drive,
+            e.bus.reflex_gain,
+            e.bus.passive_stiffness_rel,
+            e.bus.muscle_activation,
+            e.bus.lactate_production_mmol_per_min,
+            e.bus.lactate_oxidation_mmol_per_min,
+            e.bus.lactate_venous_efflux_mmol_per_min};
   }
 
   /// Index of an output by name; throws UnknownName.
@@ -300,6 +322,10 @@ class Segment {
         sc * (l.interstitial_reference_volume_mL_per_100g - l.interstitial_compliance_low_mL_per_mmHg_per_100g * 1.0);
     x[SegmentLayout::lymph + InterstitiumLymphLayout::initial_lymph_volume] = sc * l.initial_lymph_unstressed_volume_mL_per_100g * 0.8;
     x[SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume] = sc * l.collector_unstressed_volume_mL_per_100g * 0.9;
+    x[SegmentLayout::metabolites + kLactateCell] = 1.2;
+    x[SegmentLayout::metabolites + kLactateIsf] = 1.05;
+    x[SegmentLayout::metabolites + kLactateCap] = 1.0;
+    x[SegmentLayout::tone + kToneActivation] = p_.tone.basal_tone_activation;
     return x;
   }
 

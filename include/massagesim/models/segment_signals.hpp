@@ -51,6 +51,7 @@ struct SegmentSignalsTpl {
   // --- metabolism and tone: fluxes and extra signals (metabolites.hpp, muscle_tone.hpp) -------
   S involuntary_activation{0};                ///< 0..1: reflex/tonic/spasm part of muscle_activation (costs O2)
   S vo2_mL_per_min{0};                        ///< O2 uptake of the segment's muscle
+  S o2_demand_mL_per_min{0};                  ///< O2 demand of the segment's muscle
   S lactate_production_mmol_per_min{0};       ///< glycolytic lactate production in the muscle cells
   S lactate_oxidation_mmol_per_min{0};        ///< lactate oxidised in the muscle cells
   S lactate_venous_efflux_mmol_per_min{0};    ///< Q_blood (C_venous - C_arterial): net lactate into blood

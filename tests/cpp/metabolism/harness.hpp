@@ -336,6 +336,7 @@ struct SegmentSystem {
           pm.muscle_mass_kg * pf.rest_flow_mL_per_min_per_kg * (1.0 + bus.vasodilator_signal) * g * in.flow_multiplier;
     }
     bus.venous_outflow_mL_per_min = bus.arterial_inflow_mL_per_min;
+    bus.arteriolar_flow_mL_per_min = bus.arterial_inflow_mL_per_min;
     return bus;
   }
 

@@ -45,6 +45,7 @@ struct MetabBlock {
     mm::metabolites_outputs(ps, x, bus);
     // Toy flow coupling so that the vasodilator output enters the Jacobian too.
     bus.arterial_inflow_mL_per_min = S(30.0) * (S(1.0) + bus.vasodilator_signal);
+    bus.arteriolar_flow_mL_per_min = bus.arterial_inflow_mL_per_min;
     mm::metabolites_rhs(ps, x, bus, dxdt);
   }
 };
