@@ -135,13 +135,14 @@ void BM_solver_solve(benchmark::State& bs, Stepper stepper) {
   const ms::StepControl ctl{.rtol = 1e-6, .atol = 1e-8, .throw_on_failure = false};
   const ms::SaveAt save{.ts_s = ms::linspace(0.0, t1, 3601)};
   const double rhs_cost = f.rhs_cost_ns();
-  double rhs = 0.0, steps = 0.0;
+  double rhs = 0.0, steps = 0.0, rejected = 0.0;
   const double cpu0 = thread_cpu_ns();
   for (auto _ : bs) {
     auto sol = call_solve(problem, stepper, ctl, save);
     benchmark::DoNotOptimize(sol.x.data());
     rhs += static_cast<double>(sol.stats.n_rhs);
     steps += static_cast<double>(sol.stats.n_steps);
+    rejected += static_cast<double>(sol.stats.n_rejected);
     if (!sol.ok()) {
       bs.SkipWithError(sol.message.c_str());
       break;
@@ -150,6 +151,7 @@ void BM_solver_solve(benchmark::State& bs, Stepper stepper) {
   const double cpu = thread_cpu_ns() - cpu0;
   bs.counters["rhs_evals"] = per_iteration(rhs);
   bs.counters["steps"] = per_iteration(steps);
+  bs.counters["rejected"] = per_iteration(rejected);
   bs.counters["ns_per_rhs"] = cpu / rhs;  // everything (stepping, control, saving) per RHS evaluation
   bs.counters["rhs_cost_ns"] = rhs_cost;  // one RHS evaluation alone
   // CPU time / (rhs_evals x cost of one RHS): 1 would mean the stepping machinery costs nothing.
