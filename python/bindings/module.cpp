@@ -2,7 +2,13 @@
 #include <pybind11/pybind11.h>
 
 #include "expose_errors.hpp"
+#include "expose_parameters.hpp"
+#include "expose_protocols.hpp"
+#include "expose_scenario.hpp"
 #include "expose_solver.hpp"
+#ifdef MASSAGESIM_PYTHON_HAVE_SIMULATION
+#include "expose_simulation.hpp"
+#endif
 
 namespace py = pybind11;
 
@@ -11,4 +17,10 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = MASSAGESIM_VERSION_INFO;
   massagesim::python::expose_errors(m);
   massagesim::python::expose_solver(m);
+  massagesim::python::expose_parameters(m);
+  massagesim::python::expose_protocols(m);
+  massagesim::python::expose_scenario(m);
+#ifdef MASSAGESIM_PYTHON_HAVE_SIMULATION
+  massagesim::python::expose_simulation(m);
+#endif
 }

@@ -1,0 +1,85 @@
+#include "expose_scenario.hpp"
+
+#include <string>
+#include <vector>
+
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include "massagesim/models/parameter_registry.hpp"
+#include "massagesim/scenario/scenario.hpp"
+#include "massagesim/scenario/scenario_io.hpp"
+
+namespace py = pybind11;
+
+namespace massagesim::python {
+
+void expose_scenario(py::module_& m) {
+  using scenario::Scenario;
+  py::class_<Scenario>(m, "Scenario", R"doc(A validated scenario (subject, limb, parameter overrides, protocol,
+arms, outputs, solver options). Immutable from Python: build a new one from JSON to change it.
+Picklable (through its JSON form).)doc")
+      .def_static(
+          "from_json",
+          [](const std::string& text, const std::string& source_name) {
+            return scenario::parse_scenario(text, source_name);
+          },
+          py::arg("text"), py::arg("source_name") = "<string>",
+          "Parse and validate scenario JSON; ``source_name`` prefixes error messages. Raises InvalidArgument / "
+          "UnknownName.")
+      .def_static("load", &scenario::load_scenario, py::arg("path"),
+                  "Read and validate a scenario JSON file. Raises InvalidArgument / UnknownName.")
+      .def_static("default", &scenario::default_scenario,
+                  "The embedded default scenario (post-exercise leg recovery, massage vs passive).")
+      .def("to_json", &scenario::to_json, "The scenario as JSON text (parse_scenario(to_json(s)) gives s back).")
+      .def_readonly("name", &Scenario::name)
+      .def_readonly("description", &Scenario::description)
+      .def_property_readonly("preset", [](const Scenario& s) { return s.subject.preset; })
+      .def_property_readonly("segment_names", [](const Scenario& s) { return s.limb.segment_names; })
+      .def_property_readonly("segment_lengths_cm", [](const Scenario& s) { return s.limb.segment_lengths_cm; })
+      .def_property_readonly("arm_names",
+                             [](const Scenario& s) {
+                               std::vector<std::string> out;
+                               for (const auto& a : s.arms) out.push_back(a.name);
+                               return out;
+                             })
+      .def_property_readonly("output_names", [](const Scenario& s) { return s.outputs.names; })
+      .def_property_readonly("save_every_s", [](const Scenario& s) { return s.outputs.save_every_s; })
+      .def_property_readonly("stepper", [](const Scenario& s) { return s.solver.stepper; })
+      .def_property_readonly("rtol", [](const Scenario& s) { return s.solver.rtol; })
+      .def_property_readonly("atol", [](const Scenario& s) { return s.solver.atol; })
+      .def_property_readonly("dt_max_s", [](const Scenario& s) { return s.solver.dt_max_s; })
+      .def_property_readonly(
+          "duration_s",
+          [](const Scenario& s) { return s.schedule ? s.schedule->duration_s() : scenario::build_schedule(s).duration_s(); },
+          "Duration of the protocol [s].")
+      .def_property_readonly(
+          "parameter_overrides",
+          [](const Scenario& s) {
+            std::vector<std::pair<std::string, double>> out;
+            for (const auto& o : s.parameters) out.emplace_back(o.name, o.value);
+            return out;
+          },
+          "(name, value) overrides applied to the subject preset, in order.")
+      .def(py::pickle([](const Scenario& s) { return scenario::to_json(s); },
+                      [](const std::string& text) { return scenario::parse_scenario(text, "<pickle>"); }))
+      .def("__repr__", [](const Scenario& s) { return "<massagesim._core.Scenario '" + s.name + "'>"; });
+
+  m.def(
+      "default_scenario_json", []() { return std::string(scenario::default_scenario_json()); },
+      "The JSON text of the embedded default scenario (identical to scenarios/default.json).");
+  m.def("known_output_names", &scenario::known_output_names,
+        "Names accepted in outputs.names: segment states, segment observables and schedule inputs.");
+  m.def(
+      "subject_parameters",
+      [](const Scenario& s) {
+        models::SegmentParams p = scenario::subject_params(s);
+        models::ParameterRegistry reg(p);
+        std::vector<std::pair<std::string, double>> out;
+        for (const auto& e : reg.list()) out.emplace_back(std::string(e.info.name), *e.value);
+        return out;
+      },
+      py::arg("scenario"), "Parameter values of the scenario's subject with its overrides applied, in module order.");
+}
+
+}  // namespace massagesim::python

@@ -1,0 +1,214 @@
+#include "expose_simulation.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "massagesim/simulation/simulation.hpp"
+
+namespace py = pybind11;
+
+namespace massagesim::python {
+namespace {
+
+using simulation::ArmResult;
+using simulation::SimulationOptions;
+using simulation::SimulationResult;
+
+/// A read-only NumPy view of `n` doubles at `data` (rows x cols, row-major when cols > 0) that
+/// keeps `owner` (the Python object holding the C++ result) alive: no copy.
+py::array view(const double* data, py::ssize_t rows, py::ssize_t cols, py::handle owner) {
+  py::array a;
+  if (cols < 0)
+    a = py::array(py::dtype::of<double>(), {rows}, {static_cast<py::ssize_t>(sizeof(double))}, data, owner);
+  else
+    a = py::array(py::dtype::of<double>(), {rows, cols},
+                  {static_cast<py::ssize_t>(sizeof(double)) * cols, static_cast<py::ssize_t>(sizeof(double))}, data,
+                  owner);
+  a.attr("setflags")(py::arg("write") = false);
+  return a;
+}
+
+py::dict stats_dict(const Stats& s) {
+  py::dict d;
+  d["n_steps"] = s.n_steps;
+  d["n_rejected"] = s.n_rejected;
+  d["n_rhs"] = s.n_rhs;
+  d["n_jac"] = s.n_jac;
+  d["n_lu"] = s.n_lu;
+  d["n_linear_solves"] = s.n_linear_solves;
+  d["n_breakpoints"] = s.n_breakpoints;
+  return d;
+}
+
+}  // namespace
+
+void expose_simulation(py::module_& m) {
+  py::class_<SimulationOptions>(m, "SimulationOptions",
+                                "Overrides of a scenario's solver and output sections; unset fields (None) keep the "
+                                "scenario's values.")
+      .def(py::init<>())
+      .def_readwrite("stepper", &SimulationOptions::stepper, "'rodas4' | 'dopri5' | 'fehlberg78' or None.")
+      .def_readwrite("rtol", &SimulationOptions::rtol, "Relative tolerance in (0, 1), or None.")
+      .def_readwrite("atol", &SimulationOptions::atol, "Absolute tolerance > 0, or None.")
+      .def_readwrite("dt_max_s", &SimulationOptions::dt_max_s, "Largest step [s] > 0, or None.")
+      .def_readwrite("save_every_s", &SimulationOptions::save_every_s, "Output interval [s] > 0, or None.")
+      .def_readwrite("outputs", &SimulationOptions::outputs, "Output names; [] = all; None = the scenario's.")
+      .def_readwrite("parameter_overrides", &SimulationOptions::parameter_overrides,
+                     "(name, value) pairs applied after the scenario's overrides (range-checked).")
+      .def_readwrite("arms", &SimulationOptions::arms, "Arms to run ([] = all).")
+      .def_readwrite("keep_traces", &SimulationOptions::keep_traces, "False: metrics only (bounded memory).")
+      .def_readwrite("throw_on_failure", &SimulationOptions::throw_on_failure,
+                     "False: failures set status/message per arm instead of raising.")
+      .def(py::pickle(
+          [](const SimulationOptions& o) {
+            return py::make_tuple(o.stepper, o.rtol, o.atol, o.dt_max_s, o.save_every_s, o.outputs,
+                                  o.parameter_overrides, o.arms, o.keep_traces, o.throw_on_failure);
+          },
+          [](const py::tuple& t) {
+            SimulationOptions o;
+            o.stepper = t[0].cast<std::optional<std::string>>();
+            o.rtol = t[1].cast<std::optional<double>>();
+            o.atol = t[2].cast<std::optional<double>>();
+            o.dt_max_s = t[3].cast<std::optional<double>>();
+            o.save_every_s = t[4].cast<std::optional<double>>();
+            o.outputs = t[5].cast<std::optional<std::vector<std::string>>>();
+            o.parameter_overrides = t[6].cast<std::vector<std::pair<std::string, double>>>();
+            o.arms = t[7].cast<std::vector<std::string>>();
+            o.keep_traces = t[8].cast<bool>();
+            o.throw_on_failure = t[9].cast<bool>();
+            return o;
+          }));
+
+  py::class_<ArmResult>(m, "ArmResult", "One arm of a run: output series (NumPy views, no copy) and metrics.")
+      .def_readonly("arm", &ArmResult::arm)
+      .def_property_readonly(
+          "t_s",
+          [](py::object self) {
+            const auto& a = self.cast<const ArmResult&>();
+            return view(a.t_s.data(), static_cast<py::ssize_t>(a.t_s.size()), -1, self);
+          },
+          "Output times [s] (read-only view into the C++ result).")
+      .def_readonly("output_names", &ArmResult::output_names)
+      .def_property_readonly(
+          "values",
+          [](py::object self) {
+            const auto& a = self.cast<const ArmResult&>();
+            return view(a.values.data(), a.values.rows(), a.values.cols(), self);
+          },
+          "n_times x n_outputs (read-only view into the C++ result).")
+      .def_readonly("metrics", &ArmResult::metrics, "(name, value) summary metrics, unit-suffixed, fixed order.")
+      .def_property_readonly("stats", [](const ArmResult& a) { return stats_dict(a.stats); })
+      .def_property_readonly("status", [](const ArmResult& a) { return std::string(to_string(a.status)); })
+      .def_readonly("message", &ArmResult::message)
+      .def_readonly("wall_time_s", &ArmResult::wall_time_s);
+
+  py::class_<SimulationResult>(m, "SimulationResult", "All arms of one scenario run.")
+      .def_readonly("scenario_name", &SimulationResult::scenario_name)
+      // reference_internal (the default for def_readonly) keeps the SimulationResult alive while
+      // any ArmResult (and so any array view of it) is alive.
+      .def_property_readonly(
+          "arms",
+          [](py::object self) {
+            auto& r = self.cast<SimulationResult&>();
+            py::list out;
+            for (auto& a : r.arms) out.append(py::cast(&a, py::return_value_policy::reference_internal, self));
+            return out;
+          },
+          "The ArmResult of each arm, in the order run.");
+
+  m.def("simulate", &simulation::simulate, py::arg("scenario"), py::arg("options") = SimulationOptions{},
+        py::call_guard<py::gil_scoped_release>(),
+        R"doc(Run every requested arm of a scenario (the GIL is released while it runs).
+
+Parameters
+----------
+scenario : Scenario
+options : SimulationOptions
+
+Returns
+-------
+SimulationResult
+
+Raises
+------
+InvalidArgument, UnknownName
+    On bad options, unknown outputs or parameters.
+SolverError
+    A subclass, on a failed integration when ``options.throw_on_failure``.
+)doc");
+
+  m.def(
+      "simulate_batch",
+      [](const scenario::Scenario& sc, const std::vector<SimulationOptions>& runs, int n_threads,
+         const std::optional<py::function>& progress, double progress_interval_s) {
+        // Progress comes from C++ worker threads: the GIL is taken only inside the callback, and
+        // at most once per `progress_interval_s` (plus once at the end). A Python error in the
+        // callback is kept and raised after the batch (the batch itself cannot be interrupted).
+        std::mutex mu;
+        auto last = std::chrono::steady_clock::now();
+        std::size_t reported = 0;
+        std::optional<py::error_already_set> callback_error;
+        const std::size_t n = runs.size();
+        std::function<void(std::size_t)> hook;
+        if (progress) {
+          hook = [&](std::size_t done) {
+            std::lock_guard<std::mutex> lock(mu);
+            const auto now = std::chrono::steady_clock::now();
+            const bool due = done >= n || std::chrono::duration<double>(now - last).count() >= progress_interval_s;
+            if (!due || done <= reported || callback_error) return;
+            last = now;
+            reported = done;
+            py::gil_scoped_acquire gil;
+            try {
+              (*progress)(done);
+            } catch (py::error_already_set& e) {
+              callback_error = std::move(e);
+            }
+          };
+        }
+        std::vector<SimulationResult> out;
+        {
+          py::gil_scoped_release release;
+          out = simulation::simulate_batch(sc, runs, n_threads, hook);
+        }
+        if (callback_error) throw *callback_error;
+        return out;
+      },
+      py::arg("scenario"), py::arg("runs"), py::arg("n_threads") = 0, py::arg("progress") = py::none(),
+      py::arg("progress_interval_s") = 0.1,
+      R"doc(Run variants of one scenario on C++ threads (GIL released).
+
+Parameters
+----------
+scenario : Scenario
+runs : list of SimulationOptions
+    One per run.
+n_threads : int
+    Worker threads; 0 = all cores. Results do not depend on it.
+progress : callable(int) or None
+    Called with the number of finished runs, from worker threads holding the GIL only for the
+    call, at most every ``progress_interval_s`` seconds and once at the end.
+progress_interval_s : float
+    Throttle of the progress callback [s].
+
+Returns
+-------
+list of SimulationResult
+    In input order. Failures are recorded per arm (status, message), not raised.
+)doc");
+
+  m.def("available_outputs", &simulation::available_outputs, py::arg("scenario"),
+        "Output names available for a scenario (states and derived signals, per segment, plus inputs).");
+  m.def("metric_names", &simulation::metric_names, "Names of the summary metrics, in the order runs list them.");
+}
+
+}  // namespace massagesim::python
