@@ -16,7 +16,8 @@
 ///   J_wash = Q (C_c - C_a)  (convective washout = venous lactate efflux into blood)
 ///   J_filt = J_v C_c,  J_lymph = Q_L C_i    (solvent drag with net filtration; lymph back to blood)
 ///   VO2    = smin(VO2_demand + D/tau_repay, E_max CaO2 Q)   (supply-limited uptake; debt repayment)
-///   VO2_demand = m (vo2_rest + vo2_per_intensity min(I,1) + vo2_per_activation a_invol)
+///   VO2_demand = m (vo2_rest + vo2_per_intensity min(I,1) + vo2_per_activation max(a_invol, 0)),
+///            a_invol = involuntary tone above resting tone (muscle_tone.hpp)
 ///   J_ox   = VO2/67.2 f_max C_m/(K_ox + C_m)   (3 O2 per lactate; 22.4 mL/mmol; oxidation rises with
 ///            O2 supply and with activity, which raises VO2 — active recovery oxidises more)
 ///   P      = m [p_rest + p_max Hill(I; I50, n)] + f_gly (VO2_demand - VO2)/22.4 * 5.6  (glycolysis covers
@@ -240,7 +241,7 @@ void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignal
   const S I = bus.exercise_intensity;
   const S I_o2 = smooth_min(I, S(1.0), 0.02);  // O2 demand saturates at VO2max
   const S demand = m * (p.vo2_rest_mL_per_min_per_kg + p.vo2_per_intensity_mL_per_min_per_kg * smooth_pos(I_o2, 1e-3) +
-                        p.vo2_per_activation_mL_per_min_per_kg * bus.involuntary_activation);
+                        p.vo2_per_activation_mL_per_min_per_kg * smooth_pos(S(bus.involuntary_activation), 1e-4));
   const S delivery = p.arterial_o2_content_mL_per_L * Q;  // mL O2/min
   const S cap = p.o2_extraction_max * delivery;
   const S want = demand + D / (p.debt_repayment_time_s / 60.0);

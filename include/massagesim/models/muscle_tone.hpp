@@ -131,7 +131,7 @@ template <class S>
 void muscle_tone_outputs(const MuscleToneParamsTpl<S>& p, const S* x, SegmentSignalsTpl<S>& bus) {
   using std::tanh;
   const S a_vol = p.voluntary_activation_per_intensity * bus.exercise_intensity * (S(1.0) - p.pain_adaptation * bus.pain_drive);
-  bus.involuntary_activation = x[kToneActivation];
+  bus.involuntary_activation = x[kToneActivation] - p.basal_tone_activation;  // above resting tone (costs O2)
   bus.muscle_activation = tanh(S(x[kToneActivation] + a_vol));
   bus.reflex_gain = S(1.0) - p.reflex_inhibition_depth * x[kReflexInhibition];
   bus.passive_stiffness_rel = S(1.0) - p.stiffness_reduction_depth * x[kStiffnessReduction];

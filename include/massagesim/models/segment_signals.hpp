@@ -49,7 +49,7 @@ struct SegmentSignalsTpl {
   S arterial_lactate_mmol_per_L{0};   ///< blood lactate from the whole-body pool
 
   // --- metabolism and tone: fluxes and extra signals (metabolites.hpp, muscle_tone.hpp) -------
-  S involuntary_activation{0};                ///< 0..1: reflex/tonic/spasm part of muscle_activation (costs O2)
+  S involuntary_activation{0};                ///< reflex/tonic/spasm activation above resting tone (costs O2)
   S vo2_mL_per_min{0};                        ///< O2 uptake of the segment's muscle
   S o2_demand_mL_per_min{0};                  ///< O2 demand of the segment's muscle
   S lactate_production_mmol_per_min{0};       ///< glycolytic lactate production in the muscle cells

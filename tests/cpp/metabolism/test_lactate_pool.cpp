@@ -382,14 +382,4 @@ TEST(LactatePool, L1_Wiltshire2010_EffluxFollowsFlow_ExpectedFailure) {
   EXPECT_NEAR(p.efflux_auc_mmol, 20.5, 0.05);  // the calibration step worked
   EXPECT_GT(m.efflux_auc_mmol, 16.3) << "gap closed: turn this into the band test 14.7 +/- 1.6 mmol";
 }
-
-TEST(LactatePool, L1_Wiltshire2010_MassageLowersInflow_ExpectedFailure) {
-  // Expected failure (current gap): "massage lowers post-exercise forearm inflow (AUC 3178 vs 4203 mL, ratio 0.76)"
-  // is a property of the collapsible-vessel hemodynamics (models/hemodynamics.hpp). This test area drives the
-  // metabolism modules with prescribed inflow, so here the massage/passive inflow ratio is 1.0 by construction;
-  // the Segment-level test belongs with the Segment (tests/cpp/models) once a forearm subject exists.
-  const double model_ratio = 1.0;
-  std::printf("EXPECTED FAILURE L1 inflow: massage/passive inflow AUC ratio %.2f here (data 0.76): inflow is prescribed "
-              "in this harness; needs the Segment with a forearm subject.\n", model_ratio);
-  EXPECT_GT(model_ratio, 0.76 * 1.3) << "gap closed";
-}
+// The inflow part of L1 (massage lowers inflow) runs on the Segment: test_segment_metabolism.cpp.
