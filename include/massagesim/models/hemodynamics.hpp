@@ -7,7 +7,7 @@
 /// Blood path: systemic artery (MAP at heart level, minus the hydrostatic column) -> feed
 /// conductance -> segment arteries V_a (tube law, external pressure P_t) -> arterioles
 /// G_art = G_a0 * M_myo * (1 + vasodilator) -> capillaries (pressure P_c, algebraic) -> venules
-/// G_cv -> veins V_v (tube law, external P_t) -> valve + collapsible outlet -> proximal veins.
+/// G_cv (collapsible: a waterfall at max(P_v, P_t)) -> veins V_v (tube law, external P_t) -> valve + collapsible outlet -> proximal veins.
 /// External pressure squeezes blood out of V_a (backwards) and V_v (forwards through the valve);
 /// on release the emptied vessels refill from the artery: the "squeeze out / let in" mechanism.
 ///
@@ -33,12 +33,13 @@ struct HemodynamicsParamsTpl {
   S arteriolar_conductance_mL_per_min_per_mmHg_per_100g{0.046};
   S capillary_venous_conductance_mL_per_min_per_mmHg_per_100g{0.3};
   S venous_compliance_mL_per_mmHg_per_100g{0.147};
-  S venous_unstressed_volume_mL_per_100g{1.5};
+  S venous_unstressed_volume_mL_per_100g{3.0};
   S venous_outflow_conductance_mL_per_min_per_mmHg_per_100g{2.1};
   S venous_collapse_half_volume_ratio{0.5};
   S venous_valve_leak_fraction{1e-3};
   S venous_valve_width_mmHg{0.05};
   S waterfall_smoothing_mmHg{1.0};
+  S microvascular_waterfall_smoothing_mmHg{0.5};
   S outlet_applied_pressure_fraction{0.0};
   S proximal_venous_pressure_drop_mmHg{2.0};
   S myogenic_time_constant_s{5.0};
@@ -54,7 +55,7 @@ struct HemodynamicsParamsTpl {
             T(capillary_venous_conductance_mL_per_min_per_mmHg_per_100g), T(venous_compliance_mL_per_mmHg_per_100g),
             T(venous_unstressed_volume_mL_per_100g), T(venous_outflow_conductance_mL_per_min_per_mmHg_per_100g),
             T(venous_collapse_half_volume_ratio), T(venous_valve_leak_fraction), T(venous_valve_width_mmHg),
-            T(waterfall_smoothing_mmHg), T(outlet_applied_pressure_fraction), T(proximal_venous_pressure_drop_mmHg),
+            T(waterfall_smoothing_mmHg), T(microvascular_waterfall_smoothing_mmHg), T(outlet_applied_pressure_fraction), T(proximal_venous_pressure_drop_mmHg),
             T(myogenic_time_constant_s), T(myogenic_gain_per_mmHg), T(myogenic_max_dilation),
             T(myogenic_reference_transmural_pressure_mmHg), T(hydrostatic_gradient_mmHg_per_cm)};
   }
@@ -62,7 +63,7 @@ struct HemodynamicsParamsTpl {
 using HemodynamicsParams = HemodynamicsParamsTpl<double>;
 
 /// Metadata of every hemodynamic parameter, in declaration order.
-inline constexpr std::array<ParameterInfo, 19> hemodynamics_parameter_info{{
+inline constexpr std::array<ParameterInfo, 20> hemodynamics_parameter_info{{
     {"feed_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.6, 0.2, 2.0,
      "[GK] conduit/feed arteries take ~5 mmHg of the pressure drop at rest",
      "conductance from the systemic artery into the segment's arteries"},
@@ -79,8 +80,8 @@ inline constexpr std::array<ParameterInfo, 19> hemodynamics_parameter_info{{
      "conductance from capillaries to the veins (post-capillary resistance)"},
     {"venous_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.147, 0.07, 0.23,
      "Phys Med Biol 1977;22:1146: 1.1 (SD 0.3) %calf volume/kPa", "compliance of the distended veins"},
-    {"venous_unstressed_volume_mL_per_100g", "mL/100g", 1.5, 0.8, 3.0,
-     "[GK] calf venous blood ~2-3 % of volume; sets the collapse scale P0 = 2 Vu / (3 C)",
+    {"venous_unstressed_volume_mL_per_100g", "mL/100g", 3.0, 0.8, 5.0,
+     "[GK] calf venous blood ~4-5 % of calf volume (rest ~3.8 mL/100g); raised within range toward the calf emptying tau (P5)",
      "unstressed venous volume (transmural pressure 0)"},
     {"venous_outflow_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 2.1, 1.2, 4.0,
      "Phys Med Biol 1977;22:1146: outflow resistance 3.8 (SD 1.3) s kPa/% -> 0.475 mmHg min/(mL/100g)",
@@ -94,6 +95,8 @@ inline constexpr std::array<ParameterInfo, 19> hemodynamics_parameter_info{{
      "pressure width over which the valve opens"},
     {"waterfall_smoothing_mmHg", "mmHg", 1.0, 0.1, 5.0, "numerical regularisation",
      "width of the smooth max(P_downstream, P_tissue) of the Starling resistor"},
+    {"microvascular_waterfall_smoothing_mmHg", "mmHg", 0.5, 0.1, 5.0, "numerical regularisation",
+     "width of the smooth max/positive part of the microvascular Starling resistor"},
     {"outlet_applied_pressure_fraction", "1", 0.0, 0.0, 1.0,
      "[GK] the collapsible outlet lies at the segment border, outside the compressed tissue",
      "fraction of the applied tissue pressure acting on the venous outlet (waterfall)"},
@@ -169,13 +172,26 @@ HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p
   o.arteriolar_conductance_mL_per_min_per_mmHg = p.arteriolar_conductance_mL_per_min_per_mmHg_per_100g * scale *
                                                   o.myogenic_factor * (S(1.0) + bus.vasodilator_signal);
   const S Ga = o.arteriolar_conductance_mL_per_min_per_mmHg;
-  const S Gcv = p.capillary_venous_conductance_mL_per_min_per_mmHg_per_100g * scale;
-  // Capillary pressure: flow continuity arterioles -> venules (filtration, ~1e-4 of the flow, is
-  // taken from the venous compartment, so conservation is exact whatever this closure).
-  o.capillary_pressure_mmHg = (Ga * o.arterial_pressure_mmHg + Gcv * o.venous_pressure_mmHg) / (Ga + Gcv);
-  o.arteriolar_flow_mL_per_min = Ga * (o.arterial_pressure_mmHg - o.capillary_pressure_mmHg);
-  o.feed_inflow_mL_per_min =
-      p.feed_conductance_mL_per_min_per_mmHg_per_100g * scale * (o.local_arterial_pressure_mmHg - o.arterial_pressure_mmHg);
+  // Metabolic dilation acts on the whole bed: arterioles, feed arteries (ascending dilation, Segal
+  // 2005) and capillary/venular conductance (capillary recruitment), so that exercise hyperaemia is
+  // not capped by a fixed post-capillary resistance.
+  const S dil = S(1.0) + bus.vasodilator_signal;
+  const S Gcv = p.capillary_venous_conductance_mL_per_min_per_mmHg_per_100g * scale * dil;
+  // Microcirculation (arterioles -> capillaries -> venules) as a Starling resistor: venules and
+  // capillaries collapse when their transmural pressure turns negative, so the pressure "seen"
+  // downstream is max(P_v, P_t) (flow limited when veins are collapsed: emptied veins refill at the
+  // inflow rate and do not suck blood through the capillaries, Phys Med Biol 1977), and no flow passes
+  // when the tissue pressure exceeds both ends (occlusion). Backward flow needs P_v above both.
+  const double wm = value_of(p.microvascular_waterfall_smoothing_mmHg);
+  const S Gs = Ga * Gcv / (Ga + Gcv);
+  const S fwd = smooth_pos(S(o.arterial_pressure_mmHg - smooth_max(S(o.venous_pressure_mmHg), S(Pt), wm)), wm);
+  const S bwd = smooth_pos(S(o.venous_pressure_mmHg - smooth_max(S(o.arterial_pressure_mmHg), S(Pt), wm)), wm);
+  o.arteriolar_flow_mL_per_min = Gs * (fwd - bwd);
+  // Capillary pressure: after the arteriolar drop (filtration, ~1e-3 of the flow, is taken from
+  // the venous compartment, so conservation is exact whatever this closure).
+  o.capillary_pressure_mmHg = o.arterial_pressure_mmHg - o.arteriolar_flow_mL_per_min / Ga;
+  o.feed_inflow_mL_per_min = p.feed_conductance_mL_per_min_per_mmHg_per_100g * scale * dil *
+                             (o.local_arterial_pressure_mmHg - o.arterial_pressure_mmHg);
 
   // Venous outlet: Starling resistor (waterfall) + valve + collapse-limited conductance.
   const S Pt_outlet = Pt - (S(1.0) - p.outlet_applied_pressure_fraction) * bus.tissue_pressure_transmission *

@@ -19,7 +19,8 @@
 ///    lymph curve) and with every release after a compression (tissue-pressure fluctuations empty
 ///    the initial lymphatics forward through the secondary valve; on release they refill).
 ///  - lymphangion: P_lc = P_ext,L + tube(V_lc) + a * P_act(V_lc); activation a is an excitable
-///    2-variable system (activation a, refractoriness r) triggered when the passive filling
+///    2-variable relaxation oscillator (activation a with self-excitation, refractoriness r raising
+///    the threshold; FitzHugh-Nagumo-like) triggered when the passive filling
 ///    (transmural) pressure tube(V_lc) exceeds a threshold P_thr (5-25 mmHg, Olszewski 1980).
 ///
 /// \see Olszewski WL, Engeset A (1980) Am J Physiol 239:H775 (filling-triggered contractions)
@@ -43,23 +44,27 @@ struct InterstitiumLymphParamsTpl {
   S interstitial_oncotic_pressure_mmHg{0.5};
   S absorption_knee_width_mmHg{2.0};
   S interstitial_reference_volume_mL_per_100g{12.0};
-  S interstitial_compliance_low_mL_per_mmHg_per_100g{0.5};
+  S interstitial_compliance_low_mL_per_mmHg_per_100g{0.15};
   S interstitial_compliance_high_mL_per_mmHg_per_100g{10.0};
   S interstitial_transition_width_mL_per_100g{0.3};
   S primary_valve_conductance_mL_per_min_per_mmHg_per_100g{0.01};
-  S initial_lymph_unstressed_volume_mL_per_100g{0.05};
-  S initial_lymph_compliance_mL_per_mmHg_per_100g{0.01};
+  S primary_valve_saturation_mmHg{3.0};
+  S anchoring_pressure_mmHg{-1.5};
+  S anchoring_width_mmHg{0.5};
+  S initial_lymph_unstressed_volume_mL_per_100g{0.01};
+  S initial_lymph_compliance_mL_per_mmHg_per_100g{0.002};
   S secondary_valve_conductance_mL_per_min_per_mmHg_per_100g{0.01};
   S collector_unstressed_volume_mL_per_100g{0.03};
   S collector_compliance_mL_per_mmHg_per_100g{0.005};
-  S collector_outlet_conductance_mL_per_min_per_mmHg_per_100g{0.003};
+  S collector_outlet_conductance_mL_per_min_per_mmHg_per_100g{0.0015};
   S collector_active_pressure_mmHg{40.0};
-  S contraction_threshold_mmHg{8.0};
+  S contraction_threshold_mmHg{5.0};
   S contraction_trigger_width_mmHg{1.0};
   S contraction_self_excitation_mmHg{10.0};
   S activation_time_constant_s{1.0};
-  S refractory_time_constant_s{3.0};
-  S lymph_downstream_pressure_mmHg{3.0};
+  S refractory_time_constant_s{4.0};
+  S refractory_threshold_shift_mmHg{15.0};
+  S lymph_downstream_pressure_mmHg{2.0};
   S collector_applied_pressure_fraction{1.0};
   S lymph_valve_leak_fraction{1e-3};
   S lymph_valve_width_mmHg{0.2};
@@ -70,18 +75,20 @@ struct InterstitiumLymphParamsTpl {
             T(plasma_oncotic_pressure_mmHg), T(interstitial_oncotic_pressure_mmHg), T(absorption_knee_width_mmHg),
             T(interstitial_reference_volume_mL_per_100g), T(interstitial_compliance_low_mL_per_mmHg_per_100g),
             T(interstitial_compliance_high_mL_per_mmHg_per_100g), T(interstitial_transition_width_mL_per_100g),
-            T(primary_valve_conductance_mL_per_min_per_mmHg_per_100g), T(initial_lymph_unstressed_volume_mL_per_100g),
+            T(primary_valve_conductance_mL_per_min_per_mmHg_per_100g), T(primary_valve_saturation_mmHg), T(anchoring_pressure_mmHg),
+            T(anchoring_width_mmHg),
+            T(initial_lymph_unstressed_volume_mL_per_100g),
             T(initial_lymph_compliance_mL_per_mmHg_per_100g), T(secondary_valve_conductance_mL_per_min_per_mmHg_per_100g),
             T(collector_unstressed_volume_mL_per_100g), T(collector_compliance_mL_per_mmHg_per_100g),
             T(collector_outlet_conductance_mL_per_min_per_mmHg_per_100g), T(collector_active_pressure_mmHg),
             T(contraction_threshold_mmHg), T(contraction_trigger_width_mmHg), T(contraction_self_excitation_mmHg),
-            T(activation_time_constant_s), T(refractory_time_constant_s), T(lymph_downstream_pressure_mmHg),
+            T(activation_time_constant_s), T(refractory_time_constant_s), T(refractory_threshold_shift_mmHg), T(lymph_downstream_pressure_mmHg),
             T(collector_applied_pressure_fraction), T(lymph_valve_leak_fraction), T(lymph_valve_width_mmHg)};
   }
 };
 using InterstitiumLymphParams = InterstitiumLymphParamsTpl<double>;
 
-inline constexpr std::array<ParameterInfo, 26> interstitium_lymph_parameter_info{{
+inline constexpr std::array<ParameterInfo, 30> interstitium_lymph_parameter_info{{
     {"filtration_coefficient_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.003, 0.0015, 0.005,
      "PMC2290538: human lower limb CFC 2.6-4.0e-3 mL/(100 mL min mmHg); calf 0.0026 (Scand J Clin Lab Invest 1990)",
      "capillary filtration coefficient K_f"},
@@ -95,7 +102,7 @@ inline constexpr std::array<ParameterInfo, 26> interstitium_lymph_parameter_info
      "width of the smooth knee J = K_f w softplus(Starling / w)"},
     {"interstitial_reference_volume_mL_per_100g", "mL/100g", 12.0, 8.0, 18.0, "[GK] muscle ISF 10-15 % of tissue volume",
      "interstitial volume at the knee of the compliance curve (~0 mmHg)"},
-    {"interstitial_compliance_low_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.5, 0.2, 1.5,
+    {"interstitial_compliance_low_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.15, 0.05, 1.5,
      "[GK] Aukland & Reed 1993 Physiol Rev 73:1; Guyton: stiff while P_i < 0", "interstitial compliance below the knee"},
     {"interstitial_compliance_high_mL_per_mmHg_per_100g", "mL/mmHg/100g", 10.0, 3.0, 30.0,
      "[GK] Guyton: compliance rises steeply once P_i > 0 (oedema)", "interstitial compliance above the knee"},
@@ -103,24 +110,32 @@ inline constexpr std::array<ParameterInfo, 26> interstitium_lymph_parameter_info
      "width of the knee of the compliance curve"},
     {"primary_valve_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.01, 0.002, 0.05,
      "calibrated to resting muscle lymph ~0.1 mL/h/100g (physiology.md §3, low confidence)", "primary valves, open"},
-    {"initial_lymph_unstressed_volume_mL_per_100g", "mL/100g", 0.05, 0.01, 0.2, "[GK]", "initial lymphatic unstressed volume"},
-    {"initial_lymph_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.01, 0.002, 0.05, "[GK]", "initial lymphatic compliance"},
+    {"primary_valve_saturation_mmHg", "mmHg", 3.0, 0.5, 20.0, "[GK] limited opening of primary-valve flaps (Schmid-Schonbein 1990)",
+     "driving pressure at which primary-valve inflow saturates"},
+    {"anchoring_pressure_mmHg", "mmHg", -1.5, -8.0, 0.0,
+     "[GK] anchoring filaments slacken as the interstitium drains (Leak & Burke 1968); lymph ~0 near P_i -6 (Guyton curve, physiology.md §2c)",
+     "interstitial compliance pressure at which primary valves are half open"},
+    {"anchoring_width_mmHg", "mmHg", 0.5, 0.3, 3.0, "[GK]", "width of the anchoring opening curve"},
+    {"initial_lymph_unstressed_volume_mL_per_100g", "mL/100g", 0.01, 0.002, 0.1, "[GK]", "initial lymphatic unstressed volume"},
+    {"initial_lymph_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.002, 0.0005, 0.02, "[GK]", "initial lymphatic compliance"},
     {"secondary_valve_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.01, 0.002, 0.05,
      "calibrated with the primary valve", "secondary (initial -> collector) valve, open"},
     {"collector_unstressed_volume_mL_per_100g", "mL/100g", 0.03, 0.01, 0.1, "[GK]", "lymphangion unstressed volume"},
     {"collector_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.005, 0.001, 0.02, "[GK]", "lymphangion passive compliance"},
-    {"collector_outlet_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.003, 0.001, 0.02,
+    {"collector_outlet_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.0015, 0.0005, 0.02,
      "calibrated with the primary valve", "lymphangion outlet valve, open"},
     {"collector_active_pressure_mmHg", "mmHg", 40.0, 10.0, 100.0,
      "Olszewski 1980: systolic end pressures 12-70 mmHg", "active pressure of a full contraction at the unstressed volume x1.0"},
-    {"contraction_threshold_mmHg", "mmHg", 8.0, 5.0, 25.0, "Olszewski 1980 Am J Physiol 239:H775: thresholds 5-25 mmHg",
+    {"contraction_threshold_mmHg", "mmHg", 5.0, 5.0, 25.0, "Olszewski 1980 Am J Physiol 239:H775: thresholds 5-25 mmHg",
      "transmural filling pressure that triggers a contraction"},
     {"contraction_trigger_width_mmHg", "mmHg", 1.0, 0.2, 5.0, "numerical regularisation", "width of the trigger sigmoid"},
     {"contraction_self_excitation_mmHg", "mmHg", 10.0, 0.0, 30.0, "[GK] all-or-none twitch (excitable system)",
      "feedback of activation on the trigger"},
     {"activation_time_constant_s", "s", 1.0, 0.3, 3.0, "calibrated: Olszewski 1980 pulse waves 6-8 s", "activation rise/fall time"},
-    {"refractory_time_constant_s", "s", 3.0, 1.0, 10.0, "calibrated: Olszewski 1980 pulse waves 6-8 s", "refractoriness time constant"},
-    {"lymph_downstream_pressure_mmHg", "mmHg", 3.0, 0.0, 15.0,
+    {"refractory_time_constant_s", "s", 4.0, 1.0, 10.0, "calibrated: Olszewski 1980 pulse waves 6-8 s", "refractoriness time constant"},
+    {"refractory_threshold_shift_mmHg", "mmHg", 15.0, 0.0, 40.0, "[GK] relaxation-oscillator form (FitzHugh-Nagumo): > self-excitation",
+     "rise of the trigger threshold per unit refractoriness"},
+    {"lymph_downstream_pressure_mmHg", "mmHg", 2.0, 0.0, 15.0,
      "[GK] no hydrostatic component (Olszewski 1980); calibrated to resting lymph flow",
      "pressure downstream of the segment's lymphangion"},
     {"collector_applied_pressure_fraction", "1", 1.0, 0.0, 1.0,
@@ -159,6 +174,7 @@ struct InterstitiumLymphOutputsTpl {
   S collector_filling_pressure_mmHg{0};  ///< passive transmural pressure (the trigger)
   S collector_external_pressure_mmHg{0};
   S primary_valve_dp_mmHg{0};
+  S anchoring_opening{1};  ///< 0..1 opening of the primary valves by anchoring-filament tension
   S secondary_valve_dp_mmHg{0};
   S outlet_valve_dp_mmHg{0};
 };
@@ -215,8 +231,17 @@ InterstitiumLymphOutputsTpl<S> interstitium_lymph_outputs(const InterstitiumLymp
   o.primary_valve_dp_mmHg = bus.tissue_pressure_mmHg - o.initial_lymph_pressure_mmHg;
   o.secondary_valve_dp_mmHg = o.initial_lymph_pressure_mmHg - o.collector_pressure_mmHg;
   o.outlet_valve_dp_mmHg = o.collector_pressure_mmHg - p.lymph_downstream_pressure_mmHg;
+  // Primary valves open only while anchoring filaments are under tension (tissue hydrated): their
+  // conductance falls as the interstitium is drained below P_anchor (Leak & Burke 1968; Schmid-
+  // Schonbein 1990). This makes the mobilisable interstitial volume finite (Y4).
+  o.anchoring_opening = logistic(S((o.compliance_pressure_mmHg - p.anchoring_pressure_mmHg) / p.anchoring_width_mmHg));
+  // Primary valves are endothelial flaps with a limited opening: the driving pressure saturates
+  // (tanh) at P_sat, so a collapsed initial lymphatic cannot suck fluid at an unlimited rate.
+  const S dp_sat = p.primary_valve_saturation_mmHg *
+                   (S(2.0) * logistic(S(S(2.0) * o.primary_valve_dp_mmHg / p.primary_valve_saturation_mmHg)) - S(1.0));
   o.primary_valve_flow_mL_per_min = valve_flow(
-      S(o.primary_valve_dp_mmHg), S(p.primary_valve_conductance_mL_per_min_per_mmHg_per_100g * scale), leak, w);
+      dp_sat,
+      S(p.primary_valve_conductance_mL_per_min_per_mmHg_per_100g * scale * o.anchoring_opening), leak, w);
   o.secondary_valve_flow_mL_per_min = valve_flow(
       S(o.secondary_valve_dp_mmHg), S(p.secondary_valve_conductance_mL_per_min_per_mmHg_per_100g * scale), leak, w);
   o.lymph_outflow_mL_per_min = valve_flow(
@@ -239,9 +264,9 @@ void interstitium_lymph_rhs(const InterstitiumLymphParamsTpl<S>& p, const S* x, 
   dxdt[I::collector_volume] = (o.secondary_valve_flow_mL_per_min - o.lymph_outflow_mL_per_min) * per_s;
   const S a = x[I::collector_activation], r = x[I::collector_refractory];
   const S trigger = logistic(S((o.collector_filling_pressure_mmHg - p.contraction_threshold_mmHg +
-                                p.contraction_self_excitation_mmHg * a) /
+                                p.contraction_self_excitation_mmHg * a - p.refractory_threshold_shift_mmHg * r) /
                                p.contraction_trigger_width_mmHg));
-  dxdt[I::collector_activation] = (trigger * (S(1.0) - r) - a) / p.activation_time_constant_s;
+  dxdt[I::collector_activation] = (trigger - a) / p.activation_time_constant_s;
   dxdt[I::collector_refractory] = (a - r) / p.refractory_time_constant_s;
 }
 
