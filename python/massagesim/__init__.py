@@ -2,9 +2,16 @@
 
 The compiled core (:mod:`massagesim._core`) holds the models, protocols and solvers (C++);
 this package adds the Python layer. Heavy optional libraries (pandas, matplotlib, tqdm,
-SALib, dask) are imported only by the modules that need them, so ``import massagesim`` is fast.
+xarray, SALib, dask) are imported only by the functions that need them, so ``import massagesim``
+is fast.
+
+Main entry points: :func:`simulate` (a :class:`Result` with ``to_pandas``, ``to_xarray``,
+``metrics``, ``plot``), :func:`sweep`, :func:`sobol`, :func:`morris`, :func:`local_sensitivity`,
+:func:`fit`, :class:`Scenario`, :func:`parameters`.
 """
 
+from ._backend import SimulationUnavailable as SimulationUnavailable
+from ._backend import has_simulation as has_simulation
 from ._core import InvalidArgument as InvalidArgument
 from ._core import NewtonFailure as NewtonFailure
 from ._core import NonFiniteState as NonFiniteState
@@ -15,16 +22,62 @@ from ._core import TooManySteps as TooManySteps
 from ._core import UnknownName as UnknownName
 from ._core import __version__ as __version__
 from ._core import solver_demo as solver_demo
+from ._fitting import FitResult as FitResult
+from ._fitting import fit as fit
+from ._parameters import Parameters as Parameters
+from ._parameters import parameters as parameters
+from ._plotting import plot_result as plot_result
+from ._result import ArmTrace as ArmTrace
+from ._result import Result as Result
+from ._scenario import Scenario as Scenario
+from ._scenario import phase as phase
+from ._scenario import phase_kinds as phase_kinds
+from ._scenario import technique_defaults as technique_defaults
+from ._scenario import technique_names as technique_names
+from ._sensitivity import local_sensitivity as local_sensitivity
+from ._sensitivity import morris as morris
+from ._sensitivity import sobol as sobol
+from ._simulate import Simulator as Simulator
+from ._simulate import available_outputs as available_outputs
+from ._simulate import metric_names as metric_names
+from ._simulate import simulate as simulate
+from ._sweep import parameter_table as parameter_table
+from ._sweep import sweep as sweep
+from ._units import unit_of as unit_of
 
 __all__ = [
+    "ArmTrace",
+    "FitResult",
     "InvalidArgument",
     "NewtonFailure",
     "NonFiniteState",
     "OutOfDomain",
+    "Parameters",
+    "Result",
+    "Scenario",
+    "SimulationUnavailable",
+    "Simulator",
     "SolverError",
     "StepSizeUnderflow",
     "TooManySteps",
     "UnknownName",
     "__version__",
+    "available_outputs",
+    "fit",
+    "has_simulation",
+    "local_sensitivity",
+    "metric_names",
+    "morris",
+    "parameter_table",
+    "parameters",
+    "phase",
+    "phase_kinds",
+    "plot_result",
+    "simulate",
+    "sobol",
     "solver_demo",
+    "sweep",
+    "technique_defaults",
+    "technique_names",
+    "unit_of",
 ]

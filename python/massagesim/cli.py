@@ -1,25 +1,34 @@
-"""Command-line interface: ``massagesim run`` (the main job) and ``massagesim demo``."""
+"""Command-line interface.
+
+``massagesim run [SCENARIO]`` (the main job: summary table, CSV and PNG), ``massagesim params``
+(parameters with units, ranges and sources), ``massagesim validate`` (the validation report,
+when the compiled core provides one) and ``massagesim demo`` (the solver demo).
+"""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import math
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
+
+
+def _fmt(v: object) -> str:
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        return f"{v:.4g}"
+    return str(v)
 
 
 def _print_table(rows: list[dict[str, object]], columns: Sequence[str]) -> None:
-    def fmt(v: object) -> str:
-        if isinstance(v, float):
-            return f"{v:.3g}"
-        return str(v)
-
-    cells = [[fmt(r[c]) for c in columns] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    print("  ".join(c.rjust(w) for c, w in zip(columns, widths)))
+    cells = [[_fmt(r.get(c, "")) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) if cells else len(c) for i, c in enumerate(columns)]
+    print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(columns, widths))))
     for row in cells:
-        print("  ".join(v.rjust(w) for v, w in zip(row, widths)))
+        print("  ".join(v.rjust(w) if i else v.ljust(w) for i, (v, w) in enumerate(zip(row, widths))))
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -40,39 +49,178 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plot_outputs(scenario: Any) -> list[str] | None:
+    """The scenario's outputs plus the available ones the standard figure shows (lactate, tone)."""
+    from ._plotting import panel_outputs
+    from ._simulate import available_outputs
+
+    wanted = list(scenario.output_names)
+    if not wanted:
+        return None
+    for _title, names in panel_outputs(available_outputs(scenario))[2:]:
+        wanted += [n for n in names if n not in wanted]
+    return wanted
+
+
+def _write_table(df: Any, path: Path, fmt: str) -> Path:
+    if fmt == "parquet":
+        path = path.with_suffix(".parquet")
+        df.to_parquet(path)
+    else:
+        path = path.with_suffix(".csv")
+        df.to_csv(path)
+    return path
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from ._plotting import save_figure
+    from ._scenario import Scenario
+    from ._simulate import simulate
+
+    if args.format == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            try:
+                import fastparquet  # noqa: F401
+            except ImportError:
+                print("massagesim: error: --format parquet needs pyarrow or fastparquet; use --format csv", file=sys.stderr)
+                return 2
+    sc = Scenario.from_file(args.scenario) if args.scenario else Scenario.default()
+    solver = {k: getattr(args, k) for k in ("stepper", "rtol", "save_every_s") if getattr(args, k) is not None}
+    print(f"Scenario: {sc.name} ({'embedded default' if not args.scenario else args.scenario})")
+    print(f"  {sc.duration_s / 60:g} min; arms: {', '.join(sc.arm_names) or 'the protocol as written'}; "
+          f"segments: {', '.join(sc.segment_names)}")
+    res = simulate(sc, outputs=_plot_outputs(sc), **solver)
+    for arm in res:
+        status = "ok" if arm.status == "success" else f"{arm.status}: {arm.message}"
+        print(f"  arm {arm.name}: {status}; {arm.stats.get('n_steps', 0)} steps, {arm.wall_time_s:.2f} s")
+    summary = res.summary()
+    print()
+    print("Summary (metrics per arm" + (", and their difference)" if summary.shape[1] == 3 else ")"))
+    rows = [{"metric": str(m), **{str(c): float(v) for c, v in summary.loc[m].items()}} for m in summary.index]
+    _print_table(rows, ["metric", *[str(c) for c in summary.columns]])
+
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = sc.name or "scenario"
+    traces = pd.concat([res.to_pandas(a).assign(arm=a).set_index("arm", append=True) for a in res.arm_names])
+    written = [
+        _write_table(traces, out_dir / f"{stem}_traces", args.format),
+        _write_table(res.metrics(), out_dir / f"{stem}_metrics", args.format),
+    ]
+    if not args.no_plot:
+        png = out_dir / f"{stem}.png"
+        save_figure(res.plot(), png)
+        written.append(png)
+    print()
+    for p in written:
+        print(f"wrote {p}")
+    return 0 if res.ok else 1
+
+
+def _cmd_params(args: argparse.Namespace) -> int:
+    from ._parameters import parameters
+
+    table = parameters(args.scenario, preset=args.preset).to_frame()
+    if args.module:
+        table = table[table["module"] == args.module]
+    if args.csv:
+        table.to_csv(sys.stdout)
+        return 0
+    rows = [
+        {"name": n, "value": r["value"], "unit": r["unit"], "min": r["min"], "max": r["max"],
+         "source": r["source"] if len(r["source"]) <= 70 else r["source"][:67] + "..."}
+        for n, r in table.iterrows()
+    ]
+    _print_table(rows, ["name", "value", "unit", "min", "max", "source"])
+    print(f"{len(rows)} parameters")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from . import _core
+
+    report = getattr(_core, "validation_report", None)
+    if report is None:
+        print(
+            "massagesim validate: this build has no validation report (the compiled core exposes no "
+            "validation_report function yet); the validation targets run as C++ tests: "
+            "`ctest --test-dir <build> -L validation`",
+            file=sys.stderr,
+        )
+        return 3
+    print(report())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="massagesim", description="Simulate what massage does to the body.")
+    """Return the argument parser of the ``massagesim`` command."""
     from . import __version__
 
+    parser = argparse.ArgumentParser(
+        prog="massagesim",
+        description="Simulate what massage does to the body. Without a command: `massagesim run` (the default scenario).",
+    )
     parser.add_argument("--version", action="version", version=f"massagesim {__version__}")
     sub = parser.add_subparsers(dest="command")
 
-    def add_demo_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--rtol", type=float, nargs="+", default=[1e-4, 1e-6, 1e-8], help="relative tolerances")
-        p.add_argument("--t1-s", type=float, default=60.0, help="simulated time in seconds (default 60)")
-        p.add_argument("--out-dir", default="out", help="directory for the CSV output (default ./out)")
+    run = sub.add_parser(
+        "run",
+        help="run a scenario (default: the embedded one): summary table, CSV and PNG",
+        description="Run a scenario file (JSON or YAML; default: the embedded post-exercise leg recovery, "
+        "massage vs passive). Prints the summary metrics per arm and their difference, writes the traces "
+        "and metrics as tables and the standard figure as PNG into --out-dir, and says where.",
+    )
+    run.add_argument("scenario", nargs="?", help="scenario file (.json, .yaml, .yml); omit for the default scenario")
+    run.add_argument("--out-dir", default="out", help="output directory (default ./out, created if missing)")
+    run.add_argument("--format", choices=["csv", "parquet"], default="csv",
+                     help="table format (default csv; parquet needs pyarrow or fastparquet)")
+    run.add_argument("--no-plot", action="store_true", help="do not draw the PNG figure")
+    run.add_argument("--stepper", choices=["rodas4", "dopri5", "fehlberg78"], help="override the scenario's stepper")
+    run.add_argument("--rtol", type=float, help="override the relative tolerance")
+    run.add_argument("--save-every-s", type=float, help="override the output interval [s]")
+    run.set_defaults(func=_cmd_run)
 
-    run = sub.add_parser("run", help="run the main job (for now: the solver demo)")
-    add_demo_args(run)
-    run.set_defaults(func=_cmd_demo)
+    params = sub.add_parser("params", help="list the model parameters with units, ranges and sources")
+    params.add_argument("scenario", nargs="?", help="show this scenario's values (preset plus overrides)")
+    params.add_argument("--preset", default=None, help="subject preset (default_calf, default_forearm)")
+    params.add_argument("--module", help="only this module (segment, hemodynamics, interstitium_lymph, ...)")
+    params.add_argument("--csv", action="store_true", help="print the full table as CSV")
+    params.set_defaults(func=_cmd_params)
+
+    validate = sub.add_parser("validate", help="run the validation report (when the compiled core has one)")
+    validate.set_defaults(func=_cmd_validate)
+
     demo = sub.add_parser("demo", help="solver demo: each stepper on a pulsed compartment with a known solution")
-    add_demo_args(demo)
+    demo.add_argument("--rtol", type=float, nargs="+", default=[1e-4, 1e-6, 1e-8], help="relative tolerances")
+    demo.add_argument("--t1-s", type=float, default=60.0, help="simulated time in seconds (default 60)")
+    demo.add_argument("--out-dir", default="out", help="directory for the CSV output (default ./out)")
     demo.set_defaults(func=_cmd_demo)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 a run failed, 2 bad input, 3 unavailable)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["run", *(argv or [])])
-    from . import InvalidArgument
+    from . import InvalidArgument, SimulationUnavailable, SolverError
 
     try:
         return int(args.func(args))
     except InvalidArgument as exc:
         print(f"massagesim: error: {exc}", file=sys.stderr)
         return 2
+    except SolverError as exc:
+        print(f"massagesim: solver failure: {exc}", file=sys.stderr)
+        return 1
+    except SimulationUnavailable as exc:
+        print(f"massagesim: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":
