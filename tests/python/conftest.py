@@ -1,0 +1,50 @@
+"""Shared fixtures: the toy facade (tests/python/fake_facade.py) and the skip for tests that need
+the real C++ simulation facade (src/simulation.cpp compiled into massagesim._core)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import massagesim as ms
+from massagesim import _backend, _core
+
+HAVE_FACADE = all(hasattr(_core, n) for n in ("simulate", "simulate_batch", "available_outputs", "metric_names"))
+needs_facade = pytest.mark.skipif(
+    not HAVE_FACADE,
+    reason="massagesim._core has no `simulate`: src/simulation.cpp (the facade) is not compiled into this build yet",
+)
+
+
+@pytest.fixture
+def fake() -> Iterator[Any]:
+    """Route the Python layer to the toy facade for the duration of a test."""
+    import fake_facade
+
+    old = _backend._override
+    _backend._override = fake_facade
+    try:
+        yield fake_facade
+    finally:
+        _backend._override = old
+
+
+@pytest.fixture
+def short_scenario() -> ms.Scenario:
+    """A 6-minute scenario (rest, exercise, massage vs passive) for fast runs of the real model."""
+    return ms.Scenario.build(
+        [
+            ms.phase("rest", 60.0),
+            ms.phase("exercise", 60.0, intensity_fraction_VO2max=0.8),
+            ms.phase("massage", 120.0, technique="petrissage", depth_mmHg=40.0, baseline_mmHg=10.0, rate_Hz=0.5),
+            ms.phase("passive_recovery", 120.0),
+        ],
+        name="short_recovery",
+        arms=[
+            {"name": "massage"},
+            {"name": "passive", "replace_kinds": ["massage"], "replace_with": "passive_recovery"},
+        ],
+        save_every_s=10.0,
+    )

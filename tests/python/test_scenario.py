@@ -1,0 +1,140 @@
+"""Scenarios from the embedded default, JSON and YAML files, dicts and code; techniques; errors."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+import massagesim as ms
+from massagesim import _core
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_default_scenario_matches_the_file() -> None:
+    sc = ms.Scenario.default()
+    from_file = ms.Scenario.from_file(ROOT / "scenarios" / "default.json")
+    assert sc == from_file
+    assert sc.arm_names == ["massage", "passive"]
+    assert sc.duration_s == pytest.approx(sum(p["duration_s"] for p in sc.to_dict()["protocol"]))
+    assert len(sc.segment_names) >= 1
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.json")), ids=lambda p: p.name)
+def test_every_example_loads_and_round_trips_through_dict_and_yaml(path: Path, tmp_path: Path) -> None:
+    sc = ms.Scenario.from_file(path)
+    assert ms.Scenario.from_dict(sc.to_dict()) == sc
+    y = sc.save(tmp_path / "s.yaml")
+    assert ms.Scenario.from_file(y) == sc
+    assert ms.Scenario.from_file(sc.save(tmp_path / "s.json")) == sc
+
+
+def test_yaml_written_by_hand(tmp_path: Path) -> None:
+    text = """
+name: yaml_case
+format_version: 1
+subject: {preset: default_forearm, initial_posture: supine}
+limb: {segment_names: [forearm], segment_lengths_cm: [25.0]}
+parameters: [{name: tissue_mass_g, value: 900.0}]
+protocol:
+  - {kind: rest, duration_s: 60}
+  - {kind: massage, duration_s: 60, technique: tapotement}
+arms: []
+outputs: {names: [applied_pressure_mmHg], save_every_s: 1.0}
+solver: {stepper: dopri5, rtol: 1.0e-5, atol: 1.0e-8}
+"""
+    p = tmp_path / "case.yml"
+    p.write_text(text)
+    sc = ms.Scenario.from_file(p)
+    assert sc.name == "yaml_case" and sc.duration_s == 120.0
+    assert sc.solver["stepper"] == "dopri5"
+    assert sc.parameter_overrides == {"tissue_mass_g": 900.0}
+
+
+def test_bad_yaml_and_bad_files_are_invalid_argument(tmp_path: Path) -> None:
+    p = tmp_path / "bad.yaml"
+    p.write_text("name: [unclosed\n")
+    with pytest.raises(ms.InvalidArgument, match="malformed YAML"):
+        ms.Scenario.from_file(p)
+    with pytest.raises(ms.InvalidArgument, match="cannot open"):
+        ms.Scenario.from_file(tmp_path / "missing.json")
+    with pytest.raises(ms.InvalidArgument, match="cannot open"):
+        ms.Scenario.from_file(tmp_path / "missing.yaml")
+
+
+def test_errors_name_the_field() -> None:
+    d = ms.Scenario.default().to_dict()
+    d["protocol"][2]["pressure_mmHg"] = -5.0
+    with pytest.raises(ms.InvalidArgument, match=r"protocol\[2\]"):
+        ms.Scenario.from_dict(d)
+    d = ms.Scenario.default().to_dict()
+    d["protocol"][0]["kind"] = "nap"
+    with pytest.raises(ms.UnknownName, match="nap"):
+        ms.Scenario.from_dict(d)
+    d = ms.Scenario.default().to_dict()
+    d["outputs"]["save_every_s"] = float("inf")
+    with pytest.raises(ms.InvalidArgument, match="NaN or infinite"):
+        ms.Scenario.from_dict(d)
+    with pytest.raises(TypeError):
+        ms.Scenario.from_dict([1, 2])  # type: ignore[arg-type]
+
+
+def test_build_in_code_and_modified_copies() -> None:
+    sc = ms.Scenario.build(
+        [ms.phase("rest", 60), ms.phase("massage", 120, technique="effleurage", pressure_mmHg=40.0)],
+        name="coded",
+        parameters={"tissue_mass_g": 1800.0},
+        save_every_s=2.0,
+        solver={"stepper": "dopri5"},
+    )
+    assert sc.name == "coded" and sc.duration_s == 180.0 and sc.save_every_s == 2.0
+    assert sc.to_dict()["protocol"][1]["pressure_mmHg"] == 40.0
+    assert sc.solver["stepper"] == "dopri5"
+    longer = sc.with_protocol([ms.phase("rest", 600)])
+    assert longer.duration_s == 600.0 and sc.duration_s == 180.0  # immutable
+    assert sc.with_outputs(["venous_outflow_mL_per_min"], save_every_s=5.0).output_names == ["venous_outflow_mL_per_min"]
+    assert sc.with_solver(rtol=1e-4).solver["rtol"] == 1e-4
+    with pytest.raises(ms.InvalidArgument, match="unknown section"):
+        sc.replace(protocoll=[])
+
+
+def test_massage_phase_rejects_a_device() -> None:
+    with pytest.raises(ms.InvalidArgument, match="device"):
+        ms.Scenario.build([ms.phase("massage", 60, technique="sequential_compression")])
+
+
+def test_pickle_and_core_scenario_pickle() -> None:
+    sc = ms.Scenario.default().with_parameters(tissue_mass_g=1700.0)
+    assert pickle.loads(pickle.dumps(sc)) == sc
+    cpp = pickle.loads(pickle.dumps(sc._cpp))
+    assert isinstance(cpp, _core.Scenario) and cpp.to_json() == sc.to_json()
+
+
+def test_techniques_and_their_defaults() -> None:
+    names = ms.technique_names()
+    assert {"effleurage", "petrissage", "tapotement", "sequential_compression"} <= set(names)
+    for n in names:
+        d = ms.technique_defaults(n)
+        assert d and "kind" not in d and "technique" not in d
+        kind = "compression" if _core.is_device_technique(n) else "massage"
+        # the defaults are valid phase fields: a one-phase scenario with them loads
+        ms.Scenario.build([ms.phase(kind, 30.0, technique=n, **d)], arms=[])
+    assert ms.technique_defaults("effleurage")["pressure_mmHg"] > 0
+    with pytest.raises(ms.UnknownName, match="unknown technique 'stroking'"):
+        ms.technique_defaults("stroking")
+    assert "massage" in ms.phase_kinds()
+
+
+def test_as_scenario_coercions(tmp_path: Path) -> None:
+    from massagesim._scenario import as_scenario
+
+    sc = ms.Scenario.default()
+    p = tmp_path / "d.json"
+    p.write_text(json.dumps(sc.to_dict()))
+    assert as_scenario(None) == sc == as_scenario(sc) == as_scenario(sc._cpp) == as_scenario(str(p)) == as_scenario(p)
+    assert as_scenario(sc.to_dict()) == sc
+    with pytest.raises(TypeError):
+        as_scenario(42)  # type: ignore[arg-type]
