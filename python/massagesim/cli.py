@@ -213,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except InvalidArgument as exc:
-        print(f"massagesim: error: {exc}", file=sys.stderr)
+        print(f"massagesim: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
     except SolverError as exc:
         print(f"massagesim: solver failure: {exc}", file=sys.stderr)

@@ -62,7 +62,7 @@ def tau_s(map_mmHg: float, arm: str) -> float:
 
 
 def available_outputs(scenario: Any) -> list:
-    return list(OUTPUTS)
+    return list(OUTPUTS) + [n for n in _core.known_output_names() if n not in OUTPUTS]
 
 
 def metric_names() -> list:
@@ -78,9 +78,13 @@ def simulate(scenario: Any, options: Any = None) -> SimulationResult:
     dt = o.save_every_s if o.save_every_s is not None else scenario.save_every_s
     if not dt > 0:
         raise _core.InvalidArgument(f"save_every_s: expected > 0, got {dt}")
-    names = OUTPUTS if o.outputs is None or len(o.outputs) == 0 else list(o.outputs)
+    if o.outputs is None:
+        names = list(scenario.output_names) or list(OUTPUTS)
+    else:
+        names = list(o.outputs) or list(OUTPUTS)
+    known = set(OUTPUTS) | set(_core.known_output_names())
     for n in names:
-        if n not in OUTPUTS:
+        if n not in known:
             raise _core.UnknownName(f"unknown output '{n}'")
     values = dict(_core.subject_parameters(scenario))
     for k, v in o.parameter_overrides:
@@ -104,7 +108,7 @@ def simulate(scenario: Any, options: Any = None) -> SimulationResult:
             ("venous_outflow_area_mL", float(cols["venous_outflow_mL_per_min"][0] * t[-1] / 60.0)),
             ("peak_applied_pressure_mmHg", float(cols["applied_pressure_mmHg"].max())),
         ]
-        v = np.column_stack([cols[c] for c in names]) if o.keep_traces else np.empty((0, len(names)))
+        v = np.column_stack([cols.get(c, np.zeros(n)) for c in names]) if o.keep_traces else np.empty((0, len(names)))
         out.append(ArmResult(arm, t if o.keep_traces else np.empty(0), names, v, metrics, {"n_steps": n}))
     return SimulationResult(scenario.name, out)
 
