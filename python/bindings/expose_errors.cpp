@@ -1,5 +1,6 @@
 #include "expose_errors.hpp"
 
+#include <cstring>
 #include <exception>
 
 namespace py = pybind11;
@@ -25,8 +26,20 @@ PyObject* new_type(py::module_& m, const char* name, PyObject* bases, const char
   return type;
 }
 
+// The message as a Python str. C++ messages may quote user input cut at a byte count, which can
+// split a UTF-8 sequence: decode with replacement rather than fail (a UnicodeDecodeError would
+// hide the real error).
+py::str message(const std::exception& e) {
+  const char* what = e.what();
+  PyObject* s = PyUnicode_DecodeUTF8(what, static_cast<Py_ssize_t>(std::strlen(what)), "replace");
+  if (!s) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(s);
+}
+
+void raise_plain(PyObject* type, const std::exception& e) { PyErr_SetObject(type, message(e).ptr()); }
+
 void raise_solver_error(PyObject* type, const SolverError& e) {
-  py::object exc = py::reinterpret_borrow<py::object>(type)(e.what());
+  py::object exc = py::reinterpret_borrow<py::object>(type)(message(e));
   exc.attr("t_s") = e.t_s();
   exc.attr("dt_s") = e.dt_s();
   exc.attr("state_name") = e.state_name();
@@ -54,9 +67,9 @@ void expose_errors(py::module_& m) {
       if (p) std::rethrow_exception(p);
     } catch (const UnknownName& e) {
       // KeyError's str() quotes its argument; keep the plain message readable via args[0].
-      PyErr_SetString(g_unknown_name, e.what());
+      raise_plain(g_unknown_name, e);
     } catch (const InvalidArgument& e) {
-      PyErr_SetString(g_invalid_argument, e.what());
+      raise_plain(g_invalid_argument, e);
     } catch (const StepSizeUnderflow& e) {
       raise_solver_error(g_step_size_underflow, e);
     } catch (const TooManySteps& e) {

@@ -13,6 +13,15 @@ if TYPE_CHECKING:
     from ._scenario import Scenario
 
 
+def _check_name(name: str) -> str:
+    # C++ messages are C strings: a NUL would cut the message short, so refuse it here.
+    if not isinstance(name, str):
+        raise TypeError(f"parameter name: expected a str, got {type(name).__name__}")
+    if "\x00" in name:
+        raise _core.UnknownName(f"unknown parameter {name!r}: a name contains no NUL character; nearest: see parameters()")
+    return name
+
+
 class Parameters(Mapping[str, float]):
     """Read-only mapping ``name -> value`` of the segment model's parameters, with metadata.
 
@@ -49,7 +58,7 @@ class Parameters(Mapping[str, float]):
         try:
             return self._values[name]
         except KeyError:
-            _core.check_parameter(name, 0.0, True)  # raises UnknownName listing the nearest names
+            _core.check_parameter(_check_name(name), 0.0, True)  # raises UnknownName listing the nearest names
             raise
 
     def __iter__(self) -> Iterator[str]:
@@ -70,7 +79,7 @@ class Parameters(Mapping[str, float]):
             For an unknown name (also a KeyError); the message lists the nearest names.
         """
         if name not in self._info:
-            _core.check_parameter(name, 0.0, True)
+            _core.check_parameter(_check_name(name), 0.0, True)
         return self._info[name]
 
     def unit(self, name: str) -> str:
@@ -96,7 +105,7 @@ class Parameters(Mapping[str, float]):
         InvalidArgument
             For a non-finite value, or one outside the range unless ``allow_out_of_range``.
         """
-        _core.check_parameter(name, float(value), allow_out_of_range)
+        _core.check_parameter(_check_name(name), float(value), allow_out_of_range)
 
     def to_frame(self) -> pd.DataFrame:
         """Return the table of parameters.
@@ -149,4 +158,4 @@ def parameters(scenario: Scenario | Any = None, *, preset: str | None = None) ->
 def check_ranges(values: Mapping[str, float], *, allow_out_of_range: bool = False) -> None:
     """Validate several (name, value) pairs; raises like :meth:`Parameters.check`."""
     for name, value in values.items():
-        _core.check_parameter(str(name), float(value), allow_out_of_range)
+        _core.check_parameter(_check_name(str(name)), float(value), allow_out_of_range)

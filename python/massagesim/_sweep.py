@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _core
+from ._parameters import check_ranges
 from ._result import Result
 from ._scenario import ScenarioLike
 from ._simulate import Simulator
@@ -130,7 +131,7 @@ def sweep(
     table = parameter_table(parameters)
     for name in table.columns:
         for v in table[name].unique():
-            _core.check_parameter(str(name), float(v), False)
+            check_ranges({str(name): float(v)})
     sets = [{str(k): float(v) for k, v in row.items()} for row in table.to_dict(orient="records")]
     ids = list(range(len(sets)))
     rows: list[dict[str, Any]] = []

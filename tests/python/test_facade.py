@@ -1,0 +1,127 @@
+"""The Python package on the real C++ simulation facade: bindings round-trip, zero-copy arrays,
+GIL release, batch reproducibility, Dask on worker processes, error mapping. Skipped (with the
+reason) while the compiled core lacks the facade (src/simulation.cpp)."""
+
+from __future__ import annotations
+
+import threading
+import time
+import numpy as np
+import pandas as pd
+import pytest
+
+import massagesim as ms
+from massagesim import _core
+
+from conftest import needs_facade
+
+pytestmark = needs_facade
+
+
+def test_names_are_listed() -> None:
+    outs = ms.available_outputs()
+    assert "applied_pressure_mmHg" in outs and len(outs) > 10
+    assert len(ms.metric_names()) > 0
+
+
+def test_simulate_short_scenario(short_scenario: ms.Scenario) -> None:
+    res = ms.simulate(short_scenario)
+    assert res.arm_names == ["massage", "passive"] and res.ok
+    a = res["massage"]
+    assert a.t_s[0] == 0.0 and a.t_s[-1] == pytest.approx(short_scenario.duration_s)
+    assert a.values.shape == (a.t_s.size, len(a.output_names))
+    assert np.all(np.isfinite(a.values))
+    assert not a.values.flags.writeable and not a.values.flags.owndata  # a view of the C++ result
+    df = res.to_pandas("massage")
+    assert np.shares_memory(df.to_numpy(), a.values)
+    m = res.metrics()
+    assert list(m.columns) == ms.metric_names()
+    p = res.to_pandas("massage")["applied_pressure_mmHg"]
+    assert p.loc[130.0:230.0].max() > 30.0 and p.loc[:110.0].max() == 0.0  # petrissage 10-50 mmHg during the massage
+
+
+def test_arrays_outlive_the_result(short_scenario: ms.Scenario) -> None:
+    arr = ms.simulate(short_scenario, outputs=["applied_pressure_mmHg"])["massage"].values
+    import gc
+
+    gc.collect()
+    assert np.all(np.isfinite(arr))  # the view keeps the C++ result alive
+
+
+def test_simulate_releases_the_gil(short_scenario: ms.Scenario) -> None:
+    ticks = 0
+    done = threading.Event()
+
+    def run() -> None:
+        ms.simulate(short_scenario, save_every_s=10.0)
+        done.set()
+
+    th = threading.Thread(target=run)
+    th.start()
+    t0 = time.perf_counter()
+    while not done.is_set():
+        ticks += 1
+        time.sleep(0.001)
+    th.join()
+    if time.perf_counter() - t0 > 0.05:  # a run long enough to observe
+        assert ticks > 10
+
+
+def test_batch_is_independent_of_threads(short_scenario: ms.Scenario) -> None:
+    grid = {"mean_arterial_pressure_mmHg": [85.0, 95.0], "tissue_mass_g": [1500.0, 2500.0]}
+    t1 = ms.sweep(short_scenario, grid, n_threads=1)
+    t2 = ms.sweep(short_scenario, grid, n_threads=2)
+    pd.testing.assert_frame_equal(t1, t2)
+    assert (t1["status"] == "success").all()
+
+
+def test_progress_callback_is_called_from_threads(short_scenario: ms.Scenario) -> None:
+    seen: list[int] = []
+    runs = [ms._simulate.make_options(parameters={"tissue_mass_g": m}, keep_traces=False) for m in (1500.0, 2000.0, 2500.0)]
+    _core.simulate_batch(short_scenario._cpp, runs, 2, seen.append, 0.0)
+    assert seen and seen[-1] == 3 and seen == sorted(seen)
+
+
+def test_dask_on_worker_processes_equals_local(short_scenario: ms.Scenario) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    grid = {"mean_arterial_pressure_mmHg": [85.0, 95.0], "tissue_mass_g": [1500.0, 2500.0]}
+    local = ms.sweep(short_scenario, grid, n_threads=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            remote = ms.sweep(short_scenario, grid, client=client, chunk_size=1)
+    pd.testing.assert_frame_equal(local, remote)
+
+
+def test_errors_are_mapped(short_scenario: ms.Scenario) -> None:
+    with pytest.raises(ms.UnknownName):
+        ms.simulate(short_scenario, outputs=["no_such_output"])
+    with pytest.raises(ms.UnknownName):
+        ms.simulate(short_scenario, parameters={"no_such_parameter": 1.0})
+    with pytest.raises(ms.InvalidArgument):
+        ms.simulate(short_scenario, parameters={"tissue_mass_g": -1.0})
+    with pytest.raises(ValueError):
+        ms.simulate(short_scenario, rtol=-1.0)
+
+
+def test_fit_on_the_real_model(short_scenario: ms.Scenario) -> None:
+    out = "venous_outflow_mL_per_min"
+    truth = 100.0
+    sim = ms.Simulator(short_scenario, outputs=[out], arms=["passive"])
+    ref = sim.run({"mean_arterial_pressure_mmHg": truth})["passive"]
+    fit = ms.fit(sim, {"mean_arterial_pressure_mmHg": 90.0}, ref.t_s[1:], ref.column(out)[1:], out, max_nfev=20)
+    assert fit.estimates.loc["mean_arterial_pressure_mmHg", "estimate"] == pytest.approx(truth, rel=1e-3)
+
+
+def test_local_sensitivity_on_the_real_model(short_scenario: ms.Scenario) -> None:
+    metric = ms.metric_names()[0]
+    t = ms.local_sensitivity(short_scenario, ["mean_arterial_pressure_mmHg"], metric)
+    assert len(t) == 2 and np.all(np.isfinite(t["derivative"]))
+
+
+def test_result_to_xarray_and_plot(short_scenario: ms.Scenario) -> None:
+    res = ms.simulate(short_scenario, outputs=[])
+    ds = res.to_xarray()
+    assert ds.sizes["arm"] == 2
+    fig = res.plot()
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["Applied pressure", "Flows", "Lactate", "Tone"]
+    assert sum(len(ax.lines) for ax in fig.axes) > 4
