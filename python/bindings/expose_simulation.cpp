@@ -125,7 +125,7 @@ void expose_simulation(py::module_& m) {
           },
           "The ArmResult of each arm, in the order run.");
 
-  m.def("simulate", &simulation::simulate, py::arg("scenario"), py::arg("options") = SimulationOptions{},
+  m.def("simulate", &simulation::simulate, py::arg("scenario"), py::arg_v("options", SimulationOptions{}, "SimulationOptions()"),
         py::call_guard<py::gil_scoped_release>(),
         R"doc(Run every requested arm of a scenario (the GIL is released while it runs).
 

@@ -1,25 +1,458 @@
-"""Type stubs for massagesim._core (the compiled core)."""
-
-__version__: str
-
+"""
+massagesim compiled core: models, protocols and solvers implemented in C++.
+"""
+from __future__ import annotations
+import collections.abc
+import numpy
+import os
+import typing
+__all__: list[str] = ['ArmResult', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'check_parameter', 'default_scenario_json', 'is_device_technique', 'known_output_names', 'metric_names', 'parameter_info', 'phase_kinds', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'subject_parameters', 'technique_defaults_json', 'technique_names']
 class InvalidArgument(ValueError):
-    """Bad input: the message says what was given and what is allowed."""
-
+    """
+    Bad input: the message says what was given and what is allowed.
+    """
 class UnknownName(InvalidArgument, KeyError):
-    """An unknown parameter, state or observable name; the message lists close matches."""
-
+    """
+    An unknown parameter, state or observable name; the message lists close matches.
+    """
 class SolverError(RuntimeError):
-    """An integration failure."""
-
-    t_s: float
-    dt_s: float
-    state_name: str
-
-class StepSizeUnderflow(SolverError): ...
-class TooManySteps(SolverError): ...
-class NonFiniteState(SolverError): ...
-class OutOfDomain(SolverError): ...
-class NewtonFailure(SolverError): ...
-
-def solver_demo(rtols: list[float] = ..., t1_s: float = ...) -> list[dict[str, object]]:
-    """Solve a pulsed compartment with each stepper at each tolerance; rows of work and error."""
+    """
+    An integration failure. Attributes: t_s, dt_s, state_name.
+    """
+class StepSizeUnderflow(SolverError):
+    """
+    The step size fell below its minimum.
+    """
+class TooManySteps(SolverError):
+    """
+    More steps than StepControl.max_steps.
+    """
+class NonFiniteState(SolverError):
+    """
+    A state or derivative became NaN or infinite.
+    """
+class OutOfDomain(SolverError):
+    """
+    A state left its domain (e.g. a negative volume).
+    """
+class NewtonFailure(SolverError):
+    """
+    Newton's method did not converge.
+    """
+class ParameterInfo:
+    """
+    Metadata of one model parameter: unit, default, physiological range, source.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def default_value(self) -> float:
+        """
+        Default (healthy adult, supine).
+        """
+    @property
+    def description(self) -> str:
+        """
+        One line: what it is.
+        """
+    @property
+    def max(self) -> float:
+        """
+        Upper end of the physiological range.
+        """
+    @property
+    def min(self) -> float:
+        """
+        Lower end of the physiological range.
+        """
+    @property
+    def module(self) -> str:
+        """
+        Model module that owns it.
+        """
+    @property
+    def name(self) -> str:
+        """
+        Unit-suffixed identifier.
+        """
+    @property
+    def source(self) -> str:
+        """
+        Citation or 'calibrated to <target>'.
+        """
+    @property
+    def unit(self) -> str:
+        """
+        Unit, e.g. 'mL/mmHg'.
+        """
+class Scenario:
+    """
+    A validated scenario (subject, limb, parameter overrides, protocol,
+    arms, outputs, solver options). Immutable from Python: build a new one from JSON to change it.
+    Picklable (through its JSON form).
+    """
+    @staticmethod
+    def default() -> Scenario:
+        """
+        The embedded default scenario (post-exercise leg recovery, massage vs passive).
+        """
+    @staticmethod
+    def from_json(text: str, source_name: str = '<string>') -> Scenario:
+        """
+        Parse and validate scenario JSON; ``source_name`` prefixes error messages. Raises InvalidArgument / UnknownName.
+        """
+    @staticmethod
+    def load(path: os.PathLike | str | bytes) -> Scenario:
+        """
+        Read and validate a scenario JSON file. Raises InvalidArgument / UnknownName.
+        """
+    def __getstate__(self) -> str:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, arg0: str) -> None:
+        ...
+    def to_json(self) -> str:
+        """
+        The scenario as JSON text (parse_scenario(to_json(s)) gives s back).
+        """
+    @property
+    def arm_names(self) -> list[str]:
+        ...
+    @property
+    def atol(self) -> float:
+        ...
+    @property
+    def description(self) -> str:
+        ...
+    @property
+    def dt_max_s(self) -> float:
+        ...
+    @property
+    def duration_s(self) -> float:
+        """
+        Duration of the protocol [s].
+        """
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def output_names(self) -> list[str]:
+        ...
+    @property
+    def parameter_overrides(self) -> list[tuple[str, float]]:
+        """
+        (name, value) overrides applied to the subject preset, in order.
+        """
+    @property
+    def preset(self) -> str:
+        ...
+    @property
+    def rtol(self) -> float:
+        ...
+    @property
+    def save_every_s(self) -> float:
+        ...
+    @property
+    def segment_lengths_cm(self) -> list[float]:
+        ...
+    @property
+    def segment_names(self) -> list[str]:
+        ...
+    @property
+    def stepper(self) -> str:
+        ...
+class SimulationOptions:
+    """
+    Overrides of a scenario's solver and output sections; unset fields (None) keep the scenario's values.
+    """
+    def __getstate__(self) -> tuple[str | None, float | None, float | None, float | None, float | None, list[str] | None, list[tuple[str, float]], list[str], bool, bool]:
+        ...
+    def __init__(self) -> None:
+        ...
+    def __setstate__(self, arg0: tuple) -> None:
+        ...
+    @property
+    def arms(self) -> list[str]:
+        """
+        Arms to run ([] = all).
+        """
+    @arms.setter
+    def arms(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def atol(self) -> float | None:
+        """
+        Absolute tolerance > 0, or None.
+        """
+    @atol.setter
+    def atol(self, arg0: typing.SupportsFloat | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def dt_max_s(self) -> float | None:
+        """
+        Largest step [s] > 0, or None.
+        """
+    @dt_max_s.setter
+    def dt_max_s(self, arg0: typing.SupportsFloat | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def keep_traces(self) -> bool:
+        """
+        False: metrics only (bounded memory).
+        """
+    @keep_traces.setter
+    def keep_traces(self, arg0: bool) -> None:
+        ...
+    @property
+    def outputs(self) -> list[str] | None:
+        """
+        Output names; [] = all; None = the scenario's.
+        """
+    @outputs.setter
+    def outputs(self, arg0: collections.abc.Sequence[str] | None) -> None:
+        ...
+    @property
+    def parameter_overrides(self) -> list[tuple[str, float]]:
+        """
+        (name, value) pairs applied after the scenario's overrides (range-checked).
+        """
+    @parameter_overrides.setter
+    def parameter_overrides(self, arg0: collections.abc.Sequence[tuple[str, typing.SupportsFloat | typing.SupportsIndex]]) -> None:
+        ...
+    @property
+    def rtol(self) -> float | None:
+        """
+        Relative tolerance in (0, 1), or None.
+        """
+    @rtol.setter
+    def rtol(self, arg0: typing.SupportsFloat | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def save_every_s(self) -> float | None:
+        """
+        Output interval [s] > 0, or None.
+        """
+    @save_every_s.setter
+    def save_every_s(self, arg0: typing.SupportsFloat | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def stepper(self) -> str | None:
+        """
+        'rodas4' | 'dopri5' | 'fehlberg78' or None.
+        """
+    @stepper.setter
+    def stepper(self, arg0: str | None) -> None:
+        ...
+    @property
+    def throw_on_failure(self) -> bool:
+        """
+        False: failures set status/message per arm instead of raising.
+        """
+    @throw_on_failure.setter
+    def throw_on_failure(self, arg0: bool) -> None:
+        ...
+class ArmResult:
+    """
+    One arm of a run: output series (NumPy views, no copy) and metrics.
+    """
+    @property
+    def arm(self) -> str:
+        ...
+    @property
+    def message(self) -> str:
+        ...
+    @property
+    def metrics(self) -> list[tuple[str, float]]:
+        """
+        (name, value) summary metrics, unit-suffixed, fixed order.
+        """
+    @property
+    def output_names(self) -> list[str]:
+        ...
+    @property
+    def stats(self) -> dict:
+        ...
+    @property
+    def status(self) -> str:
+        ...
+    @property
+    def t_s(self) -> numpy.ndarray:
+        """
+        Output times [s] (read-only view into the C++ result).
+        """
+    @property
+    def values(self) -> numpy.ndarray:
+        """
+        n_times x n_outputs (read-only view into the C++ result).
+        """
+    @property
+    def wall_time_s(self) -> float:
+        ...
+class SimulationResult:
+    """
+    All arms of one scenario run.
+    """
+    @property
+    def arms(self) -> list:
+        """
+        The ArmResult of each arm, in the order run.
+        """
+    @property
+    def scenario_name(self) -> str:
+        ...
+def available_outputs(scenario: Scenario) -> list[str]:
+    """
+    Output names available for a scenario (states and derived signals, per segment, plus inputs).
+    """
+def check_parameter(name: str, value: typing.SupportsFloat | typing.SupportsIndex, allow_out_of_range: bool = False) -> None:
+    """
+    Validate a parameter value through the registry (the check a scenario override gets).
+    
+    Raises
+    ------
+    UnknownName
+        For an unknown name (the message lists the nearest names).
+    InvalidArgument
+        For a non-finite value, or one outside [min, max] unless ``allow_out_of_range``.
+    """
+def default_scenario_json() -> str:
+    """
+    The JSON text of the embedded default scenario (identical to scenarios/default.json).
+    """
+def is_device_technique(name: str) -> bool:
+    """
+    True for techniques applied by a device (phase kind 'compression'), False for manual ones ('massage').
+    """
+def known_output_names() -> list[str]:
+    """
+    Names accepted in outputs.names: segment states, segment observables and schedule inputs.
+    """
+def metric_names() -> list[str]:
+    """
+    Names of the summary metrics, in the order runs list them.
+    """
+def parameter_info() -> list[ParameterInfo]:
+    """
+    Metadata of every segment-model parameter, in module order.
+    
+    Returns
+    -------
+    list of ParameterInfo
+        Name, unit, default, physiological range [min, max], source, description, module.
+    """
+def phase_kinds() -> list[str]:
+    """
+    Names of the phase kinds a protocol is made of.
+    """
+def preset_names() -> list[str]:
+    """
+    Names of the subject presets (scenario field subject.preset).
+    """
+def preset_parameters(preset: str = 'default_calf') -> list[tuple[str, float]]:
+    """
+    Parameter values of a subject preset.
+    
+    Parameters
+    ----------
+    preset : str
+        A name from :func:`preset_names`.
+    
+    Returns
+    -------
+    list of (str, float)
+        (name, value) pairs in module order.
+    
+    Raises
+    ------
+    UnknownName
+        For an unknown preset.
+    """
+def simulate(scenario: Scenario, options: SimulationOptions = ...) -> SimulationResult:
+    """
+    Run every requested arm of a scenario (the GIL is released while it runs).
+    
+    Parameters
+    ----------
+    scenario : Scenario
+    options : SimulationOptions
+    
+    Returns
+    -------
+    SimulationResult
+    
+    Raises
+    ------
+    InvalidArgument, UnknownName
+        On bad options, unknown outputs or parameters.
+    SolverError
+        A subclass, on a failed integration when ``options.throw_on_failure``.
+    """
+def simulate_batch(scenario: Scenario, runs: collections.abc.Sequence[SimulationOptions], n_threads: typing.SupportsInt | typing.SupportsIndex = 0, progress: collections.abc.Callable | None = None, progress_interval_s: typing.SupportsFloat | typing.SupportsIndex = 0.1) -> list[SimulationResult]:
+    """
+    Run variants of one scenario on C++ threads (GIL released).
+    
+    Parameters
+    ----------
+    scenario : Scenario
+    runs : list of SimulationOptions
+        One per run.
+    n_threads : int
+        Worker threads; 0 = all cores. Results do not depend on it.
+    progress : callable(int) or None
+        Called with the number of finished runs, from worker threads holding the GIL only for the
+        call, at most every ``progress_interval_s`` seconds and once at the end.
+    progress_interval_s : float
+        Throttle of the progress callback [s].
+    
+    Returns
+    -------
+    list of SimulationResult
+        In input order. Failures are recorded per arm (status, message), not raised.
+    """
+def solver_demo(rtols: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [0.0001, 1e-06, 1e-08], t1_s: typing.SupportsFloat | typing.SupportsIndex = 60.0) -> list:
+    """
+    Solve a pulsed compartment (1 Hz square pressure pulses, exact solution known) with each
+    stepper at each relative tolerance.
+    
+    Parameters
+    ----------
+    rtols : list of float
+        Relative tolerances, each in (0, 1).
+    t1_s : float
+        Simulated time [s], in (0, 86400].
+    
+    Returns
+    -------
+    list of dict
+        One row per (stepper, rtol): steps, rejected, rhs_evals, breakpoints, max_error_mmHg.
+    """
+def subject_parameters(scenario: Scenario) -> list[tuple[str, float]]:
+    """
+    Parameter values of the scenario's subject with its overrides applied, in module order.
+    """
+def technique_defaults_json(name: str) -> str:
+    """
+    Default parameters of a technique as scenario JSON (a one-phase protocol).
+    
+    Parameters
+    ----------
+    name : str
+        A name from :func:`technique_names`.
+    
+    Returns
+    -------
+    str
+        Scenario JSON whose ``protocol[0]`` holds the technique and its default fields (unset
+        optional fields, e.g. a site end that defaults to the limb end, are left out).
+    
+    Raises
+    ------
+    UnknownName
+        For an unknown technique (the message lists the known ones).
+    """
+def technique_names() -> list[str]:
+    """
+    Names of the techniques (manual and device), in a fixed order.
+    """
+__version__: str = '0.1.0'
