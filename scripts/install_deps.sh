@@ -36,11 +36,13 @@ need=()
 "$PYTHON" -c "import pybind11" 2>/dev/null || need+=("pybind11>=2.10")
 command -v cmake >/dev/null || need+=("cmake>=3.24")
 command -v ninja >/dev/null || need+=("ninja")
-for mod_pkg in numpy:numpy pandas:pandas matplotlib:matplotlib tqdm:tqdm scipy:scipy; do
+for mod_pkg in numpy:numpy pandas:pandas matplotlib:matplotlib tqdm:tqdm scipy:scipy yaml:PyYAML \
+               xarray:xarray SALib:SALib "distributed:dask[distributed]"; do
   "$PYTHON" -c "import ${mod_pkg%%:*}" 2>/dev/null || need+=("${mod_pkg##*:}")
 done
 if [ $want_test = 1 ]; then
-  for mod_pkg in pytest:pytest hypothesis:hypothesis jsonschema:jsonschema; do
+  for mod_pkg in pytest:pytest hypothesis:hypothesis jsonschema:jsonschema nbclient:nbclient nbformat:nbformat \
+                 ipykernel:ipykernel pybind11_stubgen:pybind11-stubgen; do
     "$PYTHON" -c "import ${mod_pkg%%:*}" 2>/dev/null || need+=("${mod_pkg##*:}")
   done
 fi
