@@ -9,6 +9,9 @@
 #ifdef MASSAGESIM_PYTHON_HAVE_SIMULATION
 #include "expose_simulation.hpp"
 #endif
+#ifdef MASSAGESIM_PYTHON_HAVE_VALIDATION
+#include "expose_validation.hpp"
+#endif
 
 namespace py = pybind11;
 
@@ -22,5 +25,8 @@ PYBIND11_MODULE(_core, m) {
   massagesim::python::expose_scenario(m);
 #ifdef MASSAGESIM_PYTHON_HAVE_SIMULATION
   massagesim::python::expose_simulation(m);
+#endif
+#ifdef MASSAGESIM_PYTHON_HAVE_VALIDATION
+  massagesim::python::expose_validation(m);
 #endif
 }

@@ -44,6 +44,9 @@ from ._simulate import simulate as simulate
 from ._sweep import parameter_table as parameter_table
 from ._sweep import sweep as sweep
 from ._units import unit_of as unit_of
+from ._validation import has_validation as has_validation
+from ._validation import validate as validate
+from ._validation import validation_report as validation_report
 
 __all__ = [
     "ArmTrace",
@@ -65,6 +68,7 @@ __all__ = [
     "available_outputs",
     "fit",
     "has_simulation",
+    "has_validation",
     "local_sensitivity",
     "metric_names",
     "morris",
@@ -80,4 +84,6 @@ __all__ = [
     "technique_defaults",
     "technique_names",
     "unit_of",
+    "validate",
+    "validation_report",
 ]

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import os
 import typing
-__all__: list[str] = ['ArmResult', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'check_parameter', 'default_scenario_json', 'is_device_technique', 'known_output_names', 'metric_names', 'parameter_info', 'phase_kinds', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'subject_parameters', 'technique_defaults_json', 'technique_names']
+__all__: list[str] = ['ArmResult', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'check_parameter', 'default_scenario_json', 'is_device_technique', 'known_output_names', 'metric_names', 'parameter_info', 'phase_kinds', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'validation_report', 'validation_rows']
 class InvalidArgument(ValueError):
     """
     Bad input: the message says what was given and what is allowed.
@@ -454,5 +454,15 @@ def technique_defaults_json(name: str) -> str:
 def technique_names() -> list[str]:
     """
     Names of the techniques (manual and device), in a fixed order.
+    """
+def validation_report(format: str = 'text', prefixes: collections.abc.Sequence[str] = []) -> str:
+    """
+    The validation table as text (what massagesim_validate prints), CSV or Markdown.
+    """
+def validation_rows(prefixes: collections.abc.Sequence[str] = []) -> list:
+    """
+    Run the validation targets (all, or those whose id starts with one of `prefixes`) and return one dict per
+    target: target, area, citation, quantity, unit, data, data_mean, data_spread, model, error_pct, band_lo,
+    band_hi, band_rule, status (PASS, EXPECTED-FAIL, FAIL, XPASS), ok, expected_failure_reason, error_message.
     """
 __version__: str = '0.1.0'

@@ -141,19 +141,25 @@ def _cmd_params(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from . import _core
+    from ._validation import has_validation, validate
 
-    report = getattr(_core, "validation_report", None)
-    if report is None:
+    if not has_validation():
         print(
-            "massagesim validate: this build has no validation report (the compiled core exposes no "
-            "validation_report function yet); the validation targets run as C++ tests: "
-            "`ctest --test-dir <build> -L validation`",
+            "massagesim validate: this build has no validation report (the compiled core lacks "
+            "validation/targets.hpp's registry: src/validation_targets.cpp is not compiled into "
+            "massagesim::runtime yet); rebuild with `pip install --no-build-isolation .` once it is",
             file=sys.stderr,
         )
         return 3
-    print(report())
-    return 0
+    from . import _core
+
+    rows = validate(args.prefixes)
+    text = str(_core.validation_report(args.format, list(args.prefixes)))
+    print(text, end="" if text.endswith("\n") else "\n")
+    bad = rows[~rows["ok"].astype(bool)]
+    if len(bad):
+        print(f"massagesim validate: {len(bad)} target(s) FAIL or XPASS: {', '.join(map(str, bad.index))}", file=sys.stderr)
+    return 1 if len(bad) else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -191,7 +197,14 @@ def build_parser() -> argparse.ArgumentParser:
     params.add_argument("--csv", action="store_true", help="print the full table as CSV")
     params.set_defaults(func=_cmd_params)
 
-    validate = sub.add_parser("validate", help="run the validation report (when the compiled core has one)")
+    validate = sub.add_parser(
+        "validate",
+        help="run the validation report: model vs published data, target by target",
+        description="Run the validation targets (validation.md) and print the report. Exit status 1 when a "
+        "target FAILs or passes unexpectedly (XPASS), 3 when this build has no validation report.",
+    )
+    validate.add_argument("prefixes", nargs="*", help="only targets whose id starts with one of these (e.g. L2 B1)")
+    validate.add_argument("--format", choices=["text", "csv", "markdown"], default="text", help="report format")
     validate.set_defaults(func=_cmd_validate)
 
     demo = sub.add_parser("demo", help="solver demo: each stepper on a pulsed compartment with a known solution")

@@ -75,9 +75,18 @@ def test_params_lists_units_ranges_sources(capsys: pytest.CaptureFixture[str]) -
     assert "tissue_mass_g,1000.0,g" in csv
 
 
-def test_validate_reports_what_it_can() -> None:
-    code = cli.main(["validate"])
-    assert code in (0, 3)  # 3: this build's core has no validation report (the message says so)
+def test_validate_says_when_the_core_has_no_report(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from massagesim import _validation
+
+    monkeypatch.setattr(_validation, "has_validation", lambda: False)
+    assert cli.main(["validate"]) == 3
+    assert "no validation report" in capsys.readouterr().err
+
+
+def test_validate_help_explains_the_options() -> None:
+    out = subprocess.run([sys.executable, "-m", "massagesim", "validate", "--help"], capture_output=True, text=True, check=True).stdout
+    for word in ("--format", "markdown", "prefixes", "XPASS"):
+        assert word in out
 
 
 def test_demo_still_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

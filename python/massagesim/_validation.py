@@ -1,0 +1,51 @@
+"""The validation report (targets from validation.md run against the model), when the core has it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import _core
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def has_validation() -> bool:
+    """Return True when the compiled core exposes the validation report."""
+    return all(hasattr(_core, n) for n in ("validation_rows", "validation_report"))
+
+
+def _require() -> Any:
+    if not has_validation():
+        from ._backend import SimulationUnavailable
+
+        raise SimulationUnavailable(
+            "massagesim._core was built without the validation report (validation/targets.hpp; "
+            "src/validation_targets.cpp is not compiled into massagesim::runtime)"
+        )
+    return _core
+
+
+def validate(prefixes: Sequence[str] = ()) -> pd.DataFrame:
+    """Run validation targets and return one row per target.
+
+    Parameters
+    ----------
+    prefixes : list of str
+        Run the targets whose id starts with one of these (all if empty), e.g. ``["L2", "B1"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``target``; citation, quantity, unit, data, model, error_pct, band_lo, band_hi,
+        band_rule, status (PASS, EXPECTED-FAIL, FAIL, XPASS), ok, expected_failure_reason, ...
+    """
+    import pandas as pd
+
+    return pd.DataFrame(_require().validation_rows(list(prefixes))).set_index("target")
+
+
+def validation_report(prefixes: Sequence[str] = (), fmt: str = "text") -> str:
+    """Return the validation table as ``"text"``, ``"csv"`` or ``"markdown"`` (runs the targets)."""
+    return str(_require().validation_report(fmt, list(prefixes)))
