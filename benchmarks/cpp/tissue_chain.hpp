@@ -44,8 +44,12 @@ struct TissueChain {
     using S = typename V::Scalar;
     using std::exp;
     using std::log;
-    auto pressure = [&](int i) { return S(Pref_mmHg) * (exp((x[2 * i] - V0_mL) / Vs_mL) - 1.0) + applied_mmHg(i, t); };
-    auto softplus = [&](const S& z) { return z > 0.0 ? S(z + log(1.0 + exp(-z))) : S(log(1.0 + exp(z))); };
+    // Explicit `-> S`: with AD scalars an `auto` return would be an expression template that
+    // refers to temporaries destroyed when the lambda returns.
+    auto pressure = [&](int i) -> S {
+      return S(Pref_mmHg) * (exp((x[2 * i] - V0_mL) / Vs_mL) - 1.0) + applied_mmHg(i, t);
+    };
+    auto softplus = [&](const S& z) -> S { return z > 0.0 ? S(z + log(1.0 + exp(-z))) : S(log(1.0 + exp(z))); };
     S q_in = S(0.0), c_in = S(0.0);
     S p_i = pressure(0);
     for (int i = 0; i < N; ++i) {
