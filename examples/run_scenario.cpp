@@ -7,8 +7,9 @@
 /// For each arm it writes `DIR/<scenario>_<arm>_inputs.csv` with columns t_s, phase,
 /// exercise_intensity and, per segment, applied_pressure_mmHg__<segment> and massage_drive__<segment>,
 /// sampled every outputs.save_every_s and at every breakpoint (so no pressure peak falls between
-/// samples). Running the limb model comes once a limb (segments in series) model exists; the
-/// scenario's solver and output settings are already validated here.
+/// samples). Then it runs the limb model (simulation.hpp) for every arm, writes
+/// `DIR/<scenario>_<arm>.csv` (t_s and the scenario's outputs, "<segment>.<quantity>" columns) and
+/// prints the summary metrics of the arms side by side.
 
 #include <algorithm>
 #include <cctype>
@@ -22,6 +23,7 @@
 
 #include "massagesim/core/error.hpp"
 #include "massagesim/scenario/scenario_io.hpp"
+#include "massagesim/simulation/simulation.hpp"
 
 namespace ms = massagesim::scenario;
 namespace mp = massagesim::protocols;
@@ -114,7 +116,35 @@ int main(int argc, char** argv) {
       write_inputs_csv(csv, sc, s);
       std::printf("    inputs -> %s\n", csv.string().c_str());
     }
-    std::printf("model run: not yet (needs the limb model; this program validates and samples the inputs)\n");
+    // Run the limb model: every arm from the computed rest state; one CSV of outputs per arm.
+    const auto result = massagesim::simulation::simulate(sc);
+    for (const auto& a : result.arms) {
+      const auto csv = out_dir / (sanitize(sc.name) + "_" + sanitize(a.arm) + ".csv");
+      std::ofstream out(csv);
+      if (!out) throw massagesim::InvalidArgument(csv.string() + ": cannot write");
+      out.precision(10);
+      out << "t_s";
+      for (const auto& n : a.output_names) out << ',' << n;
+      out << '\n';
+      for (Eigen::Index r = 0; r < a.values.rows(); ++r) {
+        out << a.t_s[static_cast<std::size_t>(r)];
+        for (Eigen::Index c = 0; c < a.values.cols(); ++c) out << ',' << a.values(r, c);
+        out << '\n';
+      }
+      std::printf("arm '%s': %s, %.2f s wall, %lld steps (%lld rejected), %lld RHS, %lld Jacobians -> %s\n",
+                  a.arm.c_str(), massagesim::to_string(a.status), a.wall_time_s, static_cast<long long>(a.stats.n_steps),
+                  static_cast<long long>(a.stats.n_rejected), static_cast<long long>(a.stats.n_rhs),
+                  static_cast<long long>(a.stats.n_jac), csv.string().c_str());
+    }
+    std::printf("\n%-46s", "metric");
+    for (const auto& a : result.arms) std::printf(" %14s", a.arm.c_str());
+    std::printf("\n");
+    const auto names = massagesim::simulation::metric_names();
+    for (std::size_t m = 0; m < names.size(); ++m) {
+      std::printf("%-46s", names[m].c_str());
+      for (const auto& a : result.arms) std::printf(" %14.4g", a.metrics[m].second);
+      std::printf("\n");
+    }
     return 0;
   } catch (const massagesim::InvalidArgument& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -139,6 +139,20 @@ struct SegmentInputs {
   double arterial_lactate_mmol_per_L = 1.0;  ///< from the whole-body pool (lactate_pool.hpp); rest 1.0 (Menzies 2010)
 };
 
+/// Coupling of a segment to its neighbours in a limb (limb.hpp); absent (nullptr) for a lone segment.
+/// Additive to the lone-segment model: with no coupling the segment drains to the central veins and
+/// to its own lymph downstream pressure, as before.
+template <class S>
+struct SegmentCouplingTpl {
+  S venous_inflow_mL_per_min{0};  ///< venous outflow of the distal neighbour, entering this segment's veins
+  S lymph_inflow_mL_per_min{0};   ///< lymph outflow of the distal neighbour, entering this collector
+  bool has_proximal = false;      ///< true: drains into a proximal segment (pressures below), not centrally
+  S proximal_venous_pressure_mmHg{0};  ///< pressure downstream of the venous valve, at this segment's height
+  S proximal_lymph_pressure_mmHg{0};   ///< pressure downstream of the lymphangion outlet valve
+  S arterial_lactate_mmol_per_L{1};    ///< from the limb's blood-lactate pool (overrides the input)
+  bool has_arterial_lactate = false;
+};
+
 /// Names of the derived outputs, in the order of `Segment::outputs`.
 inline constexpr std::array<const char*, 34> segment_output_names{
     "arterial_inflow_mL_per_min",        "arterial_inflow_mL_per_min_per_100g",
@@ -183,7 +197,8 @@ class Segment {
 
   /// Right-hand side dx/dt [per second]. `accumulate = false` zeroes the audit block (steady states).
   template <class S>
-  Eval<S> evaluate(const S* x, const SegmentInputs& in, S* dxdt, bool accumulate = true) const {
+  Eval<S> evaluate(const S* x, const SegmentInputs& in, S* dxdt, bool accumulate = true,
+                   const SegmentCouplingTpl<S>* coupling = nullptr) const {
     SegmentParamsTpl<S> p = p_.template cast<S>();
     p.metabolites.muscle_mass_kg = p.tissue.tissue_mass_g / S(1000.0);
     Eval<S> e;
@@ -198,6 +213,18 @@ class Segment {
     bus.arterial_pressure_mmHg = p.tissue.mean_arterial_pressure_mmHg;
     bus.central_venous_pressure_mmHg = p.tissue.central_venous_pressure_mmHg;
     bus.arterial_lactate_mmol_per_L = S(in.arterial_lactate_mmol_per_L);
+    if (coupling) {
+      if (coupling->has_arterial_lactate) bus.arterial_lactate_mmol_per_L = coupling->arterial_lactate_mmol_per_L;
+      if (coupling->has_proximal) {
+        // The venous outlet drains into the proximal segment's veins: hemodynamics_outputs computes the
+        // downstream pressure as CVP + drop - rho g h, so set the CVP stand-in that gives the proximal
+        // pressure; the lymphangion outlet drains into the proximal segment's collector.
+        bus.central_venous_pressure_mmHg = coupling->proximal_venous_pressure_mmHg -
+                                           p.hemodynamics.proximal_venous_pressure_drop_mmHg +
+                                           p.hemodynamics.hydrostatic_gradient_mmHg_per_cm * bus.height_above_heart_cm;
+        p.lymph.lymph_downstream_pressure_mmHg = coupling->proximal_lymph_pressure_mmHg;
+      }
+    }
     // 2. metabolites outputs (vasodilator signal, pain) then tone outputs (intramuscular pressure)
     metabolites_outputs(p.metabolites, x + SegmentLayout::metabolites, bus);
     muscle_tone_outputs(p.tone, x + SegmentLayout::tone, bus);
@@ -218,6 +245,10 @@ class Segment {
     interstitium_lymph_rhs(p.lymph, x + SegmentLayout::lymph, e.lymph, dxdt + SegmentLayout::lymph);
     metabolites_rhs(p.metabolites, x + SegmentLayout::metabolites, bus, dxdt + SegmentLayout::metabolites);
     muscle_tone_rhs(p.tone, x + SegmentLayout::tone, bus, dxdt + SegmentLayout::tone);
+    if (coupling) {
+      dxdt[SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume] += coupling->venous_inflow_mL_per_min / S(60.0);
+      dxdt[SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume] += coupling->lymph_inflow_mL_per_min / S(60.0);
+    }
     // 8. audit
     S* a = dxdt + SegmentLayout::audit;
     if (accumulate) {
@@ -248,9 +279,12 @@ class Segment {
 
   /// Derived outputs (names in `segment_output_names`). `x_start` (optional) is the state at the
   /// start of the run, for the fluid-balance residual: (V - V0) - (In - Out_venous - Out_lymph).
-  std::array<double, n_outputs> outputs(const State& x, const SegmentInputs& in, const State* x_start = nullptr) const {
+  /// `coupling` (optional): the segment's neighbours in a limb (limb.hpp); the residual then still
+  /// counts only this segment's own inflow (the limb adds what comes from the distal neighbour).
+  std::array<double, n_outputs> outputs(const State& x, const SegmentInputs& in, const State* x_start = nullptr,
+                                        const SegmentCouplingTpl<double>* coupling = nullptr) const {
     State dx;
-    const Eval<double> e = evaluate(x.data(), in, dx.data());
+    const Eval<double> e = evaluate(x.data(), in, dx.data(), true, coupling);
     const double per100 = 100.0 / p_.tissue.tissue_mass_g;
     const double blood = x[SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume] +
                          x[SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume];

@@ -52,6 +52,9 @@ struct ArmResult {
 struct SimulationResult {
   std::string scenario_name;
   std::vector<ArmResult> arms;
+  /// simulate_batch only: the error that stopped this run before any arm ran (bad options, no rest
+  /// state); empty on success. Integration failures are per arm (ArmResult::status, message).
+  std::string error;
 };
 
 /// Runs every requested arm of `scenario`.

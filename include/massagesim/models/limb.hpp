@@ -1,0 +1,477 @@
+#pragma once
+/// \file limb.hpp
+/// \brief N tissue segments in series, distal (index 0) to proximal, whose veins and lymphatics pass
+///        flow proximally through valves, plus the whole-body blood-lactate pool (lactate_pool.hpp)
+///        coupled to every segment, so that arterial lactate is a state.
+///
+/// Coupling (model.md "Limb", physiology.md §2a):
+///  - the venous outflow of segment i (valve + waterfall outlet of hemodynamics.hpp) enters the veins of
+///    segment i+1; its downstream pressure is segment i+1's venous pressure carried down the hydrostatic
+///    column, P_down,i = P_v,i+1 + rho g (h_i+1 - h_i). The most proximal segment drains to the central
+///    veins (CVP + proximal drop - rho g h), exactly as a lone Segment does;
+///  - the lymphangion outflow of segment i enters the collector of segment i+1 (downstream pressure = its
+///    collector pressure, no hydrostatic term: Olszewski 1980); the most proximal drains at the segment's
+///    `lymph_downstream_pressure_mmHg` (central return);
+///  - arterial lactate of every segment is the pool state; the pool receives every segment's venous and
+///    lymph lactate efflux. The lymph a segment passes on carries its own interstitial lactate (the
+///    metabolites module counts lymph outflow x C_isf; a tiny flux, and lactate stays conserved).
+///  - the pool is `whole_body_lactate_rhs`: pool S + one lumped instance of the other working muscle
+///    (both legs' muscle minus the explicit limb), so the two-exponential recovery keeps its calibration.
+///
+/// State vector: segment blocks of `Segment::n_states` (19) in order distal -> proximal, then the pool
+/// block (5 states: blood lactate, lumped muscle lactate x3 and O2 debt). Neighbours couple only to
+/// neighbours, so the segment part of the Jacobian is block-tridiagonal: bandwidths kl = ku = 2*19-1.
+/// The pool couples to all segments (an arrow/bordered structure). We keep the band by treating the pool
+/// as a slow block in the Jacobian only: the right-hand side is exact, but for an AD scalar (the
+/// Jacobian) the segment <-> pool cross terms are evaluated with the other side's value frozen
+/// (`exact_pool_jacobian = false`). Rodas4 then integrates with W = I/(gamma h) - J_band, a Jacobian
+/// that misses the border entries d(efflux)/dx_i / V_pool and dJ_seg/dC_a, both small (the pool has a
+/// 12-L volume and minutes-long time constants); step-size control sees any resulting error. The
+/// dense alternative with the exact border is available for checks (tests, benchmarks compare the work).
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+#include <Eigen/LU>
+
+#include "massagesim/core/check.hpp"
+#include "massagesim/core/error.hpp"
+#include "massagesim/models/default_subject.hpp"
+#include "massagesim/models/detail/fluid_smooth.hpp"
+#include "massagesim/models/lactate_pool.hpp"
+#include "massagesim/models/segment.hpp"
+#include "massagesim/protocols/schedule.hpp"
+#include "massagesim/solver/problem.hpp"
+#include "massagesim/solver/solve.hpp"
+#include "massagesim/solver/steady_state.hpp"
+#include "massagesim/solver/steppers/rodas4.hpp"
+
+namespace massagesim::models {
+
+/// Largest number of segments of a limb (stack buffers in the right-hand side).
+inline constexpr int kMaxLimbSegments = 256;
+
+/// Parameters of a limb: one SegmentParams per segment (distal first), and the lactate pool.
+struct LimbParams {
+  std::vector<std::string> segment_names;  ///< unique, distal first
+  std::vector<SegmentParams> segments;     ///< same length as segment_names
+  /// Pool + lumped other working muscle (its muscle_mass_kg: the working muscle NOT in the explicit limb).
+  WholeBodyLactateParams lactate{};
+  /// false: no pool states; arterial lactate is the constant below (a limb of N = 1 is then a Segment).
+  bool lactate_pool = true;
+  double fixed_arterial_lactate_mmol_per_L = 1.0;
+};
+
+/// Working muscle of the whole-body lactate calibration (both legs, cycling), kg
+/// (lactate_pool.hpp `default_working_muscle`); the explicit limb's muscle is taken out of it.
+inline constexpr double kWholeBodyWorkingMuscleKg = 20.0;
+/// Smallest lumped "other working muscle" kept when the explicit limb is heavy [kg].
+inline constexpr double kMinOtherWorkingMuscleKg = 1.0;
+
+/// Builds limb parameters from one segment preset: every segment gets the preset, with a mass
+/// proportional to its length (`mass_per_cm_g`, default: the preset's mass per 20 cm, [GK] ~100 g/cm of
+/// leg muscle: a 2-kg calf over 20 cm; thigh segments of 25 cm get 2.5 kg). The lumped other working
+/// muscle of the pool is 20 kg minus the limb's mass (at least 1 kg).
+inline LimbParams make_limb_params(const SegmentParams& preset, const std::vector<std::string>& names,
+                                   const std::vector<double>& lengths_cm, double mass_per_cm_g = -1.0) {
+  MASSAGESIM_CHECK(!lengths_cm.empty(), "limb: expected at least one segment, got 0");
+  MASSAGESIM_CHECK(names.size() == lengths_cm.size(), "limb segment_names: expected ", lengths_cm.size(),
+                   " names (one per segment), got ", names.size());
+  MASSAGESIM_CHECK(static_cast<int>(lengths_cm.size()) <= kMaxLimbSegments, "limb: expected at most ", kMaxLimbSegments,
+                   " segments, got ", lengths_cm.size());
+  if (mass_per_cm_g <= 0.0) mass_per_cm_g = preset.tissue.tissue_mass_g / 20.0;
+  LimbParams lp;
+  lp.segment_names = names;
+  double total_kg = 0.0;
+  for (std::size_t i = 0; i < lengths_cm.size(); ++i) {
+    SegmentParams p = preset;
+    p.tissue.tissue_mass_g = mass_per_cm_g * lengths_cm[i];
+    total_kg += p.tissue.tissue_mass_g / 1000.0;
+    lp.segments.push_back(p);
+  }
+  lp.lactate.muscle.muscle_mass_kg = std::max(kMinOtherWorkingMuscleKg, kWholeBodyWorkingMuscleKg - total_kg);
+  // Outlets carry everything from distal: size segment i's venous and lymphatic outlets for the
+  // cumulative tissue mass it drains and for its share of the limb's length, so the whole chain has the
+  // resting outflow resistance of one lone segment of the limb's mass (rest pressure drop from the
+  // distal end to the central veins ~3 mmHg whatever N), instead of N lone outlets in series.
+  double total_len = 0.0, cum_g = 0.0;
+  for (double l : lengths_cm) total_len += l;
+  for (std::size_t i = 0; i < lengths_cm.size(); ++i) {
+    auto& p = lp.segments[i];
+    cum_g += p.tissue.tissue_mass_g;
+    const double f = (cum_g / p.tissue.tissue_mass_g) * (total_len / lengths_cm[i]);
+    p.hemodynamics.venous_outflow_conductance_mL_per_min_per_mmHg_per_100g *= f;
+    p.lymph.collector_outlet_conductance_mL_per_min_per_mmHg_per_100g *= f;
+  }
+  return lp;
+}
+
+/// Per-segment inputs and whole-body intensity at one time, as a Limb reads them.
+struct LimbInputs {
+  std::array<SegmentInputs, kMaxLimbSegments> segment{};
+  double whole_body_intensity = 0.0;
+};
+
+/// N segments in series plus the lactate pool. Immutable; `rhs` is const and thread-safe.
+class Limb {
+ public:
+  static constexpr int seg_n = Segment::n_states;
+  using State = Eigen::VectorXd;
+
+  explicit Limb(LimbParams p) : p_(std::move(p)) {
+    const int n = static_cast<int>(p_.segments.size());
+    MASSAGESIM_CHECK(n >= 1 && n <= kMaxLimbSegments, "limb: expected 1 ... ", kMaxLimbSegments, " segments, got ", n);
+    if (p_.segment_names.empty())
+      for (int i = 0; i < n; ++i) p_.segment_names.push_back("segment" + std::to_string(i));
+    MASSAGESIM_CHECK(static_cast<int>(p_.segment_names.size()) == n, "limb segment_names: expected ", n,
+                     " names, got ", p_.segment_names.size());
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < i; ++j)
+        MASSAGESIM_CHECK(p_.segment_names[static_cast<std::size_t>(i)] != p_.segment_names[static_cast<std::size_t>(j)],
+                         "limb segment_names: expected unique names, got '", p_.segment_names[static_cast<std::size_t>(i)],
+                         "' twice");
+    for (const auto& sp : p_.segments) seg_.emplace_back(sp);
+  }
+
+  const LimbParams& params() const { return p_; }
+  int n_segments() const { return static_cast<int>(seg_.size()); }
+  const Segment& segment(int i) const { return seg_[static_cast<std::size_t>(i)]; }
+  const std::string& segment_name(int i) const { return p_.segment_names[static_cast<std::size_t>(i)]; }
+  /// First state of segment i.
+  static int offset(int i) { return i * seg_n; }
+  /// First state of the pool block (== number of segment states).
+  int pool_offset() const { return n_segments() * seg_n; }
+  int n_pool_states() const { return p_.lactate_pool ? kWholeBodyLactateSize : 0; }
+  int n_states() const { return pool_offset() + n_pool_states(); }
+  /// Bandwidths of the Jacobian used by the banded solver (segment blocks are tridiagonal; the pool's
+  /// own block sits inside the band; its border entries are frozen, see the file comment).
+  int lower_bandwidth() const { return std::min(n_states() - 1, 2 * seg_n - 1); }
+  int upper_bandwidth() const { return std::min(n_states() - 1, 2 * seg_n - 1); }
+
+  /// "segment.state" for every segment state, then the pool's states.
+  std::vector<std::string> state_names() const {
+    std::vector<std::string> out;
+    const auto sn = SegmentLayout::state_names();
+    for (int i = 0; i < n_segments(); ++i)
+      for (const auto& s : sn) out.push_back(segment_name(i) + "." + s);
+    if (p_.lactate_pool)
+      for (auto s : whole_body_lactate_state_names) out.emplace_back(s);
+    return out;
+  }
+
+  /// Resting inputs: no pressure, no exercise, each segment at its resting height.
+  LimbInputs rest_inputs() const {
+    LimbInputs in;
+    for (int i = 0; i < n_segments(); ++i) in.segment[static_cast<std::size_t>(i)] = seg_[static_cast<std::size_t>(i)].rest_inputs();
+    return in;
+  }
+
+  /// Everything the right-hand side computes that outputs need, per segment.
+  struct Flows {
+    double venous_outflow_mL_per_min = 0.0;  ///< of the most proximal segment (central venous return)
+    double lymph_outflow_mL_per_min = 0.0;   ///< of the most proximal segment (central lymph return)
+    double lactate_efflux_mmol_per_min = 0.0;
+  };
+
+  /// Right-hand side [per second] for any scalar. `exact_pool_jacobian = false` freezes the
+  /// segment <-> pool cross terms for AD scalars (no effect on double evaluations).
+  template <class S>
+  void rhs(const S* x, const LimbInputs& in, S* dxdt, bool accumulate = true, bool exact_pool_jacobian = false,
+           Flows* flows = nullptr) const {
+    using fluid_detail::value_of;
+    const int N = n_segments();
+    S Ca = p_.lactate_pool ? S(x[pool_offset() + kWbBlood]) : S(p_.fixed_arterial_lactate_mmol_per_L);
+    if (!exact_pool_jacobian) Ca = S(value_of(Ca));
+    S efflux(0.0);
+    SegmentCouplingTpl<S> c;
+    c.has_arterial_lactate = true;
+    c.arterial_lactate_mmol_per_L = Ca;
+    S pv_next(0.0), plc_next(0.0);
+    // Proximal -> distal: segment i needs segment i+1's venous and collector pressures, which do not
+    // depend on what flows in; the inflow of i into i+1 is then added to i+1's derivatives.
+    for (int i = N - 1; i >= 0; --i) {
+      const auto& si = in.segment[static_cast<std::size_t>(i)];
+      c.has_proximal = i < N - 1;
+      if (c.has_proximal) {
+        const auto& sn = in.segment[static_cast<std::size_t>(i + 1)];
+        c.proximal_venous_pressure_mmHg =
+            pv_next + S(p_.segments[static_cast<std::size_t>(i)].hemodynamics.hydrostatic_gradient_mmHg_per_cm *
+                        (sn.height_above_heart_cm - si.height_above_heart_cm));
+        c.proximal_lymph_pressure_mmHg = plc_next;
+      }
+      const auto e = seg_[static_cast<std::size_t>(i)].evaluate(x + offset(i), si, dxdt + offset(i), accumulate, &c);
+      pv_next = e.hemo.venous_pressure_mmHg;
+      plc_next = e.lymph.collector_pressure_mmHg;
+      if (i < N - 1) {
+        dxdt[offset(i + 1) + SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume] +=
+            e.hemo.venous_outflow_mL_per_min / S(60.0);
+        dxdt[offset(i + 1) + SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume] +=
+            e.lymph.lymph_outflow_mL_per_min / S(60.0);
+      } else if (flows) {
+        flows->venous_outflow_mL_per_min = value_of(e.hemo.venous_outflow_mL_per_min);
+        flows->lymph_outflow_mL_per_min = value_of(e.lymph.lymph_outflow_mL_per_min);
+      }
+      efflux += e.bus.lactate_venous_efflux_mmol_per_min + e.bus.lactate_lymph_efflux_mmol_per_min;
+    }
+    if (flows) flows->lactate_efflux_mmol_per_min = value_of(efflux);
+    if (!p_.lactate_pool) return;
+    WholeBodyInputsTpl<S> wb;
+    wb.whole_body_intensity = S(in.whole_body_intensity);
+    wb.working_muscle_intensity = S(in.whole_body_intensity);
+    wb.extra_efflux_mmol_per_min = exact_pool_jacobian ? efflux : S(value_of(efflux));
+    const auto lp = p_.lactate.template cast<S>();
+    whole_body_lactate_rhs(lp, x + pool_offset(), wb, dxdt + pool_offset());
+  }
+
+  /// A rough resting state: each segment's own rest state (lone, draining centrally), pool at 1 mmol/L.
+  State initial_guess() const {
+    State x = State::Zero(n_states());
+    std::vector<std::pair<int, Segment::State>> cache;  // reuse for identical segments
+    for (int i = 0; i < n_segments(); ++i) {
+      int same = -1;
+      for (const auto& [j, xs] : cache)
+        if (std::memcmp(&p_.segments[static_cast<std::size_t>(j)], &p_.segments[static_cast<std::size_t>(i)],
+                        sizeof(SegmentParams)) == 0)
+          same = j;
+      Segment::State xs;
+      if (same >= 0) {
+        for (const auto& [j, xj] : cache)
+          if (j == same) xs = xj;
+      } else {
+        SegmentInputs ri = seg_[static_cast<std::size_t>(i)].rest_inputs();
+        ri.arterial_lactate_mmol_per_L = p_.lactate_pool ? 1.0 : p_.fixed_arterial_lactate_mmol_per_L;
+        xs = rest_state(seg_[static_cast<std::size_t>(i)], &ri);
+        cache.emplace_back(i, xs);
+      }
+      x.segment(offset(i), seg_n) = xs;
+    }
+    if (p_.lactate_pool) {
+      x[pool_offset() + kWbBlood] = 1.0;
+      x[pool_offset() + kWbMuscle + kLactateCell] = 1.2;
+      x[pool_offset() + kWbMuscle + kLactateIsf] = 1.05;
+      x[pool_offset() + kWbMuscle + kLactateCap] = 1.0;
+    }
+    return x;
+  }
+
+  /// Derived outputs of every segment at (x, in): row i = segment i, columns = `segment_output_names`,
+  /// with the limb's coupling. The fluid-balance residual counts the inflow from the distal neighbour.
+  /// Returns the central returns and lactate efflux in `flows` (optional).
+  Eigen::MatrixXd outputs(const State& x, const LimbInputs& in, const State* x_start = nullptr,
+                          Flows* flows = nullptr) const {
+    const int N = n_segments();
+    Eigen::MatrixXd out(N, Segment::n_outputs);
+    SegmentCouplingTpl<double> c;
+    c.has_arterial_lactate = true;
+    c.arterial_lactate_mmol_per_L = p_.lactate_pool ? x[pool_offset() + kWbBlood] : p_.fixed_arterial_lactate_mmol_per_L;
+    static const int i_pv = Segment::output_index("venous_pressure_mmHg");
+    static const int i_plc = Segment::output_index("collector_pressure_mmHg");
+    static const int i_res = Segment::output_index("fluid_balance_residual_mL");
+    for (int i = N - 1; i >= 0; --i) {
+      const auto& si = in.segment[static_cast<std::size_t>(i)];
+      c.has_proximal = i < N - 1;
+      if (c.has_proximal) {
+        c.proximal_venous_pressure_mmHg =
+            out(i + 1, i_pv) + p_.segments[static_cast<std::size_t>(i)].hemodynamics.hydrostatic_gradient_mmHg_per_cm *
+                                   (in.segment[static_cast<std::size_t>(i + 1)].height_above_heart_cm - si.height_above_heart_cm);
+        c.proximal_lymph_pressure_mmHg = out(i + 1, i_plc);
+      }
+      Segment::State xs = x.segment<seg_n>(offset(i));
+      Segment::State x0s;
+      if (x_start) x0s = x_start->segment<seg_n>(offset(i));
+      const auto o = seg_[static_cast<std::size_t>(i)].outputs(xs, si, x_start ? &x0s : nullptr, &c);
+      for (int k = 0; k < Segment::n_outputs; ++k) out(i, k) = o[static_cast<std::size_t>(k)];
+      if (x_start && i > 0) {
+        const int a = offset(i - 1) + SegmentLayout::audit;
+        const double up = (x[a + FluidAuditLayout::venous_outflow] - (*x_start)[a + FluidAuditLayout::venous_outflow]) +
+                          (x[a + FluidAuditLayout::lymph_outflow] - (*x_start)[a + FluidAuditLayout::lymph_outflow]);
+        out(i, i_res) -= up;
+      }
+    }
+    if (flows) {
+      State dx(n_states());
+      rhs(x.data(), in, dx.data(), true, false, flows);
+    }
+    return out;
+  }
+
+  /// Fluid held in the whole limb [mL].
+  double fluid_volume_mL(const State& x) const {
+    double v = 0.0;
+    for (int i = 0; i < n_segments(); ++i) v += Segment::fluid_volume_mL(x.segment<seg_n>(offset(i)));
+    return v;
+  }
+
+ private:
+  LimbParams p_;
+  std::vector<Segment> seg_;
+};
+
+/// Inputs of a limb from a protocol Schedule (per-segment pressure, intensity, height, drive).
+struct ScheduleLimbInputs {
+  std::shared_ptr<const protocols::Schedule> schedule;
+  void operator()(double t, LimbInputs& out, int n) const {
+    for (int i = 0; i < n; ++i) {
+      const auto s = schedule->inputs(t, i);
+      auto& o = out.segment[static_cast<std::size_t>(i)];
+      o.applied_pressure_mmHg = s.applied_pressure_mmHg;
+      o.exercise_intensity = s.exercise_intensity;
+      o.height_above_heart_cm = s.height_above_heart_cm;
+      o.massage_drive = s.massage_drive;
+    }
+    out.whole_body_intensity = n > 0 ? out.segment[0].exercise_intensity : 0.0;
+  }
+};
+
+/// Constant limb inputs (rest, steady states).
+struct ConstantLimbInputs {
+  std::shared_ptr<const LimbInputs> value;
+  void operator()(double, LimbInputs& out, int) const { out = *value; }
+};
+
+/// An odeint-style System of a limb: `sys(x, dxdt, t)` for double and AD scalars.
+template <class InputsFn>
+struct LimbSystem {
+  std::shared_ptr<const Limb> limb;
+  InputsFn inputs;
+  bool accumulate = true;
+  bool exact_pool_jacobian = false;
+
+  template <class Vec>
+  void operator()(const Vec& x, Vec& dxdt, double t) const {
+    LimbInputs in;
+    inputs(t, in, limb->n_segments());
+    limb->rhs(x.data(), in, dxdt.data(), accumulate, exact_pool_jacobian);
+  }
+};
+
+/// The limb without its audit blocks (for steady states: accumulators have none).
+struct LimbCoreSystem {
+  std::shared_ptr<const Limb> limb;
+  LimbInputs inputs;
+  static constexpr int core_n = SegmentLayout::audit;
+  int n() const { return limb->n_segments() * core_n + limb->n_pool_states(); }
+
+  template <class Vec>
+  void operator()(const Vec& x, Vec& dxdt, double) const {
+    using S = typename Vec::Scalar;
+    const int N = limb->n_segments();
+    Eigen::Matrix<S, Eigen::Dynamic, 1> xf = Eigen::Matrix<S, Eigen::Dynamic, 1>::Constant(limb->n_states(), S(0.0));
+    Eigen::Matrix<S, Eigen::Dynamic, 1> df(limb->n_states());
+    for (int i = 0; i < N; ++i) xf.segment(Limb::offset(i), core_n) = x.segment(i * core_n, core_n);
+    for (int k = 0; k < limb->n_pool_states(); ++k) xf[limb->pool_offset() + k] = x[N * core_n + k];
+    limb->rhs(xf.data(), inputs, df.data(), false, true);
+    dxdt.resize(x.size());
+    for (int i = 0; i < N; ++i) dxdt.segment(i * core_n, core_n) = df.segment(Limb::offset(i), core_n);
+    for (int k = 0; k < limb->n_pool_states(); ++k) dxdt[N * core_n + k] = df[limb->pool_offset() + k];
+  }
+  Eigen::VectorXd to_core(const Limb::State& x) const {
+    Eigen::VectorXd c(n());
+    const int N = limb->n_segments();
+    for (int i = 0; i < N; ++i) c.segment(i * core_n, core_n) = x.segment(Limb::offset(i), core_n);
+    for (int k = 0; k < limb->n_pool_states(); ++k) c[N * core_n + k] = x[limb->pool_offset() + k];
+    return c;
+  }
+  Limb::State from_core(const Eigen::VectorXd& c) const {
+    Limb::State x = Limb::State::Zero(limb->n_states());
+    const int N = limb->n_segments();
+    for (int i = 0; i < N; ++i) x.segment(Limb::offset(i), core_n) = c.segment(i * core_n, core_n);
+    for (int k = 0; k < limb->n_pool_states(); ++k) x[limb->pool_offset() + k] = c[N * core_n + k];
+    return x;
+  }
+};
+
+/// The resting state of a limb under `in` (default: rest inputs): f = 0 for every state but the audit
+/// blocks (which start at 0). Newton (non-monotone, as for a lone segment) from the segments' own rest
+/// states, polished and certified by `steady_state()`.
+/// \throws NewtonFailure when no steady state is found
+inline Limb::State limb_rest_state(const std::shared_ptr<const Limb>& limb, const LimbInputs* in = nullptr,
+                                   double* residual_out = nullptr) {
+  LimbCoreSystem sys{limb, in ? *in : limb->rest_inputs()};
+  // The segments' own rest states are not the coupled one (distal veins sit higher, collectors pass
+  // more lymph); Newton from there diverges along the slow interstitial mode, so first relax 4 h with
+  // Rodas4 on the band (cheap: a stiff solver takes long steps at rest), then Newton.
+  Eigen::VectorXd x;
+  {
+    auto held = std::make_shared<LimbInputs>(sys.inputs);
+    LimbSystem<ConstantLimbInputs> relax{limb, ConstantLimbInputs{held}, false, false};
+    auto prob = make_problem(relax, limb->initial_guess(), 0.0, 4.0 * 3600.0);
+    const auto relaxed =
+        solve(prob,
+              Rodas4{.linear_solver = LinearSolverKind::banded, .lower_bandwidth = limb->lower_bandwidth(),
+                     .upper_bandwidth = limb->upper_bandwidth(), .autonomous = true},
+              StepControl{.rtol = 1e-6, .atol = 1e-9});
+    x = sys.to_core(relaxed.x_final);
+  }
+  Eigen::VectorXd f(x.size()), xt(x.size()), ft(x.size());
+  sys(x, f, 0.0);
+  double r = f.cwiseAbs().maxCoeff();
+  for (int it = 0; it < 60 && r > 1e-13; ++it) {
+    const Eigen::MatrixXd J = jacobian_ad(sys, x, 0.0);  // dense: once per rest state
+    const Eigen::VectorXd step = J.partialPivLu().solve(f);
+    if (!step.allFinite()) break;
+    double lambda = 1.0;
+    bool ok = false;
+    for (int h = 0; h < 30; ++h, lambda *= 0.5) {
+      xt = x - lambda * step;
+      sys(xt, ft, 0.0);
+      const double rt = ft.allFinite() ? ft.cwiseAbs().maxCoeff() : INFINITY;
+      bool positive = true;
+      for (int i = 0; i < limb->n_segments(); ++i)
+        positive = positive && xt[i * LimbCoreSystem::core_n + SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume] > 0.0 &&
+                   xt[i * LimbCoreSystem::core_n + SegmentLayout::lymph] > 0.0;
+      if (positive && rt < 100.0 * r) {
+        ok = true;
+        break;
+      }
+    }
+    if (!ok) break;
+    x = xt;
+    f = ft;
+    r = f.cwiseAbs().maxCoeff();
+  }
+  SteadyStateOptions opt;
+  opt.residual_tol = 1e-11;
+  const auto names = limb->state_names();
+  for (int i = 0; i < limb->n_segments(); ++i)
+    for (int k = 0; k < LimbCoreSystem::core_n; ++k) opt.state_names.push_back(names[static_cast<std::size_t>(Limb::offset(i) + k)]);
+  for (int k = 0; k < limb->n_pool_states(); ++k) opt.state_names.push_back(names[static_cast<std::size_t>(limb->pool_offset() + k)]);
+  const auto res = steady_state(sys, x, opt);
+  if (residual_out) *residual_out = res.residual_norm;
+  return sys.from_core(res.x);
+}
+
+/// The OdeProblem of a limb driven by a schedule, with the schedule's breakpoints as discontinuities,
+/// state names, and a domain check rejecting non-positive volumes.
+inline auto make_limb_problem(const std::shared_ptr<const Limb>& limb, std::shared_ptr<const protocols::Schedule> schedule,
+                              const Limb::State& x0, double t0_s, double t1_s, bool exact_pool_jacobian = false) {
+  using Sys = LimbSystem<ScheduleLimbInputs>;
+  std::vector<double> bps;
+  schedule->breakpoints(t0_s, t1_s, bps);
+  OdeProblem<Sys, Limb::State> prob{Sys{limb, ScheduleLimbInputs{std::move(schedule)}, true, exact_pool_jacobian}, x0,
+                                    t0_s, t1_s, std::move(bps)};
+  prob.state_names = limb->state_names();
+  const int N = limb->n_segments();
+  prob.domain_violation = [N](const Limb::State& x) -> int {
+    constexpr int vols[] = {SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume,
+                            SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume,
+                            SegmentLayout::lymph + InterstitiumLymphLayout::interstitial_volume,
+                            SegmentLayout::lymph + InterstitiumLymphLayout::initial_lymph_volume,
+                            SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume};
+    for (int i = 0; i < N; ++i)
+      for (int k : vols)
+        if (!(x[Limb::offset(i) + k] > 0.0)) return Limb::offset(i) + k;
+    return -1;
+  };
+  return prob;
+}
+
+}  // namespace massagesim::models

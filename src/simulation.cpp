@@ -1,0 +1,574 @@
+/// \file simulation.cpp
+/// \brief The facade: build the limb of a scenario, start at its rest steady state, run each arm's
+/// schedule, sample named outputs and compute summary metrics (see simulation.hpp).
+///
+/// Output naming: per-segment quantities are "<segment>.<quantity>" (e.g.
+/// "proximal_calf.venous_outflow_mL_per_min"); limb-level ones are bare ("blood_lactate_mmol_per_L",
+/// "central_venous_return_mL_per_min"). A bare per-segment quantity in a request expands to every
+/// segment, distal first (so the default scenario's "arterial_inflow_mL_per_min" gives 4 columns).
+
+#include "massagesim/simulation/simulation.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "massagesim/core/check.hpp"
+#include "massagesim/core/error.hpp"
+#include "massagesim/models/default_subject.hpp"
+#include "massagesim/models/lactate_pool.hpp"
+#include "massagesim/models/limb.hpp"
+#include "massagesim/models/parameter_registry.hpp"
+#include "massagesim/scenario/scenario_io.hpp"
+#include "massagesim/solver/ensemble.hpp"
+#include "massagesim/solver/solve.hpp"
+#include "massagesim/solver/steppers/dopri5.hpp"
+#include "massagesim/solver/steppers/fehlberg78.hpp"
+#include "massagesim/solver/steppers/rodas4.hpp"
+
+namespace massagesim::simulation {
+
+/// Every output name of a built limb (limb-level first, then per segment, distal first).
+std::vector<std::string> available_names(const models::Limb& limb);
+
+namespace {
+
+namespace mm = massagesim::models;
+namespace mp = massagesim::protocols;
+namespace msc = massagesim::scenario;
+using massagesim::detail::concat;
+
+// ---- names ---------------------------------------------------------------------------------------
+
+constexpr std::array<const char*, 4> kInputNames{"applied_pressure_mmHg", "massage_drive", "exercise_intensity",
+                                                 "height_above_heart_cm"};
+constexpr std::array<const char*, 5> kLimbOutputs{"blood_lactate_mmol_per_L", "central_venous_return_mL_per_min",
+                                                  "central_lymph_return_mL_per_min", "limb_lactate_efflux_mmol_per_min",
+                                                  "limb_fluid_balance_residual_mL"};
+
+/// Per-segment quantity names: states, derived outputs, inputs.
+std::vector<std::string> segment_quantities() {
+  std::vector<std::string> q;
+  for (const auto& s : mm::SegmentLayout::state_names()) q.push_back(s);
+  for (const char* s : mm::segment_output_names) q.emplace_back(s);
+  for (const char* s : kInputNames) q.emplace_back(s);
+  return q;
+}
+
+std::vector<std::string> limb_quantities() {
+  std::vector<std::string> q;
+  for (const char* s : kLimbOutputs) q.emplace_back(s);
+  for (std::size_t k = 1; k < mm::whole_body_lactate_state_names.size(); ++k)
+    q.emplace_back(mm::whole_body_lactate_state_names[k]);
+  return q;
+}
+
+std::string nearest_names(std::string_view name, const std::vector<std::string>& known, std::size_t k = 3) {
+  std::vector<std::pair<std::size_t, std::string>> d;
+  for (const auto& s : known) d.emplace_back(mm::detail::edit_distance(name, s), s);
+  std::sort(d.begin(), d.end());
+  std::string out;
+  for (std::size_t i = 0; i < std::min(k, d.size()); ++i) out += (i ? "', '" : "'") + d[i].second;
+  return out + "'";
+}
+
+// ---- limb construction ---------------------------------------------------------------------------
+
+mm::SegmentParams preset_params(const msc::Scenario& sc) { return msc::subject_params(sc); }
+
+/// Applies one override: "<segment>.<param>", a segment parameter for all segments, or a pool
+/// parameter ("lactate_pool.<param>" or bare).
+void apply_override(mm::LimbParams& lp, mm::SegmentParams& preset, bool before_build, const std::string& name,
+                    double value, bool allow_out_of_range) {
+  // Pool parameters.
+  std::string pool_name = name;
+  if (pool_name.rfind("lactate_pool.", 0) == 0) pool_name = pool_name.substr(13);
+  for (std::size_t k = 0; k < mm::lactate_pool_parameter_info.size(); ++k) {
+    const auto& info = mm::lactate_pool_parameter_info[k];
+    if (info.name != pool_name) continue;
+    MASSAGESIM_CHECK(std::isfinite(value), "parameter ", name, ": expected a finite value, got ", value);
+    MASSAGESIM_CHECK(allow_out_of_range || (value >= info.min && value <= info.max), "parameter ", name, " [",
+                     info.unit, "]: expected a value in [", info.min, ", ", info.max, "] (source: ", info.source,
+                     "), got ", value);
+    if (!before_build) {
+      std::size_t i = 0;
+      mm::LactatePoolParams::visit(lp.lactate.pool, [&](const ParameterInfo&, double& m) {
+        if (i++ == k) m = value;
+      });
+    }
+    return;
+  }
+  const auto dot = name.find('.');
+  if (dot != std::string::npos) {
+    const std::string seg = name.substr(0, dot), pname = name.substr(dot + 1);
+    const auto it = std::find(lp.segment_names.begin(), lp.segment_names.end(), seg);
+    if (it == lp.segment_names.end())
+      throw UnknownName(concat("parameter '", name, "': unknown segment '", seg, "'; nearest: ",
+                               nearest_names(seg, lp.segment_names)));
+    mm::SegmentParams& sp = lp.segments[static_cast<std::size_t>(it - lp.segment_names.begin())];
+    mm::ParameterRegistry reg(sp);
+    if (!before_build) reg.set(pname, value, allow_out_of_range);
+    else (void)reg.entry(pname);
+    return;
+  }
+  mm::ParameterRegistry reg(preset);
+  if (before_build) reg.set(name, value, allow_out_of_range);
+}
+
+struct BuiltLimb {
+  std::shared_ptr<const mm::Limb> limb;
+  mm::Limb::State rest;
+};
+
+BuiltLimb build_limb(const msc::Scenario& sc, const SimulationOptions& opt, const mp::Schedule& any_schedule) {
+  mm::SegmentParams preset = preset_params(sc);
+  mm::LimbParams probe = mm::make_limb_params(preset, sc.limb.segment_names, sc.limb.segment_lengths_cm);
+  // Pass 1: overrides of every segment go into the preset (so the limb scaling acts on them);
+  // pass 2: per-segment and pool overrides on the built limb.
+  for (const auto& [n, v] : opt.parameter_overrides) apply_override(probe, preset, true, n, v, false);
+  mm::LimbParams lp = mm::make_limb_params(preset, sc.limb.segment_names, sc.limb.segment_lengths_cm);
+  for (const auto& [n, v] : opt.parameter_overrides) apply_override(lp, preset, false, n, v, false);
+  auto limb = std::make_shared<const mm::Limb>(std::move(lp));
+  // Rest in the initial posture (the schedule's heights before t = 0).
+  mm::LimbInputs rest = limb->rest_inputs();
+  for (int i = 0; i < limb->n_segments(); ++i)
+    rest.segment[static_cast<std::size_t>(i)].height_above_heart_cm = any_schedule.inputs(-1.0, i).height_above_heart_cm;
+  BuiltLimb b{limb, mm::limb_rest_state(limb, &rest)};
+  return b;
+}
+
+// ---- option resolution ---------------------------------------------------------------------------
+
+struct Resolved {
+  std::string stepper;
+  double rtol, atol, dt_max_s, save_every_s;
+  std::vector<std::string> requested;  // as given (may be bare per-segment names)
+};
+
+Resolved resolve(const msc::Scenario& sc, const SimulationOptions& o) {
+  Resolved r{o.stepper.value_or(sc.solver.stepper), o.rtol.value_or(sc.solver.rtol), o.atol.value_or(sc.solver.atol),
+             o.dt_max_s.value_or(sc.solver.dt_max_s), o.save_every_s.value_or(sc.outputs.save_every_s),
+             o.outputs.value_or(sc.outputs.names)};
+  const std::vector<std::string> steppers{"rodas4", "dopri5", "fehlberg78"};
+  if (std::find(steppers.begin(), steppers.end(), r.stepper) == steppers.end())
+    throw UnknownName(concat("options.stepper: unknown stepper '", r.stepper, "'; expected one of 'rodas4', 'dopri5', "
+                             "'fehlberg78' (nearest: ", nearest_names(r.stepper, steppers, 1), ")"));
+  MASSAGESIM_CHECK(std::isfinite(r.rtol) && r.rtol > 0.0 && r.rtol < 1.0, "options.rtol: expected > 0 and < 1, got ",
+                   r.rtol);
+  MASSAGESIM_CHECK(std::isfinite(r.atol) && r.atol > 0.0, "options.atol: expected > 0 and finite, got ", r.atol);
+  MASSAGESIM_CHECK(!std::isnan(r.dt_max_s) && r.dt_max_s > 0.0, "options.dt_max_s: expected > 0 s, got ", r.dt_max_s);
+  MASSAGESIM_CHECK(std::isfinite(r.save_every_s) && r.save_every_s > 0.0,
+                   "options.save_every_s: expected > 0 s and finite, got ", r.save_every_s);
+  return r;
+}
+
+/// Column k of the output table: which quantity of which segment (-1: limb-level).
+struct Column {
+  std::string name;
+  int segment = -1;
+  enum Kind { state, derived, input, limb } kind = derived;
+  int index = 0;
+};
+
+std::vector<Column> resolve_columns(const mm::Limb& limb, const std::vector<std::string>& requested) {
+  const auto sq = segment_quantities();
+  const auto states = mm::SegmentLayout::state_names();
+  auto make = [&](int seg, const std::string& q) {
+    Column c;
+    c.segment = seg;
+    c.name = limb.segment_name(seg) + "." + q;
+    for (int k = 0; k < mm::SegmentLayout::n; ++k)
+      if (states[static_cast<std::size_t>(k)] == q) { c.kind = Column::state; c.index = k; return c; }
+    for (int k = 0; k < mm::Segment::n_outputs; ++k)
+      if (q == mm::segment_output_names[static_cast<std::size_t>(k)]) { c.kind = Column::derived; c.index = k; return c; }
+    for (int k = 0; k < static_cast<int>(kInputNames.size()); ++k)
+      if (q == kInputNames[static_cast<std::size_t>(k)]) { c.kind = Column::input; c.index = k; return c; }
+    return c;
+  };
+  const auto lq = limb_quantities();
+  std::vector<Column> cols;
+  auto add_limb = [&](int k) {
+    Column c;
+    c.name = lq[static_cast<std::size_t>(k)];
+    c.kind = Column::limb;
+    c.index = k;
+    cols.push_back(c);
+  };
+  if (requested.empty()) {
+    for (int k = 0; k < static_cast<int>(lq.size()); ++k)
+      if (k < static_cast<int>(kLimbOutputs.size()) || limb.params().lactate_pool) add_limb(k);
+    for (int s = 0; s < limb.n_segments(); ++s)
+      for (const auto& q : sq) cols.push_back(make(s, q));
+    return cols;
+  }
+  const auto known = available_names(limb);
+  for (const auto& r : requested) {
+    if (std::find(sq.begin(), sq.end(), r) != sq.end()) {
+      for (int s = 0; s < limb.n_segments(); ++s) cols.push_back(make(s, r));
+      continue;
+    }
+    const auto li = std::find(lq.begin(), lq.end(), r);
+    if (li != lq.end()) {
+      add_limb(static_cast<int>(li - lq.begin()));
+      continue;
+    }
+    const auto dot = r.find('.');
+    bool done = false;
+    if (dot != std::string::npos) {
+      const std::string seg = r.substr(0, dot), q = r.substr(dot + 1);
+      for (int s = 0; s < limb.n_segments() && !done; ++s)
+        if (limb.segment_name(s) == seg && std::find(sq.begin(), sq.end(), q) != sq.end()) {
+          cols.push_back(make(s, q));
+          done = true;
+        }
+    }
+    if (!done)
+      throw UnknownName(concat("outputs: unknown output '", r, "'; nearest: ", nearest_names(r, known),
+                               " (see available_outputs)"));
+  }
+  return cols;
+}
+
+// ---- metrics ---------------------------------------------------------------------------------------
+
+const std::vector<std::string>& metric_list() {
+  static const std::vector<std::string> m{
+      "peak_blood_lactate_mmol_per_L",
+      "time_of_peak_blood_lactate_s",
+      "blood_lactate_half_time_after_exercise_min",
+      "arterial_inflow_auc_massage_window_mL",
+      "arterial_inflow_auc_after_massage_mL",
+      "lactate_efflux_auc_massage_window_mmol",
+      "lactate_efflux_auc_after_massage_mmol",
+      "lymph_volume_mobilised_mL",
+      "venous_volume_ejected_mL",
+      "passive_stiffness_change_pct",
+      "reflex_gain_change_during_massage_pct",
+  };
+  return m;
+}
+
+/// Window of the massage/compression phases and exercise end, from the protocol as written.
+struct Windows {
+  double massage_start = NAN, massage_end = NAN, exercise_end = NAN, exercise_start = NAN, end = 0.0;
+};
+
+Windows windows_of(const mp::Schedule& written) {
+  Windows w;
+  w.end = written.duration_s();
+  for (int i = 0; i < written.n_phases(); ++i) {
+    const auto& ph = written.phase(i);
+    if (ph.kind == mp::PhaseKind::massage || ph.kind == mp::PhaseKind::compression) {
+      if (std::isnan(w.massage_start)) w.massage_start = ph.start_s;
+      w.massage_end = ph.end_s();
+    }
+    if (ph.kind == mp::PhaseKind::exercise) {
+      if (std::isnan(w.exercise_start)) w.exercise_start = ph.start_s;
+      w.exercise_end = ph.end_s();
+    }
+  }
+  return w;
+}
+
+/// Trapezoid integral of y(t) [per min] over [a, b] on the sample grid [s -> min].
+double auc_per_min(const std::vector<double>& t, const std::vector<double>& y, double a, double b) {
+  if (!(b > a)) return NAN;
+  double s = 0.0;
+  for (std::size_t k = 1; k < t.size(); ++k) {
+    const double lo = std::max(a, t[k - 1]), hi = std::min(b, t[k]);
+    if (hi <= lo) continue;
+    const double dt = t[k] - t[k - 1];
+    auto at = [&](double tt) { return y[k - 1] + (y[k] - y[k - 1]) * (tt - t[k - 1]) / dt; };
+    s += 0.5 * (at(lo) + at(hi)) * (hi - lo);
+  }
+  return s / 60.0;
+}
+
+double interp(const std::vector<double>& t, const std::vector<double>& y, double tt) {
+  if (tt <= t.front()) return y.front();
+  for (std::size_t k = 1; k < t.size(); ++k)
+    if (tt <= t[k]) return y[k - 1] + (y[k] - y[k - 1]) * (tt - t[k - 1]) / (t[k] - t[k - 1]);
+  return y.back();
+}
+
+// ---- one arm ---------------------------------------------------------------------------------------
+
+template <class Stepper>
+auto solve_arm(const BuiltLimb& b, std::shared_ptr<const mp::Schedule> sched, const Stepper& st, const Resolved& r,
+               const std::vector<double>& ts, bool throw_on_failure) {
+  auto prob = mm::make_limb_problem(b.limb, std::move(sched), b.rest, 0.0, ts.back());
+  StepControl ctl;
+  ctl.rtol = r.rtol;
+  ctl.atol = r.atol;
+  ctl.dt_max_s = r.dt_max_s;
+  ctl.throw_on_failure = throw_on_failure;
+  return solve(prob, st, ctl, SaveAt{.ts_s = ts});
+}
+
+ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb& b, const Resolved& r,
+                  const std::vector<Column>& cols, const Windows& w, const SimulationOptions& opt) {
+  ArmResult res;
+  res.arm = arm ? arm->name : std::string("protocol");
+  auto sched = std::make_shared<const mp::Schedule>(arm ? msc::build_schedule(sc, *arm) : msc::build_schedule(sc));
+  const double T = sched->duration_s();
+  MASSAGESIM_CHECK(T > 0.0, "protocol: expected a duration > 0 s, got ", T);
+  // Sample grid: outputs every save_every_s (and the end); metrics on a 1-s grid merged with it.
+  std::vector<double> out_t;
+  for (double t = 0.0; t <= T * (1.0 + 1e-12); t = out_t.size() * r.save_every_s) out_t.push_back(std::min(t, T));
+  if (out_t.back() < T) out_t.push_back(T);
+  std::vector<double> ts = out_t;
+  for (double t = 1.0; t < T; t += 1.0) ts.push_back(t);
+  for (double e : {w.massage_start, w.massage_end, w.exercise_end})
+    if (std::isfinite(e) && e > 0.0 && e < T) ts.push_back(e);
+  std::sort(ts.begin(), ts.end());
+  ts.erase(std::unique(ts.begin(), ts.end(), [](double a, double c) { return std::abs(a - c) < 1e-9; }), ts.end());
+
+  const auto t_start = std::chrono::steady_clock::now();
+  Solution<mm::Limb::State> sol;
+  const auto& limb = *b.limb;
+  if (r.stepper == "rodas4")
+    sol = solve_arm(b, sched,
+                    Rodas4{.linear_solver = LinearSolverKind::banded, .lower_bandwidth = limb.lower_bandwidth(),
+                           .upper_bandwidth = limb.upper_bandwidth()},
+                    r, ts, opt.throw_on_failure);
+  else if (r.stepper == "dopri5")
+    sol = solve_arm(b, sched, Dopri5{}, r, ts, opt.throw_on_failure);
+  else
+    sol = solve_arm(b, sched, Fehlberg78{}, r, ts, opt.throw_on_failure);
+  res.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  res.stats = sol.stats;
+  res.status = sol.status;
+  res.message = sol.message;
+
+  // Evaluate every sample (all quantities needed by metrics; requested columns at output times).
+  const int N = limb.n_segments();
+  const std::size_t n = sol.t_s.size();
+  std::vector<double> la(n), inflow(n), efflux(n), lymph_cum(n), venous_vol(n), stiff(n), reflex(n);
+  res.output_names.clear();
+  for (const auto& c : cols) res.output_names.push_back(c.name);
+  if (opt.keep_traces) res.values.resize(static_cast<Eigen::Index>(out_t.size()), static_cast<Eigen::Index>(cols.size()));
+  static const int i_in = mm::Segment::output_index("arterial_inflow_mL_per_min");
+  static const int i_st = mm::Segment::output_index("passive_stiffness_rel");
+  static const int i_rg = mm::Segment::output_index("reflex_gain");
+  mm::ScheduleLimbInputs src{sched};
+  mm::LimbInputs in;
+  std::size_t row = 0;
+  double mass = 0.0;
+  for (int s = 0; s < N; ++s) mass += limb.params().segments[static_cast<std::size_t>(s)].tissue.tissue_mass_g;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double t = sol.t_s[k];
+    const mm::Limb::State x = sol.x.col(static_cast<Eigen::Index>(k));
+    src(t, in, N);
+    mm::Limb::Flows fl;
+    const Eigen::MatrixXd o = limb.outputs(x, in, &b.rest, &fl);
+    la[k] = limb.params().lactate_pool ? x[limb.pool_offset()] : limb.params().fixed_arterial_lactate_mmol_per_L;
+    inflow[k] = o.col(i_in).sum();
+    efflux[k] = fl.lactate_efflux_mmol_per_min;
+    const int a_last = mm::Limb::offset(N - 1) + mm::SegmentLayout::audit;
+    lymph_cum[k] = x[a_last + mm::FluidAuditLayout::lymph_outflow];
+    double vv = 0.0, sf = 0.0, rg = 0.0;
+    for (int s = 0; s < N; ++s) {
+      const double m = limb.params().segments[static_cast<std::size_t>(s)].tissue.tissue_mass_g / mass;
+      vv += x[mm::Limb::offset(s) + mm::HemodynamicsLayout::venous_volume];
+      sf += m * o(s, i_st);
+      rg += m * o(s, i_rg);
+    }
+    venous_vol[k] = vv;
+    stiff[k] = sf;
+    reflex[k] = rg;
+    if (!opt.keep_traces || row >= out_t.size() || std::abs(t - out_t[row]) > 1e-9) continue;
+    for (std::size_t j = 0; j < cols.size(); ++j) {
+      const Column& c = cols[j];
+      double v = 0.0;
+      switch (c.kind) {
+        case Column::state: v = x[mm::Limb::offset(c.segment) + c.index]; break;
+        case Column::derived: v = o(c.segment, c.index); break;
+        case Column::input: {
+          const auto& si = in.segment[static_cast<std::size_t>(c.segment)];
+          const double vals[4] = {si.applied_pressure_mmHg, si.massage_drive, si.exercise_intensity, si.height_above_heart_cm};
+          v = vals[c.index];
+          break;
+        }
+        case Column::limb: {
+          if (c.index == 0) v = la[k];
+          else if (c.index == 1) v = fl.venous_outflow_mL_per_min;
+          else if (c.index == 2) v = fl.lymph_outflow_mL_per_min;
+          else if (c.index == 3) v = fl.lactate_efflux_mmol_per_min;
+          else if (c.index == 4) {
+            double up = 0.0;
+            const int a = mm::Limb::offset(N - 1) + mm::SegmentLayout::audit;
+            for (int s = 0; s < N; ++s)
+              up += x[mm::Limb::offset(s) + mm::SegmentLayout::audit + mm::FluidAuditLayout::arterial_inflow] -
+                    b.rest[mm::Limb::offset(s) + mm::SegmentLayout::audit + mm::FluidAuditLayout::arterial_inflow];
+            const double out = (x[a + mm::FluidAuditLayout::venous_outflow] - b.rest[a + mm::FluidAuditLayout::venous_outflow]) +
+                               (x[a + mm::FluidAuditLayout::lymph_outflow] - b.rest[a + mm::FluidAuditLayout::lymph_outflow]);
+            v = (limb.fluid_volume_mL(x) - limb.fluid_volume_mL(b.rest)) - (up - out);
+          } else {
+            v = x[limb.pool_offset() + (c.index - static_cast<int>(kLimbOutputs.size()) + 1)];
+          }
+          break;
+        }
+      }
+      res.values(static_cast<Eigen::Index>(row), static_cast<Eigen::Index>(j)) = v;
+    }
+    ++row;
+  }
+  if (opt.keep_traces) {
+    res.t_s.assign(out_t.begin(), out_t.begin() + static_cast<std::ptrdiff_t>(row));
+    res.values.conservativeResize(static_cast<Eigen::Index>(row), Eigen::NoChange);
+  }
+
+  // Metrics.
+  const auto& t = sol.t_s;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  double peak = nan, t_peak = nan, half = nan;
+  if (n > 0) {
+    const double from = std::isfinite(w.exercise_start) ? w.exercise_start : 0.0;
+    for (std::size_t k = 0; k < n; ++k)
+      if (t[k] >= from && (std::isnan(peak) || la[k] > peak)) {
+        peak = la[k];
+        t_peak = t[k];
+      }
+    if (std::isfinite(w.exercise_end)) {
+      // Half-time: from the post-exercise peak until blood lactate has fallen halfway back to its
+      // pre-exercise value (linear interpolation on the 1-s grid).
+      const double base = interp(t, la, std::isfinite(w.exercise_start) ? w.exercise_start : 0.0);
+      const double target = base + 0.5 * (peak - base);
+      for (std::size_t k = 1; k < n; ++k)
+        if (t[k] > t_peak && la[k] <= target && la[k - 1] > target) {
+          const double tc = t[k - 1] + (t[k] - t[k - 1]) * (la[k - 1] - target) / (la[k - 1] - la[k]);
+          half = (tc - t_peak) / 60.0;
+          break;
+        }
+    }
+  }
+  const double ms = w.massage_start, me = w.massage_end, end = t.empty() ? 0.0 : t.back();
+  const bool has_window = std::isfinite(ms) && std::isfinite(me) && n > 1;
+  double ejected = nan, lymph_mob = nan, stiff_change = nan, reflex_change = nan;
+  if (has_window) {
+    const double v0 = interp(t, venous_vol, ms);
+    double vmin = v0;
+    for (std::size_t k = 0; k < n; ++k)
+      if (t[k] >= ms && t[k] <= me) vmin = std::min(vmin, venous_vol[k]);
+    ejected = v0 - vmin;
+    // Extra lymph returned centrally from the window start to the end of the run beyond the resting rate.
+    const double rest_rate_per_s = [&] {
+      mm::Limb::Flows f0;
+      mm::LimbInputs rin = limb.rest_inputs();
+      src(-1.0, rin, N);
+      (void)limb.outputs(b.rest, rin, nullptr, &f0);
+      return f0.lymph_outflow_mL_per_min / 60.0;
+    }();
+    lymph_mob = (interp(t, lymph_cum, end) - interp(t, lymph_cum, ms)) - rest_rate_per_s * (end - ms);
+    const double s0 = interp(t, stiff, ms), s1 = interp(t, stiff, me);
+    stiff_change = 100.0 * (s1 / s0 - 1.0);
+    const double g0 = interp(t, reflex, ms);
+    reflex_change = 100.0 * (auc_per_min(t, reflex, ms, me) * 60.0 / (me - ms) / g0 - 1.0);
+  }
+  res.metrics = {
+      {metric_list()[0], peak},
+      {metric_list()[1], t_peak},
+      {metric_list()[2], half},
+      {metric_list()[3], has_window ? auc_per_min(t, inflow, ms, me) : nan},
+      {metric_list()[4], has_window ? auc_per_min(t, inflow, me, end) : nan},
+      {metric_list()[5], has_window ? auc_per_min(t, efflux, ms, me) : nan},
+      {metric_list()[6], has_window ? auc_per_min(t, efflux, me, end) : nan},
+      {metric_list()[7], lymph_mob},
+      {metric_list()[8], ejected},
+      {metric_list()[9], stiff_change},
+      {metric_list()[10], reflex_change},
+  };
+  return res;
+}
+
+}  // namespace
+
+std::vector<std::string> available_names(const models::Limb& limb) {
+  namespace mm = massagesim::models;
+  std::vector<std::string> out;
+  const auto lq = limb_quantities();
+  for (std::size_t k = 0; k < lq.size(); ++k)
+    if (k < kLimbOutputs.size() || limb.params().lactate_pool) out.push_back(lq[k]);
+  const auto sq = segment_quantities();
+  for (int s = 0; s < limb.n_segments(); ++s)
+    for (const auto& q : sq) out.push_back(limb.segment_name(s) + "." + q);
+  return out;
+}
+
+SimulationResult simulate(const scenario::Scenario& sc, const SimulationOptions& options) {
+  const Resolved r = resolve(sc, options);
+  MASSAGESIM_CHECK(sc.limb.n_segments() >= 1, "limb.segment_lengths_cm: expected at least one segment, got 0");
+  // Arms to run.
+  std::vector<const msc::Arm*> arms;
+  if (options.arms.empty()) {
+    for (const auto& a : sc.arms) arms.push_back(&a);
+  } else {
+    std::vector<std::string> known;
+    for (const auto& a : sc.arms) known.push_back(a.name);
+    for (const auto& name : options.arms) {
+      const auto it = std::find_if(sc.arms.begin(), sc.arms.end(), [&](const msc::Arm& a) { return a.name == name; });
+      if (it == sc.arms.end())
+        throw UnknownName(concat("options.arms: unknown arm '", name, "'; the scenario has: ",
+                                 known.empty() ? std::string("(no arms)") : nearest_names(name, known, known.size())));
+      arms.push_back(&*it);
+    }
+  }
+  const mp::Schedule written = msc::build_schedule(sc);
+  const Windows w = windows_of(written);
+  const BuiltLimb b = build_limb(sc, options, written);
+  const auto cols = resolve_columns(*b.limb, r.requested);
+
+  SimulationResult out;
+  out.scenario_name = sc.name;
+  if (arms.empty()) {
+    out.arms.push_back(run_arm(sc, nullptr, b, r, cols, w, options));
+  } else {
+    for (const msc::Arm* a : arms) out.arms.push_back(run_arm(sc, a, b, r, cols, w, options));
+  }
+  return out;
+}
+
+std::vector<SimulationResult> simulate_batch(const scenario::Scenario& scenario,
+                                             const std::vector<SimulationOptions>& options_per_run, int n_threads,
+                                             const std::function<void(std::size_t)>& progress) {
+  std::atomic<std::size_t> done{0};
+  auto ens = run_ensemble(
+      options_per_run.size(),
+      [&](std::size_t i) {
+        SimulationOptions o = options_per_run[i];
+        o.throw_on_failure = false;
+        SimulationResult res;
+        try {
+          res = simulate(scenario, o);
+        } catch (const std::exception& e) {
+          res.scenario_name = scenario.name;
+          res.error = e.what();
+        }
+        const std::size_t d = done.fetch_add(1) + 1;
+        if (progress) progress(d);
+        return res;
+      },
+      n_threads);
+  std::vector<SimulationResult> out;
+  out.reserve(ens.size());
+  for (auto& run : ens.runs) out.push_back(run.ok() ? std::move(*run.output) : SimulationResult{scenario.name, {}, run.error});
+  return out;
+}
+
+std::vector<std::string> available_outputs(const scenario::Scenario& sc) {
+  mm::LimbParams lp = mm::make_limb_params(msc::subject_params(sc), sc.limb.segment_names, sc.limb.segment_lengths_cm);
+  const mm::Limb limb(std::move(lp));
+  return available_names(limb);
+}
+
+std::vector<std::string> metric_names() { return metric_list(); }
+
+}  // namespace massagesim::simulation
