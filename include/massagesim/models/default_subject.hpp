@@ -44,7 +44,8 @@ struct SegmentCoreSystem {
 
 /// The resting state of `seg` under `in` (default: its rest inputs): f(x) = 0 for every state but the
 /// audit block (accumulators start at 0). A 2-h Dopri5 relaxation from `initial_guess()` gives the
-/// starting point of Newton's method (solver/steady_state.hpp).
+/// starting point of Newton's method (solver/steady_state.hpp; from `initial_guess()` itself Newton
+/// meets a singular Jacobian and pseudo-transient continuation does not converge in 5000 steps).
 /// \throws NewtonFailure when no steady state is found
 inline Segment::State rest_state(const Segment& seg, const SegmentInputs* in = nullptr,
                                  double* residual_out = nullptr) {
@@ -58,36 +59,9 @@ inline Segment::State rest_state(const Segment& seg, const SegmentInputs* in = n
   SegmentSystem<ConstantInputs> relax{seg, ConstantInputs{inputs}, false};
   auto prob = make_problem(relax, seg.initial_guess(), 0.0, 7200.0);
   const auto relaxed = solve(prob, Dopri5{}, StepControl{.rtol = 1e-6, .atol = 1e-9});
-  SegmentCoreSystem::State guess = relaxed.x_final.head<SegmentCoreSystem::n>();
-  // Plain (full-step) Newton first: the slow interstitial mode makes ||f|| rise on the first full
-  // step, which a monotone line search rejects; steady_state() then polishes and certifies.
-  {
-    SegmentCoreSystem::State x = guess, f, xt, ft;
-    sys(x, f, 0.0);
-    double r = f.cwiseAbs().maxCoeff();
-    for (int it = 0; it < 60 && r > 1e-13; ++it) {
-      const Eigen::MatrixXd J = jacobian_ad(sys, x, 0.0);
-      const SegmentCoreSystem::State step = J.partialPivLu().solve(Eigen::VectorXd(f));
-      if (!step.allFinite()) break;
-      double lambda = 1.0;
-      bool ok = false;
-      for (int h = 0; h < 30; ++h, lambda *= 0.5) {  // non-monotone: allow ||f|| to grow 100x
-        xt = x - lambda * step;
-        sys(xt, ft, 0.0);
-        const double rt = ft.allFinite() ? ft.cwiseAbs().maxCoeff() : INFINITY;
-        if ((xt.array() > -1e300).all() && rt < 100.0 * r && xt[SegmentLayout::hemodynamics + 1] > 0.0 &&
-            xt[SegmentLayout::lymph] > 0.0) {
-          ok = true;
-          break;
-        }
-      }
-      if (!ok) break;
-      x = xt;
-      f = ft;
-      r = f.cwiseAbs().maxCoeff();
-    }
-    if (r < 1e-8) guess = x;
-  }
+  const SegmentCoreSystem::State guess = relaxed.x_final.head<SegmentCoreSystem::n>();
+  // steady_state()'s non-monotone line search accepts the first full Newton step although the slow
+  // interstitial mode makes ||f|| rise on it (a monotone Armijo search rejected it; solver/steady_state.hpp).
   const auto res = steady_state(sys, guess, opt);
   if (residual_out) *residual_out = res.residual_norm;
   Segment::State x = Segment::State::Zero();

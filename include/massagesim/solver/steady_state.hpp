@@ -1,7 +1,15 @@
 #pragma once
 /// \file steady_state.hpp
-/// \brief Steady states: x with f(x, t) = 0, by Newton's method with a backtracking line search,
-///        falling back to pseudo-transient continuation when Newton stalls.
+/// \brief Steady states: x with f(x, t) = 0, by Newton's method with a non-monotone backtracking line
+///        search, falling back to pseudo-transient continuation when Newton stalls.
+///
+/// The line search accepts a step when ½‖f‖² falls below the largest of the last M merit values
+/// (Grippo–Lampariello–Lucidi) enlarged by a summable allowance η_k = η₀ 2^(−k) (Li–Fukushima):
+/// a slow, weakly coupled mode (e.g. the interstitial volume of the Segment) can make ‖f‖ rise on
+/// the first full Newton step, which a monotone Armijo search rejects although Newton converges.
+/// `nonmonotone_memory = 1, nonmonotone_growth = 0` gives the monotone Armijo search. When the
+/// non-monotone run fails (from a rough guess it can wander into a singular Jacobian), a monotone run
+/// from x0 is tried before pseudo-transient continuation.
 ///
 /// Pseudo-transient continuation takes linearly implicit Euler steps (I/Δτ − J) δ = f(x) along the
 /// system's own dynamics, growing Δτ by switched evolution relaxation (Δτ ← Δτ·‖f_old‖/‖f_new‖),
@@ -10,6 +18,10 @@
 ///      SIAM J. Numer. Anal. 35 (1998) 508–523, doi:10.1137/S0036142996304796
 /// \see J. Nocedal, S. J. Wright, Numerical Optimization, 2nd ed., Springer (2006), ch. 3 and 11
 ///      (backtracking, Armijo condition on ½‖f‖²), doi:10.1007/978-0-387-40065-5
+/// \see L. Grippo, F. Lampariello, S. Lucidi, A nonmonotone line search technique for Newton's method,
+///      SIAM J. Numer. Anal. 23 (1986) 707–716, doi:10.1137/0723046
+/// \see D.-H. Li, M. Fukushima, A derivative-free line search and global convergence of Broyden-like
+///      method for nonlinear equations, Optim. Methods Softw. 13 (2000) 181–201, doi:10.1080/10556780008805782
 
 #include <algorithm>
 #include <cmath>
@@ -33,6 +45,8 @@ struct SteadyStateOptions {
   double t_s = 0.0;                       ///< time at which f(x, t) = 0 is solved [s]
   double residual_tol = 1e-10;            ///< converged when max_i |f_i(x, t)| <= residual_tol
   int max_newton_iterations = 50;         ///< Newton iterations before falling back
+  int nonmonotone_memory = 10;            ///< M: accept against the largest ½‖f‖² of the last M iterates (1: monotone)
+  double nonmonotone_growth = 1e4;        ///< η₀: ½‖f‖² may grow by (1 + η₀ 2^(−k)) at iteration k (0: none)
   int max_pseudo_transient_steps = 5000;  ///< pseudo-transient steps before giving up
   double pseudo_dt_initial_s = 1e-3;      ///< first pseudo-time step Δτ [s]
   double pseudo_dt_max_s = 1e12;          ///< largest Δτ [s]
@@ -46,6 +60,10 @@ struct SteadyStateOptions {
                      "SteadyStateOptions.residual_tol: expected > 0, got ", residual_tol);
     MASSAGESIM_CHECK(max_newton_iterations > 0, "SteadyStateOptions.max_newton_iterations: expected > 0, got ",
                      max_newton_iterations);
+    MASSAGESIM_CHECK(nonmonotone_memory > 0, "SteadyStateOptions.nonmonotone_memory: expected > 0, got ",
+                     nonmonotone_memory);
+    MASSAGESIM_CHECK(std::isfinite(nonmonotone_growth) && nonmonotone_growth >= 0.0,
+                     "SteadyStateOptions.nonmonotone_growth: expected >= 0, got ", nonmonotone_growth);
     MASSAGESIM_CHECK(max_pseudo_transient_steps > 0,
                      "SteadyStateOptions.max_pseudo_transient_steps: expected > 0, got ", max_pseudo_transient_steps);
     MASSAGESIM_CHECK(std::isfinite(pseudo_dt_initial_s) && pseudo_dt_initial_s > 0.0,
@@ -117,43 +135,74 @@ SteadyStateResult<State> steady_state(System sys, const State& x0, const SteadyS
     return true;
   };
 
-  // ---- Newton with backtracking on ½‖f‖² (Armijo) ------------------------------------------
+  // ---- Newton with non-monotone backtracking on ½‖f‖² (GLL reference + Li–Fukushima allowance) --
   double r = eval(x, f);
   MASSAGESIM_CHECK(std::isfinite(r), "steady_state: f(x0) is not finite; check the initial guess and parameters");
   std::string newton_reason = "reached max_newton_iterations = " + std::to_string(opt.max_newton_iterations);
   bool converged = r <= opt.residual_tol;
-  for (int it = 0; !converged && it < opt.max_newton_iterations; ++it) {
-    ++res.newton_iterations;
-    jeval.dense(sys, x, t, f, jac, st);
-    lu.compute(jac);
-    ++st.n_lu;
-    if (!pivots_ok()) {
-      newton_reason = "the Jacobian is singular at iteration " + std::to_string(it + 1);
-      break;
-    }
-    dx = -lu.solve(f);
-    ++st.n_linear_solves;
-    const double phi0 = 0.5 * f.squaredNorm();
-    double lambda = 1.0, r_new = r;
-    bool accepted = false;
-    for (int ls = 0; ls < 30; ++ls, lambda *= 0.5) {
-      xt = x + lambda * dx;
-      r_new = eval(xt, ft);
-      // The Newton direction is a descent direction of ½‖f‖² with slope −‖f‖².
-      if (std::isfinite(r_new) && 0.5 * ft.squaredNorm() <= (1.0 - 2e-4 * lambda) * phi0) {
-        accepted = true;
+  // One Newton run from x0; `memory`/`growth0` = 1/0 is the monotone Armijo search.
+  auto newton = [&](int memory, double growth0) {
+    x = x0;
+    r = eval(x, f);
+    std::vector<double> merit_history{0.5 * f.squaredNorm()};  // last `memory` values of ½‖f‖²
+    State x_best = x;  // the iterate with the smallest residual (where a failed run leaves x)
+    double r_best = r, growth = growth0;
+    newton_reason = "reached max_newton_iterations = " + std::to_string(opt.max_newton_iterations);
+    converged = r <= opt.residual_tol;
+    for (int it = 0; !converged && it < opt.max_newton_iterations; ++it) {
+      ++res.newton_iterations;
+      jeval.dense(sys, x, t, f, jac, st);
+      lu.compute(jac);
+      ++st.n_lu;
+      if (!pivots_ok()) {
+        newton_reason = "the Jacobian is singular at iteration " + std::to_string(it + 1);
         break;
       }
+      dx = lu.solve(f);  // (then negated: "-lu.solve(f)" trips a false -Wmaybe-uninitialized for 1x1 in GCC 12)
+      dx = -dx;
+      ++st.n_linear_solves;
+      const double phi0 = 0.5 * f.squaredNorm();
+      const double phi_ref = *std::max_element(merit_history.begin(), merit_history.end());
+      double lambda = 1.0, r_new = r;
+      bool accepted = false;
+      for (int ls = 0; ls < 30; ++ls, lambda *= 0.5) {
+        xt = x + lambda * dx;
+        r_new = eval(xt, ft);
+        // The Newton direction is a descent direction of ½‖f‖² with slope −‖f‖² = −2 phi0.
+        if (std::isfinite(r_new) && 0.5 * ft.squaredNorm() <= (1.0 + growth) * phi_ref - 2e-4 * lambda * phi0) {
+          accepted = true;
+          break;
+        }
+      }
+      growth *= 0.5;
+      if (!accepted || lambda < 1e-6) {
+        newton_reason = "the line search stalled at iteration " + std::to_string(it + 1) + " (step fraction " +
+                        detail::concat(lambda) + ")";
+        break;
+      }
+      x = xt;
+      f = ft;
+      r = r_new;
+      if (r < r_best) x_best = x, r_best = r;
+      merit_history.push_back(0.5 * f.squaredNorm());
+      if (static_cast<int>(merit_history.size()) > memory) merit_history.erase(merit_history.begin());
+      converged = r <= opt.residual_tol;
     }
-    if (!accepted || lambda < 1e-6) {
-      newton_reason = "the line search stalled at iteration " + std::to_string(it + 1) + " (step fraction " +
-                      detail::concat(lambda) + ")";
-      break;
+    if (!converged && r_best < r) {  // a non-monotone run may end above its best iterate
+      x = x_best;
+      r = eval(x, f);
     }
-    x = xt;
-    f = ft;
-    r = r_new;
-    converged = r <= opt.residual_tol;
+  };
+  const bool nonmonotone = opt.nonmonotone_memory > 1 || opt.nonmonotone_growth > 0.0;
+  newton(opt.nonmonotone_memory, opt.nonmonotone_growth);
+  if (!converged && nonmonotone) {
+    // From a rough guess the non-monotone run can wander where the monotone one would not: retry monotone.
+    const std::string first = newton_reason;
+    const State x_first = x;
+    const double r_first = r;
+    newton(1, 0.0);
+    newton_reason = "non-monotone: " + first + "; monotone retry: " + newton_reason;
+    if (!converged && r_first < r) x = x_first, r = eval(x, f);
   }
   const double r_newton = r;
   if (converged) {
