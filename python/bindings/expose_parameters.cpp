@@ -7,6 +7,7 @@
 #include <pybind11/stl.h>
 
 #include "massagesim/models/default_subject.hpp"
+#include "massagesim/models/lactate_pool.hpp"
 #include "massagesim/models/parameter_registry.hpp"
 #include "massagesim/scenario/scenario_io.hpp"
 
@@ -69,6 +70,23 @@ Returns
 -------
 list of ParameterInfo
     Name, unit, default, physiological range [min, max], source, description, module.
+)doc");
+
+  m.def(
+      "pool_parameter_info",
+      []() {
+        std::vector<ParameterRecord> out;
+        for (const auto& i : models::lactate_pool_parameter_info)
+          out.push_back({std::string(i.name), std::string(i.unit), std::string(i.source), std::string(i.description),
+                         "lactate_pool", i.default_value, i.min, i.max});
+        return out;
+      },
+      R"doc(Metadata of the whole-body lactate pool's parameters (limb level: set them through the
+``parameters`` of a simulation, not through a scenario's subject overrides).
+
+Returns
+-------
+list of ParameterInfo
 )doc");
 
   m.def("preset_names", &preset_names, "Names of the subject presets (scenario field subject.preset).");

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import os
 import typing
-__all__: list[str] = ['ArmResult', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'check_parameter', 'default_scenario_json', 'is_device_technique', 'known_output_names', 'metric_names', 'parameter_info', 'phase_kinds', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'validation_report', 'validation_rows']
+__all__: list[str] = ['ArmResult', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'check_parameter', 'default_scenario_json', 'is_device_technique', 'known_output_names', 'metric_names', 'parameter_info', 'phase_kinds', 'pool_parameter_info', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'validation_report', 'validation_rows']
 class InvalidArgument(ValueError):
     """
     Bad input: the message says what was given and what is allowed.
@@ -344,6 +344,15 @@ def parameter_info() -> list[ParameterInfo]:
 def phase_kinds() -> list[str]:
     """
     Names of the phase kinds a protocol is made of.
+    """
+def pool_parameter_info() -> list[ParameterInfo]:
+    """
+    Metadata of the whole-body lactate pool's parameters (limb level: set them through the
+    ``parameters`` of a simulation, not through a scenario's subject overrides).
+    
+    Returns
+    -------
+    list of ParameterInfo
     """
 def preset_names() -> list[str]:
     """

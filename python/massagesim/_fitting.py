@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _core
 from ._parameters import Parameters
+from ._result import ArmTrace
 from ._scenario import ScenarioLike
 from ._simulate import Simulator
 
@@ -133,10 +134,11 @@ def fit(
             a = arms[arm] if arm is not None else r.arms[0]
             if a.status != "success":
                 raise _core.SolverError(f"fit: a run failed: {a.message}")
-            names_out = list(a.output_names)
-            if output not in names_out:
-                raise _core.UnknownName(f"fit: output {output!r} not saved; saved: {names_out}")
-            out[i] = np.interp(t, np.asarray(a.t_s), np.asarray(a.values)[:, names_out.index(output)])
+            try:
+                column = ArmTrace.from_core(a).column(output)
+            except KeyError as exc:
+                raise _core.UnknownName(f"fit: {exc.args[0]}") from None
+            out[i] = np.interp(t, np.asarray(a.t_s), column)
         return out
 
     def run(points: list[np.ndarray]) -> np.ndarray:

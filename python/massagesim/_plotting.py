@@ -14,30 +14,48 @@ if TYPE_CHECKING:
 #: Panels of the standard figure: title and the name fragments that select its outputs.
 PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Applied pressure", ("applied_pressure",)),
-    ("Flows", ("inflow", "outflow", "flow_mL_per_min")),
+    ("Flows", ("inflow", "outflow", "flow_mL_per_min", "return_mL_per_min")),
     ("Lactate", ("lactate",)),
-    ("Tone", ("tone", "activation", "stiffness", "intramuscular_pressure", "spasm")),
+    ("Tone", ("tone", "activation", "stiffness", "reflex_gain", "spasm")),
 )
 
 
-def panel_outputs(names: list[str]) -> list[tuple[str, list[str]]]:
+def _segment_of(name: str) -> str | None:
+    return name.split(".", 1)[0] if "." in name else None
+
+
+def panel_outputs(names: list[str], segment: str | None = None) -> list[tuple[str, list[str]]]:
     """Assign output names to the standard panels (an output goes to the first panel it matches).
+
+    Limb-level outputs (no ``segment.`` prefix) are always shown; of the per-segment ones
+    (``distal_calf.venous_outflow_mL_per_min``) only those of one segment, unless ``segment="all"``.
+
+    Parameters
+    ----------
+    names : list of str
+    segment : str, optional
+        Segment whose outputs to show (default: the first segment named), or ``"all"``.
 
     Returns
     -------
     list of (str, list of str)
         Panel title and its outputs, for every standard panel (possibly empty).
     """
+    if segment is None:
+        segment = next((s for s in map(_segment_of, names) if s is not None), None)
     taken: set[str] = set()
     out = []
     for title, keys in PANELS:
-        chosen = [n for n in names if n not in taken and any(k in n for k in keys)]
-        taken.update(chosen)
+        matches = [n for n in names if n not in taken and any(k in n for k in keys)]
+        taken.update(matches)
+        chosen = [n for n in matches if segment == "all" or _segment_of(n) in (None, segment)]
         out.append((title, chosen))
     return out
 
 
-def plot_result(result: Result, outputs: list[str] | None = None, *, width_in: float = 9.0) -> Figure:
+def plot_result(
+    result: Result, outputs: list[str] | None = None, *, segment: str | None = None, width_in: float = 9.0
+) -> Figure:
     """Draw the standard figure of a result.
 
     Four panels sharing the time axis (minutes): applied pressure, flows, lactate, tone. Each
@@ -50,6 +68,9 @@ def plot_result(result: Result, outputs: list[str] | None = None, *, width_in: f
     result : Result
     outputs : list of str, optional
         Restrict to these outputs (default: all saved).
+    segment : str, optional
+        Segment whose per-segment outputs are drawn (default: the first, i.e. most distal, one
+        present); ``"all"`` draws every segment. Limb-level outputs are always drawn.
     width_in : float
         Figure width in inches.
 
@@ -60,7 +81,7 @@ def plot_result(result: Result, outputs: list[str] | None = None, *, width_in: f
     from matplotlib.figure import Figure
 
     names = outputs if outputs is not None else result.output_names
-    panels = panel_outputs(names)
+    panels = panel_outputs(names, segment)
     fig = Figure(figsize=(width_in, 2.2 * len(panels) + 0.6), layout="constrained")
     axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
     styles = ["-", "--", ":", "-."]
@@ -85,7 +106,8 @@ def plot_result(result: Result, outputs: list[str] | None = None, *, width_in: f
                 )
         ax.legend(fontsize=7, loc="best")
     axes[-1].set_xlabel("time [min]")
-    fig.suptitle(result.scenario_name)
+    shown = sorted({_segment_of(n) for _t, ns in panels for n in ns} - {None})
+    fig.suptitle(result.scenario_name + (f" (segment: {', '.join(shown)})" if len(shown) == 1 else ""))
     return fig
 
 

@@ -65,19 +65,27 @@ class ArmTrace:
             wall_time_s=float(arm.wall_time_s),
         )
 
-    def column(self, name: str) -> np.ndarray:
-        """Return the series of output ``name`` (a view).
+    def column_name(self, name: str) -> str:
+        """Return the saved column called ``name``, or the only one ending in ``"." + name``
+        (a per-segment quantity of a one-segment limb, e.g. ``calf.venous_outflow_mL_per_min``).
 
         Raises
         ------
         KeyError
-            For an output not saved in this run (the message lists those saved).
+            For an output not saved, or ambiguous (the message lists the candidates).
         """
-        try:
-            j = self.output_names.index(name)
-        except ValueError:
-            raise KeyError(f"output {name!r} not in this result; saved: {', '.join(self.output_names)}") from None
-        return self.values[:, j]
+        if name in self.output_names:
+            return name
+        hits = [n for n in self.output_names if n.endswith("." + name)]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            raise KeyError(f"output {name!r} is saved for several segments: {', '.join(hits)}; name one")
+        raise KeyError(f"output {name!r} not in this result; saved: {', '.join(self.output_names)}")
+
+    def column(self, name: str) -> np.ndarray:
+        """Return the series of output ``name`` (a view); see :meth:`column_name`."""
+        return self.values[:, self.output_names.index(self.column_name(name))]
 
 
 class Result:

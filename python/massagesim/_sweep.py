@@ -7,6 +7,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from . import _core
 from ._parameters import check_ranges
 from ._result import Result
@@ -52,6 +54,32 @@ def parameter_table(parameters: Mapping[str, Sequence[float]] | pd.DataFrame) ->
     if table.shape[1] == 0 or table.shape[0] == 0:
         raise _core.InvalidArgument("sweep: expected at least one parameter and one value, got none")
     return table
+
+
+def _precheck(sim: Simulator, table: pd.DataFrame) -> None:
+    """Check names and ranges before anything runs: segment-model parameters, plain (every
+    segment) or segment-qualified (``distal_calf.tissue_mass_g``), and the whole-body lactate
+    pool's parameters when the core lists them."""
+    info = {i.name: i for i in _core.parameter_info()}
+    pool = {i.name: i for i in getattr(_core, "pool_parameter_info", list)()}
+    segments = set(sim.scenario.segment_names)
+    for name in map(str, table.columns):
+        base = name
+        if "." in name:
+            seg, base = name.split(".", 1)
+            if seg not in segments:
+                raise _core.UnknownName(f"sweep: parameter {name!r}: unknown segment {seg!r}; segments: {sorted(segments)}")
+        values = table[name].to_numpy(dtype=float)
+        if base in pool and "." not in name:
+            i = pool[base]
+            bad = values[~((values >= i.min) & (values <= i.max))]
+            if bad.size:
+                raise _core.InvalidArgument(
+                    f"parameter {name} [{i.unit}]: expected a value in [{i.min:g}, {i.max:g}] (source: {i.source}), got {bad[0]:g}"
+                )
+            continue
+        for v in np.unique(values):
+            check_ranges({base: float(v)})  # UnknownName (nearest names) for an unknown name
 
 
 def _rows(run_ids: Sequence[int], sets: Sequence[Mapping[str, float]], results: Sequence[Any], keep: bool) -> list[dict[str, Any]]:
@@ -129,9 +157,7 @@ def sweep(
 
     sim = base if isinstance(base, Simulator) else Simulator(base, outputs=outputs, arms=arms, **solver)
     table = parameter_table(parameters)
-    for name in table.columns:
-        for v in table[name].unique():
-            check_ranges({str(name): float(v)})
+    _precheck(sim, table)
     sets = [{str(k): float(v) for k, v in row.items()} for row in table.to_dict(orient="records")]
     ids = list(range(len(sets)))
     rows: list[dict[str, Any]] = []

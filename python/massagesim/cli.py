@@ -49,16 +49,20 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Outputs the figure of `massagesim run` adds to the scenario's own, when the model has them.
+FIGURE_EXTRAS = ("blood_lactate_mmol_per_L", "central_venous_return_mL_per_min", "muscle_activation", "passive_stiffness_rel")
+
+
 def _plot_outputs(scenario: Any) -> list[str] | None:
     """The scenario's outputs plus the available ones the standard figure shows (lactate, tone)."""
-    from ._plotting import panel_outputs
     from ._simulate import available_outputs
 
     wanted = list(scenario.output_names)
     if not wanted:
         return None
-    for _title, names in panel_outputs(available_outputs(scenario))[2:]:
-        wanted += [n for n in names if n not in wanted]
+    available = available_outputs(scenario)
+    bases = {n.split(".", 1)[-1] for n in available}
+    wanted += [n for n in FIGURE_EXTRAS if n not in wanted and (n in available or n in bases)]
     return wanted
 
 
