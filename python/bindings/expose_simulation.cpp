@@ -113,6 +113,8 @@ void expose_simulation(py::module_& m) {
 
   py::class_<SimulationResult>(m, "SimulationResult", "All arms of one scenario run.")
       .def_readonly("scenario_name", &SimulationResult::scenario_name)
+      .def_readonly("error", &SimulationResult::error,
+                    "simulate_batch only: the error that stopped this run before any arm ran; empty on success.")
       // reference_internal (the default for def_readonly) keeps the SimulationResult alive while
       // any ArmResult (and so any array view of it) is alive.
       .def_property_readonly(

@@ -299,6 +299,11 @@ class SimulationResult:
         The ArmResult of each arm, in the order run.
         """
     @property
+    def error(self) -> str:
+        """
+        simulate_batch only: the error that stopped this run before any arm ran; empty on success.
+        """
+    @property
     def scenario_name(self) -> str:
         ...
 def available_outputs(scenario: Scenario) -> list[str]:

@@ -224,6 +224,9 @@ def local_sensitivity(
         sets += [{name: up}, {name: down}]
         steps.append((name, x, up, down))
     results = sim.run_batch(sets, n_threads=n_threads, keep_traces=False)
+    for r, p in zip(results, sets):
+        if getattr(r, "error", "") or not r.arms:
+            raise _core.SolverError(f"local_sensitivity: the run with {p or 'the base values'} failed: {getattr(r, 'error', '')}")
     rows = []
     base_metrics = {a.arm: dict(a.metrics) for a in results[0].arms}
     for m in _as_list(metrics):

@@ -86,6 +86,13 @@ def _rows(run_ids: Sequence[int], sets: Sequence[Mapping[str, float]], results: 
     rows: list[dict[str, Any]] = []
     for i, p, r in zip(run_ids, sets, results):
         wrapped = Result.from_core(r) if keep else None
+        error = str(getattr(r, "error", "") or "")
+        if error or not r.arms:  # stopped before any arm ran (bad options, no resting steady state)
+            row_e: dict[str, Any] = {"run": i, **p, "arm": None, "status": "error", "message": error or "no arm ran"}
+            if keep:
+                row_e["result"] = wrapped
+            rows.append(row_e)
+            continue
         for a in r.arms:
             row: dict[str, Any] = {"run": i, **p, "arm": str(a.arm), **dict(a.metrics)}
             row["status"] = str(a.status)

@@ -55,6 +55,7 @@ class ArmResult:
 class SimulationResult:
     scenario_name: str
     arms: list
+    error: str = ""
 
 
 def tau_s(map_mmHg: float, arm: str) -> float:
@@ -124,9 +125,8 @@ def simulate_batch(
         for i in idx:
             try:
                 results[i] = simulate(scenario, runs[i])
-            except _core.SolverError as e:  # pragma: no cover - the toy never fails
-                results[i] = SimulationResult(scenario.name, [])
-                del e
+            except Exception as e:  # as the facade: the run's error, not an exception
+                results[i] = SimulationResult(scenario.name, [], str(e))
             with lock:
                 done[0] += 1
                 if progress is not None:

@@ -106,6 +106,15 @@ def test_sweep_checks_segment_and_pool_parameters(short_scenario: ms.Scenario) -
     assert (t["status"] == "success").all()
 
 
+def test_a_failed_run_is_a_row_not_an_exception(short_scenario: ms.Scenario) -> None:
+    # This one-segment limb has no resting steady state at MAP 105 mmHg (inside the range): the
+    # sweep records it and goes on.
+    t = ms.sweep(short_scenario, {"mean_arterial_pressure_mmHg": [85.0, 105.0]})
+    assert t.loc[t["run"] == 0, "status"].eq("success").all()
+    bad = t[t["run"] == 1]
+    assert len(bad) == 1 and bad["status"].iloc[0] == "error" and "steady state" in bad["message"].iloc[0]
+
+
 def test_errors_are_mapped(short_scenario: ms.Scenario) -> None:
     with pytest.raises(ms.UnknownName):
         ms.simulate(short_scenario, outputs=["no_such_output"])
