@@ -79,9 +79,11 @@ inline constexpr double kMinOtherWorkingMuscleKg = 1.0;
 /// Builds limb parameters from one segment preset: every segment gets the preset, with a mass
 /// proportional to its length (`mass_per_cm_g`, default: the preset's mass per 20 cm, [GK] ~100 g/cm of
 /// leg muscle: a 2-kg calf over 20 cm; thigh segments of 25 cm get 2.5 kg). The lumped other working
-/// muscle of the pool is 20 kg minus the limb's mass (at least 1 kg).
+/// muscle of the pool is 20 kg minus the limb's mass (at least 1 kg). `masses_g` (optional, one per
+/// segment) gives the masses directly (e.g. a foot lighter per cm than a calf).
 inline LimbParams make_limb_params(const SegmentParams& preset, const std::vector<std::string>& names,
-                                   const std::vector<double>& lengths_cm, double mass_per_cm_g = -1.0) {
+                                   const std::vector<double>& lengths_cm, double mass_per_cm_g = -1.0,
+                                   const std::vector<double>& masses_g = {}) {
   MASSAGESIM_CHECK(!lengths_cm.empty(), "limb: expected at least one segment, got 0");
   MASSAGESIM_CHECK(names.size() == lengths_cm.size(), "limb segment_names: expected ", lengths_cm.size(),
                    " names (one per segment), got ", names.size());
@@ -93,7 +95,7 @@ inline LimbParams make_limb_params(const SegmentParams& preset, const std::vecto
   double total_kg = 0.0;
   for (std::size_t i = 0; i < lengths_cm.size(); ++i) {
     SegmentParams p = preset;
-    p.tissue.tissue_mass_g = mass_per_cm_g * lengths_cm[i];
+    p.tissue.tissue_mass_g = masses_g.empty() ? mass_per_cm_g * lengths_cm[i] : masses_g.at(i);
     total_kg += p.tissue.tissue_mass_g / 1000.0;
     lp.segments.push_back(p);
   }
@@ -191,6 +193,7 @@ class Limb {
     S Ca = p_.lactate_pool ? S(x[pool_offset() + kWbBlood]) : S(p_.fixed_arterial_lactate_mmol_per_L);
     if (!exact_pool_jacobian) Ca = S(value_of(Ca));
     S efflux(0.0);
+    double flow_L_per_min = 0.0;  // sum of capillary blood flows (the pool's washout derivative)
     SegmentCouplingTpl<S> c;
     c.has_arterial_lactate = true;
     c.arterial_lactate_mmol_per_L = Ca;
@@ -220,13 +223,19 @@ class Limb {
         flows->lymph_outflow_mL_per_min = value_of(e.lymph.lymph_outflow_mL_per_min);
       }
       efflux += e.bus.lactate_venous_efflux_mmol_per_min + e.bus.lactate_lymph_efflux_mmol_per_min;
+      flow_L_per_min += value_of(e.hemo.arteriolar_flow_mL_per_min) * 1e-3;
     }
     if (flows) flows->lactate_efflux_mmol_per_min = value_of(efflux);
     if (!p_.lactate_pool) return;
     WholeBodyInputsTpl<S> wb;
     wb.whole_body_intensity = S(in.whole_body_intensity);
     wb.working_muscle_intensity = S(in.whole_body_intensity);
-    wb.extra_efflux_mmol_per_min = exact_pool_jacobian ? efflux : S(value_of(efflux));
+    // Frozen border: the efflux keeps its value, but its direct dependence on the pool's own lactate
+    // (washout Q (C_c - C_a): d/dC_a = -sum Q) stays, so the pool's diagonal entry of J is exact.
+    if (exact_pool_jacobian || !p_.lactate_pool)
+      wb.extra_efflux_mmol_per_min = efflux;
+    else
+      wb.extra_efflux_mmol_per_min = S(value_of(efflux)) - (S(x[pool_offset() + kWbBlood]) - S(value_of(x[pool_offset() + kWbBlood]))) * S(flow_L_per_min);
     const auto lp = p_.lactate.template cast<S>();
     whole_body_lactate_rhs(lp, x + pool_offset(), wb, dxdt + pool_offset());
   }
