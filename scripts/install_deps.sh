@@ -12,7 +12,7 @@ PYTHON=${PYTHON:-python3}
 
 # --- Debian packages: compilers and C++ libraries -------------------------------------------
 apt_pkgs=(g++ libeigen3-dev libboost-dev nlohmann-json3-dev)
-[ $want_test = 1 ] && apt_pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev)
+[ $want_test = 1 ] && apt_pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev libsundials-dev)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

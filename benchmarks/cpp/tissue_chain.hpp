@@ -33,10 +33,13 @@ struct TissueChain {
   double c_blood_umol_per_mL = 1.0;
 
   /// Applied pressure on segment i at time t: one segment per cycle, cycling along the chain.
+  /// Right-continuous, and the off edge is computed with the same arithmetic as `jumps()`
+  /// (`cycle + on_s`): with `t - cycle < on_s` the pulse was still on at the listed jump
+  /// 1.3999999999999999 (= 1 + 0.4 rounded), so every restart there saw the old forcing.
   double applied_mmHg(int i, double t) const {
     const double cycle = std::floor(t);
     const int seg = static_cast<int>(static_cast<long long>(cycle) % N);
-    return (seg == i && t - cycle < on_s) ? A_mmHg : 0.0;
+    return (seg == i && t < cycle + on_s) ? A_mmHg : 0.0;
   }
 
   template <class V>
@@ -75,12 +78,14 @@ struct TissueChain {
     return x;
   }
 
-  /// The forcing's jump times in [0, t1]: on at each whole second, off `on_s` later.
+  /// The forcing's jump times in (0, t1]: on at each whole second, off `on_s` later. A jump at t1
+  /// itself is listed too (the driver then keeps the last step's stages before it; without it a
+  /// stage at t1 of a solve ending on a whole second saw the next pulse already on).
   std::vector<double> jumps(double t1_s) const {
     std::vector<double> j;
-    for (int k = 0; k < t1_s; ++k) {
+    for (int k = 0; k <= t1_s; ++k) {
       if (k > 0) j.push_back(k);
-      j.push_back(k + on_s);
+      if (k + on_s <= t1_s) j.push_back(k + on_s);
     }
     return j;
   }
