@@ -31,7 +31,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -240,26 +239,26 @@ class Limb {
     whole_body_lactate_rhs(lp, x + pool_offset(), wb, dxdt + pool_offset());
   }
 
-  /// A rough resting state: each segment's own rest state (lone, draining centrally), pool at 1 mmol/L.
+  /// A rough resting state: the default calf's lone rest state (computed once) with its volumes scaled
+  /// to each segment's mass, pool at 1 mmol/L; `limb_rest_state` relaxes and refines it. (A lone rest
+  /// state per segment is not used: its explicit 2-h relaxation stalls for small, stiff segments of a
+  /// finely divided limb, and the limb's scaled outlets are not a lone segment's anyway.)
   State initial_guess() const {
+    static const Segment::State calf = [] {
+      const Segment seg(default_calf_params());
+      return rest_state(seg);
+    }();
+    const double m_ref = default_calf_params().tissue.tissue_mass_g;
     State x = State::Zero(n_states());
-    std::vector<std::pair<int, Segment::State>> cache;  // reuse for identical segments
+    constexpr int vols[] = {SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume,
+                            SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume,
+                            SegmentLayout::lymph + InterstitiumLymphLayout::interstitial_volume,
+                            SegmentLayout::lymph + InterstitiumLymphLayout::initial_lymph_volume,
+                            SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume};
     for (int i = 0; i < n_segments(); ++i) {
-      int same = -1;
-      for (const auto& [j, xs] : cache)
-        if (std::memcmp(&p_.segments[static_cast<std::size_t>(j)], &p_.segments[static_cast<std::size_t>(i)],
-                        sizeof(SegmentParams)) == 0)
-          same = j;
-      Segment::State xs;
-      if (same >= 0) {
-        for (const auto& [j, xj] : cache)
-          if (j == same) xs = xj;
-      } else {
-        SegmentInputs ri = seg_[static_cast<std::size_t>(i)].rest_inputs();
-        ri.arterial_lactate_mmol_per_L = p_.lactate_pool ? 1.0 : p_.fixed_arterial_lactate_mmol_per_L;
-        xs = rest_state(seg_[static_cast<std::size_t>(i)], &ri);
-        cache.emplace_back(i, xs);
-      }
+      Segment::State xs = calf;
+      const double f = p_.segments[static_cast<std::size_t>(i)].tissue.tissue_mass_g / m_ref;
+      for (int k : vols) xs[k] *= f;
       x.segment(offset(i), seg_n) = xs;
     }
     if (p_.lactate_pool) {
