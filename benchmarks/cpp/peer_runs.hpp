@@ -14,6 +14,7 @@
 #include <ctime>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "massagesim/solver/solve.hpp"
@@ -193,29 +194,47 @@ template <class System, class State>
 [[gnu::noinline]] void call_rhs(const System& sys, const State& x, State& dx, double t) {
   sys(x, dx, t);
 }
-template <class System, class State>
-double rhs_cost(const System& sys, State x, int reps, double t_span) {
-  State dx = x;
-  double t = 0.0;
+/// Mean CPU cost of one RHS evaluation over the states and times of a real trajectory (`sol`),
+/// cycled through `reps` times. Not at x0: the chain's x0 has every volume at V0 exactly, so its
+/// exp(0) and log(2) take libm's fast paths and cost ~2/3 of a typical evaluation (60 vs 87 ns
+/// for chain8), which made floor_ratio look ~1.5 x worse than it is.
+template <class System, class Sol>
+double rhs_cost_on(const System& sys, const Sol& sol, int reps) {
+  using State = std::decay_t<decltype(sol.x_final)>;
+  std::vector<State> xs;
+  for (Eigen::Index j = 0; j < sol.x.cols(); ++j) xs.push_back(sol.x.col(j));
+  State dx = xs.front();
+  const std::size_t n = xs.size();
   const double c0 = thread_cpu_ns();
   for (int k = 0; k < reps; ++k) {
-    call_rhs(sys, x, dx, t);
+    const std::size_t i = static_cast<std::size_t>(k) % n;
+    call_rhs(sys, xs[i], dx, sol.t_s[i]);
     asm volatile("" : : "r"(dx.data()) : "memory");
-    t += 1e-3;
-    if (t > t_span) t = 0.0;
   }
   return (thread_cpu_ns() - c0) / reps;
 }
 }  // namespace detail_peers
 
-/// CPU cost of one RHS evaluation of `p` with the fixed-size state the solvers use [ns]: the
-/// floor's unit (same loop as massagesim_bench_solver's BM_solver_rhs).
+/// CPU cost of one RHS evaluation of `p` with the fixed-size state the solvers use [ns], averaged
+/// over 1001 states of its own trajectory (the floor's unit): ROBER on [0, 1e5] and HIRES on
+/// [0, 321.8122] with Rodas4, the chain over its first 10 s with Dopri5.
 inline double rhs_cost_ns(const std::string& p, int reps = 200000) {
   using namespace detail_peers;
-  if (p == "rober") return rhs_cost(Rober{}, Eigen::Vector3d(0.9, 1e-5, 0.1), reps, 10.0);
-  if (p == "hires") return rhs_cost(Hires{}, stiff_test::hires_x0(), reps, 10.0);
-  if (p == "chain8") return rhs_cost(TissueChain<4>{}, TissueChain<4>{}.x0<ChainState<4>>(), reps, 10.0);
-  if (p == "chain30") return rhs_cost(TissueChain<15>{}, TissueChain<15>{}.x0<ChainState<15>>(), reps, 10.0);
+  const StepControl ctl{.rtol = 1e-6, .atol = 1e-8};
+  if (p == "rober") {
+    const auto prob = make_problem(Rober{}, Eigen::Vector3d(1.0, 0.0, 0.0), 0.0, 1e5);
+    return rhs_cost_on(Rober{}, solve(prob, Rodas4{}, ctl, SaveAt{.ts_s = linspace(0.0, 1e5, 1001)}), reps);
+  }
+  if (p == "hires") {
+    const auto prob = make_problem(Hires{}, stiff_test::hires_x0(), 0.0, 321.8122);
+    return rhs_cost_on(Hires{}, solve(prob, Rodas4{}, ctl, SaveAt{.ts_s = linspace(0.0, 321.8122, 1001)}), reps);
+  }
+  auto chain = [&](const auto& sys, auto x0) {
+    const auto prob = make_problem(sys, x0, 0.0, 10.0, sys.jumps(10.0));
+    return rhs_cost_on(sys, solve(prob, Dopri5{}, ctl, SaveAt{.ts_s = linspace(0.0, 10.0, 1001)}), reps);
+  };
+  if (p == "chain8") return chain(TissueChain<4>{}, TissueChain<4>{}.x0<ChainState<4>>());
+  if (p == "chain30") return chain(TissueChain<15>{}, TissueChain<15>{}.x0<ChainState<15>>());
   n_states_of(p);
   return 0.0;
 }
