@@ -31,6 +31,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -256,9 +257,25 @@ class Limb {
                             SegmentLayout::lymph + InterstitiumLymphLayout::initial_lymph_volume,
                             SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume};
     for (int i = 0; i < n_segments(); ++i) {
+      // Each segment's own lone rest state when it can be found (identical segments share one), else the
+      // default calf's scaled by mass.
+      const auto& pi = p_.segments[static_cast<std::size_t>(i)];
+      int same = -1;
+      for (int j = 0; j < i && same < 0; ++j)
+        if (std::memcmp(&p_.segments[static_cast<std::size_t>(j)], &pi, sizeof(SegmentParams)) == 0) same = j;
+      if (same >= 0) {
+        x.segment(offset(i), seg_n) = x.segment(offset(same), seg_n);
+        continue;
+      }
       Segment::State xs = calf;
-      const double f = p_.segments[static_cast<std::size_t>(i)].tissue.tissue_mass_g / m_ref;
-      for (int k : vols) xs[k] *= f;
+      try {
+        SegmentInputs ri = seg_[static_cast<std::size_t>(i)].rest_inputs();
+        xs = rest_state(seg_[static_cast<std::size_t>(i)], &ri);
+      } catch (const SolverError&) {
+        xs = calf;
+        const double f = pi.tissue.tissue_mass_g / m_ref;
+        for (int k : vols) xs[k] *= f;
+      }
       x.segment(offset(i), seg_n) = xs;
     }
     if (p_.lactate_pool) {
