@@ -14,6 +14,7 @@
 #endif
 
 namespace py = pybind11;
+namespace massagesim::python { void expose_benchmarks(py::module_& m); }  // expose_benchmarks.cpp (benchmarks/python)
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "massagesim compiled core: models, protocols and solvers implemented in C++.";
@@ -23,6 +24,7 @@ PYBIND11_MODULE(_core, m) {
   massagesim::python::expose_parameters(m);
   massagesim::python::expose_protocols(m);
   massagesim::python::expose_scenario(m);
+  massagesim::python::expose_benchmarks(m);
 #ifdef MASSAGESIM_PYTHON_HAVE_SIMULATION
   massagesim::python::expose_simulation(m);
 #endif

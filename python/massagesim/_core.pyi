@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import os
 import typing
-__all__: list[str] = ['ArmResult', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'check_parameter', 'default_scenario_json', 'is_device_technique', 'known_output_names', 'metric_names', 'parameter_info', 'phase_kinds', 'pool_parameter_info', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'validation_report', 'validation_rows']
+__all__: list[str] = ['ArmResult', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'bench_peer_problems', 'bench_peer_reference', 'bench_peer_rhs', 'bench_peer_rhs_cost_ns', 'bench_peer_solve', 'check_parameter', 'default_scenario_json', 'is_device_technique', 'known_output_names', 'metric_names', 'parameter_info', 'phase_kinds', 'pool_parameter_info', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'validation_report', 'validation_rows']
 class InvalidArgument(ValueError):
     """
     Bad input: the message says what was given and what is allowed.
@@ -309,6 +309,26 @@ class SimulationResult:
 def available_outputs(scenario: Scenario) -> list[str]:
     """
     Output names available for a scenario (states and derived signals, per segment, plus inputs).
+    """
+def bench_peer_problems() -> list[str]:
+    """
+    Names of the peer-comparison problems (benchmarks/cpp/peer_runs.hpp).
+    """
+def bench_peer_reference(problem: str, t1_s: typing.SupportsFloat | typing.SupportsIndex) -> dict:
+    """
+    Reference solution at the save times: Test Set values (ROBER at 1e11, HIRES at 321.8122) or a tight solve.
+    """
+def bench_peer_rhs(problem: str, x: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], t_s: typing.SupportsFloat | typing.SupportsIndex) -> list[float]:
+    """
+    f(x, t) of a peer-comparison problem, evaluated in C++.
+    """
+def bench_peer_rhs_cost_ns(problem: str, reps: typing.SupportsInt | typing.SupportsIndex = 200000) -> float:
+    """
+    CPU cost of one C++ RHS evaluation [ns] (the floor's unit).
+    """
+def bench_peer_solve(problem: str, method: str, rtol: typing.SupportsFloat | typing.SupportsIndex, atol: typing.SupportsFloat | typing.SupportsIndex, t1_s: typing.SupportsFloat | typing.SupportsIndex, repeats: typing.SupportsInt | typing.SupportsIndex = 1) -> dict:
+    """
+    Solves a peer-comparison problem (method: dopri5, fehlberg78, rodas4, rodas4_user) `repeats` times; returns the saved states (t_s, y[n_saved, n_states]), work counters and the smallest thread CPU time cpu_s.
     """
 def check_parameter(name: str, value: typing.SupportsFloat | typing.SupportsIndex, allow_out_of_range: bool = False) -> None:
     """
