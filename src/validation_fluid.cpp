@@ -134,6 +134,20 @@ const B1Result& b1_shoemaker1997() {
       b.mean_inflow_mL_per_min[i] = mean;
       b.change[i] = mean / b.rest_inflow_mL_per_min - 1.0;
     }
+    {
+      Schedule sc;
+      sc.add(0.0, rest);
+      SegmentInputs grip = rest;
+      grip.exercise_intensity = b.contraction_intensity;
+      sc.add(10.0, grip);
+      sc.add(130.0, rest);
+      const auto sol = run(seg, sc, x0, 131.0, linspace(100.0, 130.0, 3001));
+      const auto q = output_series(seg, sc, sol, "arterial_inflow_mL_per_min");
+      double mean = 0.0;
+      for (std::size_t k = 0; k + 1 < q.size(); ++k) mean += q[k];
+      mean /= static_cast<double>(q.size() - 1);
+      b.contraction_inflow_ratio = mean / b.rest_inflow_mL_per_min;
+    }
     return b;
   }();
   return r;

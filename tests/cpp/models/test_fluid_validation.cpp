@@ -36,6 +36,11 @@ TEST(FluidValidation, B1_MassageOfRestingForearmLeavesInflowUnchanged) {
     }
     expect_registered(ids[i], 100.0 * change);
   }
+  // Second half of B1: light voluntary contraction (~35 % MVC handgrip) triples forearm inflow
+  // (126 +/- 19 vs 39.1 +/- 6.4 mL/min). Expected failure: the model overshoots (see the registry reason).
+  std::printf("B1 light contraction: inflow / rest = %.2f (data 3.2)\n", b.contraction_inflow_ratio);
+  EXPECT_GT(b.contraction_inflow_ratio, 1.5) << "a contraction must at least raise inflow clearly";
+  expect_registered("B1.light_contraction", b.contraction_inflow_ratio);
 }
 
 // B4 Tschakovsky ME, Shoemaker JK, Hughson RL (1996) Am J Physiol: one 1-s 100 mmHg forearm
