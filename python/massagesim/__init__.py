@@ -7,7 +7,9 @@ is fast.
 
 Main entry points: :func:`simulate` (a :class:`Result` with ``to_pandas``, ``to_xarray``,
 ``metrics``, ``plot``), :func:`sweep`, :func:`sobol`, :func:`morris`, :func:`local_sensitivity`,
-:func:`fit`, :class:`Scenario`, :func:`parameters`.
+:func:`fit`, :class:`Scenario`, :func:`parameters`; the equations as SBML or a SciPy right-hand
+side, and libRoadRunner runs of them: :mod:`massagesim.sbml` (:func:`model_graph`,
+:func:`graph_to_sbml`, :func:`graph_to_python`, :func:`load_sbml`, :func:`simulate_roadrunner`).
 """
 
 from ._backend import SimulationUnavailable as SimulationUnavailable
@@ -47,6 +49,12 @@ from ._units import unit_of as unit_of
 from ._validation import has_validation as has_validation
 from ._validation import validate as validate
 from ._validation import validation_report as validation_report
+from .sbml import SBMLExportError as SBMLExportError
+from .sbml import graph_to_python as graph_to_python
+from .sbml import graph_to_sbml as graph_to_sbml
+from .sbml import load_sbml as load_sbml
+from .sbml import model_graph as model_graph
+from .sbml import simulate_roadrunner as simulate_roadrunner
 
 __all__ = [
     "ArmTrace",
@@ -57,6 +65,7 @@ __all__ = [
     "OutOfDomain",
     "Parameters",
     "Result",
+    "SBMLExportError",
     "Scenario",
     "SimulationUnavailable",
     "Simulator",
@@ -67,10 +76,14 @@ __all__ = [
     "__version__",
     "available_outputs",
     "fit",
+    "graph_to_python",
+    "graph_to_sbml",
     "has_simulation",
     "has_validation",
+    "load_sbml",
     "local_sensitivity",
     "metric_names",
+    "model_graph",
     "morris",
     "parameter_table",
     "parameters",
@@ -78,6 +91,7 @@ __all__ = [
     "phase_kinds",
     "plot_result",
     "simulate",
+    "simulate_roadrunner",
     "sobol",
     "solver_demo",
     "sweep",
