@@ -80,6 +80,14 @@ class Effleurage {
   double stroke_s() const noexcept { return travel_s_; }
   /// Stroke period (glide + pause) [s].
   double period_s() const noexcept { return env_.period_s; }
+  /// The stroke envelope (0..1): pulse k is stroke k, its rise and fall the loading and unloading.
+  const PulseTrain& envelope() const noexcept { return env_; }
+  /// The limb the patch glides on (segment edges for the covered length).
+  const LimbGeometry& limb() const noexcept { return limb_; }
+  /// Fraction (0..1) of `segment` inside the stroked region (= massage_drive); 0 for an unknown segment.
+  double coverage(int segment) const noexcept {
+    return (segment >= 0 && segment < n_segments()) ? coverage_[static_cast<std::size_t>(segment)] : 0.0;
+  }
 
   /// Centre of the contact patch at t_s [cm], or NaN when the hand is not gliding.
   double contact_centre_cm(double t_s) const noexcept {

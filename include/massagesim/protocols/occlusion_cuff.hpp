@@ -47,6 +47,8 @@ class OcclusionCuff {
   const Params& params() const noexcept { return p_; }
   int n_segments() const noexcept { return n_segments_; }
   double start_s() const noexcept { return env_.start_s; }
+  /// The envelope (0..1) of the cuff, on segment params().segment (for the symbolic export).
+  const PulseTrain& envelope() const noexcept { return env_; }
 
   double pressure_mmHg(double t_s, int segment) const noexcept {
     return segment == p_.segment ? p_.pressure_mmHg * env_.value(t_s) : 0.0;

@@ -48,6 +48,10 @@ class Petrissage {
   const Params& params() const noexcept { return p_; }
   int n_segments() const noexcept { return static_cast<int>(coverage_.size()); }
   double start_s() const noexcept { return env_.start_s; }
+  /// The envelope (0..1) of the kneading cycle (for the symbolic export).
+  const PulseTrain& envelope() const noexcept { return env_; }
+  /// Fraction (0..1) of `segment` covered by the site; 0 for an unknown segment.
+  double coverage(int segment) const noexcept { return cov(segment); }
 
   double pressure_mmHg(double t_s, int segment) const noexcept {
     if (!(t_s >= env_.start_s)) return 0.0;

@@ -140,6 +140,8 @@ class Schedule {
   const Phase& phase(int i) const { return phases_.at(static_cast<std::size_t>(i)); }
   /// End of the last phase [s]; the schedule starts at 0.
   double duration_s() const noexcept { return phases_.empty() ? 0.0 : phases_.back().end_s(); }
+  /// Height of each segment above the heart in the initial posture [cm] (the inputs before t = 0).
+  const std::vector<double>& initial_heights_cm() const noexcept { return initial_heights_; }
 
   /// Index of the phase in force at t_s (right-continuous), or -1 outside [0, duration_s()).
   int phase_index_at(double t_s) const noexcept {

@@ -85,6 +85,8 @@ class SequentialCompression {
   double start_s() const noexcept { return trains_.front().start_s; }
   /// Envelope of chamber i (0..1), for inspection.
   const PulseTrain& chamber(int i) const { return trains_.at(static_cast<std::size_t>(i)); }
+  /// Chamber on `segment`, or -1 for a segment without a chamber (or an unknown segment).
+  int chamber_of_segment(int segment) const noexcept { return chamber_at(segment); }
 
   double pressure_mmHg(double t_s, int segment) const noexcept {
     const int c = chamber_at(segment);

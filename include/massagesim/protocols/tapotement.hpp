@@ -58,6 +58,8 @@ class Tapotement {
   double start_s() const noexcept { return env_.start_s; }
   /// The pulse envelope (0..1), e.g. for exact reference solutions.
   const PulseTrain& envelope() const noexcept { return env_; }
+  /// Fraction (0..1) of `segment` covered by the site; 0 for an unknown segment.
+  double coverage(int segment) const noexcept { return cov(segment); }
 
   double pressure_mmHg(double t_s, int segment) const noexcept {
     return cov(segment) * p_.pressure_mmHg * env_.value(t_s);
