@@ -571,4 +571,31 @@ std::vector<std::string> available_outputs(const scenario::Scenario& sc) {
 
 std::vector<std::string> metric_names() { return metric_list(); }
 
+PreparedArm prepare_arm(const scenario::Scenario& sc, const std::string& arm_name, const SimulationOptions& options) {
+  MASSAGESIM_CHECK(sc.limb.n_segments() >= 1, "limb.segment_lengths_cm: expected at least one segment, got 0");
+  const msc::Arm* arm = nullptr;
+  if (!arm_name.empty() || !sc.arms.empty()) {
+    if (arm_name.empty()) {
+      arm = &sc.arms.front();
+    } else {
+      std::vector<std::string> known;
+      for (const auto& a : sc.arms) known.push_back(a.name);
+      const auto it = std::find_if(sc.arms.begin(), sc.arms.end(), [&](const msc::Arm& a) { return a.name == arm_name; });
+      if (it == sc.arms.end())
+        throw UnknownName(concat("arm: unknown arm '", arm_name, "'; the scenario has: ",
+                                 known.empty() ? std::string("(no arms)") : nearest_names(arm_name, known, known.size())));
+      arm = &*it;
+    }
+  }
+  const mp::Schedule written = msc::build_schedule(sc);
+  const BuiltLimb b = build_limb(sc, options, written);
+  PreparedArm out;
+  out.arm = arm ? arm->name : std::string("protocol");
+  out.limb = b.limb;
+  out.rest_state = b.rest;
+  out.schedule = std::make_shared<const mp::Schedule>(arm ? msc::build_schedule(sc, *arm) : msc::build_schedule(sc));
+  out.schedule->breakpoints(0.0, out.schedule->duration_s(), out.breakpoints_s);
+  return out;
+}
+
 }  // namespace massagesim::simulation

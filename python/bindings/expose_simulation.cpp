@@ -12,7 +12,9 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include "massagesim/core/error.hpp"
 #include "massagesim/simulation/simulation.hpp"
+#include "massagesim/symbolic/scenario_export.hpp"
 
 namespace py = pybind11;
 
@@ -211,6 +213,43 @@ list of SimulationResult
   m.def("available_outputs", &simulation::available_outputs, py::arg("scenario"),
         "Output names available for a scenario (states and derived signals, per segment, plus inputs).");
   m.def("metric_names", &simulation::metric_names, "Names of the summary metrics, in the order runs list them.");
+
+  m.def(
+      "model_graph_json",
+      [](const scenario::Scenario& sc, const std::string& arm, const std::string& kind, std::optional<double> t1_s) {
+        symbolic::ExportKind k = symbolic::ExportKind::limb;
+        if (kind == "segment") k = symbolic::ExportKind::segment;
+        else if (kind != "limb")
+          throw InvalidArgument("model_graph_json: kind: expected 'limb' or 'segment', got '" + kind + "'");
+        symbolic::ExportedModel model;
+        {
+          py::gil_scoped_release release;
+          model = symbolic::export_scenario(sc, arm, k, t1_s);
+        }
+        return symbolic::to_json(model);
+      },
+      py::arg("scenario"), py::arg("arm") = std::string(), py::arg("kind") = std::string("limb"),
+      py::arg("t1_s") = py::none(),
+      R"doc(The equations of one arm of a scenario, recorded from the C++ right-hand side, as JSON.
+
+Parameters
+----------
+scenario : Scenario
+arm : str
+    Arm name; empty: the first arm (or the protocol as written when there are no arms).
+kind : {"limb", "segment"}
+    "limb": the scenario's limb with the whole-body lactate pool; "segment": its first segment alone.
+t1_s : float, optional
+    End time [s]; default the end of the protocol.
+
+Returns
+-------
+str
+    JSON ("massagesim-model-graph", version 1): states (initial values, rates per second as SBML
+    infix and Python), parameters (value, unit, range, source), assignments in dependency order,
+    output ids and the protocol's breakpoints. `massagesim.sbml` turns it into SBML or a SciPy
+    right-hand side.
+)doc");
 }
 
 }  // namespace massagesim::python

@@ -117,10 +117,13 @@ inline LimbParams make_limb_params(const SegmentParams& preset, const std::vecto
 }
 
 /// Per-segment inputs and whole-body intensity at one time, as a Limb reads them.
-struct LimbInputs {
-  std::array<SegmentInputs, kMaxLimbSegments> segment{};
-  double whole_body_intensity = 0.0;
+/// Templated on the scalar so that a recorded (symbolic) protocol can drive the same right-hand side.
+template <class T>
+struct LimbInputsTpl {
+  std::array<SegmentInputsTpl<T>, kMaxLimbSegments> segment{};
+  T whole_body_intensity = 0.0;
 };
+using LimbInputs = LimbInputsTpl<double>;
 
 /// N segments in series plus the lactate pool. Immutable; `rhs` is const and thread-safe.
 class Limb {
@@ -140,7 +143,7 @@ class Limb {
         MASSAGESIM_CHECK(p_.segment_names[static_cast<std::size_t>(i)] != p_.segment_names[static_cast<std::size_t>(j)],
                          "limb segment_names: expected unique names, got '", p_.segment_names[static_cast<std::size_t>(i)],
                          "' twice");
-    for (const auto& sp : p_.segments) seg_.emplace_back(sp);
+    for (std::size_t i = 0; i < p_.segments.size(); ++i) seg_.emplace_back(p_.segments[i], p_.segment_names[i]);
   }
 
   const LimbParams& params() const { return p_; }
@@ -185,8 +188,8 @@ class Limb {
 
   /// Right-hand side [per second] for any scalar. `exact_pool_jacobian = false` freezes the
   /// segment <-> pool cross terms for AD scalars (no effect on double evaluations).
-  template <class S>
-  void rhs(const S* x, const LimbInputs& in, S* dxdt, bool accumulate = true, bool exact_pool_jacobian = false,
+  template <class S, class I = double>
+  void rhs(const S* x, const LimbInputsTpl<I>& in, S* dxdt, bool accumulate = true, bool exact_pool_jacobian = false,
            Flows* flows = nullptr) const {
     using fluid_detail::value_of;
     const int N = n_segments();
@@ -223,7 +226,7 @@ class Limb {
         flows->lymph_outflow_mL_per_min = value_of(e.lymph.lymph_outflow_mL_per_min);
       }
       efflux += e.bus.lactate_venous_efflux_mmol_per_min + e.bus.lactate_lymph_efflux_mmol_per_min;
-      flow_L_per_min += value_of(e.hemo.arteriolar_flow_mL_per_min) * 1e-3;
+      if (!exact_pool_jacobian) flow_L_per_min += value_of(e.hemo.arteriolar_flow_mL_per_min) * 1e-3;
     }
     if (flows) flows->lactate_efflux_mmol_per_min = value_of(efflux);
     if (!p_.lactate_pool) return;
@@ -236,7 +239,8 @@ class Limb {
       wb.extra_efflux_mmol_per_min = efflux;
     else
       wb.extra_efflux_mmol_per_min = S(value_of(efflux)) - (S(x[pool_offset() + kWbBlood]) - S(value_of(x[pool_offset() + kWbBlood]))) * S(flow_L_per_min);
-    const auto lp = p_.lactate.template cast<S>();
+    auto lp = p_.lactate.template cast<S>();
+    if constexpr (symbolic::SymbolicScalar<S>) bind_symbols(lp, std::string("whole_body"));
     whole_body_lactate_rhs(lp, x + pool_offset(), wb, dxdt + pool_offset());
   }
 

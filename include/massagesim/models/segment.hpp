@@ -39,6 +39,7 @@
 #include "massagesim/models/metabolites.hpp"
 #include "massagesim/models/muscle_tone.hpp"
 #include "massagesim/models/segment_signals.hpp"
+#include "massagesim/symbolic/scalar_traits.hpp"
 #include "massagesim/solver/problem.hpp"
 
 namespace massagesim::models {
@@ -131,13 +132,16 @@ struct SegmentLayout {
 };
 
 /// Time-dependent inputs of one segment (from a protocol).
-struct SegmentInputs {
-  double applied_pressure_mmHg = 0.0;  ///< on the skin
-  double exercise_intensity = 0.0;     ///< fraction of VO2max of this muscle
-  double height_above_heart_cm = 0.0;  ///< posture
-  double massage_drive = 0.0;          ///< 0..1 (reflex inhibition; used by muscle_tone.hpp)
-  double arterial_lactate_mmol_per_L = 1.0;  ///< from the whole-body pool (lactate_pool.hpp); rest 1.0 (Menzies 2010)
+/// Templated on the scalar so that a recorded (symbolic) protocol can drive the same right-hand side.
+template <class T>
+struct SegmentInputsTpl {
+  T applied_pressure_mmHg = 0.0;  ///< on the skin
+  T exercise_intensity = 0.0;     ///< fraction of VO2max of this muscle
+  T height_above_heart_cm = 0.0;  ///< posture
+  T massage_drive = 0.0;          ///< 0..1 (reflex inhibition; used by muscle_tone.hpp)
+  T arterial_lactate_mmol_per_L = 1.0;  ///< from the whole-body pool (lactate_pool.hpp); rest 1.0 (Menzies 2010)
 };
+using SegmentInputs = SegmentInputsTpl<double>;
 
 /// Coupling of a segment to its neighbours in a limb (limb.hpp); absent (nullptr) for a lone segment.
 /// Additive to the lone-segment model: with no coupling the segment drains to the central veins and
@@ -181,8 +185,11 @@ class Segment {
   static constexpr int n_outputs = static_cast<int>(segment_output_names.size());
   using State = Eigen::Matrix<double, n_states, 1>;
 
-  explicit Segment(SegmentParams p = {}) : p_(std::move(p)) {}
+  explicit Segment(SegmentParams p = {}, std::string symbol_prefix = "segment")
+      : p_(std::move(p)), symbol_prefix_(std::move(symbol_prefix)) {}
   const SegmentParams& params() const { return p_; }
+  /// Prefix of this segment's parameter ids in exported equations (SBML): "<prefix>__<parameter>".
+  const std::string& symbol_prefix() const { return symbol_prefix_; }
 
   /// Inputs of the resting subject (no pressure, no exercise, resting posture).
   SegmentInputs rest_inputs() const { return {0.0, 0.0, p_.tissue.rest_height_above_heart_cm, 0.0, 1.0}; }
@@ -196,10 +203,13 @@ class Segment {
   };
 
   /// Right-hand side dx/dt [per second]. `accumulate = false` zeroes the audit block (steady states).
-  template <class S>
-  Eval<S> evaluate(const S* x, const SegmentInputs& in, S* dxdt, bool accumulate = true,
+  /// `in` is usually `SegmentInputs` (doubles); a symbolic scalar may also take symbolic inputs.
+  template <class S, class I = double>
+  Eval<S> evaluate(const S* x, const SegmentInputsTpl<I>& in, S* dxdt, bool accumulate = true,
                    const SegmentCouplingTpl<S>* coupling = nullptr) const {
     SegmentParamsTpl<S> p = p_.template cast<S>();
+    // Recording the equations (symbolic/model_binding.hpp): parameters become named symbols.
+    if constexpr (symbolic::SymbolicScalar<S>) bind_symbols(p, symbol_prefix_);
     p.metabolites.muscle_mass_kg = p.tissue.tissue_mass_g / S(1000.0);
     Eval<S> e;
     auto& bus = e.bus;
@@ -365,6 +375,7 @@ class Segment {
 
  private:
   SegmentParams p_;
+  std::string symbol_prefix_;
 };
 
 /// An odeint-style System: `sys(x, dxdt, t)` for double and AD scalars, from a segment and a

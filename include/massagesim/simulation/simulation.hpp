@@ -7,6 +7,7 @@
 /// templates are compiled once, not in every user of the facade.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,6 +18,10 @@
 #include "massagesim/scenario/scenario.hpp"
 #include "massagesim/solver/solution.hpp"
 #include "massagesim/solver/stats.hpp"
+
+namespace massagesim::models {
+class Limb;
+}
 
 namespace massagesim::simulation {
 
@@ -75,5 +80,19 @@ std::vector<std::string> available_outputs(const scenario::Scenario& scenario);
 
 /// Names of the summary metrics, in the order `ArmResult::metrics` lists them.
 std::vector<std::string> metric_names();
+
+/// The model of one arm exactly as `simulate` builds it (for exporting it or running it elsewhere).
+struct PreparedArm {
+  std::string arm;                                       ///< arm name ("protocol" when the scenario has none)
+  std::shared_ptr<const models::Limb> limb;              ///< scenario and option overrides applied
+  Eigen::VectorXd rest_state;                            ///< rest in the initial posture: the start of every arm
+  std::shared_ptr<const protocols::Schedule> schedule;   ///< the arm's protocol
+  std::vector<double> breakpoints_s;                     ///< where its inputs jump or kink, in [0, duration]
+};
+
+/// Prepares arm `arm` (empty: the first arm, or the protocol as written when there are no arms).
+/// \throws UnknownName for an unknown arm; InvalidArgument / NewtonFailure as `simulate` does
+PreparedArm prepare_arm(const scenario::Scenario& scenario, const std::string& arm = {},
+                        const SimulationOptions& options = {});
 
 }  // namespace massagesim::simulation

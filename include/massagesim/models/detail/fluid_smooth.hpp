@@ -8,6 +8,8 @@
 
 #include <cmath>
 
+#include "massagesim/symbolic/scalar_traits.hpp"
+
 namespace massagesim::models::fluid_detail {
 
 inline double value_of(double x) { return x; }
@@ -20,9 +22,14 @@ auto value_of(const S& x) -> decltype(x.value()) {
 template <class S>
 S logistic(const S& x) {
   using std::exp;
-  if (value_of(x) >= 0.0) return S(S(1.0) / S(S(1.0) + S(exp(-x))));
-  const S e = exp(x);
-  return S(e / S(S(1.0) + e));
+  if constexpr (symbolic::SymbolicScalar<S>) {  // record both (equal) forms: exp never overflows
+    const S e = exp(x);
+    return select(x >= S(0.0), S(S(1.0) / S(S(1.0) + S(exp(-x)))), S(e / S(S(1.0) + e)));
+  } else {
+    if (value_of(x) >= 0.0) return S(S(1.0) / S(S(1.0) + S(exp(-x))));
+    const S e = exp(x);
+    return S(e / S(S(1.0) + e));
+  }
 }
 
 /// softplus(x) = log(1 + exp(x)), overflow-safe; a smooth max(x, 0) with corner width 1.
@@ -30,8 +37,12 @@ template <class S>
 S softplus(const S& x) {
   using std::exp;
   using std::log;
-  if (value_of(x) > 30.0) return S(x + S(log(S(S(1.0) + S(exp(-x))))));
-  return S(log(S(S(1.0) + S(exp(x)))));
+  if constexpr (symbolic::SymbolicScalar<S>) {
+    return select(x > S(30.0), S(x + S(log(S(S(1.0) + S(exp(-x)))))), S(log(S(S(1.0) + S(exp(x))))));
+  } else {
+    if (value_of(x) > 30.0) return S(x + S(log(S(S(1.0) + S(exp(-x))))));
+    return S(log(S(S(1.0) + S(exp(x)))));
+  }
 }
 
 /// Smooth max(a, b) = (a + b + sqrt((a - b)^2 + eps^2)) / 2; >= max(a, b), error <= eps / 2.
@@ -68,10 +79,17 @@ template <class S>
 S tube_law_mmHg(const S& V, const S& Vu, const S& C) {
   using std::exp;
   using std::log;
-  if (value_of(V) >= value_of(Vu)) return S((V - Vu) / C);
-  const S v = smooth_pos(S(V / Vu), 1e-4);
-  const S P0 = S(S(2.0) * Vu / S(S(3.0) * C));
-  return S(P0 * S(S(1.0) - S(exp(S(-1.5) * S(log(v))))));
+  auto collapsed = [&]() -> S {
+    const S v = smooth_pos(S(V / Vu), 1e-4);
+    const S P0 = S(S(2.0) * Vu / S(S(3.0) * C));
+    return S(P0 * S(S(1.0) - S(exp(S(-1.5) * S(log(v))))));
+  };
+  if constexpr (symbolic::SymbolicScalar<S>) {
+    return select(V >= Vu, S((V - Vu) / C), collapsed());
+  } else {
+    if (value_of(V) >= value_of(Vu)) return S((V - Vu) / C);
+    return collapsed();
+  }
 }
 
 /// Regularised one-way valve (sigmoid conductance, the form of Bertram et al. 2011 and of

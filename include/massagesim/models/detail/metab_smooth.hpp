@@ -9,6 +9,8 @@
 #include <cmath>
 #include <type_traits>
 
+#include "massagesim/symbolic/scalar_traits.hpp"
+
 namespace massagesim::models::metab_detail {
 
 /// Plain value of a scalar (double or an AutoDiffScalar), for overflow-safe branching only.
@@ -29,8 +31,12 @@ S softplus(const S& x, double k = 1.0) {
   using std::exp;
   using std::log;
   const S kx = S(k) * x;
-  if (value_of(kx) > 30.0) return x + log(S(1.0) + exp(-kx)) / S(k);
-  return log(S(1.0) + exp(kx)) / S(k);
+  if constexpr (symbolic::SymbolicScalar<S>) {  // record both (equal) forms
+    return select(kx > S(30.0), S(x + log(S(1.0) + exp(-kx)) / S(k)), S(log(S(1.0) + exp(kx)) / S(k)));
+  } else {
+    if (value_of(kx) > 30.0) return x + log(S(1.0) + exp(-kx)) / S(k);
+    return log(S(1.0) + exp(kx)) / S(k);
+  }
 }
 
 /// Smooth min(a, b) = (a + b - sqrt((a - b)^2 + eps^2)) / 2; always <= min(a, b).

@@ -1,0 +1,88 @@
+#pragma once
+/// \file model_binding.hpp
+/// \brief Turns a model's parameter structs into named symbols while its equations are recorded.
+///
+/// `Segment::evaluate` and `Limb::rhs` call `bind_symbols(params, prefix)` (found by argument-dependent
+/// lookup) when their scalar is symbolic; every parameter then appears in the exported equations as
+/// `<prefix>__<name>` with its value, and `for_each_parameter` lists the same ids with their metadata
+/// (unit, range, source) for the exporter. Include this header before tracing with `Expr`.
+
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "massagesim/core/parameter.hpp"
+#include "massagesim/models/lactate_pool.hpp"
+#include "massagesim/models/segment.hpp"
+#include "massagesim/symbolic/expr.hpp"
+
+namespace massagesim::symbolic {
+
+/// Id of parameter `name` of the block owned by `prefix`.
+inline std::string parameter_id(std::string_view prefix, std::string_view name) {
+  return std::string(prefix) + "__" + std::string(name);
+}
+
+namespace detail {
+/// A parameter block of N members of type T in declaration order (the layout the registry uses).
+template <class T, class P, std::size_t N>
+T* members(P& block, const std::array<ParameterInfo, N>&) {
+  static_assert(sizeof(P) == N * sizeof(T), "parameter struct and its info table disagree in length");
+  return reinterpret_cast<T*>(&block);
+}
+}  // namespace detail
+
+/// Calls f(id, info, value) for every parameter of a segment, as `bind_symbols` names them.
+template <class F>
+void for_each_parameter(const models::SegmentParams& p, std::string_view prefix, F&& f) {
+  auto block = [&](const auto& b, const auto& info) {
+    auto& mut = const_cast<std::remove_cvref_t<decltype(b)>&>(b);
+    const double* v = detail::members<double>(mut, info);
+    for (std::size_t i = 0; i < info.size(); ++i) f(parameter_id(prefix, info[i].name), info[i], v[i]);
+  };
+  block(p.tissue, models::segment_tissue_parameter_info);
+  block(p.hemodynamics, models::hemodynamics_parameter_info);
+  block(p.lymph, models::interstitium_lymph_parameter_info);
+  block(p.metabolites, models::metabolites_parameter_info);
+  block(p.tone, models::muscle_tone_parameter_info);
+}
+
+/// Calls f(id, info, value) for every parameter of the whole-body lactate model.
+template <class F>
+void for_each_parameter(const models::WholeBodyLactateParams& p, std::string_view prefix, F&& f) {
+  auto& mut = const_cast<models::WholeBodyLactateParams&>(p);
+  models::LactatePoolParams::visit(mut.pool, [&](const ParameterInfo& i, double& v) {
+    f(parameter_id(std::string(prefix) + "_pool", i.name), i, v);
+  });
+  models::MetabolitesParams::visit(mut.muscle, [&](const ParameterInfo& i, double& v) {
+    f(parameter_id(std::string(prefix) + "_muscle", i.name), i, v);
+  });
+  models::WorkingMuscleFlowParamsTpl<double>::visit(mut.flow, [&](const ParameterInfo& i, double& v) {
+    f(parameter_id(std::string(prefix) + "_flow", i.name), i, v);
+  });
+}
+
+/// Replaces every member of a segment's symbolic parameter struct by a named parameter symbol.
+inline void bind_symbols(models::SegmentParamsTpl<Expr>& p, const std::string& prefix) {
+  auto block = [&](auto& b, const auto& info) {
+    Expr* e = detail::members<Expr>(b, info);
+    for (std::size_t i = 0; i < info.size(); ++i) e[i] = Expr::parameter(parameter_id(prefix, info[i].name), e[i].traced_value());
+  };
+  block(p.tissue, models::segment_tissue_parameter_info);
+  block(p.hemodynamics, models::hemodynamics_parameter_info);
+  block(p.lymph, models::interstitium_lymph_parameter_info);
+  block(p.metabolites, models::metabolites_parameter_info);
+  block(p.tone, models::muscle_tone_parameter_info);
+}
+
+/// Same for the whole-body lactate model (ids "<prefix>_pool__...", "_muscle__...", "_flow__...").
+inline void bind_symbols(models::WholeBodyLactateParamsTpl<Expr>& p, const std::string& prefix) {
+  auto bind = [](const std::string& block) {
+    return [block](const ParameterInfo& i, Expr& e) { e = Expr::parameter(parameter_id(block, i.name), e.traced_value()); };
+  };
+  models::LactatePoolParamsTpl<Expr>::visit(p.pool, bind(prefix + "_pool"));
+  models::MetabolitesParamsTpl<Expr>::visit(p.muscle, bind(prefix + "_muscle"));
+  models::WorkingMuscleFlowParamsTpl<Expr>::visit(p.flow, bind(prefix + "_flow"));
+}
+
+}  // namespace massagesim::symbolic
