@@ -95,4 +95,26 @@ struct PreparedArm {
 PreparedArm prepare_arm(const scenario::Scenario& scenario, const std::string& arm = {},
                         const SimulationOptions& options = {});
 
+/// The states of a prepared arm solved alone from its rest state (no outputs, no metrics): what the
+/// peer comparisons (benchmarks/python/compare_peers.py) time against other engines.
+struct PreparedSolve {
+  std::vector<double> t_s;   ///< save times
+  Eigen::MatrixXd states;    ///< n_states x n_saved
+  Stats stats;
+  Status status = Status::success;
+  std::string message;
+  double cpu_s = 0.0;        ///< thread CPU time of the solve alone
+};
+
+/// Solves `arm` with `stepper` ("rodas4" | "dopri5" | "fehlberg78", as `simulate` configures them)
+/// at rtol / atol, saving at `t_s` (increasing, in [0, duration]); failures are returned, not thrown.
+PreparedSolve solve_prepared(const PreparedArm& arm, const std::string& stepper, double rtol, double atol,
+                             const std::vector<double>& t_s, double dt_max_s = 10.0);
+
+/// The arm's right-hand side f(x, t) [per second] (the limb under the arm's schedule).
+Eigen::VectorXd prepared_rhs(const PreparedArm& arm, const Eigen::VectorXd& x, double t_s);
+
+/// Mean thread-CPU cost of one `prepared_rhs` evaluation [ns] over the states of a short run.
+double prepared_rhs_cost_ns(const PreparedArm& arm, int reps = 20000);
+
 }  // namespace massagesim::simulation
