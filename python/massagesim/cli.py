@@ -166,6 +166,29 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1 if len(bad) else 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from . import sbml
+
+    graph = sbml.model_graph(args.scenario, arm=args.arm or "", kind=args.kind, t1_s=args.t1_s)
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if args.format == "sbml":
+        out.write_text(sbml.graph_to_sbml(graph))
+    elif args.format == "python":
+        out.write_text(sbml.graph_to_python(graph)[1])
+    else:
+        out.write_text(json.dumps(graph, indent=1))
+    n_struct = sum(1 for p in graph["parameters"] if p.get("structural"))
+    print(f"{graph['name']}: {len(graph['states'])} states, {len(graph['parameters'])} parameters "
+          f"({n_struct} structural), {len(graph['assignments'])} assignments, "
+          f"{len(graph['breakpoints_s'])} protocol breakpoints, t in [{graph['t0_s']}, {graph['t1_s']}] s")
+    print(f"wrote {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``massagesim`` command."""
     from . import __version__
@@ -210,6 +233,22 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("prefixes", nargs="*", help="only targets whose id starts with one of these (e.g. L2 B1)")
     validate.add_argument("--format", choices=["text", "csv", "markdown"], default="text", help="report format")
     validate.set_defaults(func=_cmd_validate)
+
+    export = sub.add_parser(
+        "export",
+        help="export a scenario's equations as SBML (COPASI, Tellurium), a Python RHS or the model graph",
+        description="Record one arm of a scenario from the C++ right-hand side (the protocol as functions of "
+        "time, parameters with units, ranges and sources) and write it as SBML Level 3 Version 2, as a "
+        "pure-Python rhs(t, y) for scipy.integrate.solve_ivp, or as the model-graph JSON.",
+    )
+    export.add_argument("scenario", nargs="?", help="scenario file (.json, .yaml, .yml); omit for the default scenario")
+    export.add_argument("-o", "--output", required=True, help="output file")
+    export.add_argument("--format", choices=["sbml", "python", "json"], default="sbml", help="output format (default sbml)")
+    export.add_argument("--arm", help="arm name (default: the first arm)")
+    export.add_argument("--kind", choices=["limb", "segment"], default="limb",
+                        help="the whole limb with the lactate pool (default) or its first segment alone")
+    export.add_argument("--t1-s", type=float, help="end time [s] (default: the end of the protocol)")
+    export.set_defaults(func=_cmd_export)
 
     demo = sub.add_parser("demo", help="solver demo: each stepper on a pulsed compartment with a known solution")
     demo.add_argument("--rtol", type=float, nargs="+", default=[1e-4, 1e-6, 1e-8], help="relative tolerances")

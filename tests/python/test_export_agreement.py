@@ -69,3 +69,20 @@ def test_scipy_on_the_exported_equations_matches_massagesim(exported) -> None:
     worst = int(np.argmax(err.max(axis=0)))
     # Measured 7e-9 (both engines at tolerances ~1e-9); the bound leaves room for other BLAS/libm builds.
     assert err.max() < 1e-6, f"{graph['states'][worst]['id']}: {err.max():.2e}"
+
+
+def test_command_line_export_writes_sbml_python_and_json(tmp_path) -> None:
+    from massagesim.cli import main
+
+    xml, py, js = tmp_path / "m.xml", tmp_path / "rhs.py", tmp_path / "g.json"
+    assert main(["export", "-o", str(xml), "--kind", "segment", "--t1-s", "300"]) == 0
+    doc = sbml.load_sbml(xml.read_text())
+    assert len(doc["states"]) == 19
+    assert main(["export", "-o", str(py), "--format", "python", "--kind", "segment", "--t1-s", "300"]) == 0
+    namespace: dict = {}
+    exec(compile(py.read_text(), str(py), "exec"), namespace)  # the file is a module defining rhs(t, y)
+    assert callable(namespace["rhs"])
+    assert main(["export", "-o", str(js), "--format", "json", "--arm", "passive"]) == 0
+    g = json.loads(js.read_text())
+    assert g["format"] == "massagesim-model-graph" and g["name"].endswith("passive")
+    assert main(["export", "-o", str(js), "--arm", "no_such_arm"]) == 2  # bad input: a clear error, exit 2
