@@ -4,9 +4,10 @@ massagesim compiled core: models, protocols and solvers implemented in C++.
 from __future__ import annotations
 import collections.abc
 import numpy
+import numpy.typing
 import os
 import typing
-__all__: list[str] = ['ArmResult', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'bench_peer_problems', 'bench_peer_reference', 'bench_peer_rhs', 'bench_peer_rhs_cost_ns', 'bench_peer_solve', 'check_parameter', 'default_scenario_json', 'is_device_technique', 'known_output_names', 'metric_names', 'parameter_info', 'phase_kinds', 'pool_parameter_info', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'validation_report', 'validation_rows']
+__all__: list[str] = ['ArmResult', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'PreparedArm', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'bench_peer_problems', 'bench_peer_reference', 'bench_peer_rhs', 'bench_peer_rhs_cost_ns', 'bench_peer_solve', 'bench_prepared_rhs', 'bench_prepared_rhs_cost_ns', 'bench_prepared_solve', 'check_parameter', 'default_scenario_json', 'is_device_technique', 'known_output_names', 'metric_names', 'model_graph_json', 'parameter_info', 'phase_kinds', 'pool_parameter_info', 'prepare_arm', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'validation_report', 'validation_rows']
 class InvalidArgument(ValueError):
     """
     Bad input: the message says what was given and what is allowed.
@@ -306,6 +307,22 @@ class SimulationResult:
     @property
     def scenario_name(self) -> str:
         ...
+class PreparedArm:
+    """
+    One arm of a scenario as `simulate` builds it: limb, rest state, schedule.
+    """
+    @property
+    def arm(self) -> str:
+        ...
+    @property
+    def breakpoints_s(self) -> list[float]:
+        ...
+    @property
+    def n_states(self) -> int:
+        ...
+    @property
+    def rest_state(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
 def available_outputs(scenario: Scenario) -> list[str]:
     """
     Output names available for a scenario (states and derived signals, per segment, plus inputs).
@@ -329,6 +346,18 @@ def bench_peer_rhs_cost_ns(problem: str, reps: typing.SupportsInt | typing.Suppo
 def bench_peer_solve(problem: str, method: str, rtol: typing.SupportsFloat | typing.SupportsIndex, atol: typing.SupportsFloat | typing.SupportsIndex, t1_s: typing.SupportsFloat | typing.SupportsIndex, repeats: typing.SupportsInt | typing.SupportsIndex = 1) -> dict:
     """
     Solves a peer-comparison problem (method: dopri5, fehlberg78, rodas4, rodas4_user) `repeats` times; returns the saved states (t_s, y[n_saved, n_states]), work counters and the smallest thread CPU time cpu_s.
+    """
+def bench_prepared_rhs(prepared: PreparedArm, x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], t_s: typing.SupportsFloat | typing.SupportsIndex) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+    """
+    f(x, t) of a prepared arm [per second], in C++.
+    """
+def bench_prepared_rhs_cost_ns(prepared: PreparedArm, reps: typing.SupportsInt | typing.SupportsIndex = 20000) -> float:
+    """
+    Thread-CPU cost of one RHS evaluation of a prepared arm [ns].
+    """
+def bench_prepared_solve(prepared: PreparedArm, stepper: str, rtol: typing.SupportsFloat | typing.SupportsIndex, atol: typing.SupportsFloat | typing.SupportsIndex, t_s: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], repeats: typing.SupportsInt | typing.SupportsIndex = 1, dt_max_s: typing.SupportsFloat | typing.SupportsIndex = 10.0) -> dict:
+    """
+    Solves a prepared arm from its rest state `repeats` times (thread CPU time, GIL released); returns the states at t_s (y[n_saved, n_states]), work counters and the smallest cpu_s.
     """
 def check_parameter(name: str, value: typing.SupportsFloat | typing.SupportsIndex, allow_out_of_range: bool = False) -> None:
     """
@@ -357,6 +386,28 @@ def metric_names() -> list[str]:
     """
     Names of the summary metrics, in the order runs list them.
     """
+def model_graph_json(scenario: Scenario, arm: str = '', kind: str = 'limb', t1_s: typing.SupportsFloat | typing.SupportsIndex | None = None) -> str:
+    """
+    The equations of one arm of a scenario, recorded from the C++ right-hand side, as JSON.
+    
+    Parameters
+    ----------
+    scenario : Scenario
+    arm : str
+        Arm name; empty: the first arm (or the protocol as written when there are no arms).
+    kind : {"limb", "segment"}
+        "limb": the scenario's limb with the whole-body lactate pool; "segment": its first segment alone.
+    t1_s : float, optional
+        End time [s]; default the end of the protocol.
+    
+    Returns
+    -------
+    str
+        JSON ("massagesim-model-graph", version 1): states (initial values, rates per second as SBML
+        infix and Python), parameters (value, unit, range, source), assignments in dependency order,
+        output ids and the protocol's breakpoints. `massagesim.sbml` turns it into SBML or a SciPy
+        right-hand side.
+    """
 def parameter_info() -> list[ParameterInfo]:
     """
     Metadata of every segment-model parameter, in module order.
@@ -378,6 +429,10 @@ def pool_parameter_info() -> list[ParameterInfo]:
     Returns
     -------
     list of ParameterInfo
+    """
+def prepare_arm(scenario: Scenario, arm: str = '') -> PreparedArm:
+    """
+    Prepares one arm (empty: the first) as `simulate` would: for benchmarks and exports.
     """
 def preset_names() -> list[str]:
     """
