@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Peer comparison on the same equations, in one run: massagesim vs SciPy ``solve_ivp`` (RK45,
-LSODA, BDF, Radau) and SUNDIALS CVODE, at matched *measured* accuracy.
+LSODA, BDF, Radau), SUNDIALS CVODE and libRoadRunner, at matched *measured* accuracy.
 
 Problems (benchmarks/cpp/peer_runs.hpp): ROBER on [0, 1e5] and [0, 1e11], HIRES on [0, 321.8122]
 (errors against Test Set reference values where they exist, else a tight massagesim solve), and
@@ -17,12 +17,23 @@ C++ benchmark (``relative_error`` in peer_problems.hpp): max over saved points a
 * CVODE: the C++ program ``massagesim_bench_peers`` (if built), run from here, JSON parsed. It also
   times massagesim in C++ next to CVODE (same process), which gives the C++/C++ ratios.
 
-Load/compile time (imports, extension load, program start) is reported apart from simulation time.
+The default scenario (``default_limb``: scenarios/default.json, arm "massage", the 4-segment leg with
+its 81 states over 2880 s, saved every 10 s) is the real model: its equations are recorded from the C++
+right-hand side (``_core.model_graph_json``) and exported with ``massagesim.sbml`` as SBML (for
+libRoadRunner: BDF and Adams, restarted at every protocol breakpoint) and as a generated pure-Python
+RHS (for SciPy, checked against the C++ RHS at random states first). massagesim runs through
+``_core.bench_prepared_solve`` (Dopri5, Fehlberg78, Rodas4). Error: max over saved points and states of
+|y - ref| / max_t |ref| of that state; reference Fehlberg78 at rtol 1e-12, atol 1e-15 (checked
+against Dopri5 at the same tolerances). libRoadRunner loads in a child process under a memory cap.
+
+Load/compile time (imports, extension load, program start, model export, SBML/Python generation,
+libRoadRunner's LLVM compile) is reported apart from simulation time.
 Outputs in --out: peers.csv, peers.json (runs, ratios, floors, load times, machine),
 work_precision.png, machine.txt. Usage:
 
     python benchmarks/python/compare_peers.py                 # full run (several minutes)
     python benchmarks/python/compare_peers.py --quick --out /tmp/peers   # smoke run (< 60 s)
+    python benchmarks/python/compare_peers.py --problems default_limb --out /tmp/peers   # one problem
 
 The machine may be shared: times are CPU times, not wall times.
 """
@@ -42,6 +53,8 @@ import shutil
 import subprocess
 import sys
 import time
+import types
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,28 +158,51 @@ def relative_error(y: np.ndarray, ref: np.ndarray) -> float:
 
 # ---- massagesim core ---------------------------------------------------------------------------
 
+def _installed_core_paths() -> list[str]:
+    """The installed massagesim._core file(s), found without importing the package (importing it would
+    load that core, and a second copy of the same pybind11 types cannot be loaded next to it)."""
+    try:
+        spec = importlib.util.find_spec("massagesim")
+    except (ImportError, ValueError):
+        return []
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    return sorted(glob.glob(str(Path(list(spec.submodule_search_locations)[0]) / "_core*.so")))
+
+
+def _has_entry(path: str, name: bytes) -> bool:
+    try:
+        return name in Path(path).read_bytes()
+    except OSError:
+        return False
+
+
 def load_core(build: Path, explicit: str | None):
     """The compiled core with the bench_peer_* entries: --core, else <build>/python/_core*.so, else
-    the installed massagesim._core."""
+    the installed massagesim._core; among those, the first that also has the default scenario's
+    entries (bench_prepared_solve, prepare_arm, model_graph_json) is preferred."""
     t = time.perf_counter()
-    paths = [explicit] if explicit else sorted(glob.glob(str(build / "python" / "_core*.so")))
+    installed = _installed_core_paths()
+    if explicit:
+        paths = [explicit]
+    else:
+        paths = sorted(glob.glob(str(build / "python" / "_core*.so"))) + installed
+    paths = [p for p in paths if p and Path(p).exists() and _has_entry(p, b"bench_peer_solve")]
+    paths.sort(key=lambda p: not _has_entry(p, b"bench_prepared_solve"))  # stable: order kept otherwise
     for path in paths:
-        if path and Path(path).exists():
+        if any(Path(path).resolve() == Path(q).resolve() for q in installed):
+            from massagesim import _core  # noqa: PLC0415
+            mod = _core
+        else:
             loader = importlib.machinery.ExtensionFileLoader("_core", path)
             spec = importlib.util.spec_from_file_location("_core", path, loader=loader)
             mod = importlib.util.module_from_spec(spec)
             loader.exec_module(mod)
-            if hasattr(mod, "bench_peer_solve"):
-                return mod, path, time.perf_counter() - t
-    try:
-        from massagesim import _core  # noqa: PLC0415
-    except ImportError:
-        _core = None
-    if not hasattr(_core, "bench_peer_solve"):
-        print("compare_peers: no massagesim._core with bench_peer_solve; build the module "
-              "(-DMASSAGESIM_BUILD_PYTHON=ON, target _core) and pass --build or --core", file=sys.stderr)
-        sys.exit(SKIP)
-    return _core, _core.__file__, time.perf_counter() - t
+        if hasattr(mod, "bench_peer_solve"):
+            return mod, path, time.perf_counter() - t
+    print("compare_peers: no massagesim._core with bench_peer_solve; build the module "
+          "(-DMASSAGESIM_BUILD_PYTHON=ON, target _core) and pass --build or --core", file=sys.stderr)
+    sys.exit(SKIP)
 
 
 def check_rhs(core, label: str, rng: np.random.Generator, n: int = 20) -> float:
@@ -327,6 +363,338 @@ def run_cvode_binary(binary: Path, quick: bool, chain_t1: float, out_json: Path)
     return rows, startup, data.get("context", {})
 
 
+# ---- the default scenario: the real model, exported --------------------------------------------
+
+DEFAULT_LABEL = "default_limb"
+DEFAULT_ARM = "massage"
+DEFAULT_SAVE_DT_S = 10.0
+# massagesim's step cap (bench_prepared_solve's dt_max_s, as simulate uses it); the peers get the same
+# max_step so that no engine may step over a short protocol feature the others resolve.
+DEFAULT_DT_MAX_S = 10.0
+DEFAULT_HAS = ("Scenario", "prepare_arm", "bench_prepared_solve", "bench_prepared_rhs",
+               "bench_prepared_rhs_cost_ns", "model_graph_json")
+
+
+def load_sbml_module():
+    """massagesim.sbml without running the package's __init__ (which imports the installed _core; a
+    second copy of the core next to one loaded from a build directory cannot be imported). sbml.py
+    needs only its sibling _units.py; the source tree's copy is preferred, else the installed one."""
+    dirs = [ROOT / "python" / "massagesim"]
+    try:
+        spec = importlib.util.find_spec("massagesim")
+        if spec is not None and spec.submodule_search_locations:
+            dirs.append(Path(list(spec.submodule_search_locations)[0]))
+    except (ImportError, ValueError):
+        pass
+    for d in dirs:
+        if (d / "sbml.py").exists() and (d / "_units.py").exists():
+            pkg_name = "_compare_peers_massagesim"
+            pkg = types.ModuleType(pkg_name)
+            pkg.__path__ = [str(d)]
+            sys.modules[pkg_name] = pkg
+            return importlib.import_module(pkg_name + ".sbml"), str(d / "sbml.py")
+    return None, None
+
+
+def state_scaled_error(y: np.ndarray, ref: np.ndarray) -> float:
+    """Max over saved points and states of |y - ref| / max_t |ref| of that state (default scenario)."""
+    y = np.atleast_2d(y)
+    ref = np.atleast_2d(ref)
+    if y.shape != ref.shape or not np.all(np.isfinite(y)):
+        return math.inf
+    scale = np.max(np.abs(ref), axis=0)
+    scale = np.where(scale > 0.0, scale, 1e-300)
+    return float(np.max(np.abs(y - ref) / scale))
+
+
+class _IEEEMath:
+    """`math` for the generated RHS with IEEE results instead of exceptions (exp overflow -> inf,
+    log/sqrt of a negative -> nan), as the C++ RHS computes them; used only when the fast generated
+    RHS raises. The same libm functions as `math` (NumPy's own SIMD exp/log differ by an ulp)."""
+
+    def __getattr__(self, name: str):
+        fn = getattr(math, name)
+        if not callable(fn):
+            return fn
+
+        def ieee(*a):
+            try:
+                return np.float64(fn(*a))  # a NumPy scalar: what follows is IEEE arithmetic too
+            except OverflowError:
+                return np.float64(math.inf)
+            except (ValueError, ZeroDivisionError):
+                return np.float64(math.nan)
+        return ieee
+
+
+def python_rhs(sbml_mod, graph: dict):
+    """graph_to_python's rhs(t, y), and a fallback for the states where it raises.
+
+    The generated code evaluates both branches of every select as plain statements, so a branch
+    that the C++ RHS computes and discards (exp of a large argument -> inf) raises OverflowError in
+    Python (seen at states 0.1 % off a trajectory). The wrapper re-evaluates such a call with NumPy
+    scalars and functions (IEEE semantics), counts it, and returns the same values the C++ RHS gives.
+    Arithmetic on NumPy float64 scalars is the same IEEE double arithmetic (x ** 8.0 overflows to inf
+    instead of raising). Cost: one extra Python call per evaluation (~0.1 us of ~50 us)."""
+    t = time.perf_counter()
+    fast, source = sbml_mod.graph_to_python(graph)
+    gen_s = time.perf_counter() - t
+    ns: dict = {"__name__": "compare_peers_ieee_rhs"}
+    exec(compile(source, "<massagesim rhs, IEEE fallback>", "exec"), ns)  # noqa: S102
+    ns["math"] = _IEEEMath()
+    slow = ns["make_rhs"]()
+    fallbacks = [0]
+
+    def f(t, y):
+        try:
+            return fast(t, y)
+        except (OverflowError, ValueError, ZeroDivisionError) as e:
+            fallbacks[0] += 1
+            try:
+                with np.errstate(all="ignore"):
+                    return np.asarray(slow(t, [np.float64(v) for v in y]), dtype=float)
+            except (OverflowError, ValueError, ZeroDivisionError) as e2:
+                raise RuntimeError(f"generated RHS at t = {t}: {e!r}; IEEE fallback: {e2!r}") from e2
+
+    f.fallbacks = fallbacks
+    return f, fast, gen_s
+
+
+class BudgetedRHS:
+    """f, counting calls and raising OverBudget once `seconds` of process CPU time have passed since
+    construction (checked every 256 calls)."""
+
+    def __init__(self, f, seconds: float):
+        self.f, self.seconds, self.calls, self.start = f, seconds, 0, time.process_time()
+
+    def __call__(self, t, y):
+        self.calls += 1
+        if self.calls % 256 == 0 and time.process_time() - self.start > self.seconds:
+            raise OverBudget
+        return self.f(t, y)
+
+
+def scipy_piecewise(f, x0, ts, breaks, method, rtol, atol, max_step):
+    """One solve_ivp per interval between breakpoints (what a careful SciPy user does with a protocol
+    that jumps): the equations of each interval held up to its end (t clamped below the breakpoint,
+    as massagesim's driver does), the state carried over, outputs at ts. Returns (y, nfev, njev)."""
+    edges = [float(ts[0])] + [float(b) for b in breaks if ts[0] < b < ts[-1]] + [float(ts[-1])]
+    x = np.array(x0, dtype=float)
+    ys = [x.copy()]
+    k = 1  # next output index (ts[0] is the initial state)
+    nfev = njev = 0
+    for a, b in zip(edges[:-1], edges[1:]):
+        b_in = np.nextafter(b, -np.inf)
+
+        def fa(t, y, b_in=b_in):
+            return f(t if t < b_in else b_in, y)
+
+        j = int(np.searchsorted(ts, b, side="right"))
+        inner = ts[k:j]
+        ends = bool(inner.size) and inner[-1] == b
+        t_eval = inner if ends else np.append(inner, b)
+        sol = solve_ivp(fa, (a, b), x, method=method, rtol=rtol, atol=atol, t_eval=t_eval,
+                        max_step=max_step if max_step else np.inf)
+        nfev += sol.nfev
+        njev += sol.njev
+        if not sol.success:
+            raise RuntimeError(f"solve_ivp {method} failed on [{a:g}, {b:g}] s: {sol.message}")
+        ys.extend(sol.y.T[:inner.size])
+        x = sol.y[:, -1].copy()
+        k = j
+    return np.array(ys), nfev, njev
+
+
+def run_scipy_default(D, method, rtol, atol, budget_s):
+    """One SciPy run on the default scenario (method "X-pw": piecewise between breakpoints, "X": one
+    solve_ivp over the whole span, not told about the breakpoints). CPU time: process_time."""
+    base = method.removesuffix("-pw")
+    row = dict(engine="scipy", method=method, label=DEFAULT_LABEL, rtol=rtol, atol=atol, repeats=1, n_steps=-1,
+               n_rejected=-1)
+    best = math.inf
+    reps = 0
+    y = None
+    while True:
+        f = BudgetedRHS(D["rhs"], budget_s)
+        fb0 = D["rhs"].fallbacks[0]
+        c = time.process_time()
+        try:
+            with warnings.catch_warnings():
+                # BDF's finite-difference Jacobian (scipy common.num_jac) warns of overflow in its step factors.
+                warnings.simplefilter("ignore", RuntimeWarning)
+                if method.endswith("-pw"):
+                    y, nfev, njev = scipy_piecewise(f, D["x0"], D["ts"], D["breaks"], base, rtol, atol, DEFAULT_DT_MAX_S)
+                else:
+                    sol = solve_ivp(f, (D["ts"][0], D["ts"][-1]), D["x0"], method=base, rtol=rtol, atol=atol,
+                                    t_eval=D["ts"])
+                    if not sol.success:
+                        raise RuntimeError(f"solve_ivp {base} failed: {sol.message}")
+                    y, nfev, njev = sol.y.T, sol.nfev, sol.njev
+        except OverBudget:
+            row.update(cpu_s=time.process_time() - c, err=math.nan, n_rhs=f.calls, n_jac=-1, ok=False,
+                       message=f"over budget: stopped after {budget_s:g} s CPU")
+            return row
+        except RuntimeError as e:
+            row.update(cpu_s=time.process_time() - c, err=math.inf, n_rhs=f.calls, n_jac=-1, ok=False, message=str(e))
+            return row
+        best = min(best, time.process_time() - c)
+        reps += 1
+        if reps >= 3 or best * (reps + 1) > min(1.0, budget_s):
+            break
+    row.update(cpu_s=best, err=state_scaled_error(y, D["ref"]), n_rhs=f.calls, scipy_nfev=nfev, n_jac=njev,
+               repeats=reps, ok=True, message=(f"{D['rhs'].fallbacks[0] - fb0} RHS calls needed the IEEE fallback"
+                                               if D["rhs"].fallbacks[0] > fb0 else ""))
+    return row
+
+
+def run_massagesim_default(core, D, method, rtol, atol, cheap_s: float = 1.5):
+    """bench_prepared_solve (thread CPU time in C++, GIL released); best of 3 when a solve is cheap."""
+    ts = D["ts"].tolist()
+    first = core.bench_prepared_solve(D["prep"], method, rtol, atol, ts, 1, DEFAULT_DT_MAX_S)
+    cpu, reps, r = first["cpu_s"], 1, first
+    if first["ok"] and first["cpu_s"] < cheap_s:
+        r = core.bench_prepared_solve(D["prep"], method, rtol, atol, ts, 2, DEFAULT_DT_MAX_S)
+        cpu, reps = min(cpu, r["cpu_s"]), 3
+    err = state_scaled_error(np.asarray(r["y"]), D["ref"]) if r["ok"] else math.inf
+    return dict(engine="massagesim", method=method, label=DEFAULT_LABEL, rtol=rtol, atol=atol, cpu_s=cpu, err=err,
+                n_steps=r["n_steps"], n_rejected=r["n_rejected"], n_rhs=r["n_rhs"], n_jac=r["n_jac"], repeats=reps,
+                ok=r["ok"], message=r["message"])
+
+
+def expanded_tree_size(graph: dict) -> dict:
+    """Symbol references in the equations once every intermediate is substituted by its formula at
+    each use (what a code generator without common-subexpression caching emits): per rate, and over
+    all intermediates (libRoadRunner's initial-value functions expand each assignment rule so)."""
+    import re  # noqa: PLC0415
+    tok = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+    size: dict[str, int] = {}
+    for a in graph["assignments"]:
+        toks = tok.findall(a["sbml"])
+        size[a["id"]] = len(toks) + sum(size[t] for t in toks if t in size)
+    rates = 0
+    for st in graph["states"]:
+        toks = tok.findall(st["rate"]["sbml"])
+        rates += len(toks) + sum(size[t] for t in toks if t in size)
+    return {"n_assignments": len(size), "rates_expanded": rates, "assignments_expanded": sum(size.values()),
+            "largest_assignment_expanded": max(size.values()) if size else 0}
+
+
+_RR_CHILD = r"""
+import json, resource, sys, time, importlib, types
+import numpy as np
+args = json.loads(sys.argv[1])
+lim = int(args["mem_bytes"])
+resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
+pkg = types.ModuleType("_rr_massagesim"); pkg.__path__ = [args["sbml_dir"]]; sys.modules["_rr_massagesim"] = pkg
+sbml = importlib.import_module("_rr_massagesim.sbml")
+import roadrunner
+out = {"roadrunner": roadrunner.__version__, "runs": []}
+def dump():
+    with open(args["out"], "w") as fh:
+        json.dump(out, fh)
+text = open(args["sbml_path"]).read()
+cfg = roadrunner.Config
+cfg.setValue(cfg.LOADSBMLOPTIONS_RECOMPILE, True)
+w, c = time.perf_counter(), time.process_time()
+out["stage"] = "load"; dump()
+rr = roadrunner.RoadRunner(text)
+out["load_s"], out["load_cpu_s"] = time.perf_counter() - w, time.process_time() - c
+out["stage"] = "loaded"; out["maxrss_MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; dump()
+ts = np.asarray(args["ts"])
+for stiff, rtol, atol in args["runs"]:
+    run = {"stiff": stiff, "rtol": rtol, "atol": atol}
+    try:
+        best = None
+        for rep in range(args["repeats"]):
+            y, tim = sbml.simulate_roadrunner(rr, ts, rtol=rtol, atol=atol, breakpoints=args["breaks"],
+                                              max_step=args["max_step"], stiff=stiff, t0_s=float(ts[0]))
+            if best is None or tim["simulate_cpu_s"] < best[1]["simulate_cpu_s"]:
+                best = (y, tim)
+            if tim["simulate_cpu_s"] * (rep + 2) > 1.0:
+                break
+        run.update(ok=True, y=best[0].tolist(), repeats=rep + 1, **best[1])
+    except Exception as e:  # noqa: BLE001 - reported
+        run.update(ok=False, message=f"{type(e).__name__}: {e}"[:300])
+    out["runs"].append(run)
+    dump()
+out["stage"] = "done"; dump()
+"""
+
+
+def run_roadrunner_child(D, sbml_path: Path, sbml_dir: str, runs, mem_gb: float, timeout_s: float, out_json: Path):
+    """libRoadRunner in a child process with an address-space cap and a wall-clock timeout: its LLVM
+    code generator expands assignment rules at each use, which on this model's equations can exhaust
+    the machine's memory. Returns the child's JSON (stage reached, load time, runs) and a failure text."""
+    if out_json.exists():
+        out_json.unlink()
+    args = dict(mem_bytes=int(mem_gb * 2**30), sbml_dir=sbml_dir, sbml_path=str(sbml_path), out=str(out_json),
+                ts=D["ts"].tolist(), breaks=list(D["breaks"]), max_step=DEFAULT_DT_MAX_S, runs=runs,
+                repeats=1 if len(D["ts"]) > 100 else 3)
+    w = time.perf_counter()
+    c0 = os.times()
+    try:
+        p = subprocess.run([sys.executable, "-c", _RR_CHILD, json.dumps(args)], capture_output=True, text=True,
+                           timeout=timeout_s)
+        why = "" if p.returncode == 0 else (p.stderr.strip().splitlines() or [f"exit code {p.returncode}"])[-1][:300]
+    except subprocess.TimeoutExpired:
+        why = f"timed out after {timeout_s:g} s wall-clock"
+    c1 = os.times()
+    res = json.loads(out_json.read_text()) if out_json.exists() else {"stage": "start"}
+    res["child_wall_s"] = time.perf_counter() - w
+    res["child_cpu_s"] = (c1.children_user + c1.children_system) - (c0.children_user + c0.children_system)
+    res["mem_cap_GB"] = mem_gb
+    res["failure"] = why
+    return res
+
+
+def setup_default(core, sbml_mod, t1: float, rng: np.random.Generator, load_s: dict) -> dict:
+    """The default scenario's arm: prepared C++ problem, recorded equations, generated Python RHS
+    (checked against the C++ one), SBML text, reference solution."""
+    D: dict = {"t1_s": t1}
+    c = time.perf_counter()
+    scenario = core.Scenario.default()
+    D["prep"] = core.prepare_arm(scenario, DEFAULT_ARM)
+    load_s["default_prepare_arm"] = time.perf_counter() - c
+    c = time.perf_counter()
+    graph = json.loads(core.model_graph_json(scenario, arm=DEFAULT_ARM, kind="limb", t1_s=t1))
+    load_s["default_model_graph_json"] = time.perf_counter() - c
+    D["graph"] = graph
+    D["x0"] = np.array([s_["initial_value"] for s_ in graph["states"]], dtype=float)
+    rest = np.asarray(D["prep"].rest_state, dtype=float)
+    if rest.shape != D["x0"].shape or np.max(np.abs(rest - D["x0"])) > 0.0:
+        sys.exit("compare_peers: the model graph's initial values differ from the prepared arm's rest state")
+    D["breaks"] = [float(b) for b in graph["breakpoints_s"]]
+    D["ts"] = np.arange(0.0, t1 + 0.5 * DEFAULT_SAVE_DT_S, DEFAULT_SAVE_DT_S)
+    D["rhs"], _, load_s["default_graph_to_python"] = python_rhs(sbml_mod, graph)
+    c = time.perf_counter()
+    D["sbml"] = sbml_mod.graph_to_sbml(graph)
+    load_s["default_graph_to_sbml"] = time.perf_counter() - c
+    D["expanded"] = expanded_tree_size(graph)
+
+    # reference, and its accuracy against Dopri5 at the same tolerances
+    ts = D["ts"].tolist()
+    ref = core.bench_prepared_solve(D["prep"], "fehlberg78", 1e-12, 1e-15, ts, 1, DEFAULT_DT_MAX_S)
+    if not ref["ok"]:
+        sys.exit(f"compare_peers: the default scenario's reference solve failed: {ref['message']}")
+    D["ref"] = np.asarray(ref["y"])
+    chk = core.bench_prepared_solve(D["prep"], "dopri5", 1e-12, 1e-15, ts, 1, DEFAULT_DT_MAX_S)
+    D["reference"] = {"source": "massagesim fehlberg78 rtol 1e-12 atol 1e-15", "cpu_s": ref["cpu_s"],
+                      "n_rhs": ref["n_rhs"], "n_steps": ref["n_steps"],
+                      "vs_dopri5_1e-12": state_scaled_error(np.asarray(chk["y"]), D["ref"]) if chk["ok"] else math.inf,
+                      "dopri5_cpu_s": chk["cpu_s"]}
+
+    # the generated Python RHS == the C++ RHS at states near the trajectory, random times
+    worst, n_fb = 0.0, D["rhs"].fallbacks[0]
+    for _ in range(20):
+        x = D["ref"][rng.integers(0, len(D["ts"]))] * (1.0 + 1e-4 * rng.uniform(-1.0, 1.0, D["x0"].size))
+        t = float(rng.uniform(0.0, t1))
+        a = D["rhs"](t, x)
+        b = np.asarray(core.bench_prepared_rhs(D["prep"], x.tolist(), t))
+        worst = max(worst, float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-300))))
+    D["rhs_check"] = {"max_rel_diff": worst, "points": 20, "ieee_fallbacks": D["rhs"].fallbacks[0] - n_fb}
+    return D
+
+
 # ---- ratios at matched error ------------------------------------------------------------------
 
 def time_at_error(points: list[tuple[float, float]], err: float):
@@ -392,6 +760,20 @@ def main(argv=None) -> int:
     ap.add_argument("--no-plot", action="store_true")
     ap.add_argument("--scipy-budget-s", type=float, default=20.0,
                     help="skip tighter tolerances of a SciPy method once one run takes longer than this")
+    ap.add_argument("--scipy-budget-default-s", type=float, default=60.0,
+                    help="the same on the default scenario (--quick: at most 10 s)")
+    ap.add_argument("--scipy-default-plain", action="store_true",
+                    help="also one solve_ivp RK45 over the whole default scenario (loosest tolerance; ~40 s CPU)")
+    ap.add_argument("--problems", default="",
+                    help="comma-separated subset of rober_1e5,rober_1e11,hires,chain8,chain30,default_limb")
+    ap.add_argument("--no-roadrunner", action="store_true", help="do not try libRoadRunner on the default scenario")
+    ap.add_argument("--roadrunner-sbml", choices=("auto", "rules", "functions"), default="auto",
+                    help="SBML form given to libRoadRunner: graph_to_sbml's intermediates= ('auto': 'functions', "
+                         "the form meant for libRoadRunner, when this massagesim.sbml has it, else 'rules')")
+    ap.add_argument("--roadrunner-mem-gb", type=float, default=4.0,
+                    help="address-space cap of the libRoadRunner child process (its LLVM compile may exhaust memory)")
+    ap.add_argument("--roadrunner-timeout-s", type=float, default=240.0,
+                    help="wall-clock limit of the libRoadRunner child process (load + all its runs)")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     t_start = time.perf_counter()
@@ -408,6 +790,12 @@ def main(argv=None) -> int:
         scipy_chain = ["RK45", "LSODA", "RK45-pw"]
         ms_extra_stiff = [(1e-4, 1e-4)]
         ms_extra_chain = [(1e-10, 1e-12)]
+        default_t1 = 360.0
+        default_tols = [(1e-6, 1e-9)]
+        default_ms = {"dopri5": [(1e-4, 1e-7), (1e-6, 1e-9), (1e-8, 1e-11)], "rodas4": [(1e-6, 1e-9)],
+                      "fehlberg78": [(1e-6, 1e-9)]}
+        default_scipy = ["LSODA-pw"]
+        default_budget = min(10.0, args.scipy_budget_default_s)
     else:
         labels = ["rober_1e5", "rober_1e11", "hires", "chain8", "chain30"]
         chain_t1 = 3600.0
@@ -417,6 +805,31 @@ def main(argv=None) -> int:
         scipy_chain = ["RK45", "LSODA", "BDF", "Radau", "RK45-pw", "LSODA-pw"]
         ms_extra_stiff = [(1e-3, 1e-3), (1e-11, 1e-11)]
         ms_extra_chain = [(1e-3, 1e-5), (1e-10, 1e-12)]
+        default_t1 = 2880.0
+        default_tols = [(1e-4, 1e-7), (1e-6, 1e-9), (1e-8, 1e-11)]
+        # Rodas4 at 1e-8 takes ~24 s (145 k steps) and adds nothing to the curve: left out.
+        default_ms = {"dopri5": [(1e-3, 1e-6), *default_tols, (1e-10, 1e-13)],
+                      "fehlberg78": default_tols,
+                      "rodas4": [(1e-3, 1e-6), (1e-4, 1e-7), (1e-6, 1e-9)]}
+        # Plain one-shot RK45 (not told about the breakpoints) costs as much as RK45-pw (~40 s CPU per
+        # run, stability-limited): not cheap, left out of the full run (--scipy-default-plain adds it).
+        default_scipy = ["LSODA-pw", "BDF-pw", "RK45-pw"] + (["RK45"] if args.scipy_default_plain else [])
+        default_budget = args.scipy_budget_default_s
+    if args.problems:
+        wanted = {p.strip() for p in args.problems.split(",") if p.strip()}
+        unknown = wanted - set(PROBLEMS) - {DEFAULT_LABEL}
+        if unknown:
+            sys.exit(f"compare_peers: --problems: unknown {sorted(unknown)}")
+        labels = [lab for lab in labels if lab in wanted]
+    run_default = not args.problems or DEFAULT_LABEL in wanted
+    sbml_mod = sbml_path = None
+    if run_default:
+        missing = [n for n in DEFAULT_HAS if not hasattr(core, n)]
+        sbml_mod, sbml_path = load_sbml_module()
+        if missing or sbml_mod is None:
+            print(f"default scenario skipped: the core lacks {missing}" if missing else
+                  "default scenario skipped: massagesim/sbml.py not found")
+            run_default = False
 
     rng = np.random.default_rng(6)
     rhs_check = {lab: check_rhs(core, lab, rng) for lab in labels}
@@ -425,16 +838,33 @@ def main(argv=None) -> int:
         if d > 1e-12:
             sys.exit(f"compare_peers: the NumPy RHS of {lab} differs from the C++ one ({d:.2e})")
 
+    # The default scenario's setup first (export, generated RHS checked against the C++ one, reference):
+    # a failure stops the run before any timing.
+    D = None
+    if run_default:
+        D = setup_default(core, sbml_mod, default_t1, rng, LOAD_S)
+        chk = D["rhs_check"]
+        print(f"RHS check {DEFAULT_LABEL}: max relative difference generated Python vs C++ = {chk['max_rel_diff']:.2e} "
+              f"({chk['points']} states near the trajectory, {chk['ieee_fallbacks']} IEEE fallbacks)")
+        if chk["max_rel_diff"] > 1e-6:
+            sys.exit(f"compare_peers: the generated Python RHS differs from the C++ one ({chk['max_rel_diff']:.2e})")
+        if chk["max_rel_diff"] > 1e-12:
+            print(f"WARNING: generated Python RHS vs C++: {chk['max_rel_diff']:.2e} > 1e-12 (reported, not fatal)")
+        refd = D["reference"]
+        print(f"{DEFAULT_LABEL} reference: fehlberg78 1e-12/1e-15, {refd['cpu_s']:.2f} s CPU; vs dopri5 1e-12/1e-15: "
+              f"{refd['vs_dopri5_1e-12']:.1e}")
+
     # Cost of one RHS: C++ (floor unit) and NumPy (SciPy's floor unit).
-    rhs_cost = {}
+    rhs_cost: dict[str, dict] = {}
     for lab in labels:
         cname, t1, f, _, x0, _ = PROBLEMS[lab]
         n = 2000
         c = time.process_time()
         for i in range(n):
             f(0.001 * i, x0)
+        numpy_ns = (time.process_time() - c) / n * 1e9  # before the C++ measurement (it takes time too)
         rhs_cost[lab] = {"cpp_ns": core.bench_peer_rhs_cost_ns(cname, 100000 if args.quick else 200000),
-                         "numpy_ns": (time.process_time() - c) / n * 1e9}
+                         "numpy_ns": numpy_ns}
 
     runs: list[dict] = []
     refs = {}
@@ -472,15 +902,98 @@ def main(argv=None) -> int:
                 too_slow = r["cpu_s"] > args.scipy_budget_s
         print(f"{lab}: done ({time.perf_counter() - t_start:.1f} s elapsed)")
 
+    # The default scenario (real model, 81 states): massagesim, SciPy on the generated Python RHS,
+    # libRoadRunner on the SBML export.
+    default_info: dict = {}
+    if run_default:
+        refs[DEFAULT_LABEL] = refd
+        labels_all = labels + [DEFAULT_LABEL]
+        n = 200 if args.quick else 1000
+        c = time.process_time()
+        for i in range(n):
+            D["rhs"](D["ts"][i % len(D["ts"])], D["ref"][i % len(D["ts"])])
+        numpy_ns = (time.process_time() - c) / n * 1e9
+        rhs_cost[DEFAULT_LABEL] = {"cpp_ns": core.bench_prepared_rhs_cost_ns(D["prep"], 2000 if args.quick else 20000),
+                                   "numpy_ns": numpy_ns}
+        for method, tols in default_ms.items():
+            for rtol, atol in tols:
+                runs.append(run_massagesim_default(core, D, method, rtol, atol))
+        print(f"{DEFAULT_LABEL}: massagesim done ({time.perf_counter() - t_start:.1f} s elapsed)")
+        for method in default_scipy:
+            too_slow = False
+            tols = default_tols if method.endswith("-pw") else default_tols[:1]  # one-shot: loosest only
+            for rtol, atol in sorted(tols, key=lambda x: -x[0]):
+                if too_slow:
+                    runs.append(dict(engine="scipy", method=method, label=DEFAULT_LABEL, rtol=rtol, atol=atol,
+                                     cpu_s=math.nan, err=math.nan, ok=False,
+                                     message=f"skipped: a looser run took > {default_budget:g} s"))
+                    continue
+                r = run_scipy_default(D, method, rtol, atol, default_budget)
+                runs.append(r)
+                too_slow = r["cpu_s"] > default_budget or not r["ok"]
+                print(f"  scipy {method} {rtol:.0e}: {r['cpu_s']:.2f} s CPU, err {r['err']:.2e} {r.get('message', '')}")
+        print(f"{DEFAULT_LABEL}: SciPy done ({time.perf_counter() - t_start:.1f} s elapsed)")
+        rr_info: dict = {"skipped": ""}
+        rr_runs = [[stiff, rtol, atol] for stiff in (True, False) for rtol, atol in default_tols]
+        if args.quick or args.no_roadrunner:
+            rr_info["skipped"] = "--quick" if args.quick else "--no-roadrunner"
+        else:
+            import inspect  # noqa: PLC0415
+            has_form = "intermediates" in inspect.signature(sbml_mod.graph_to_sbml).parameters
+            form = args.roadrunner_sbml if args.roadrunner_sbml != "auto" else ("functions" if has_form else "rules")
+            text = D["sbml"]
+            if form != "rules":
+                c = time.perf_counter()
+                text = sbml_mod.graph_to_sbml(D["graph"], intermediates=form)
+                LOAD_S[f"default_graph_to_sbml_{form}"] = time.perf_counter() - c
+            path = args.out / "default_limb.sbml.xml"
+            path.write_text(text)
+            rr_info = run_roadrunner_child(D, path, str(Path(sbml_path).parent), rr_runs, args.roadrunner_mem_gb,
+                                           args.roadrunner_timeout_s, args.out / "roadrunner_child.json")
+            path.unlink()
+            (args.out / "roadrunner_child.json").unlink(missing_ok=True)
+            rr_info["sbml_form"] = form
+            rr_info["sbml_chars"] = len(text)
+            if "load_s" in rr_info:
+                LOAD_S["default_roadrunner_load"] = rr_info["load_s"]
+                LOAD_S["default_roadrunner_load_cpu"] = rr_info["load_cpu_s"]
+        done = {(r["stiff"], r["rtol"], r["atol"]): r for r in rr_info.get("runs", [])}
+        for stiff, rtol, atol in rr_runs:
+            rr = done.get((stiff, rtol, atol))
+            row = dict(engine="roadrunner", method="cvode_bdf" if stiff else "cvode_adams", label=DEFAULT_LABEL,
+                       rtol=rtol, atol=atol, n_steps=-1, n_rejected=-1, n_rhs=-1, n_jac=-1, repeats=1)
+            if rr and rr.get("ok"):
+                row.update(cpu_s=rr["simulate_cpu_s"], wall_s=rr["simulate_s"], repeats=rr["repeats"], ok=True,
+                           err=state_scaled_error(np.asarray(rr["y"]), D["ref"]), message="")
+            else:
+                why = (rr or {}).get("message") or rr_info.get("skipped") or (
+                    f"load ({rr_info.get('sbml_form')} SBML) failed at stage '{rr_info.get('stage')}' after "
+                    f"{rr_info.get('child_cpu_s', 0):.0f} s CPU "
+                    f"(cap {rr_info.get('mem_cap_GB')} GB): {rr_info.get('failure')}")
+                row.update(cpu_s=math.nan, err=math.nan, ok=False, message=why)
+            runs.append(row)
+        rr_info.pop("runs", None)
+        print(f"{DEFAULT_LABEL}: libRoadRunner: " + (rr_info.get("skipped") or
+              (f"loaded in {rr_info['load_s']:.2f} s" if "load_s" in rr_info else runs[-1]["message"])))
+        default_info = dict(t1_s=default_t1, arm=DEFAULT_ARM, n_states=int(D["x0"].size),
+                            n_breakpoints=len(D["breaks"]), n_saved=int(D["ts"].size), dt_max_s=DEFAULT_DT_MAX_S,
+                            error="max over saved points and states of |y - ref| / max_t |ref| of that state",
+                            reference=refd, rhs_check=chk, python_rhs_ieee_fallbacks=D["rhs"].fallbacks[0],
+                            sbml_chars=len(D["sbml"]), sbml_module=sbml_path, expanded_tree_size=D["expanded"],
+                            roadrunner=rr_info, scipy_budget_s=default_budget)
+        print(f"{DEFAULT_LABEL}: done ({time.perf_counter() - t_start:.1f} s elapsed)")
+    else:
+        labels_all = labels
+
     # CVODE (and massagesim in the same C++ process).
     binary = args.build / "benchmarks" / "massagesim_bench_peers"
     cvode_context = {}
-    if not args.no_cvode and binary.exists():
+    if not args.no_cvode and binary.exists() and labels:
         rows, LOAD_S["cvode_program_start"], cvode_context = run_cvode_binary(
             binary, args.quick, chain_t1, args.out / ("bench_peers_quick.json" if args.quick else "bench_peers.json"))
         runs += [r for r in rows if r["label"] in labels]
         print(f"CVODE program: {len(rows)} runs parsed ({time.perf_counter() - t_start:.1f} s elapsed)")
-    elif not args.no_cvode:
+    elif not args.no_cvode and labels:
         print(f"CVODE program not built ({binary}); CVODE columns left out")
 
     # Floors: CPU time / (RHS evaluations x cost of one RHS).
@@ -495,9 +1008,8 @@ def main(argv=None) -> int:
     # Reference curve: the massagesim method of the same process (Python-timed for SciPy, the C++
     # program's for CVODE), the faster of its methods at each error.
     ratios = []
-    for lab in labels:
-        stiff = PROBLEMS[lab][5]
-        for engine, ms_engine in (("scipy", "massagesim"), ("cvode", "massagesim_cpp")):
+    for lab in labels_all:
+        for engine, ms_engine in (("scipy", "massagesim"), ("cvode", "massagesim_cpp"), ("roadrunner", "massagesim")):
             ms_methods = sorted({r["method"] for r in runs if r["label"] == lab and r["engine"] == ms_engine})
             curves = {m: [(r["err"], r["cpu_s"]) for r in runs if r["label"] == lab and r["engine"] == ms_engine
                           and r["method"] == m and r.get("ok")] for m in ms_methods}
@@ -531,25 +1043,29 @@ def main(argv=None) -> int:
     machine["sundials_context"] = cvode_context.get("sundials")
     machine["massagesim_core"] = core_path
     (args.out / "machine.txt").write_text("\n".join(f"{k}: {v}" for k, v in machine.items()) + "\n")
+    if default_info:
+        rhs_check[DEFAULT_LABEL] = default_info["rhs_check"]["max_rel_diff"]
     summary = dict(quick=args.quick, chain_t1_s=chain_t1, load_s=LOAD_S, rhs_check_max_rel_diff=rhs_check,
-                   rhs_cost=rhs_cost, references=refs, runs=runs, ratios=ratios, machine=machine,
+                   rhs_cost=rhs_cost, references=refs, default_scenario=default_info, runs=runs, ratios=ratios,
+                   machine=machine,
                    command=" ".join([Path(sys.executable).name] + sys.argv),
                    total_wall_s=time.perf_counter() - t_start)
     (args.out / "peers.json").write_text(json.dumps(summary, indent=1, default=str))
 
     if not args.no_plot:
-        plot(runs, labels, args.out / "work_precision.png")
+        plot(runs, labels_all, args.out / "work_precision.png")
 
     # ---- print -----------------------------------------------------------------------------------
     print("\nload/compile times [s]: " + ", ".join(f"{k} {v:.3f}" for k, v in LOAD_S.items()))
     print("\nruns (CPU time per solve):")
-    print(f"{'problem':11} {'engine':15} {'method':12} {'rtol':>7} {'atol':>7} {'cpu_ms':>10} {'err':>9} {'rhs':>8} {'floor':>6}")
+    print(f"{'problem':12} {'engine':15} {'method':12} {'rtol':>7} {'atol':>7} {'cpu_ms':>10} {'err':>9} {'rhs':>8} {'floor':>6}")
     for r in runs:
-        print(f"{r['label']:11} {r['engine']:15} {r['method']:12} {r['rtol']:7.0e} {r['atol']:7.0e} "
-              f"{1e3 * r['cpu_s']:10.3f} {r['err']:9.2e} {r.get('n_rhs', 0) or 0:8.0f} {r.get('floor_ratio', math.nan):6.2f}")
+        print(f"{r['label']:12} {r['engine']:15} {r['method']:12} {r['rtol']:7.0e} {r['atol']:7.0e} "
+              f"{1e3 * r['cpu_s']:10.3f} {r['err']:9.2e} {r.get('n_rhs', 0) or 0:8.0f} {r.get('floor_ratio', math.nan):6.2f}"
+              + (f"  {r['message'][:90]}" if not r.get("ok") and r.get("message") else ""))
     print("\nratios at matched error (peer CPU time / massagesim CPU time interpolated at the peer's error):")
     for q in ratios:
-        print(f"{q['label']:11} {q['peer']:18} rtol {q['rtol']:.0e} atol {q['atol']:.0e}  err {q['peer_err']:.2e}  "
+        print(f"{q['label']:12} {q['peer']:18} rtol {q['rtol']:.0e} atol {q['atol']:.0e}  err {q['peer_err']:.2e}  "
               f"{q['ratio']:9.1f} x  vs {q['massagesim_method']} ({q['how']})")
     print(f"\nwrote {args.out} in {time.perf_counter() - t_start:.1f} s")
     return 0
@@ -564,7 +1080,7 @@ def plot(runs, labels, path: Path) -> None:
     cols = min(3, n)
     rows = math.ceil(n / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 4.2 * rows), squeeze=False)
-    styles = {"massagesim": "-o", "massagesim_cpp": "--o", "scipy": "-s", "cvode": "-^"}
+    styles = {"massagesim": "-o", "massagesim_cpp": "--o", "scipy": "-s", "cvode": "-^", "roadrunner": "-v"}
     for ax, lab in zip(axes.flat, labels):
         keys = sorted({(r["engine"], r["method"]) for r in runs if r["label"] == lab})
         for eng, m in keys:
@@ -574,14 +1090,17 @@ def plot(runs, labels, path: Path) -> None:
                 e, t = zip(*pts)
                 name = {"massagesim": "massagesim (Python)", "massagesim_cpp": "massagesim (C++)"}.get(eng, eng)
                 ax.loglog(e, np.asarray(t) * 1e3, styles[eng], label=f"{name} {m}", ms=4)
-        ax.set_title(lab)
-        ax.set_xlabel("error (max relative, vs reference)")
+        failed = [r for r in runs if r["label"] == lab and r["engine"] == "roadrunner" and not r.get("ok")]
+        ax.set_title(lab + (f"\nlibRoadRunner not shown: {failed[0]['message'].split('): ')[-1][:45]}" if failed else ""),
+                     fontsize=10 if not failed else 9)
+        ax.set_xlabel("error (max |y - ref| / max_t |ref| per state)" if lab == DEFAULT_LABEL
+                      else "error (max relative, vs reference)")
         ax.set_ylabel("CPU time per solve [ms]")
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=6)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    fig.suptitle("Work-precision: massagesim vs SciPy solve_ivp vs SUNDIALS CVODE (same equations)")
+    fig.suptitle("Work-precision: massagesim vs SciPy solve_ivp, SUNDIALS CVODE, libRoadRunner (same equations)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
