@@ -375,7 +375,7 @@ def test_real_model_sbml_is_valid_and_round_trips(real_graph: dict[str, Any]) ->
     assert all(p["units"] is not None for p in back["parameters"]), "a model unit string did not parse"
 
 
-@needs_graph
-def test_real_model_python_rhs_equals_the_sbml_rates(real_graph: dict[str, Any]) -> None:
-    """The generated Python and the SBML formulas compiled by libRoadRunner give the same rates."""
-    assert_python_rates_equal_roadrunner(real_graph, rel=1e-9)
+# The real models' rates are not compared through libRoadRunner: 2.10 inlines every assignment rule at
+# each use, and the exported DAG unfolds exponentially (compiling the segment exhausts > 6 GB; see
+# benchmarks/README.md). The generated Python rates are checked against the C++ right-hand side in
+# test_export_agreement.py instead.
