@@ -263,6 +263,14 @@ def test_python_rhs_equals_the_equations_by_hand() -> None:
     assert rhs(1.0, [-0.4, 0.2]).tolist() == rhs(1.0, np.array([-0.4, 0.2])).tolist()  # a plain sequence works too
 
 
+def test_python_rhs_gives_ieee_results_where_math_raises() -> None:
+    rhs, _ = sbml.graph_to_python(toy_graph())
+    # t = -5000 s: exp(-c t) = exp(1500) overflows; math.exp raises, the C++ RHS would give inf
+    dx, dv = rhs(-5000.0, np.array([0.1, 0.3])).tolist()
+    assert dx == 0.3 and (math.isinf(dv) or math.isnan(dv))
+    assert rhs(-5000.0 + PERIOD_S / 4 - 5000.0, np.array([0.1, 0.3]))[1] == math.inf  # pulse on: +inf
+
+
 def test_python_source_runs_as_a_module_with_other_parameters() -> None:
     _, source = sbml.graph_to_python(toy_graph())
     ns: dict[str, Any] = {}
@@ -283,13 +291,13 @@ def test_python_rejects_ids_that_clash_with_generated_names() -> None:
         sbml.graph_to_python(g)
 
 
-def assert_python_rates_equal_roadrunner(graph: dict[str, Any], rel: float) -> None:
+def assert_python_rates_equal_roadrunner(graph: dict[str, Any], rel: float, intermediates: str = "rules") -> None:
     """At several times and states around the initial one, rhs(t, y) (Python formulas) equals the
     rates libRoadRunner computes from the SBML formulas."""
     import roadrunner
 
     rhs, _ = sbml.graph_to_python(graph)
-    rr = roadrunner.RoadRunner(sbml.graph_to_sbml(graph))
+    rr = roadrunner.RoadRunner(sbml.graph_to_sbml(graph, intermediates=intermediates))
     ids = [s["id"] for s in graph["states"]]
     assert list(rr.getRateRuleIds()) == ids
     y0 = np.array([s["initial_value"] for s in graph["states"]])
@@ -312,6 +320,31 @@ def assert_python_rates_equal_roadrunner(graph: dict[str, Any], rel: float) -> N
 
 def test_python_rates_equal_sbml_rates_on_the_toy_model() -> None:
     assert_python_rates_equal_roadrunner(toy_graph(), rel=1e-13)
+
+
+def test_functions_form_has_the_same_rates_without_rules_or_piecewise() -> None:
+    g = toy_graph()
+    text = sbml.graph_to_sbml(g, intermediates="functions")
+    assert sbml_errors(text) == []
+    doc = libsbml.readSBMLFromString(text)
+    m = doc.getModel()
+    # Only the outputs stay assignment rules; no piecewise is left for libRoadRunner to turn into roots.
+    assert {m.getRule(i).getVariable() for i in range(m.getNumRules()) if m.getRule(i).isAssignment()} == set(
+        g["outputs"])
+    assert m.getNumFunctionDefinitions() > 0 and "<piecewise>" not in text
+    assert m.getParameter(sbml.TIME_CAP_ID).getValue() == 1e300
+    assert_python_rates_equal_roadrunner(g, rel=1e-13, intermediates="functions")
+    with pytest.raises(ValueError, match="intermediates: expected 'rules' or 'functions'"):
+        sbml.graph_to_sbml(g, intermediates="lambda")
+
+
+def test_roadrunner_on_the_functions_form_agrees_with_the_rules_form() -> None:
+    g = toy_graph()
+    times = np.linspace(0.0, g["t1_s"], 41)
+    a, _ = sbml.simulate_roadrunner(sbml.graph_to_sbml(g), times, rtol=1e-10, atol=1e-12, breakpoints=g["breakpoints_s"])
+    b, _ = sbml.simulate_roadrunner(sbml.graph_to_sbml(g, intermediates="functions"), times, rtol=1e-10, atol=1e-12,
+                                    breakpoints=g["breakpoints_s"])
+    assert np.max(np.abs(a - b)) < 1e-7
 
 
 def test_roadrunner_agrees_with_scipy_on_the_toy_model() -> None:
@@ -375,7 +408,13 @@ def test_real_model_sbml_is_valid_and_round_trips(real_graph: dict[str, Any]) ->
     assert all(p["units"] is not None for p in back["parameters"]), "a model unit string did not parse"
 
 
-# The real models' rates are not compared through libRoadRunner: 2.10 inlines every assignment rule at
-# each use, and the exported DAG unfolds exponentially (compiling the segment exhausts > 6 GB; see
-# benchmarks/README.md). The generated Python rates are checked against the C++ right-hand side in
-# test_export_agreement.py instead.
+# The real models' default ("rules") SBML is not loaded into libRoadRunner: 2.10 inlines every assignment
+# rule at each use, and the exported DAG unfolds exponentially (compiling the segment exhausts > 6 GB; see
+# benchmarks/README.md). The "functions" form is, in test_export_agreement.py (trajectories against
+# massagesim's) and below (rates against the rules form's, through the generated Python).
+
+
+@needs_graph
+def test_real_segment_functions_form_rates_equal_python_rates() -> None:
+    g = sbml.model_graph(ms.Scenario.from_file(ROOT / "scenarios" / "default.json"), kind="segment", t1_s=900.0)
+    assert_python_rates_equal_roadrunner(g, rel=1e-12, intermediates="functions")
