@@ -176,7 +176,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     if args.format == "sbml":
-        out.write_text(sbml.graph_to_sbml(graph))
+        out.write_text(sbml.graph_to_sbml(graph, intermediates=args.sbml_form))
     elif args.format == "python":
         out.write_text(sbml.graph_to_python(graph)[1])
     else:
@@ -248,6 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--kind", choices=["limb", "segment"], default="limb",
                         help="the whole limb with the lactate pool (default) or its first segment alone")
     export.add_argument("--t1-s", type=float, help="end time [s] (default: the end of the protocol)")
+    export.add_argument("--sbml-form", choices=["rules", "functions"], default="rules",
+                        help="SBML only: shared sub-expressions as assignment rules (default; COPASI, Tellurium, "
+                        "reading) or as function-argument chains (libRoadRunner, which cannot compile the rules "
+                        "form of these models; integrate it with massagesim.sbml.simulate_roadrunner)")
     export.set_defaults(func=_cmd_export)
 
     demo = sub.add_parser("demo", help="solver demo: each stepper on a pulsed compartment with a known solution")

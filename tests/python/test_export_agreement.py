@@ -81,6 +81,9 @@ def test_command_line_export_writes_sbml_python_and_json(tmp_path) -> None:
     assert main(["export", "-o", str(xml), "--kind", "segment", "--t1-s", "300"]) == 0
     doc = sbml.load_sbml(xml.read_text())
     assert len(doc["states"]) == 19
+    fn = tmp_path / "m_fn.xml"
+    assert main(["export", "-o", str(fn), "--kind", "segment", "--t1-s", "300", "--sbml-form", "functions"]) == 0
+    assert sbml.TIME_CAP_ID in fn.read_text() and sbml.TIME_CAP_ID not in xml.read_text()
     assert main(["export", "-o", str(py), "--format", "python", "--kind", "segment", "--t1-s", "300"]) == 0
     namespace: dict = {}
     exec(compile(py.read_text(), str(py), "exec"), namespace)  # the file is a module defining rhs(t, y)
