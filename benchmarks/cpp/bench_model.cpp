@@ -378,22 +378,33 @@ void BM_model_jacobian(benchmark::State& bs, bool banded) {
 
 // ---- (3) the full default scenario ----------------------------------------------------------------
 
-void add_result_counters(benchmark::State& bs, double steps, double rejected, double rhs, double jac, double sim_s,
-                         double integrate_s) {
-  bs.counters["steps"] = per_iteration(steps);
-  bs.counters["rejected"] = per_iteration(rejected);
-  bs.counters["rhs_evals"] = per_iteration(rhs);
-  bs.counters["jac_evals"] = per_iteration(jac);
-  // Simulated seconds per CPU second (kIsRate divides by the CPU time of the run).
-  bs.counters["simulated_s_per_cpu_s"] = benchmark::Counter(sim_s, benchmark::Counter::kIsRate);
-  // Wall-clock time the facade reports for integrating the arms (ArmResult::wall_time_s) [ms].
-  if (integrate_s >= 0.0) bs.counters["integrate_ms"] = per_iteration(1e3 * integrate_s);
-}
+/// Solver statistics summed over a benchmark's solves, reported per iteration.
+struct SolveTotals {
+  double steps = 0, rejected = 0, rhs = 0, jac = 0, sim_s = 0;
+
+  void add(const ms::Stats& st, double simulated_s) {
+    steps += static_cast<double>(st.n_steps);
+    rejected += static_cast<double>(st.n_rejected);
+    rhs += static_cast<double>(st.n_rhs);
+    jac += static_cast<double>(st.n_jac);
+    sim_s += simulated_s;
+  }
+
+  void report(benchmark::State& bs) const {
+    bs.counters["steps"] = per_iteration(steps);
+    bs.counters["rejected"] = per_iteration(rejected);
+    bs.counters["rhs_evals"] = per_iteration(rhs);
+    bs.counters["jac_evals"] = per_iteration(jac);
+    // Simulated seconds per CPU second (kIsRate divides by the CPU time of the run).
+    bs.counters["simulated_s_per_cpu_s"] = benchmark::Counter(sim_s, benchmark::Counter::kIsRate);
+  }
+};
 
 /// simulate(default.json) with `opt` (default options = all arms, as the main job runs it).
 void BM_default_scenario(benchmark::State& bs, msim::SimulationOptions opt) {
   const msc::Scenario& sc = scenario();
-  double steps = 0, rejected = 0, rhs = 0, jac = 0, sim_s = 0, integrate_s = 0, n_arms = 0;
+  SolveTotals totals;
+  double integrate_s = 0, n_arms = 0;
   for (auto _ : bs) {
     auto res = call_simulate(sc, opt);
     n_arms += static_cast<double>(res.arms.size());
@@ -403,15 +414,13 @@ void BM_default_scenario(benchmark::State& bs, msim::SimulationOptions opt) {
         bs.SkipWithError(a.message.c_str());
         return;
       }
-      steps += static_cast<double>(a.stats.n_steps);
-      rejected += static_cast<double>(a.stats.n_rejected);
-      rhs += static_cast<double>(a.stats.n_rhs);
-      jac += static_cast<double>(a.stats.n_jac);
-      sim_s += a.t_s.back() - a.t_s.front();
+      totals.add(a.stats, a.t_s.back() - a.t_s.front());
       integrate_s += a.wall_time_s;
     }
   }
-  add_result_counters(bs, steps, rejected, rhs, jac, sim_s, integrate_s);
+  totals.report(bs);
+  // Wall-clock time the facade reports for integrating the arms (ArmResult::wall_time_s) [ms].
+  bs.counters["integrate_ms"] = per_iteration(1e3 * integrate_s);
   bs.counters["n_arms"] = per_iteration(n_arms);
 }
 
@@ -433,7 +442,8 @@ void BM_default_scenario_solve(benchmark::State& bs, std::string arm_name) {
   const msim::PreparedArm arm = msim::prepare_arm(sc, arm_name);
   const double T = arm.schedule->duration_s();
   const auto ts = ms::linspace(0.0, T, static_cast<std::size_t>(T) + 1);
-  double steps = 0, rejected = 0, rhs = 0, jac = 0, sim_s = 0, cpu_s = 0;
+  SolveTotals totals;
+  double cpu_s = 0;
   for (auto _ : bs) {
     auto sol = msim::solve_prepared(arm, sc.solver.stepper, sc.solver.rtol, sc.solver.atol, ts, sc.solver.dt_max_s);
     benchmark::DoNotOptimize(sol.states.data());
@@ -441,14 +451,10 @@ void BM_default_scenario_solve(benchmark::State& bs, std::string arm_name) {
       bs.SkipWithError(sol.message.c_str());
       return;
     }
-    steps += static_cast<double>(sol.stats.n_steps);
-    rejected += static_cast<double>(sol.stats.n_rejected);
-    rhs += static_cast<double>(sol.stats.n_rhs);
-    jac += static_cast<double>(sol.stats.n_jac);
-    sim_s += T;
+    totals.add(sol.stats, T);
     cpu_s += sol.cpu_s;
   }
-  add_result_counters(bs, steps, rejected, rhs, jac, sim_s, -1.0);
+  totals.report(bs);
   bs.counters["solve_cpu_ms"] = per_iteration(1e3 * cpu_s);  // PreparedSolve::cpu_s, the solve alone
   bs.counters["breakpoints"] = static_cast<double>(arm.breakpoints_s.size());
 }

@@ -485,7 +485,8 @@ def graph_to_sbml(graph: GraphLike, *, intermediates: str = "rules", validate: b
             ),
             f"parameter {sid}: annotation",
         )
-    kept = [a for a in g.get("assignments", []) if intermediates == "rules" or a["id"] in set(outputs)]
+    output_set = set(outputs)
+    kept = [a for a in g.get("assignments", []) if intermediates == "rules" or a["id"] in output_set]
     for a in kept:
         sid = a["id"]
         add_parameter(sid, None, False, None if sid.startswith("w_") else unit_of(sid))
@@ -636,7 +637,8 @@ def _let_chains(g: Mapping[str, Any], output_ids: Sequence[str]) -> tuple[list[t
     roots: dict[str, str] = {}
     taken |= {time_var}
     formulas = {s["id"]: s["rate"]["sbml"] for s in g["states"]}
-    formulas.update({a["id"]: a["sbml"] for a in assigns if a["id"] in set(output_ids)})
+    output_set = set(output_ids)
+    formulas.update({a["id"]: a["sbml"] for a in assigns if a["id"] in output_set})
     for root, formula in formulas.items():
         need = uses(formula)
         cone: set[str] = set()
