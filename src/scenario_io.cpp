@@ -747,7 +747,7 @@ Scenario parse(const Ctx& ctx, std::string_view text) {
 std::vector<std::string> known_output_names() {
   std::vector<std::string> out;
   for (const auto& s : models::SegmentLayout::state_names()) out.push_back(s);
-  for (const char* s : models::segment_output_names) out.emplace_back(s);
+  for (const auto& o : models::Segment::output_info) out.emplace_back(o.name);
   for (auto s : input_names) out.emplace_back(s);
   return out;
 }

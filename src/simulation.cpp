@@ -59,7 +59,7 @@ constexpr std::array<const char*, 5> kLimbOutputs{"blood_lactate_mmol_per_L", "c
 std::vector<std::string> segment_quantities() {
   std::vector<std::string> q;
   for (const auto& s : mm::SegmentLayout::state_names()) q.push_back(s);
-  for (const char* s : mm::segment_output_names) q.emplace_back(s);
+  for (const auto& o : mm::Segment::output_info) q.emplace_back(o.name);
   for (const char* s : kInputNames) q.emplace_back(s);
   return q;
 }
@@ -189,7 +189,7 @@ std::vector<Column> resolve_columns(const mm::Limb& limb, const std::vector<std:
     for (int k = 0; k < mm::SegmentLayout::n; ++k)
       if (states[static_cast<std::size_t>(k)] == q) { c.kind = Column::state; c.index = k; return c; }
     for (int k = 0; k < mm::Segment::n_outputs; ++k)
-      if (q == mm::segment_output_names[static_cast<std::size_t>(k)]) { c.kind = Column::derived; c.index = k; return c; }
+      if (q == mm::Segment::output_info[static_cast<std::size_t>(k)].name) { c.kind = Column::derived; c.index = k; return c; }
     for (int k = 0; k < static_cast<int>(kInputNames.size()); ++k)
       if (q == kInputNames[static_cast<std::size_t>(k)]) { c.kind = Column::input; c.index = k; return c; }
     return c;
@@ -363,7 +363,7 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb&
   mm::LimbInputs in;
   std::size_t row = 0;
   double mass = 0.0;
-  for (int s = 0; s < N; ++s) mass += limb.params().segments[static_cast<std::size_t>(s)].tissue.tissue_mass_g;
+  for (int s = 0; s < N; ++s) mass += limb.params().segments[static_cast<std::size_t>(s)].tissue_mass_g;
   for (std::size_t k = 0; k < n; ++k) {
     const double t = sol.t_s[k];
     const mm::Limb::State x = sol.x.col(static_cast<Eigen::Index>(k));
@@ -377,7 +377,7 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb&
     lymph_cum[k] = x[a_last + mm::FluidAuditLayout::lymph_outflow];
     double vv = 0.0, sf = 0.0, rg = 0.0;
     for (int s = 0; s < N; ++s) {
-      const double m = limb.params().segments[static_cast<std::size_t>(s)].tissue.tissue_mass_g / mass;
+      const double m = limb.params().segments[static_cast<std::size_t>(s)].tissue_mass_g / mass;
       vv += x[mm::Limb::offset(s) + mm::HemodynamicsLayout::venous_volume];
       sf += m * o(s, i_st);
       rg += m * o(s, i_rg);

@@ -52,7 +52,7 @@ double peak_moving_average(const std::vector<double>& v, std::size_t k0, std::si
 
 Segment forearm_at(double height_cm) {
   SegmentParams p = default_forearm_params();
-  p.tissue.rest_height_above_heart_cm = height_cm;
+  p.rest_height_above_heart_cm = height_cm;
   return Segment(p);
 }
 
@@ -102,7 +102,7 @@ const RestValues& rest_values() {
     v.venous_outflow_mL_per_min = out(seg, x, in, "venous_outflow_mL_per_min");
     v.lymph_flow_mL_per_min = out(seg, x, in, "lymph_flow_mL_per_min");
     v.lymph_flow_mL_per_h_per_100g = out(seg, x, in, "lymph_flow_mL_per_h_per_100g");
-    v.mean_arterial_pressure_mmHg = seg.params().tissue.mean_arterial_pressure_mmHg;
+    v.mean_arterial_pressure_mmHg = in.arterial_pressure_mmHg;
     v.venous_lactate_mmol_per_L = x[SegmentLayout::metabolites + kLactateCap];
     v.pain_drive = out(seg, x, in, "pain_drive");
     v.reflex_gain = out(seg, x, in, "reflex_gain");
@@ -218,7 +218,7 @@ double Y1Result::trigger_margin_mmHg() const {
 const Y1Result& y1_olszewski1980() {
   static const Y1Result r = [] {
     SegmentParams p = default_calf_params();
-    p.lymph.collector_applied_pressure_fraction = 0.0;
+    p.collector_applied_pressure_fraction = 0.0;
     const Segment seg(p);
     const SegmentInputs rest = seg.rest_inputs();
     const Segment::State x0 = rest_state(seg);
@@ -251,8 +251,8 @@ const Y1Result& y1_olszewski1980() {
     y.rest = measure(0.0);
     y.light = measure(30.0);
     y.firm = measure(90.0);
-    y.contraction_threshold_mmHg = p.lymph.contraction_threshold_mmHg;
-    y.contraction_trigger_width_mmHg = p.lymph.contraction_trigger_width_mmHg;
+    y.contraction_threshold_mmHg = p.contraction_threshold_mmHg;
+    y.contraction_trigger_width_mmHg = p.contraction_trigger_width_mmHg;
     return y;
   }();
   return r;

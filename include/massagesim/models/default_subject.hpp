@@ -19,8 +19,8 @@ inline SegmentParams default_calf_params() { return SegmentParams{}; }
 /// mL/100 g/min); heart level by default. Forearm capillary pressure 17.0 +/- 1.6 mmHg (Perry 1986).
 inline SegmentParams default_forearm_params() {
   SegmentParams p{};
-  p.tissue.tissue_mass_g = 1000.0;
-  p.tissue.rest_height_above_heart_cm = 0.0;
+  p.tissue_mass_g = 1000.0;
+  p.rest_height_above_heart_cm = 0.0;
   return p;
 }
 

@@ -17,9 +17,12 @@
 /// Every parameter is listed with unit, range and source in `hemodynamics_parameter_info`.
 
 #include <array>
+#include <cstddef>
+#include <string_view>
 
 #include "massagesim/core/parameter.hpp"
 #include "massagesim/models/detail/fluid_smooth.hpp"
+#include "massagesim/models/module.hpp"
 #include "massagesim/models/segment_signals.hpp"
 
 namespace massagesim::models {
@@ -228,5 +231,72 @@ void hemodynamics_rhs(const HemodynamicsParamsTpl<S>& p, const S* x, const Hemod
   const S Ptm_art = S(0.5) * (o.arterial_pressure_mmHg + o.capillary_pressure_mmHg) - bus.tissue_pressure_mmHg;
   dxdt[HemodynamicsLayout::myogenic_pressure] = (Ptm_art - x[HemodynamicsLayout::myogenic_pressure]) / p.myogenic_time_constant_s;
 }
+
+}  // namespace massagesim::models
+
+namespace massagesim::models {
+
+/// The blood side as a segment module (module.hpp).
+struct HemodynamicsModule {
+  static constexpr std::string_view name = "hemodynamics";
+  template <class S>
+  using Params = HemodynamicsParamsTpl<S>;
+  template <class S>
+  using Work = HemodynamicsOutputsTpl<S>;
+  static constexpr const auto& parameter_info = hemodynamics_parameter_info;
+  static constexpr std::array<StateInfo, HemodynamicsLayout::n> states{{
+      {"arterial_volume_mL", "mL", 0.0, 200.0, "blood in the segment's feed arteries"},
+      {"venous_volume_mL", "mL", 0.0, 2000.0, "blood in the segment's veins"},
+      {"myogenic_filtered_transmural_pressure_mmHg", "mmHg", -50.0, 250.0,
+       "arteriolar transmural pressure low-pass filtered by the myogenic response"},
+  }};
+  static constexpr std::array<OutputInfo, 13> outputs{{
+      {"arterial_inflow_mL_per_min", "mL/min", "inflow through the feed artery (what a conduit Doppler sees)"},
+      {"arterial_inflow_mL_per_min_per_100g", "mL/min/100 g", "arterial inflow per 100 g of tissue"},
+      {"arteriolar_flow_mL_per_min", "mL/min", "flow through the arterioles into the capillaries"},
+      {"venous_outflow_mL_per_min", "mL/min", "outflow through the venous valve"},
+      {"venous_outflow_mL_per_min_per_100g", "mL/min/100 g", "venous outflow per 100 g of tissue"},
+      {"local_arterial_pressure_mmHg", "mmHg", "systemic arterial pressure minus the hydrostatic column"},
+      {"arterial_compartment_pressure_mmHg", "mmHg", "pressure in the segment's arteries"},
+      {"capillary_pressure_mmHg", "mmHg", "capillary pressure"},
+      {"venous_pressure_mmHg", "mmHg", "pressure in the segment's veins"},
+      {"downstream_venous_pressure_mmHg", "mmHg", "pressure in the vein downstream of the valve"},
+      {"myogenic_factor", "1", "myogenic multiplier of arteriolar conductance"},
+      {"blood_volume_mL", "mL", "arterial plus venous blood volume"},
+      {"venous_valve_pressure_difference_mmHg", "mmHg", "pressure across the venous valve"},
+  }};
+
+  template <class S, class Bus>
+  static void flows(const Params<S>& p, const S* x, Bus& bus, Work<S>& w) {
+    w = hemodynamics_outputs(p, x, bus);
+  }
+  template <class S, class Bus>
+  static void rhs(const Params<S>& p, const S* x, Bus& bus, const Work<S>& w, S* dxdt) {
+    hemodynamics_rhs(p, x, w, bus, dxdt);
+  }
+  template <class Bus>
+  static void write_outputs(const Params<double>&, const double* x, const Bus& bus, const Work<double>& w, double* out) {
+    const double per100 = 100.0 / bus.tissue_mass_g;
+    const double v[] = {w.feed_inflow_mL_per_min,
+                        w.feed_inflow_mL_per_min * per100,
+                        w.arteriolar_flow_mL_per_min,
+                        w.venous_outflow_mL_per_min,
+                        w.venous_outflow_mL_per_min * per100,
+                        w.local_arterial_pressure_mmHg,
+                        w.arterial_pressure_mmHg,
+                        w.capillary_pressure_mmHg,
+                        w.venous_pressure_mmHg,
+                        w.downstream_venous_pressure_mmHg,
+                        w.myogenic_factor,
+                        x[HemodynamicsLayout::arterial_volume] + x[HemodynamicsLayout::venous_volume],
+                        w.valve_pressure_difference_mmHg};
+    for (std::size_t i = 0; i < outputs.size(); ++i) out[i] = v[i];
+  }
+  /// Adds the fluid this block holds [mL] to `v` (the segment's fluid audit).
+  static void add_fluid_volume_mL(const double* x, double& v) {
+    v += x[HemodynamicsLayout::arterial_volume];
+    v += x[HemodynamicsLayout::venous_volume];
+  }
+};
 
 }  // namespace massagesim::models

@@ -29,9 +29,12 @@
 /// \see Aukland K, Reed RK (1993) Physiol Rev 73:1 (interstitial compliance, lymph vs P_i)
 
 #include <array>
+#include <cstddef>
+#include <string_view>
 
 #include "massagesim/core/parameter.hpp"
 #include "massagesim/models/detail/fluid_smooth.hpp"
+#include "massagesim/models/module.hpp"
 #include "massagesim/models/segment_signals.hpp"
 
 namespace massagesim::models {
@@ -192,7 +195,8 @@ S interstitial_compliance_pressure(const InterstitiumLymphParamsTpl<S>& p, const
 
 /// Flows of the interstitium and lymph; writes filtration, lymph flow and interstitial pressures to the bus.
 /// Reads: tissue_mass_g, capillary_pressure_mmHg, interstitial_fluid_pressure_mmHg, tissue_pressure_mmHg,
-/// intramuscular_pressure_mmHg, applied_pressure_mmHg, tissue_pressure_transmission; `resting_tissue_pressure`
+/// intramuscular_pressure_mmHg, applied_pressure_mmHg, tissue_pressure_transmission, lymph_downstream_pressure_mmHg;
+/// `resting_tissue_pressure`
 /// is the Segment's P_rest.
 template <class S>
 InterstitiumLymphOutputsTpl<S> interstitium_lymph_outputs(const InterstitiumLymphParamsTpl<S>& p, const S* x,
@@ -230,7 +234,7 @@ InterstitiumLymphOutputsTpl<S> interstitium_lymph_outputs(const InterstitiumLymp
   const double leak = value_of(p.lymph_valve_leak_fraction), w = value_of(p.lymph_valve_width_mmHg);
   o.primary_valve_dp_mmHg = bus.tissue_pressure_mmHg - o.initial_lymph_pressure_mmHg;
   o.secondary_valve_dp_mmHg = o.initial_lymph_pressure_mmHg - o.collector_pressure_mmHg;
-  o.outlet_valve_dp_mmHg = o.collector_pressure_mmHg - p.lymph_downstream_pressure_mmHg;
+  o.outlet_valve_dp_mmHg = o.collector_pressure_mmHg - bus.lymph_downstream_pressure_mmHg;
   // Primary valves open only while anchoring filaments are under tension (tissue hydrated): their
   // conductance falls as the interstitium is drained below P_anchor (Leak & Burke 1968; Schmid-
   // Schonbein 1990). This makes the mobilisable interstitial volume finite (Y4).
@@ -269,5 +273,69 @@ void interstitium_lymph_rhs(const InterstitiumLymphParamsTpl<S>& p, const S* x, 
   dxdt[I::collector_activation] = (trigger - a) / p.activation_time_constant_s;
   dxdt[I::collector_refractory] = (a - r) / p.refractory_time_constant_s;
 }
+
+}  // namespace massagesim::models
+
+namespace massagesim::models {
+
+/// Interstitium and lymph as a segment module (module.hpp).
+struct InterstitiumLymphModule {
+  static constexpr std::string_view name = "interstitium_lymph";
+  template <class S>
+  using Params = InterstitiumLymphParamsTpl<S>;
+  template <class S>
+  using Work = InterstitiumLymphOutputsTpl<S>;
+  static constexpr const auto& parameter_info = interstitium_lymph_parameter_info;
+  static constexpr std::array<StateInfo, InterstitiumLymphLayout::n> states{{
+      {"interstitial_volume_mL", "mL", 0.0, 5000.0, "free interstitial fluid"},
+      {"initial_lymph_volume_mL", "mL", 0.0, 100.0, "fluid in the initial lymphatics"},
+      {"collector_volume_mL", "mL", 0.0, 100.0, "fluid in the collecting lymphangion"},
+      {"collector_activation", "1", -0.5, 1.5, "lymphangion contraction activation"},
+      {"collector_refractoriness", "1", -0.5, 1.5, "lymphangion refractoriness"},
+  }};
+  static constexpr std::array<OutputInfo, 7> outputs{{
+      {"filtration_mL_per_min", "mL/min", "net capillary filtration (Starling)"},
+      {"lymph_flow_mL_per_min", "mL/min", "lymph leaving the segment's lymphangion"},
+      {"lymph_flow_mL_per_h_per_100g", "mL/h/100 g", "lymph flow per 100 g of tissue"},
+      {"interstitial_compliance_pressure_mmHg", "mmHg", "f(V_isf): pressure of the interstitial volume"},
+      {"initial_lymph_pressure_mmHg", "mmHg", "pressure in the initial lymphatics"},
+      {"collector_pressure_mmHg", "mmHg", "pressure in the collecting lymphangion"},
+      {"collector_filling_pressure_mmHg", "mmHg", "passive transmural pressure of the lymphangion (its trigger)"},
+  }};
+
+  template <class S, class Bus>
+  static void publish(const Params<S>& p, Bus& bus) {
+    bus.lymph_downstream_pressure_mmHg = p.lymph_downstream_pressure_mmHg;
+  }
+  template <class S, class Bus>
+  static void signals(const Params<S>& p, const S* x, Bus& bus, Work<S>&) {
+    const S scale = bus.tissue_mass_g / S(100.0);
+    bus.interstitial_pressure_mmHg =
+        interstitial_compliance_pressure(p, x[InterstitiumLymphLayout::interstitial_volume], scale);
+  }
+  template <class S, class Bus>
+  static void flows(const Params<S>& p, const S* x, Bus& bus, Work<S>& w) {
+    w = interstitium_lymph_outputs(p, x, bus.resting_tissue_pressure_mmHg, bus);
+  }
+  template <class S, class Bus>
+  static void rhs(const Params<S>& p, const S* x, Bus&, const Work<S>& w, S* dxdt) {
+    interstitium_lymph_rhs(p, x, w, dxdt);
+  }
+  template <class Bus>
+  static void write_outputs(const Params<double>&, const double*, const Bus& bus, const Work<double>& w, double* out) {
+    const double per100 = 100.0 / bus.tissue_mass_g;
+    const double v[] = {w.filtration_mL_per_min,         w.lymph_outflow_mL_per_min,
+                        w.lymph_outflow_mL_per_min * 60.0 * per100, w.compliance_pressure_mmHg,
+                        w.initial_lymph_pressure_mmHg,   w.collector_pressure_mmHg,
+                        w.collector_filling_pressure_mmHg};
+    for (std::size_t i = 0; i < outputs.size(); ++i) out[i] = v[i];
+  }
+  /// Adds the fluid this block holds [mL] to `v` (the segment's fluid audit).
+  static void add_fluid_volume_mL(const double* x, double& v) {
+    v += x[InterstitiumLymphLayout::interstitial_volume];
+    v += x[InterstitiumLymphLayout::initial_lymph_volume];
+    v += x[InterstitiumLymphLayout::collector_volume];
+  }
+};
 
 }  // namespace massagesim::models

@@ -48,6 +48,7 @@
 #include "massagesim/models/detail/fluid_smooth.hpp"
 #include "massagesim/models/lactate_pool.hpp"
 #include "massagesim/models/segment.hpp"
+#include "massagesim/models/systemic.hpp"
 #include "massagesim/protocols/schedule.hpp"
 #include "massagesim/solver/problem.hpp"
 #include "massagesim/solver/solve.hpp"
@@ -65,6 +66,8 @@ struct LimbParams {
   std::vector<SegmentParams> segments;     ///< same length as segment_names
   /// Pool + lumped other working muscle (its muscle_mass_kg: the working muscle NOT in the explicit limb).
   WholeBodyLactateParams lactate{};
+  /// Arterial and central venous pressure every segment sees (the "systemic." parameters).
+  SystemicParams systemic{};
   /// false: no pool states; arterial lactate is the constant below (a limb of N = 1 is then a Segment).
   bool lactate_pool = true;
   double fixed_arterial_lactate_mmol_per_L = 1.0;
@@ -89,14 +92,14 @@ inline LimbParams make_limb_params(const SegmentParams& preset, const std::vecto
                    " names (one per segment), got ", names.size());
   MASSAGESIM_CHECK(static_cast<int>(lengths_cm.size()) <= kMaxLimbSegments, "limb: expected at most ", kMaxLimbSegments,
                    " segments, got ", lengths_cm.size());
-  if (mass_per_cm_g <= 0.0) mass_per_cm_g = preset.tissue.tissue_mass_g / 20.0;
+  if (mass_per_cm_g <= 0.0) mass_per_cm_g = preset.tissue_mass_g / 20.0;
   LimbParams lp;
   lp.segment_names = names;
   double total_kg = 0.0;
   for (std::size_t i = 0; i < lengths_cm.size(); ++i) {
     SegmentParams p = preset;
-    p.tissue.tissue_mass_g = masses_g.empty() ? mass_per_cm_g * lengths_cm[i] : masses_g.at(i);
-    total_kg += p.tissue.tissue_mass_g / 1000.0;
+    p.tissue_mass_g = masses_g.empty() ? mass_per_cm_g * lengths_cm[i] : masses_g.at(i);
+    total_kg += p.tissue_mass_g / 1000.0;
     lp.segments.push_back(p);
   }
   lp.lactate.muscle.muscle_mass_kg = std::max(kMinOtherWorkingMuscleKg, kWholeBodyWorkingMuscleKg - total_kg);
@@ -108,10 +111,10 @@ inline LimbParams make_limb_params(const SegmentParams& preset, const std::vecto
   for (double l : lengths_cm) total_len += l;
   for (std::size_t i = 0; i < lengths_cm.size(); ++i) {
     auto& p = lp.segments[i];
-    cum_g += p.tissue.tissue_mass_g;
-    const double f = (cum_g / p.tissue.tissue_mass_g) * (total_len / lengths_cm[i]);
-    p.hemodynamics.venous_outflow_conductance_mL_per_min_per_mmHg_per_100g *= f;
-    p.lymph.collector_outlet_conductance_mL_per_min_per_mmHg_per_100g *= f;
+    cum_g += p.tissue_mass_g;
+    const double f = (cum_g / p.tissue_mass_g) * (total_len / lengths_cm[i]);
+    p.venous_outflow_conductance_mL_per_min_per_mmHg_per_100g *= f;
+    p.collector_outlet_conductance_mL_per_min_per_mmHg_per_100g *= f;
   }
   return lp;
 }
@@ -197,9 +200,15 @@ class Limb {
     if (!exact_pool_jacobian) Ca = S(value_of(Ca));
     S efflux(0.0);
     double flow_L_per_min = 0.0;  // sum of capillary blood flows (the pool's washout derivative)
+    SystemicParamsTpl<S> sys = p_.systemic.template cast<S>();
+    if constexpr (symbolic::SymbolicScalar<S>)
+      for_each_parameter_of<SystemicModule, S>(sys, [](const ParameterInfo& i, S& v) { bind_parameter_symbol(v, "systemic", i.name); });
     SegmentCouplingTpl<S> c;
     c.has_arterial_lactate = true;
     c.arterial_lactate_mmol_per_L = Ca;
+    c.has_systemic = true;
+    c.arterial_pressure_mmHg = sys.mean_arterial_pressure_mmHg;
+    c.central_venous_pressure_mmHg = sys.central_venous_pressure_mmHg;
     S pv_next(0.0), plc_next(0.0);
     // Proximal -> distal: segment i needs segment i+1's venous and collector pressures, which do not
     // depend on what flows in; the inflow of i into i+1 is then added to i+1's derivatives.
@@ -209,24 +218,24 @@ class Limb {
       if (c.has_proximal) {
         const auto& sn = in.segment[static_cast<std::size_t>(i + 1)];
         c.proximal_venous_pressure_mmHg =
-            pv_next + S(p_.segments[static_cast<std::size_t>(i)].hemodynamics.hydrostatic_gradient_mmHg_per_cm *
+            pv_next + S(p_.segments[static_cast<std::size_t>(i)].hydrostatic_gradient_mmHg_per_cm *
                         (sn.height_above_heart_cm - si.height_above_heart_cm));
         c.proximal_lymph_pressure_mmHg = plc_next;
       }
       const auto e = seg_[static_cast<std::size_t>(i)].evaluate(x + offset(i), si, dxdt + offset(i), accumulate, &c);
-      pv_next = e.hemo.venous_pressure_mmHg;
-      plc_next = e.lymph.collector_pressure_mmHg;
+      pv_next = e.template of<HemodynamicsModule>().venous_pressure_mmHg;
+      plc_next = e.template of<InterstitiumLymphModule>().collector_pressure_mmHg;
       if (i < N - 1) {
         dxdt[offset(i + 1) + SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume] +=
-            e.hemo.venous_outflow_mL_per_min / S(60.0);
+            e.template of<HemodynamicsModule>().venous_outflow_mL_per_min / S(60.0);
         dxdt[offset(i + 1) + SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume] +=
-            e.lymph.lymph_outflow_mL_per_min / S(60.0);
+            e.template of<InterstitiumLymphModule>().lymph_outflow_mL_per_min / S(60.0);
       } else if (flows) {
-        flows->venous_outflow_mL_per_min = value_of(e.hemo.venous_outflow_mL_per_min);
-        flows->lymph_outflow_mL_per_min = value_of(e.lymph.lymph_outflow_mL_per_min);
+        flows->venous_outflow_mL_per_min = value_of(e.template of<HemodynamicsModule>().venous_outflow_mL_per_min);
+        flows->lymph_outflow_mL_per_min = value_of(e.template of<InterstitiumLymphModule>().lymph_outflow_mL_per_min);
       }
       efflux += e.bus.lactate_venous_efflux_mmol_per_min + e.bus.lactate_lymph_efflux_mmol_per_min;
-      if (!exact_pool_jacobian) flow_L_per_min += value_of(e.hemo.arteriolar_flow_mL_per_min) * 1e-3;
+      if (!exact_pool_jacobian) flow_L_per_min += value_of(e.template of<HemodynamicsModule>().arteriolar_flow_mL_per_min) * 1e-3;
     }
     if (flows) flows->lactate_efflux_mmol_per_min = value_of(efflux);
     if (!p_.lactate_pool) return;
@@ -253,7 +262,7 @@ class Limb {
       const Segment seg(default_calf_params());
       return rest_state(seg);
     }();
-    const double m_ref = default_calf_params().tissue.tissue_mass_g;
+    const double m_ref = default_calf_params().tissue_mass_g;
     State x = State::Zero(n_states());
     constexpr int vols[] = {SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume,
                             SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume,
@@ -277,7 +286,7 @@ class Limb {
         xs = rest_state(seg_[static_cast<std::size_t>(i)], &ri);
       } catch (const SolverError&) {
         xs = calf;
-        const double f = pi.tissue.tissue_mass_g / m_ref;
+        const double f = pi.tissue_mass_g / m_ref;
         for (int k : vols) xs[k] *= f;
       }
       x.segment(offset(i), seg_n) = xs;
@@ -291,7 +300,7 @@ class Limb {
     return x;
   }
 
-  /// Derived outputs of every segment at (x, in): row i = segment i, columns = `segment_output_names`,
+  /// Derived outputs of every segment at (x, in): row i = segment i, columns = `Segment::output_info`,
   /// with the limb's coupling. The fluid-balance residual counts the inflow from the distal neighbour.
   /// Returns the central returns and lactate efflux in `flows` (optional).
   Eigen::MatrixXd outputs(const State& x, const LimbInputs& in, const State* x_start = nullptr,
@@ -301,6 +310,9 @@ class Limb {
     SegmentCouplingTpl<double> c;
     c.has_arterial_lactate = true;
     c.arterial_lactate_mmol_per_L = p_.lactate_pool ? x[pool_offset() + kWbBlood] : p_.fixed_arterial_lactate_mmol_per_L;
+    c.has_systemic = true;
+    c.arterial_pressure_mmHg = p_.systemic.mean_arterial_pressure_mmHg;
+    c.central_venous_pressure_mmHg = p_.systemic.central_venous_pressure_mmHg;
     static const int i_pv = Segment::output_index("venous_pressure_mmHg");
     static const int i_plc = Segment::output_index("collector_pressure_mmHg");
     static const int i_res = Segment::output_index("fluid_balance_residual_mL");
@@ -309,7 +321,7 @@ class Limb {
       c.has_proximal = i < N - 1;
       if (c.has_proximal) {
         c.proximal_venous_pressure_mmHg =
-            out(i + 1, i_pv) + p_.segments[static_cast<std::size_t>(i)].hemodynamics.hydrostatic_gradient_mmHg_per_cm *
+            out(i + 1, i_pv) + p_.segments[static_cast<std::size_t>(i)].hydrostatic_gradient_mmHg_per_cm *
                                    (in.segment[static_cast<std::size_t>(i + 1)].height_above_heart_cm - si.height_above_heart_cm);
         c.proximal_lymph_pressure_mmHg = out(i + 1, i_plc);
       }

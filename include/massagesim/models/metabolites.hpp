@@ -43,6 +43,7 @@
 
 #include "massagesim/core/parameter.hpp"
 #include "massagesim/models/detail/metab_smooth.hpp"
+#include "massagesim/models/module.hpp"
 #include "massagesim/models/segment_signals.hpp"
 
 namespace massagesim::models {
@@ -276,5 +277,59 @@ void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignal
   bus.lactate_venous_efflux_mmol_per_min = jwash;
   bus.lactate_lymph_efflux_mmol_per_min = jlymph;
 }
+
+}  // namespace massagesim::models
+
+namespace massagesim::models {
+
+/// Lactate and O2 debt as a segment module (module.hpp).
+struct MetabolitesModule {
+  static constexpr std::string_view name = "metabolites";
+  template <class S>
+  using Params = MetabolitesParamsTpl<S>;
+  template <class S>
+  using Work = NoWork<S>;
+  static constexpr const auto& parameter_info = metabolites_parameter_info;
+  static constexpr std::array<StateInfo, kMetabolitesSize> states{{
+      {"lactate_cell_mmol_per_L", "mmol/L", 0.0, 45.0,
+       "intracellular lactate per L of cell water (<= ~45 mmol/L after exhaustive exercise, physiology.md §3)"},
+      {"lactate_isf_mmol_per_L", "mmol/L", 0.0, 45.0, "interstitial lactate"},
+      {"lactate_capillary_mmol_per_L", "mmol/L", 0.0, 30.0, "capillary (venous outflow) blood lactate"},
+      {"o2_debt_mL", "mL", -50.0, 2000.0, "tissue O2 (metabolite) debt"},
+  }};
+  static constexpr std::array<OutputInfo, 7> outputs{{
+      {"vasodilator_signal", "1", "metabolic dilation of the arterioles (from the O2 debt)"},
+      {"o2_uptake_mL_per_min", "mL/min", "O2 uptake of the segment's muscle"},
+      {"o2_demand_mL_per_min", "mL/min", "O2 demand of the segment's muscle"},
+      {"pain_drive", "1", "nociceptive drive 0..1 from metabolites, debt and pressure"},
+      {"lactate_production_mmol_per_min", "mmol/min", "glycolytic lactate production"},
+      {"lactate_oxidation_mmol_per_min", "mmol/min", "lactate oxidised in the muscle cells"},
+      {"lactate_venous_efflux_mmol_per_min", "mmol/min", "net lactate carried into the venous blood"},
+  }};
+
+  /// In a segment the muscle mass is the segment's tissue mass (it is a parameter of its own only where
+  /// the module stands alone, e.g. the lumped working muscle of the lactate pool).
+  template <class P>
+  static void derive(P& p) {
+    using S = typename P::scalar_type;
+    if constexpr (requires { p.tissue_mass_g; }) p.muscle_mass_kg = p.tissue_mass_g / S(1000.0);
+  }
+  template <class S, class Bus>
+  static void signals(const Params<S>& p, const S* x, Bus& bus, Work<S>&) {
+    metabolites_outputs(p, x, bus);
+  }
+  template <class S, class Bus>
+  static void rhs(const Params<S>& p, const S* x, Bus& bus, const Work<S>&, S* dxdt) {
+    metabolites_rhs(p, x, bus, dxdt);
+  }
+  template <class Bus>
+  static void write_outputs(const Params<double>&, const double*, const Bus& bus, const Work<double>&, double* out) {
+    const double v[] = {bus.vasodilator_signal,          bus.vo2_mL_per_min,
+                        bus.o2_demand_mL_per_min,        bus.pain_drive,
+                        bus.lactate_production_mmol_per_min, bus.lactate_oxidation_mmol_per_min,
+                        bus.lactate_venous_efflux_mmol_per_min};
+    for (std::size_t i = 0; i < outputs.size(); ++i) out[i] = v[i];
+  }
+};
 
 }  // namespace massagesim::models

@@ -31,6 +31,7 @@
 
 #include "massagesim/core/parameter.hpp"
 #include "massagesim/models/detail/metab_smooth.hpp"
+#include "massagesim/models/module.hpp"
 #include "massagesim/models/segment_signals.hpp"
 
 namespace massagesim::models {
@@ -151,5 +152,44 @@ void muscle_tone_rhs(const MuscleToneParamsTpl<S>& p, const S* x, SegmentSignals
   dxdt[kReflexInhibition] = (drive - x[kReflexInhibition]) / p.reflex_inhibition_time_constant_s;
   dxdt[kStiffnessReduction] = (drive - x[kStiffnessReduction]) / p.stiffness_time_constant_s;
 }
+
+}  // namespace massagesim::models
+
+namespace massagesim::models {
+
+/// Muscle tone as a segment module (module.hpp).
+struct MuscleToneModule {
+  static constexpr std::string_view name = "muscle_tone";
+  template <class S>
+  using Params = MuscleToneParamsTpl<S>;
+  template <class S>
+  using Work = NoWork<S>;
+  static constexpr const auto& parameter_info = muscle_tone_parameter_info;
+  static constexpr std::array<StateInfo, kMuscleToneSize> states{{
+      {"tone_activation", "1", 0.0, 1.0, "involuntary (basal + reflex + spasm) activation"},
+      {"reflex_inhibition", "1", 0.0, 1.0, "reflex inhibition by massage and pressure"},
+      {"stiffness_reduction", "1", 0.0, 1.0, "passive-stiffness reduction by massage"},
+  }};
+  static constexpr std::array<OutputInfo, 3> outputs{{
+      {"reflex_gain", "1", "stretch-reflex gain relative to baseline"},
+      {"passive_stiffness_rel", "1", "passive stiffness relative to baseline"},
+      {"muscle_activation", "1", "total (voluntary + involuntary) activation 0..1"},
+  }};
+
+  template <class S, class Bus>
+  static void signals(const Params<S>& p, const S* x, Bus& bus, Work<S>&) {
+    muscle_tone_outputs(p, x, bus);
+  }
+  template <class S, class Bus>
+  static void rhs(const Params<S>& p, const S* x, Bus& bus, const Work<S>&, S* dxdt) {
+    muscle_tone_rhs(p, x, bus, dxdt);
+  }
+  template <class Bus>
+  static void write_outputs(const Params<double>&, const double*, const Bus& bus, const Work<double>&, double* out) {
+    out[0] = bus.reflex_gain;
+    out[1] = bus.passive_stiffness_rel;
+    out[2] = bus.muscle_activation;
+  }
+};
 
 }  // namespace massagesim::models

@@ -41,26 +41,17 @@ inline std::size_t edit_distance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-/// The members of a parameter struct of doubles, in declaration order (the order of its info table).
-template <class P, std::size_t N>
-void register_block(std::vector<ParameterEntry>& out, P& params, const std::array<ParameterInfo, N>& info,
-                    std::string_view module) {
-  static_assert(sizeof(P) == N * sizeof(double), "parameter struct and its info table disagree in length");
-  double* base = reinterpret_cast<double*>(&params);
-  for (std::size_t i = 0; i < N; ++i) out.push_back({info[i], module, base + i});
-}
-
 }  // namespace detail
 
-/// Name-based access to the parameters of one `SegmentParams` (which must outlive the registry).
+/// Name-based access to the parameters of composed parameters (a segment's `Params`, which must outlive
+/// the registry): every parameter of every module of the composition, in module order.
 class ParameterRegistry {
  public:
-  explicit ParameterRegistry(SegmentParams& params) {
-    detail::register_block(entries_, params.tissue, segment_tissue_parameter_info, "segment");
-    detail::register_block(entries_, params.hemodynamics, hemodynamics_parameter_info, "hemodynamics");
-    detail::register_block(entries_, params.lymph, interstitium_lymph_parameter_info, "interstitium_lymph");
-    detail::register_block(entries_, params.metabolites, metabolites_parameter_info, "metabolites");
-    detail::register_block(entries_, params.tone, muscle_tone_parameter_info, "muscle_tone");
+  template <class P>
+  explicit ParameterRegistry(P& params) {
+    for_each_parameter(params, [&](std::string_view module, const ParameterInfo& i, double& v) {
+      entries_.push_back({i, module, &v});
+    });
   }
 
   /// Every parameter, in module order.

@@ -1,31 +1,29 @@
 #pragma once
 /// \file segment.hpp
-/// \brief One tissue segment (default: a supine adult calf) composing the fluid modules into one
-///        fixed-size state vector, with named states and derived outputs, driven by inputs(t).
+/// \brief One tissue segment (default: a supine adult calf): a composition of segment modules
+///        (module.hpp) in one fixed-size state vector, with named states and outputs, driven by inputs(t).
 ///
-/// Evaluation order inside `Segment::rhs` (see segment_signals.hpp; no algebraic loop, every
-/// coupling passes through a state):
-///   1. inputs -> bus (applied pressure, exercise intensity, height, massage drive; systemic MAP, CVP)
-///   2. metabolites outputs (vasodilator signal, pain drive) and tone outputs (activation, reflex gain,
-///      stiffness, intramuscular pressure)                               [metabolites.hpp, muscle_tone.hpp]
-///   3. interstitial compliance f(V_isf); tissue pressures
-///        P_t   = P_rest + kappa P_app + P_im + f(V_isf)   (total, seen by vessels: the measured IMP)
-///        P_isf = f(V_isf) + kappa P_app + P_im            (free-fluid pressure, Starling)
-///   4. (vasodilator signal: written in step 2 by metabolites.hpp, which replaced the o2_debt.hpp stand-in)
-///   5. hemodynamics outputs (pressures, flows); 6. interstitium & lymph (filtration, lymph flows)
-///   7. right-hand sides: hemodynamics, interstitium & lymph, metabolites (lactate, O2 debt), muscle tone
-///      (arterial lactate is an input: the whole-body pool of lactate_pool.hpp lives at the systemic level)
-///   8. fluid accumulators (cumulative inflow, outflow, filtration, lymph) for the conservation audit.
-///
-/// Metabolism blocks (metabolites, muscle tone) sit after hemodynamics and lymph; their outputs run in
-/// step 2 and their right-hand sides in step 7. metabolites.hpp now writes `bus.vasodilator_signal`
-/// with the R1 calibration of the former o2_debt.hpp stand-in (same curve and constants).
+/// The default segment's modules, in state-layout order (`SegmentModules`):
+///   hemodynamics (3 states), metabolites (4), interstitium & lymph (5), muscle tone (3), tissue (0),
+///   fluid audit (4).
+/// Evaluation (`SegmentTpl::evaluate`; no algebraic loop, every coupling passes through a state):
+///   1. inputs -> bus (applied pressure, exercise intensity, height, massage drive; arterial and central
+///      venous pressure and arterial lactate from the limb bus, or the inputs for a lone segment);
+///   2. `publish`: parameters other modules read (tissue mass, kappa, P_rest, lymph downstream pressure);
+///      then the limb's coupling (proximal venous and lymph pressures);
+///   3. `signals`: metabolites (vasodilator signal, pain), interstitium (f(V_isf)), tone (activation,
+///      intramuscular pressure), tissue (P_isf, P_t = P_rest + kappa P_app + P_im + f(V_isf));
+///   4. `flows`: hemodynamics (pressures, flows), then interstitium & lymph (filtration, lymph flows);
+///   5. `rhs` of every module (the audit accumulates the flows), then inflow from the distal neighbour.
+/// A new segment module is one header with a module struct; `append_t<SegmentModules, M>` composes it
+/// (tests/cpp/models/test_module.cpp shows a toy one).
 
 #include <array>
 #include <cmath>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -34,104 +32,32 @@
 #include "massagesim/core/check.hpp"
 #include "massagesim/core/error.hpp"
 #include "massagesim/core/parameter.hpp"
+#include "massagesim/models/fluid_audit.hpp"
 #include "massagesim/models/hemodynamics.hpp"
 #include "massagesim/models/interstitium_lymph.hpp"
 #include "massagesim/models/metabolites.hpp"
+#include "massagesim/models/module.hpp"
 #include "massagesim/models/muscle_tone.hpp"
 #include "massagesim/models/segment_signals.hpp"
+#include "massagesim/models/systemic.hpp"
+#include "massagesim/models/tissue.hpp"
 #include "massagesim/symbolic/scalar_traits.hpp"
 #include "massagesim/solver/problem.hpp"
 
 namespace massagesim::models {
 
-/// Segment-level parameters: geometry, posture at rest, tissue-pressure coupling, systemic stand-ins.
+/// The default segment's modules, in state-layout order.
+using SegmentModules = ModuleList<HemodynamicsModule, MetabolitesModule, InterstitiumLymphModule, MuscleToneModule,
+                                  TissueModule, FluidAuditModule>;
+
+/// The bus of a segment: the shared signals plus the evaluation's flags.
 template <class S>
-struct SegmentTissueParamsTpl {
-  S tissue_mass_g{2000.0};
-  S rest_height_above_heart_cm{-5.0};
-  S tissue_pressure_transmission{0.8};
-  S resting_tissue_pressure_mmHg{6.0};
-  S mean_arterial_pressure_mmHg{93.0};
-  S central_venous_pressure_mmHg{4.0};
-
-  template <class T>
-  SegmentTissueParamsTpl<T> cast() const {
-    return {T(tissue_mass_g), T(rest_height_above_heart_cm), T(tissue_pressure_transmission),
-            T(resting_tissue_pressure_mmHg), T(mean_arterial_pressure_mmHg), T(central_venous_pressure_mmHg)};
-  }
+struct SegmentBusTpl : SegmentSignalsTpl<S> {
+  bool accumulate = true;  ///< false: the fluid audit's derivatives are zero (steady states)
 };
 
-inline constexpr std::array<ParameterInfo, 6> segment_tissue_parameter_info{{
-    {"tissue_mass_g", "g", 2000.0, 200.0, 10000.0, "[GK] adult calf ~2 kg (forearm ~1 kg)", "mass of the segment's tissue"},
-    {"rest_height_above_heart_cm", "cm", -5.0, -120.0, 60.0, "[GK] supine calf slightly below heart level",
-     "height of the segment above the heart in the resting posture"},
-    {"tissue_pressure_transmission", "1", 0.8, 0.7, 0.85,
-     "physiology.md §1E [D]: Murthy (NASA) IMP/surface 0.85 elastic, 0.7 inelastic; IPC tissue 20 % below chamber (Olszewski)",
-     "kappa: fraction of the skin pressure reaching deep tissue"},
-    {"resting_tissue_pressure_mmHg", "mmHg", 6.0, 2.0, 10.0,
-     "calibrated to resting IMP 3.7-7.4 mmHg (5-10 cmH2O recumbent, physiology.md §1E) with P_i ~ -1 mmHg",
-     "P_rest: solid-tissue (fascial) stress on vessels at rest"},
-    {"mean_arterial_pressure_mmHg", "mmHg", 93.0, 70.0, 110.0, "validation.md rest: MAP 90-95 mmHg",
-     "systemic mean arterial pressure at heart level (until a systemic model drives it)"},
-    {"central_venous_pressure_mmHg", "mmHg", 4.0, 0.0, 10.0, "[GK] supine CVP", "central venous pressure (systemic stand-in)"},
-}};
-
-/// All parameters of a segment.
-template <class S>
-struct SegmentParamsTpl {
-  SegmentTissueParamsTpl<S> tissue{};
-  HemodynamicsParamsTpl<S> hemodynamics{};
-  InterstitiumLymphParamsTpl<S> lymph{};
-  // --- metabolism developer's blocks (metabolites.hpp, muscle_tone.hpp) ---
-  // In a Segment, the metabolites' muscle_mass_kg is taken from tissue_mass_g (see Segment::evaluate).
-  MetabolitesParamsTpl<S> metabolites{};
-  MuscleToneParamsTpl<S> tone{};
-
-  template <class T>
-  SegmentParamsTpl<T> cast() const {
-    return {tissue.template cast<T>(), hemodynamics.template cast<T>(), lymph.template cast<T>(),
-            metabolites.template cast<T>(), tone.template cast<T>()};
-  }
-};
-using SegmentParams = SegmentParamsTpl<double>;
-
-/// Accumulators of the fluid audit.
-struct FluidAuditLayout {
-  enum Index : int { arterial_inflow = 0, venous_outflow = 1, filtration = 2, lymph_outflow = 3, n = 4 };
-  static constexpr std::array<const char*, n> state_names{"cumulative_arterial_inflow_mL", "cumulative_venous_outflow_mL",
-                                                          "cumulative_filtration_mL", "cumulative_lymph_outflow_mL"};
-};
-
-/// Where each module's block sits in the segment state vector.
-struct SegmentLayout {
-  static constexpr int hemodynamics = 0;
-  static constexpr int metabolites = hemodynamics + HemodynamicsLayout::n;  // lactate x3, O2 debt (replaces o2_debt)
-  static constexpr int lymph = metabolites + kMetabolitesSize;
-  static constexpr int tone = lymph + InterstitiumLymphLayout::n;          // muscle tone x3
-  static constexpr int audit = tone + kMuscleToneSize;
-  static constexpr int n = audit + FluidAuditLayout::n;
-
-  static std::array<std::string, n> state_names() {
-    std::array<std::string, n> out;
-    for (int i = 0; i < HemodynamicsLayout::n; ++i) out[hemodynamics + i] = HemodynamicsLayout::state_names[i];
-    for (int i = 0; i < kMetabolitesSize; ++i) out[metabolites + i] = metabolites_state_names[i];
-    for (int i = 0; i < InterstitiumLymphLayout::n; ++i) out[lymph + i] = InterstitiumLymphLayout::state_names[i];
-    for (int i = 0; i < kMuscleToneSize; ++i) out[tone + i] = muscle_tone_state_names[i];
-    for (int i = 0; i < FluidAuditLayout::n; ++i) out[audit + i] = FluidAuditLayout::state_names[i];
-    return out;
-  }
-  /// Index of a state by name; throws UnknownName.
-  static int index_of(std::string_view name) {
-    const auto names = state_names();
-    for (int i = 0; i < n; ++i)
-      if (names[i] == name) return i;
-    std::string known;
-    for (const auto& s : names) known += (known.empty() ? "" : ", ") + s;
-    throw UnknownName(detail::concat("unknown state '", name, "'; known: ", known));
-  }
-};
-
-/// Time-dependent inputs of one segment (from a protocol).
+/// Time-dependent inputs of one segment (from a protocol). Arterial and central venous pressure are the
+/// systemic module's defaults for a lone segment; in a limb they come from the limb bus.
 /// Templated on the scalar so that a recorded (symbolic) protocol can drive the same right-hand side.
 template <class T>
 struct SegmentInputsTpl {
@@ -140,12 +66,14 @@ struct SegmentInputsTpl {
   T height_above_heart_cm = 0.0;  ///< posture
   T massage_drive = 0.0;          ///< 0..1 (reflex inhibition; used by muscle_tone.hpp)
   T arterial_lactate_mmol_per_L = 1.0;  ///< from the whole-body pool (lactate_pool.hpp); rest 1.0 (Menzies 2010)
+  T arterial_pressure_mmHg = SystemicParams{}.mean_arterial_pressure_mmHg;
+  T central_venous_pressure_mmHg = SystemicParams{}.central_venous_pressure_mmHg;
 };
 using SegmentInputs = SegmentInputsTpl<double>;
 
-/// Coupling of a segment to its neighbours in a limb (limb.hpp); absent (nullptr) for a lone segment.
+/// Coupling of a segment to its limb (limb.hpp); absent (nullptr) for a lone segment.
 /// Additive to the lone-segment model: with no coupling the segment drains to the central veins and
-/// to its own lymph downstream pressure, as before.
+/// to its own lymph downstream pressure.
 template <class S>
 struct SegmentCouplingTpl {
   S venous_inflow_mL_per_min{0};  ///< venous outflow of the distal neighbour, entering this segment's veins
@@ -153,53 +81,105 @@ struct SegmentCouplingTpl {
   bool has_proximal = false;      ///< true: drains into a proximal segment (pressures below), not centrally
   S proximal_venous_pressure_mmHg{0};  ///< pressure downstream of the venous valve, at this segment's height
   S proximal_lymph_pressure_mmHg{0};   ///< pressure downstream of the lymphangion outlet valve
-  S arterial_lactate_mmol_per_L{1};    ///< from the limb's blood-lactate pool (overrides the input)
+  S arterial_lactate_mmol_per_L{1};    ///< from the limb bus (overrides the input)
   bool has_arterial_lactate = false;
+  S arterial_pressure_mmHg{0};         ///< from the limb bus (overrides the input)
+  S central_venous_pressure_mmHg{0};
+  bool has_systemic = false;
 };
 
-/// Names of the derived outputs, in the order of `Segment::outputs`.
-inline constexpr std::array<const char*, 34> segment_output_names{
-    "arterial_inflow_mL_per_min",        "arterial_inflow_mL_per_min_per_100g",
-    "arteriolar_flow_mL_per_min",        "venous_outflow_mL_per_min",
-    "venous_outflow_mL_per_min_per_100g", "filtration_mL_per_min",
-    "lymph_flow_mL_per_min",             "lymph_flow_mL_per_h_per_100g",
-    "local_arterial_pressure_mmHg",      "arterial_compartment_pressure_mmHg",
-    "capillary_pressure_mmHg",           "venous_pressure_mmHg",
-    "downstream_venous_pressure_mmHg",   "intramuscular_pressure_mmHg",
-    "interstitial_fluid_pressure_mmHg",  "interstitial_compliance_pressure_mmHg",
-    "initial_lymph_pressure_mmHg",       "collector_pressure_mmHg",
-    "collector_filling_pressure_mmHg",   "vasodilator_signal",
-    "myogenic_factor",                   "o2_uptake_mL_per_min",
-    "o2_demand_mL_per_min",              "blood_volume_mL",
-    "segment_fluid_volume_mL",           "venous_valve_pressure_difference_mmHg",
-    "fluid_balance_residual_mL",
-    "pain_drive",                        "reflex_gain",
-    "passive_stiffness_rel",             "muscle_activation",
-    "lactate_production_mmol_per_min",   "lactate_oxidation_mmol_per_min",
-    "lactate_venous_efflux_mmol_per_min"};
+/// Outputs of a segment that no single module owns (its whole fluid audit).
+inline constexpr std::array<OutputInfo, 2> segment_audit_outputs{{
+    {"segment_fluid_volume_mL", "mL", "fluid held in the segment (blood, interstitium, lymph vessels)"},
+    {"fluid_balance_residual_mL", "mL",
+     "(V - V0) - (inflow - venous outflow - lymph outflow) since the start of the run: 0 when fluid is conserved"},
+}};
 
-/// One tissue segment. Immutable; `rhs` is const and thread-safe.
-class Segment {
+namespace detail {
+template <class S, class List>
+struct WorkTuple;
+template <class S, class... Ms>
+struct WorkTuple<S, ModuleList<Ms...>> {
+  using type = std::tuple<typename Ms::template Work<S>...>;
+};
+
+template <class List, std::size_t Extra>
+consteval auto concat_state_info() {
+  std::array<StateInfo, static_cast<std::size_t>(total_states(List{}))> out{};
+  std::size_t k = 0;
+  for_each_module(List{}, [&]<class M>() {
+    for (const auto& s : M::states) out[k++] = s;
+  });
+  return out;
+}
+template <class List, std::size_t Extra>
+consteval auto concat_output_info(const std::array<OutputInfo, Extra>& extra) {
+  std::array<OutputInfo, static_cast<std::size_t>(total_outputs(List{})) + Extra> out{};
+  std::size_t k = 0;
+  for_each_module(List{}, [&]<class M>() {
+    for (const auto& o : M::outputs) out[k++] = o;
+  });
+  for (const auto& o : extra) out[k++] = o;
+  return out;
+}
+}  // namespace detail
+
+/// Calls f(module_name, info, value&) for every parameter of composed parameters `p`, module by module.
+template <class P, class F>
+void for_each_parameter(P& p, F&& f) {
+  using S = typename std::remove_const_t<P>::scalar_type;
+  for_each_module(typename std::remove_const_t<P>::modules{}, [&]<class M>() {
+    for_each_parameter_of<M, S>(block<M>(p), [&](const ParameterInfo& i, auto& v) { f(M::name, i, v); });
+  });
+}
+
+/// One tissue segment composed of the modules of `List`. Immutable; `rhs` is const and thread-safe.
+template <class List = SegmentModules>
+class SegmentTpl {
  public:
-  static constexpr int n_states = SegmentLayout::n;
-  static constexpr int n_outputs = static_cast<int>(segment_output_names.size());
+  using Modules = List;
+  template <class S>
+  using ParamsTpl = ComposedParamsTpl<S, List>;
+  using Params = ParamsTpl<double>;
+  static constexpr int n_states = total_states(List{});
+  static constexpr int n_module_outputs = total_outputs(List{});
+  static constexpr int n_outputs = n_module_outputs + static_cast<int>(segment_audit_outputs.size());
   using State = Eigen::Matrix<double, n_states, 1>;
+  /// First state of module M.
+  template <class M>
+  static constexpr int offset = state_offset<M>(List{});
 
-  explicit Segment(SegmentParams p = {}, std::string symbol_prefix = "segment")
+  /// Every state (name, unit, bounds) in layout order.
+  static constexpr auto state_info = detail::concat_state_info<List, 0>();
+  /// Every output (name, unit, description) in the order `outputs` returns them.
+  static constexpr auto output_info = detail::concat_output_info<List>(segment_audit_outputs);
+
+  explicit SegmentTpl(Params p = {}, std::string symbol_prefix = "segment")
       : p_(std::move(p)), symbol_prefix_(std::move(symbol_prefix)) {}
-  const SegmentParams& params() const { return p_; }
+  const Params& params() const { return p_; }
   /// Prefix of this segment's parameter ids in exported equations (SBML): "<prefix>__<parameter>".
   const std::string& symbol_prefix() const { return symbol_prefix_; }
 
   /// Inputs of the resting subject (no pressure, no exercise, resting posture).
-  SegmentInputs rest_inputs() const { return {0.0, 0.0, p_.tissue.rest_height_above_heart_cm, 0.0, 1.0}; }
+  SegmentInputs rest_inputs() const {
+    SegmentInputs in;
+    in.height_above_heart_cm = p_.rest_height_above_heart_cm;
+    return in;
+  }
 
   /// Everything the modules compute at one point, for any scalar.
   template <class S>
   struct Eval {
-    SegmentSignalsTpl<S> bus;
-    HemodynamicsOutputsTpl<S> hemo;
-    InterstitiumLymphOutputsTpl<S> lymph;
+    SegmentBusTpl<S> bus;
+    typename detail::WorkTuple<S, List>::type work;
+    template <class M>
+    const auto& of() const {
+      return std::get<module_index<M>(List{})>(work);
+    }
+    template <class M>
+    auto& of() {
+      return std::get<module_index<M>(List{})>(work);
+    }
   };
 
   /// Right-hand side dx/dt [per second]. `accumulate = false` zeroes the audit block (steady states).
@@ -207,67 +187,60 @@ class Segment {
   template <class S, class I = double>
   Eval<S> evaluate(const S* x, const SegmentInputsTpl<I>& in, S* dxdt, bool accumulate = true,
                    const SegmentCouplingTpl<S>* coupling = nullptr) const {
-    SegmentParamsTpl<S> p = p_.template cast<S>();
+    ParamsTpl<S> p = p_.template cast<S>();
     // Recording the equations (symbolic/model_binding.hpp): parameters become named symbols.
-    if constexpr (symbolic::SymbolicScalar<S>) bind_symbols(p, symbol_prefix_);
-    p.metabolites.muscle_mass_kg = p.tissue.tissue_mass_g / S(1000.0);
+    if constexpr (symbolic::SymbolicScalar<S>)
+      for_each_parameter(p, [&](std::string_view, const ParameterInfo& i, S& v) { bind_parameter_symbol(v, symbol_prefix_, i.name); });
+    for_each_module(List{}, [&]<class M>() {
+      if constexpr (requires { M::derive(p); }) M::derive(p);
+    });
     Eval<S> e;
     auto& bus = e.bus;
+    bus.accumulate = accumulate;
     // 1. inputs
     bus.applied_pressure_mmHg = S(in.applied_pressure_mmHg);
     bus.exercise_intensity = S(in.exercise_intensity);
     bus.height_above_heart_cm = S(in.height_above_heart_cm);
     bus.massage_drive = S(in.massage_drive);
-    bus.tissue_mass_g = p.tissue.tissue_mass_g;
-    bus.tissue_pressure_transmission = p.tissue.tissue_pressure_transmission;
-    bus.arterial_pressure_mmHg = p.tissue.mean_arterial_pressure_mmHg;
-    bus.central_venous_pressure_mmHg = p.tissue.central_venous_pressure_mmHg;
+    bus.arterial_pressure_mmHg = S(in.arterial_pressure_mmHg);
+    bus.central_venous_pressure_mmHg = S(in.central_venous_pressure_mmHg);
     bus.arterial_lactate_mmol_per_L = S(in.arterial_lactate_mmol_per_L);
+    // 2. parameters on the bus, then the limb's coupling
+    for_each_module(List{}, [&]<class M>() {
+      if constexpr (requires { M::publish(block<M>(p), bus); }) M::publish(block<M>(p), bus);
+    });
     if (coupling) {
       if (coupling->has_arterial_lactate) bus.arterial_lactate_mmol_per_L = coupling->arterial_lactate_mmol_per_L;
+      if (coupling->has_systemic) {
+        bus.arterial_pressure_mmHg = coupling->arterial_pressure_mmHg;
+        bus.central_venous_pressure_mmHg = coupling->central_venous_pressure_mmHg;
+      }
       if (coupling->has_proximal) {
         // The venous outlet drains into the proximal segment's veins: hemodynamics_outputs computes the
-        // downstream pressure as CVP + drop - rho g h, so set the CVP stand-in that gives the proximal
-        // pressure; the lymphangion outlet drains into the proximal segment's collector.
-        bus.central_venous_pressure_mmHg = coupling->proximal_venous_pressure_mmHg -
-                                           p.hemodynamics.proximal_venous_pressure_drop_mmHg +
-                                           p.hemodynamics.hydrostatic_gradient_mmHg_per_cm * bus.height_above_heart_cm;
-        p.lymph.lymph_downstream_pressure_mmHg = coupling->proximal_lymph_pressure_mmHg;
+        // downstream pressure as CVP + drop - rho g h, so set the CVP that gives the proximal pressure;
+        // the lymphangion outlet drains into the proximal segment's collector.
+        bus.central_venous_pressure_mmHg = coupling->proximal_venous_pressure_mmHg - p.proximal_venous_pressure_drop_mmHg +
+                                           p.hydrostatic_gradient_mmHg_per_cm * bus.height_above_heart_cm;
+        bus.lymph_downstream_pressure_mmHg = coupling->proximal_lymph_pressure_mmHg;
       }
     }
-    // 2. metabolites outputs (vasodilator signal, pain) then tone outputs (intramuscular pressure)
-    metabolites_outputs(p.metabolites, x + SegmentLayout::metabolites, bus);
-    muscle_tone_outputs(p.tone, x + SegmentLayout::tone, bus);
-    // 3. tissue pressures
-    const S scale = bus.tissue_mass_g / S(100.0);
-    const S f_isf =
-        interstitial_compliance_pressure(p.lymph, x[SegmentLayout::lymph + InterstitiumLymphLayout::interstitial_volume], scale);
-    const S kP = bus.tissue_pressure_transmission * bus.applied_pressure_mmHg;
-    bus.interstitial_pressure_mmHg = f_isf;
-    bus.interstitial_fluid_pressure_mmHg = f_isf + kP + bus.intramuscular_pressure_mmHg;
-    bus.tissue_pressure_mmHg = p.tissue.resting_tissue_pressure_mmHg + kP + bus.intramuscular_pressure_mmHg + f_isf;
-    // 4. vasodilator signal: written by metabolites_outputs in step 2
-    // 5. blood side; 6. interstitium and lymph
-    e.hemo = hemodynamics_outputs(p.hemodynamics, x + SegmentLayout::hemodynamics, bus);
-    e.lymph = interstitium_lymph_outputs(p.lymph, x + SegmentLayout::lymph, p.tissue.resting_tissue_pressure_mmHg, bus);
-    // 7. right-hand sides
-    hemodynamics_rhs(p.hemodynamics, x + SegmentLayout::hemodynamics, e.hemo, bus, dxdt + SegmentLayout::hemodynamics);
-    interstitium_lymph_rhs(p.lymph, x + SegmentLayout::lymph, e.lymph, dxdt + SegmentLayout::lymph);
-    metabolites_rhs(p.metabolites, x + SegmentLayout::metabolites, bus, dxdt + SegmentLayout::metabolites);
-    muscle_tone_rhs(p.tone, x + SegmentLayout::tone, bus, dxdt + SegmentLayout::tone);
+    // 3. signals, 4. flows, 5. right-hand sides
+    for_each_module(List{}, [&]<class M>() {
+      if constexpr (requires { M::signals(block<M>(p), x, bus, e.template of<M>()); })
+        M::signals(block<M>(p), x + offset<M>, bus, e.template of<M>());
+    });
+    for_each_module(List{}, [&]<class M>() {
+      if constexpr (requires { M::flows(block<M>(p), x, bus, e.template of<M>()); })
+        M::flows(block<M>(p), x + offset<M>, bus, e.template of<M>());
+    });
+    for_each_module(List{}, [&]<class M>() {
+      if constexpr (requires { M::rhs(block<M>(p), x, bus, e.template of<M>(), dxdt); })
+        M::rhs(block<M>(p), x + offset<M>, bus, e.template of<M>(), dxdt + offset<M>);
+    });
     if (coupling) {
-      dxdt[SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume] += coupling->venous_inflow_mL_per_min / S(60.0);
-      dxdt[SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume] += coupling->lymph_inflow_mL_per_min / S(60.0);
-    }
-    // 8. audit
-    S* a = dxdt + SegmentLayout::audit;
-    if (accumulate) {
-      a[FluidAuditLayout::arterial_inflow] = e.hemo.feed_inflow_mL_per_min / S(60.0);
-      a[FluidAuditLayout::venous_outflow] = e.hemo.venous_outflow_mL_per_min / S(60.0);
-      a[FluidAuditLayout::filtration] = e.lymph.filtration_mL_per_min / S(60.0);
-      a[FluidAuditLayout::lymph_outflow] = e.lymph.lymph_outflow_mL_per_min / S(60.0);
-    } else {
-      for (int i = 0; i < FluidAuditLayout::n; ++i) a[i] = S(0.0);
+      dxdt[offset<HemodynamicsModule> + HemodynamicsLayout::venous_volume] += coupling->venous_inflow_mL_per_min / S(60.0);
+      dxdt[offset<InterstitiumLymphModule> + InterstitiumLymphLayout::collector_volume] +=
+          coupling->lymph_inflow_mL_per_min / S(60.0);
     }
     return e;
   }
@@ -278,104 +251,113 @@ class Segment {
     evaluate(x.data(), in, dxdt.data(), accumulate);
   }
 
-  /// Fluid held in the segment [mL]: arteries + veins + interstitium + lymph vessels.
+  /// Fluid held in the segment [mL]: the sum over the modules that hold fluid.
   static double fluid_volume_mL(const State& x) {
-    return x[SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume] +
-           x[SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume] +
-           x[SegmentLayout::lymph + InterstitiumLymphLayout::interstitial_volume] +
-           x[SegmentLayout::lymph + InterstitiumLymphLayout::initial_lymph_volume] +
-           x[SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume];
+    double v = 0.0;
+    for_each_module(List{}, [&]<class M>() {
+      if constexpr (requires { M::add_fluid_volume_mL(x.data(), v); }) M::add_fluid_volume_mL(x.data() + offset<M>, v);
+    });
+    return v;
   }
 
-  /// Derived outputs (names in `segment_output_names`). `x_start` (optional) is the state at the
-  /// start of the run, for the fluid-balance residual: (V - V0) - (In - Out_venous - Out_lymph).
-  /// `coupling` (optional): the segment's neighbours in a limb (limb.hpp); the residual then still
-  /// counts only this segment's own inflow (the limb adds what comes from the distal neighbour).
+  /// Derived outputs (names in `output_info`). `x_start` (optional) is the state at the start of the
+  /// run, for the fluid-balance residual: (V - V0) - (In - Out_venous - Out_lymph). `coupling` (optional):
+  /// the segment's neighbours in a limb (limb.hpp); the residual then still counts only this segment's
+  /// own inflow (the limb adds what comes from the distal neighbour).
   std::array<double, n_outputs> outputs(const State& x, const SegmentInputs& in, const State* x_start = nullptr,
                                         const SegmentCouplingTpl<double>* coupling = nullptr) const {
     State dx;
     const Eval<double> e = evaluate(x.data(), in, dx.data(), true, coupling);
-    const double per100 = 100.0 / p_.tissue.tissue_mass_g;
-    const double blood = x[SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume] +
-                         x[SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume];
+    std::array<double, n_outputs> out{};
+    for_each_module(List{}, [&]<class M>() {
+      if constexpr (n_outputs_of<M> > 0)
+        M::write_outputs(block<M>(p_), x.data() + offset<M>, e.bus, e.template of<M>(),
+                         out.data() + output_offset<M>(List{}));
+    });
     double residual = 0.0;
     if (x_start) {
-      const int A = SegmentLayout::audit;
+      constexpr int A = offset<FluidAuditModule>;
       const double dIn = x[A + FluidAuditLayout::arterial_inflow] - (*x_start)[A + FluidAuditLayout::arterial_inflow];
       const double dOutV = x[A + FluidAuditLayout::venous_outflow] - (*x_start)[A + FluidAuditLayout::venous_outflow];
       const double dOutL = x[A + FluidAuditLayout::lymph_outflow] - (*x_start)[A + FluidAuditLayout::lymph_outflow];
       residual = (fluid_volume_mL(x) - fluid_volume_mL(*x_start)) - (dIn - dOutV - dOutL);
     }
-    return {e.hemo.feed_inflow_mL_per_min,
-            e.hemo.feed_inflow_mL_per_min * per100,
-            e.hemo.arteriolar_flow_mL_per_min,
-            e.hemo.venous_outflow_mL_per_min,
-            e.hemo.venous_outflow_mL_per_min * per100,
-            e.lymph.filtration_mL_per_min,
-            e.lymph.lymph_outflow_mL_per_min,
-            e.lymph.lymph_outflow_mL_per_min * 60.0 * per100,
-            e.hemo.local_arterial_pressure_mmHg,
-            e.hemo.arterial_pressure_mmHg,
-            e.hemo.capillary_pressure_mmHg,
-            e.hemo.venous_pressure_mmHg,
-            e.hemo.downstream_venous_pressure_mmHg,
-            e.bus.tissue_pressure_mmHg,
-            e.bus.interstitial_fluid_pressure_mmHg,
-            e.lymph.compliance_pressure_mmHg,
-            e.lymph.initial_lymph_pressure_mmHg,
-            e.lymph.collector_pressure_mmHg,
-            e.lymph.collector_filling_pressure_mmHg,
-            e.bus.vasodilator_signal,
-            e.hemo.myogenic_factor,
-            e.bus.vo2_mL_per_min,
-            e.bus.o2_demand_mL_per_min,
-            blood,
-            fluid_volume_mL(x),
-            e.hemo.valve_pressure_difference_mmHg,
-            residual,
-            e.bus.pain_drive,
-            e.bus.reflex_gain,
-            e.bus.passive_stiffness_rel,
-            e.bus.muscle_activation,
-            e.bus.lactate_production_mmol_per_min,
-            e.bus.lactate_oxidation_mmol_per_min,
-            e.bus.lactate_venous_efflux_mmol_per_min};
+    out[n_module_outputs] = fluid_volume_mL(x);
+    out[n_module_outputs + 1] = residual;
+    return out;
   }
 
+  /// Names of the states, in layout order.
+  static std::array<std::string, n_states> state_names() {
+    std::array<std::string, n_states> out;
+    for (int i = 0; i < n_states; ++i) out[static_cast<std::size_t>(i)] = std::string(state_info[static_cast<std::size_t>(i)].name);
+    return out;
+  }
+  /// Index of a state by name; throws UnknownName.
+  static int state_index(std::string_view name) {
+    for (int i = 0; i < n_states; ++i)
+      if (state_info[static_cast<std::size_t>(i)].name == name) return i;
+    std::string known;
+    for (const auto& s : state_info) known += (known.empty() ? "" : ", ") + std::string(s.name);
+    throw UnknownName(detail_concat("unknown state '", name, "'; known: ", known));
+  }
   /// Index of an output by name; throws UnknownName.
   static int output_index(std::string_view name) {
     for (int i = 0; i < n_outputs; ++i)
-      if (segment_output_names[i] == name) return i;
+      if (output_info[static_cast<std::size_t>(i)].name == name) return i;
     std::string known;
-    for (const char* s : segment_output_names) known += (known.empty() ? "" : ", ") + std::string(s);
-    throw UnknownName(detail::concat("unknown output '", name, "'; known: ", known));
+    for (const auto& o : output_info) known += (known.empty() ? "" : ", ") + std::string(o.name);
+    throw UnknownName(detail_concat("unknown output '", name, "'; known: ", known));
   }
 
   /// A rough resting state (volumes at their rest pressures); refine with `rest_state()`.
   State initial_guess() const {
-    const double sc = p_.tissue.tissue_mass_g / 100.0;
-    const auto& h = p_.hemodynamics;
-    const auto& l = p_.lymph;
+    const double sc = p_.tissue_mass_g / 100.0;
+    const auto& h = block<HemodynamicsModule>(p_);
+    const auto& l = block<InterstitiumLymphModule>(p_);
+    constexpr int H = offset<HemodynamicsModule>, L = offset<InterstitiumLymphModule>, M = offset<MetabolitesModule>;
     State x = State::Zero();
-    x[SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume] =
+    x[H + HemodynamicsLayout::arterial_volume] =
         sc * (h.arterial_unstressed_volume_mL_per_100g + h.arterial_compliance_mL_per_mmHg_per_100g * 85.0);
-    x[SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume] =
+    x[H + HemodynamicsLayout::venous_volume] =
         sc * (h.venous_unstressed_volume_mL_per_100g + h.venous_compliance_mL_per_mmHg_per_100g * 4.0);
-    x[SegmentLayout::hemodynamics + HemodynamicsLayout::myogenic_pressure] = h.myogenic_reference_transmural_pressure_mmHg;
-    x[SegmentLayout::lymph + InterstitiumLymphLayout::interstitial_volume] =
+    x[H + HemodynamicsLayout::myogenic_pressure] = h.myogenic_reference_transmural_pressure_mmHg;
+    x[L + InterstitiumLymphLayout::interstitial_volume] =
         sc * (l.interstitial_reference_volume_mL_per_100g - l.interstitial_compliance_low_mL_per_mmHg_per_100g * 1.0);
-    x[SegmentLayout::lymph + InterstitiumLymphLayout::initial_lymph_volume] = sc * l.initial_lymph_unstressed_volume_mL_per_100g * 0.8;
-    x[SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume] = sc * l.collector_unstressed_volume_mL_per_100g * 0.9;
-    x[SegmentLayout::metabolites + kLactateCell] = 1.2;
-    x[SegmentLayout::metabolites + kLactateIsf] = 1.05;
-    x[SegmentLayout::metabolites + kLactateCap] = 1.0;
-    x[SegmentLayout::tone + kToneActivation] = p_.tone.basal_tone_activation;
+    x[L + InterstitiumLymphLayout::initial_lymph_volume] = sc * l.initial_lymph_unstressed_volume_mL_per_100g * 0.8;
+    x[L + InterstitiumLymphLayout::collector_volume] = sc * l.collector_unstressed_volume_mL_per_100g * 0.9;
+    x[M + kLactateCell] = 1.2;
+    x[M + kLactateIsf] = 1.05;
+    x[M + kLactateCap] = 1.0;
+    x[offset<MuscleToneModule> + kToneActivation] = p_.basal_tone_activation;
     return x;
   }
 
  private:
-  SegmentParams p_;
+  template <class... A>
+  static std::string detail_concat(A&&... a) {
+    return massagesim::detail::concat(std::forward<A>(a)...);
+  }
+  Params p_;
   std::string symbol_prefix_;
+};
+
+/// The default segment.
+using Segment = SegmentTpl<SegmentModules>;
+template <class S>
+using SegmentParamsTpl = Segment::ParamsTpl<S>;
+using SegmentParams = Segment::Params;
+
+/// Where each module's block sits in the default segment's state vector.
+struct SegmentLayout {
+  static constexpr int hemodynamics = Segment::offset<HemodynamicsModule>;
+  static constexpr int metabolites = Segment::offset<MetabolitesModule>;
+  static constexpr int lymph = Segment::offset<InterstitiumLymphModule>;
+  static constexpr int tone = Segment::offset<MuscleToneModule>;
+  static constexpr int audit = Segment::offset<FluidAuditModule>;
+  static constexpr int n = Segment::n_states;
+  static std::array<std::string, n> state_names() { return Segment::state_names(); }
+  static int index_of(std::string_view name) { return Segment::state_index(name); }
 };
 
 /// An odeint-style System: `sys(x, dxdt, t)` for double and AD scalars, from a segment and a

@@ -61,6 +61,8 @@ struct SegmentSignalsTpl {
   S tissue_mass_g{100};                       ///< mass of the segment's tissue (scales per-100 g parameters)
   S tissue_pressure_transmission{0.8};        ///< kappa: fraction of skin pressure reaching the deep tissue
   S interstitial_fluid_pressure_mmHg{0};      ///< free-fluid pressure driving Starling filtration and lymph
+  S resting_tissue_pressure_mmHg{0};          ///< P_rest: solid-tissue (fascial) stress on vessels at rest
+  S lymph_downstream_pressure_mmHg{0};        ///< pressure the lymphangion drains into (central or proximal collector)
   S arteriolar_flow_mL_per_min{0};            ///< flow through the arterioles into the capillaries
 };
 

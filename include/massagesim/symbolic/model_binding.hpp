@@ -32,19 +32,20 @@ T* members(P& block, const std::array<ParameterInfo, N>&) {
 }
 }  // namespace detail
 
-/// Calls f(id, info, value) for every parameter of a segment, as `bind_symbols` names them.
-template <class F>
-void for_each_parameter(const models::SegmentParams& p, std::string_view prefix, F&& f) {
-  auto block = [&](const auto& b, const auto& info) {
-    auto& mut = const_cast<std::remove_cvref_t<decltype(b)>&>(b);
-    const double* v = detail::members<double>(mut, info);
-    for (std::size_t i = 0; i < info.size(); ++i) f(parameter_id(prefix, info[i].name), info[i], v[i]);
-  };
-  block(p.tissue, models::segment_tissue_parameter_info);
-  block(p.hemodynamics, models::hemodynamics_parameter_info);
-  block(p.lymph, models::interstitium_lymph_parameter_info);
-  block(p.metabolites, models::metabolites_parameter_info);
-  block(p.tone, models::muscle_tone_parameter_info);
+/// Calls f(id, info, value) for every parameter of composed parameters (a segment's, a limb's modules'),
+/// as `bind_parameter_symbol` names them.
+template <class P, class F>
+  requires requires { typename P::modules; }
+void for_each_parameter(const P& p, std::string_view prefix, F&& f) {
+  models::for_each_parameter(p, [&](std::string_view, const ParameterInfo& i, const double& v) {
+    f(parameter_id(prefix, i.name), i, v);
+  });
+}
+
+/// Replaces a parameter's value by the named parameter symbol "<prefix>__<name>" (found by argument-
+/// dependent lookup from the models' right-hand sides when they record their equations).
+inline void bind_parameter_symbol(Expr& v, std::string_view prefix, std::string_view name) {
+  v = Expr::parameter(parameter_id(prefix, name), v.traced_value());
 }
 
 /// Calls f(id, info, value) for every parameter of the whole-body lactate model.
@@ -60,19 +61,6 @@ void for_each_parameter(const models::WholeBodyLactateParams& p, std::string_vie
   models::WorkingMuscleFlowParamsTpl<double>::visit(mut.flow, [&](const ParameterInfo& i, double& v) {
     f(parameter_id(std::string(prefix) + "_flow", i.name), i, v);
   });
-}
-
-/// Replaces every member of a segment's symbolic parameter struct by a named parameter symbol.
-inline void bind_symbols(models::SegmentParamsTpl<Expr>& p, const std::string& prefix) {
-  auto block = [&](auto& b, const auto& info) {
-    Expr* e = detail::members<Expr>(b, info);
-    for (std::size_t i = 0; i < info.size(); ++i) e[i] = Expr::parameter(parameter_id(prefix, info[i].name), e[i].traced_value());
-  };
-  block(p.tissue, models::segment_tissue_parameter_info);
-  block(p.hemodynamics, models::hemodynamics_parameter_info);
-  block(p.lymph, models::interstitium_lymph_parameter_info);
-  block(p.metabolites, models::metabolites_parameter_info);
-  block(p.tone, models::muscle_tone_parameter_info);
 }
 
 /// Same for the whole-body lactate model (ids "<prefix>_pool__...", "_muscle__...", "_flow__...").

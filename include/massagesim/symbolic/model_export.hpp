@@ -144,6 +144,8 @@ inline ExportedModel record_limb(const models::Limb& limb, const LimbInputsOfTim
   m.parameters = detail::used_parameters(*m.graph, read, [&](auto&& f) {
     for (int s = 0; s < limb.n_segments(); ++s) for_each_parameter(limb.segment(s).params(), limb.segment(s).symbol_prefix(), f);
     for_each_parameter(limb.params().lactate, "whole_body", f);
+    models::for_each_parameter_of<models::SystemicModule, const double>(
+        limb.params().systemic, [&](const ParameterInfo& i, const double& v) { f(parameter_id("systemic", i.name), i, v); });
   });
   return m;
 }
@@ -152,16 +154,16 @@ inline ExportedModel record_limb(const models::Limb& limb, const LimbInputsOfTim
 using SegmentInputsOfTime = std::function<models::SegmentInputsTpl<Expr>(const Expr& t)>;
 
 /// Records a lone segment's right-hand side under `inputs(t)` (its arterial lactate is an input too).
-inline ExportedModel record_segment(const models::Segment& seg, const SegmentInputsOfTime& inputs,
-                                    const models::Segment::State& x0, double t0_s, double t1_s,
-                                    std::vector<double> breakpoints_s = {}) {
-  constexpr int n = models::Segment::n_states;
+template <class Seg>
+ExportedModel record_segment(const Seg& seg, const SegmentInputsOfTime& inputs, const typename Seg::State& x0,
+                             double t0_s, double t1_s, std::vector<double> breakpoints_s = {}) {
+  constexpr int n = Seg::n_states;
   MASSAGESIM_CHECK(t1_s > t0_s, "model export: expected t1_s > t0_s, got [", t0_s, ", ", t1_s, "]");
   ExportedModel m;
   m.t0_s = t0_s;
   m.t1_s = t1_s;
   m.breakpoints_s = std::move(breakpoints_s);
-  const auto names = models::SegmentLayout::state_names();
+  const auto names = Seg::state_names();
   std::vector<Expr> x;
   for (int i = 0; i < n; ++i) {
     const std::string name = seg.symbol_prefix() + "." + names[static_cast<std::size_t>(i)];

@@ -158,10 +158,10 @@ TEST(Limb, FluidConservedAndValvesHoldUnderEffleurage) {
     const Limb::State xk = r.sol.x.col(k);
     const auto o = l->outputs(xk, in_k);
     for (int i = 0; i < N; ++i) {
-      const auto& h = l->params().segments[static_cast<std::size_t>(i)].hemodynamics;
+      const auto& h = l->params().segments[static_cast<std::size_t>(i)];
       const double vh2 = h.venous_collapse_half_volume_ratio * h.venous_collapse_half_volume_ratio;
       const double gmax = h.venous_outflow_conductance_mL_per_min_per_mmHg_per_100g *
-                          l->params().segments[static_cast<std::size_t>(i)].tissue.tissue_mass_g / 100.0 * (1.0 + vh2);
+                          l->params().segments[static_cast<std::size_t>(i)].tissue_mass_g / 100.0 * (1.0 + vh2);
       if (o(i, vo) < 0.0) {
         worst_back = std::min(worst_back, o(i, vo));
         const double allowed = fluid_detail::valve_backflow_bound(o(i, dp), gmax, h.venous_valve_leak_fraction,
@@ -218,7 +218,7 @@ TEST(Limb, OneSegmentLimbIsTheSegment) {
   LimbParams lp = make_limb_params(default_calf_params(), {"calf"}, {20.0});
   lp.lactate_pool = false;
   lp.fixed_arterial_lactate_mmol_per_L = 1.0;
-  ASSERT_EQ(lp.segments[0].tissue.tissue_mass_g, default_calf_params().tissue.tissue_mass_g);
+  ASSERT_EQ(lp.segments[0].tissue_mass_g, default_calf_params().tissue_mass_g);
   auto l = std::make_shared<const Limb>(lp);
   const Segment seg(default_calf_params());
   const Segment::State xs = rest_state(seg);

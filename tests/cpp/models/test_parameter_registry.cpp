@@ -28,12 +28,12 @@ TEST(ParameterRegistry, GetAndSetByName) {
   SegmentParams p;
   ParameterRegistry reg(p);
   reg.set("tissue_pressure_transmission", 0.75);
-  EXPECT_DOUBLE_EQ(p.tissue.tissue_pressure_transmission, 0.75);
+  EXPECT_DOUBLE_EQ(p.tissue_pressure_transmission, 0.75);
   EXPECT_DOUBLE_EQ(reg.get("tissue_pressure_transmission"), 0.75);
   reg.set("venous_compliance_mL_per_mmHg_per_100g", 0.2);
-  EXPECT_DOUBLE_EQ(p.hemodynamics.venous_compliance_mL_per_mmHg_per_100g, 0.2);
+  EXPECT_DOUBLE_EQ(p.venous_compliance_mL_per_mmHg_per_100g, 0.2);
   reg.set("contraction_threshold_mmHg", 40.0, /*allow_out_of_range=*/true);
-  EXPECT_DOUBLE_EQ(p.lymph.contraction_threshold_mmHg, 40.0);
+  EXPECT_DOUBLE_EQ(p.contraction_threshold_mmHg, 40.0);
 }
 
 TEST(ParameterRegistry, OutOfRangeThrowsWithTheRange) {
@@ -47,7 +47,7 @@ TEST(ParameterRegistry, OutOfRangeThrowsWithTheRange) {
     EXPECT_NE(msg.find("[0.7, 0.85]"), std::string::npos) << msg;
     EXPECT_NE(msg.find("got 1.5"), std::string::npos) << msg;
   }
-  EXPECT_DOUBLE_EQ(p.tissue.tissue_pressure_transmission, 0.8);
+  EXPECT_DOUBLE_EQ(p.tissue_pressure_transmission, 0.8);
 }
 
 TEST(ParameterRegistry, UnknownNameSuggestsNearestNames) {

@@ -44,7 +44,9 @@ TEST(Segment, StateAndOutputNamesAreUnitSuffixedAndFindable) {
   EXPECT_EQ(static_cast<int>(names.size()), Segment::n_states);
   EXPECT_EQ(SegmentLayout::index_of("venous_volume_mL"), SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume);
   EXPECT_THROW(SegmentLayout::index_of("venous_volume"), UnknownName);
-  EXPECT_EQ(Segment::output_index("capillary_pressure_mmHg"), 10);
+  const int ic = Segment::output_index("capillary_pressure_mmHg");
+  EXPECT_EQ(Segment::output_info[static_cast<std::size_t>(ic)].name, "capillary_pressure_mmHg");
+  EXPECT_EQ(Segment::output_info[static_cast<std::size_t>(ic)].unit, "mmHg");
   EXPECT_THROW(Segment::output_index("capillary_pressure"), UnknownName);
 }
 
@@ -131,27 +133,27 @@ TEST(Segment, ValvesPassNoBackflowBeyondTheirStatedLeak) {
   auto prob = make_segment_problem(seg, sc, x0, 0.0, 900.0, sc.breakpoints());
   const auto sol = solve(prob, Dopri5{}, StepControl{.rtol = 1e-7, .atol = 1e-9, .dt_max_s = 0.5},
                          SaveAt{.ts_s = linspace(0.0, 900.0, 9001)});
-  const auto& hp = seg.params().hemodynamics;
-  const auto& lp = seg.params().lymph;
-  const double sc100 = seg.params().tissue.tissue_mass_g / 100.0;
+  const auto& hp = seg.params();
+  const auto& lp = seg.params();
+  const double sc100 = seg.params().tissue_mass_g / 100.0;
   int backward = 0;
   for (Eigen::Index k = 0; k < sol.n_saved(); ++k) {
     const Segment::State x = sol.x.col(k);
     Segment::State dx;
     const auto e = seg.evaluate(x.data(), sc(sol.t_s[static_cast<std::size_t>(k)]), dx.data());
-    const double dp = e.hemo.valve_pressure_difference_mmHg, q = e.hemo.venous_outflow_mL_per_min;
+    const double dp = e.template of<HemodynamicsModule>().valve_pressure_difference_mmHg, q = e.template of<HemodynamicsModule>().venous_outflow_mL_per_min;
     if (dp < 0.0) {
       ++backward;
-      EXPECT_LE(-q, fluid_detail::valve_backflow_bound(dp, e.hemo.venous_outlet_conductance_mL_per_min_per_mmHg,
+      EXPECT_LE(-q, fluid_detail::valve_backflow_bound(dp, e.template of<HemodynamicsModule>().venous_outlet_conductance_mL_per_min_per_mmHg,
                                                        hp.venous_valve_leak_fraction, hp.venous_valve_width_mmHg) *
                         (1.0 + 1e-12));
     }
     const double G[3] = {lp.primary_valve_conductance_mL_per_min_per_mmHg_per_100g * sc100,
                          lp.secondary_valve_conductance_mL_per_min_per_mmHg_per_100g * sc100,
                          lp.collector_outlet_conductance_mL_per_min_per_mmHg_per_100g * sc100};
-    const double dps[3] = {e.lymph.primary_valve_dp_mmHg, e.lymph.secondary_valve_dp_mmHg, e.lymph.outlet_valve_dp_mmHg};
-    const double qs[3] = {e.lymph.primary_valve_flow_mL_per_min, e.lymph.secondary_valve_flow_mL_per_min,
-                          e.lymph.lymph_outflow_mL_per_min};
+    const double dps[3] = {e.template of<InterstitiumLymphModule>().primary_valve_dp_mmHg, e.template of<InterstitiumLymphModule>().secondary_valve_dp_mmHg, e.template of<InterstitiumLymphModule>().outlet_valve_dp_mmHg};
+    const double qs[3] = {e.template of<InterstitiumLymphModule>().primary_valve_flow_mL_per_min, e.template of<InterstitiumLymphModule>().secondary_valve_flow_mL_per_min,
+                          e.template of<InterstitiumLymphModule>().lymph_outflow_mL_per_min};
     for (int v = 0; v < 3; ++v)
       if (dps[v] < 0.0) {
         ++backward;

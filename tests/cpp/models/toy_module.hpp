@@ -1,0 +1,53 @@
+#pragma once
+/// \file toy_module.hpp
+/// \brief A toy segment module, all in this one header (docs/architecture.md "Adding a module"): a tissue
+///        temperature that massage pressure raises (friction heat) and that relaxes to rest. Composing it
+///        with `append_t<SegmentModules, ToyHeatModule>` gives it parameters, states, outputs with units,
+///        registry access and exported symbols without editing any other file.
+
+#include <array>
+#include <string_view>
+
+#include "massagesim/core/parameter.hpp"
+#include "massagesim/models/module.hpp"
+
+namespace massagesim::models::test {
+
+template <class S>
+struct ToyHeatParamsTpl {
+  S toy_rest_temperature_C{34.0};
+  S toy_pressure_gain_C_per_mmHg{0.02};
+  S toy_time_constant_s{60.0};
+
+  template <class T>
+  ToyHeatParamsTpl<T> cast() const {
+    return {T(toy_rest_temperature_C), T(toy_pressure_gain_C_per_mmHg), T(toy_time_constant_s)};
+  }
+};
+
+struct ToyHeatModule {
+  static constexpr std::string_view name = "toy_heat";
+  template <class S>
+  using Params = ToyHeatParamsTpl<S>;
+  template <class S>
+  using Work = NoWork<S>;
+  static constexpr std::array<ParameterInfo, 3> parameter_info{{
+      {"toy_rest_temperature_C", "degC", 34.0, 30.0, 37.0, "test value", "resting muscle temperature"},
+      {"toy_pressure_gain_C_per_mmHg", "degC/mmHg", 0.02, 0.0, 0.1, "test value", "warming per mmHg applied"},
+      {"toy_time_constant_s", "s", 60.0, 1.0, 600.0, "test value", "relaxation time"},
+  }};
+  static constexpr std::array<StateInfo, 1> states{{{"toy_temperature_C", "degC", 30.0, 42.0, "tissue temperature"}}};
+  static constexpr std::array<OutputInfo, 1> outputs{{{"toy_warming_C", "degC", "temperature above rest"}}};
+
+  template <class S, class Bus>
+  static void rhs(const Params<S>& p, const S* x, Bus& bus, const Work<S>&, S* dxdt) {
+    dxdt[0] = (p.toy_rest_temperature_C + p.toy_pressure_gain_C_per_mmHg * bus.applied_pressure_mmHg - x[0]) /
+              p.toy_time_constant_s;
+  }
+  template <class Bus>
+  static void write_outputs(const Params<double>& p, const double* x, const Bus&, const Work<double>&, double* out) {
+    out[0] = x[0] - p.toy_rest_temperature_C;
+  }
+};
+
+}  // namespace massagesim::models::test
