@@ -75,6 +75,7 @@ std::string to_json(const ExportedModel& m, int indent) {
     states.push_back({{"id", s.id},
                       {"name", s.name},
                       {"initial_value", s.initial_value},
+                      {"unit", s.unit},
                       {"rate", {{"sbml", g.root_formula(i, Dialect::sbml)}, {"python", g.root_formula(i, Dialect::python)}}}});
   }
   j["states"] = std::move(states);

@@ -20,8 +20,12 @@
 #include "massagesim/core/check.hpp"
 #include "massagesim/core/error.hpp"
 #include "massagesim/models/default_subject.hpp"
+#include "massagesim/core/names.hpp"
 #include "massagesim/models/parameter_registry.hpp"
+#include "massagesim/models/output_catalogue.hpp"
+#include "massagesim/models/parameter_space.hpp"
 #include "massagesim/protocols/detail/checks.hpp"
+#include "massagesim/simulation/stepper_table.hpp"
 
 namespace massagesim::scenario {
 
@@ -60,10 +64,7 @@ constexpr std::array<std::pair<std::string_view, mp::StrokeDirection>, 2> stroke
     {"toward_heart", mp::StrokeDirection::toward_heart},
     {"away_from_heart", mp::StrokeDirection::away_from_heart},
 }};
-constexpr std::array<std::string_view, 3> steppers{"dopri5", "fehlberg78", "rodas4"};
 constexpr std::array<std::string_view, 2> presets{"default_calf", "default_forearm"};
-constexpr std::array<std::string_view, 4> input_names{"applied_pressure_mmHg", "exercise_intensity",
-                                                     "height_above_heart_cm", "massage_drive"};
 
 template <class E, std::size_t N>
 std::string_view name_of(const std::array<std::pair<std::string_view, E>, N>& table, E v) {
@@ -72,26 +73,9 @@ std::string_view name_of(const std::array<std::pair<std::string_view, E>, N>& ta
   return "unknown";
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 /// Up to `n` of `candidates` nearest to `name` by edit distance, as "'a', 'b'".
 std::string nearest(std::string_view name, const std::vector<std::string>& candidates, std::size_t n = 3) {
-  std::vector<std::pair<std::size_t, std::string>> d;
-  for (const auto& c : candidates) d.emplace_back(edit_distance(name, c), c);
-  std::stable_sort(d.begin(), d.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::string out;
-  for (std::size_t i = 0; i < std::min(n, d.size()); ++i) out += (i ? ", '" : "'") + d[i].second + "'";
-  return out;
+  return nearest_names(name, candidates, n);
 }
 
 std::string joined(const std::vector<std::string>& names) {
@@ -625,18 +609,18 @@ std::vector<Arm> read_arms(const Ctx& ctx, const Json& a) {
   return out;
 }
 
-Outputs read_outputs(const Ctx& ctx, const Json& j) {
+Outputs read_outputs(const Ctx& ctx, const Json& j, const std::vector<std::string>& segment_names) {
   Fields f(ctx, j, "outputs");
   Outputs o;
-  const auto known = known_output_names();
+  const auto known = models::output_names(segment_names);
   if (const Json* a = f.array("names")) {
     for (std::size_t i = 0; i < a->size(); ++i) {
       const std::string p = "outputs.names[" + std::to_string(i) + "]";
       if (!(*a)[i].is_string()) ctx.fail(p, "expected a string, got " + show((*a)[i]));
       const auto s = (*a)[i].get<std::string>();
-      if (std::find(known.begin(), known.end(), s) == known.end())
+      if (!models::is_output_name(s, segment_names))
         ctx.fail_name(p, "unknown output '" + s + "'; did you mean " + nearest(s, known) +
-                             "? (states, observables and inputs of the segment model)");
+                             "? (the output catalogue: available_outputs())");
       if (std::find(o.names.begin(), o.names.end(), s) != o.names.end()) ctx.fail(p, "duplicate output '" + s + "'");
       o.names.push_back(s);
     }
@@ -651,7 +635,7 @@ SolverOptions read_solver(const Ctx& ctx, const Json& j) {
   Fields f(ctx, j, "solver");
   SolverOptions s;
   if (f.string("stepper", s.stepper)) {
-    const auto known = to_strings(steppers);
+    const auto known = to_strings(simulation::stepper_names);
     if (std::find(known.begin(), known.end(), s.stepper) == known.end())
       ctx.fail_name("solver.stepper", "unknown stepper '" + s.stepper + "'; did you mean " + nearest(s.stepper, known, 1) +
                                           "? expected one of: " + joined(known));
@@ -709,7 +693,7 @@ Scenario parse(const Ctx& ctx, std::string_view text) {
   if (const Json* v = top.get("parameters")) sc.parameters = read_parameters(ctx, *v);
   sc.protocol = read_protocol(ctx, top.required("protocol"));
   if (const Json* v = top.get("arms")) sc.arms = read_arms(ctx, *v);
-  if (const Json* v = top.get("outputs")) sc.outputs = read_outputs(ctx, *v);
+  if (const Json* v = top.get("outputs")) sc.outputs = read_outputs(ctx, *v, sc.limb.segment_names);
   if (const Json* v = top.get("solver")) sc.solver = read_solver(ctx, *v);
   top.finish();
 
@@ -746,26 +730,26 @@ Scenario parse(const Ctx& ctx, std::string_view text) {
 
 std::vector<std::string> known_output_names() {
   std::vector<std::string> out;
-  for (const auto& s : models::SegmentLayout::state_names()) out.push_back(s);
-  for (const auto& o : models::Segment::output_info) out.emplace_back(o.name);
-  for (auto s : input_names) out.emplace_back(s);
+  for (const auto& r : models::output_catalogue()) out.emplace_back(r.name);
   return out;
 }
 
+models::SegmentParams preset_params(const std::string& preset) {
+  if (preset == "default_calf") return models::default_calf_params();
+  if (preset == "default_forearm") return models::default_forearm_params();
+  throw UnknownName("subject.preset: unknown subject preset '" + preset + "'; expected one of: " +
+                    joined(to_strings(presets)));
+}
+
 models::SegmentParams subject_params(const Scenario& sc) {
-  models::SegmentParams p;
-  if (sc.subject.preset == "default_calf")
-    p = models::default_calf_params();
-  else if (sc.subject.preset == "default_forearm")
-    p = models::default_forearm_params();
-  else
-    throw UnknownName("subject.preset: unknown subject preset '" + sc.subject.preset + "'; expected one of: " +
-                      joined(to_strings(presets)));
+  models::SegmentParams p = preset_params(sc.subject.preset);
   models::ParameterRegistry reg(p);
   for (std::size_t i = 0; i < sc.parameters.size(); ++i) {
     const auto& o = sc.parameters[i];
     try {
-      reg.set(o.name, o.value, o.allow_out_of_range);
+      const auto r = models::resolve_parameter(o.name, sc.limb.segment_names);
+      models::check_parameter(o.name, o.value, o.allow_out_of_range, sc.limb.segment_names);
+      if (r.target == models::ResolvedParameter::Target::all_segments) reg.set(r.name, o.value, true);
     } catch (const UnknownName& e) {
       throw UnknownName(massagesim::detail::concat("parameters[", i, "].name: ", e.what()));
     } catch (const InvalidArgument& e) {
@@ -773,6 +757,14 @@ models::SegmentParams subject_params(const Scenario& sc) {
     }
   }
   return p;
+}
+
+models::LimbParams scenario_limb_params(const Scenario& sc, const std::vector<models::ParameterValue>& extra) {
+  std::vector<models::ParameterValue> all;
+  for (const auto& o : sc.parameters) all.push_back({o.name, o.value, o.allow_out_of_range});
+  all.insert(all.end(), extra.begin(), extra.end());
+  return models::build_limb_params(preset_params(sc.subject.preset), sc.limb.segment_names, sc.limb.segment_lengths_cm,
+                                   all);
 }
 
 Scenario parse_scenario(std::string_view json_text, std::string_view source_name) {

@@ -24,16 +24,16 @@
 
 #include "massagesim/core/check.hpp"
 #include "massagesim/core/error.hpp"
+#include "massagesim/core/names.hpp"
 #include "massagesim/models/default_subject.hpp"
 #include "massagesim/models/lactate_pool.hpp"
 #include "massagesim/models/limb.hpp"
+#include "massagesim/models/output_catalogue.hpp"
 #include "massagesim/models/parameter_registry.hpp"
 #include "massagesim/scenario/scenario_io.hpp"
 #include "massagesim/solver/ensemble.hpp"
 #include "massagesim/solver/solve.hpp"
-#include "massagesim/solver/steppers/dopri5.hpp"
-#include "massagesim/solver/steppers/fehlberg78.hpp"
-#include "massagesim/solver/steppers/rodas4.hpp"
+#include "massagesim/simulation/stepper_table.hpp"
 
 namespace massagesim::simulation {
 
@@ -47,82 +47,14 @@ namespace mp = massagesim::protocols;
 namespace msc = massagesim::scenario;
 using massagesim::detail::concat;
 
-// ---- names ---------------------------------------------------------------------------------------
+// ---- names: the output catalogue (models/output_catalogue.hpp) ------------------------------------
 
-constexpr std::array<const char*, 4> kInputNames{"applied_pressure_mmHg", "massage_drive", "exercise_intensity",
-                                                 "height_above_heart_cm"};
-constexpr std::array<const char*, 5> kLimbOutputs{"blood_lactate_mmol_per_L", "central_venous_return_mL_per_min",
-                                                  "central_lymph_return_mL_per_min", "limb_lactate_efflux_mmol_per_min",
-                                                  "limb_fluid_balance_residual_mL"};
-
-/// Per-segment quantity names: states, derived outputs, inputs.
-std::vector<std::string> segment_quantities() {
-  std::vector<std::string> q;
-  for (const auto& s : mm::SegmentLayout::state_names()) q.push_back(s);
-  for (const auto& o : mm::Segment::output_info) q.emplace_back(o.name);
-  for (const char* s : kInputNames) q.emplace_back(s);
-  return q;
-}
-
-std::vector<std::string> limb_quantities() {
-  std::vector<std::string> q;
-  for (const char* s : kLimbOutputs) q.emplace_back(s);
-  for (std::size_t k = 1; k < mm::whole_body_lactate_state_names.size(); ++k)
-    q.emplace_back(mm::whole_body_lactate_state_names[k]);
-  return q;
-}
-
-std::string nearest_names(std::string_view name, const std::vector<std::string>& known, std::size_t k = 3) {
-  std::vector<std::pair<std::size_t, std::string>> d;
-  for (const auto& s : known) d.emplace_back(mm::detail::edit_distance(name, s), s);
-  std::sort(d.begin(), d.end());
-  std::string out;
-  for (std::size_t i = 0; i < std::min(k, d.size()); ++i) out += (i ? "', '" : "'") + d[i].second;
-  return out + "'";
+/// Limb-level catalogue entries this limb has (the pool's only with a pool).
+bool limb_has(const mm::Limb& limb, const mm::OutputRecord& r) {
+  return r.level != "limb" || r.index < mm::n_limb_composition_outputs || limb.params().lactate_pool;
 }
 
 // ---- limb construction ---------------------------------------------------------------------------
-
-mm::SegmentParams preset_params(const msc::Scenario& sc) { return msc::subject_params(sc); }
-
-/// Applies one override: "<segment>.<param>", a segment parameter for all segments, or a pool
-/// parameter ("lactate_pool.<param>" or bare).
-void apply_override(mm::LimbParams& lp, mm::SegmentParams& preset, bool before_build, const std::string& name,
-                    double value, bool allow_out_of_range) {
-  // Pool parameters.
-  std::string pool_name = name;
-  if (pool_name.rfind("lactate_pool.", 0) == 0) pool_name = pool_name.substr(13);
-  for (std::size_t k = 0; k < mm::lactate_pool_parameter_info.size(); ++k) {
-    const auto& info = mm::lactate_pool_parameter_info[k];
-    if (info.name != pool_name) continue;
-    MASSAGESIM_CHECK(std::isfinite(value), "parameter ", name, ": expected a finite value, got ", value);
-    MASSAGESIM_CHECK(allow_out_of_range || (value >= info.min && value <= info.max), "parameter ", name, " [",
-                     info.unit, "]: expected a value in [", info.min, ", ", info.max, "] (source: ", info.source,
-                     "), got ", value);
-    if (!before_build) {
-      std::size_t i = 0;
-      mm::LactatePoolParams::visit(lp.lactate.pool, [&](const ParameterInfo&, double& m) {
-        if (i++ == k) m = value;
-      });
-    }
-    return;
-  }
-  const auto dot = name.find('.');
-  if (dot != std::string::npos) {
-    const std::string seg = name.substr(0, dot), pname = name.substr(dot + 1);
-    const auto it = std::find(lp.segment_names.begin(), lp.segment_names.end(), seg);
-    if (it == lp.segment_names.end())
-      throw UnknownName(concat("parameter '", name, "': unknown segment '", seg, "'; nearest: ",
-                               nearest_names(seg, lp.segment_names)));
-    mm::SegmentParams& sp = lp.segments[static_cast<std::size_t>(it - lp.segment_names.begin())];
-    mm::ParameterRegistry reg(sp);
-    if (!before_build) reg.set(pname, value, allow_out_of_range);
-    else (void)reg.entry(pname);
-    return;
-  }
-  mm::ParameterRegistry reg(preset);
-  if (before_build) reg.set(name, value, allow_out_of_range);
-}
 
 struct BuiltLimb {
   std::shared_ptr<const mm::Limb> limb;
@@ -130,14 +62,9 @@ struct BuiltLimb {
 };
 
 BuiltLimb build_limb(const msc::Scenario& sc, const SimulationOptions& opt, const mp::Schedule& any_schedule) {
-  mm::SegmentParams preset = preset_params(sc);
-  mm::LimbParams probe = mm::make_limb_params(preset, sc.limb.segment_names, sc.limb.segment_lengths_cm);
-  // Pass 1: overrides of every segment go into the preset (so the limb scaling acts on them);
-  // pass 2: per-segment and pool overrides on the built limb.
-  for (const auto& [n, v] : opt.parameter_overrides) apply_override(probe, preset, true, n, v, false);
-  mm::LimbParams lp = mm::make_limb_params(preset, sc.limb.segment_names, sc.limb.segment_lengths_cm);
-  for (const auto& [n, v] : opt.parameter_overrides) apply_override(lp, preset, false, n, v, false);
-  auto limb = std::make_shared<const mm::Limb>(std::move(lp));
+  std::vector<mm::ParameterValue> extra;
+  for (const auto& [n, v] : opt.parameter_overrides) extra.push_back({n, v, false});
+  auto limb = std::make_shared<const mm::Limb>(msc::scenario_limb_params(sc, extra));
   // Rest in the initial posture (the schedule's heights before t = 0).
   mm::LimbInputs rest = limb->rest_inputs();
   for (int i = 0; i < limb->n_segments(); ++i)
@@ -158,10 +85,7 @@ Resolved resolve(const msc::Scenario& sc, const SimulationOptions& o) {
   Resolved r{o.stepper.value_or(sc.solver.stepper), o.rtol.value_or(sc.solver.rtol), o.atol.value_or(sc.solver.atol),
              o.dt_max_s.value_or(sc.solver.dt_max_s), o.save_every_s.value_or(sc.outputs.save_every_s),
              o.outputs.value_or(sc.outputs.names)};
-  const std::vector<std::string> steppers{"rodas4", "dopri5", "fehlberg78"};
-  if (std::find(steppers.begin(), steppers.end(), r.stepper) == steppers.end())
-    throw UnknownName(concat("options.stepper: unknown stepper '", r.stepper, "'; expected one of 'rodas4', 'dopri5', "
-                             "'fehlberg78' (nearest: ", nearest_names(r.stepper, steppers, 1), ")"));
+  check_stepper_name(r.stepper, "options.stepper");
   MASSAGESIM_CHECK(std::isfinite(r.rtol) && r.rtol > 0.0 && r.rtol < 1.0, "options.rtol: expected > 0 and < 1, got ",
                    r.rtol);
   MASSAGESIM_CHECK(std::isfinite(r.atol) && r.atol > 0.0, "options.atol: expected > 0 and finite, got ", r.atol);
@@ -171,68 +95,49 @@ Resolved resolve(const msc::Scenario& sc, const SimulationOptions& o) {
   return r;
 }
 
-/// Column k of the output table: which quantity of which segment (-1: limb-level).
+/// Column k of the output table: which catalogue quantity of which segment (-1: limb-level).
 struct Column {
   std::string name;
   int segment = -1;
-  enum Kind { state, derived, input, limb } kind = derived;
+  mm::OutputKind kind = mm::OutputKind::derived;
   int index = 0;
 };
 
 std::vector<Column> resolve_columns(const mm::Limb& limb, const std::vector<std::string>& requested) {
-  const auto sq = segment_quantities();
-  const auto states = mm::SegmentLayout::state_names();
-  auto make = [&](int seg, const std::string& q) {
-    Column c;
-    c.segment = seg;
-    c.name = limb.segment_name(seg) + "." + q;
-    for (int k = 0; k < mm::SegmentLayout::n; ++k)
-      if (states[static_cast<std::size_t>(k)] == q) { c.kind = Column::state; c.index = k; return c; }
-    for (int k = 0; k < mm::Segment::n_outputs; ++k)
-      if (q == mm::Segment::output_info[static_cast<std::size_t>(k)].name) { c.kind = Column::derived; c.index = k; return c; }
-    for (int k = 0; k < static_cast<int>(kInputNames.size()); ++k)
-      if (q == kInputNames[static_cast<std::size_t>(k)]) { c.kind = Column::input; c.index = k; return c; }
-    return c;
+  const auto& cat = mm::output_catalogue();
+  auto make = [&](int seg, const mm::OutputRecord& r) {
+    return Column{seg < 0 ? std::string(r.name) : limb.segment_name(seg) + "." + std::string(r.name), seg, r.kind, r.index};
   };
-  const auto lq = limb_quantities();
   std::vector<Column> cols;
-  auto add_limb = [&](int k) {
-    Column c;
-    c.name = lq[static_cast<std::size_t>(k)];
-    c.kind = Column::limb;
-    c.index = k;
-    cols.push_back(c);
-  };
   if (requested.empty()) {
-    for (int k = 0; k < static_cast<int>(lq.size()); ++k)
-      if (k < static_cast<int>(kLimbOutputs.size()) || limb.params().lactate_pool) add_limb(k);
+    for (const auto& r : cat)
+      if (r.level == "limb" && limb_has(limb, r)) cols.push_back(make(-1, r));
     for (int s = 0; s < limb.n_segments(); ++s)
-      for (const auto& q : sq) cols.push_back(make(s, q));
+      for (const auto& r : cat)
+        if (r.level == "segment") cols.push_back(make(s, r));
     return cols;
   }
-  const auto known = available_names(limb);
-  for (const auto& r : requested) {
-    if (std::find(sq.begin(), sq.end(), r) != sq.end()) {
-      for (int s = 0; s < limb.n_segments(); ++s) cols.push_back(make(s, r));
+  for (const auto& q : requested) {
+    if (const auto* r = mm::find_output(q); r && limb_has(limb, *r)) {
+      if (r->level == "limb") {
+        cols.push_back(make(-1, *r));
+      } else {
+        for (int s = 0; s < limb.n_segments(); ++s) cols.push_back(make(s, *r));
+      }
       continue;
     }
-    const auto li = std::find(lq.begin(), lq.end(), r);
-    if (li != lq.end()) {
-      add_limb(static_cast<int>(li - lq.begin()));
-      continue;
-    }
-    const auto dot = r.find('.');
+    const auto dot = q.rfind('.');
     bool done = false;
     if (dot != std::string::npos) {
-      const std::string seg = r.substr(0, dot), q = r.substr(dot + 1);
-      for (int s = 0; s < limb.n_segments() && !done; ++s)
-        if (limb.segment_name(s) == seg && std::find(sq.begin(), sq.end(), q) != sq.end()) {
-          cols.push_back(make(s, q));
+      const auto* r = mm::find_output(std::string_view(q).substr(dot + 1));
+      for (int s = 0; r && r->level == "segment" && s < limb.n_segments() && !done; ++s)
+        if (limb.segment_name(s) == q.substr(0, dot)) {
+          cols.push_back(make(s, *r));
           done = true;
         }
     }
     if (!done)
-      throw UnknownName(concat("outputs: unknown output '", r, "'; nearest: ", nearest_names(r, known),
+      throw UnknownName(concat("outputs: unknown output '", q, "'; nearest: ", nearest_names(q, available_names(limb)),
                                " (see available_outputs)"));
   }
   return cols;
@@ -240,22 +145,26 @@ std::vector<Column> resolve_columns(const mm::Limb& limb, const std::vector<std:
 
 // ---- metrics ---------------------------------------------------------------------------------------
 
-const std::vector<std::string>& metric_list() {
-  static const std::vector<std::string> m{
-      "peak_blood_lactate_mmol_per_L",
-      "time_of_peak_blood_lactate_s",
-      "blood_lactate_half_time_after_exercise_min",
-      "arterial_inflow_auc_massage_window_mL",
-      "arterial_inflow_auc_after_massage_mL",
-      "lactate_efflux_auc_massage_window_mmol",
-      "lactate_efflux_auc_after_massage_mmol",
-      "lymph_volume_mobilised_mL",
-      "venous_volume_ejected_mL",
-      "passive_stiffness_change_pct",
-      "reflex_gain_change_during_massage_pct",
+/// The summary metrics: name, unit, description (the order of ArmResult::metrics).
+const std::vector<MetricInfo>& metric_table() {
+  static const std::vector<MetricInfo> m{
+      {"peak_blood_lactate_mmol_per_L", "mmol/L", "highest blood lactate from the start of exercise on"},
+      {"time_of_peak_blood_lactate_s", "s", "when blood lactate peaks"},
+      {"blood_lactate_half_time_after_exercise_min", "min",
+       "from the post-exercise peak until blood lactate is halfway back to its pre-exercise value"},
+      {"arterial_inflow_auc_massage_window_mL", "mL", "limb arterial inflow integrated over the massage window"},
+      {"arterial_inflow_auc_after_massage_mL", "mL", "limb arterial inflow integrated from the end of massage to the end"},
+      {"lactate_efflux_auc_massage_window_mmol", "mmol", "limb lactate efflux integrated over the massage window"},
+      {"lactate_efflux_auc_after_massage_mmol", "mmol", "limb lactate efflux integrated after massage"},
+      {"lymph_volume_mobilised_mL", "mL", "central lymph return above its resting rate from the massage start on"},
+      {"venous_volume_ejected_mL", "mL", "largest drop of the limb's venous volume during the massage window"},
+      {"passive_stiffness_change_pct", "%", "passive stiffness at the end of massage relative to its start"},
+      {"reflex_gain_change_during_massage_pct", "%", "mean reflex gain during massage relative to its start"},
   };
   return m;
 }
+
+const std::string& metric_name(std::size_t k) { return metric_table()[k].name; }
 
 /// Window of the massage/compression phases and exercise end, from the protocol as written.
 struct Windows {
@@ -335,15 +244,7 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb&
   const auto t_start = std::chrono::steady_clock::now();
   Solution<mm::Limb::State> sol;
   const auto& limb = *b.limb;
-  if (r.stepper == "rodas4")
-    sol = solve_arm(b, sched,
-                    Rodas4{.linear_solver = LinearSolverKind::banded, .lower_bandwidth = limb.lower_bandwidth(),
-                           .upper_bandwidth = limb.upper_bandwidth()},
-                    r, ts, opt.throw_on_failure);
-  else if (r.stepper == "dopri5")
-    sol = solve_arm(b, sched, Dopri5{}, r, ts, opt.throw_on_failure);
-  else
-    sol = solve_arm(b, sched, Fehlberg78{}, r, ts, opt.throw_on_failure);
+  sol = with_stepper(r.stepper, limb, [&](const auto& st) { return solve_arm(b, sched, st, r, ts, opt.throw_on_failure); });
   res.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   res.stats = sol.stats;
   res.status = sol.status;
@@ -386,37 +287,17 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb&
     stiff[k] = sf;
     reflex[k] = rg;
     if (!opt.keep_traces || row >= out_t.size() || std::abs(t - out_t[row]) > 1e-9) continue;
+    const auto lo = limb.limb_outputs(x, fl, &b.rest);
     for (std::size_t j = 0; j < cols.size(); ++j) {
       const Column& c = cols[j];
       double v = 0.0;
       switch (c.kind) {
-        case Column::state: v = x[mm::Limb::offset(c.segment) + c.index]; break;
-        case Column::derived: v = o(c.segment, c.index); break;
-        case Column::input: {
-          const auto& si = in.segment[static_cast<std::size_t>(c.segment)];
-          const double vals[4] = {si.applied_pressure_mmHg, si.massage_drive, si.exercise_intensity, si.height_above_heart_cm};
-          v = vals[c.index];
+        case mm::OutputKind::state: v = x[mm::Limb::offset(c.segment) + c.index]; break;
+        case mm::OutputKind::derived: v = o(c.segment, c.index); break;
+        case mm::OutputKind::input:
+          v = mm::segment_input_value(in.segment[static_cast<std::size_t>(c.segment)], c.index);
           break;
-        }
-        case Column::limb: {
-          if (c.index == 0) v = la[k];
-          else if (c.index == 1) v = fl.venous_outflow_mL_per_min;
-          else if (c.index == 2) v = fl.lymph_outflow_mL_per_min;
-          else if (c.index == 3) v = fl.lactate_efflux_mmol_per_min;
-          else if (c.index == 4) {
-            double up = 0.0;
-            const int a = mm::Limb::offset(N - 1) + mm::SegmentLayout::audit;
-            for (int s = 0; s < N; ++s)
-              up += x[mm::Limb::offset(s) + mm::SegmentLayout::audit + mm::FluidAuditLayout::arterial_inflow] -
-                    b.rest[mm::Limb::offset(s) + mm::SegmentLayout::audit + mm::FluidAuditLayout::arterial_inflow];
-            const double out = (x[a + mm::FluidAuditLayout::venous_outflow] - b.rest[a + mm::FluidAuditLayout::venous_outflow]) +
-                               (x[a + mm::FluidAuditLayout::lymph_outflow] - b.rest[a + mm::FluidAuditLayout::lymph_outflow]);
-            v = (limb.fluid_volume_mL(x) - limb.fluid_volume_mL(b.rest)) - (up - out);
-          } else {
-            v = x[limb.pool_offset() + (c.index - static_cast<int>(kLimbOutputs.size()) + 1)];
-          }
-          break;
-        }
+        case mm::OutputKind::limb: v = lo[static_cast<std::size_t>(c.index)]; break;
       }
       res.values(static_cast<Eigen::Index>(row), static_cast<Eigen::Index>(j)) = v;
     }
@@ -475,17 +356,17 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb&
     reflex_change = 100.0 * (auc_per_min(t, reflex, ms, me) * 60.0 / (me - ms) / g0 - 1.0);
   }
   res.metrics = {
-      {metric_list()[0], peak},
-      {metric_list()[1], t_peak},
-      {metric_list()[2], half},
-      {metric_list()[3], has_window ? auc_per_min(t, inflow, ms, me) : nan},
-      {metric_list()[4], has_window ? auc_per_min(t, inflow, me, end) : nan},
-      {metric_list()[5], has_window ? auc_per_min(t, efflux, ms, me) : nan},
-      {metric_list()[6], has_window ? auc_per_min(t, efflux, me, end) : nan},
-      {metric_list()[7], lymph_mob},
-      {metric_list()[8], ejected},
-      {metric_list()[9], stiff_change},
-      {metric_list()[10], reflex_change},
+      {metric_name(0), peak},
+      {metric_name(1), t_peak},
+      {metric_name(2), half},
+      {metric_name(3), has_window ? auc_per_min(t, inflow, ms, me) : nan},
+      {metric_name(4), has_window ? auc_per_min(t, inflow, me, end) : nan},
+      {metric_name(5), has_window ? auc_per_min(t, efflux, ms, me) : nan},
+      {metric_name(6), has_window ? auc_per_min(t, efflux, me, end) : nan},
+      {metric_name(7), lymph_mob},
+      {metric_name(8), ejected},
+      {metric_name(9), stiff_change},
+      {metric_name(10), reflex_change},
   };
   return res;
 }
@@ -493,14 +374,11 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb&
 }  // namespace
 
 std::vector<std::string> available_names(const models::Limb& limb) {
-  namespace mm = massagesim::models;
   std::vector<std::string> out;
-  const auto lq = limb_quantities();
-  for (std::size_t k = 0; k < lq.size(); ++k)
-    if (k < kLimbOutputs.size() || limb.params().lactate_pool) out.push_back(lq[k]);
-  const auto sq = segment_quantities();
-  for (int s = 0; s < limb.n_segments(); ++s)
-    for (const auto& q : sq) out.push_back(limb.segment_name(s) + "." + q);
+  for (const auto& n : mm::output_names(limb.params().segment_names)) {
+    const auto* r = mm::find_output(n);
+    if (!r || limb_has(limb, *r)) out.push_back(n);
+  }
   return out;
 }
 
@@ -570,7 +448,13 @@ std::vector<std::string> available_outputs(const scenario::Scenario& sc) {
   return available_names(limb);
 }
 
-std::vector<std::string> metric_names() { return metric_list(); }
+std::vector<std::string> metric_names() {
+  std::vector<std::string> out;
+  for (const auto& m : metric_table()) out.push_back(m.name);
+  return out;
+}
+
+std::vector<MetricInfo> metric_info() { return metric_table(); }
 
 PreparedArm prepare_arm(const scenario::Scenario& sc, const std::string& arm_name, const SimulationOptions& options) {
   MASSAGESIM_CHECK(sc.limb.n_segments() >= 1, "limb.segment_lengths_cm: expected at least one segment, got 0");
@@ -614,8 +498,7 @@ double thread_cpu_s() {
 PreparedSolve solve_prepared(const PreparedArm& a, const std::string& stepper, double rtol, double atol,
                              const std::vector<double>& t_s, double dt_max_s) {
   MASSAGESIM_CHECK(!t_s.empty(), "solve_prepared: t_s: expected at least one save time");
-  MASSAGESIM_CHECK(stepper == "rodas4" || stepper == "dopri5" || stepper == "fehlberg78",
-                   "solve_prepared: stepper: expected 'rodas4', 'dopri5' or 'fehlberg78', got '", stepper, "'");
+  check_stepper_name(stepper, "solve_prepared: stepper");
   auto prob = mm::make_limb_problem(a.limb, a.schedule, a.rest_state, 0.0, t_s.back());
   StepControl ctl;
   ctl.rtol = rtol;
@@ -626,15 +509,7 @@ PreparedSolve solve_prepared(const PreparedArm& a, const std::string& stepper, d
   PreparedSolve out;
   Solution<mm::Limb::State> sol;
   const double c0 = thread_cpu_s();
-  if (stepper == "rodas4")
-    sol = solve(prob,
-                Rodas4{.linear_solver = LinearSolverKind::banded, .lower_bandwidth = limb.lower_bandwidth(),
-                       .upper_bandwidth = limb.upper_bandwidth()},
-                ctl, SaveAt{.ts_s = t_s});
-  else if (stepper == "dopri5")
-    sol = solve(prob, Dopri5{}, ctl, SaveAt{.ts_s = t_s});
-  else
-    sol = solve(prob, Fehlberg78{}, ctl, SaveAt{.ts_s = t_s});
+  sol = with_stepper(stepper, limb, [&](const auto& st) { return solve(prob, st, ctl, SaveAt{.ts_s = t_s}); });
   out.cpu_s = thread_cpu_s() - c0;
   out.t_s = sol.t_s;
   out.states = sol.x;

@@ -42,8 +42,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import glob
-import importlib.machinery
 import importlib.util
 import json
 import math
@@ -158,51 +156,30 @@ def relative_error(y: np.ndarray, ref: np.ndarray) -> float:
 
 # ---- massagesim core ---------------------------------------------------------------------------
 
-def _installed_core_paths() -> list[str]:
-    """The installed massagesim._core file(s), found without importing the package (importing it would
-    load that core, and a second copy of the same pybind11 types cannot be loaded next to it)."""
-    try:
-        spec = importlib.util.find_spec("massagesim")
-    except (ImportError, ValueError):
-        return []
-    if spec is None or not spec.submodule_search_locations:
-        return []
-    return sorted(glob.glob(str(Path(list(spec.submodule_search_locations)[0]) / "_core*.so")))
+class _CoreAndBench:
+    """massagesim._core (the model: prepare_arm, model_graph_json) and massagesim._bench (the private
+    benchmark helpers: bench_*) as one namespace."""
 
+    def __init__(self, core, bench) -> None:
+        self._core, self._bench = core, bench
 
-def _has_entry(path: str, name: bytes) -> bool:
-    try:
-        return name in Path(path).read_bytes()
-    except OSError:
-        return False
+    def __getattr__(self, name: str):
+        return getattr(self._bench if hasattr(self._bench, name) else self._core, name)
 
 
 def load_core(build: Path, explicit: str | None):
-    """The compiled core with the bench_peer_* entries: --core, else <build>/python/_core*.so, else
-    the installed massagesim._core; among those, the first that also has the default scenario's
-    entries (bench_prepared_solve, prepare_arm, model_graph_json) is preferred."""
+    """The installed package's compiled modules (what `pip install --no-build-isolation .` built):
+    massagesim._core and its private benchmark helpers massagesim._bench. `build` and `explicit` are
+    kept for the command line's --build/--core, which now only locate the C++ benchmark binaries."""
+    del build, explicit
     t = time.perf_counter()
-    installed = _installed_core_paths()
-    if explicit:
-        paths = [explicit]
-    else:
-        paths = sorted(glob.glob(str(build / "python" / "_core*.so"))) + installed
-    paths = [p for p in paths if p and Path(p).exists() and _has_entry(p, b"bench_peer_solve")]
-    paths.sort(key=lambda p: not _has_entry(p, b"bench_prepared_solve"))  # stable: order kept otherwise
-    for path in paths:
-        if any(Path(path).resolve() == Path(q).resolve() for q in installed):
-            from massagesim import _core  # noqa: PLC0415
-            mod = _core
-        else:
-            loader = importlib.machinery.ExtensionFileLoader("_core", path)
-            spec = importlib.util.spec_from_file_location("_core", path, loader=loader)
-            mod = importlib.util.module_from_spec(spec)
-            loader.exec_module(mod)
-        if hasattr(mod, "bench_peer_solve"):
-            return mod, path, time.perf_counter() - t
-    print("compare_peers: no massagesim._core with bench_peer_solve; build the module "
-          "(-DMASSAGESIM_BUILD_PYTHON=ON, target _core) and pass --build or --core", file=sys.stderr)
-    sys.exit(SKIP)
+    try:
+        from massagesim import _bench, _core  # noqa: PLC0415
+    except ImportError as e:
+        print(f"compare_peers: massagesim with its benchmark helpers is not installed ({e}); run "
+              "`pip install --no-build-isolation .`", file=sys.stderr)
+        sys.exit(SKIP)
+    return _CoreAndBench(_core, _bench), str(_bench.__file__), time.perf_counter() - t
 
 
 def check_rhs(core, label: str, rng: np.random.Generator, n: int = 20) -> float:
@@ -754,7 +731,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="few tolerances, short spans (smoke test, < 60 s)")
     ap.add_argument("--build", type=Path, default=ROOT / "build" / "peers", help="CMake build directory")
-    ap.add_argument("--core", default=None, help="path of a _core*.so with bench_peer_* (default: from --build)")
+    ap.add_argument("--core", default=None, help="ignored (the installed massagesim._bench is used)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="output directory")
     ap.add_argument("--no-cvode", action="store_true", help="do not run massagesim_bench_peers")
     ap.add_argument("--no-plot", action="store_true")

@@ -9,6 +9,7 @@
 #include "massagesim/models/default_subject.hpp"
 #include "massagesim/models/lactate_pool.hpp"
 #include "massagesim/models/parameter_registry.hpp"
+#include "massagesim/models/parameter_space.hpp"
 #include "massagesim/scenario/scenario_io.hpp"
 
 namespace py = pybind11;
@@ -18,20 +19,21 @@ namespace {
 
 /// An owning copy of `ParameterInfo` (whose string_views point into static tables) plus its module.
 struct ParameterRecord {
-  std::string name, unit, source, description, module;
+  std::string name, unit, source, description, module, level;
   double default_value = 0.0, min = 0.0, max = 0.0;
 };
+
+ParameterRecord record_of(const models::ParameterRecord& r) {
+  const auto& i = r.info;
+  return {r.id, std::string(i.unit), std::string(i.source), std::string(i.description), r.module, r.level,
+          i.default_value, i.min, i.max};
+}
 
 const std::vector<std::string>& preset_names() {
   static const std::vector<std::string> names{"default_calf", "default_forearm"};
   return names;
 }
 
-models::SegmentParams preset_params(const std::string& preset) {
-  scenario::Scenario sc;
-  sc.subject.preset = preset;
-  return scenario::subject_params(sc);  // throws UnknownName listing the presets
-}
 
 }  // namespace
 
@@ -46,6 +48,8 @@ void expose_parameters(py::module_& m) {
       .def_readonly("source", &ParameterRecord::source, "Citation or 'calibrated to <target>'.")
       .def_readonly("description", &ParameterRecord::description, "One line: what it is.")
       .def_readonly("module", &ParameterRecord::module, "Model module that owns it.")
+      .def_readonly("level", &ParameterRecord::level,
+                    "'segment' (bare name: every segment; '<segment>.<name>': one) or 'limb' ('<module>.<name>').")
       .def("__repr__", [](const ParameterRecord& r) {
         return "ParameterInfo(name='" + r.name + "', unit='" + r.unit + "', default_value=" +
                std::to_string(r.default_value) + ", min=" + std::to_string(r.min) + ", max=" + std::to_string(r.max) +
@@ -55,38 +59,29 @@ void expose_parameters(py::module_& m) {
   m.def(
       "parameter_info",
       []() {
-        models::SegmentParams p = models::default_calf_params();
-        models::ParameterRegistry reg(p);
         std::vector<ParameterRecord> out;
-        for (const auto& e : reg.list())
-          out.push_back({std::string(e.info.name), std::string(e.info.unit), std::string(e.info.source),
-                         std::string(e.info.description), std::string(e.module), e.info.default_value, e.info.min,
-                         e.info.max});
+        for (const auto& r : models::parameter_space()) out.push_back(record_of(r));
         return out;
       },
-      R"doc(Metadata of every segment-model parameter, in module order.
+      R"doc(Metadata of every parameter a run can set (models/parameter_space.hpp): segment parameters by
+their bare name, then the limb-level modules' as ``<module>.<name>``.
 
 Returns
 -------
 list of ParameterInfo
-    Name, unit, default, physiological range [min, max], source, description, module.
+    Id, unit, default, physiological range [min, max], source, description, module, level.
 )doc");
 
   m.def(
-      "pool_parameter_info",
-      []() {
-        std::vector<ParameterRecord> out;
-        for (const auto& i : models::lactate_pool_parameter_info)
-          out.push_back({std::string(i.name), std::string(i.unit), std::string(i.source), std::string(i.description),
-                         "lactate_pool", i.default_value, i.min, i.max});
-        return out;
-      },
-      R"doc(Metadata of the whole-body lactate pool's parameters (limb level: set them through the
-``parameters`` of a simulation, not through a scenario's subject overrides).
+      "canonical_parameter_id",
+      [](const std::string& name) { return models::resolve_parameter(name).id; }, py::arg("name"),
+      R"doc(The catalogue id a name resolves to (``mean_arterial_pressure_mmHg`` ->
+``systemic.mean_arterial_pressure_mmHg``; ``distal_calf.tissue_mass_g`` stays as it is).
 
-Returns
--------
-list of ParameterInfo
+Raises
+------
+UnknownName
+    For an unknown name (the message lists the nearest ids).
 )doc");
 
   m.def("preset_names", &preset_names, "Names of the subject presets (scenario field subject.preset).");
@@ -94,10 +89,15 @@ list of ParameterInfo
   m.def(
       "preset_parameters",
       [](const std::string& preset) {
-        models::SegmentParams p = preset_params(preset);
-        models::ParameterRegistry reg(p);
+        models::SegmentParams p = scenario::preset_params(preset);
         std::vector<std::pair<std::string, double>> out;
-        for (const auto& e : reg.list()) out.emplace_back(std::string(e.info.name), *e.value);
+        models::for_each_parameter(p, [&](std::string_view, const ParameterInfo& i, const double& v) {
+          out.emplace_back(std::string(i.name), v);
+        });
+        const models::LimbParams limb{};
+        models::for_each_limb_parameter(limb, [&](std::string_view module, const ParameterInfo& i, const double& v) {
+          out.emplace_back(std::string(module) + "." + std::string(i.name), v);
+        });
         return out;
       },
       py::arg("preset") = "default_calf",
@@ -111,7 +111,8 @@ preset : str
 Returns
 -------
 list of (str, float)
-    (name, value) pairs in module order.
+    (id, value) pairs in the order of :func:`parameter_info` (limb-level values are the defaults; the
+    lumped working muscle's mass is set from the limb's own mass when a limb is built).
 
 Raises
 ------
@@ -121,13 +122,14 @@ UnknownName
 
   m.def(
       "check_parameter",
-      [](const std::string& name, double value, bool allow_out_of_range) {
-        models::SegmentParams p = models::default_calf_params();
-        models::ParameterRegistry reg(p);
-        reg.set(name, value, allow_out_of_range);
+      [](const std::string& name, double value, bool allow_out_of_range, const std::vector<std::string>& segment_names) {
+        models::check_parameter(name, value, allow_out_of_range, segment_names);
       },
       py::arg("name"), py::arg("value"), py::arg("allow_out_of_range") = false,
-      R"doc(Validate a parameter value through the registry (the check a scenario override gets).
+      py::arg("segment_names") = std::vector<std::string>{},
+      R"doc(Validate a parameter value as a scenario override or a run's ``parameters`` is checked (the one
+catalogue, models/parameter_space.hpp). ``segment_names``: the limb's segments, for
+``<segment>.<name>`` ids (empty: any segment name is accepted).
 
 Raises
 ------

@@ -73,13 +73,20 @@ Picklable (through its JSON form).)doc")
   m.def(
       "subject_parameters",
       [](const Scenario& s) {
-        models::SegmentParams p = scenario::subject_params(s);
-        models::ParameterRegistry reg(p);
+        const models::SegmentParams p = scenario::subject_params(s);
         std::vector<std::pair<std::string, double>> out;
-        for (const auto& e : reg.list()) out.emplace_back(std::string(e.info.name), *e.value);
+        models::for_each_parameter(p, [&](std::string_view, const ParameterInfo& i, const double& v) {
+          out.emplace_back(std::string(i.name), v);
+        });
+        const models::LimbParams limb = scenario::scenario_limb_params(s);
+        models::for_each_limb_parameter(limb, [&](std::string_view module, const ParameterInfo& i, const double& v) {
+          out.emplace_back(std::string(module) + "." + std::string(i.name), v);
+        });
         return out;
       },
-      py::arg("scenario"), "Parameter values of the scenario's subject with its overrides applied, in module order.");
+      py::arg("scenario"),
+      "Parameter values the scenario's subject runs with (preset plus overrides): segment parameters by name, then "
+      "the limb-level modules' ('<module>.<name>'), in the order of parameter_info().");
 }
 
 }  // namespace massagesim::python

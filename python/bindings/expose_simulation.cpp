@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <pybind11/eigen.h>
@@ -14,7 +15,9 @@
 #include <pybind11/stl.h>
 
 #include "massagesim/core/error.hpp"
+#include "massagesim/models/output_catalogue.hpp"
 #include "massagesim/simulation/simulation.hpp"
+#include "massagesim/simulation/stepper_table.hpp"
 #include "massagesim/symbolic/scenario_export.hpp"
 
 namespace py = pybind11;
@@ -214,6 +217,44 @@ list of SimulationResult
   m.def("available_outputs", &simulation::available_outputs, py::arg("scenario"),
         "Output names available for a scenario (states and derived signals, per segment, plus inputs).");
   m.def("metric_names", &simulation::metric_names, "Names of the summary metrics, in the order runs list them.");
+  m.def(
+      "metric_info",
+      []() {
+        std::vector<std::tuple<std::string, std::string, std::string>> out;
+        for (const auto& i : simulation::metric_info()) out.emplace_back(i.name, i.unit, i.description);
+        return out;
+      },
+      "The summary metrics as (name, unit, description), in the order runs list them.");
+  m.def(
+      "output_catalogue",
+      []() {
+        std::vector<std::tuple<std::string, std::string, std::string, std::string>> out;
+        for (const auto& r : models::output_catalogue())
+          out.emplace_back(std::string(r.name), std::string(r.unit), std::string(r.level), std::string(r.description));
+        return out;
+      },
+      R"doc(Every quantity a run can record, as (name, unit, level, description): segment states, outputs
+and inputs (level 'segment': columns '<segment>.<name>'), then limb-level quantities (level 'limb').
+Units of result columns come from here (models/output_catalogue.hpp).)doc");
+  m.def(
+      "state_catalogue",
+      []() {
+        std::vector<std::tuple<std::string, std::string, double, double, std::string>> out;
+        for (const auto& i : models::Segment::state_info)
+          out.emplace_back(std::string(i.name), std::string(i.unit), i.min, i.max, std::string(i.description));
+        for (const auto& i : models::pool_state_info)
+          out.emplace_back(std::string(i.name), std::string(i.unit), i.min, i.max, std::string(i.description));
+        return out;
+      },
+      "Every state as (name, unit, min, max, description): a segment's, then the limb's lactate pool's.");
+  m.def(
+      "stepper_names",
+      []() {
+        std::vector<std::string> out;
+        for (auto s : simulation::stepper_names) out.emplace_back(s);
+        return out;
+      },
+      "Names of the steppers a scenario's solver.stepper and simulate(stepper=...) take.");
 
   py::class_<simulation::PreparedArm>(m, "PreparedArm",
                                       "One arm of a scenario as `simulate` builds it: limb, rest state, schedule.")
@@ -229,49 +270,6 @@ list of SimulationResult
       },
       py::arg("scenario"), py::arg("arm") = std::string(),
       "Prepares one arm (empty: the first) as `simulate` would: for benchmarks and exports.");
-  m.def(
-      "bench_prepared_solve",
-      [](const simulation::PreparedArm& a, const std::string& stepper, double rtol, double atol,
-         const std::vector<double>& t_s, int repeats, double dt_max_s) {
-        simulation::PreparedSolve best;
-        std::vector<double> all;
-        {
-          py::gil_scoped_release release;
-          for (int k = 0; k < std::max(repeats, 1); ++k) {
-            auto r = simulation::solve_prepared(a, stepper, rtol, atol, t_s, dt_max_s);
-            all.push_back(r.cpu_s);
-            if (k == 0 || r.cpu_s < best.cpu_s) best = std::move(r);
-          }
-        }
-        py::dict d;
-        d["t_s"] = best.t_s;
-        d["y"] = Eigen::MatrixXd(best.states.transpose());
-        d["n_steps"] = best.stats.n_steps;
-        d["n_rejected"] = best.stats.n_rejected;
-        d["n_rhs"] = best.stats.n_rhs;
-        d["n_jac"] = best.stats.n_jac;
-        d["ok"] = best.status == Status::success;
-        d["message"] = best.message;
-        d["cpu_s"] = best.cpu_s;
-        d["cpu_s_all"] = all;
-        return d;
-      },
-      py::arg("prepared"), py::arg("stepper"), py::arg("rtol"), py::arg("atol"), py::arg("t_s"),
-      py::arg("repeats") = 1, py::arg("dt_max_s") = 10.0,
-      "Solves a prepared arm from its rest state `repeats` times (thread CPU time, GIL released); returns the states "
-      "at t_s (y[n_saved, n_states]), work counters and the smallest cpu_s.");
-  m.def(
-      "bench_prepared_rhs",
-      [](const simulation::PreparedArm& a, const Eigen::VectorXd& x, double t_s) { return simulation::prepared_rhs(a, x, t_s); },
-      py::arg("prepared"), py::arg("x"), py::arg("t_s"), "f(x, t) of a prepared arm [per second], in C++.");
-  m.def(
-      "bench_prepared_rhs_cost_ns",
-      [](const simulation::PreparedArm& a, int reps) {
-        py::gil_scoped_release release;
-        return simulation::prepared_rhs_cost_ns(a, reps);
-      },
-      py::arg("prepared"), py::arg("reps") = 20000, "Thread-CPU cost of one RHS evaluation of a prepared arm [ns].");
-
   m.def(
       "model_graph_json",
       [](const scenario::Scenario& sc, const std::string& arm, const std::string& kind, std::optional<double> t1_s) {

@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import os
 import typing
-__all__: list[str] = ['ArmResult', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'PreparedArm', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'bench_peer_problems', 'bench_peer_reference', 'bench_peer_rhs', 'bench_peer_rhs_cost_ns', 'bench_peer_solve', 'bench_prepared_rhs', 'bench_prepared_rhs_cost_ns', 'bench_prepared_solve', 'check_parameter', 'default_scenario_json', 'is_device_technique', 'known_output_names', 'metric_names', 'model_graph_json', 'parameter_info', 'phase_kinds', 'pool_parameter_info', 'prepare_arm', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'validation_report', 'validation_rows']
+__all__: list[str] = ['ArmResult', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'PreparedArm', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'canonical_parameter_id', 'check_parameter', 'default_scenario_json', 'is_device_technique', 'known_output_names', 'metric_info', 'metric_names', 'model_graph_json', 'output_catalogue', 'parameter_info', 'phase_kinds', 'prepare_arm', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'state_catalogue', 'stepper_names', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'validation_report', 'validation_rows']
 class InvalidArgument(ValueError):
     """
     Bad input: the message says what was given and what is allowed.
@@ -55,6 +55,11 @@ class ParameterInfo:
     def description(self) -> str:
         """
         One line: what it is.
+        """
+    @property
+    def level(self) -> str:
+        """
+        'segment' (bare name: every segment; '<segment>.<name>': one) or 'limb' ('<module>.<name>').
         """
     @property
     def max(self) -> float:
@@ -327,41 +332,21 @@ def available_outputs(scenario: Scenario) -> list[str]:
     """
     Output names available for a scenario (states and derived signals, per segment, plus inputs).
     """
-def bench_peer_problems() -> list[str]:
+def canonical_parameter_id(name: str) -> str:
     """
-    Names of the peer-comparison problems (benchmarks/cpp/peer_runs.hpp).
+    The catalogue id a name resolves to (``mean_arterial_pressure_mmHg`` ->
+    ``systemic.mean_arterial_pressure_mmHg``; ``distal_calf.tissue_mass_g`` stays as it is).
+    
+    Raises
+    ------
+    UnknownName
+        For an unknown name (the message lists the nearest ids).
     """
-def bench_peer_reference(problem: str, t1_s: typing.SupportsFloat | typing.SupportsIndex) -> dict:
+def check_parameter(name: str, value: typing.SupportsFloat | typing.SupportsIndex, allow_out_of_range: bool = False, segment_names: collections.abc.Sequence[str] = []) -> None:
     """
-    Reference solution at the save times: Test Set values (ROBER at 1e11, HIRES at 321.8122) or a tight solve.
-    """
-def bench_peer_rhs(problem: str, x: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], t_s: typing.SupportsFloat | typing.SupportsIndex) -> list[float]:
-    """
-    f(x, t) of a peer-comparison problem, evaluated in C++.
-    """
-def bench_peer_rhs_cost_ns(problem: str, reps: typing.SupportsInt | typing.SupportsIndex = 200000) -> float:
-    """
-    CPU cost of one C++ RHS evaluation [ns] (the floor's unit).
-    """
-def bench_peer_solve(problem: str, method: str, rtol: typing.SupportsFloat | typing.SupportsIndex, atol: typing.SupportsFloat | typing.SupportsIndex, t1_s: typing.SupportsFloat | typing.SupportsIndex, repeats: typing.SupportsInt | typing.SupportsIndex = 1) -> dict:
-    """
-    Solves a peer-comparison problem (method: dopri5, fehlberg78, rodas4, rodas4_user) `repeats` times; returns the saved states (t_s, y[n_saved, n_states]), work counters and the smallest thread CPU time cpu_s.
-    """
-def bench_prepared_rhs(prepared: PreparedArm, x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], t_s: typing.SupportsFloat | typing.SupportsIndex) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
-    """
-    f(x, t) of a prepared arm [per second], in C++.
-    """
-def bench_prepared_rhs_cost_ns(prepared: PreparedArm, reps: typing.SupportsInt | typing.SupportsIndex = 20000) -> float:
-    """
-    Thread-CPU cost of one RHS evaluation of a prepared arm [ns].
-    """
-def bench_prepared_solve(prepared: PreparedArm, stepper: str, rtol: typing.SupportsFloat | typing.SupportsIndex, atol: typing.SupportsFloat | typing.SupportsIndex, t_s: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], repeats: typing.SupportsInt | typing.SupportsIndex = 1, dt_max_s: typing.SupportsFloat | typing.SupportsIndex = 10.0) -> dict:
-    """
-    Solves a prepared arm from its rest state `repeats` times (thread CPU time, GIL released); returns the states at t_s (y[n_saved, n_states]), work counters and the smallest cpu_s.
-    """
-def check_parameter(name: str, value: typing.SupportsFloat | typing.SupportsIndex, allow_out_of_range: bool = False) -> None:
-    """
-    Validate a parameter value through the registry (the check a scenario override gets).
+    Validate a parameter value as a scenario override or a run's ``parameters`` is checked (the one
+    catalogue, models/parameter_space.hpp). ``segment_names``: the limb's segments, for
+    ``<segment>.<name>`` ids (empty: any segment name is accepted).
     
     Raises
     ------
@@ -381,6 +366,10 @@ def is_device_technique(name: str) -> bool:
 def known_output_names() -> list[str]:
     """
     Names accepted in outputs.names: segment states, segment observables and schedule inputs.
+    """
+def metric_info() -> list[tuple[str, str, str]]:
+    """
+    The summary metrics as (name, unit, description), in the order runs list them.
     """
 def metric_names() -> list[str]:
     """
@@ -408,27 +397,25 @@ def model_graph_json(scenario: Scenario, arm: str = '', kind: str = 'limb', t1_s
         output ids and the protocol's breakpoints. `massagesim.sbml` turns it into SBML or a SciPy
         right-hand side.
     """
+def output_catalogue() -> list[tuple[str, str, str, str]]:
+    """
+    Every quantity a run can record, as (name, unit, level, description): segment states, outputs
+    and inputs (level 'segment': columns '<segment>.<name>'), then limb-level quantities (level 'limb').
+    Units of result columns come from here (models/output_catalogue.hpp).
+    """
 def parameter_info() -> list[ParameterInfo]:
     """
-    Metadata of every segment-model parameter, in module order.
+    Metadata of every parameter a run can set (models/parameter_space.hpp): segment parameters by
+    their bare name, then the limb-level modules' as ``<module>.<name>``.
     
     Returns
     -------
     list of ParameterInfo
-        Name, unit, default, physiological range [min, max], source, description, module.
+        Id, unit, default, physiological range [min, max], source, description, module, level.
     """
 def phase_kinds() -> list[str]:
     """
     Names of the phase kinds a protocol is made of.
-    """
-def pool_parameter_info() -> list[ParameterInfo]:
-    """
-    Metadata of the whole-body lactate pool's parameters (limb level: set them through the
-    ``parameters`` of a simulation, not through a scenario's subject overrides).
-    
-    Returns
-    -------
-    list of ParameterInfo
     """
 def prepare_arm(scenario: Scenario, arm: str = '') -> PreparedArm:
     """
@@ -450,7 +437,8 @@ def preset_parameters(preset: str = 'default_calf') -> list[tuple[str, float]]:
     Returns
     -------
     list of (str, float)
-        (name, value) pairs in module order.
+        (id, value) pairs in the order of :func:`parameter_info` (limb-level values are the defaults; the
+        lumped working muscle's mass is set from the limb's own mass when a limb is built).
     
     Raises
     ------
@@ -516,9 +504,17 @@ def solver_demo(rtols: collections.abc.Sequence[typing.SupportsFloat | typing.Su
     list of dict
         One row per (stepper, rtol): steps, rejected, rhs_evals, breakpoints, max_error_mmHg.
     """
+def state_catalogue() -> list[tuple[str, str, float, float, str]]:
+    """
+    Every state as (name, unit, min, max, description): a segment's, then the limb's lactate pool's.
+    """
+def stepper_names() -> list[str]:
+    """
+    Names of the steppers a scenario's solver.stepper and simulate(stepper=...) take.
+    """
 def subject_parameters(scenario: Scenario) -> list[tuple[str, float]]:
     """
-    Parameter values of the scenario's subject with its overrides applied, in module order.
+    Parameter values the scenario's subject runs with (preset plus overrides): segment parameters by name, then the limb-level modules' ('<module>.<name>'), in the order of parameter_info().
     """
 def technique_defaults_json(name: str) -> str:
     """

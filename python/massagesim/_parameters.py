@@ -55,11 +55,7 @@ class Parameters(Mapping[str, float]):
         return cls(_core.subject_parameters(as_scenario(scenario)._cpp))
 
     def __getitem__(self, name: str) -> float:
-        try:
-            return self._values[name]
-        except KeyError:
-            _core.check_parameter(_check_name(name), 0.0, True)  # raises UnknownName listing the nearest names
-            raise
+        return self._values[self._id(name)]  # UnknownName (a KeyError) lists the nearest ids
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)
@@ -70,6 +66,12 @@ class Parameters(Mapping[str, float]):
     def __repr__(self) -> str:
         return f"<Parameters: {len(self)} parameters>"
 
+    def _id(self, name: str) -> str:
+        """The catalogue id of ``name`` (a bare limb-level name gets its module)."""
+        if name in self._info:
+            return name
+        return str(_core.canonical_parameter_id(_check_name(name)))
+
     def info(self, name: str) -> _core.ParameterInfo:
         """Return the metadata of ``name`` (unit, default, min, max, source, description, module).
 
@@ -78,9 +80,7 @@ class Parameters(Mapping[str, float]):
         UnknownName
             For an unknown name (also a KeyError); the message lists the nearest names.
         """
-        if name not in self._info:
-            _core.check_parameter(_check_name(name), 0.0, True)
-        return self._info[name]
+        return self._info[self._id(name)]
 
     def unit(self, name: str) -> str:
         """Return the unit of ``name``."""

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _core
-from ._parameters import check_ranges
 from ._result import Result
 from ._scenario import ScenarioLike
 from ._simulate import Simulator
@@ -57,29 +56,13 @@ def parameter_table(parameters: Mapping[str, Sequence[float]] | pd.DataFrame) ->
 
 
 def _precheck(sim: Simulator, table: pd.DataFrame) -> None:
-    """Check names and ranges before anything runs: segment-model parameters, plain (every
-    segment) or segment-qualified (``distal_calf.tissue_mass_g``), and the whole-body lactate
-    pool's parameters when the core lists them."""
-    info = {i.name: i for i in _core.parameter_info()}
-    pool = {i.name: i for i in getattr(_core, "pool_parameter_info", list)()}
-    segments = set(sim.scenario.segment_names)
+    """Check names and ranges before anything runs, with the core's one parameter catalogue: segment
+    parameters plain (every segment) or segment-qualified (``distal_calf.tissue_mass_g``), and the
+    limb-level modules' (``systemic.…``, ``lactate_pool.…``)."""
+    segments = list(sim.scenario.segment_names)
     for name in map(str, table.columns):
-        base = name
-        if "." in name:
-            seg, base = name.split(".", 1)
-            if seg not in segments:
-                raise _core.UnknownName(f"sweep: parameter {name!r}: unknown segment {seg!r}; segments: {sorted(segments)}")
-        values = table[name].to_numpy(dtype=float)
-        if base in pool and "." not in name:
-            i = pool[base]
-            bad = values[~((values >= i.min) & (values <= i.max))]
-            if bad.size:
-                raise _core.InvalidArgument(
-                    f"parameter {name} [{i.unit}]: expected a value in [{i.min:g}, {i.max:g}] (source: {i.source}), got {bad[0]:g}"
-                )
-            continue
-        for v in np.unique(values):
-            check_ranges({base: float(v)})  # UnknownName (nearest names) for an unknown name
+        for v in np.unique(table[name].to_numpy(dtype=float)):
+            _core.check_parameter(name, float(v), False, segments)  # UnknownName lists the nearest ids
 
 
 def _rows(run_ids: Sequence[int], sets: Sequence[Mapping[str, float]], results: Sequence[Any], keep: bool) -> list[dict[str, Any]]:

@@ -1,52 +1,57 @@
-"""Units from unit-suffixed names (style.md §3.6: every physical name carries its unit)."""
+"""Units of names, from the core's catalogues (outputs, summary metrics, parameters): never from suffixes."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-# Longest suffixes first; each maps the name suffix to a printable unit.
-_SUFFIXES: tuple[tuple[str, str], ...] = (
-    ("_mL_per_100g_per_min", "mL/100 g/min"),
-    ("_mmol_per_L_per_min", "mmol/L/min"),
-    ("_mmol_per_min", "mmol/min"),
-    ("_mL_per_min_per_mmHg", "mL/min/mmHg"),
-    ("_mL_per_mmHg", "mL/mmHg"),
-    ("_mL_per_min", "mL/min"),
-    ("_mmol_per_L", "mmol/L"),
-    ("_mmol_per_kg", "mmol/kg"),
-    ("_mmHg_per_mL", "mmHg/mL"),
-    ("_mmHg_s", "mmHg·s"),
-    ("_mmol", "mmol"),
-    ("_mmHg", "mmHg"),
-    ("_cm_per_s", "cm/s"),
-    ("_per_s", "1/s"),
-    ("_per_min", "1/min"),
-    ("_mL", "mL"),
-    ("_cm", "cm"),
-    ("_kg", "kg"),
-    ("_g", "g"),
-    ("_min", "min"),
-    ("_Hz", "Hz"),
-    ("_s", "s"),
-    ("_VO2max", "fraction of VO2max"),
-)
+from . import _core
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, str]:
+    units: dict[str, str] = {"t_s": "s"}
+    for i in _core.parameter_info():
+        units[i.name] = i.unit
+        units.setdefault(i.name.split(".", 1)[-1], i.unit)
+    if hasattr(_core, "metric_info"):
+        for name, unit, _ in _core.metric_info():
+            units[name] = unit
+    if hasattr(_core, "state_catalogue"):
+        for name, unit, *_ in _core.state_catalogue():
+            units[name] = unit
+    if hasattr(_core, "output_catalogue"):
+        for name, unit, _level, _ in _core.output_catalogue():
+            units[name] = unit  # outputs win over parameters of the same name (e.g. mean_arterial_pressure_mmHg)
+    return units
 
 
 def unit_of(name: str) -> str:
-    """Return the unit encoded in a unit-suffixed name, or ``"1"`` (dimensionless).
+    """Return the unit of an output, summary metric or parameter, from the core's catalogues.
 
     Parameters
     ----------
     name : str
-        E.g. ``"venous_outflow_mL_per_min"``; a segment prefix such as ``"distal_calf/"`` is ignored.
+        E.g. ``"venous_outflow_mL_per_min"``, ``"distal_calf.venous_outflow_mL_per_min"`` (a segment
+        prefix), ``"distal_calf__venous_volume_mL"`` (an exported identifier) or a metric name.
 
     Returns
     -------
     str
-        E.g. ``"mL/min"``; ``"1"`` when no known suffix matches.
+        E.g. ``"mL/min"``; ``"1"`` for dimensionless quantities.
+
+    Raises
+    ------
+    KeyError
+        When the name is in no catalogue (the message names the catalogues).
     """
-    base = re.split(r"[/.:]", name)[-1]
-    for suffix, unit in _SUFFIXES:
-        if base.endswith(suffix):
-            return unit
-    return "1"
+    table = _table()
+    if name in table:
+        return table[name]
+    # A qualified name: "<segment>.<quantity>", "<segment>/<quantity>" or an identifier "<segment>__<quantity>".
+    parts = re.split(r"[/.:]|__", name)
+    for k in range(1, len(parts)):
+        tail = ".".join(parts[k:])
+        if tail in table:
+            return table[tail]
+    raise KeyError(f"unit_of: {name!r} is not an output (available_outputs()), summary metric or parameter")

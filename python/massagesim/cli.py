@@ -15,6 +15,13 @@ from pathlib import Path
 from typing import Any, Sequence
 
 
+
+def _stepper_names() -> list[str]:
+    """The core's one table of steppers (simulation/stepper_table.hpp)."""
+    from . import _core
+
+    return list(_core.stepper_names())
+
 def _fmt(v: object) -> str:
     if isinstance(v, float):
         if math.isnan(v):
@@ -212,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=["csv", "parquet"], default="csv",
                      help="table format (default csv; parquet needs pyarrow or fastparquet)")
     run.add_argument("--no-plot", action="store_true", help="do not draw the PNG figure")
-    run.add_argument("--stepper", choices=["rodas4", "dopri5", "fehlberg78"], help="override the scenario's stepper")
+    run.add_argument("--stepper", choices=_stepper_names(), help="override the scenario's stepper")
     run.add_argument("--rtol", type=float, help="override the relative tolerance")
     run.add_argument("--save-every-s", type=float, help="override the output interval [s]")
     run.set_defaults(func=_cmd_run)

@@ -39,6 +39,15 @@ import numpy as np
 
 from ._units import unit_of
 
+
+def _unit_or_none(sid: str) -> str | None:
+    """The catalogue unit of a named intermediate, or None for one that is no catalogued quantity (the
+    protocol's whole-body intensity): SBML then leaves it without units rather than a wrong one."""
+    try:
+        return unit_of(sid)
+    except KeyError:
+        return None
+
 __all__ = [
     "GRAPH_FORMAT",
     "GRAPH_VERSION",
@@ -454,7 +463,7 @@ def graph_to_sbml(graph: GraphLike, *, intermediates: str = "rules", validate: b
 
     for s in g["states"]:
         sid = s["id"]
-        p = add_parameter(sid, float(s["initial_value"]), False, unit_of(sid))
+        p = add_parameter(sid, float(s["initial_value"]), False, s.get("unit") or _unit_or_none(sid))
         if s.get("name"):
             p.setName(str(s["name"]))
     for q in g.get("parameters", []):
@@ -489,7 +498,7 @@ def graph_to_sbml(graph: GraphLike, *, intermediates: str = "rules", validate: b
     kept = [a for a in g.get("assignments", []) if intermediates == "rules" or a["id"] in output_set]
     for a in kept:
         sid = a["id"]
-        add_parameter(sid, None, False, None if sid.startswith("w_") else unit_of(sid))
+        add_parameter(sid, None, False, None if sid.startswith("w_") else _unit_or_none(sid))
 
     def parse(formula: str, where: str) -> Any:
         ast = lib.parseL3FormulaWithModel(formula, model)

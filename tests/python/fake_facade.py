@@ -3,7 +3,7 @@
 It lets the pure-Python layer (results, pandas/xarray, plotting, sweeps, Dask, SALib, fitting,
 CLI) be tested on its own, with outputs whose exact values are known:
 blood lactate L(t) = 1 + 8 exp(-t / tau) mmol/L with tau = 600 s * (93 / MAP) (* 0.8 in an arm
-whose name contains "massage"), MAP = mean_arterial_pressure_mmHg after overrides; venous
+whose name contains "massage"), MAP = systemic.mean_arterial_pressure_mmHg after overrides; venous
 outflow 50 * MAP / 93 mL/min. Scenarios, parameter names and ranges are the real ones (the
 C++ scenario and registry check them); only the model is a toy.
 """
@@ -90,17 +90,17 @@ def simulate(scenario: Any, options: Any = None) -> SimulationResult:
     values = dict(_core.subject_parameters(scenario))
     for k, v in o.parameter_overrides:
         _core.check_parameter(k, v, False)
-        values[k] = v
+        values[_core.canonical_parameter_id(k)] = v
     arms = list(o.arms) or list(scenario.arm_names) or ["as_written"]
     n = int(math.floor(scenario.duration_s / dt + 1e-9)) + 1
     t = np.arange(n) * dt
     out = []
     for arm in arms:
-        tau = tau_s(values["mean_arterial_pressure_mmHg"], arm)
+        tau = tau_s(values["systemic.mean_arterial_pressure_mmHg"], arm)
         lac = 1.0 + 8.0 * np.exp(-t / tau)
         cols = {
             "applied_pressure_mmHg": np.where(("massage" in arm) & (t > 0.25 * t[-1]) & (t < 0.5 * t[-1]), 40.0, 0.0),
-            "venous_outflow_mL_per_min": np.full(n, 50.0 * values["mean_arterial_pressure_mmHg"] / 93.0),
+            "venous_outflow_mL_per_min": np.full(n, 50.0 * values["systemic.mean_arterial_pressure_mmHg"] / 93.0),
             "blood_lactate_mmol_per_L": lac,
             "muscle_activation": 0.05 + 0.01 * np.exp(-t / tau),
         }

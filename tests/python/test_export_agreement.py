@@ -23,7 +23,7 @@ import pytest
 from scipy.integrate import solve_ivp
 
 import massagesim as ms
-from massagesim import _core, sbml
+from massagesim import _bench, _core, sbml
 
 T_END_S = 600.0  # 300 s rest, 180 s exercise, 120 s of effleurage (69 intervals between breakpoints)
 
@@ -43,7 +43,7 @@ def test_initial_state_and_rates_are_massagesims(exported) -> None:
     rng = np.random.default_rng(3)
     for t in list(rng.uniform(0.0, T_END_S, 10)) + [b + 1e-6 for b in graph["breakpoints_s"][:10]]:
         x = y0 * rng.uniform(0.7, 1.3, y0.size)
-        ours = np.asarray(_core.bench_prepared_rhs(prep, x, t))
+        ours = np.asarray(_bench.bench_prepared_rhs(prep, x, t))
         # prepared_rhs freezes nothing for doubles: the same equations, the same inputs at t.
         np.testing.assert_allclose(f(t, x), ours, rtol=1e-12, atol=1e-300)
 
@@ -52,7 +52,7 @@ def test_scipy_on_the_exported_equations_matches_massagesim(exported) -> None:
     graph, prep = exported
     f, _ = sbml.graph_to_python(graph)
     ts = np.arange(0.0, T_END_S + 1e-9, 5.0)
-    ours = _core.bench_prepared_solve(prep, "dopri5", 1e-10, 1e-13, list(ts))
+    ours = _bench.bench_prepared_solve(prep, "dopri5", 1e-10, 1e-13, list(ts))
     assert ours["ok"], ours["message"]
     y_ms = np.asarray(ours["y"])
     y = np.array([s["initial_value"] for s in graph["states"]])
@@ -132,7 +132,7 @@ def test_roadrunner_on_the_sbml_export_matches_massagesim(segments) -> None:
     assert list(rr.getRateRuleIds()) == ids
 
     ts = np.arange(0.0, t_end + 1e-9, 5.0)
-    ours = _core.bench_prepared_solve(_core.prepare_arm(sc._cpp, "massage"), "dopri5", 1e-10, 1e-13, list(ts))
+    ours = _bench.bench_prepared_solve(_core.prepare_arm(sc._cpp, "massage"), "dopri5", 1e-10, 1e-13, list(ts))
     assert ours["ok"], ours["message"]
     y_ms = np.asarray(ours["y"])
     np.testing.assert_array_equal(y_ms[0], [s["initial_value"] for s in graph["states"]])

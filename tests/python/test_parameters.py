@@ -16,7 +16,9 @@ def test_registry_metadata_is_complete_and_consistent() -> None:
     for i in infos:
         assert i.unit and i.source, i.name
         assert i.min <= i.default_value <= i.max, i.name
-        assert i.module in {"segment", "hemodynamics", "interstitium_lymph", "metabolites", "muscle_tone", "o2_debt"}
+        assert i.module in {"tissue", "hemodynamics", "interstitium_lymph", "metabolites", "muscle_tone", "systemic",
+                            "lactate_pool"}
+        assert (i.level == "limb") == ("." in i.name), i.name  # limb-level ids are "<module>.<name>"
 
 
 def test_parameters_mapping_and_metadata() -> None:

@@ -30,8 +30,10 @@
 /// dense alternative with the exact border is available for checks (tests, benchmarks compare the work).
 
 #include <algorithm>
+#include <type_traits>
 #include <array>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -57,6 +59,36 @@
 
 namespace massagesim::models {
 
+/// Limb-level outputs (output_catalogue.hpp): the composition's own, then the pool's lumped working
+/// muscle (present when the limb has a lactate pool). The pool's blood lactate is the first.
+inline constexpr std::array<OutputInfo, 9> limb_output_info{{
+    {"blood_lactate_mmol_per_L", "mmol/L", "arterial (whole-body pool) blood lactate"},
+    {"central_venous_return_mL_per_min", "mL/min", "venous outflow of the most proximal segment"},
+    {"central_lymph_return_mL_per_min", "mL/min", "lymph outflow of the most proximal segment"},
+    {"limb_lactate_efflux_mmol_per_min", "mmol/min", "lactate the limb's segments pass to the blood (venous + lymph)"},
+    {"limb_fluid_balance_residual_mL", "mL",
+     "(V - V0) - (inflow - central outflows) of the whole limb since the start: 0 when fluid is conserved"},
+    {"working_muscle.lactate_cell_mmol_per_L", "mmol/L", "lumped working muscle (lactate pool): cell lactate"},
+    {"working_muscle.lactate_isf_mmol_per_L", "mmol/L", "lumped working muscle: interstitial lactate"},
+    {"working_muscle.lactate_capillary_mmol_per_L", "mmol/L", "lumped working muscle: capillary lactate"},
+    {"working_muscle.o2_debt_mL", "mL", "lumped working muscle: O2 debt"},
+}};
+/// The lactate pool's states (the limb's states after its segments'), with units and bounds.
+inline constexpr std::array<StateInfo, kWholeBodyLactateSize> pool_state_info{{
+    {whole_body_lactate_state_names[0], "mmol/L", 0.0, 30.0, "arterial (whole-body pool) blood lactate"},
+    {whole_body_lactate_state_names[1], MetabolitesModule::states[0].unit, MetabolitesModule::states[0].min,
+     MetabolitesModule::states[0].max, MetabolitesModule::states[0].description},
+    {whole_body_lactate_state_names[2], MetabolitesModule::states[1].unit, MetabolitesModule::states[1].min,
+     MetabolitesModule::states[1].max, MetabolitesModule::states[1].description},
+    {whole_body_lactate_state_names[3], MetabolitesModule::states[2].unit, MetabolitesModule::states[2].min,
+     MetabolitesModule::states[2].max, MetabolitesModule::states[2].description},
+    {whole_body_lactate_state_names[4], MetabolitesModule::states[3].unit, -50.0, 20000.0,
+     "O2 debt of the lumped working muscle (~20 kg)"},
+}};
+
+/// Limb outputs that exist whatever the limb (the rest belong to the lactate pool's states).
+inline constexpr int n_limb_composition_outputs = 5;
+
 /// Largest number of segments of a limb (stack buffers in the right-hand side).
 inline constexpr int kMaxLimbSegments = 256;
 
@@ -72,6 +104,32 @@ struct LimbParams {
   bool lactate_pool = true;
   double fixed_arterial_lactate_mmol_per_L = 1.0;
 };
+
+// The pool's outputs are its states, named and with the units of the metabolite module they instantiate.
+static_assert([] {
+  for (std::size_t k = 1; k < whole_body_lactate_state_names.size(); ++k) {
+    const auto& o = limb_output_info[static_cast<std::size_t>(n_limb_composition_outputs) + k - 1];
+    if (o.name != whole_body_lactate_state_names[k] || o.unit != MetabolitesModule::states[k - 1].unit) return false;
+  }
+  return true;
+}(), "limb_output_info and the lactate pool's states disagree");
+
+/// Names of the limb-level modules: a parameter "<module>.<name>" belongs to one of them.
+inline constexpr std::array<std::string_view, 2> limb_module_names{SystemicModule::name, "lactate_pool"};
+
+/// Calls f(module, info, value&) for every limb-level parameter (systemic pressures; the whole-body
+/// lactate pool, its flow law and its lumped working muscle).
+template <class LP, class F>
+void for_each_limb_parameter(LP& lp, F&& f) {
+  using T = std::conditional_t<std::is_const_v<LP>, const double, double>;
+  for_each_parameter_of<SystemicModule, T>(lp.systemic, [&](const ParameterInfo& i, T& v) { f(limb_module_names[0], i, v); });
+  auto& wb = lp.lactate;
+  auto& mwb = const_cast<WholeBodyLactateParams&>(static_cast<const WholeBodyLactateParams&>(wb));
+  auto each = [&](const ParameterInfo& i, double& v) { f(limb_module_names[1], i, static_cast<T&>(v)); };
+  LactatePoolParams::visit(mwb.pool, each);
+  WorkingMuscleFlowParamsTpl<double>::visit(mwb.flow, each);
+  MetabolitesParams::visit(mwb.muscle, each);
+}
 
 /// Working muscle of the whole-body lactate calibration (both legs, cycling), kg
 /// (lactate_pool.hpp `default_working_muscle`); the explicit limb's muscle is taken out of it.
@@ -283,6 +341,8 @@ class Limb {
       Segment::State xs = calf;
       try {
         SegmentInputs ri = seg_[static_cast<std::size_t>(i)].rest_inputs();
+        ri.arterial_pressure_mmHg = p_.systemic.mean_arterial_pressure_mmHg;  // the pressures it will see in the limb
+        ri.central_venous_pressure_mmHg = p_.systemic.central_venous_pressure_mmHg;
         xs = rest_state(seg_[static_cast<std::size_t>(i)], &ri);
       } catch (const SolverError&) {
         xs = calf;
@@ -342,6 +402,34 @@ class Limb {
       rhs(x.data(), in, dx.data(), true, false, flows);
     }
     return out;
+  }
+
+  /// Limb-level outputs at x (order of `limb_output_info`; the pool's are NaN without a pool), from the
+  /// flows `outputs` returned; the fluid-balance residual needs the start state (else it is 0).
+  std::array<double, limb_output_info.size()> limb_outputs(const State& x, const Flows& fl,
+                                                           const State* x_start = nullptr) const {
+    std::array<double, limb_output_info.size()> o;
+    o.fill(std::numeric_limits<double>::quiet_NaN());
+    o[0] = p_.lactate_pool ? x[pool_offset() + kWbBlood] : p_.fixed_arterial_lactate_mmol_per_L;
+    o[1] = fl.venous_outflow_mL_per_min;
+    o[2] = fl.lymph_outflow_mL_per_min;
+    o[3] = fl.lactate_efflux_mmol_per_min;
+    o[4] = 0.0;
+    if (x_start) {
+      const int N = n_segments();
+      double up = 0.0;
+      const int a = offset(N - 1) + SegmentLayout::audit;
+      for (int s = 0; s < N; ++s)
+        up += x[offset(s) + SegmentLayout::audit + FluidAuditLayout::arterial_inflow] -
+              (*x_start)[offset(s) + SegmentLayout::audit + FluidAuditLayout::arterial_inflow];
+      const double out = (x[a + FluidAuditLayout::venous_outflow] - (*x_start)[a + FluidAuditLayout::venous_outflow]) +
+                         (x[a + FluidAuditLayout::lymph_outflow] - (*x_start)[a + FluidAuditLayout::lymph_outflow]);
+      o[4] = (fluid_volume_mL(x) - fluid_volume_mL(*x_start)) - (up - out);
+    }
+    if (p_.lactate_pool)
+      for (int k = 1; k < kWholeBodyLactateSize; ++k)
+        o[static_cast<std::size_t>(n_limb_composition_outputs + k - 1)] = x[pool_offset() + k];
+    return o;
   }
 
   /// Fluid held in the whole limb [mL].

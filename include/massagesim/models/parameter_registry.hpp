@@ -15,6 +15,7 @@
 
 #include "massagesim/core/check.hpp"
 #include "massagesim/core/error.hpp"
+#include "massagesim/core/names.hpp"
 #include "massagesim/core/parameter.hpp"
 #include "massagesim/models/segment.hpp"
 
@@ -27,21 +28,7 @@ struct ParameterEntry {
   double* value;
 };
 
-namespace detail {
 
-inline std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-}  // namespace detail
 
 /// Name-based access to the parameters of composed parameters (a segment's `Params`, which must outlive
 /// the registry): every parameter of every module of the composition, in module order.
@@ -61,13 +48,9 @@ class ParameterRegistry {
   const ParameterEntry& entry(std::string_view name) const {
     for (const auto& e : entries_)
       if (e.info.name == name) return e;
-    std::vector<std::pair<std::size_t, std::string_view>> d;
-    for (const auto& e : entries_) d.emplace_back(detail::edit_distance(name, e.info.name), e.info.name);
-    std::sort(d.begin(), d.end());
-    std::string near;
-    for (std::size_t i = 0; i < std::min<std::size_t>(3, d.size()); ++i)
-      near += (i ? "', '" : "") + std::string(d[i].second);
-    throw UnknownName(massagesim::detail::concat("unknown parameter '", name, "'; nearest: '", near, "'"));
+    std::vector<std::string_view> known;
+    for (const auto& e : entries_) known.push_back(e.info.name);
+    throw UnknownName(massagesim::detail::concat("unknown parameter '", name, "'; nearest: ", nearest_names(name, known)));
   }
 
   double get(std::string_view name) const { return *entry(name).value; }

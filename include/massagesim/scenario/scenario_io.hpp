@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "massagesim/models/segment.hpp"
+#include "massagesim/models/parameter_space.hpp"
 #include "massagesim/scenario/scenario.hpp"
 
 namespace massagesim::scenario {
@@ -40,12 +41,23 @@ Scenario default_scenario();
 /// The JSON text of the default scenario.
 std::string_view default_scenario_json() noexcept;
 
-/// Segment parameters of the scenario's subject preset with its overrides applied in order
-/// through `models::ParameterRegistry` (range-checked unless an override allows otherwise).
+/// Segment parameters of a subject preset ("default_calf", "default_forearm").
+/// \throws UnknownName for an unknown preset, listing the presets
+models::SegmentParams preset_params(const std::string& preset);
+
+/// Segment parameters of the scenario's subject: its preset with the scenario's segment-wide overrides
+/// applied in order (per-segment and limb-level overrides act on the built limb: `scenario_limb_params`).
 /// \throws UnknownName for an unknown preset or parameter; InvalidArgument out of range
 models::SegmentParams subject_params(const Scenario& sc);
 
-/// Names accepted in `outputs.names`: segment states, segment observables and schedule inputs.
+/// The limb parameters a scenario runs with: its preset divided into its limb's segments, with the
+/// scenario's parameter overrides and then `extra` ones (models/parameter_space.hpp: segment-wide,
+/// per-segment and limb-level ids), each range-checked unless it allows otherwise.
+/// \throws UnknownName, InvalidArgument
+models::LimbParams scenario_limb_params(const Scenario& sc, const std::vector<models::ParameterValue>& extra = {});
+
+/// Bare quantity names of the output catalogue (models/output_catalogue.hpp): segment states, outputs and
+/// inputs, then limb-level quantities. `outputs.names` also takes "<segment>.<quantity>".
 std::vector<std::string> known_output_names();
 
 }  // namespace massagesim::scenario

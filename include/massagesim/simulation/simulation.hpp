@@ -81,6 +81,13 @@ std::vector<std::string> available_outputs(const scenario::Scenario& scenario);
 /// Names of the summary metrics, in the order `ArmResult::metrics` lists them.
 std::vector<std::string> metric_names();
 
+/// A summary metric: unit-suffixed name, unit, description.
+struct MetricInfo {
+  std::string name, unit, description;
+};
+/// The summary metrics with their units, in the order `ArmResult::metrics` lists them.
+std::vector<MetricInfo> metric_info();
+
 /// The model of one arm exactly as `simulate` builds it (for exporting it or running it elsewhere).
 struct PreparedArm {
   std::string arm;                                       ///< arm name ("protocol" when the scenario has none)

@@ -28,6 +28,7 @@ struct ExportedState {
   std::string id;    ///< identifier in the printed equations (SBML SId, Python name)
   std::string name;  ///< the model's own name ("distal_calf.venous_volume_mL")
   double initial_value = 0.0;
+  std::string unit;  ///< from the model's state tables (empty: unknown)
 };
 
 /// A parameter the exported equations use, with its metadata.
@@ -125,8 +126,13 @@ inline ExportedModel record_limb(const models::Limb& limb, const LimbInputsOfTim
   const auto names = limb.state_names();
   std::vector<Expr> x;
   x.reserve(static_cast<std::size_t>(n));
+  const int n_seg_states = limb.n_segments() * models::Segment::n_states;
   for (int i = 0; i < n; ++i) {
-    m.states.push_back({to_identifier(names[static_cast<std::size_t>(i)]), names[static_cast<std::size_t>(i)], x0[i]});
+    const std::string_view unit = i < n_seg_states
+                                      ? models::Segment::state_info[static_cast<std::size_t>(i % models::Segment::n_states)].unit
+                                      : models::pool_state_info[static_cast<std::size_t>(i - n_seg_states)].unit;
+    m.states.push_back(
+        {to_identifier(names[static_cast<std::size_t>(i)]), names[static_cast<std::size_t>(i)], x0[i], std::string(unit)});
     x.push_back(Expr::state(i, m.states.back().id, x0[i]));
   }
   const ValueReadLog read;
@@ -167,7 +173,7 @@ ExportedModel record_segment(const Seg& seg, const SegmentInputsOfTime& inputs, 
   std::vector<Expr> x;
   for (int i = 0; i < n; ++i) {
     const std::string name = seg.symbol_prefix() + "." + names[static_cast<std::size_t>(i)];
-    m.states.push_back({to_identifier(name), name, x0[i]});
+    m.states.push_back({to_identifier(name), name, x0[i], std::string(Seg::state_info[static_cast<std::size_t>(i)].unit)});
     x.push_back(Expr::state(i, m.states.back().id, x0[i]));
   }
   const ValueReadLog read;
