@@ -9,6 +9,7 @@
 #include "massagesim/scenario/scenario_io.hpp"
 #include "massagesim/simulation/simulation.hpp"
 #include "massagesim/symbolic/protocol.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
 
 namespace massagesim::symbolic {
 

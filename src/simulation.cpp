@@ -34,6 +34,7 @@
 #include "massagesim/solver/ensemble.hpp"
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/simulation/stepper_table.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
 
 namespace massagesim::simulation {
 

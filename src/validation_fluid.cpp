@@ -11,6 +11,7 @@
 #include "massagesim/validation/lymph.hpp"
 #include "massagesim/validation/rest.hpp"
 #include "massagesim/validation/schedule.hpp"
+#include "massagesim/simulation/segment_problem.hpp"
 
 namespace massagesim::validation {
 

@@ -9,6 +9,7 @@
 #include "massagesim/validation/lactate.hpp"
 #include "massagesim/validation/rest.hpp"
 #include "massagesim/validation/tone.hpp"
+#include "massagesim/simulation/segment_problem.hpp"
 
 namespace massagesim::validation {
 

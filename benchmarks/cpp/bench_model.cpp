@@ -50,6 +50,7 @@
 #include "massagesim/solver/steppers/dopri5.hpp"
 #include "massagesim/solver/steppers/fehlberg78.hpp"
 #include "massagesim/solver/steppers/rodas4.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
 
 #ifndef MASSAGESIM_DEFAULT_SCENARIO_FILE
 #define MASSAGESIM_DEFAULT_SCENARIO_FILE "scenarios/default.json"

@@ -42,7 +42,6 @@
 #include "massagesim/models/systemic.hpp"
 #include "massagesim/models/tissue.hpp"
 #include "massagesim/symbolic/scalar_traits.hpp"
-#include "massagesim/solver/problem.hpp"
 
 namespace massagesim::models {
 
@@ -359,47 +358,5 @@ struct SegmentLayout {
   static std::array<std::string, n> state_names() { return Segment::state_names(); }
   static int index_of(std::string_view name) { return Segment::state_index(name); }
 };
-
-/// An odeint-style System: `sys(x, dxdt, t)` for double and AD scalars, from a segment and a
-/// callable `inputs(t) -> SegmentInputs`. `accumulate = false` freezes the audit block.
-template <class InputsFn>
-struct SegmentSystem {
-  Segment segment;
-  InputsFn inputs;
-  bool accumulate = true;
-
-  template <class Vec>
-  void operator()(const Vec& x, Vec& dxdt, double t) const {
-    segment.rhs(x, inputs(t), dxdt, accumulate);
-  }
-};
-
-/// Constant inputs as a callable.
-struct ConstantInputs {
-  SegmentInputs value;
-  SegmentInputs operator()(double) const { return value; }
-};
-
-/// Builds the OdeProblem of a segment driven by `inputs` with the protocol's discontinuities; state
-/// names are set so that solver errors name the state to blame, and negative volumes are rejected.
-template <class InputsFn>
-auto make_segment_problem(const Segment& seg, InputsFn inputs, const Segment::State& x0, double t0_s, double t1_s,
-                          std::vector<double> discontinuities_s = {}) {
-  using Sys = SegmentSystem<InputsFn>;
-  OdeProblem<Sys, Segment::State> prob{Sys{seg, std::move(inputs), true}, x0, t0_s, t1_s, std::move(discontinuities_s)};
-  const auto names = SegmentLayout::state_names();
-  prob.state_names.assign(names.begin(), names.end());
-  prob.domain_violation = [](const Segment::State& x) -> int {
-    constexpr int vols[] = {SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume,
-                            SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume,
-                            SegmentLayout::lymph + InterstitiumLymphLayout::interstitial_volume,
-                            SegmentLayout::lymph + InterstitiumLymphLayout::initial_lymph_volume,
-                            SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume};
-    for (int i : vols)
-      if (!(x[i] > 0.0)) return i;
-    return -1;
-  };
-  return prob;
-}
 
 }  // namespace massagesim::models

@@ -26,6 +26,7 @@
 #include "massagesim/models/muscle_tone.hpp"
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/solver/steppers/dopri5.hpp"
+#include "massagesim/simulation/segment_problem.hpp"
 
 namespace massagesim::validation::harness {
 

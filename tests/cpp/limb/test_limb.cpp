@@ -12,6 +12,7 @@
 #include "massagesim/solver/jacobian.hpp"
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/solver/steppers/rodas4.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
 
 using namespace massagesim;
 using namespace massagesim::models;

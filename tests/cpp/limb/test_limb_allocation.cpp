@@ -15,6 +15,7 @@
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/solver/steppers/dopri5.hpp"
 #include "massagesim/solver/steppers/rodas4.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
 #include "support/alloc_counter.hpp"
 
 namespace ms = massagesim;

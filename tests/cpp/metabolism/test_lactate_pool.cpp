@@ -11,6 +11,7 @@
 #include "jacobian_check.hpp"
 #include "massagesim/validation/lactate.hpp"
 #include "massagesim/validation/rest.hpp"
+#include "massagesim/simulation/segment_problem.hpp"
 
 using namespace metab_test;
 

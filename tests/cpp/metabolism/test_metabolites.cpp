@@ -6,6 +6,7 @@
 
 #include "harness.hpp"
 #include "jacobian_check.hpp"
+#include "massagesim/simulation/segment_problem.hpp"
 
 using namespace metab_test;
 

@@ -10,6 +10,7 @@
 #include "harness.hpp"
 #include "jacobian_check.hpp"
 #include "massagesim/validation/tone.hpp"
+#include "massagesim/simulation/segment_problem.hpp"
 
 using namespace metab_test;
 using massagesim::test::expect_registered;

@@ -13,6 +13,7 @@
 #include "massagesim/models/parameter_registry.hpp"
 #include "massagesim/models/segment.hpp"
 #include "massagesim/symbolic/model_export.hpp"
+#include "massagesim/simulation/segment_problem.hpp"
 #include "toy_module.hpp"
 
 using namespace massagesim;

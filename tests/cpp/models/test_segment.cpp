@@ -11,6 +11,7 @@
 #include "massagesim/solver/steppers/rodas4.hpp"
 #include "../support/validation_check.hpp"
 #include "massagesim/validation/rest.hpp"
+#include "massagesim/simulation/segment_problem.hpp"
 #include "schedule.hpp"
 
 using namespace massagesim;

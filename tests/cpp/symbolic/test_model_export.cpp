@@ -14,6 +14,7 @@
 #include "massagesim/scenario/scenario_io.hpp"
 #include "massagesim/symbolic/model_export.hpp"
 #include "massagesim/symbolic/scenario_export.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
 
 using namespace massagesim;
 using namespace massagesim::models;
@@ -73,7 +74,7 @@ TEST(ModelExport, LimbGraphReproducesTheRightHandSide) {
     in.segment[0].massage_drive = 0.7;
     for (int i = 0; i < n; ++i) in.segment[static_cast<std::size_t>(i)].exercise_intensity = 0.4;
     in.whole_body_intensity = 0.4;
-    const Eigen::VectorXd x0 = limb->initial_guess();
+    const Eigen::VectorXd x0 = limb_initial_guess(*limb);
     const auto m = symbolic::record_limb(*limb, [&](const Expr&) { return as_symbolic(in, n); }, x0, 0.0, 60.0);
     ASSERT_EQ(static_cast<int>(m.states.size()), limb->n_states());
     EXPECT_GT(m.parameters.size(), 80u * static_cast<std::size_t>(n));
