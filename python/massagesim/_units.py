@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from . import _core
-
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, str]:
+    from . import _core  # here, not at import: massagesim.sbml imports this module without the core
+
     units: dict[str, str] = {"t_s": "s"}
     for i in _core.parameter_info():
         units[i.name] = i.unit
