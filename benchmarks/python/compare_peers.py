@@ -364,12 +364,12 @@ def load_sbml_module():
     except (ImportError, ValueError):
         pass
     for d in dirs:
-        if (d / "sbml.py").exists() and (d / "_units.py").exists():
+        if (d / "sbml" / "__init__.py").exists() and (d / "_units.py").exists():
             pkg_name = "_compare_peers_massagesim"
             pkg = types.ModuleType(pkg_name)
             pkg.__path__ = [str(d)]
             sys.modules[pkg_name] = pkg
-            return importlib.import_module(pkg_name + ".sbml"), str(d / "sbml.py")
+            return importlib.import_module(pkg_name + ".sbml"), str(d / "sbml")
     return None, None
 
 
