@@ -90,6 +90,10 @@ std::string to_json(const ExportedModel& m, int indent) {
     as.push_back({{"id", g.name_of(k)}, {"sbml", g.definition(k, Dialect::sbml)}, {"python", g.definition(k, Dialect::python)}});
   j["assignments"] = std::move(as);
   j["outputs"] = m.output_ids;
+  json units = json::object();
+  for (std::size_t k = 0; k < m.output_ids.size() && k < m.output_units.size(); ++k)
+    if (!m.output_units[k].empty()) units[m.output_ids[k]] = m.output_units[k];
+  j["output_units"] = std::move(units);
   return j.dump(indent);
 }
 

@@ -16,6 +16,7 @@
 #include "massagesim/core/check.hpp"
 #include "massagesim/core/error.hpp"
 #include "massagesim/models/limb.hpp"
+#include "massagesim/models/output_catalogue.hpp"
 #include "massagesim/models/segment.hpp"
 #include "massagesim/symbolic/codegen.hpp"
 #include "massagesim/symbolic/expr.hpp"
@@ -50,6 +51,7 @@ struct ExportedModel {
   std::vector<ExportedState> states;
   std::vector<ExportedParameter> parameters;
   std::vector<std::string> output_ids;  ///< named intermediates worth plotting (the protocol's inputs)
+  std::vector<std::string> output_units;  ///< their units (same order), from the output catalogue
   std::shared_ptr<const Graph> graph;
 };
 
@@ -70,12 +72,17 @@ using LimbInputsOfTime = std::function<models::LimbInputsTpl<Expr>(const Expr& t
 
 namespace detail {
 /// Names the inputs (so that they print as their own variables, e.g. SBML assignment rules to plot).
-inline void name_inputs(models::SegmentInputsTpl<Expr>& in, const std::string& prefix, std::vector<std::string>& ids) {
+inline void name_inputs(models::SegmentInputsTpl<Expr>& in, const std::string& prefix, std::vector<std::string>& ids,
+                        std::vector<std::string>& units) {
   auto name = [&](Expr& e, const char* q) {
     if (e.is_constant()) return;  // a constant input stays a literal
     const std::string id = prefix + "__" + q;
     e = Expr::named(id, e);
     ids.push_back(id);
+    std::string unit;
+    for (const auto& o : models::segment_input_outputs)
+      if (o.name == q) unit = std::string(o.unit);
+    units.push_back(unit);
   };
   name(in.applied_pressure_mmHg, "applied_pressure_mmHg");
   name(in.exercise_intensity, "exercise_intensity");
@@ -139,10 +146,12 @@ inline ExportedModel record_limb(const models::Limb& limb, const LimbInputsOfTim
   const Expr t = Expr::time(t0_s);
   models::LimbInputsTpl<Expr> in = inputs(t);
   for (int s = 0; s < limb.n_segments(); ++s)
-    detail::name_inputs(in.segment[static_cast<std::size_t>(s)], to_identifier(limb.segment_name(s)), m.output_ids);
+    detail::name_inputs(in.segment[static_cast<std::size_t>(s)], to_identifier(limb.segment_name(s)), m.output_ids,
+                        m.output_units);
   if (!in.whole_body_intensity.is_constant()) {
     in.whole_body_intensity = Expr::named("whole_body_intensity", in.whole_body_intensity);
     m.output_ids.push_back("whole_body_intensity");
+    m.output_units.push_back("fraction of VO2max");
   }
   std::vector<Expr> dx(static_cast<std::size_t>(n));
   limb.rhs(x.data(), in, dx.data(), /*accumulate=*/true, /*exact_pool_jacobian=*/true);
@@ -179,7 +188,7 @@ ExportedModel record_segment(const Seg& seg, const SegmentInputsOfTime& inputs, 
   const ValueReadLog read;
   const Expr t = Expr::time(t0_s);
   models::SegmentInputsTpl<Expr> in = inputs(t);
-  detail::name_inputs(in, to_identifier(seg.symbol_prefix()), m.output_ids);
+  detail::name_inputs(in, to_identifier(seg.symbol_prefix()), m.output_ids, m.output_units);
   std::vector<Expr> dx(static_cast<std::size_t>(n));
   seg.evaluate(x.data(), in, dx.data(), /*accumulate=*/true);
   m.graph = std::make_shared<const Graph>(std::move(dx));

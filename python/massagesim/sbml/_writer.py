@@ -219,7 +219,8 @@ def graph_to_sbml(graph: GraphLike, *, intermediates: str = "rules", validate: b
     kept = [a for a in g.get("assignments", []) if intermediates == "rules" or a["id"] in output_set]
     for a in kept:
         sid = a["id"]
-        add_parameter(sid, None, False, None if sid.startswith("w_") else _unit_or_none(sid))
+        unit = g.get("output_units", {}).get(sid) if isinstance(g.get("output_units"), Mapping) else None
+        add_parameter(sid, None, False, None if sid.startswith("w_") else (unit or _unit_or_none(sid)))
 
     def parse(formula: str, where: str) -> Any:
         ast = lib.parseL3FormulaWithModel(formula, model)
