@@ -87,18 +87,81 @@ inline constexpr int n_limb_composition_outputs = 5;
 /// Largest number of segments of a limb (stack buffers in the right-hand side).
 inline constexpr int kMaxLimbSegments = 256;
 
-/// Parameters of a limb: one SegmentParams per segment (distal first), and the lactate pool.
-struct LimbParams {
+/// The whole-body blood-lactate pool (lactate_pool.hpp) as a limb module: it publishes arterial lactate
+/// (its blood state) to every segment and integrates the limb's lactate efflux with its lumped working
+/// muscle. With the border frozen (`LimbBusTpl::exact_border = false`, the banded Jacobian) the efflux
+/// keeps its value for AD scalars but its direct dependence on the pool's own lactate stays (washout
+/// Q (C_c - C_a): d/dC_a = -sum Q), so the pool's diagonal entry of J is exact.
+struct LactatePoolModule {
+  static constexpr std::string_view name = "lactate_pool";
+  template <class S>
+  using Params = WholeBodyLactateParamsTpl<S>;
+  template <class S>
+  using Work = NoWork<S>;
+  static constexpr std::array<ParameterInfo, 0> parameter_info{};  // listed by visit_parameters
+  static constexpr const auto& states = pool_state_info;
+  static constexpr std::array<OutputInfo, 0> outputs{};
+
+  /// The pool, its flow law and its lumped working muscle (one id space: their names are distinct).
+  template <class P, class F>
+  static void visit_parameters(P& p, F&& f) {
+    auto& m = const_cast<std::remove_const_t<P>&>(p);
+    using Pool = std::remove_cvref_t<decltype(m.pool)>;
+    using Flow = std::remove_cvref_t<decltype(m.flow)>;
+    using Muscle = std::remove_cvref_t<decltype(m.muscle)>;
+    Pool::visit(m.pool, f);
+    Flow::visit(m.flow, f);
+    Muscle::visit(m.muscle, f);
+  }
+  template <class LP>
+  static bool enabled(const LP& lp) {
+    return lp.lactate_pool;
+  }
+  template <class S, class Bus>
+  static void signals(const Params<S>&, const S* x, Bus& bus, Work<S>&) {
+    bus.arterial_lactate_mmol_per_L = x[kWbBlood];
+  }
+  template <class S, class Bus>
+  static void rhs(const Params<S>& p, const S* x, Bus& bus, const Work<S>&, S* dxdt) {
+    using fluid_detail::value_of;
+    WholeBodyInputsTpl<S> wb;
+    wb.whole_body_intensity = bus.whole_body_intensity;
+    wb.working_muscle_intensity = bus.whole_body_intensity;
+    if (bus.exact_border)
+      wb.extra_efflux_mmol_per_min = bus.lactate_efflux_mmol_per_min;
+    else
+      wb.extra_efflux_mmol_per_min = S(value_of(bus.lactate_efflux_mmol_per_min)) -
+                                     (S(x[kWbBlood]) - S(value_of(x[kWbBlood]))) * S(bus.capillary_flow_L_per_min);
+    whole_body_lactate_rhs(p, x, wb, dxdt);
+  }
+};
+
+/// The default limb's limb-level modules, in state-layout order (after the segments' states).
+using LimbModules = ModuleList<SystemicModule, LactatePoolModule>;
+
+/// The bus of a limb: what limb modules publish for every segment, and what they read of the segments.
+template <class S>
+struct LimbBusTpl {
+  S arterial_pressure_mmHg{0};             ///< systemic, at heart level
+  S central_venous_pressure_mmHg{0};
+  S arterial_lactate_mmol_per_L{1};        ///< what segments' capillaries receive
+  S whole_body_intensity{0};               ///< the protocol's whole-body exercise intensity
+  S lactate_efflux_mmol_per_min{0};        ///< sum over segments (venous + lymph)
+  double capillary_flow_L_per_min = 0.0;   ///< sum over segments (values only: the frozen border)
+  bool exact_border = false;               ///< false: limb-level couplings frozen for AD scalars
+};
+
+/// Parameters of a limb: one SegmentParams per segment (distal first), and every limb-level module's
+/// block (a base each: `block<SystemicModule>(lp)`, or a member by name, `lp.mean_arterial_pressure_mmHg`).
+template <class List = LimbModules>
+struct LimbParamsTpl : ComposedParamsTpl<double, List> {
   std::vector<std::string> segment_names;  ///< unique, distal first
   std::vector<SegmentParams> segments;     ///< same length as segment_names
-  /// Pool + lumped other working muscle (its muscle_mass_kg: the working muscle NOT in the explicit limb).
-  WholeBodyLactateParams lactate{};
-  /// Arterial and central venous pressure every segment sees (the "systemic." parameters).
-  SystemicParams systemic{};
   /// false: no pool states; arterial lactate is the constant below (a limb of N = 1 is then a Segment).
   bool lactate_pool = true;
   double fixed_arterial_lactate_mmol_per_L = 1.0;
 };
+using LimbParams = LimbParamsTpl<>;
 
 // The pool's outputs are its states, named and with the units of the metabolite module they instantiate.
 static_assert([] {
@@ -109,21 +172,17 @@ static_assert([] {
   return true;
 }(), "limb_output_info and the lactate pool's states disagree");
 
-/// Names of the limb-level modules: a parameter "<module>.<name>" belongs to one of them.
-inline constexpr std::array<std::string_view, 2> limb_module_names{SystemicModule::name, "lactate_pool"};
+/// Names of the default limb's limb-level modules: a parameter "<module>.<name>" belongs to one of them.
+inline constexpr std::array<std::string_view, LimbModules::size> limb_module_names{SystemicModule::name,
+                                                                                   LactatePoolModule::name};
 
-/// Calls f(module, info, value&) for every limb-level parameter (systemic pressures; the whole-body
-/// lactate pool, its flow law and its lumped working muscle).
+/// Calls f(module, info, value&) for every limb-level parameter of limb parameters `lp`, module by module.
 template <class LP, class F>
 void for_each_limb_parameter(LP& lp, F&& f) {
   using T = std::conditional_t<std::is_const_v<LP>, const double, double>;
-  for_each_parameter_of<SystemicModule, T>(lp.systemic, [&](const ParameterInfo& i, T& v) { f(limb_module_names[0], i, v); });
-  auto& wb = lp.lactate;
-  auto& mwb = const_cast<WholeBodyLactateParams&>(static_cast<const WholeBodyLactateParams&>(wb));
-  auto each = [&](const ParameterInfo& i, double& v) { f(limb_module_names[1], i, static_cast<T&>(v)); };
-  LactatePoolParams::visit(mwb.pool, each);
-  WorkingMuscleFlowParamsTpl<double>::visit(mwb.flow, each);
-  MetabolitesParams::visit(mwb.muscle, each);
+  for_each_module(typename std::remove_const_t<LP>::modules{}, [&]<class M>() {
+    for_each_parameter_of<M, T>(block<M>(lp), [&](const ParameterInfo& i, auto& v) { f(M::name, i, static_cast<T&>(v)); });
+  });
 }
 
 /// Working muscle of the whole-body lactate calibration (both legs, cycling), kg
@@ -155,7 +214,7 @@ inline LimbParams make_limb_params(const SegmentParams& preset, const std::vecto
     total_kg += p.tissue_mass_g / 1000.0;
     lp.segments.push_back(p);
   }
-  lp.lactate.muscle.muscle_mass_kg = std::max(kMinOtherWorkingMuscleKg, kWholeBodyWorkingMuscleKg - total_kg);
+  lp.muscle.muscle_mass_kg = std::max(kMinOtherWorkingMuscleKg, kWholeBodyWorkingMuscleKg - total_kg);
   // Outlets carry everything from distal: size segment i's venous and lymphatic outlets for the
   // cumulative tissue mass it drains and for its share of the limb's length, so the whole chain has the
   // resting outflow resistance of one lone segment of the limb's mass (rest pressure drop from the
@@ -181,13 +240,21 @@ struct LimbInputsTpl {
 };
 using LimbInputs = LimbInputsTpl<double>;
 
-/// N segments in series plus the lactate pool. Immutable; `rhs` is const and thread-safe.
-class Limb {
+/// N segments in series plus the limb-level modules of `List` (default: systemic pressures and the
+/// lactate pool). Immutable; `rhs` is const and thread-safe.
+template <class List = LimbModules>
+class LimbTpl {
  public:
+  using Modules = List;
+  using Params = LimbParamsTpl<List>;
   static constexpr int seg_n = Segment::n_states;
   using State = Eigen::VectorXd;
 
-  explicit Limb(LimbParams p) : p_(std::move(p)) {
+  explicit LimbTpl(Params p) : p_(std::move(p)) {
+    for (const auto& n : p_.segment_names)
+      for_each_module(List{}, [&]<class M>() {
+        MASSAGESIM_CHECK(n != M::name, "limb segment_names: '", n, "' is the name of a limb-level module; choose another");
+      });
     const int n = static_cast<int>(p_.segments.size());
     MASSAGESIM_CHECK(n >= 1 && n <= kMaxLimbSegments, "limb: expected 1 ... ", kMaxLimbSegments, " segments, got ", n);
     if (p_.segment_names.empty())
@@ -202,15 +269,41 @@ class Limb {
     for (std::size_t i = 0; i < p_.segments.size(); ++i) seg_.emplace_back(p_.segments[i], p_.segment_names[i]);
   }
 
-  const LimbParams& params() const { return p_; }
+  const Params& params() const { return p_; }
   int n_segments() const { return static_cast<int>(seg_.size()); }
   const Segment& segment(int i) const { return seg_[static_cast<std::size_t>(i)]; }
   const std::string& segment_name(int i) const { return p_.segment_names[static_cast<std::size_t>(i)]; }
   /// First state of segment i.
   static int offset(int i) { return i * seg_n; }
-  /// First state of the pool block (== number of segment states).
+  /// First limb-level state (== number of segment states); the lactate pool's block when it is first.
   int pool_offset() const { return n_segments() * seg_n; }
-  int n_pool_states() const { return p_.lactate_pool ? kWholeBodyLactateSize : 0; }
+  /// Whether limb module M takes part (the lactate pool can be switched off).
+  template <class M>
+  bool enabled() const {
+    if constexpr (requires { M::enabled(p_); })
+      return M::enabled(p_);
+    else
+      return true;
+  }
+  /// First state of limb module M.
+  template <class M>
+  int module_offset() const {
+    int off = pool_offset();
+    bool found = false;
+    for_each_module(List{}, [&]<class O>() {
+      found = found || std::is_same_v<O, M>;
+      if (!found && enabled<O>()) off += n_states_of<O>;
+    });
+    return off;
+  }
+  /// Number of limb-level states (all enabled limb modules).
+  int n_pool_states() const {
+    int n = 0;
+    for_each_module(List{}, [&]<class M>() {
+      if (enabled<M>()) n += n_states_of<M>;
+    });
+    return n;
+  }
   int n_states() const { return pool_offset() + n_pool_states(); }
   /// Bandwidths of the Jacobian used by the banded solver (segment blocks are tridiagonal; the pool's
   /// own block sits inside the band; its border entries are frozen, see the file comment).
@@ -223,8 +316,10 @@ class Limb {
     const auto sn = SegmentLayout::state_names();
     for (int i = 0; i < n_segments(); ++i)
       for (const auto& s : sn) out.push_back(segment_name(i) + "." + s);
-    if (p_.lactate_pool)
-      for (auto s : whole_body_lactate_state_names) out.emplace_back(s);
+    for_each_module(List{}, [&]<class M>() {
+      if (enabled<M>())
+        for (const auto& st : M::states) out.emplace_back(st.name);
+    });
     return out;
   }
 
@@ -249,19 +344,32 @@ class Limb {
            Flows* flows = nullptr) const {
     using fluid_detail::value_of;
     const int N = n_segments();
-    S Ca = p_.lactate_pool ? S(x[pool_offset() + kWbBlood]) : S(p_.fixed_arterial_lactate_mmol_per_L);
+    ComposedParamsTpl<S, List> mp = static_cast<const ComposedParamsTpl<double, List>&>(p_).template cast<S>();
+    if constexpr (symbolic::SymbolicScalar<S>)
+      for_each_module(List{}, [&]<class M>() {
+        for_each_parameter_of<M, S>(block<M>(mp), [](const ParameterInfo& i, S& v) { bind_parameter_symbol(v, M::name, i.name); });
+      });
+    typename detail::WorkTuple<S, List>::type work;
+    LimbBusTpl<S> bus;
+    bus.arterial_lactate_mmol_per_L = S(p_.fixed_arterial_lactate_mmol_per_L);
+    bus.whole_body_intensity = S(in.whole_body_intensity);
+    bus.exact_border = exact_pool_jacobian;
+    for_each_module(List{}, [&]<class M>() {
+      if (!enabled<M>()) return;
+      auto& w = std::get<module_index<M>(List{})>(work);
+      if constexpr (requires { M::publish(block<M>(mp), bus); }) M::publish(block<M>(mp), bus);
+      if constexpr (requires { M::signals(block<M>(mp), x, bus, w); }) M::signals(block<M>(mp), x + module_offset<M>(), bus, w);
+    });
+    S Ca = bus.arterial_lactate_mmol_per_L;
     if (!exact_pool_jacobian) Ca = S(value_of(Ca));
     S efflux(0.0);
     double flow_L_per_min = 0.0;  // sum of capillary blood flows (the pool's washout derivative)
-    SystemicParamsTpl<S> sys = p_.systemic.template cast<S>();
-    if constexpr (symbolic::SymbolicScalar<S>)
-      for_each_parameter_of<SystemicModule, S>(sys, [](const ParameterInfo& i, S& v) { bind_parameter_symbol(v, "systemic", i.name); });
     SegmentCouplingTpl<S> c;
     c.has_arterial_lactate = true;
     c.arterial_lactate_mmol_per_L = Ca;
     c.has_systemic = true;
-    c.arterial_pressure_mmHg = sys.mean_arterial_pressure_mmHg;
-    c.central_venous_pressure_mmHg = sys.central_venous_pressure_mmHg;
+    c.arterial_pressure_mmHg = bus.arterial_pressure_mmHg;
+    c.central_venous_pressure_mmHg = bus.central_venous_pressure_mmHg;
     S pv_next(0.0), plc_next(0.0);
     // Proximal -> distal: segment i needs segment i+1's venous and collector pressures, which do not
     // depend on what flows in; the inflow of i into i+1 is then added to i+1's derivatives.
@@ -291,19 +399,13 @@ class Limb {
       if (!exact_pool_jacobian) flow_L_per_min += value_of(e.template of<HemodynamicsModule>().arteriolar_flow_mL_per_min) * 1e-3;
     }
     if (flows) flows->lactate_efflux_mmol_per_min = value_of(efflux);
-    if (!p_.lactate_pool) return;
-    WholeBodyInputsTpl<S> wb;
-    wb.whole_body_intensity = S(in.whole_body_intensity);
-    wb.working_muscle_intensity = S(in.whole_body_intensity);
-    // Frozen border: the efflux keeps its value, but its direct dependence on the pool's own lactate
-    // (washout Q (C_c - C_a): d/dC_a = -sum Q) stays, so the pool's diagonal entry of J is exact.
-    if (exact_pool_jacobian || !p_.lactate_pool)
-      wb.extra_efflux_mmol_per_min = efflux;
-    else
-      wb.extra_efflux_mmol_per_min = S(value_of(efflux)) - (S(x[pool_offset() + kWbBlood]) - S(value_of(x[pool_offset() + kWbBlood]))) * S(flow_L_per_min);
-    auto lp = p_.lactate.template cast<S>();
-    if constexpr (symbolic::SymbolicScalar<S>) bind_symbols(lp, std::string("whole_body"));
-    whole_body_lactate_rhs(lp, x + pool_offset(), wb, dxdt + pool_offset());
+    bus.lactate_efflux_mmol_per_min = efflux;
+    bus.capillary_flow_L_per_min = flow_L_per_min;
+    for_each_module(List{}, [&]<class M>() {
+      if (!enabled<M>()) return;
+      if constexpr (requires { M::rhs(block<M>(mp), x, bus, std::get<module_index<M>(List{})>(work), dxdt); })
+        M::rhs(block<M>(mp), x + module_offset<M>(), bus, std::get<module_index<M>(List{})>(work), dxdt + module_offset<M>());
+    });
   }
 
   /// Derived outputs of every segment at (x, in): row i = segment i, columns = `Segment::output_info`,
@@ -317,8 +419,8 @@ class Limb {
     c.has_arterial_lactate = true;
     c.arterial_lactate_mmol_per_L = p_.lactate_pool ? x[pool_offset() + kWbBlood] : p_.fixed_arterial_lactate_mmol_per_L;
     c.has_systemic = true;
-    c.arterial_pressure_mmHg = p_.systemic.mean_arterial_pressure_mmHg;
-    c.central_venous_pressure_mmHg = p_.systemic.central_venous_pressure_mmHg;
+    c.arterial_pressure_mmHg = p_.mean_arterial_pressure_mmHg;
+    c.central_venous_pressure_mmHg = p_.central_venous_pressure_mmHg;
     static const int i_pv = Segment::output_index("venous_pressure_mmHg");
     static const int i_plc = Segment::output_index("collector_pressure_mmHg");
     static const int i_res = Segment::output_index("fluid_balance_residual_mL");
@@ -386,8 +488,11 @@ class Limb {
   }
 
  private:
-  LimbParams p_;
+  Params p_;
   std::vector<Segment> seg_;
 };
+
+/// The default limb.
+using Limb = LimbTpl<LimbModules>;
 
 }  // namespace massagesim::models

@@ -191,7 +191,9 @@ T* parameter_members(P& params, const std::array<ParameterInfo, N>&) {
 /// Calls f(info, value&) for every parameter of module `M`'s block `b` of scalar `T`.
 template <class M, class T, class B, class F>
 void for_each_parameter_of(B& b, F&& f) {
-  if constexpr (M::parameter_info.size() > 0) {
+  if constexpr (requires { M::visit_parameters(b, f); }) {
+    M::visit_parameters(b, f);  // a block made of sub-blocks lists its parameters itself
+  } else if constexpr (M::parameter_info.size() > 0) {
     using E = std::conditional_t<std::is_const_v<B>, const T, T>;
     E* v = detail::parameter_members<E>(b, M::parameter_info);
     for (std::size_t i = 0; i < M::parameter_info.size(); ++i) f(M::parameter_info[i], v[i]);

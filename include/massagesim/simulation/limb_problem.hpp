@@ -56,8 +56,8 @@ inline Limb::State limb_initial_guess(const Limb& limb) {
     Segment::State xs = calf;
     try {
       SegmentInputs ri = limb.segment(i).rest_inputs();
-      ri.arterial_pressure_mmHg = limb.params().systemic.mean_arterial_pressure_mmHg;  // the pressures it will see in the limb
-      ri.central_venous_pressure_mmHg = limb.params().systemic.central_venous_pressure_mmHg;
+      ri.arterial_pressure_mmHg = limb.params().mean_arterial_pressure_mmHg;  // the pressures it will see in the limb
+      ri.central_venous_pressure_mmHg = limb.params().central_venous_pressure_mmHg;
       xs = rest_state(limb.segment(i), &ri);
     } catch (const SolverError&) {
       xs = calf;

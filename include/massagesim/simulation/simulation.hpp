@@ -15,13 +15,11 @@
 
 #include <Eigen/Core>
 
+#include "massagesim/models/limb.hpp"
 #include "massagesim/scenario/scenario.hpp"
 #include "massagesim/solver/solution.hpp"
 #include "massagesim/solver/stats.hpp"
 
-namespace massagesim::models {
-class Limb;
-}
 
 namespace massagesim::simulation {
 

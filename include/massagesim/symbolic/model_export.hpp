@@ -121,8 +121,9 @@ std::vector<ExportedParameter> used_parameters(const Graph& g, const ValueReadLo
 
 /// Records `limb`'s right-hand side (audit accumulators included, exact pool coupling) under
 /// `inputs(t)`, starting from x0 at t0_s.
-inline ExportedModel record_limb(const models::Limb& limb, const LimbInputsOfTime& inputs, const Eigen::VectorXd& x0,
-                                 double t0_s, double t1_s, std::vector<double> breakpoints_s = {}) {
+template <class LimbT>
+ExportedModel record_limb(const LimbT& limb, const LimbInputsOfTime& inputs, const Eigen::VectorXd& x0, double t0_s,
+                          double t1_s, std::vector<double> breakpoints_s = {}) {
   const int n = limb.n_states();
   MASSAGESIM_CHECK(x0.size() == n, "model export: expected an initial state of ", n, " values, got ", x0.size());
   MASSAGESIM_CHECK(t1_s > t0_s, "model export: expected t1_s > t0_s, got [", t0_s, ", ", t1_s, "]");
@@ -133,11 +134,15 @@ inline ExportedModel record_limb(const models::Limb& limb, const LimbInputsOfTim
   const auto names = limb.state_names();
   std::vector<Expr> x;
   x.reserve(static_cast<std::size_t>(n));
-  const int n_seg_states = limb.n_segments() * models::Segment::n_states;
+  std::vector<std::string_view> units;
+  for (int i = 0; i < limb.n_segments(); ++i)
+    for (const auto& s : models::Segment::state_info) units.push_back(s.unit);
+  models::for_each_module(typename LimbT::Modules{}, [&]<class M>() {
+    if (limb.template enabled<M>())
+      for (const auto& s : M::states) units.push_back(s.unit);
+  });
   for (int i = 0; i < n; ++i) {
-    const std::string_view unit = i < n_seg_states
-                                      ? models::Segment::state_info[static_cast<std::size_t>(i % models::Segment::n_states)].unit
-                                      : models::pool_state_info[static_cast<std::size_t>(i - n_seg_states)].unit;
+    const std::string_view unit = units[static_cast<std::size_t>(i)];
     m.states.push_back(
         {to_identifier(names[static_cast<std::size_t>(i)]), names[static_cast<std::size_t>(i)], x0[i], std::string(unit)});
     x.push_back(Expr::state(i, m.states.back().id, x0[i]));
@@ -158,9 +163,9 @@ inline ExportedModel record_limb(const models::Limb& limb, const LimbInputsOfTim
   m.graph = std::make_shared<const Graph>(std::move(dx));
   m.parameters = detail::used_parameters(*m.graph, read, [&](auto&& f) {
     for (int s = 0; s < limb.n_segments(); ++s) for_each_parameter(limb.segment(s).params(), limb.segment(s).symbol_prefix(), f);
-    for_each_parameter(limb.params().lactate, "whole_body", f);
-    models::for_each_parameter_of<models::SystemicModule, const double>(
-        limb.params().systemic, [&](const ParameterInfo& i, const double& v) { f(parameter_id("systemic", i.name), i, v); });
+    models::for_each_limb_parameter(limb.params(), [&](std::string_view module, const ParameterInfo& i, const double& v) {
+      f(parameter_id(module, i.name), i, v);
+    });
   });
   return m;
 }

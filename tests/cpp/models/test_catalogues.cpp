@@ -56,8 +56,8 @@ TEST(ParameterSpace, OverridesReachTheirLevel) {
                                      {"lactate_pool.pool_volume_L", 15.0},
                                      {"b.resting_tissue_pressure_mmHg", 7.0},
                                      {"tissue_pressure_transmission", 0.75}});
-  EXPECT_EQ(lp.systemic.mean_arterial_pressure_mmHg, 100.0);
-  EXPECT_EQ(lp.lactate.pool.pool_volume_L, 15.0);
+  EXPECT_EQ(lp.mean_arterial_pressure_mmHg, 100.0);
+  EXPECT_EQ(lp.pool.pool_volume_L, 15.0);
   EXPECT_EQ(lp.segments[0].resting_tissue_pressure_mmHg, SegmentParams{}.resting_tissue_pressure_mmHg);
   EXPECT_EQ(lp.segments[1].resting_tissue_pressure_mmHg, 7.0);
   EXPECT_EQ(lp.segments[0].tissue_pressure_transmission, 0.75);
@@ -96,8 +96,8 @@ TEST(OutputCatalogue, ScenarioFilesTakeEveryAvailableOutputAndParameter) {
   const auto sc = scenario::parse_scenario(text, "test");
   EXPECT_EQ(sc.outputs.names.size(), 3u);
   const auto lp = scenario::scenario_limb_params(sc);
-  EXPECT_EQ(lp.systemic.mean_arterial_pressure_mmHg, 95.0);
-  EXPECT_EQ(lp.lactate.pool.pool_volume_L, 14.0);
+  EXPECT_EQ(lp.mean_arterial_pressure_mmHg, 95.0);
+  EXPECT_EQ(lp.pool.pool_volume_L, 14.0);
   EXPECT_EQ(lp.segments[0].tissue_mass_g, 1500.0);
   std::string bad = text;
   bad.replace(bad.find("proximal_calf.venous_outflow_mL_per_min"), 13, "no_such_segmt");

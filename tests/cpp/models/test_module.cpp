@@ -10,6 +10,7 @@
 #include <string>
 
 #include "massagesim/models/default_subject.hpp"
+#include "massagesim/models/limb.hpp"
 #include "massagesim/models/parameter_registry.hpp"
 #include "massagesim/models/segment.hpp"
 #include "massagesim/symbolic/model_export.hpp"
@@ -117,4 +118,61 @@ TEST(Module, AToyModulesParametersBecomeExportedSymbols) {
   in.applied_pressure_mmHg = 30.0;
   toy.rhs(x0, in, dx);
   EXPECT_NEAR(rates.back(), dx[ToySegment::offset<ToyHeatModule>], 1e-14);
+}
+
+namespace {
+
+using ToyLimb = LimbTpl<append_t<LimbModules, test::ToyDriftModule>>;
+
+ToyLimb::Params toy_limb_params(const LimbParams& lp) {
+  ToyLimb::Params p;
+  block<SystemicModule>(p) = block<SystemicModule>(lp);
+  block<LactatePoolModule>(p) = block<LactatePoolModule>(lp);
+  p.segment_names = lp.segment_names;
+  p.segments = lp.segments;
+  return p;
+}
+
+}  // namespace
+
+TEST(Module, AToyLimbModuleGetsStatesParametersAndTheLimbBus) {
+  const LimbParams lp = make_limb_params(default_calf_params(), {"calf", "thigh"}, {20.0, 25.0});
+  const Limb limb(lp);
+  const ToyLimb toy(toy_limb_params(lp));
+  ASSERT_EQ(toy.n_states(), limb.n_states() + 1);
+  EXPECT_EQ(toy.state_names().back(), "toy_arterial_offset_mmHg");
+  EXPECT_EQ(toy.module_offset<test::ToyDriftModule>(), limb.n_states());
+  std::vector<std::string> ids;
+  for_each_limb_parameter(toy.params(), [&](std::string_view m, const ParameterInfo& i, const double&) {
+    ids.push_back(std::string(m) + "." + std::string(i.name));
+  });
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "toy_drift.toy_drift_time_constant_s"), ids.end());
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "systemic.mean_arterial_pressure_mmHg"), ids.end());
+
+  // Offset 0: every other state's derivative is the default limb's, bitwise.
+  Eigen::VectorXd x(toy.n_states());
+  x.head(limb.n_states()) = Eigen::VectorXd::Constant(limb.n_states(), 1.0);
+  for (int i = 0; i < limb.n_segments(); ++i) x.segment(Limb::offset(i), Segment::n_states) = rest_state(limb.segment(i));
+  x[limb.pool_offset()] = 4.0;  // blood lactate 4 mmol/L
+  x[limb.n_states()] = 0.0;
+  const LimbInputs in = limb.rest_inputs();
+  Eigen::VectorXd d0(limb.n_states()), dt(toy.n_states());
+  limb.rhs(x.data(), in, d0.data());
+  toy.rhs(x.data(), in, dt.data());
+  for (int k = 0; k < limb.n_states(); ++k) EXPECT_EQ(d0[k], dt[k]) << k;
+  EXPECT_NEAR(dt[limb.n_states()], 2.0 * (4.0 - 1.0) / 30.0, 1e-15);  // it reads arterial lactate off the bus
+  // An offset reaches every segment through the bus: feed inflow rises with MAP.
+  x[limb.n_states()] = 10.0;
+  toy.rhs(x.data(), in, dt.data());
+  const int ia = Limb::offset(0) + SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume;
+  EXPECT_GT(dt[ia], d0[ia]);
+
+  // Its parameters become exported symbols too.
+  Eigen::VectorXd x0 = x;
+  x0[limb.n_states()] = 0.0;
+  const auto m = symbolic::record_limb(
+      toy, [&](const symbolic::Expr&) { return LimbInputsTpl<symbolic::Expr>{}; }, x0, 0.0, 10.0);
+  EXPECT_TRUE(std::any_of(m.parameters.begin(), m.parameters.end(),
+                          [](const auto& p) { return p.id == "toy_drift__toy_drift_gain_mmHg_per_mmol_per_L"; }));
+  EXPECT_EQ(m.states.back().unit, "mmHg");
 }

@@ -50,4 +50,41 @@ struct ToyHeatModule {
   }
 };
 
+/// A toy limb-level module: an offset on arterial pressure that follows blood lactate with a delay (it
+/// reads the limb bus and publishes on it, as a baroreflex model will).
+template <class S>
+struct ToyDriftParamsTpl {
+  S toy_drift_gain_mmHg_per_mmol_per_L{2.0};
+  S toy_drift_time_constant_s{30.0};
+
+  template <class T>
+  ToyDriftParamsTpl<T> cast() const {
+    return {T(toy_drift_gain_mmHg_per_mmol_per_L), T(toy_drift_time_constant_s)};
+  }
+};
+
+struct ToyDriftModule {
+  static constexpr std::string_view name = "toy_drift";
+  template <class S>
+  using Params = ToyDriftParamsTpl<S>;
+  template <class S>
+  using Work = NoWork<S>;
+  static constexpr std::array<ParameterInfo, 2> parameter_info{{
+      {"toy_drift_gain_mmHg_per_mmol_per_L", "mmHg/(mmol/L)", 2.0, 0.0, 10.0, "test value", "offset per mmol/L above 1"},
+      {"toy_drift_time_constant_s", "s", 30.0, 1.0, 600.0, "test value", "delay of the offset"},
+  }};
+  static constexpr std::array<StateInfo, 1> states{{{"toy_arterial_offset_mmHg", "mmHg", -30.0, 30.0, "offset on MAP"}}};
+  static constexpr std::array<OutputInfo, 0> outputs{};
+
+  template <class S, class Bus>
+  static void signals(const Params<S>&, const S* x, Bus& bus, Work<S>&) {
+    bus.arterial_pressure_mmHg = bus.arterial_pressure_mmHg + x[0];
+  }
+  template <class S, class Bus>
+  static void rhs(const Params<S>& p, const S* x, Bus& bus, const Work<S>&, S* dxdt) {
+    dxdt[0] = (p.toy_drift_gain_mmHg_per_mmol_per_L * (bus.arterial_lactate_mmol_per_L - S(1.0)) - x[0]) /
+              p.toy_drift_time_constant_s;
+  }
+};
+
 }  // namespace massagesim::models::test
