@@ -21,7 +21,7 @@
 #include <string_view>
 
 #include "massagesim/core/parameter.hpp"
-#include "massagesim/models/detail/fluid_smooth.hpp"
+#include "massagesim/models/detail/smooth.hpp"
 #include "massagesim/models/module.hpp"
 #include "massagesim/models/segment_signals.hpp"
 
@@ -151,7 +151,7 @@ struct HemodynamicsOutputsTpl {
 /// \param[in] x  the block's states (HemodynamicsLayout)
 template <class S>
 HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p, const S* x, SegmentSignalsTpl<S>& bus) {
-  using namespace fluid_detail;
+  using namespace smooth;
   using std::exp;
   const S scale = bus.tissue_mass_g / S(100.0);
   HemodynamicsOutputsTpl<S> o;

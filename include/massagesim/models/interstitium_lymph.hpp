@@ -33,7 +33,7 @@
 #include <string_view>
 
 #include "massagesim/core/parameter.hpp"
-#include "massagesim/models/detail/fluid_smooth.hpp"
+#include "massagesim/models/detail/smooth.hpp"
 #include "massagesim/models/module.hpp"
 #include "massagesim/models/segment_signals.hpp"
 
@@ -185,7 +185,7 @@ struct InterstitiumLymphOutputsTpl {
 /// Interstitial compliance curve f(V) [mmHg]: slope 1/C_low below the reference volume, 1/C_high above.
 template <class S>
 S interstitial_compliance_pressure(const InterstitiumLymphParamsTpl<S>& p, const S& V_mL, const S& scale) {
-  using namespace fluid_detail;
+  using namespace smooth;
   const S w = p.interstitial_transition_width_mL_per_100g * scale;
   const S dV = V_mL - p.interstitial_reference_volume_mL_per_100g * scale;
   const S el = S(1.0) / (p.interstitial_compliance_low_mL_per_mmHg_per_100g * scale);
@@ -202,7 +202,7 @@ template <class S>
 InterstitiumLymphOutputsTpl<S> interstitium_lymph_outputs(const InterstitiumLymphParamsTpl<S>& p, const S* x,
                                                           const S& resting_tissue_pressure_mmHg,
                                                           SegmentSignalsTpl<S>& bus) {
-  using namespace fluid_detail;
+  using namespace smooth;
   using I = InterstitiumLymphLayout;
   const S scale = bus.tissue_mass_g / S(100.0);
   InterstitiumLymphOutputsTpl<S> o;
@@ -260,7 +260,7 @@ InterstitiumLymphOutputsTpl<S> interstitium_lymph_outputs(const InterstitiumLymp
 template <class S>
 void interstitium_lymph_rhs(const InterstitiumLymphParamsTpl<S>& p, const S* x, const InterstitiumLymphOutputsTpl<S>& o,
                             S* dxdt) {
-  using namespace fluid_detail;
+  using namespace smooth;
   using I = InterstitiumLymphLayout;
   const S per_s = S(1.0 / 60.0);
   dxdt[I::interstitial_volume] = (o.filtration_mL_per_min - o.primary_valve_flow_mL_per_min) * per_s;

@@ -26,7 +26,7 @@
 #include <string_view>
 
 #include "massagesim/core/parameter.hpp"
-#include "massagesim/models/detail/metab_smooth.hpp"
+#include "massagesim/models/detail/smooth.hpp"
 #include "massagesim/models/metabolites.hpp"
 #include "massagesim/models/segment_signals.hpp"
 
@@ -49,7 +49,7 @@ struct LactatePoolParamsTpl {
     std::size_t i = 0;
     visit(*this, [&](const ParameterInfo&, const S& m) { src[i++] = &m; });
     i = 0;
-    LactatePoolParamsTpl<T>::visit(o, [&](const ParameterInfo&, T& m) { m = metab_detail::scalar_cast<T>(*src[i++]); });
+    LactatePoolParamsTpl<T>::visit(o, [&](const ParameterInfo&, T& m) { m = smooth::scalar_cast<T>(*src[i++]); });
     return o;
   }
 
@@ -102,8 +102,8 @@ void lactate_pool_outputs(const S* x, SegmentSignalsTpl<S>& bus) {
 template <class S>
 void lactate_pool_rhs(const LactatePoolParamsTpl<S>& p, const S* x, const S& whole_body_intensity,
                       const S& efflux_from_segments_mmol_per_min, S* dxdt, LactatePoolFluxesTpl<S>* fl = nullptr) {
-  using metab_detail::hill;
-  using metab_detail::smooth_pos;
+  using smooth::hill;
+  using smooth::smooth_pos;
   const S Ca = x[kLactateBlood];
   const S I = smooth_pos(whole_body_intensity, 1e-4);
   const S prod = p.basal_production_mmol_per_min + p.other_production_max_mmol_per_min * hill(I, S(2.5), 5.0);
@@ -132,7 +132,7 @@ struct WorkingMuscleFlowParamsTpl {
 
   template <class T>
   WorkingMuscleFlowParamsTpl<T> cast() const {
-    using metab_detail::scalar_cast;
+    using smooth::scalar_cast;
     return {scalar_cast<T>(rest_flow_L_per_min_per_kg), scalar_cast<T>(perfusion_pressure_mmHg),
             scalar_cast<T>(rest_tissue_pressure_mmHg), scalar_cast<T>(collapse_width_mmHg),
             scalar_cast<T>(pressure_transmission)};
@@ -230,7 +230,7 @@ S whole_body_lactate_content_mmol(const WholeBodyLactateParamsTpl<S>& p, const S
 template <class S>
 void whole_body_lactate_rhs(const WholeBodyLactateParamsTpl<S>& p, const S* x, const WholeBodyInputsTpl<S>& in, S* dxdt,
                             WholeBodyLactateFluxesTpl<S>* fl = nullptr) {
-  using metab_detail::softplus;
+  using smooth::softplus;
   SegmentSignalsTpl<S> bus{};
   bus.exercise_intensity = in.working_muscle_intensity;
   bus.applied_pressure_mmHg = in.applied_pressure_mmHg * in.pressure_coverage_fraction;  // mean over the muscle

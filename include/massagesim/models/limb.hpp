@@ -47,7 +47,7 @@
 #include "massagesim/core/check.hpp"
 #include "massagesim/core/error.hpp"
 #include "massagesim/models/default_subject.hpp"
-#include "massagesim/models/detail/fluid_smooth.hpp"
+#include "massagesim/models/detail/smooth.hpp"
 #include "massagesim/models/lactate_pool.hpp"
 #include "massagesim/models/segment.hpp"
 #include "massagesim/models/systemic.hpp"
@@ -123,7 +123,7 @@ struct LactatePoolModule {
   }
   template <class S, class Bus>
   static void rhs(const Params<S>& p, const S* x, Bus& bus, const Work<S>&, S* dxdt) {
-    using fluid_detail::value_of;
+    using smooth::value_of;
     WholeBodyInputsTpl<S> wb;
     wb.whole_body_intensity = bus.whole_body_intensity;
     wb.working_muscle_intensity = bus.whole_body_intensity;
@@ -342,7 +342,7 @@ class LimbTpl {
   template <class S, class I = double>
   void rhs(const S* x, const LimbInputsTpl<I>& in, S* dxdt, bool accumulate = true, bool exact_pool_jacobian = false,
            Flows* flows = nullptr) const {
-    using fluid_detail::value_of;
+    using smooth::value_of;
     const int N = n_segments();
     ComposedParamsTpl<S, List> mp = static_cast<const ComposedParamsTpl<double, List>&>(p_).template cast<S>();
     if constexpr (symbolic::SymbolicScalar<S>)

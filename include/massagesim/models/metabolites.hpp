@@ -42,7 +42,7 @@
 #include <string_view>
 
 #include "massagesim/core/parameter.hpp"
-#include "massagesim/models/detail/metab_smooth.hpp"
+#include "massagesim/models/detail/smooth.hpp"
 #include "massagesim/models/module.hpp"
 #include "massagesim/models/segment_signals.hpp"
 
@@ -86,7 +86,7 @@ struct MetabolitesParamsTpl {
   template <class T>
   MetabolitesParamsTpl<T> cast() const {
     MetabolitesParamsTpl<T> o;
-    visit_pairs(*this, o, [](const S& a, T& b) { b = metab_detail::scalar_cast<T>(a); });
+    visit_pairs(*this, o, [](const S& a, T& b) { b = smooth::scalar_cast<T>(a); });
     return o;
   }
 
@@ -208,11 +208,11 @@ S metabolites_lactate_content_mmol(const MetabolitesParamsTpl<S>& p, const S* x)
 /// Reads bus.applied_pressure_mmHg; writes bus.vasodilator_signal and bus.pain_drive.
 template <class S>
 void metabolites_outputs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignalsTpl<S>& bus) {
-  using metab_detail::softplus;
+  using smooth::softplus;
   const S d = x[kO2Debt] / p.muscle_mass_kg;  // mL/kg
   using std::pow;
-  const S dn = pow(metab_detail::smooth_pos(d, 1e-9), metab_detail::value_of(p.vasodilator_hill));
-  bus.vasodilator_signal = p.vasodilator_max * dn / (dn + pow(p.vasodilator_half_debt_mL_per_kg, metab_detail::value_of(p.vasodilator_hill)));
+  const S dn = pow(smooth::smooth_pos(d, 1e-9), smooth::value_of(p.vasodilator_hill));
+  bus.vasodilator_signal = p.vasodilator_max * dn / (dn + pow(p.vasodilator_half_debt_mL_per_kg, smooth::value_of(p.vasodilator_hill)));
   const S u = softplus(S(x[kLactateIsf] - p.pain_lactate_threshold_mmol_per_L), 2.0) / p.pain_lactate_scale_mmol_per_L +
               d / p.pain_debt_scale_mL_per_kg +
               softplus(S(bus.applied_pressure_mmHg - p.pain_pressure_threshold_mmHg), 0.1) / p.pain_pressure_scale_mmHg;
@@ -225,9 +225,9 @@ void metabolites_outputs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSi
 /// lactate fluxes (production, oxidation, venous efflux, lymph efflux) in mmol/min, o2_demand_mL_per_min.
 template <class S>
 void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignalsTpl<S>& bus, S* dxdt) {
-  using metab_detail::hill;
-  using metab_detail::smooth_min;
-  using metab_detail::smooth_pos;
+  using smooth::hill;
+  using smooth::smooth_min;
+  using smooth::smooth_pos;
   using std::exp;
   const S& m = p.muscle_mass_kg;
   const S Cm = x[kLactateCell], Ci = x[kLactateIsf], Cc = x[kLactateCap], D = x[kO2Debt];
@@ -246,12 +246,12 @@ void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignal
   const S delivery = p.arterial_o2_content_mL_per_L * Q;  // mL O2/min
   const S cap = p.o2_extraction_max * delivery;
   const S want = demand + D / (p.debt_repayment_time_s / 60.0);
-  const S vo2 = smooth_min(want, cap, 1e-3 * metab_detail::value_of(m));
+  const S vo2 = smooth_min(want, cap, 1e-3 * smooth::value_of(m));
   const S deficit = demand - vo2;  // mL O2/min (> 0 while the debt grows)
 
   // Lactate fluxes [mmol/min].
   const S prod = m * (p.production_rest_mmol_per_min_per_kg +
-                      p.production_max_mmol_per_min_per_kg * hill(I, p.production_half_intensity, metab_detail::value_of(p.production_hill))) +
+                      p.production_max_mmol_per_min_per_kg * hill(I, p.production_half_intensity, smooth::value_of(p.production_hill))) +
                  p.glycolytic_deficit_fraction * smooth_pos(deficit, 1e-6) * (5.6 / 22.4);
   const S mct = m * (p.mct1_vmax_mmol_per_min_per_kg * (Cm / (p.mct1_km_mmol_per_L + Cm) - Ci / (p.mct1_km_mmol_per_L + Ci)) +
                      p.mct4_vmax_mmol_per_min_per_kg * (Cm / (p.mct4_km_mmol_per_L + Cm) - Ci / (p.mct4_km_mmol_per_L + Ci)));

@@ -30,7 +30,7 @@
 #include <string_view>
 
 #include "massagesim/core/parameter.hpp"
-#include "massagesim/models/detail/metab_smooth.hpp"
+#include "massagesim/models/detail/smooth.hpp"
 #include "massagesim/models/module.hpp"
 #include "massagesim/models/segment_signals.hpp"
 
@@ -60,7 +60,7 @@ struct MuscleToneParamsTpl {
     std::size_t i = 0;
     visit(*this, [&](const ParameterInfo&, const S& m) { src[i++] = &m; });
     i = 0;
-    MuscleToneParamsTpl<T>::visit(o, [&](const ParameterInfo&, T& m) { m = metab_detail::scalar_cast<T>(*src[i++]); });
+    MuscleToneParamsTpl<T>::visit(o, [&](const ParameterInfo&, T& m) { m = smooth::scalar_cast<T>(*src[i++]); });
     return o;
   }
 
@@ -120,7 +120,7 @@ inline constexpr std::array<std::string_view, kMuscleToneSize> muscle_tone_state
 /// Inhibition drive (0..1) from massage stroking and applied pressure.
 template <class S>
 S muscle_tone_inhibition_drive(const MuscleToneParamsTpl<S>& p, const SegmentSignalsTpl<S>& bus) {
-  using metab_detail::smooth_pos;
+  using smooth::smooth_pos;
   const S P = smooth_pos(S(bus.applied_pressure_mmHg), 1e-3);
   const S fp = P * P / (P * P + p.pressure_inhibition_half_mmHg * p.pressure_inhibition_half_mmHg);
   return S(1.0) - (S(1.0) - bus.massage_drive) * (S(1.0) - fp);
@@ -146,7 +146,7 @@ void muscle_tone_rhs(const MuscleToneParamsTpl<S>& p, const S* x, SegmentSignals
   using std::tanh;
   const S drive = muscle_tone_inhibition_drive(p, bus);
   const S gH = S(1.0) - p.reflex_inhibition_depth * x[kReflexInhibition];
-  const S spasm = p.pain_spasm_gain * metab_detail::hill(S(bus.pain_drive), p.pain_spasm_half, metab_detail::value_of(p.pain_spasm_hill));
+  const S spasm = p.pain_spasm_gain * smooth::hill(S(bus.pain_drive), p.pain_spasm_half, smooth::value_of(p.pain_spasm_hill));
   const S target = tanh(S(gH * (p.basal_tone_activation + spasm)));
   dxdt[kToneActivation] = (target - x[kToneActivation]) / p.tone_time_constant_s;
   dxdt[kReflexInhibition] = (drive - x[kReflexInhibition]) / p.reflex_inhibition_time_constant_s;

@@ -331,7 +331,7 @@ struct SegmentSystem {
     if (in.prescribed_inflow_mL_per_min >= 0.0) {
       bus.arterial_inflow_mL_per_min = in.prescribed_inflow_mL_per_min;
     } else {
-      using mm::metab_detail::softplus;
+      using mm::smooth::softplus;
       const double g = softplus((pf.perfusion_pressure_mmHg - bus.tissue_pressure_mmHg) / pf.collapse_width_mmHg) /
                        softplus((pf.perfusion_pressure_mmHg - pf.rest_tissue_pressure_mmHg) / pf.collapse_width_mmHg);
       bus.arterial_inflow_mL_per_min =

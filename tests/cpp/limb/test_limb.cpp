@@ -165,7 +165,7 @@ TEST(Limb, FluidConservedAndValvesHoldUnderEffleurage) {
                           l->params().segments[static_cast<std::size_t>(i)].tissue_mass_g / 100.0 * (1.0 + vh2);
       if (o(i, vo) < 0.0) {
         worst_back = std::min(worst_back, o(i, vo));
-        const double allowed = fluid_detail::valve_backflow_bound(o(i, dp), gmax, h.venous_valve_leak_fraction,
+        const double allowed = smooth::valve_backflow_bound(o(i, dp), gmax, h.venous_valve_leak_fraction,
                                                                   h.venous_valve_width_mmHg) + 1e-9;
         worst = std::max(worst, -o(i, vo) / allowed);
       }

@@ -145,7 +145,7 @@ TEST(Segment, ValvesPassNoBackflowBeyondTheirStatedLeak) {
     const double dp = e.template of<HemodynamicsModule>().valve_pressure_difference_mmHg, q = e.template of<HemodynamicsModule>().venous_outflow_mL_per_min;
     if (dp < 0.0) {
       ++backward;
-      EXPECT_LE(-q, fluid_detail::valve_backflow_bound(dp, e.template of<HemodynamicsModule>().venous_outlet_conductance_mL_per_min_per_mmHg,
+      EXPECT_LE(-q, smooth::valve_backflow_bound(dp, e.template of<HemodynamicsModule>().venous_outlet_conductance_mL_per_min_per_mmHg,
                                                        hp.venous_valve_leak_fraction, hp.venous_valve_width_mmHg) *
                         (1.0 + 1e-12));
     }
@@ -158,7 +158,7 @@ TEST(Segment, ValvesPassNoBackflowBeyondTheirStatedLeak) {
     for (int v = 0; v < 3; ++v)
       if (dps[v] < 0.0) {
         ++backward;
-        EXPECT_LE(-qs[v], fluid_detail::valve_backflow_bound(dps[v], G[v], lp.lymph_valve_leak_fraction,
+        EXPECT_LE(-qs[v], smooth::valve_backflow_bound(dps[v], G[v], lp.lymph_valve_leak_fraction,
                                                              lp.lymph_valve_width_mmHg) * (1.0 + 1e-12));
       }
   }
