@@ -233,3 +233,12 @@ class Result:
         from ._plotting import plot_result
 
         return plot_result(self, outputs=outputs, **kwargs)
+
+    def plot_limb(self, t_s: Any, **kwargs: Any) -> Figure:
+        """Small multiples along the limb (pressures, volumes, flows per segment) at times ``t_s``.
+
+        See :func:`massagesim._plotting.plot_limb` (``arm=``, ``quantities=``).
+        """
+        from ._plotting import plot_limb
+
+        return plot_limb(self, t_s, **kwargs)
