@@ -28,7 +28,11 @@ from ._fitting import FitResult as FitResult
 from ._fitting import fit as fit
 from ._parameters import Parameters as Parameters
 from ._parameters import parameters as parameters
+from ._plotting import limb_outputs as limb_outputs
+from ._plotting import plot_limb as plot_limb
 from ._plotting import plot_result as plot_result
+from ._plotting import plot_scenario as plot_scenario
+from ._plotting import protocol_pressures as protocol_pressures
 from ._result import ArmTrace as ArmTrace
 from ._result import Result as Result
 from ._scenario import Scenario as Scenario
@@ -89,7 +93,11 @@ __all__ = [
     "parameters",
     "phase",
     "phase_kinds",
+    "limb_outputs",
+    "plot_limb",
     "plot_result",
+    "plot_scenario",
+    "protocol_pressures",
     "simulate",
     "simulate_roadrunner",
     "sobol",

@@ -87,6 +87,12 @@ class ArmTrace:
         """Return the series of output ``name`` (a view); see :meth:`column_name`."""
         return self.values[:, self.output_names.index(self.column_name(name))]
 
+    def quantity(self, name: str) -> Any:
+        """Return output ``name`` as a pint quantity in its unit (needs pint; a copy)."""
+        from ._units_pint import quantity
+
+        return quantity(np.array(self.column(name)), self.column_name(name))
+
 
 class Result:
     """Result of :func:`massagesim.simulate`: one :class:`ArmTrace` per arm.
@@ -143,7 +149,7 @@ class Result:
         return f"<Result {self.scenario_name!r}: arms {self.arm_names}, {n} times x {len(self.output_names)} outputs>"
 
     # --- conversions ----------------------------------------------------------------------------
-    def to_pandas(self, arm: str | None = None) -> pd.DataFrame:
+    def to_pandas(self, arm: str | None = None, *, units: bool = False) -> pd.DataFrame:
         """Return the outputs as a DataFrame (time index ``t_s`` in seconds, unit-suffixed columns).
 
         Parameters
@@ -151,6 +157,9 @@ class Result:
         arm : str, optional
             One arm: a frame sharing memory with the C++ result. None: all arms side by side,
             columns a MultiIndex ``(arm, output)`` (a copy).
+        units : bool
+            True: columns are pint quantities (pint-pandas ``pint[unit]`` dtypes, a copy), units
+            from :func:`massagesim.unit_of`. Needs pint and pint-pandas.
 
         Returns
         -------
@@ -158,6 +167,10 @@ class Result:
         """
         import pandas as pd
 
+        if units:
+            from ._units_pint import frame_with_units
+
+            return frame_with_units(self.to_pandas(arm))
         if arm is not None:
             a = self[arm]
             return pd.DataFrame(a.values, index=pd.Index(a.t_s, name="t_s"), columns=list(a.output_names), copy=False)
@@ -168,11 +181,12 @@ class Result:
 
     to_dataframe = to_pandas
 
-    def to_xarray(self) -> xr.Dataset:
+    def to_xarray(self, *, units: bool = False) -> xr.Dataset:
         """Return the outputs as an :class:`xarray.Dataset` (dims ``arm``, ``t_s``; one variable per output).
 
         Each variable has a ``units`` attribute taken from its name. Requires xarray
-        (``pip install xarray``; imported only here).
+        (``pip install xarray``; imported only here). ``units=True`` returns pint quantities
+        (pint-xarray's ``quantify``; needs pint and pint-xarray).
 
         Returns
         -------
@@ -195,6 +209,10 @@ class Result:
             coords={"arm": [a.name for a in arms], "t_s": ("t_s", np.asarray(t), {"units": "s"})},
             attrs={"scenario": self.scenario_name},
         )
+        if units:
+            from ._units_pint import dataset_with_units
+
+            return dataset_with_units(ds)
         return ds
 
     def metrics(self) -> pd.DataFrame:
@@ -233,3 +251,12 @@ class Result:
         from ._plotting import plot_result
 
         return plot_result(self, outputs=outputs, **kwargs)
+
+    def plot_limb(self, t_s: Any, **kwargs: Any) -> Figure:
+        """Small multiples along the limb (pressures, volumes, flows per segment) at times ``t_s``.
+
+        See :func:`massagesim._plotting.plot_limb` (``arm=``, ``quantities=``).
+        """
+        from ._plotting import plot_limb
+
+        return plot_limb(self, t_s, **kwargs)

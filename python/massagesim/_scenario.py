@@ -253,6 +253,13 @@ class Scenario:
         solver.update(options)
         return self.replace(solver=solver)
 
+    def plot(self, **kwargs: Any) -> Any:
+        """Draw the protocol before running: pressure vs time per segment and as a heat map along
+        the limb. See :func:`massagesim._plotting.plot_scenario` (``arm=``, ``dt_s=``)."""
+        from ._plotting import plot_scenario
+
+        return plot_scenario(self, **kwargs)
+
     # --- protocol ------------------------------------------------------------------------------
     def __reduce__(self) -> tuple[Any, tuple[str, str]]:
         return (Scenario.from_json, (self.to_json(), "<pickle>"))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from . import _core
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from ._report import ValidationTable
 
 
 def has_validation() -> bool:
@@ -27,7 +27,7 @@ def _require() -> Any:
     return _core
 
 
-def validate(prefixes: Sequence[str] = ()) -> pd.DataFrame:
+def validate(prefixes: Sequence[str] = ()) -> ValidationTable:
     """Run validation targets and return one row per target.
 
     Parameters
@@ -40,10 +40,12 @@ def validate(prefixes: Sequence[str] = ()) -> pd.DataFrame:
     pandas.DataFrame
         Index ``target``; citation, quantity, unit, data, model, error_pct, band_lo, band_hi,
         band_rule, status (PASS, EXPECTED-FAIL, FAIL, XPASS), ok, expected_failure_reason, ...
+        Its ``to_html(path)`` writes the visual report (one self-contained page with a figure per
+        study; see :class:`massagesim._report.ValidationTable`).
     """
-    import pandas as pd
+    from ._report import ValidationTable
 
-    return pd.DataFrame(_require().validation_rows(list(prefixes))).set_index("target")
+    return ValidationTable(_require().validation_rows(list(prefixes))).set_index("target")
 
 
 def validation_report(prefixes: Sequence[str] = (), fmt: str = "text") -> str:

@@ -167,6 +167,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     rows = validate(args.prefixes)
     text = str(_core.validation_report(args.format, list(args.prefixes)))
     print(text, end="" if text.endswith("\n") else "\n")
+    if args.html:
+        print(f"wrote {rows.to_html(args.html)}")
     bad = rows[~rows["ok"].astype(bool)]
     if len(bad):
         print(f"massagesim validate: {len(bad)} target(s) FAIL or XPASS: {', '.join(map(str, bad.index))}", file=sys.stderr)
@@ -239,6 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("prefixes", nargs="*", help="only targets whose id starts with one of these (e.g. L2 B1)")
     validate.add_argument("--format", choices=["text", "csv", "markdown"], default="text", help="report format")
+    validate.add_argument("--html", metavar="DIR", help="also write the visual report (one self-contained page with "
+                          "a figure per study) to DIR/index.html, or to DIR itself if it ends in .html")
     validate.set_defaults(func=_cmd_validate)
 
     export = sub.add_parser(
