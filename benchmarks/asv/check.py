@@ -119,6 +119,17 @@ def load_declared() -> list[dict]:
     return list(tomllib.loads(DECLARED.read_text()).get("change", []))
 
 
+def declared_problem(figures: dict[str, float], declared: list[dict]) -> str | None:
+    """Why the baseline's figures are not the ones the last declared change recorded, or None."""
+    sha = figures_sha256(figures)
+    if not declared:
+        return f"no declared change in {DECLARED.name} records this baseline (sha256 {sha[:12]})"
+    if declared[-1].get("sha256") != sha:
+        return (f"the baseline's figures (sha256 {sha[:12]}) are not the ones the last entry of {DECLARED.name} "
+                f"records ({str(declared[-1].get('sha256'))[:12]}): edited without a declared reason")
+    return None
+
+
 def compare(base: dict[str, float], new: dict[str, float], instr_comparable: bool) -> tuple[list[str], list[str]]:
     """(failures, notes): failures are regressions beyond the thresholds or vanished figures."""
     fails, notes = [], []
@@ -159,13 +170,9 @@ def cmd_quick(args: argparse.Namespace) -> int:
         return 2
     baseline = json.loads(baseline_path.read_text())
     fails: list[str] = []
-    declared = load_declared()
-    sha = figures_sha256(baseline["figures"])
-    if baseline_path == BASELINE and (not declared or declared[-1].get("sha256") != sha):
-        fails.append(
-            f"{baseline_path.relative_to(REPO)} was changed without a declared reason: its figures' sha256 {sha[:12]} "
-            f"is not the last entry's of {DECLARED.relative_to(REPO)}; use `check.py update --reason ...`"
-        )
+    problem = declared_problem(baseline["figures"], load_declared()) if baseline_path == BASELINE else None
+    if problem:
+        fails.append(f"{baseline_path.name}: {problem}; use `check.py update --reason ...`")
     figures, fp = measure(instructions=not args.no_instructions, inject=args.inject_slowdown)
     comparable = all(fp.get(k) == baseline["measured_on"].get(k) for k in INSTR_KEYS)
     f2, notes = compare(baseline["figures"], figures, comparable)
