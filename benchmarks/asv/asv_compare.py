@@ -98,7 +98,7 @@ def main(args) -> int:
     if not args.no_run:
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
             f.write(f"{base}\n{head}\n")
-        cmd = ["asv", "run", "--show-stderr", "--record-samples", f"HASHFILE:{f.name}"]
+        cmd = [sys.executable, "-m", "asv", "run", "--show-stderr", "--record-samples", f"HASHFILE:{f.name}"]
         if args.bench:
             cmd += ["--bench", args.bench]
         print("compare:", " ".join(cmd), flush=True)

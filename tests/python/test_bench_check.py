@@ -83,6 +83,7 @@ def test_quick_check_fails_on_an_injected_extra_rhs_per_step():
         cmd.append("--no-instructions")
     p = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
     out = p.stdout + p.stderr
+    print(out)  # the demonstration (pytest -rP shows it)
     assert p.returncode == 1, out
     regressions = [line for line in out.splitlines() if "REGRESSION:" in line]
     for stepper in ("dopri5", "fehlberg78", "rodas4"):
