@@ -13,6 +13,7 @@ PYTHON=${PYTHON:-python3}
 # --- Debian packages: compilers and C++ libraries -------------------------------------------
 apt_pkgs=(g++ libeigen3-dev libboost-dev nlohmann-json3-dev)
 [ $want_test = 1 ] && apt_pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev libsundials-dev)
+[ $want_test = 1 ] && apt_pkgs+=(valgrind)  # instruction counts of benchmarks/asv/check.py quick
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

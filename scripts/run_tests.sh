@@ -13,3 +13,7 @@ cmake --build "$build" -j "$jobs"
 ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 900
 
 "${PYTHON:-python3}" -m pytest
+
+# Speed regression check: deterministic work counts and callgrind instruction counts of small fixed
+# workloads against the committed baseline (~1-2 min CPU; benchmarks/README.md "Speed tracking").
+"${PYTHON:-python3}" benchmarks/asv/check.py quick
