@@ -2,9 +2,9 @@
 
 Everything else in benchmarks/asv/ calls the public API (``massagesim.simulate``, ``Scenario``,
 ``sweep``, ``model_graph``, ``graph_to_sbml``). The benchmark helpers of the compiled core
-(``_core.bench_*``, ``_core.prepare_arm``) are due to move out of ``_core``'s public namespace
-(issue 11); when they do, change ``_bench`` below (one line) and, if the C++ entry functions are
-renamed, the callgrind patterns in ``CALLGRIND_ENTRY``.
+(``bench_*``) live in the private module ``massagesim._bench``; ``prepare_arm`` and
+``metric_names`` in ``massagesim._core``. If the C++ entry functions are renamed, change the
+callgrind patterns in ``CALLGRIND_ENTRY``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,19 @@ from typing import Any
 
 import numpy as np
 
-from massagesim import _core as _bench  # <- the one line to change when the bench_* helpers move
+from massagesim import _bench as _bench_module
+from massagesim import _core
+
+
+class _Helpers:
+    """The private benchmark helpers (``massagesim._bench``: bench_*) and the core entries they take
+    (``massagesim._core``: prepare_arm, metric_names) as one namespace."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_bench_module if hasattr(_bench_module, name) else _core, name)
+
+
+_bench = _Helpers()
 
 #: C++ functions whose inclusive instruction count callgrind collects for each kind of workload
 #: (``--toggle-collect`` patterns: collection switches on at entry and off at exit, so patterns
