@@ -17,6 +17,8 @@
 #include <concepts>
 #include <limits>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include <Eigen/Core>
 #include <unsupported/Eigen/AutoDiff>
@@ -24,6 +26,7 @@
 #include "massagesim/core/check.hpp"
 #include "massagesim/solver/concepts.hpp"
 #include "massagesim/solver/linear/band_matrix.hpp"
+#include "massagesim/solver/linear/bordered_matrix.hpp"
 #include "massagesim/solver/stats.hpp"
 
 namespace massagesim {
@@ -154,6 +157,114 @@ class JacobianEvaluator {
     }
   }
 
+  /// Block columns (< n_band) on which the border rows of a bordered Jacobian depend; empty (the
+  /// default) means all of them. Entries of the border rows in other columns are taken as zero, so a
+  /// list that misses a dependency gives an inexact Jacobian (Rosenbrock methods then lose order).
+  void set_border_row_columns(std::vector<Eigen::Index> cols) { border_row_cols_ = std::move(cols); }
+
+  /// Bordered J at (x, t), exact in the border: the last `jac.n_border()` states are the border, the
+  /// first `jac.n_band()` form a band block with `jac.kl()`, `jac.ku()`.
+  ///
+  /// AD: one pass with w = kl + ku + 1 band colours for the block columns (reading only block rows in
+  /// the band) plus one direction per border column (reading every row), then one direction per block
+  /// column the border rows depend on (reading only the border rows): ⌈(w + m)/C⌉ + ⌈n_cols/C⌉
+  /// evaluations, n_cols = n_band or the size of `set_border_row_columns`'s list. Finite differences:
+  /// the same directions, one RHS evaluation each. User: copied from the system's dense Jacobian.
+  void bordered(System& sys, const State& x, double t, const State& fx, BorderedMatrix& jac, Stats& st) {
+    MASSAGESIM_CHECK(jac.rows() == n_, "JacobianEvaluator::bordered: expected a ", n_, " x ", n_,
+                     " bordered matrix, got ", jac.rows());
+    ++st.n_jac;
+    const Eigen::Index nb = jac.n_band(), m = jac.n_border(), kl = jac.kl(), ku = jac.ku();
+    const Eigen::Index w = std::min(kl + ku + 1, std::max<Eigen::Index>(nb, 1));
+    const Eigen::Index n_rows_cols = border_row_cols_.empty() ? nb : static_cast<Eigen::Index>(border_row_cols_.size());
+    auto row_col = [&](Eigen::Index k) { return border_row_cols_.empty() ? k : border_row_cols_[static_cast<std::size_t>(k)]; };
+    // Pass A: direction of column j (band colour, or one of its own for a border column).
+    auto dir_a = [&](Eigen::Index j) { return j < nb ? j % w : w + (j - nb); };
+    auto store_a = [&](Eigen::Index j, auto&& value_of_row) {
+      if (j < nb) {
+        for (Eigen::Index i = std::max<Eigen::Index>(0, j - ku); i < std::min(nb, j + kl + 1); ++i)
+          jac.band()(i, j) = value_of_row(i);
+      } else {
+        for (Eigen::Index i = 0; i < n_; ++i) jac(i, j) = value_of_row(i);
+      }
+    };
+    switch (kind_) {
+      case JacobianKind::automatic:
+        if constexpr (TemplatedSystem<System, State>) {
+          const Eigen::Index na = w + m;
+          for (Eigen::Index c0 = 0; c0 < na; c0 += C) {
+            const Eigen::Index cw = std::min<Eigen::Index>(C, na - c0);
+            for (Eigen::Index j = 0; j < n_; ++j) {
+              x_ad_[j].value() = x[j];
+              x_ad_[j].derivatives().setZero();
+              const Eigen::Index k = dir_a(j) - c0;
+              if (k >= 0 && k < cw) x_ad_[j].derivatives()[k] = 1.0;
+            }
+            sys(static_cast<const AdState&>(x_ad_), f_ad_, t);
+            for (Eigen::Index j = 0; j < n_; ++j) {
+              const Eigen::Index k = dir_a(j) - c0;
+              if (k < 0 || k >= cw) continue;
+              store_a(j, [&](Eigen::Index i) {
+                const auto& d = f_ad_[i].derivatives();
+                return d.size() > 0 ? d[k] : 0.0;
+              });
+            }
+          }
+          jac.bottom().setZero();
+          for (Eigen::Index c0 = 0; c0 < n_rows_cols; c0 += C) {
+            const Eigen::Index cw = std::min<Eigen::Index>(C, n_rows_cols - c0);
+            for (Eigen::Index j = 0; j < n_; ++j) {
+              x_ad_[j].value() = x[j];
+              x_ad_[j].derivatives().setZero();
+            }
+            for (Eigen::Index k = 0; k < cw; ++k) x_ad_[row_col(c0 + k)].derivatives()[k] = 1.0;
+            sys(static_cast<const AdState&>(x_ad_), f_ad_, t);
+            for (Eigen::Index k = 0; k < cw; ++k)
+              for (Eigen::Index r = 0; r < m; ++r) {
+                const auto& d = f_ad_[nb + r].derivatives();
+                jac.bottom()(r, row_col(c0 + k)) = d.size() > 0 ? d[k] : 0.0;
+              }
+          }
+        }
+        break;
+      case JacobianKind::user:
+        if constexpr (JacobianSystem<System, State>) {
+          sys.jacobian(x, user_, t);
+          jac.assign_from(user_);
+        }
+        break;
+      case JacobianKind::finite_difference: {
+        const double eps = std::numeric_limits<double>::epsilon();
+        auto step_of = [&](Eigen::Index j) { return std::sqrt(eps * std::max(1e-5, std::abs(x[j]))); };
+        for (Eigen::Index dir = 0; dir < w + m; ++dir) {
+          xp_ = x;
+          for (Eigen::Index j = 0; j < n_; ++j)
+            if (dir_a(j) == dir) {
+              const double volatile xj = x[j] + step_of(j);
+              xp_[j] = xj;
+              del_[j] = xj - x[j];
+            }
+          sys(static_cast<const State&>(xp_), fp_, t);
+          ++st.n_rhs;
+          for (Eigen::Index j = 0; j < n_; ++j)
+            if (dir_a(j) == dir) store_a(j, [&](Eigen::Index i) { return (fp_[i] - fx[i]) / del_[j]; });
+        }
+        jac.bottom().setZero();
+        for (Eigen::Index k = 0; k < n_rows_cols; ++k) {
+          const Eigen::Index j = row_col(k);
+          xp_ = x;
+          const double volatile xj = x[j] + step_of(j);
+          xp_[j] = xj;
+          const double dj = xj - x[j];
+          sys(static_cast<const State&>(xp_), fp_, t);
+          ++st.n_rhs;
+          for (Eigen::Index r = 0; r < m; ++r) jac.bottom()(r, j) = (fp_[nb + r] - fx[nb + r]) / dj;
+        }
+        break;
+      }
+    }
+  }
+
   /// ∂f/∂t at (x, t): the system's own `time_derivative` if it has one, else a forward difference
   /// with step min(sqrt(eps)·max(|t|, |h|), |h|) (one RHS evaluation), h = `h_scale` the step about
   /// to be taken: the difference stays inside [t, t + h], which the driver keeps free of
@@ -227,6 +338,7 @@ class JacobianEvaluator {
   State xp_, fp_, del_;
   AdState x_ad_, f_ad_;
   DenseJacobian user_;
+  std::vector<Eigen::Index> border_row_cols_;
 };
 
 /// Dense Jacobian of a templated system by forward-mode AD (allocates; for checks and setup).

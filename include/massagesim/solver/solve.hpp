@@ -53,29 +53,37 @@ inline void validate_save_at(const SaveAt& save, double t0, double t1) {
   }
 }
 
-/// Records saved points into storage sized up front.
+/// Records saved points into storage sized up front, directly in the solution's matrix layout
+/// (n x capacity, column-major), so that handing it over moves the buffer instead of copying it:
+/// peak memory is one copy of the data (issue 15: 2e7 save points needed twice the data's memory).
+/// Growth (every_step) and the final trim use Eigen's conservativeResize, i.e. realloc, which glibc
+/// serves with mremap for large blocks (no copy).
 class Recorder {
  public:
   Recorder(Eigen::Index n, std::size_t n_expected) : n_(n) {
     t_.reserve(n_expected);
-    x_.reserve(n_expected * static_cast<std::size_t>(n));
+    x_.resize(n, static_cast<Eigen::Index>(std::max<std::size_t>(n_expected, 1)));
   }
   template <class V>
   void push(double t, const V& x) {
+    const auto k = static_cast<Eigen::Index>(t_.size());
+    if (k == x_.cols()) x_.conservativeResize(n_, 2 * x_.cols());
     t_.push_back(t);
-    for (Eigen::Index i = 0; i < n_; ++i) x_.push_back(x[i]);
+    for (Eigen::Index i = 0; i < n_; ++i) x_(i, k) = x[i];
   }
   double last_t() const { return t_.empty() ? -std::numeric_limits<double>::infinity() : t_.back(); }
   template <class State>
   void move_into(Solution<State>& sol) {
+    const auto count = static_cast<Eigen::Index>(t_.size());
+    if (x_.cols() != count) x_.conservativeResize(n_, count);
     sol.t_s = std::move(t_);
-    sol.x = Eigen::Map<const Eigen::MatrixXd>(x_.data(), n_, static_cast<Eigen::Index>(sol.t_s.size()));
+    sol.x = std::move(x_);
   }
 
  private:
   Eigen::Index n_;
   std::vector<double> t_;
-  std::vector<double> x_;
+  Eigen::MatrixXd x_;
 };
 
 }  // namespace detail
@@ -123,6 +131,17 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
   const double rtol = control.rtol;
   State scratch = problem.x0;   // dense output, events
   State scratch2 = problem.x0;  // initial step estimate
+  State weights = problem.x0;   // per-state error weights, for steppers that combine estimates
+  // Dense output of the last accepted step; steppers whose extension costs extra evaluations
+  // (DOP853) compute it on first use in a step.
+  bool dense_prepared = false;
+  auto interpolate = [&](double tq, State& out) {
+    if constexpr (requires { cache.prepare_dense(sys, stats); }) {
+      if (!dense_prepared) cache.prepare_dense(sys, stats);
+    }
+    dense_prepared = true;
+    cache.interpolate(tq, out);
+  };
 
   // Discontinuities in (t0, t1], sorted, unique. One at t1 matters too: the last step must end
   // below it so that its stages do not see the forcing after the jump.
@@ -205,6 +224,7 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
 
   double t = t0;
   double err_prev = 1e-4;
+  long n_cut_by_save = 0, n_cut_by_break = 0;  // accepted steps shortened to land on a save time / discontinuity
   bool last_rejected = false;
   enum class Reject { none, error, non_finite, domain } last_reason = Reject::none;
   Eigen::Index blame = -1;
@@ -274,16 +294,43 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
           t, dt_try);
     }
     if (stats.n_steps + stats.n_rejected >= control.max_steps) {
+      // Name the likely cause from what the steps were doing.
+      std::string cause;
+      const long accepted = std::max<long>(stats.n_steps, 1);
+      if (2 * n_cut_by_save > accepted)
+        cause = detail::concat(n_cut_by_save, " of the ", stats.n_steps,
+                               " accepted steps were cut short to land on save times (", ts.size(),
+                               " requested; this stepper has no accurate dense output, so each save time ends a "
+                               "step): save fewer points, or use Dop853 or Dopri5, whose dense output serves save "
+                               "times without extra steps; or raise StepControl::max_steps.");
+      else if (2 * n_cut_by_break > accepted)
+        cause = detail::concat(n_cut_by_break, " of the ", stats.n_steps,
+                               " accepted steps were cut short by discontinuities_s (", breaks.size(),
+                               " in the span): every discontinuity ends a step and restarts the stepper; raise "
+                               "StepControl::max_steps, or merge discontinuities that are closer than the step.");
+      else if constexpr (requires { Cache::implicit; })
+        cause = detail::concat("The step is limited by the error estimate (", stats.n_rejected,
+                               " rejected): loosen the tolerances, check the Jacobian (an inexact one costs "
+                               "steps), or raise StepControl::max_steps.");
+      else
+        cause = detail::concat("The step is limited by the error estimate (", stats.n_rejected, " of ",
+                               stats.n_steps + stats.n_rejected,
+                               " attempts rejected; many rejections at a step size that does not grow are the "
+                               "mark of stiffness): if the problem is stiff, use Rodas4; otherwise loosen the "
+                               "tolerances or raise StepControl::max_steps.");
       return fail(
           Status::too_many_steps, [&](const std::string& m, double tt, double d) { return TooManySteps(m, tt, d); },
           detail::concat("too many steps: max_steps = ", control.max_steps, " reached at t = ", t, " s of [", t0, ", ",
-                         t1, "] with dt = ", dt_try,
-                         " s. Raise StepControl::max_steps, loosen the tolerances, or use a stiff stepper "
-                         "(Rodas4) if the problem is stiff."),
+                         t1, "] with dt = ", dt_try, " s. ", cause),
           t, dt_try);
     }
 
     cache.attempt(sys, t_new, stats);
+    if constexpr (requires { cache.combine_error(weights); }) {
+      for (Eigen::Index i = 0; i < n; ++i)
+        weights[i] = atol_vec[i] + rtol * std::max(std::abs(cache.x()[i]), std::abs(cache.x_new()[i]));
+      cache.combine_error(weights);
+    }
     const State& xn = cache.x_new();
     const State& en = cache.error();
     double err = weighted_norm(en, cache.x(), xn);
@@ -329,6 +376,13 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
     // Accept.
     const double t_old = t;
     cache.accept(sys, stats);
+    dense_prepared = false;
+    if (landing && dt_try < dt_nominal) {
+      if (target_is_break)
+        ++n_cut_by_break;
+      else if (t_target < t1)
+        ++n_cut_by_save;
+    }
     t = t_new;
     ++stats.n_steps;
     err = std::max(err, 1e-10);
@@ -363,7 +417,7 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
         for (int it = 0; it < 200 && (b - a) > ev.tolerance_s; ++it) {
           double c = (a * gb - b * ga) / (gb - ga);
           if (!(c > a && c < b)) c = 0.5 * (a + b);
-          cache.interpolate(c, scratch);
+          interpolate(c, scratch);
           const double gc = ev.condition(c, scratch);
           if ((gc > 0.0) == (gb > 0.0) && gc != 0.0) {
             b = c;
@@ -384,7 +438,7 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
         if (t_hit == t)
           scratch = cache.x();
         else
-          cache.interpolate(t_hit, scratch);
+          interpolate(t_hit, scratch);
         sol.events.push_back(EventHit<State>{static_cast<int>(e), t_hit, scratch});
         if (ev.terminal && t_hit < t_first_terminal) {
           first_terminal = static_cast<int>(e);
@@ -409,7 +463,7 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
       if (tsave >= t) {
         rec.push(tsave, cache.x());
       } else {
-        cache.interpolate(tsave, scratch);
+        interpolate(tsave, scratch);
         rec.push(tsave, scratch);
       }
     }
@@ -421,7 +475,7 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
       if (t_end == t)
         scratch = cache.x();
       else
-        cache.interpolate(t_end, scratch);
+        interpolate(t_end, scratch);
       if ((save.t1 || save.every_step) && rec.last_t() != t_end) rec.push(t_end, scratch);
       sol.status = Status::terminated_by_event;
       sol.message = "terminated by event '" + events[static_cast<std::size_t>(sol.events.back().index)].name +

@@ -90,6 +90,18 @@ TEST(Failures, TooManySteps) {
                     "max_steps = 5");
 }
 
+TEST(Failures, TooManyStepsNamesSaveTimesWhenTheyCapTheStep) {
+  // Fehlberg78 lands on every save time: 2000 save times in [0, 1000] cut nearly every step short.
+  const auto p = ms::make_problem(ms::test::Oscillator{}, Eigen::Vector2d(1.0, 0.0), 0.0, 1000.0);
+  EXPECT_THROW_WITH(ms::solve(p, ms::Fehlberg78{}, ms::StepControl{.rtol = 1e-4, .atol = 1e-6, .max_steps = 500},
+                              ms::SaveAt{.ts_s = ms::linspace(0.0, 1000.0, 2000)}),
+                    ms::TooManySteps, "cut short to land on save times", "2000 requested", "Dop853");
+  // Dopri5 serves the same save times from dense output: the cause named is the error estimate.
+  EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, ms::StepControl{.rtol = 1e-10, .atol = 1e-12, .max_steps = 500},
+                              ms::SaveAt{.ts_s = ms::linspace(0.0, 1000.0, 2000)}),
+                    ms::TooManySteps, "limited by the error estimate", "stiff");
+}
+
 TEST(Failures, NanAfterSomeTimeIsNonFiniteState) {
   try {
     (void)ms::solve(nan_problem(0.5), ms::Dopri5{});

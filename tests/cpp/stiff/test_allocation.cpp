@@ -15,6 +15,7 @@
 
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/solver/steppers/rodas4.hpp"
+#include "arrow_chain.hpp"
 #include "stiff_problems.hpp"
 
 namespace {
@@ -115,6 +116,23 @@ TEST(Rodas4Allocation, LimbScaleBandedAllocatesNothingPerStep) {
   expect_no_per_step_allocation(
       "Bruss1D n=960, VectorXd, AD, banded kl=ku=15", b, b.x0(), 0.002,
       ms::Rodas4{.linear_solver = ms::LinearSolverKind::banded, .lower_bandwidth = 15, .upper_bandwidth = 15});
+}
+
+TEST(Rodas4Allocation, BorderedAllocatesNothingPerStep) {
+  const ArrowChain a{.k_blocks = 8};
+  expect_no_per_step_allocation("ArrowChain K=8, VectorXd, AD, bordered (kl=ku=2, m=2)", a, a.x0(), 0.01,
+                                ms::Rodas4{.linear_solver = ms::LinearSolverKind::bordered,
+                                           .lower_bandwidth = 2,
+                                           .upper_bandwidth = 2,
+                                           .border_size = 2});
+  expect_no_per_step_allocation("ArrowChain K=8, VectorXd, FD, bordered, border rows on u and w columns", a,
+                                a.x0(), 0.01,
+                                ms::Rodas4{.jacobian = ms::JacobianKind::finite_difference,
+                                           .linear_solver = ms::LinearSolverKind::bordered,
+                                           .lower_bandwidth = 2,
+                                           .upper_bandwidth = 2,
+                                           .border_size = 2,
+                                           .border_row_columns = {0, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23}});
 }
 
 // Eigen's SparseLU allocates its work arrays inside factorize() and solve(): this test documents

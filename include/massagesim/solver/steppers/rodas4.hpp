@@ -6,7 +6,7 @@
 /// One step costs 6 RHS evaluations (5 stages + f at the accepted point), one LU of
 /// W = I/(γh) − J and 6 forward/back substitutions. The Jacobian (and ∂f/∂t) is computed once
 /// per accepted point, lazily at the first attempt from it; a rejected attempt only refactors W
-/// for the new h. Dense, banded and sparse linear solvers are available; after construction of
+/// for the new h. Dense, banded, bordered and sparse linear solvers are available; after construction of
 /// the cache nothing is allocated per step on the dense and banded paths (Eigen's SparseLU
 /// allocates inside each factorisation and solve).
 ///
@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include <Eigen/Core>
 
@@ -24,6 +25,8 @@
 #include "massagesim/solver/jacobian.hpp"
 #include "massagesim/solver/linear/band_matrix.hpp"
 #include "massagesim/solver/linear/banded_lu.hpp"
+#include "massagesim/solver/linear/bordered_lu.hpp"
+#include "massagesim/solver/linear/bordered_matrix.hpp"
 #include "massagesim/solver/linear/dense_lu.hpp"
 #include "massagesim/solver/linear/linear_solver_kind.hpp"
 #include "massagesim/solver/linear/sparse_lu.hpp"
@@ -46,10 +49,17 @@ struct Rodas4 {
 
   JacobianKind jacobian = JacobianKind::automatic;
   LinearSolverKind linear_solver = LinearSolverKind::dense;
-  /// Sub-diagonals of J for the banded/sparse solvers; −1 means full (n − 1).
+  /// Sub-diagonals of J for the banded/sparse solvers (of the band block for `bordered`); −1 means full.
   int lower_bandwidth = -1;
-  /// Super-diagonals of J for the banded/sparse solvers; −1 means full (n − 1).
+  /// Super-diagonals of J for the banded/sparse solvers (of the band block for `bordered`); −1 means full.
   int upper_bandwidth = -1;
+  /// `bordered` only: the number m of border states, the LAST m entries of the state (e.g. limb-level
+  /// pools coupled to every segment). J's border rows and columns are evaluated exactly.
+  int border_size = 0;
+  /// `bordered` only: the block columns (< n − m) on which the border rows depend; empty = all of them
+  /// (exact, ⌈(n − m)/C⌉ extra AD evaluations per Jacobian). A shorter list is cheaper, but entries of
+  /// the border rows in unlisted columns are taken as zero.
+  std::vector<Eigen::Index> border_row_columns = {};
   /// true: the system does not depend on t explicitly, ∂f/∂t = 0 is used (saves one RHS
   /// evaluation per Jacobian when the system has no `time_derivative`).
   bool autonomous = false;
@@ -60,6 +70,15 @@ struct Rodas4 {
                      "Rodas4.lower_bandwidth: expected -1 (full) or 0 ... n-1 = ", n - 1, ", got ", lower_bandwidth);
     MASSAGESIM_CHECK(upper_bandwidth >= -1 && upper_bandwidth < std::max<Eigen::Index>(n, 1),
                      "Rodas4.upper_bandwidth: expected -1 (full) or 0 ... n-1 = ", n - 1, ", got ", upper_bandwidth);
+    MASSAGESIM_CHECK(border_size >= 0 && border_size <= n, "Rodas4.border_size: expected 0 ... n = ", n, ", got ",
+                     border_size);
+    MASSAGESIM_CHECK(border_size == 0 || linear_solver == LinearSolverKind::bordered,
+                     "Rodas4.border_size = ", border_size, ": only used with LinearSolverKind::bordered, got ",
+                     to_string(linear_solver));
+    for (std::size_t k = 0; k < border_row_columns.size(); ++k)
+      MASSAGESIM_CHECK(border_row_columns[k] >= 0 && border_row_columns[k] < n - border_size,
+                       "Rodas4.border_row_columns[", k, "] = ", border_row_columns[k],
+                       ": expected a block column 0 ... n - border_size - 1 = ", n - border_size - 1);
   }
 
   template <class System, class State>
@@ -80,18 +99,24 @@ class Rodas4Cache {
   static constexpr int order = 4;
   static constexpr int error_order = 3;
   static constexpr bool high_order_dense_output = true;
+  static constexpr bool implicit = true;  // the driver's TooManySteps hint does not suggest a stiff stepper
 
   Rodas4Cache(const Rodas4& cfg, const State& x0)
       : cfg_(cfg),
         n_(x0.size()),
-        kl_(cfg.lower_bandwidth < 0 ? n_ - 1 : cfg.lower_bandwidth),
-        ku_(cfg.upper_bandwidth < 0 ? n_ - 1 : cfg.upper_bandwidth),
+        m_(cfg.linear_solver == LinearSolverKind::bordered ? cfg.border_size : 0),
+        kl_(cfg.lower_bandwidth < 0 ? std::max<Eigen::Index>(n_ - m_ - 1, 0) : cfg.lower_bandwidth),
+        ku_(cfg.upper_bandwidth < 0 ? std::max<Eigen::Index>(n_ - m_ - 1, 0) : cfg.upper_bandwidth),
         jeval_(cfg.jacobian, n_, kl_, ku_),
         x_(x0), x_new_(x0), x_old_(x0), f_(x0), dfdt_(x0), u_(x0), du_(x0),
         k1_(x0), k2_(x0), k3_(x0), k4_(x0), k5_(x0), k6_(x0), dense1_(x0), dense2_(x0),
         dlu_(cfg.linear_solver == LinearSolverKind::dense || N != Eigen::Dynamic ? n_ : 0) {
     if (cfg_.linear_solver == LinearSolverKind::dense) {
       jd_.setZero(n_, n_);
+    } else if (cfg_.linear_solver == LinearSolverKind::bordered) {
+      jbord_.resize(n_ - m_, kl_, ku_, m_);
+      bordlu_.resize(n_ - m_, kl_, ku_, m_);
+      jeval_.set_border_row_columns(cfg_.border_row_columns);
     } else {
       jb_.resize(n_, kl_, ku_);
       if (cfg_.linear_solver == LinearSolverKind::banded)
@@ -132,6 +157,8 @@ class Rodas4Cache {
     if (!jac_valid_) {
       if (cfg_.linear_solver == LinearSolverKind::dense)
         jeval_.dense(sys, x_, t_, f_, jd_, st);
+      else if (cfg_.linear_solver == LinearSolverKind::bordered)
+        jeval_.bordered(sys, x_, t_, f_, jbord_, st);
       else
         jeval_.banded(sys, x_, t_, f_, jb_, st);
       if (cfg_.autonomous)
@@ -147,6 +174,7 @@ class Rodas4Cache {
         case LinearSolverKind::dense: lu_ok_ = dlu_.factor_shifted(jd_, cinv); break;
         case LinearSolverKind::banded: lu_ok_ = blu_.factor_shifted(jb_, cinv); break;
         case LinearSolverKind::sparse: lu_ok_ = slu_.factor_shifted(jb_, cinv); break;
+        case LinearSolverKind::bordered: lu_ok_ = bordlu_.factor_shifted(jbord_, cinv); break;
       }
       ++st.n_lu;
       h_factored_ = h;
@@ -229,12 +257,13 @@ class Rodas4Cache {
       case LinearSolverKind::dense: dlu_.solve_in_place(b); break;
       case LinearSolverKind::banded: blu_.solve_in_place(b); break;
       case LinearSolverKind::sparse: slu_.solve_in_place(b); break;
+      case LinearSolverKind::bordered: bordlu_.solve_in_place(b); break;
     }
     ++st.n_linear_solves;
   }
 
   Rodas4 cfg_;
-  Eigen::Index n_, kl_, ku_;
+  Eigen::Index n_, m_, kl_, ku_;
   Jac jeval_;
   State x_, x_new_, x_old_, f_, dfdt_, u_, du_, k1_, k2_, k3_, k4_, k5_, k6_, dense1_, dense2_;
   DenseJacobian jd_;
@@ -242,6 +271,8 @@ class Rodas4Cache {
   DenseLU<N> dlu_;
   BandedLU blu_;
   SparseLUSolver slu_;
+  BorderedMatrix jbord_;
+  BorderedLU bordlu_;
   bool jac_valid_ = false, lu_ok_ = false;
   double h_factored_ = 0.0;
   double t_ = 0.0, t_old_ = 0.0, t_new_ = 0.0;
