@@ -215,7 +215,7 @@ double interp(const std::vector<double>& t, const std::vector<double>& y, double
 template <class Stepper>
 auto solve_arm(const BuiltLimb& b, std::shared_ptr<const mp::Schedule> sched, const Stepper& st, const Resolved& r,
                const std::vector<double>& ts, bool throw_on_failure) {
-  auto prob = mm::make_limb_problem(b.limb, std::move(sched), b.rest, 0.0, ts.back());
+  auto prob = mm::make_limb_problem(b.limb, std::move(sched), b.rest, 0.0, ts.back(), /*exact_pool_jacobian=*/true);
   StepControl ctl;
   ctl.rtol = r.rtol;
   ctl.atol = r.atol;
@@ -500,7 +500,7 @@ PreparedSolve solve_prepared(const PreparedArm& a, const std::string& stepper, d
                              const std::vector<double>& t_s, double dt_max_s) {
   MASSAGESIM_CHECK(!t_s.empty(), "solve_prepared: t_s: expected at least one save time");
   check_stepper_name(stepper, "solve_prepared: stepper");
-  auto prob = mm::make_limb_problem(a.limb, a.schedule, a.rest_state, 0.0, t_s.back());
+  auto prob = mm::make_limb_problem(a.limb, a.schedule, a.rest_state, 0.0, t_s.back(), /*exact_pool_jacobian=*/true);
   StepControl ctl;
   ctl.rtol = rtol;
   ctl.atol = atol;

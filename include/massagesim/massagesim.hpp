@@ -7,6 +7,7 @@
 #include "massagesim/core/parameter.hpp"
 #include "massagesim/solver/problem.hpp"
 #include "massagesim/solver/solve.hpp"
+#include "massagesim/solver/steppers/dop853.hpp"
 #include "massagesim/solver/steppers/dopri5.hpp"
 #include "massagesim/solver/steppers/fehlberg78.hpp"
 #include "massagesim/solver/steppers/rodas4.hpp"

@@ -245,7 +245,7 @@ class SimulationOptions:
     @property
     def stepper(self) -> str | None:
         """
-        'rodas4' | 'dopri5' | 'fehlberg78' or None.
+        'rodas4' | 'dopri5' | 'dop853' | 'fehlberg78' or None.
         """
     @stepper.setter
     def stepper(self, arg0: str | None) -> None:

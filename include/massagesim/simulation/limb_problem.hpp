@@ -18,6 +18,7 @@
 #include "massagesim/models/limb.hpp"
 #include "massagesim/protocols/schedule.hpp"
 #include "massagesim/simulation/segment_problem.hpp"
+#include "massagesim/simulation/stepper_table.hpp"
 #include "massagesim/solver/jacobian.hpp"
 #include "massagesim/solver/problem.hpp"
 #include "massagesim/solver/solve.hpp"
@@ -163,12 +164,11 @@ inline Limb::State limb_rest_state(const std::shared_ptr<const Limb>& limb, cons
   Eigen::VectorXd x;
   {
     auto held = std::make_shared<LimbInputs>(sys.inputs);
-    LimbSystem<ConstantLimbInputs> relax{limb, ConstantLimbInputs{held}, false, false};
+    LimbSystem<ConstantLimbInputs> relax{limb, ConstantLimbInputs{held}, false, true};
     auto prob = make_problem(relax, limb_initial_guess(*limb), 0.0, 4.0 * 3600.0);
     const auto relaxed =
         solve(prob,
-              Rodas4{.linear_solver = LinearSolverKind::banded, .lower_bandwidth = limb->lower_bandwidth(),
-                     .upper_bandwidth = limb->upper_bandwidth(), .autonomous = true},
+              simulation::limb_rodas4(*limb, /*autonomous=*/true),
               StepControl{.rtol = 1e-6, .atol = 1e-9});
     x = sys.to_core(relaxed.x_final);
   }

@@ -9,6 +9,7 @@
 
 #include "massagesim/core/error.hpp"
 #include "massagesim/core/names.hpp"
+#include "massagesim/solver/steppers/dop853.hpp"
 #include "massagesim/solver/steppers/dopri5.hpp"
 #include "massagesim/solver/steppers/fehlberg78.hpp"
 #include "massagesim/solver/steppers/rodas4.hpp"
@@ -16,7 +17,7 @@
 namespace massagesim::simulation {
 
 /// Names a scenario's `solver.stepper` and `simulate(stepper=...)` take.
-inline constexpr std::array<std::string_view, 3> stepper_names{"rodas4", "dopri5", "fehlberg78"};
+inline constexpr std::array<std::string_view, 4> stepper_names{"rodas4", "dopri5", "dop853", "fehlberg78"};
 
 /// Throws UnknownName (naming `what`, the allowed names and the nearest) unless `name` is in the table.
 inline void check_stepper_name(std::string_view name, std::string_view what = "stepper") {
@@ -28,14 +29,24 @@ inline void check_stepper_name(std::string_view name, std::string_view what = "s
                                                " (nearest: ", nearest_names(name, stepper_names, 1), ")"));
 }
 
-/// Calls f(stepper) with the stepper `name` configured for a limb (`limb.lower_bandwidth()`, ...).
+/// Rodas4 for a limb: the segments' band plus the limb-level states as an exact border (arrowhead LU,
+/// solver/linear/bordered_lu.hpp), so the Jacobian keeps the limb-level couplings that a baroreflex or
+/// the lactate pool add to every segment. Needs the limb's system with the exact border
+/// (`make_limb_problem(..., exact_border = true)`).
+template <class Limb>
+Rodas4 limb_rodas4(const Limb& limb, bool autonomous = false) {
+  return Rodas4{.linear_solver = LinearSolverKind::bordered, .lower_bandwidth = limb.lower_bandwidth(),
+                .upper_bandwidth = limb.upper_bandwidth(), .border_size = limb.n_pool_states(),
+                .autonomous = autonomous};
+}
+
+/// Calls f(stepper) with the stepper `name` configured for a limb.
 template <class Limb, class F>
 decltype(auto) with_stepper(std::string_view name, const Limb& limb, F&& f) {
   check_stepper_name(name);
-  if (name == "rodas4")
-    return f(Rodas4{.linear_solver = LinearSolverKind::banded, .lower_bandwidth = limb.lower_bandwidth(),
-                    .upper_bandwidth = limb.upper_bandwidth()});
+  if (name == "rodas4") return f(limb_rodas4(limb));
   if (name == "dopri5") return f(Dopri5{});
+  if (name == "dop853") return f(Dop853{});
   return f(Fehlberg78{});
 }
 
