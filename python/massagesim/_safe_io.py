@@ -320,7 +320,7 @@ def check_data(data: Any, source: str) -> Any:
         else:
             v = plain(v)
             if isinstance(v, float) and not math.isfinite(v):
-                raise _fail(f"{source}: {where}: expected a finite number, got {v} (JSON has no NaN or infinity)")
+                raise _fail(f"{source}: {where}: a number is NaN or infinite (JSON has neither): got {v}; expected a finite number")
             if not (v is None or isinstance(v, (str, bool, int, float))):
                 raise _fail(f"{source}: {where}: expected a number, string, boolean, list or mapping, got {type(v).__name__}")
             parent[key] = v

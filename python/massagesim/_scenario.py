@@ -162,10 +162,10 @@ class Scenario:
         if p.suffix.lower() in (".yaml", ".yml"):
             import yaml
 
-            p.write_text(yaml.safe_dump(self.to_dict(), sort_keys=False))
+            text = yaml.safe_dump(self.to_dict(), sort_keys=False)
         else:
-            p.write_text(self.to_json())
-        return p
+            text = self.to_json()
+        return _safe_io.atomic_write(p, lambda tmp: tmp.write_text(text))  # never half-written
 
     @property
     def name(self) -> str:
