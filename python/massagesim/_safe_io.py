@@ -421,10 +421,23 @@ def check_solver_values(options: Mapping[str, Any], where: str) -> dict[str, Any
     return out
 
 
+def check_label(name: str, where: str) -> None:
+    """Arm and segment names label columns and keys: no control characters, at most :data:`MAX_NAME_CHARS`."""
+    bad = re.search(r"[\x00-\x1f\x7f]", name)
+    if bad:
+        raise _fail(f"{where}: {name[:40]!r} contains the control character {bad.group()!r}; expected printable text")
+    if len(name) > MAX_NAME_CHARS:
+        raise _fail(f"{where}: expected at most {MAX_NAME_CHARS} characters, got {len(name)}")
+
+
 def check_scenario(sc_dict: Mapping[str, Any], source: str) -> None:
-    """Checks the C++ loader leaves to the Python layer: a file-safe name, sane tolerances and
-    rates the solver can resolve."""
+    """Checks the C++ loader leaves to the Python layer: a file-safe name, printable arm and
+    segment names, sane tolerances and rates the solver can resolve."""
     check_name(str(sc_dict.get("name", "")), source)
+    for i, arm in enumerate(sc_dict.get("arms", [])):
+        check_label(str(arm.get("name", "")), f"{source}: arms[{i}].name")
+    for i, seg in enumerate(sc_dict.get("limb", {}).get("segment_names", [])):
+        check_label(str(seg), f"{source}: limb.segment_names[{i}]")
     check_solver_values(sc_dict.get("solver", {}), f"{source}: solver.")
     for i, ph in enumerate(sc_dict.get("protocol", [])):
         rate = ph.get("rate_Hz")

@@ -55,6 +55,8 @@ class RunEstimate:
     """What a run will cost, estimated before it starts."""
 
     n_arms: int
+    duration_s: float
+    save_every_s: float
     n_saves: int  #: save points per arm
     n_values: int  #: values per save point (states kept by the solver, plus the outputs)
     memory_MB: float
@@ -115,7 +117,7 @@ def estimate_run(sc: Scenario, opts: Any, n_available: int) -> RunEstimate:
     steps = n_arms * steps_per_arm
     n_seg = max(1, len(sc.segment_names))
     wall_s = steps * n_seg * _cost["s_per_step_segment"]
-    return RunEstimate(n_arms, n_saves, n_values, memory_MB, steps, n_seg, wall_s)
+    return RunEstimate(n_arms, sc.duration_s, save, n_saves, n_values, memory_MB, steps, n_seg, wall_s)
 
 
 def check_limits(est: RunEstimate) -> None:
@@ -123,7 +125,8 @@ def check_limits(est: RunEstimate) -> None:
     max_mb = _safe_io.env_limit(MAX_OUTPUT_MB_ENV, DEFAULT_MAX_OUTPUT_MB)
     if est.memory_MB > max_mb:
         raise _backend._core.InvalidArgument(
-            f"this run would keep ~{est.memory_MB:.3g} MB of results ({est.n_saves:.3g} save points x "
+            f"this run (protocol duration_s {est.duration_s:.3g} s, save_every_s {est.save_every_s:.3g} s) would keep "
+            f"~{est.memory_MB:.3g} MB of results ({est.n_saves:.3g} save points x "
             f"{est.n_values} values x {est.n_arms} arm(s)); the limit is {max_mb:g} MB: save less often "
             f"(outputs.save_every_s / save_every_s=), ask for fewer outputs or a shorter protocol, or raise "
             f"the limit with the environment variable {MAX_OUTPUT_MB_ENV}"
@@ -132,7 +135,8 @@ def check_limits(est: RunEstimate) -> None:
     work = est.solver_steps * est.n_segments
     if work > max_steps:
         raise _backend._core.InvalidArgument(
-            f"this run would take ~{est.solver_steps:.3g} solver steps on {est.n_segments} segment(s) "
+            f"this run (protocol duration_s {est.duration_s:.3g} s) would take ~{est.solver_steps:.3g} solver steps "
+            f"on {est.n_segments} segment(s) "
             f"(~{_fmt_s(est.wall_s)}); the limit is {max_steps:.3g} steps x segments: raise solver.dt_max_s, "
             f"shorten the protocol or slow its cycles, or raise the limit with the environment variable {MAX_STEPS_ENV}"
         )

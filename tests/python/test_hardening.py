@@ -230,6 +230,15 @@ def test_unsafe_scenario_names_are_refused(name: str) -> None:
         ms.Scenario.from_dict(with_(name=name))
 
 
+@pytest.mark.parametrize("where", ["arm", "segment"])
+def test_arm_and_segment_names_are_printable_and_bounded(where: str) -> None:
+    d = with_(arms=[{"name": "x" * 10_000}]) if where == "arm" else with_()
+    if where == "segment":
+        d["limb"]["segment_names"] = ["calf\x00"]
+    with pytest.raises(ms.InvalidArgument, match=r"arms\[0\]\.name|limb\.segment_names\[0\]"):
+        ms.Scenario.from_dict(d)
+
+
 def test_cli_never_writes_outside_out_dir(tmp_path: Path) -> None:
     # Before: a name of ../../escaped put the CSVs two directories above --out-dir.
     p = tmp_path / "a" / "b" / "s.json"

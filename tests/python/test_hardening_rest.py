@@ -83,7 +83,8 @@ def run_case(case: dict[str, Any]) -> str | None:
     return None
 
 
-def survey(n: int, seed: int) -> list[tuple[dict[str, Any], str]]:
+def survey(n: int, seed: int, passed: list[dict[str, Any]] | None = None) -> list[tuple[dict[str, Any], str]]:
+    """The failing cases of N draws; the passing ones are appended to ``passed`` when given."""
     rng = random.Random(seed)
     tables = {p: ms.parameters(preset=p).to_frame() for p in PRESETS}
     failures = []
@@ -94,7 +95,30 @@ def survey(n: int, seed: int) -> list[tuple[dict[str, Any], str]]:
         why = run_case(case)
         if why is not None:
             failures.append((case, why))
+        elif passed is not None:
+            passed.append(case)
     return failures
+
+
+def attribution(failures: list[tuple[dict[str, Any], str]], passed: list[dict[str, Any]], top: int = 12) -> str:
+    """Parameters whose position in their range differs most between failing and passing sets
+    (0 = min, 1 = max; log scale for wide ranges): where to look first."""
+    table = ms.parameters().to_frame()
+
+    def pos(name: str, v: float) -> float:
+        lo, hi = float(table.loc[name, "min"]), float(table.loc[name, "max"])
+        if lo > 0 and hi / lo > 10:
+            return (math.log(v) - math.log(lo)) / (math.log(hi) - math.log(lo))
+        return (v - lo) / (hi - lo)
+
+    rows = []
+    for name in table.index:
+        f = [pos(name, c["parameters"][name]) for c, _ in failures if name in c["parameters"]]
+        p = [pos(name, c["parameters"][name]) for c in passed if name in c["parameters"]]
+        if f and p:
+            rows.append((float(np.mean(f)) - float(np.mean(p)), name, float(np.mean(f)), float(np.mean(p))))
+    rows.sort(key=lambda r: -abs(r[0]))
+    return "\n".join(f"  {n}: mean position failing {mf:.2f} vs passing {mp:.2f}" for _, n, mf, mp in rows[:top])
 
 
 def summary(failures: list[tuple[dict[str, Any], str]], n: int) -> str:
@@ -122,7 +146,10 @@ def test_every_legal_parameter_set_posture_and_geometry_runs_finite() -> None:
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 17
-    fails = survey(n, seed)
+    ok: list[dict[str, Any]] = []
+    fails = survey(n, seed, ok)
     print(summary(fails, n))
+    print("parameters that separate failing from passing sets:")
+    print(attribution(fails, ok))
     for c, w in fails[:40]:
         print(f"- {c['preset']} {c['posture']} {len(c['lengths_cm'])} seg {c['lengths_cm']}: {w}")
