@@ -43,7 +43,7 @@ for mod_pkg in numpy:numpy pandas:pandas matplotlib:matplotlib tqdm:tqdm scipy:s
 done
 if [ $want_test = 1 ]; then
   for mod_pkg in pytest:pytest hypothesis:hypothesis jsonschema:jsonschema nbclient:nbclient nbformat:nbformat \
-                 ipykernel:ipykernel libsbml:python-libsbml roadrunner:libroadrunner \
+                 ipykernel:ipykernel libsbml:python-libsbml roadrunner:libroadrunner atheris:atheris \
                  pint:pint pint_pandas:pint-pandas pint_xarray:pint-xarray \
                  pybind11_stubgen:pybind11-stubgen==3.0.0; do  # pinned: the stub-drift test compares its output
     "$PYTHON" -c "import ${mod_pkg%%:*}" 2>/dev/null || need+=("${mod_pkg##*:}")

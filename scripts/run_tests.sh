@@ -17,3 +17,14 @@ ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 900
 # Speed regression check: deterministic work counts and callgrind instruction counts of small fixed
 # workloads against the committed baseline (~1-2 min CPU; benchmarks/README.md "Speed tracking").
 "${PYTHON:-python3}" benchmarks/asv/check.py quick
+
+# Issue 17: the fast C++ areas under AddressSanitizer + UndefinedBehaviorSanitizer (any report
+# fails), then a short fuzzing run of the scenario loaders (tests/fuzz/README.md).
+if [ "${MASSAGESIM_SANITIZE_TESTS:-1}" = 1 ]; then  # MASSAGESIM_SANITIZE_TESTS=0 skips it locally
+  san=build/sanitize
+  cmake -S . -B "$san" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMASSAGESIM_BUILD_TESTS=ON -DMASSAGESIM_SANITIZE=ON
+  cmake --build "$san" -j "$jobs" --target massagesim_test_core massagesim_test_scenario massagesim_test_solver
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    ctest --test-dir "$san" --output-on-failure -j "$jobs" --timeout 900 -L '^(core|scenario|solver)$'
+fi
+PYTHON="${PYTHON:-python3}" bash tests/fuzz/run_fuzz.sh "${MASSAGESIM_FUZZ_SECONDS:-60}"

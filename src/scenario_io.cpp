@@ -8,6 +8,9 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -37,6 +40,130 @@ namespace {
 
 namespace mp = massagesim::protocols;
 using Json = nlohmann::ordered_json;
+
+// ---- input guards: what a scenario file may be before it is parsed --------------------------
+// A parser given a device, a FIFO, a huge or deeply nested document can hang, exhaust memory or
+// overflow the stack (nlohmann's dump() recurses): refuse those up front, naming what is allowed.
+
+/// Largest scenario file/text accepted [bytes]: 10^5 phases take ~10 MB of JSON.
+constexpr std::uintmax_t max_scenario_bytes = 16u << 20;
+/// Deepest nesting of objects/arrays accepted; the schema's deepest field is 4 levels down.
+constexpr std::size_t max_nesting_depth = 32;
+
+/// A readable name for the kind of a non-regular file.
+std::string file_kind(const std::filesystem::file_status& st) {
+  namespace fs = std::filesystem;
+  switch (st.type()) {
+    case fs::file_type::directory: return "a directory";
+    case fs::file_type::fifo: return "a FIFO (named pipe)";
+    case fs::file_type::character: return "a character device";
+    case fs::file_type::block: return "a block device";
+    case fs::file_type::socket: return "a socket";
+    default: return "not a regular file";
+  }
+}
+
+/// The bytes of a scenario file: regular files only, at most `max_scenario_bytes`.
+std::string read_scenario_file(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  const std::string where = path.string() + ": ";
+  std::error_code ec;
+  const auto st = fs::status(path, ec);  // follows symlinks: a link to a regular file is fine
+  if (ec || !fs::exists(st)) throw InvalidArgument(where + "cannot open the scenario file (missing or unreadable)");
+  if (!fs::is_regular_file(st))
+    throw InvalidArgument(where + "the scenario file is " + file_kind(st) + "; expected a regular .json file");
+  const auto size = fs::file_size(path, ec);
+  if (ec) throw InvalidArgument(where + "cannot open the scenario file (missing or unreadable)");
+  if (size > max_scenario_bytes)
+    throw InvalidArgument(massagesim::detail::concat(where, "the scenario file is ", size, " bytes; expected at most ",
+                                                     max_scenario_bytes, " bytes"));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InvalidArgument(where + "cannot open the scenario file (missing or unreadable)");
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  if (in.bad()) throw InvalidArgument(where + "error while reading the scenario file");
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
+}
+
+/// Byte offset -> 1-based line and column.
+std::pair<std::size_t, std::size_t> guard_line_column(std::string_view text, std::size_t byte) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+/// Length of the UTF-8 sequence starting at `i` (0 when ill-formed: overlong, surrogate, > U+10FFFF).
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned c = b(i);
+  if (c < 0x80) return 1;
+  std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+  if (n == 0 || c > 0xF4 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+  if (n == 3 && ((c == 0xE0 && b(i + 1) < 0xA0) || (c == 0xED && b(i + 1) >= 0xA0))) return 0;
+  if (n == 4 && ((c == 0xF0 && b(i + 1) < 0x90) || (c == 0xF4 && b(i + 1) >= 0x90))) return 0;
+  return n;
+}
+
+/// Checks the raw text (size, encoding, nesting depth) and returns it without a UTF-8 BOM.
+std::string_view guard_text(const std::string& source, std::string_view text) {
+  const std::string where = source + ": ";
+  if (text.size() > max_scenario_bytes)
+    throw InvalidArgument(massagesim::detail::concat(where, "the scenario text is ", text.size(),
+                                                     " bytes; expected at most ", max_scenario_bytes, " bytes"));
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  const auto bom = [&](std::string_view b) { return text.starts_with(b); };
+  const char* other = bom(std::string_view("\xFF\xFE\0\0", 4)) || bom(std::string_view("\0\0\xFE\xFF", 4)) ? "UTF-32"
+                      : bom("\xFF\xFE") || bom("\xFE\xFF")                                                  ? "UTF-16"
+                                                                                                            : nullptr;
+  if (!other && text.size() >= 2 && (text[0] == '\0' || text[1] == '\0')) other = "UTF-16 or UTF-32 (no byte-order mark)";
+  if (other)
+    throw InvalidArgument(where + "the scenario is encoded as " + other + "; expected UTF-8 (with or without a BOM)");
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_length(text, i);
+    if (n == 0) {
+      const auto [line, col] = guard_line_column(text, i);
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[i]));
+      throw InvalidArgument(massagesim::detail::concat(
+          where, "not UTF-8: byte ", hex, " at line ", line, ", column ", col,
+          " (Latin-1 or Windows-1252?); expected UTF-8 (with or without a BOM): re-save the file as UTF-8"));
+    }
+    const char c = text[i];
+    if (in_string && c == '\\') {  // skip the escaped character: an escaped quote does not end the string
+      i += n;
+      if (i < text.size()) i += std::max<std::size_t>(utf8_length(text, i), 1);
+      continue;
+    }
+    if (in_string) {
+      if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_nesting_depth) {
+        const auto [line, col] = guard_line_column(text, i);
+        throw InvalidArgument(massagesim::detail::concat(where, "objects/arrays nested more than ", max_nesting_depth,
+                                                         " deep (at line ", line, ", column ", col,
+                                                         "); a scenario nests at most 4 deep"));
+      }
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+    i += n;
+  }
+  return text;
+}
 
 // ---- names ------------------------------------------------------------------------------------
 
@@ -664,6 +791,7 @@ std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size
 }
 
 Scenario parse(const Ctx& ctx, std::string_view text) {
+  text = guard_text(ctx.source, text);
   Json j;
   try {
     j = Json::parse(text.begin(), text.end());
@@ -772,12 +900,7 @@ Scenario parse_scenario(std::string_view json_text, std::string_view source_name
 }
 
 Scenario load_scenario(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InvalidArgument(path.string() + ": cannot open the scenario file (missing or unreadable)");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw InvalidArgument(path.string() + ": error while reading the scenario file");
-  return parse_scenario(ss.str(), path.string());
+  return parse_scenario(read_scenario_file(path), path.string());
 }
 
 std::string_view default_scenario_json() noexcept { return detail_default::default_scenario_text; }

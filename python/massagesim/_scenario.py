@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Union
 
-from . import _core
+from . import _core, _safe_io
 
 ScenarioLike = Union["Scenario", _core.Scenario, Mapping[str, Any], str, "os.PathLike[str]", None]
 
@@ -32,6 +32,8 @@ class Scenario:
     def __init__(self, cpp: _core.Scenario) -> None:
         if not isinstance(cpp, _core.Scenario):
             raise TypeError(f"Scenario(): expected a massagesim._core.Scenario, got {type(cpp).__name__}")
+        # What the C++ loader leaves to this layer: a file-safe name, sane tolerances, resolvable rates.
+        _safe_io.check_scenario(json.loads(str(cpp.to_json())), f"<scenario {str(cpp.name)[:40]!r}>")
         self._cpp = cpp
 
     # --- constructors ---------------------------------------------------------------------------
@@ -43,6 +45,9 @@ class Scenario:
     @classmethod
     def from_json(cls, text: str, source_name: str = "<string>") -> Scenario:
         """Parse scenario JSON text; ``source_name`` prefixes error messages."""
+        if not isinstance(text, str):
+            raise TypeError(f"Scenario.from_json: expected a str, got {type(text).__name__}")
+        _safe_io.check_json_text(text, source_name)
         return cls(_core.Scenario.from_json(text, source_name))
 
     @classmethod
@@ -56,11 +61,11 @@ class Scenario:
         """
         if not isinstance(data, Mapping):
             raise TypeError(f"Scenario.from_dict: expected a mapping, got {type(data).__name__}")
+        # Depth, cycles, key and value types checked without recursion, before json.dumps recurses.
+        plain = _safe_io.check_data(data, source_name)
         try:
-            text = json.dumps(data, allow_nan=False)
-        except ValueError as exc:
-            raise _core.InvalidArgument(f"{source_name}: a number is NaN or infinite (JSON has neither): {exc}") from None
-        except TypeError as exc:
+            text = json.dumps(plain, allow_nan=False)
+        except (ValueError, TypeError) as exc:  # check_data should have caught it; say what anyway
             raise _core.InvalidArgument(f"{source_name}: not representable as JSON: {exc}") from None
         return cls.from_json(text, source_name)
 
@@ -74,19 +79,14 @@ class Scenario:
             For an unreadable file, malformed YAML, or anything the loader rejects.
         """
         p = Path(path)
+        # Regular files only, bounded size, UTF-8 (BOM allowed): see _safe_io.
+        text = _safe_io.decode_text(_safe_io.read_scenario_bytes(p), str(p))
         if p.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            try:
-                data = yaml.safe_load(p.read_text())
-            except OSError as exc:
-                raise _core.InvalidArgument(f"{p}: cannot open the scenario file ({exc.strerror})") from None
-            except yaml.YAMLError as exc:
-                raise _core.InvalidArgument(f"{p}: malformed YAML: {exc}") from None
+            data = _safe_io.load_yaml(text, str(p))
             if not isinstance(data, Mapping):
                 raise _core.InvalidArgument(f"{p}: expected a mapping at the top level, got {type(data).__name__}")
             return cls.from_dict(data, str(p))
-        return cls(_core.Scenario.load(p))
+        return cls.from_json(text, str(p))
 
     load = from_file
 
@@ -162,10 +162,10 @@ class Scenario:
         if p.suffix.lower() in (".yaml", ".yml"):
             import yaml
 
-            p.write_text(yaml.safe_dump(self.to_dict(), sort_keys=False))
+            text = yaml.safe_dump(self.to_dict(), sort_keys=False)
         else:
-            p.write_text(self.to_json())
-        return p
+            text = self.to_json()
+        return _safe_io.atomic_write(p, lambda tmp: tmp.write_text(text))  # never half-written
 
     @property
     def name(self) -> str:

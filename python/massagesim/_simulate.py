@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import math
+import sys
+import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from . import _backend
+from . import _backend, _safe_io
 from ._result import ArmTrace, Result
 from ._scenario import Scenario, ScenarioLike, as_scenario
 
@@ -19,7 +24,212 @@ def _check_solver_options(options: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(options) - set(SOLVER_OPTIONS)
     if unknown:
         raise TypeError(f"unknown solver option(s) {sorted(unknown)}; expected some of {list(SOLVER_OPTIONS)}")
-    return {k: v for k, v in options.items() if v is not None}
+    given = {k: v for k, v in options.items() if v is not None}
+    if "stepper" in given and not isinstance(given["stepper"], str):
+        raise _backend._core.InvalidArgument(f"stepper: expected a name (str), got {type(given['stepper']).__name__}")
+    return _safe_io.check_solver_values(given, "")
+
+
+# ---- limits and estimates -----------------------------------------------------------------------
+
+#: Environment variable raising the memory limit of one run [MB] (default below).
+MAX_OUTPUT_MB_ENV = "MASSAGESIM_MAX_OUTPUT_MB"
+#: Estimated memory of the saved states and outputs of one run above which it is refused [MB].
+DEFAULT_MAX_OUTPUT_MB = 2048.0
+#: Environment variable raising the work limit of one run [estimated solver steps x limb segments].
+MAX_STEPS_ENV = "MASSAGESIM_MAX_STEPS"
+#: Estimated solver steps x segments above which a run is refused up front: about an hour on one
+#: idle core (~3e-5 s per step and segment with Rodas4, measured on the default scenario).
+DEFAULT_MAX_STEPS = 1e8
+#: Runs estimated to take longer than this show a progress bar in the command line [s].
+PROGRESS_AFTER_S = 2.0
+#: Solver steps per cycle of a cyclic technique, and per phase boundary (restart after a breakpoint).
+_STEPS_PER_CYCLE = 25.0
+_STEPS_PER_PHASE = 20.0
+#: Wall time per solver step and limb segment [s], updated from finished runs (a running mean).
+_cost = {"s_per_step_segment": 5e-5}
+
+
+@dataclass(frozen=True)
+class RunEstimate:
+    """What a run will cost, estimated before it starts."""
+
+    n_arms: int
+    duration_s: float
+    save_every_s: float
+    n_saves: int  #: save points per arm
+    n_values: int  #: values per save point (states kept by the solver, plus the outputs)
+    memory_MB: float
+    solver_steps: float
+    n_segments: int
+    wall_s: float
+
+
+def _cycles(ph: Mapping[str, Any], limb_cm: float) -> float:
+    """Cycles (strokes, pulses, device cycles) of one phase: each costs solver steps."""
+    tech = ph.get("technique")
+    if not tech:
+        return 0.0
+    try:
+        d = {**technique_defaults_cached(str(tech)), **ph}
+    except Exception:  # unknown technique: the loader refused it already
+        return 0.0
+    dur = float(d.get("duration_s", 0.0))
+    if "rate_Hz" in d:
+        return dur * float(d["rate_Hz"])
+    if "cycle_period_s" in d:
+        return dur / max(float(d["cycle_period_s"]), 1e-9)
+    if "speed_cm_per_s" in d:
+        stroke_s = limb_cm / max(float(d["speed_cm_per_s"]), 1e-9) + float(d.get("pause_s", 0.0)) + 2 * float(d.get("ramp_s", 0.0))
+        return dur / max(stroke_s, 1e-9)
+    return 1.0
+
+
+_defaults: dict[str, dict[str, Any]] = {}
+
+
+def technique_defaults_cached(name: str) -> dict[str, Any]:
+    if name not in _defaults:
+        from ._scenario import technique_defaults
+
+        _defaults[name] = technique_defaults(name)
+    return _defaults[name]
+
+
+def estimate_run(sc: Scenario, opts: Any, n_available: int) -> RunEstimate:
+    """Memory and work of a run of ``sc`` with the options ``opts`` (a SimulationOptions)."""
+    d = sc.to_dict()
+    solver = d["solver"]
+    rtol = opts.rtol if opts.rtol is not None else solver.get("rtol", 1e-6)
+    dt_max = opts.dt_max_s if opts.dt_max_s is not None else solver.get("dt_max_s", 10.0)
+    save = opts.save_every_s if opts.save_every_s is not None else sc.save_every_s
+    n_arms = len(opts.arms) if opts.arms else max(1, len(sc.arm_names))
+    outputs = opts.outputs if opts.outputs is not None else sc.output_names
+    n_out = len(outputs) if outputs else n_available
+    n_saves = int(min(sc.duration_s / save, 1e18)) + 2
+    # The solver keeps every state at each save point, then the outputs are derived: count both.
+    n_values = n_available + n_out
+    memory_MB = n_saves * n_values * 8.0 * n_arms / 1e6 if opts.keep_traces else 0.0
+    limb_cm = float(sum(d["limb"].get("segment_lengths_cm", [40.0])))
+    cycles = sum(_cycles(ph, limb_cm) for ph in d["protocol"])
+    tighter = max(1.0, (1e-6 / rtol) ** 0.25)  # steps grow as rtol^(-1/order), order 4
+    steps_per_arm = sc.duration_s / dt_max + tighter * (_STEPS_PER_CYCLE * cycles + _STEPS_PER_PHASE * len(d["protocol"]))
+    steps = n_arms * steps_per_arm
+    n_seg = max(1, len(sc.segment_names))
+    wall_s = steps * n_seg * _cost["s_per_step_segment"]
+    return RunEstimate(n_arms, sc.duration_s, save, n_saves, n_values, memory_MB, steps, n_seg, wall_s)
+
+
+def check_limits(est: RunEstimate) -> None:
+    """Refuse a run whose estimate exceeds a limit, saying how to lower its cost or raise the limit."""
+    max_mb = _safe_io.env_limit(MAX_OUTPUT_MB_ENV, DEFAULT_MAX_OUTPUT_MB)
+    if est.memory_MB > max_mb:
+        raise _backend._core.InvalidArgument(
+            f"this run (protocol duration_s {est.duration_s:.3g} s, save_every_s {est.save_every_s:.3g} s) would keep "
+            f"~{est.memory_MB:.3g} MB of results ({est.n_saves:.3g} save points x "
+            f"{est.n_values} values x {est.n_arms} arm(s)); the limit is {max_mb:g} MB: save less often "
+            f"(outputs.save_every_s / save_every_s=), ask for fewer outputs or a shorter protocol, or raise "
+            f"the limit with the environment variable {MAX_OUTPUT_MB_ENV}"
+        )
+    max_steps = _safe_io.env_limit(MAX_STEPS_ENV, DEFAULT_MAX_STEPS)
+    work = est.solver_steps * est.n_segments
+    if work > max_steps:
+        raise _backend._core.InvalidArgument(
+            f"this run (protocol duration_s {est.duration_s:.3g} s) would take ~{est.solver_steps:.3g} solver steps "
+            f"on {est.n_segments} segment(s) "
+            f"(~{_fmt_s(est.wall_s)}); the limit is {max_steps:.3g} steps x segments: raise solver.dt_max_s, "
+            f"shorten the protocol or slow its cycles, or raise the limit with the environment variable {MAX_STEPS_ENV}"
+        )
+
+
+def _fmt_s(s: float) -> str:
+    if not math.isfinite(s):
+        return "forever"
+    if s < 120:
+        return f"{s:.0f} s"
+    if s < 7200:
+        return f"{s / 60:.0f} min"
+    if s < 2 * 86400:
+        return f"{s / 3600:.1f} h"
+    return f"{s / 86400:.3g} days"
+
+
+def _learn_cost(result: Result, n_segments: int) -> None:
+    """Update the wall time per step and segment from a finished run (running mean in log space)."""
+    steps = sum(a.stats.get("n_steps", 0) for a in result)
+    wall = sum(a.wall_time_s for a in result)
+    if steps >= 100 and wall > 0:
+        per = wall / steps / max(1, n_segments)
+        _cost["s_per_step_segment"] = math.exp(0.5 * math.log(_cost["s_per_step_segment"]) + 0.5 * math.log(per))
+
+
+# ---- running, visibly and stoppably ---------------------------------------------------------------
+
+
+def _run_stoppable(call: Any, est: RunEstimate | None, show: bool, label: str) -> Any:
+    """Run ``call()`` (C++ with the GIL released) on a helper thread while the main thread waits in
+    short slices: Ctrl-C (KeyboardInterrupt) then reaches the caller within ~0.1 s. The abandoned
+    computation finishes in the background (the C++ facade has no cancellation hook yet)."""
+    if threading.current_thread() is not threading.main_thread() and not show:
+        return call()  # signals only reach the main thread: nothing to wait for
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # handed to the caller below
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="massagesim-simulate", daemon=True)
+    bar = None
+    start = time.monotonic()
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.1)
+            if show and bar is None and worker.is_alive():
+                bar = _ProgressBar(est.wall_s if est else 0.0, label)
+            if bar is not None:
+                bar.update(time.monotonic() - start)
+    finally:
+        if bar is not None:
+            bar.close(done="error" not in box and not worker.is_alive())
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+class _ProgressBar:
+    """Elapsed against estimated wall time on stderr (tqdm when available); the estimate is
+    stretched when a run outlasts it, so the bar never claims to be done early."""
+
+    def __init__(self, estimate_s: float, label: str) -> None:
+        self.estimate_s = max(estimate_s, 0.5)
+        self.label = label
+        self.last = 0.0
+        self.tq: Any = None
+        try:
+            from tqdm import tqdm
+
+            self.tq = tqdm(total=round(self.estimate_s, 1), unit="s", desc=label, file=sys.stderr, leave=False,
+                           bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s est. [{elapsed}<{remaining}]")
+        except ImportError:  # pragma: no cover - tqdm is a dependency
+            print(f"{label}: estimated {_fmt_s(self.estimate_s)}; Ctrl-C stops it", file=sys.stderr)
+
+    def update(self, elapsed_s: float) -> None:
+        if self.tq is None:
+            return
+        if elapsed_s > 0.95 * self.estimate_s:  # outlasting the estimate: stretch it
+            self.estimate_s = elapsed_s / 0.95
+            self.tq.total = round(self.estimate_s, 1)
+        self.tq.update(elapsed_s - self.last)
+        self.last = elapsed_s
+
+    def close(self, done: bool) -> None:
+        if self.tq is not None:
+            if done:
+                self.tq.update(max(0.0, self.tq.total - self.last))
+            self.tq.close()
 
 
 def make_options(
@@ -57,7 +267,9 @@ def make_options(
             raise TypeError("outputs: expected a list of names, got a str")
         opts.outputs = [str(o) for o in outputs]
     if parameters:
-        opts.parameter_overrides = [(str(k), float(v)) for k, v in parameters.items()]
+        opts.parameter_overrides = [
+            (str(k), _safe_io._number(v, f"parameters[{k!r}]")) for k, v in parameters.items()
+        ]
     if arms is not None:
         if isinstance(arms, str):
             raise TypeError("arms: expected a list of names, got a str")
@@ -101,6 +313,7 @@ def simulate(
     parameters: Mapping[str, float] | None = None,
     arms: Sequence[str] | None = None,
     throw_on_failure: bool = True,
+    progress: bool | str = False,
     **solver: Any,
 ) -> Result:
     """Simulate a scenario (every arm) in C++ with the GIL released.
@@ -121,8 +334,16 @@ def simulate(
         Arms to run (default: all).
     throw_on_failure : bool
         False records a failed integration in the arm's ``status``/``message`` instead of raising.
+    progress : bool or "auto"
+        True shows a progress bar with the estimated time on stderr; "auto" only for runs expected
+        to take more than a few seconds. Either way Ctrl-C interrupts the call within a second.
     **solver
-        ``stepper`` ("rodas4" | "dopri5" | "fehlberg78"), ``rtol``, ``atol``, ``dt_max_s``, ``save_every_s``.
+        ``stepper`` ("rodas4" | "dopri5" | "fehlberg78"), ``rtol`` (in [1e-12, 0.1]), ``atol``
+        (in [1e-15, 1e-2]), ``dt_max_s``, ``save_every_s``.
+
+    Before running, memory (save points x values) and work (solver steps) are estimated; a run
+    past a limit is refused with :class:`InvalidArgument` saying how to raise it
+    (``MASSAGESIM_MAX_OUTPUT_MB``, ``MASSAGESIM_MAX_STEPS``).
 
     Returns
     -------
@@ -153,7 +374,12 @@ def simulate(
         solver = {**solver, "save_every_s": step}
     opts = make_options(parameters=parameters, outputs=outputs, arms=arms, throw_on_failure=throw_on_failure, **solver)
     core = _backend.require_simulation()
-    res = Result.from_core(core.simulate(sc._cpp, opts))
+    est = estimate_run(sc, opts, len(core.available_outputs(sc._cpp)))
+    check_limits(est)
+    show = bool(progress) and (progress != "auto" or est.wall_s > PROGRESS_AFTER_S)
+    raw = _run_stoppable(lambda: core.simulate(sc._cpp, opts), est, show, f"simulating {sc.name[:30]}")
+    res = Result.from_core(raw)
+    _learn_cost(res, len(sc.segment_names))
     return _at_times(res, times) if times is not None else res
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -73,20 +74,20 @@ def _plot_outputs(scenario: Any) -> list[str] | None:
     return wanted
 
 
-def _write_table(df: Any, path: Path, fmt: str) -> Path:
+def _write_table(df: Any, out_dir: Path, stem: str, fmt: str) -> Path:
+    """Write under a temporary name, then rename: a stopped run leaves no half-written table."""
+    from ._safe_io import atomic_write, confined
+
     if fmt == "parquet":
-        path = path.with_suffix(".parquet")
-        df.to_parquet(path)
-    else:
-        path = path.with_suffix(".csv")
-        df.to_csv(path)
-    return path
+        return atomic_write(confined(out_dir, stem + ".parquet"), lambda tmp: df.to_parquet(tmp))
+    return atomic_write(confined(out_dir, stem + ".csv"), lambda tmp: df.to_csv(tmp))
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ._plotting import save_figure
+    from ._safe_io import atomic_write, confined, safe_stem
     from ._scenario import Scenario
     from ._simulate import simulate
 
@@ -104,7 +105,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(f"Scenario: {sc.name} ({'embedded default' if not args.scenario else args.scenario})")
     print(f"  {sc.duration_s / 60:g} min; arms: {', '.join(sc.arm_names) or 'the protocol as written'}; "
           f"segments: {', '.join(sc.segment_names)}")
-    res = simulate(sc, outputs=_plot_outputs(sc), **solver)
+    # Before the run: a bad --out-dir is reported at once, not after minutes of simulation.
+    out_dir = Path(args.out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"massagesim: error: --out-dir {out_dir}: {exc.strerror}; expected a directory (created if missing)",
+              file=sys.stderr)
+        return 2
+    res = simulate(sc, outputs=_plot_outputs(sc), progress="auto", **solver)
     for arm in res:
         status = "ok" if arm.status == "success" else f"{arm.status}: {arm.message}"
         print(f"  arm {arm.name}: {status}; {arm.stats.get('n_steps', 0)} steps, {arm.wall_time_s:.2f} s")
@@ -114,18 +123,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     rows = [{"metric": str(m), **{str(c): float(v) for c, v in summary.loc[m].items()}} for m in summary.index]
     _print_table(rows, ["metric", *[str(c) for c in summary.columns]])
 
-    out_dir = Path(args.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = sc.name or "scenario"
+    stem = safe_stem(sc.name)  # the name is checked at load; this keeps any stem inside --out-dir
     traces = pd.concat([res.to_pandas(a).assign(arm=a).set_index("arm", append=True) for a in res.arm_names])
     written = [
-        _write_table(traces, out_dir / f"{stem}_traces", args.format),
-        _write_table(res.metrics(), out_dir / f"{stem}_metrics", args.format),
+        _write_table(traces, out_dir, f"{stem}_traces", args.format),
+        _write_table(res.metrics(), out_dir, f"{stem}_metrics", args.format),
     ]
     if not args.no_plot:
-        png = out_dir / f"{stem}.png"
-        save_figure(res.plot(), png)
-        written.append(png)
+        fig = res.plot()
+        written.append(atomic_write(confined(out_dir, f"{stem}.png"), lambda tmp: save_figure(fig, tmp)))
     print()
     for p in written:
         print(f"wrote {p}")
@@ -283,6 +289,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return int(args.func(args))
+    except KeyboardInterrupt:
+        # The simulation may still be running on its helper thread (the C++ facade cannot be
+        # cancelled): leave at once rather than wait for it. Output files are written under
+        # temporary names and renamed, so none is left half-written.
+        print("\nmassagesim: interrupted", file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     except InvalidArgument as exc:
         print(f"massagesim: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,155 @@
+"""Issue 17, item 1 (property test): every parameter set inside the documented ranges, with every
+legal posture and limb geometry, finds its resting state and runs to a finite end.
+
+Draws N (default 200) random full parameter sets (each parameter uniform in its [min, max], or
+log-uniform when the range spans more than a decade), a subject preset, an initial posture and a
+limb of 1-8 segments of 5-40 cm each, and runs a short protocol (rest, massage, recovery).
+
+The resting-state routine (models/limb.hpp) does not yet succeed for all of them: the test is
+marked expected-to-fail with the measured count until it does. It runs when
+``MASSAGESIM_REST_PROPERTY=1`` (about 2 minutes on one core); ``MASSAGESIM_REST_PROPERTY_N``
+changes N and ``MASSAGESIM_REST_PROPERTY_SEED`` the draw. Run it as a script to print the failures
+grouped by parameter:
+
+    python tests/python/test_hardening_rest.py [N] [SEED]
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import sys
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pytest
+
+import massagesim as ms
+
+from conftest import needs_facade
+
+POSTURES = ["supine", "seated", "standing", "limb_raised"]
+PRESETS = ["default_calf", "default_forearm"]
+
+
+def draw(rng: random.Random, table: Any) -> dict[str, Any]:
+    """One random parameter set, preset, posture and geometry."""
+    values = {}
+    for name, row in table.iterrows():
+        lo, hi = float(row["min"]), float(row["max"])
+        if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+            continue
+        if lo > 0 and hi / lo > 10:
+            values[name] = math.exp(rng.uniform(math.log(lo), math.log(hi)))
+        else:
+            values[name] = rng.uniform(lo, hi)
+    n = rng.randint(1, 8)
+    return {
+        "parameters": values,
+        "preset": rng.choice(PRESETS),
+        "posture": rng.choice(POSTURES),
+        "lengths_cm": [round(rng.uniform(5.0, 40.0), 1) for _ in range(n)],
+    }
+
+
+def scenario(case: dict[str, Any]) -> ms.Scenario:
+    n = len(case["lengths_cm"])
+    return ms.Scenario.build(
+        [ms.phase("rest", 30.0), ms.phase("massage", 30.0, technique="petrissage", depth_mmHg=40.0, rate_Hz=0.5),
+         ms.phase("passive_recovery", 30.0)],
+        name="rest_property",
+        subject={"preset": case["preset"], "initial_posture": case["posture"]},
+        limb={"segment_names": [f"s{i}" for i in range(n)], "segment_lengths_cm": case["lengths_cm"]},
+        outputs=["applied_pressure_mmHg", "venous_outflow_mL_per_min"],
+        save_every_s=10.0,
+    )
+
+
+def run_case(case: dict[str, Any]) -> str | None:
+    """None when the run ends finite, else what went wrong."""
+    try:
+        res = ms.simulate(scenario(case), parameters=case["parameters"], throw_on_failure=False)
+    except ms.SolverError as exc:
+        return f"{type(exc).__name__}: {str(exc)[:160]}"
+    except ms.InvalidArgument as exc:  # a cross-parameter rule: still a legal-looking set refused
+        return f"InvalidArgument: {str(exc)[:160]}"
+    for arm in res:
+        if arm.status != "success":
+            return f"{arm.status}: {arm.message[:160]}"
+        if not np.all(np.isfinite(arm.values)):
+            return "non-finite output"
+    return None
+
+
+def survey(n: int, seed: int, passed: list[dict[str, Any]] | None = None) -> list[tuple[dict[str, Any], str]]:
+    """The failing cases of N draws; the passing ones are appended to ``passed`` when given."""
+    rng = random.Random(seed)
+    tables = {p: ms.parameters(preset=p).to_frame() for p in PRESETS}
+    failures = []
+    for _ in range(n):
+        preset = rng.choice(PRESETS)
+        case = draw(rng, tables[preset])
+        case["preset"] = preset
+        why = run_case(case)
+        if why is not None:
+            failures.append((case, why))
+        elif passed is not None:
+            passed.append(case)
+    return failures
+
+
+def attribution(failures: list[tuple[dict[str, Any], str]], passed: list[dict[str, Any]], top: int = 12) -> str:
+    """Parameters whose position in their range differs most between failing and passing sets
+    (0 = min, 1 = max; log scale for wide ranges): where to look first."""
+    table = ms.parameters().to_frame()
+
+    def pos(name: str, v: float) -> float:
+        lo, hi = float(table.loc[name, "min"]), float(table.loc[name, "max"])
+        if lo > 0 and hi / lo > 10:
+            return (math.log(v) - math.log(lo)) / (math.log(hi) - math.log(lo))
+        return (v - lo) / (hi - lo)
+
+    rows = []
+    for name in table.index:
+        f = [pos(name, c["parameters"][name]) for c, _ in failures if name in c["parameters"]]
+        p = [pos(name, c["parameters"][name]) for c in passed if name in c["parameters"]]
+        if f and p:
+            rows.append((float(np.mean(f)) - float(np.mean(p)), name, float(np.mean(f)), float(np.mean(p))))
+    rows.sort(key=lambda r: -abs(r[0]))
+    return "\n".join(f"  {n}: mean position failing {mf:.2f} vs passing {mp:.2f}" for _, n, mf, mp in rows[:top])
+
+
+def summary(failures: list[tuple[dict[str, Any], str]], n: int) -> str:
+    lines = [f"{len(failures)} of {n} random legal sets fail"]
+    lines.append("  by error: " + ", ".join(f"{k} x{v}" for k, v in Counter(w.split(":")[0] for _, w in failures).items()))
+    lines.append("  by posture: " + ", ".join(f"{k} x{v}" for k, v in Counter(c["posture"] for c, _ in failures).items()))
+    lines.append("  by preset: " + ", ".join(f"{k} x{v}" for k, v in Counter(c["preset"] for c, _ in failures).items()))
+    lines.append("  by segments: " + ", ".join(
+        f"{k} x{v}" for k, v in sorted(Counter(len(c["lengths_cm"]) for c, _ in failures).items())))
+    return "\n".join(lines)
+
+
+@needs_facade
+@pytest.mark.skipif(os.environ.get("MASSAGESIM_REST_PROPERTY") != "1",
+                    reason="about 2 minutes: set MASSAGESIM_REST_PROPERTY=1 (issue 17 item 1)")
+@pytest.mark.xfail(strict=False, reason="measured 2026-12-04: the rest-state routine fails for part of the legal "
+                   "sets (see the report of issue 17); the lead's rest-state rework removes this mark")
+def test_every_legal_parameter_set_posture_and_geometry_runs_finite() -> None:
+    n = int(os.environ.get("MASSAGESIM_REST_PROPERTY_N", "200"))
+    seed = int(os.environ.get("MASSAGESIM_REST_PROPERTY_SEED", "17"))
+    failures = survey(n, seed)
+    assert not failures, summary(failures, n) + "\n" + "\n".join(w for _, w in failures[:10])
+
+
+if __name__ == "__main__":
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 17
+    ok: list[dict[str, Any]] = []
+    fails = survey(n, seed, ok)
+    print(summary(fails, n))
+    print("parameters that separate failing from passing sets:")
+    print(attribution(fails, ok))
+    for c, w in fails[:40]:
+        print(f"- {c['preset']} {c['posture']} {len(c['lengths_cm'])} seg {c['lengths_cm']}: {w}")
