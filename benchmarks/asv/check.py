@@ -43,8 +43,10 @@ DECLARED = REPO / "benchmarks" / "declared_changes.toml"
 COUNT_REL, COUNT_ABS = 0.01, 2
 #: Instruction counts (callgrind). Identical from run to run of one build (measured: 0 difference
 #: over repeated runs); they move with the compiler, the C library and the CPU's libm variant, so
-#: they are only compared when those match the baseline's. 1 % as for the counts.
-INSTR_REL = 0.01
+#: they are only compared when those match the baseline's. 0.5 %: with the exact bordered Jacobian a
+#: Rodas4 step costs ~200 RHS evaluations' worth of instructions, so one extra RHS per step adds only
+#: ~0.65 %; run-to-run repeatability is ~1e-5, so 0.5 % is still far above noise.
+INSTR_REL = 0.005
 #: Achieved error against the stored reference. Deterministic too, but a refactor that reorders
 #: floating-point operations moves the step sequence and with it the error by a few per cent
 #: without making anything less accurate in a way users see; 10 %.
@@ -150,7 +152,7 @@ def compare(base: dict[str, float], new: dict[str, float], instr_comparable: boo
             limit = f"> {COUNT_REL:.0%} and > {COUNT_ABS}"
         elif kind == "instructions":
             bad = rel > INSTR_REL
-            limit = f"> {INSTR_REL:.0%}"
+            limit = f"> {INSTR_REL:.1%}"
         else:
             bad = not (cur <= old * (1 + ERROR_REL))  # also catches NaN / inf
             limit = f"> {ERROR_REL:.0%}"
