@@ -20,7 +20,9 @@ ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 900
 
 # Issue 17: the fast C++ areas under AddressSanitizer + UndefinedBehaviorSanitizer (any report
 # fails), then a short fuzzing run of the scenario loaders (tests/fuzz/README.md).
-if [ "${MASSAGESIM_SANITIZE_TESTS:-1}" = 1 ]; then  # MASSAGESIM_SANITIZE_TESTS=0 skips it locally
+# Opt-in for now (MASSAGESIM_SANITIZE_TESTS=1): under ASan the runtime library these areas link takes
+# longer to compile than the rest of the suite together on 2 cores, and the run is not yet verified.
+if [ "${MASSAGESIM_SANITIZE_TESTS:-0}" = 1 ]; then
   san=build/sanitize
   cmake -S . -B "$san" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMASSAGESIM_BUILD_TESTS=ON -DMASSAGESIM_SANITIZE=ON
   cmake --build "$san" -j "$jobs" --target massagesim_test_core massagesim_test_scenario massagesim_test_solver

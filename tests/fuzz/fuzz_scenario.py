@@ -44,7 +44,7 @@ def _mutate(fdp: atheris.FuzzedDataProvider, data: object) -> object:
     """A few structural changes the text mutator rarely makes: deep nesting, odd Python values."""
     if not isinstance(data, dict) or not data:
         return data
-    key = fdp.PickValueInList(sorted(data))
+    key = fdp.PickValueInList(sorted(data, key=repr))  # YAML keys may mix types (str, float, None)
     choice = fdp.ConsumeIntInRange(0, 6)
     if choice == 0:
         v: object = data[key]

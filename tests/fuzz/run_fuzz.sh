@@ -14,7 +14,8 @@ cp scenarios/*.json tests/data/scenarios/bad/*.json "$corpus"/
 # -rss_limit_mb: more than 3 GB for one input counts as an out-of-memory finding.
 log="$corpus.log"
 status=0
-"$PYTHON" tests/fuzz/fuzz_scenario.py "$corpus" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=3072 \
+# -seed: fixed by default so the short CI run is reproducible (MASSAGESIM_FUZZ_SEED=0: a random seed).
+"$PYTHON" tests/fuzz/fuzz_scenario.py "$corpus" -seed="${MASSAGESIM_FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=3072 \
   -max_len=65536 -print_final_stats=1 >"$log" 2>&1 || status=$?
 grep -v "^#[0-9]" "$log" | tail -n 40
 grep "^#[0-9]" "$log" | tail -n 1
