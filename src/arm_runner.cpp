@@ -1,0 +1,245 @@
+/// \file arm_runner.cpp
+/// \brief One arm of a scenario (detail/arm_runner.hpp): limb and rest state, options, output
+///        columns, the integration, and the sampled columns and metric series.
+///
+/// Output naming: per-segment quantities are "<segment>.<quantity>" (e.g.
+/// "proximal_calf.venous_outflow_mL_per_min"); limb-level ones are bare ("blood_lactate_mmol_per_L",
+/// "central_venous_return_mL_per_min"). A bare per-segment quantity in a request expands to every
+/// segment, distal first (so the default scenario's "arterial_inflow_mL_per_min" gives 4 columns).
+
+#include "detail/arm_runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "massagesim/core/check.hpp"
+#include "massagesim/core/error.hpp"
+#include "massagesim/core/names.hpp"
+#include "massagesim/models/lactate_pool.hpp"
+#include "massagesim/models/limb.hpp"
+#include "massagesim/models/output_catalogue.hpp"
+#include "massagesim/scenario/scenario_io.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
+#include "massagesim/simulation/stepper_table.hpp"
+#include "massagesim/solver/solve.hpp"
+
+namespace massagesim::simulation::detail {
+
+namespace {
+
+namespace mm = massagesim::models;
+namespace mp = massagesim::protocols;
+namespace msc = massagesim::scenario;
+using massagesim::detail::concat;
+
+/// Limb-level catalogue entries this limb has (the pool's only with a pool).
+bool limb_has(const mm::Limb& limb, const mm::OutputRecord& r) {
+  return r.level != "limb" || r.index < mm::n_limb_composition_outputs || limb.params().lactate_pool;
+}
+
+template <class Stepper>
+auto solve_arm(const BuiltLimb& b, std::shared_ptr<const mp::Schedule> sched, const Stepper& st, const Resolved& r,
+               const std::vector<double>& ts, bool throw_on_failure) {
+  auto prob = mm::make_limb_problem(b.limb, std::move(sched), b.rest, 0.0, ts.back(), /*exact_pool_jacobian=*/true);
+  StepControl ctl;
+  ctl.rtol = r.rtol;
+  ctl.atol = r.atol;
+  ctl.dt_max_s = r.dt_max_s;
+  ctl.throw_on_failure = throw_on_failure;
+  return solve(prob, st, ctl, SaveAt{.ts_s = ts});
+}
+
+}  // namespace
+
+BuiltLimb build_limb(const msc::Scenario& sc, const SimulationOptions& opt, const mp::Schedule& any_schedule) {
+  std::vector<mm::ParameterValue> extra;
+  for (const auto& [n, v] : opt.parameter_overrides) extra.push_back({n, v, false});
+  auto limb = std::make_shared<const mm::Limb>(msc::scenario_limb_params(sc, extra));
+  // Rest in the initial posture (the schedule's heights before t = 0).
+  mm::LimbInputs rest = limb->rest_inputs();
+  for (int i = 0; i < limb->n_segments(); ++i)
+    rest.segment[static_cast<std::size_t>(i)].height_above_heart_cm = any_schedule.inputs(-1.0, i).height_above_heart_cm;
+  BuiltLimb b{limb, mm::limb_rest_state(limb, &rest)};
+  return b;
+}
+
+Resolved resolve(const msc::Scenario& sc, const SimulationOptions& o) {
+  Resolved r{o.stepper.value_or(sc.solver.stepper), o.rtol.value_or(sc.solver.rtol), o.atol.value_or(sc.solver.atol),
+             o.dt_max_s.value_or(sc.solver.dt_max_s), o.save_every_s.value_or(sc.outputs.save_every_s),
+             o.outputs.value_or(sc.outputs.names)};
+  check_stepper_name(r.stepper, "options.stepper");
+  MASSAGESIM_CHECK(std::isfinite(r.rtol) && r.rtol > 0.0 && r.rtol < 1.0, "options.rtol: expected > 0 and < 1, got ",
+                   r.rtol);
+  MASSAGESIM_CHECK(std::isfinite(r.atol) && r.atol > 0.0, "options.atol: expected > 0 and finite, got ", r.atol);
+  MASSAGESIM_CHECK(!std::isnan(r.dt_max_s) && r.dt_max_s > 0.0, "options.dt_max_s: expected > 0 s, got ", r.dt_max_s);
+  MASSAGESIM_CHECK(std::isfinite(r.save_every_s) && r.save_every_s > 0.0,
+                   "options.save_every_s: expected > 0 s and finite, got ", r.save_every_s);
+  return r;
+}
+
+std::vector<Column> resolve_columns(const mm::Limb& limb, const std::vector<std::string>& requested) {
+  const auto& cat = mm::output_catalogue();
+  auto make = [&](int seg, const mm::OutputRecord& r) {
+    return Column{seg < 0 ? std::string(r.name) : limb.segment_name(seg) + "." + std::string(r.name), seg, r.kind, r.index};
+  };
+  std::vector<Column> cols;
+  if (requested.empty()) {
+    for (const auto& r : cat)
+      if (r.level == "limb" && limb_has(limb, r)) cols.push_back(make(-1, r));
+    for (int s = 0; s < limb.n_segments(); ++s)
+      for (const auto& r : cat)
+        if (r.level == "segment") cols.push_back(make(s, r));
+    return cols;
+  }
+  for (const auto& q : requested) {
+    if (const auto* r = mm::find_output(q); r && limb_has(limb, *r)) {
+      if (r->level == "limb") {
+        cols.push_back(make(-1, *r));
+      } else {
+        for (int s = 0; s < limb.n_segments(); ++s) cols.push_back(make(s, *r));
+      }
+      continue;
+    }
+    const auto dot = q.rfind('.');
+    bool done = false;
+    if (dot != std::string::npos) {
+      const auto* r = mm::find_output(std::string_view(q).substr(dot + 1));
+      for (int s = 0; r && r->level == "segment" && s < limb.n_segments() && !done; ++s)
+        if (limb.segment_name(s) == q.substr(0, dot)) {
+          cols.push_back(make(s, *r));
+          done = true;
+        }
+    }
+    if (!done)
+      throw UnknownName(concat("outputs: unknown output '", q, "'; nearest: ", nearest_names(q, available_names(limb)),
+                               " (see available_outputs)"));
+  }
+  return cols;
+}
+
+std::vector<std::string> available_names(const models::Limb& limb) {
+  std::vector<std::string> out;
+  for (const auto& n : mm::output_names(limb.params().segment_names)) {
+    const auto* r = mm::find_output(n);
+    if (!r || limb_has(limb, *r)) out.push_back(n);
+  }
+  return out;
+}
+
+ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb& b, const Resolved& r,
+                  const std::vector<Column>& cols, const Windows& w, const SimulationOptions& opt) {
+  ArmResult res;
+  res.arm = arm ? arm->name : std::string("protocol");
+  auto sched = std::make_shared<const mp::Schedule>(arm ? msc::build_schedule(sc, *arm) : msc::build_schedule(sc));
+  const double T = sched->duration_s();
+  MASSAGESIM_CHECK(T > 0.0, "protocol: expected a duration > 0 s, got ", T);
+  // Sample grid: outputs every save_every_s (and the end); metrics on a 1-s grid merged with it.
+  std::vector<double> out_t;
+  for (double t = 0.0; t <= T * (1.0 + 1e-12); t = out_t.size() * r.save_every_s) out_t.push_back(std::min(t, T));
+  if (out_t.back() < T) out_t.push_back(T);
+  std::vector<double> ts = out_t;
+  for (double t = 1.0; t < T; t += 1.0) ts.push_back(t);
+  for (double e : {w.massage_start, w.massage_end, w.exercise_end})
+    if (std::isfinite(e) && e > 0.0 && e < T) ts.push_back(e);
+  std::sort(ts.begin(), ts.end());
+  ts.erase(std::unique(ts.begin(), ts.end(), [](double a, double c) { return std::abs(a - c) < 1e-9; }), ts.end());
+
+  const auto t_start = std::chrono::steady_clock::now();
+  Solution<mm::Limb::State> sol;
+  const auto& limb = *b.limb;
+  sol = with_stepper(r.stepper, limb, [&](const auto& st) { return solve_arm(b, sched, st, r, ts, opt.throw_on_failure); });
+  res.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  res.stats = sol.stats;
+  res.status = sol.status;
+  res.message = sol.message;
+
+  // Evaluate every sample: the metric series on the whole grid, the requested columns at output times.
+  const int N = limb.n_segments();
+  const std::size_t n = sol.t_s.size();
+  ArmSeries ser;
+  ser.resize(n);
+  res.output_names.clear();
+  for (const auto& c : cols) res.output_names.push_back(c.name);
+  if (opt.keep_traces) res.values.resize(static_cast<Eigen::Index>(out_t.size()), static_cast<Eigen::Index>(cols.size()));
+  static const int i_in = mm::Segment::output_index("arterial_inflow_mL_per_min");
+  static const int i_st = mm::Segment::output_index("passive_stiffness_rel");
+  static const int i_rg = mm::Segment::output_index("reflex_gain");
+  mm::ScheduleLimbInputs src{sched};
+  mm::LimbInputs in;
+  std::size_t row = 0;
+  double mass = 0.0;
+  for (int s = 0; s < N; ++s) mass += limb.params().segments[static_cast<std::size_t>(s)].tissue_mass_g;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double t = sol.t_s[k];
+    const mm::Limb::State x = sol.x.col(static_cast<Eigen::Index>(k));
+    src(t, in, N);
+    mm::Limb::Flows fl;
+    const Eigen::MatrixXd o = limb.outputs(x, in, &b.rest, &fl);
+    ser.t_s[k] = t;
+    ser.blood_lactate_mmol_per_L[k] =
+        limb.params().lactate_pool ? x[limb.pool_offset()] : limb.params().fixed_arterial_lactate_mmol_per_L;
+    ser.arterial_inflow_mL_per_min[k] = o.col(i_in).sum();
+    ser.lactate_efflux_mmol_per_min[k] = fl.lactate_efflux_mmol_per_min;
+    const int a_last = mm::Limb::offset(N - 1) + mm::SegmentLayout::audit;
+    ser.lymph_returned_mL[k] = x[a_last + mm::FluidAuditLayout::lymph_outflow];
+    double vv = 0.0, sf = 0.0, rg = 0.0;
+    for (int s = 0; s < N; ++s) {
+      const double m = limb.params().segments[static_cast<std::size_t>(s)].tissue_mass_g / mass;
+      vv += x[mm::Limb::offset(s) + mm::HemodynamicsLayout::venous_volume];
+      sf += m * o(s, i_st);
+      rg += m * o(s, i_rg);
+    }
+    ser.venous_volume_mL[k] = vv;
+    ser.passive_stiffness_rel[k] = sf;
+    ser.reflex_gain[k] = rg;
+    if (!opt.keep_traces || row >= out_t.size() || std::abs(t - out_t[row]) > 1e-9) continue;
+    const auto lo = limb.limb_outputs(x, fl, &b.rest);
+    for (std::size_t j = 0; j < cols.size(); ++j) {
+      const Column& c = cols[j];
+      double v = 0.0;
+      switch (c.kind) {
+        case mm::OutputKind::state: v = x[mm::Limb::offset(c.segment) + c.index]; break;
+        case mm::OutputKind::derived: v = o(c.segment, c.index); break;
+        case mm::OutputKind::input:
+          v = mm::segment_input_value(in.segment[static_cast<std::size_t>(c.segment)], c.index);
+          break;
+        case mm::OutputKind::limb: v = lo[static_cast<std::size_t>(c.index)]; break;
+      }
+      res.values(static_cast<Eigen::Index>(row), static_cast<Eigen::Index>(j)) = v;
+    }
+    ++row;
+  }
+  if (opt.keep_traces) {
+    res.t_s.assign(out_t.begin(), out_t.begin() + static_cast<std::ptrdiff_t>(row));
+    res.values.conservativeResize(static_cast<Eigen::Index>(row), Eigen::NoChange);
+  }
+  // Central lymph return at rest, for the lymph mobilised beyond it.
+  {
+    mm::Limb::Flows f0;
+    mm::LimbInputs rin = limb.rest_inputs();
+    src(-1.0, rin, N);
+    (void)limb.outputs(b.rest, rin, nullptr, &f0);
+    ser.rest_lymph_return_mL_per_s = f0.lymph_outflow_mL_per_min / 60.0;
+  }
+  res.metrics = compute_metrics(ser, w);
+  return res;
+}
+
+const msc::Arm* find_arm(const msc::Scenario& sc, const std::string& name, const char* what) {
+  if (name.empty()) return sc.arms.empty() ? nullptr : &sc.arms.front();
+  const auto it = std::find_if(sc.arms.begin(), sc.arms.end(), [&](const msc::Arm& a) { return a.name == name; });
+  if (it != sc.arms.end()) return &*it;
+  std::vector<std::string> known;
+  for (const auto& a : sc.arms) known.push_back(a.name);
+  throw UnknownName(concat(what, ": unknown arm '", name, "'; the scenario has: ",
+                           known.empty() ? std::string("(no arms)") : nearest_names(name, known, known.size())));
+}
+
+}  // namespace massagesim::simulation::detail
