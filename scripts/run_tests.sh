@@ -14,6 +14,16 @@ ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 900
 
 "${PYTHON:-python3}" -m pytest
 
+# Adding a module is one header (issue 11): the package built with the toy modules of
+# tests/cpp/models/toy_module.hpp (models/extra_modules.hpp) into build/toy-package, and its test run
+# against that build (~3 min on 2 cores; MASSAGESIM_SKIP_TOY_BUILD=1 skips it locally).
+if [ "${MASSAGESIM_SKIP_TOY_BUILD:-0}" != 1 ]; then
+  "${PYTHON:-python3}" -m pip install --no-build-isolation --no-deps -q --upgrade --target build/toy-package . \
+    -Ccmake.define.MASSAGESIM_EXTRA_MODULES="$PWD/tests/cpp/models/toy_module.hpp" -Cbuild-dir=build/toy-skbuild
+  MASSAGESIM_TOY_BUILD=1 PYTHONPATH="$PWD/build/toy-package" "${PYTHON:-python3}" -m pytest -p no:cacheprovider \
+    tests/python/toy_build
+fi
+
 # Speed regression check: deterministic work counts and callgrind instruction counts of small fixed
 # workloads against the committed baseline (~1-2 min CPU; benchmarks/README.md "Speed tracking").
 "${PYTHON:-python3}" benchmarks/asv/check.py quick

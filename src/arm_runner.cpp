@@ -39,10 +39,8 @@ namespace mp = massagesim::protocols;
 namespace msc = massagesim::scenario;
 using massagesim::detail::concat;
 
-/// Limb-level catalogue entries this limb has (the pool's only with a pool).
-bool limb_has(const mm::Limb& limb, const mm::OutputRecord& r) {
-  return r.level != "limb" || r.index < mm::n_limb_composition_outputs || limb.params().lactate_pool;
-}
+/// Limb-level catalogue entries this limb has (a module's only when it is enabled).
+bool limb_has(const mm::Limb& limb, const mm::OutputRecord& r) { return r.level != "limb" || limb.has_limb_output(r.index); }
 
 template <class Stepper>
 auto solve_arm(const BuiltLimb& b, std::shared_ptr<const mp::Schedule> sched, const Stepper& st, const Resolved& r,

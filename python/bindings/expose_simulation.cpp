@@ -242,11 +242,13 @@ Units of result columns come from here (models/output_catalogue.hpp).)doc");
         std::vector<std::tuple<std::string, std::string, double, double, std::string>> out;
         for (const auto& i : models::Segment::state_info)
           out.emplace_back(std::string(i.name), std::string(i.unit), i.min, i.max, std::string(i.description));
-        for (const auto& i : models::pool_state_info)
-          out.emplace_back(std::string(i.name), std::string(i.unit), i.min, i.max, std::string(i.description));
+        models::for_each_module(models::LimbModules{}, [&]<class M>() {
+          for (const auto& i : M::states)
+            out.emplace_back(std::string(i.name), std::string(i.unit), i.min, i.max, std::string(i.description));
+        });
         return out;
       },
-      "Every state as (name, unit, min, max, description): a segment's, then the limb's lactate pool's.");
+      "Every state as (name, unit, min, max, description): a segment's, then the limb-level modules'.");
   m.def(
       "stepper_names",
       []() {

@@ -506,7 +506,7 @@ def solver_demo(rtols: collections.abc.Sequence[typing.SupportsFloat | typing.Su
     """
 def state_catalogue() -> list[tuple[str, str, float, float, str]]:
     """
-    Every state as (name, unit, min, max, description): a segment's, then the limb's lactate pool's.
+    Every state as (name, unit, min, max, description): a segment's, then the limb-level modules'.
     """
 def stepper_names() -> list[str]:
     """

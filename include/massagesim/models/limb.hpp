@@ -54,19 +54,15 @@
 
 namespace massagesim::models {
 
-/// Limb-level outputs (output_catalogue.hpp): the composition's own, then the pool's lumped working
-/// muscle (present when the limb has a lactate pool). The pool's blood lactate is the first.
-inline constexpr std::array<OutputInfo, 9> limb_output_info{{
+/// Limb-level outputs of the composition itself (output_catalogue.hpp); the limb modules' states follow
+/// (`limb_output_info`). Blood lactate is the pool's blood state, or the fixed value without a pool.
+inline constexpr std::array<OutputInfo, 5> limb_composition_outputs{{
     {"blood_lactate_mmol_per_L", "mmol/L", "arterial (whole-body pool) blood lactate"},
     {"central_venous_return_mL_per_min", "mL/min", "venous outflow of the most proximal segment"},
     {"central_lymph_return_mL_per_min", "mL/min", "lymph outflow of the most proximal segment"},
     {"limb_lactate_efflux_mmol_per_min", "mmol/min", "lactate the limb's segments pass to the blood (venous + lymph)"},
     {"limb_fluid_balance_residual_mL", "mL",
      "(V - V0) - (inflow - central outflows) of the whole limb since the start: 0 when fluid is conserved"},
-    {"working_muscle.lactate_cell_mmol_per_L", "mmol/L", "lumped working muscle (lactate pool): cell lactate"},
-    {"working_muscle.lactate_isf_mmol_per_L", "mmol/L", "lumped working muscle: interstitial lactate"},
-    {"working_muscle.lactate_capillary_mmol_per_L", "mmol/L", "lumped working muscle: capillary lactate"},
-    {"working_muscle.o2_debt_mL", "mL", "lumped working muscle: O2 debt"},
 }};
 /// The lactate pool's states (the limb's states after its segments'), with units and bounds.
 inline constexpr std::array<StateInfo, kWholeBodyLactateSize> pool_state_info{{
@@ -81,8 +77,8 @@ inline constexpr std::array<StateInfo, kWholeBodyLactateSize> pool_state_info{{
      "O2 debt of the lumped working muscle (~20 kg)"},
 }};
 
-/// Limb outputs that exist whatever the limb (the rest belong to the lactate pool's states).
-inline constexpr int n_limb_composition_outputs = 5;
+/// Limb outputs that exist whatever the limb's modules.
+inline constexpr int n_limb_composition_outputs = static_cast<int>(limb_composition_outputs.size());
 
 /// Largest number of segments of a limb (stack buffers in the right-hand side).
 inline constexpr int kMaxLimbSegments = 256;
@@ -101,6 +97,8 @@ struct LactatePoolModule {
   static constexpr std::array<ParameterInfo, 0> parameter_info{};  // listed by visit_parameters
   static constexpr const auto& states = pool_state_info;
   static constexpr std::array<OutputInfo, 0> outputs{};
+  /// Its states from the second on are limb outputs; the first is `blood_lactate_mmol_per_L`.
+  static constexpr int first_state_output = 1;
 
   /// The pool, its flow law and its lumped working muscle (one id space: their names are distinct).
   template <class P, class F>
@@ -137,7 +135,8 @@ struct LactatePoolModule {
 };
 
 /// The default limb's limb-level modules, in state-layout order (after the segments' states).
-using LimbModules = ModuleList<SystemicModule, LactatePoolModule>;
+/// (then any built in by extra_modules.hpp).
+using LimbModules = concat_t<ModuleList<SystemicModule, LactatePoolModule>, extra_modules::limb>;
 
 /// The bus of a limb: what limb modules publish for every segment, and what they read of the segments.
 template <class S>
@@ -163,18 +162,44 @@ struct LimbParamsTpl : ComposedParamsTpl<double, List> {
 };
 using LimbParams = LimbParamsTpl<>;
 
-// The pool's outputs are its states, named and with the units of the metabolite module they instantiate.
-static_assert([] {
-  for (std::size_t k = 1; k < whole_body_lactate_state_names.size(); ++k) {
-    const auto& o = limb_output_info[static_cast<std::size_t>(n_limb_composition_outputs) + k - 1];
-    if (o.name != whole_body_lactate_state_names[k] || o.unit != MetabolitesModule::states[k - 1].unit) return false;
-  }
-  return true;
-}(), "limb_output_info and the lactate pool's states disagree");
-
 /// Names of the default limb's limb-level modules: a parameter "<module>.<name>" belongs to one of them.
-inline constexpr std::array<std::string_view, LimbModules::size> limb_module_names{SystemicModule::name,
-                                                                                   LactatePoolModule::name};
+inline constexpr auto limb_module_names = []<class... Ms>(ModuleList<Ms...>) {
+  return std::array<std::string_view, sizeof...(Ms)>{Ms::name...};
+}(LimbModules{});
+
+/// The first state of limb module M offered as a limb output (a module may publish its first states
+/// under a composition output's name, as the pool does blood lactate).
+template <class M>
+inline constexpr int first_state_output_of = [] {
+  if constexpr (requires { M::first_state_output; })
+    return M::first_state_output;
+  else
+    return 0;
+}();
+
+/// Every limb-level output of a limb with modules `List`: the composition's, then for each module its
+/// states (from `first_state_output_of`) and its outputs, with the units and descriptions of its tables.
+template <class List>
+inline constexpr auto limb_output_info_of = [] {
+  constexpr std::size_t n = [] {
+    std::size_t k = limb_composition_outputs.size();
+    for_each_module(List{}, [&]<class M>() {
+      k += M::states.size() - static_cast<std::size_t>(first_state_output_of<M>) + M::outputs.size();
+    });
+    return k;
+  }();
+  std::array<OutputInfo, n> out{};
+  std::size_t k = 0;
+  for (const auto& o : limb_composition_outputs) out[k++] = o;
+  for_each_module(List{}, [&]<class M>() {
+    for (std::size_t j = static_cast<std::size_t>(first_state_output_of<M>); j < M::states.size(); ++j)
+      out[k++] = {M::states[j].name, M::states[j].unit, M::states[j].description};
+    for (const auto& o : M::outputs) out[k++] = o;
+  });
+  return out;
+}();
+/// The default limb's limb-level outputs.
+inline constexpr const auto& limb_output_info = limb_output_info_of<LimbModules>;
 
 /// Calls f(module, info, value&) for every limb-level parameter of limb parameters `lp`, module by module.
 template <class LP, class F>
@@ -249,6 +274,12 @@ class LimbTpl {
   using Params = LimbParamsTpl<List>;
   static constexpr int seg_n = Segment::n_states;
   using State = Eigen::VectorXd;
+  /// Number of derived outputs of the limb modules.
+  static constexpr std::size_t n_module_outputs = [] {
+    std::size_t n = 0;
+    for_each_module(List{}, [&]<class M>() { n += M::outputs.size(); });
+    return n;
+  }();
 
   explicit LimbTpl(Params p) : p_(std::move(p)) {
     for (const auto& n : p_.segment_names)
@@ -335,6 +366,8 @@ class LimbTpl {
     double venous_outflow_mL_per_min = 0.0;  ///< of the most proximal segment (central venous return)
     double lymph_outflow_mL_per_min = 0.0;   ///< of the most proximal segment (central lymph return)
     double lactate_efflux_mmol_per_min = 0.0;
+    /// The limb modules' own outputs (`write_outputs`), module by module.
+    std::array<double, n_module_outputs> module_outputs{};
   };
 
   /// Right-hand side [per second] for any scalar. `exact_pool_jacobian = false` freezes the
@@ -351,15 +384,8 @@ class LimbTpl {
       });
     typename detail::WorkTuple<S, List>::type work;
     LimbBusTpl<S> bus;
-    bus.arterial_lactate_mmol_per_L = S(p_.fixed_arterial_lactate_mmol_per_L);
-    bus.whole_body_intensity = S(in.whole_body_intensity);
     bus.exact_border = exact_pool_jacobian;
-    for_each_module(List{}, [&]<class M>() {
-      if (!enabled<M>()) return;
-      auto& w = std::get<module_index<M>(List{})>(work);
-      if constexpr (requires { M::publish(block<M>(mp), bus); }) M::publish(block<M>(mp), bus);
-      if constexpr (requires { M::signals(block<M>(mp), x, bus, w); }) M::signals(block<M>(mp), x + module_offset<M>(), bus, w);
-    });
+    fill_bus(mp, x, in.whole_body_intensity, bus, work);
     S Ca = bus.arterial_lactate_mmol_per_L;
     if (!exact_pool_jacobian) Ca = S(value_of(Ca));
     S efflux(0.0);
@@ -415,12 +441,31 @@ class LimbTpl {
                           Flows* flows = nullptr) const {
     const int N = n_segments();
     Eigen::MatrixXd out(N, Segment::n_outputs);
+    // The limb bus as the right-hand side sees it (publish, then signals), and the modules' outputs.
+    const auto& mp = static_cast<const ComposedParamsTpl<double, List>&>(p_);
+    typename detail::WorkTuple<double, List>::type work;
+    LimbBusTpl<double> bus;
+    bus.exact_border = true;
+    fill_bus(mp, x.data(), in.whole_body_intensity, bus, work);
+    if (flows) {
+      std::size_t k = 0;
+      for_each_module(List{}, [&]<class M>() {
+        if constexpr (M::outputs.size() > 0) {
+          if (enabled<M>())
+            M::write_outputs(block<M>(mp), x.data() + module_offset<M>(), bus, std::get<module_index<M>(List{})>(work),
+                             flows->module_outputs.data() + k);
+          else
+            std::fill_n(flows->module_outputs.data() + k, M::outputs.size(), std::numeric_limits<double>::quiet_NaN());
+        }
+        k += M::outputs.size();
+      });
+    }
     SegmentCouplingTpl<double> c;
     c.has_arterial_lactate = true;
-    c.arterial_lactate_mmol_per_L = p_.lactate_pool ? x[pool_offset() + kWbBlood] : p_.fixed_arterial_lactate_mmol_per_L;
+    c.arterial_lactate_mmol_per_L = bus.arterial_lactate_mmol_per_L;
     c.has_systemic = true;
-    c.arterial_pressure_mmHg = p_.mean_arterial_pressure_mmHg;
-    c.central_venous_pressure_mmHg = p_.central_venous_pressure_mmHg;
+    c.arterial_pressure_mmHg = bus.arterial_pressure_mmHg;
+    c.central_venous_pressure_mmHg = bus.central_venous_pressure_mmHg;
     static const int i_pv = Segment::output_index("venous_pressure_mmHg");
     static const int i_plc = Segment::output_index("collector_pressure_mmHg");
     static const int i_res = Segment::output_index("fluid_balance_residual_mL");
@@ -452,11 +497,11 @@ class LimbTpl {
     return out;
   }
 
-  /// Limb-level outputs at x (order of `limb_output_info`; the pool's are NaN without a pool), from the
-  /// flows `outputs` returned; the fluid-balance residual needs the start state (else it is 0).
-  std::array<double, limb_output_info.size()> limb_outputs(const State& x, const Flows& fl,
-                                                           const State* x_start = nullptr) const {
-    std::array<double, limb_output_info.size()> o;
+  /// Limb-level outputs at x (order of `limb_output_info_of<List>`; a disabled module's are NaN), from
+  /// the flows of the same evaluation; the fluid-balance residual needs the start state `x_start`.
+  std::array<double, limb_output_info_of<List>.size()> limb_outputs(const State& x, const Flows& fl,
+                                                                    const State* x_start = nullptr) const {
+    std::array<double, limb_output_info_of<List>.size()> o;
     o.fill(std::numeric_limits<double>::quiet_NaN());
     o[0] = p_.lactate_pool ? x[pool_offset() + kWbBlood] : p_.fixed_arterial_lactate_mmol_per_L;
     o[1] = fl.venous_outflow_mL_per_min;
@@ -474,10 +519,29 @@ class LimbTpl {
                          (x[a + FluidAuditLayout::lymph_outflow] - (*x_start)[a + FluidAuditLayout::lymph_outflow]);
       o[4] = (fluid_volume_mL(x) - fluid_volume_mL(*x_start)) - (up - out);
     }
-    if (p_.lactate_pool)
-      for (int k = 1; k < kWholeBodyLactateSize; ++k)
-        o[static_cast<std::size_t>(n_limb_composition_outputs + k - 1)] = x[pool_offset() + k];
+    std::size_t k = static_cast<std::size_t>(n_limb_composition_outputs), m_out = 0;
+    for_each_module(List{}, [&]<class M>() {
+      const bool on = enabled<M>();
+      const int off = on ? module_offset<M>() : 0;
+      for (int j = first_state_output_of<M>; j < static_cast<int>(M::states.size()); ++j, ++k)
+        if (on) o[k] = x[off + j];
+      for (std::size_t j = 0; j < M::outputs.size(); ++j, ++k) o[k] = fl.module_outputs[m_out + j];
+      m_out += M::outputs.size();
+    });
     return o;
+  }
+
+  /// Whether limb output k exists in this limb (the composition's always; a module's when it is enabled).
+  bool has_limb_output(int k) const {
+    if (k < n_limb_composition_outputs) return true;
+    int first = n_limb_composition_outputs;
+    bool has = false;
+    for_each_module(List{}, [&]<class M>() {
+      const int n = static_cast<int>(M::states.size()) - first_state_output_of<M> + static_cast<int>(M::outputs.size());
+      if (k >= first && k < first + n) has = enabled<M>();
+      first += n;
+    });
+    return has;
   }
 
   /// Fluid held in the whole limb [mL].
@@ -488,6 +552,20 @@ class LimbTpl {
   }
 
  private:
+  /// The limb bus at x: every enabled module's `publish`, then its `signals` (what segments read).
+  template <class S, class I, class Work>
+  void fill_bus(const ComposedParamsTpl<S, List>& mp, const S* x, const I& whole_body_intensity, LimbBusTpl<S>& bus,
+                Work& work) const {
+    bus.arterial_lactate_mmol_per_L = S(p_.fixed_arterial_lactate_mmol_per_L);
+    bus.whole_body_intensity = S(whole_body_intensity);
+    for_each_module(List{}, [&]<class M>() {
+      if (!enabled<M>()) return;
+      auto& w = std::get<module_index<M>(List{})>(work);
+      if constexpr (requires { M::publish(block<M>(mp), bus); }) M::publish(block<M>(mp), bus);
+      if constexpr (requires { M::signals(block<M>(mp), x, bus, w); }) M::signals(block<M>(mp), x + module_offset<M>(), bus, w);
+    });
+  }
+
   Params p_;
   std::vector<Segment> seg_;
 };

@@ -78,6 +78,16 @@ struct Append<ModuleList<Ms...>, More...> {
 template <class List, class... More>
 using append_t = typename Append<List, More...>::type;
 
+/// Two lists, one after the other.
+template <class A, class B>
+struct Concat;
+template <class... As, class... Bs>
+struct Concat<ModuleList<As...>, ModuleList<Bs...>> {
+  using type = ModuleList<As..., Bs...>;
+};
+template <class A, class B>
+using concat_t = typename Concat<A, B>::type;
+
 /// Parameters of a module without any.
 template <class S>
 struct NoParams {

@@ -32,6 +32,7 @@
 #include "massagesim/core/check.hpp"
 #include "massagesim/core/error.hpp"
 #include "massagesim/core/parameter.hpp"
+#include "massagesim/models/extra_modules.hpp"
 #include "massagesim/models/fluid_audit.hpp"
 #include "massagesim/models/hemodynamics.hpp"
 #include "massagesim/models/interstitium_lymph.hpp"
@@ -45,9 +46,13 @@
 
 namespace massagesim::models {
 
-/// The default segment's modules, in state-layout order.
-using SegmentModules = ModuleList<HemodynamicsModule, MetabolitesModule, InterstitiumLymphModule, MuscleToneModule,
-                                  TissueModule, FluidAuditModule>;
+/// The default segment's modules, in state-layout order. Modules built in by extra_modules.hpp come
+/// before the fluid audit: its accumulators stay the last block, outside what steady states solve for.
+using SegmentModules =
+    concat_t<concat_t<ModuleList<HemodynamicsModule, MetabolitesModule, InterstitiumLymphModule, MuscleToneModule,
+                                 TissueModule>,
+                      extra_modules::segment>,
+             ModuleList<FluidAuditModule>>;
 
 /// The bus of a segment: the shared signals plus the evaluation's flags.
 template <class S>
@@ -358,5 +363,8 @@ struct SegmentLayout {
   static std::array<std::string, n> state_names() { return Segment::state_names(); }
   static int index_of(std::string_view name) { return Segment::state_index(name); }
 };
+// Steady states solve for the states before the audit (simulation/segment_problem.hpp, limb_problem.hpp).
+static_assert(SegmentLayout::audit + n_states_of<FluidAuditModule> == SegmentLayout::n,
+              "the fluid audit's accumulators must be the segment's last block");
 
 }  // namespace massagesim::models

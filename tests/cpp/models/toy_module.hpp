@@ -3,7 +3,10 @@
 /// \brief A toy segment module, all in this one header (docs/architecture.md "Adding a module"): a tissue
 ///        temperature that massage pressure raises (friction heat) and that relaxes to rest. Composing it
 ///        with `append_t<SegmentModules, ToyHeatModule>` gives it parameters, states, outputs with units,
-///        registry access and exported symbols without editing any other file.
+///        registry access and exported symbols without editing any other file; building the library with
+///        `-DMASSAGESIM_EXTRA_MODULES=<this header>` (models/extra_modules.hpp) puts both modules in every
+///        segment and limb, so scenario files, sweeps, outputs and SBML export have them too
+///        (tests/python/toy_build/ checks that build).
 
 #include <array>
 #include <string_view>
@@ -88,3 +91,11 @@ struct ToyDriftModule {
 };
 
 }  // namespace massagesim::models::test
+
+#ifdef MASSAGESIM_EXTRA_MODULES_HEADER
+// Built into the library (models/extra_modules.hpp): every segment gets the toy heat, the limb the drift.
+namespace massagesim::models::extra_modules {
+using segment = ModuleList<test::ToyHeatModule>;
+using limb = ModuleList<test::ToyDriftModule>;
+}  // namespace massagesim::models::extra_modules
+#endif
