@@ -176,12 +176,11 @@ constexpr std::array<std::pair<std::string_view, mp::PhaseKind>, 7> phase_kinds{
     {"passive_recovery", mp::PhaseKind::passive_recovery},
     {"posture_change", mp::PhaseKind::posture_change},
 }};
-constexpr std::array<std::pair<std::string_view, mp::Posture>, 4> postures{{
-    {"supine", mp::Posture::supine},
-    {"seated", mp::Posture::seated},
-    {"standing", mp::Posture::standing},
-    {"limb_raised", mp::Posture::limb_raised},
-}};
+constexpr auto postures = [] {
+  std::array<std::pair<std::string_view, mp::Posture>, mp::posture_catalogue.size()> t{};
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = {mp::posture_catalogue[i].name, mp::posture_catalogue[i].posture};
+  return t;
+}();
 constexpr std::array<std::pair<std::string_view, mp::RampShape>, 3> ramp_shapes{{
     {"linear", mp::RampShape::linear},
     {"cosine", mp::RampShape::cosine},

@@ -5,6 +5,7 @@
 
 #include <pybind11/stl.h>
 
+#include "massagesim/protocols/posture.hpp"
 #include "massagesim/protocols/schedule.hpp"
 #include "massagesim/protocols/technique.hpp"
 #include "massagesim/scenario/scenario_io.hpp"
@@ -38,6 +39,15 @@ void expose_protocols(py::module_& m) {
         return out;
       },
       "Names of the phase kinds a protocol is made of.");
+
+  m.def(
+      "posture_catalogue",
+      []() {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& i : protocols::posture_catalogue) out.emplace_back(std::string(i.name), std::string(i.description));
+        return out;
+      },
+      "Every posture as (name, description): what `subject.initial_posture` and a posture_change phase take.");
 
   m.def(
       "technique_defaults_json",

@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import os
 import typing
-__all__: list[str] = ['ArmResult', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'PreparedArm', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'canonical_parameter_id', 'check_parameter', 'default_scenario_json', 'is_device_technique', 'known_output_names', 'metric_info', 'metric_names', 'model_graph_json', 'output_catalogue', 'parameter_info', 'phase_kinds', 'prepare_arm', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'state_catalogue', 'stepper_names', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'validation_report', 'validation_rows']
+__all__: list[str] = ['ArmResult', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'PreparedArm', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'canonical_parameter_id', 'check_parameter', 'default_scenario_json', 'is_device_technique', 'known_output_names', 'metric_info', 'metric_names', 'model_graph_json', 'output_catalogue', 'parameter_info', 'phase_kinds', 'posture_catalogue', 'prepare_arm', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'state_catalogue', 'stepper_names', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'validation_report', 'validation_rows']
 class InvalidArgument(ValueError):
     """
     Bad input: the message says what was given and what is allowed.
@@ -416,6 +416,10 @@ def parameter_info() -> list[ParameterInfo]:
 def phase_kinds() -> list[str]:
     """
     Names of the phase kinds a protocol is made of.
+    """
+def posture_catalogue() -> list[tuple[str, str]]:
+    """
+    Every posture as (name, description): what `subject.initial_posture` and a posture_change phase take.
     """
 def prepare_arm(scenario: Scenario, arm: str = '') -> PreparedArm:
     """

@@ -6,6 +6,7 @@ import json
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import massagesim as ms
@@ -138,3 +139,27 @@ def test_as_scenario_coercions(tmp_path: Path) -> None:
     assert as_scenario(sc.to_dict()) == sc
     with pytest.raises(TypeError):
         as_scenario(42)  # type: ignore[arg-type]
+
+
+def test_prone_and_lowered_limb_postures_run() -> None:
+    """Issue 12 item 3: prone (calf massage lies face down) and a dependent limb are postures a scenario
+    takes; their heights come from the posture table (posture.hpp) and the run starts from rest."""
+    from massagesim import _core
+
+    assert [n for n, _ in _core.posture_catalogue()] == [
+        "supine", "prone", "seated", "standing", "limb_raised", "limb_lowered"
+    ]
+    sc = ms.Scenario.build(
+        [ms.phase("rest", 20.0), ms.phase("posture_change", 0.0, posture="limb_lowered"), ms.phase("rest", 40.0)],
+        name="prone_then_lowered",
+        subject={"preset": "default_calf", "initial_posture": "prone"},
+        limb={"segment_names": ["calf", "thigh"], "segment_lengths_cm": [40.0, 40.0]},
+    )
+    arm = ms.simulate(sc, outputs=["height_above_heart_cm", "venous_volume_mL"])["protocol"]
+    t = np.asarray(arm.t_s)
+    h_calf = np.asarray(arm.values[:, arm.output_names.index("calf.height_above_heart_cm")])
+    v_calf = np.asarray(arm.values[:, arm.output_names.index("calf.venous_volume_mL")])
+    assert np.all(h_calf[t < 20.0] == 0.0)  # prone: level with the heart
+    # lowered 30 deg from the hip: the calf's centre (60 cm from the hip) sits 30 cm below the heart
+    assert h_calf[-1] == pytest.approx(-30.0, abs=1e-9)
+    assert v_calf[-1] > 1.2 * v_calf[0]  # a dependent limb pools venous blood

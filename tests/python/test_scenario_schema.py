@@ -68,3 +68,27 @@ def test_units_are_in_property_names() -> None:
                 walk(sub)
 
     walk(SCHEMA)
+
+
+def _posture_enums(node: object) -> list[list[str]]:
+    """Every enum of a property named initial_posture or posture in the schema."""
+    found: list[list[str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("initial_posture", "posture") and isinstance(value, dict) and "enum" in value:
+                found.append(list(value["enum"]))
+            found.extend(_posture_enums(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_posture_enums(value))
+    return found
+
+
+def test_schema_postures_are_the_core_catalogue() -> None:
+    from massagesim import _core
+
+    names = [name for name, _ in _core.posture_catalogue()]
+    enums = _posture_enums(SCHEMA)
+    assert len(enums) == 2  # subject.initial_posture and a posture_change phase's posture
+    for enum in enums:
+        assert enum == names

@@ -2,6 +2,7 @@
 /// \file posture.hpp
 /// \brief Postures and the height of each limb segment relative to the heart.
 
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <string_view>
@@ -12,15 +13,28 @@
 
 namespace massagesim::protocols {
 
-enum class Posture { supine, seated, standing, limb_raised };
+enum class Posture { supine, prone, seated, standing, limb_raised, limb_lowered };
+
+/// One posture: its name in scenario files, the Python package and exports, and what it means.
+struct PostureInfo {
+  Posture posture;
+  std::string_view name;
+  std::string_view description;
+};
+
+/// Every posture (the one list the parser, the bindings and the schema test read).
+inline constexpr std::array<PostureInfo, 6> posture_catalogue{{
+    {Posture::supine, "supine", "lying on the back, the limb level with the heart"},
+    {Posture::prone, "prone", "lying face down, the limb level with the heart (the usual position for calf massage)"},
+    {Posture::seated, "seated", "sitting: thigh horizontal below the heart, shank hanging from the knee"},
+    {Posture::standing, "standing", "upright, the limb hanging below the heart"},
+    {Posture::limb_raised, "limb_raised", "lying, the limb raised 30 deg from the root (elevation)"},
+    {Posture::limb_lowered, "limb_lowered", "lying, the limb lowered 30 deg from the root (dependent, over the table's edge)"},
+}};
 
 inline std::string_view to_string(Posture p) noexcept {
-  switch (p) {
-    case Posture::supine: return "supine";
-    case Posture::seated: return "seated";
-    case Posture::standing: return "standing";
-    case Posture::limb_raised: return "limb_raised";
-  }
+  for (const auto& i : posture_catalogue)
+    if (i.posture == p) return i.name;
   return "unknown";
 }
 
@@ -50,18 +64,23 @@ struct PostureGeometry {
 /// Standing: Perry 1986 (physiology.md §3) foot capillary pressure 23.4 supine vs 112.8 mmHg
 /// standing, 89.4 mmHg ~ 115 cm of blood [D]; a 90 cm leg hanging from a hip 25 cm below the
 /// heart puts the foot there. Seated thigh horizontal, shank vertical below a knee at mid-leg,
-/// supine level with the heart, limb raised 30 deg: textbook positions [GK].
+/// supine and prone level with the heart (lying, the heart's height above the table, ~10 cm, is the
+/// limb's too), limb raised or lowered 30 deg from its root: textbook positions [GK].
 struct PostureTable {
   PostureGeometry supine{0.0, 0.0, 0.0, 0.0};
+  PostureGeometry prone{0.0, 0.0, 0.0, 0.0};
   PostureGeometry seated{-25.0, 0.0, 0.5, 90.0};
   PostureGeometry standing{-25.0, 90.0, 0.0, 0.0};
   PostureGeometry limb_raised{0.0, -30.0, 0.0, 0.0};
+  PostureGeometry limb_lowered{0.0, 30.0, 0.0, 0.0};
 
   const PostureGeometry& operator[](Posture p) const noexcept {
     switch (p) {
+      case Posture::prone: return prone;
       case Posture::seated: return seated;
       case Posture::standing: return standing;
       case Posture::limb_raised: return limb_raised;
+      case Posture::limb_lowered: return limb_lowered;
       case Posture::supine: break;
     }
     return supine;
@@ -77,7 +96,8 @@ struct PostureTable {
 
   /// Throws InvalidArgument on a non-finite angle or height, or a bend outside [0, 1).
   void validate() const {
-    for (Posture p : {Posture::supine, Posture::seated, Posture::standing, Posture::limb_raised}) {
+    for (const auto& info : posture_catalogue) {
+      const Posture p = info.posture;
       const auto& g = (*this)[p];
       MASSAGESIM_CHECK(std::isfinite(g.root_height_cm) && std::abs(g.root_height_cm) <= 300.0, "posture ",
                        to_string(p), ".root_height_cm: expected in [-300, 300] cm, got ", g.root_height_cm);

@@ -184,6 +184,23 @@ TEST(Schedule, BadInputsNameTheFieldAndTheRange) {
                  "posture seated.bend_from_distal_fraction: expected in [0, 1)");
 }
 
+TEST(Posture, ProneIsLevelAndALoweredLimbMirrorsARaisedOne) {
+  // Every posture of the catalogue has a distinct name that round-trips.
+  for (std::size_t i = 0; i < mp::posture_catalogue.size(); ++i) {
+    EXPECT_EQ(mp::to_string(mp::posture_catalogue[i].posture), mp::posture_catalogue[i].name);
+    for (std::size_t j = 0; j < i; ++j) EXPECT_NE(mp::posture_catalogue[i].name, mp::posture_catalogue[j].name);
+  }
+  mp::Schedule prone(limb4, mp::Posture::prone), lowered(limb4, mp::Posture::limb_lowered),
+      raised(limb4, mp::Posture::limb_raised);
+  for (auto* s : {&prone, &lowered, &raised}) s->rest(10.0);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(prone.height_above_heart_cm(5.0, i), 0.0);  // lying: level with the heart, as supine
+    // Dependent limb: (distance from the hip) * sin 30 deg below the heart.
+    EXPECT_NEAR(lowered.height_above_heart_cm(5.0, i), -(40.0 - (5.0 + 10.0 * i)) * 0.5, 1e-12);
+    EXPECT_NEAR(lowered.height_above_heart_cm(5.0, i), -raised.height_above_heart_cm(5.0, i), 1e-12);
+  }
+}
+
 TEST(Posture, RaisedLimbPutsDistalSegmentsAboveTheHeart) {
   mp::Schedule s(limb4, mp::Posture::limb_raised);  // supine, leg raised 30 deg (default table)
   s.rest(10.0);
