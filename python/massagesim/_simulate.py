@@ -338,7 +338,7 @@ def simulate(
         True shows a progress bar with the estimated time on stderr; "auto" only for runs expected
         to take more than a few seconds. Either way Ctrl-C interrupts the call within a second.
     **solver
-        ``stepper`` ("rodas4" | "dopri5" | "fehlberg78"), ``rtol`` (in [1e-12, 0.1]), ``atol``
+        ``stepper`` (a name of ``_core.stepper_names()``: "rodas4", "rodas4p2", "dopri5", "dop853", "fehlberg78"), ``rtol`` (in [1e-12, 0.1]), ``atol``
         (in [1e-15, 1e-2]), ``dt_max_s``, ``save_every_s``.
 
     Before running, memory (save points x values) and work (solver steps) are estimated; a run

@@ -92,3 +92,10 @@ def test_schema_postures_are_the_core_catalogue() -> None:
     assert len(enums) == 2  # subject.initial_posture and a posture_change phase's posture
     for enum in enums:
         assert enum == names
+
+
+def test_schema_steppers_are_the_core_table() -> None:
+    from massagesim import _core
+
+    enum = SCHEMA["properties"]["solver"]["properties"]["stepper"]["enum"]
+    assert sorted(enum) == sorted(_core.stepper_names())

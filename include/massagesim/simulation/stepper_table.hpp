@@ -17,7 +17,7 @@
 namespace massagesim::simulation {
 
 /// Names a scenario's `solver.stepper` and `simulate(stepper=...)` take.
-inline constexpr std::array<std::string_view, 4> stepper_names{"rodas4", "dopri5", "dop853", "fehlberg78"};
+inline constexpr std::array<std::string_view, 5> stepper_names{"rodas4", "rodas4p2", "dopri5", "dop853", "fehlberg78"};
 
 /// Throws UnknownName (naming `what`, the allowed names and the nearest) unless `name` is in the table.
 inline void check_stepper_name(std::string_view name, std::string_view what = "stepper") {
@@ -34,10 +34,10 @@ inline void check_stepper_name(std::string_view name, std::string_view what = "s
 /// the lactate pool add to every segment. Needs the limb's system with the exact border
 /// (`make_limb_problem(..., exact_border = true)`).
 template <class Limb>
-Rodas4 limb_rodas4(const Limb& limb, bool autonomous = false) {
-  return Rodas4{.linear_solver = LinearSolverKind::bordered, .lower_bandwidth = limb.lower_bandwidth(),
-                .upper_bandwidth = limb.upper_bandwidth(), .border_size = limb.n_pool_states(),
-                .autonomous = autonomous};
+Rodas4 limb_rodas4(const Limb& limb, bool autonomous = false, const RodasTableau& tableau = rodas4_tableau) {
+  return Rodas4{.linear_solver = LinearSolverKind::bordered, .tableau = &tableau,
+                .lower_bandwidth = limb.lower_bandwidth(), .upper_bandwidth = limb.upper_bandwidth(),
+                .border_size = limb.n_pool_states(), .autonomous = autonomous};
 }
 
 /// Calls f(stepper) with the stepper `name` configured for a limb.
@@ -45,6 +45,7 @@ template <class Limb, class F>
 decltype(auto) with_stepper(std::string_view name, const Limb& limb, F&& f) {
   check_stepper_name(name);
   if (name == "rodas4") return f(limb_rodas4(limb));
+  if (name == "rodas4p2") return f(limb_rodas4(limb, false, rodas4p2_tableau));
   if (name == "dopri5") return f(Dopri5{});
   if (name == "dop853") return f(Dop853{});
   return f(Fehlberg78{});

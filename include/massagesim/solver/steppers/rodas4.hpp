@@ -49,6 +49,8 @@ struct Rodas4 {
 
   JacobianKind jacobian = JacobianKind::automatic;
   LinearSolverKind linear_solver = LinearSolverKind::dense;
+  /// The coefficients (`rodas4_tableau`, or `rodas4p2_tableau` for tight tolerances on stiff problems).
+  const RodasTableau* tableau = &rodas4_tableau;
   /// Sub-diagonals of J for the banded/sparse solvers (of the band block for `bordered`); −1 means full.
   int lower_bandwidth = -1;
   /// Super-diagonals of J for the banded/sparse solvers (of the band block for `bordered`); −1 means full.
@@ -66,6 +68,7 @@ struct Rodas4 {
 
   /// Throws InvalidArgument on bandwidths that do not fit n states.
   void validate(Eigen::Index n) const {
+    MASSAGESIM_CHECK(tableau != nullptr, "Rodas4.tableau: expected a tableau (rodas4_tableau, rodas4p2_tableau), got null");
     MASSAGESIM_CHECK(lower_bandwidth >= -1 && lower_bandwidth < std::max<Eigen::Index>(n, 1),
                      "Rodas4.lower_bandwidth: expected -1 (full) or 0 ... n-1 = ", n - 1, ", got ", lower_bandwidth);
     MASSAGESIM_CHECK(upper_bandwidth >= -1 && upper_bandwidth < std::max<Eigen::Index>(n, 1),
@@ -150,7 +153,7 @@ class Rodas4Cache {
 
   /// Tries one step from the current point to `t_new`; fills x_new() and error().
   void attempt(System& sys, double t_new, Stats& st) {
-    namespace c = rodas4;
+    const RodasTableau& c = *cfg_.tableau;
     t_new_ = t_new;
     const double h = t_new - t_;
     bool refactor = false;
@@ -169,7 +172,7 @@ class Rodas4Cache {
       refactor = true;
     }
     if (refactor || h != h_factored_) {
-      const double cinv = 1.0 / (c::gamma * h);
+      const double cinv = 1.0 / (c.gamma * h);
       switch (cfg_.linear_solver) {
         case LinearSolverKind::dense: lu_ok_ = dlu_.factor_shifted(jd_, cinv); break;
         case LinearSolverKind::banded: lu_ok_ = blu_.factor_shifted(jb_, cinv); break;
@@ -187,32 +190,32 @@ class Rodas4Cache {
     const double ih = 1.0 / h;
     const double t = t_;
 
-    k1_ = f_ + (h * c::d1) * dfdt_;
+    k1_ = f_ + (h * c.d1) * dfdt_;
     solve(k1_, st);
 
-    u_ = x_ + c::a21 * k1_;
-    sys(u_, du_, t + c::c2 * h);
-    k2_ = du_ + (h * c::d2) * dfdt_ + (c::C21 * ih) * k1_;
+    u_ = x_ + c.a21 * k1_;
+    sys(u_, du_, t + c.c2 * h);
+    k2_ = du_ + (h * c.d2) * dfdt_ + (c.C21 * ih) * k1_;
     solve(k2_, st);
 
-    u_ = x_ + c::a31 * k1_ + c::a32 * k2_;
-    sys(u_, du_, t + c::c3 * h);
-    k3_ = du_ + (h * c::d3) * dfdt_ + ih * (c::C31 * k1_ + c::C32 * k2_);
+    u_ = x_ + c.a31 * k1_ + c.a32 * k2_;
+    sys(u_, du_, t + c.c3 * h);
+    k3_ = du_ + (h * c.d3) * dfdt_ + ih * (c.C31 * k1_ + c.C32 * k2_);
     solve(k3_, st);
 
-    u_ = x_ + c::a41 * k1_ + c::a42 * k2_ + c::a43 * k3_;
-    sys(u_, du_, t + c::c4 * h);
-    k4_ = du_ + (h * c::d4) * dfdt_ + ih * (c::C41 * k1_ + c::C42 * k2_ + c::C43 * k3_);
+    u_ = x_ + c.a41 * k1_ + c.a42 * k2_ + c.a43 * k3_;
+    sys(u_, du_, t + c.c4 * h);
+    k4_ = du_ + (h * c.d4) * dfdt_ + ih * (c.C41 * k1_ + c.C42 * k2_ + c.C43 * k3_);
     solve(k4_, st);
 
-    u_ = x_ + c::a51 * k1_ + c::a52 * k2_ + c::a53 * k3_ + c::a54 * k4_;
+    u_ = x_ + c.a51 * k1_ + c.a52 * k2_ + c.a53 * k3_ + c.a54 * k4_;
     sys(u_, du_, t_new);
-    k5_ = du_ + ih * (c::C51 * k1_ + c::C52 * k2_ + c::C53 * k3_ + c::C54 * k4_);
+    k5_ = du_ + ih * (c.C51 * k1_ + c.C52 * k2_ + c.C53 * k3_ + c.C54 * k4_);
     solve(k5_, st);
 
     u_ += k5_;
     sys(u_, du_, t_new);
-    k6_ = du_ + ih * (c::C61 * k1_ + c::C62 * k2_ + c::C63 * k3_ + c::C64 * k4_ + c::C65 * k5_);
+    k6_ = du_ + ih * (c.C61 * k1_ + c.C62 * k2_ + c.C63 * k3_ + c.C64 * k4_ + c.C65 * k5_);
     solve(k6_, st);
 
     x_new_ = u_ + k6_;
@@ -221,9 +224,9 @@ class Rodas4Cache {
 
   /// Makes x_new the current state, prepares dense output, evaluates f there.
   void accept(System& sys, Stats& st) {
-    namespace c = rodas4;
-    dense1_ = c::h21 * k1_ + c::h22 * k2_ + c::h23 * k3_ + c::h24 * k4_ + c::h25 * k5_;
-    dense2_ = c::h31 * k1_ + c::h32 * k2_ + c::h33 * k3_ + c::h34 * k4_ + c::h35 * k5_;
+    const RodasTableau& c = *cfg_.tableau;
+    dense1_ = c.h21 * k1_ + c.h22 * k2_ + c.h23 * k3_ + c.h24 * k4_ + c.h25 * k5_;
+    dense2_ = c.h31 * k1_ + c.h32 * k2_ + c.h33 * k3_ + c.h34 * k4_ + c.h35 * k5_;
     x_old_.swap(x_);
     x_.swap(x_new_);
     t_old_ = t_;
