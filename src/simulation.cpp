@@ -33,6 +33,7 @@
 #include "massagesim/scenario/scenario_io.hpp"
 #include "massagesim/solver/ensemble.hpp"
 #include "massagesim/solver/solve.hpp"
+#include "massagesim/simulation/run_estimate.hpp"
 #include "massagesim/simulation/stepper_table.hpp"
 #include "massagesim/simulation/limb_problem.hpp"
 
@@ -80,12 +81,14 @@ struct Resolved {
   std::string stepper;
   double rtol, atol, dt_max_s, save_every_s;
   std::vector<std::string> requested;  // as given (may be bare per-segment names)
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 Resolved resolve(const msc::Scenario& sc, const SimulationOptions& o) {
   Resolved r{o.stepper.value_or(sc.solver.stepper), o.rtol.value_or(sc.solver.rtol), o.atol.value_or(sc.solver.atol),
              o.dt_max_s.value_or(sc.solver.dt_max_s), o.save_every_s.value_or(sc.outputs.save_every_s),
              o.outputs.value_or(sc.outputs.names)};
+  r.cancel = o.cancel.get();
   check_stepper_name(r.stepper, "options.stepper");
   MASSAGESIM_CHECK(std::isfinite(r.rtol) && r.rtol > 0.0 && r.rtol < 1.0, "options.rtol: expected > 0 and < 1, got ",
                    r.rtol);
@@ -221,6 +224,7 @@ auto solve_arm(const BuiltLimb& b, std::shared_ptr<const mp::Schedule> sched, co
   ctl.atol = r.atol;
   ctl.dt_max_s = r.dt_max_s;
   ctl.throw_on_failure = throw_on_failure;
+  ctl.cancel = r.cancel;
   return solve(prob, st, ctl, SaveAt{.ts_s = ts});
 }
 
@@ -384,6 +388,7 @@ std::vector<std::string> available_names(const models::Limb& limb) {
 }
 
 SimulationResult simulate(const scenario::Scenario& sc, const SimulationOptions& options) {
+  check_run(sc, options);  // sane values, memory and work estimates, before the rest state (run_estimate.hpp)
   const Resolved r = resolve(sc, options);
   MASSAGESIM_CHECK(sc.limb.n_segments() >= 1, "limb.segment_lengths_cm: expected at least one segment, got 0");
   // Arms to run.
