@@ -4,6 +4,7 @@
 #include "massagesim/simulation/run_estimate.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -124,6 +125,9 @@ void check_estimate(const RunEstimate& e, const RunLimits& limits) {
 }
 
 void check_run(const scenario::Scenario& sc, const SimulationOptions& o, const RunLimits& limits) {
+  // A batch cancelled midway: the runs not yet started end here, before their rest-state search.
+  if (o.cancel && o.cancel->load(std::memory_order_relaxed))
+    throw Cancelled("cancelled before the start (SimulationOptions::cancel was set)", 0.0);
   msc::check_limits(sc);
   if (o.rtol)
     if (const auto p = msc::tolerance_problem("rtol", *o.rtol)) throw InvalidArgument("options.rtol: " + *p);

@@ -436,4 +436,10 @@ class Simulator:
             )
             for p in parameter_sets
         ]
-        return list(core.simulate_batch(self.scenario._cpp, runs, int(n_threads), progress))
+        # Ctrl-C sets the flag every run shares: running runs stop at their next solver step, the
+        # others before their start, and KeyboardInterrupt follows once the C++ threads are done.
+        cancel = _backend._core.CancelFlag()
+        for r in runs:
+            r.cancel = cancel
+        call = lambda: core.simulate_batch(self.scenario._cpp, runs, int(n_threads), progress)  # noqa: E731
+        return list(_run_stoppable(call, None, False, "", cancel))

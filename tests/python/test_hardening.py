@@ -468,13 +468,49 @@ def test_a_cancel_flag_stops_the_cpp_run_and_its_thread(monkeypatch: pytest.Monk
 
 
 @needs_facade
-def test_a_cancelled_run_without_throwing_reports_cancelled_arms() -> None:
+def test_a_cancelled_run_without_throwing_reports_cancelled_arms(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MASSAGESIM_MAX_STEPS", "1e12")
     opts = _simulate.make_options(throw_on_failure=False)
     opts.cancel = ms._core.CancelFlag()
-    opts.cancel.set()  # before the start: every arm stops at its first step
-    res = ms._core.simulate(ms.Scenario.from_dict(BASE)._cpp, opts)
-    assert [a.status for a in res.arms] == ["cancelled"]
-    assert "StepControl::cancel" in res.arms[0].message
+    opts.cancel.set()  # set before the start: ends the run at once, whatever throw_on_failure says
+    with pytest.raises(ms.Cancelled, match="cancelled before the start"):
+        ms._core.simulate(ms.Scenario.from_dict(BASE)._cpp, opts)
+    opts.cancel = ms._core.CancelFlag()
+    box: dict[str, Any] = {}
+    worker = threading.Thread(target=lambda: box.update(res=ms._core.simulate(ms.Scenario.from_dict(LONG)._cpp, opts)))
+    worker.start()
+    time.sleep(1.5)
+    opts.cancel.set()  # midway: the arm stops and reports it
+    worker.join(5.0)
+    assert not worker.is_alive()
+    arm = box["res"].arms[0]
+    assert arm.status == "cancelled" and "StepControl::cancel" in arm.message
+
+
+@needs_facade
+def test_ctrl_c_stops_a_batch_of_cpp_runs() -> None:
+    # Before: simulate_batch held the main thread in C++ until every run had finished (hours here).
+    code = (
+        "import json, sys, massagesim as ms\n"
+        "from massagesim._simulate import run_in_progress\n"
+        "sim = ms.Simulator(ms.Scenario.from_dict(json.loads(sys.argv[1])))\n"
+        "print('start', flush=True)\n"
+        "try:\n    sim.run_batch([{}] * 6, n_threads=2)\nexcept KeyboardInterrupt:\n    print('interrupted', flush=True)\n"
+        "print('still running:', run_in_progress(), flush=True)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code, json.dumps(LONG)], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "MASSAGESIM_MAX_STEPS": "1e12"})
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "start"
+        time.sleep(1.5)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)  # a functional bound: 6 runs of 10 h each otherwise
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert "interrupted" in out and "still running: False" in out, out
+    assert proc.returncode == 0  # a normal exit: no C++ thread left to abort the interpreter
 
 
 def test_options_without_a_cancel_flag_run_to_the_end_and_the_flag_is_not_pickled() -> None:

@@ -48,7 +48,8 @@ RunEstimate estimate_run(const scenario::Scenario& scenario, const SimulationOpt
 /// run cheaper and which environment variable raises the limit.
 void check_estimate(const RunEstimate& estimate, const RunLimits& limits = RunLimits::from_environment());
 
-/// Everything `simulate` checks before it starts: the scenario's limits (a scenario built in code has
+/// Everything `simulate` checks before it starts (after `options.cancel`: a set flag throws `Cancelled`,
+/// so the runs of a cancelled batch that have not started end at once): the scenario's limits (a scenario built in code has
 /// not been through the loader), the option overrides' tolerances, and the estimate against `limits`.
 /// \throws InvalidArgument naming the field, what was given and what is allowed
 void check_run(const scenario::Scenario& scenario, const SimulationOptions& options = {},

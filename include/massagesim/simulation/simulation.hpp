@@ -39,7 +39,8 @@ struct SimulationOptions {
   bool throw_on_failure = true;                   ///< false: failures set status/message per arm
   /// Optional cancel flag: once set (from any thread), the running arm stops at its next solver step
   /// and `simulate` throws `Cancelled` (with `throw_on_failure` false: the arms report status
-  /// `cancelled`). The rest-state search before the first arm is not interrupted.
+  /// `cancelled`); set before the start, `simulate` throws `Cancelled` at once. The rest-state search
+  /// before the first arm is not interrupted.
   std::shared_ptr<const std::atomic<bool>> cancel;
 };
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "massagesim/core/error.hpp"
 #include "massagesim/scenario/scenario_io.hpp"
@@ -151,4 +152,19 @@ TEST(RunLimits, ACancelFlagStopsTheFacade) {
   worker.join();  // returns only because the run stopped
   ::unsetenv("MASSAGESIM_MAX_STEPS");
   EXPECT_NE(what.find("cancelled at t = "), std::string::npos) << what;
+}
+
+TEST(RunLimits, ASetCancelFlagEndsARunBeforeItsRestState) {
+  // The runs of a cancelled batch that have not started yet end at once.
+  sim::SimulationOptions o;
+  o.cancel = std::make_shared<std::atomic<bool>>(true);
+  try {
+    (void)sim::simulate(rest_scenario(60.0), o);
+    ADD_FAILURE() << "expected Cancelled";
+  } catch (const massagesim::Cancelled& e) {
+    EXPECT_NE(std::string(e.what()).find("cancelled before the start"), std::string::npos) << e.what();
+  }
+  std::vector<sim::SimulationOptions> runs(3, o);
+  for (const auto& r : sim::simulate_batch(rest_scenario(60.0), runs, 2))
+    EXPECT_NE(r.error.find("cancelled before the start"), std::string::npos) << r.error;
 }
