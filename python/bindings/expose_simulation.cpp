@@ -176,7 +176,7 @@ SolverError
          const std::optional<py::function>& progress, double progress_interval_s) {
         // Progress comes from C++ worker threads: the GIL is taken only inside the callback, and
         // at most once per `progress_interval_s` (plus once at the end). A Python error in the
-        // callback is kept and raised after the batch (the batch itself cannot be interrupted).
+        // callback is kept and raised after the batch (the callback cannot stop it; SimulationOptions.cancel does).
         std::mutex mu;
         auto last = std::chrono::steady_clock::now();
         std::size_t reported = 0;
