@@ -51,6 +51,7 @@ auto solve_arm(const BuiltLimb& b, std::shared_ptr<const mp::Schedule> sched, co
   ctl.atol = r.atol;
   ctl.dt_max_s = r.dt_max_s;
   ctl.throw_on_failure = throw_on_failure;
+  ctl.cancel = r.cancel;
   return solve(prob, st, ctl, SaveAt{.ts_s = ts});
 }
 
@@ -72,6 +73,7 @@ Resolved resolve(const msc::Scenario& sc, const SimulationOptions& o) {
   Resolved r{o.stepper.value_or(sc.solver.stepper), o.rtol.value_or(sc.solver.rtol), o.atol.value_or(sc.solver.atol),
              o.dt_max_s.value_or(sc.solver.dt_max_s), o.save_every_s.value_or(sc.outputs.save_every_s),
              o.outputs.value_or(sc.outputs.names)};
+  r.cancel = o.cancel.get();
   check_stepper_name(r.stepper, "options.stepper");
   MASSAGESIM_CHECK(std::isfinite(r.rtol) && r.rtol > 0.0 && r.rtol < 1.0, "options.rtol: expected > 0 and < 1, got ",
                    r.rtol);

@@ -28,6 +28,7 @@
 #include "massagesim/models/output_catalogue.hpp"
 #include "massagesim/models/parameter_space.hpp"
 #include "massagesim/protocols/detail/checks.hpp"
+#include "massagesim/scenario/limits.hpp"
 #include "massagesim/simulation/stepper_table.hpp"
 
 namespace massagesim::scenario {
@@ -823,6 +824,7 @@ Scenario parse(const Ctx& ctx, std::string_view text) {
   if (const Json* v = top.get("outputs")) sc.outputs = read_outputs(ctx, *v, sc.limb.segment_names);
   if (const Json* v = top.get("solver")) sc.solver = read_solver(ctx, *v);
   top.finish();
+  if (const auto p = find_limit_problem(sc)) ctx.fail(p->path, p->message);  // sane values (scenario/limits.hpp)
 
   // Semantic checks the model and the protocol own: overrides through the registry, and every
   // arm's schedule built (techniques check their cross-field rules on the limb).

@@ -15,6 +15,7 @@
 #include "massagesim/core/check.hpp"
 #include "massagesim/models/limb.hpp"
 #include "massagesim/scenario/scenario_io.hpp"
+#include "massagesim/simulation/run_estimate.hpp"
 #include "massagesim/solver/ensemble.hpp"
 
 namespace massagesim::simulation {
@@ -24,6 +25,7 @@ namespace mp = massagesim::protocols;
 namespace msc = massagesim::scenario;
 
 SimulationResult simulate(const scenario::Scenario& sc, const SimulationOptions& options) {
+  check_run(sc, options);  // sane values, memory and work estimates, before the rest state (run_estimate.hpp)
   const detail::Resolved r = detail::resolve(sc, options);
   MASSAGESIM_CHECK(sc.limb.n_segments() >= 1, "limb.segment_lengths_cm: expected at least one segment, got 0");
   // Arms to run.

@@ -17,6 +17,7 @@ PyObject* g_too_many_steps = nullptr;
 PyObject* g_non_finite_state = nullptr;
 PyObject* g_out_of_domain = nullptr;
 PyObject* g_newton_failure = nullptr;
+PyObject* g_cancelled = nullptr;
 
 PyObject* new_type(py::module_& m, const char* name, PyObject* bases, const char* doc) {
   const std::string qualified = std::string("massagesim._core.") + name;
@@ -61,6 +62,9 @@ void expose_errors(py::module_& m) {
   g_non_finite_state = new_type(m, "NonFiniteState", g_solver_error, "A state or derivative became NaN or infinite.");
   g_out_of_domain = new_type(m, "OutOfDomain", g_solver_error, "A state left its domain (e.g. a negative volume).");
   g_newton_failure = new_type(m, "NewtonFailure", g_solver_error, "Newton's method did not converge.");
+  g_cancelled = new_type(m, "Cancelled", PyExc_RuntimeError,
+                         "The run stopped on request (SimulationOptions.cancel set; Ctrl-C in simulate()); not a "
+                         "SolverError. Attribute: t_s, the time reached.");
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {
@@ -82,6 +86,10 @@ void expose_errors(py::module_& m) {
       raise_solver_error(g_newton_failure, e);
     } catch (const SolverError& e) {
       raise_solver_error(g_solver_error, e);
+    } catch (const Cancelled& e) {
+      py::object exc = py::reinterpret_borrow<py::object>(g_cancelled)(message(e));
+      exc.attr("t_s") = e.t_s();
+      PyErr_SetObject(g_cancelled, exc.ptr());
     }
   });
 }

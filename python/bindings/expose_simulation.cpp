@@ -16,6 +16,8 @@
 
 #include "massagesim/core/error.hpp"
 #include "massagesim/models/output_catalogue.hpp"
+#include "massagesim/scenario/limits.hpp"
+#include "massagesim/simulation/run_estimate.hpp"
 #include "massagesim/simulation/simulation.hpp"
 #include "massagesim/simulation/stepper_table.hpp"
 #include "massagesim/symbolic/scenario_export.hpp"
@@ -58,6 +60,16 @@ py::dict stats_dict(const Stats& s) {
 }  // namespace
 
 void expose_simulation(py::module_& m) {
+  using CancelFlag = std::atomic<bool>;
+  py::class_<CancelFlag, std::shared_ptr<CancelFlag>>(
+      m, "CancelFlag", "A flag that stops a run when set: give it as SimulationOptions.cancel, then call set() from any thread.")
+      .def(py::init([] { return std::make_shared<CancelFlag>(false); }))
+      .def(
+          "set", [](CancelFlag& f) { f.store(true); },
+          "Ask the run to stop at its next solver step: simulate() then raises Cancelled.")
+      .def_property_readonly(
+          "is_set", [](const CancelFlag& f) { return f.load(); }, "Whether set() was called.");
+
   py::class_<SimulationOptions>(m, "SimulationOptions",
                                 "Overrides of a scenario's solver and output sections; unset fields (None) keep the "
                                 "scenario's values.")
@@ -74,6 +86,10 @@ void expose_simulation(py::module_& m) {
       .def_readwrite("keep_traces", &SimulationOptions::keep_traces, "False: metrics only (bounded memory).")
       .def_readwrite("throw_on_failure", &SimulationOptions::throw_on_failure,
                      "False: failures set status/message per arm instead of raising.")
+      .def_property(
+          "cancel", [](const SimulationOptions& o) { return std::const_pointer_cast<CancelFlag>(o.cancel); },
+          [](SimulationOptions& o, std::shared_ptr<CancelFlag> f) { o.cancel = std::move(f); },
+          "A CancelFlag that stops the run when set, or None. Not pickled (a flag belongs to one process).")
       .def(py::pickle(
           [](const SimulationOptions& o) {
             return py::make_tuple(o.stepper, o.rtol, o.atol, o.dt_max_s, o.save_every_s, o.outputs,
@@ -160,7 +176,7 @@ SolverError
          const std::optional<py::function>& progress, double progress_interval_s) {
         // Progress comes from C++ worker threads: the GIL is taken only inside the callback, and
         // at most once per `progress_interval_s` (plus once at the end). A Python error in the
-        // callback is kept and raised after the batch (the batch itself cannot be interrupted).
+        // callback is kept and raised after the batch (the callback cannot stop it; SimulationOptions.cancel does).
         std::mutex mu;
         auto last = std::chrono::steady_clock::now();
         std::size_t reported = 0;
@@ -214,6 +230,34 @@ list of SimulationResult
     In input order. Failures are recorded per arm (status, message), not raised.
 )doc");
 
+  py::class_<simulation::RunEstimate>(m, "RunEstimate", "What a run will cost, estimated before it starts.")
+      .def_readonly("n_arms", &simulation::RunEstimate::n_arms)
+      .def_readonly("duration_s", &simulation::RunEstimate::duration_s)
+      .def_readonly("save_every_s", &simulation::RunEstimate::save_every_s)
+      .def_readonly("n_saves", &simulation::RunEstimate::n_saves, "Save points per arm.")
+      .def_readonly("n_values", &simulation::RunEstimate::n_values, "Values per save point (states and outputs).")
+      .def_readonly("memory_MB", &simulation::RunEstimate::memory_MB, "Memory of the saved results [MB].")
+      .def_readonly("solver_steps", &simulation::RunEstimate::solver_steps, "Solver steps over all arms.")
+      .def_readonly("n_segments", &simulation::RunEstimate::n_segments)
+      .def_property_readonly("work_steps", &simulation::RunEstimate::work_steps,
+                             "Solver steps x segments (what MASSAGESIM_MAX_STEPS bounds).");
+  m.def("estimate_run", &simulation::estimate_run, py::arg("scenario"),
+        py::arg_v("options", SimulationOptions{}, "SimulationOptions()"),
+        "Memory and work of simulate(scenario, options), estimated before running (simulation/run_estimate.hpp).");
+  m.def(
+      "check_run", [](const scenario::Scenario& sc, const SimulationOptions& o) { simulation::check_run(sc, o); },
+      py::arg("scenario"), py::arg_v("options", SimulationOptions{}, "SimulationOptions()"),
+      "What simulate() checks before it starts (sane values; memory and work against MASSAGESIM_MAX_OUTPUT_MB and "
+      "MASSAGESIM_MAX_STEPS); raises InvalidArgument.");
+  m.def(
+      "tolerance_problem",
+      [](const std::string& which, double value) -> std::optional<std::string> {
+        if (which != "rtol" && which != "atol")
+          throw InvalidArgument("tolerance_problem: which: expected 'rtol' or 'atol', got '" + which + "'");
+        return scenario::tolerance_problem(which, value);
+      },
+      py::arg("which"), py::arg("value"),
+      "What is wrong with a tolerance ('rtol' or 'atol') for every route (scenario/limits.hpp), or None.");
   m.def("available_outputs", &simulation::available_outputs, py::arg("scenario"),
         "Output names available for a scenario (states and derived signals, per segment, plus inputs).");
   m.def("metric_names", &simulation::metric_names, "Names of the summary metrics, in the order runs list them.");

@@ -14,6 +14,7 @@ side, and libRoadRunner runs of them: :mod:`massagesim.sbml` (:func:`model_graph
 
 from ._backend import SimulationUnavailable as SimulationUnavailable
 from ._backend import has_simulation as has_simulation
+from ._core import Cancelled as Cancelled
 from ._core import InvalidArgument as InvalidArgument
 from ._core import NewtonFailure as NewtonFailure
 from ._core import NonFiniteState as NonFiniteState
@@ -62,6 +63,7 @@ from .sbml import simulate_roadrunner as simulate_roadrunner
 
 __all__ = [
     "ArmTrace",
+    "Cancelled",
     "FitResult",
     "InvalidArgument",
     "NewtonFailure",

@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import os
 import typing
-__all__: list[str] = ['ArmResult', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'PreparedArm', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'canonical_parameter_id', 'check_parameter', 'default_scenario_json', 'is_device_technique', 'known_output_names', 'metric_info', 'metric_names', 'model_graph_json', 'output_catalogue', 'parameter_info', 'phase_kinds', 'posture_catalogue', 'prepare_arm', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'state_catalogue', 'stepper_names', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'validation_report', 'validation_rows']
+__all__: list[str] = ['ArmResult', 'CancelFlag', 'Cancelled', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'PreparedArm', 'RunEstimate', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'canonical_parameter_id', 'check_parameter', 'check_run', 'default_scenario_json', 'estimate_run', 'is_device_technique', 'known_output_names', 'metric_info', 'metric_names', 'model_graph_json', 'output_catalogue', 'parameter_info', 'phase_kinds', 'posture_catalogue', 'prepare_arm', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'state_catalogue', 'stepper_names', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'tolerance_problem', 'validation_report', 'validation_rows']
 class InvalidArgument(ValueError):
     """
     Bad input: the message says what was given and what is allowed.
@@ -39,6 +39,10 @@ class OutOfDomain(SolverError):
 class NewtonFailure(SolverError):
     """
     Newton's method did not converge.
+    """
+class Cancelled(RuntimeError):
+    """
+    The run stopped on request (SimulationOptions.cancel set; Ctrl-C in simulate()); not a SolverError. Attribute: t_s, the time reached.
     """
 class ParameterInfo:
     """
@@ -168,6 +172,21 @@ class Scenario:
     @property
     def stepper(self) -> str:
         ...
+class CancelFlag:
+    """
+    A flag that stops a run when set: give it as SimulationOptions.cancel, then call set() from any thread.
+    """
+    def __init__(self) -> None:
+        ...
+    def set(self) -> None:
+        """
+        Ask the run to stop at its next solver step: simulate() then raises Cancelled.
+        """
+    @property
+    def is_set(self) -> bool:
+        """
+        Whether set() was called.
+        """
 class SimulationOptions:
     """
     Overrides of a scenario's solver and output sections; unset fields (None) keep the scenario's values.
@@ -193,6 +212,14 @@ class SimulationOptions:
         """
     @atol.setter
     def atol(self, arg0: typing.SupportsFloat | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def cancel(self) -> CancelFlag:
+        """
+        A CancelFlag that stops the run when set, or None. Not pickled (a flag belongs to one process).
+        """
+    @cancel.setter
+    def cancel(self, arg1: CancelFlag) -> None:
         ...
     @property
     def dt_max_s(self) -> float | None:
@@ -312,6 +339,47 @@ class SimulationResult:
     @property
     def scenario_name(self) -> str:
         ...
+class RunEstimate:
+    """
+    What a run will cost, estimated before it starts.
+    """
+    @property
+    def duration_s(self) -> float:
+        ...
+    @property
+    def memory_MB(self) -> float:
+        """
+        Memory of the saved results [MB].
+        """
+    @property
+    def n_arms(self) -> int:
+        ...
+    @property
+    def n_saves(self) -> float:
+        """
+        Save points per arm.
+        """
+    @property
+    def n_segments(self) -> int:
+        ...
+    @property
+    def n_values(self) -> int:
+        """
+        Values per save point (states and outputs).
+        """
+    @property
+    def save_every_s(self) -> float:
+        ...
+    @property
+    def solver_steps(self) -> float:
+        """
+        Solver steps over all arms.
+        """
+    @property
+    def work_steps(self) -> float:
+        """
+        Solver steps x segments (what MASSAGESIM_MAX_STEPS bounds).
+        """
 class PreparedArm:
     """
     One arm of a scenario as `simulate` builds it: limb, rest state, schedule.
@@ -355,9 +423,17 @@ def check_parameter(name: str, value: typing.SupportsFloat | typing.SupportsInde
     InvalidArgument
         For a non-finite value, or one outside [min, max] unless ``allow_out_of_range``.
     """
+def check_run(scenario: Scenario, options: SimulationOptions = ...) -> None:
+    """
+    What simulate() checks before it starts (sane values; memory and work against MASSAGESIM_MAX_OUTPUT_MB and MASSAGESIM_MAX_STEPS); raises InvalidArgument.
+    """
 def default_scenario_json() -> str:
     """
     The JSON text of the embedded default scenario (identical to scenarios/default.json).
+    """
+def estimate_run(scenario: Scenario, options: SimulationOptions = ...) -> RunEstimate:
+    """
+    Memory and work of simulate(scenario, options), estimated before running (simulation/run_estimate.hpp).
     """
 def is_device_technique(name: str) -> bool:
     """
@@ -543,6 +619,10 @@ def technique_defaults_json(name: str) -> str:
 def technique_names() -> list[str]:
     """
     Names of the techniques (manual and device), in a fixed order.
+    """
+def tolerance_problem(which: str, value: typing.SupportsFloat | typing.SupportsIndex) -> str | None:
+    """
+    What is wrong with a tolerance ('rtol' or 'atol') for every route (scenario/limits.hpp), or None.
     """
 def validation_report(format: str = 'text', prefixes: collections.abc.Sequence[str] = []) -> str:
     """

@@ -2,8 +2,8 @@
 
 Every check refuses with :class:`massagesim.InvalidArgument`, naming the file or field and what is
 allowed: file type and size, text encoding, nesting depth, YAML alias expansion, null values left
-by a truncated YAML file, scenario names that are not safe as file names, and output paths that
-would leave the output directory. The limits that bound work or memory (not validity) can be
+by a truncated YAML file, and output paths that would leave the output directory. Names, tolerances
+and technique rates are checked by the C++ loader and facade (scenario/limits.hpp) on every route. The limits that bound work or memory (not validity) can be
 raised by the user through the environment variables named in their messages.
 """
 
@@ -25,7 +25,7 @@ MAX_SCENARIO_BYTES = 16 << 20
 MAX_NESTING_DEPTH = 32
 #: Most values a YAML document may expand to through its aliases (a "billion laughs" guard).
 MAX_YAML_VALUES = 1_000_000
-#: Longest scenario name [characters]: it becomes the stem of the output file names.
+#: Longest output file stem [characters] (the C++ loader refuses longer scenario names: scenario/limits.hpp).
 MAX_NAME_CHARS = 128
 
 _KINDS = {
@@ -329,24 +329,6 @@ def check_data(data: Any, source: str) -> Any:
 
 # ---- names and output paths ----------------------------------------------------------------------
 
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
-
-
-def check_name(name: str, source: str) -> None:
-    """A scenario name becomes the stem of output file names: no path separators, control characters
-    or NUL, not ``.``/``..``, at most :data:`MAX_NAME_CHARS` characters."""
-    bad = _UNSAFE_NAME.search(name)
-    if bad:
-        raise _fail(
-            f"{source}: name: {name[:40]!r} contains {bad.group()!r}; expected a name without path separators "
-            "(/ or \\) or control characters (it becomes the stem of the output file names)"
-        )
-    if name.strip(". ") == "":
-        raise _fail(f"{source}: name: expected a name other than dots and spaces, got {name!r}")
-    if len(name) > MAX_NAME_CHARS:
-        raise _fail(f"{source}: name: expected at most {MAX_NAME_CHARS} characters, got {len(name)}")
-
-
 def safe_stem(name: str) -> str:
     """A file-name stem from a scenario name: letters, digits, ``._-`` kept, others become ``_``."""
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._")[:MAX_NAME_CHARS]
@@ -378,17 +360,9 @@ def atomic_write(path: Path, write: Any) -> Path:
     return path
 
 
-# ---- solver options and protocol rates ---------------------------------------------------------
-
-#: Sane relative tolerance: below 1e-12 is under what double precision delivers over a long run;
-#: above 0.1 the error control no longer means anything.
-RTOL_RANGE = (1e-12, 0.1)
-#: Sane absolute tolerance (states are mL, mmHg, mmol/L and fractions of order 1e-3 to 1e3).
-ATOL_RANGE = (1e-15, 1e-2)
-#: Fastest cyclic technique accepted [Hz]: tapotement, the fastest manual technique, is 5-10 Hz
-#: (Micklewright 2006, physiology.md section 3, via protocols/tapotement.hpp); the solver needs >= 10
-#: steps per cycle, so faster rates would run for hours rather than be resolved.
-MAX_RATE_HZ = 50.0
+# ---- solver options ------------------------------------------------------------------------------
+# The sane ranges (tolerances, technique rates, names) live in C++ (scenario/limits.hpp): the loader
+# and simulate() apply them on every route; this layer only turns Python values into numbers first.
 
 
 def _number(value: Any, where: str) -> float:
@@ -405,7 +379,8 @@ def _number(value: Any, where: str) -> float:
 
 
 def check_solver_values(options: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """Check ``rtol``, ``atol``, ``dt_max_s``, ``save_every_s`` (those present) and return them as floats."""
+    """Check ``rtol``, ``atol``, ``dt_max_s``, ``save_every_s`` (those present) and return them as floats;
+    tolerances against the C++ ranges at once (a Simulator is refused when made, not on a worker)."""
     out = dict(options)
     for key in ("rtol", "atol", "dt_max_s", "save_every_s"):
         if key not in options or options[key] is None:
@@ -414,35 +389,9 @@ def check_solver_values(options: Mapping[str, Any], where: str) -> dict[str, Any
         if not math.isfinite(v) or v <= 0:
             unit = " s" if key.endswith("_s") else ""
             raise _fail(f"{where}{key}: expected a finite number > 0{unit}, got {v}")
-        rng = {"rtol": RTOL_RANGE, "atol": ATOL_RANGE}.get(key)
-        if rng and not (rng[0] <= v <= rng[1]):
-            raise _fail(f"{where}{key}: expected a tolerance in [{rng[0]:g}, {rng[1]:g}], got {v:g}")
+        if key in ("rtol", "atol"):
+            problem = _core.tolerance_problem(key, v)
+            if problem:
+                raise _fail(f"{where}{key}: {problem}")
         out[key] = v
     return out
-
-
-def check_label(name: str, where: str) -> None:
-    """Arm and segment names label columns and keys: no control characters, at most :data:`MAX_NAME_CHARS`."""
-    bad = re.search(r"[\x00-\x1f\x7f]", name)
-    if bad:
-        raise _fail(f"{where}: {name[:40]!r} contains the control character {bad.group()!r}; expected printable text")
-    if len(name) > MAX_NAME_CHARS:
-        raise _fail(f"{where}: expected at most {MAX_NAME_CHARS} characters, got {len(name)}")
-
-
-def check_scenario(sc_dict: Mapping[str, Any], source: str) -> None:
-    """Checks the C++ loader leaves to the Python layer: a file-safe name, printable arm and
-    segment names, sane tolerances and rates the solver can resolve."""
-    check_name(str(sc_dict.get("name", "")), source)
-    for i, arm in enumerate(sc_dict.get("arms", [])):
-        check_label(str(arm.get("name", "")), f"{source}: arms[{i}].name")
-    for i, seg in enumerate(sc_dict.get("limb", {}).get("segment_names", [])):
-        check_label(str(seg), f"{source}: limb.segment_names[{i}]")
-    check_solver_values(sc_dict.get("solver", {}), f"{source}: solver.")
-    for i, ph in enumerate(sc_dict.get("protocol", [])):
-        rate = ph.get("rate_Hz")
-        if isinstance(rate, (int, float)) and rate > MAX_RATE_HZ:
-            raise _fail(
-                f"{source}: protocol[{i}].rate_Hz: expected at most {MAX_RATE_HZ:g} Hz (tapotement, the fastest "
-                f"manual technique, is 5-10 Hz; faster cycles cannot be resolved in reasonable time), got {rate:g}"
-            )

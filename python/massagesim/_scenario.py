@@ -32,8 +32,6 @@ class Scenario:
     def __init__(self, cpp: _core.Scenario) -> None:
         if not isinstance(cpp, _core.Scenario):
             raise TypeError(f"Scenario(): expected a massagesim._core.Scenario, got {type(cpp).__name__}")
-        # What the C++ loader leaves to this layer: a file-safe name, sane tolerances, resolvable rates.
-        _safe_io.check_scenario(json.loads(str(cpp.to_json())), f"<scenario {str(cpp.name)[:40]!r}>")
         self._cpp = cpp
 
     # --- constructors ---------------------------------------------------------------------------

@@ -31,33 +31,29 @@ def _check_solver_options(options: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # ---- limits and estimates -----------------------------------------------------------------------
+# The estimate and the limits are the C++ facade's (simulation/run_estimate.hpp): simulate() refuses a
+# run past them on every route (C++, Python, command line); here they also size the progress bar.
 
-#: Environment variable raising the memory limit of one run [MB] (default below).
+#: Environment variable raising the memory limit of one run [MB] (default 2048).
 MAX_OUTPUT_MB_ENV = "MASSAGESIM_MAX_OUTPUT_MB"
-#: Estimated memory of the saved states and outputs of one run above which it is refused [MB].
-DEFAULT_MAX_OUTPUT_MB = 2048.0
-#: Environment variable raising the work limit of one run [estimated solver steps x limb segments].
+#: Environment variable raising the work limit of one run [estimated solver steps x limb segments] (default 1e8).
 MAX_STEPS_ENV = "MASSAGESIM_MAX_STEPS"
-#: Estimated solver steps x segments above which a run is refused up front: about an hour on one
-#: idle core (~3e-5 s per step and segment with Rodas4, measured on the default scenario).
-DEFAULT_MAX_STEPS = 1e8
 #: Runs estimated to take longer than this show a progress bar in the command line [s].
 PROGRESS_AFTER_S = 2.0
-#: Solver steps per cycle of a cyclic technique, and per phase boundary (restart after a breakpoint).
-_STEPS_PER_CYCLE = 25.0
-_STEPS_PER_PHASE = 20.0
 #: Wall time per solver step and limb segment [s], updated from finished runs (a running mean).
 _cost = {"s_per_step_segment": 5e-5}
+#: How long a Ctrl-C waits for the C++ run to stop at its next solver step [s].
+_CANCEL_WAIT_S = 5.0
 
 
 @dataclass(frozen=True)
 class RunEstimate:
-    """What a run will cost, estimated before it starts."""
+    """What a run will cost, estimated before it starts (the C++ estimate plus the wall time)."""
 
     n_arms: int
     duration_s: float
     save_every_s: float
-    n_saves: int  #: save points per arm
+    n_saves: float  #: save points per arm
     n_values: int  #: values per save point (states kept by the solver, plus the outputs)
     memory_MB: float
     solver_steps: float
@@ -65,81 +61,23 @@ class RunEstimate:
     wall_s: float
 
 
-def _cycles(ph: Mapping[str, Any], limb_cm: float) -> float:
-    """Cycles (strokes, pulses, device cycles) of one phase: each costs solver steps."""
-    tech = ph.get("technique")
-    if not tech:
-        return 0.0
-    try:
-        d = {**technique_defaults_cached(str(tech)), **ph}
-    except Exception:  # unknown technique: the loader refused it already
-        return 0.0
-    dur = float(d.get("duration_s", 0.0))
-    if "rate_Hz" in d:
-        return dur * float(d["rate_Hz"])
-    if "cycle_period_s" in d:
-        return dur / max(float(d["cycle_period_s"]), 1e-9)
-    if "speed_cm_per_s" in d:
-        stroke_s = limb_cm / max(float(d["speed_cm_per_s"]), 1e-9) + float(d.get("pause_s", 0.0)) + 2 * float(d.get("ramp_s", 0.0))
-        return dur / max(stroke_s, 1e-9)
-    return 1.0
+def _core_options(opts: Any) -> Any:
+    """``opts`` as a compiled SimulationOptions (tests may pass the toy facade's dataclass)."""
+    if isinstance(opts, _backend._core.SimulationOptions):
+        return opts
+    real = _backend._core.SimulationOptions()
+    for k in ("stepper", "rtol", "atol", "dt_max_s", "save_every_s", "outputs", "parameter_overrides", "arms",
+              "keep_traces"):
+        setattr(real, k, getattr(opts, k))
+    return real
 
 
-_defaults: dict[str, dict[str, Any]] = {}
-
-
-def technique_defaults_cached(name: str) -> dict[str, Any]:
-    if name not in _defaults:
-        from ._scenario import technique_defaults
-
-        _defaults[name] = technique_defaults(name)
-    return _defaults[name]
-
-
-def estimate_run(sc: Scenario, opts: Any, n_available: int) -> RunEstimate:
+def estimate_run(sc: Scenario, opts: Any) -> RunEstimate:
     """Memory and work of a run of ``sc`` with the options ``opts`` (a SimulationOptions)."""
-    d = sc.to_dict()
-    solver = d["solver"]
-    rtol = opts.rtol if opts.rtol is not None else solver.get("rtol", 1e-6)
-    dt_max = opts.dt_max_s if opts.dt_max_s is not None else solver.get("dt_max_s", 10.0)
-    save = opts.save_every_s if opts.save_every_s is not None else sc.save_every_s
-    n_arms = len(opts.arms) if opts.arms else max(1, len(sc.arm_names))
-    outputs = opts.outputs if opts.outputs is not None else sc.output_names
-    n_out = len(outputs) if outputs else n_available
-    n_saves = int(min(sc.duration_s / save, 1e18)) + 2
-    # The solver keeps every state at each save point, then the outputs are derived: count both.
-    n_values = n_available + n_out
-    memory_MB = n_saves * n_values * 8.0 * n_arms / 1e6 if opts.keep_traces else 0.0
-    limb_cm = float(sum(d["limb"].get("segment_lengths_cm", [40.0])))
-    cycles = sum(_cycles(ph, limb_cm) for ph in d["protocol"])
-    tighter = max(1.0, (1e-6 / rtol) ** 0.25)  # steps grow as rtol^(-1/order), order 4
-    steps_per_arm = sc.duration_s / dt_max + tighter * (_STEPS_PER_CYCLE * cycles + _STEPS_PER_PHASE * len(d["protocol"]))
-    steps = n_arms * steps_per_arm
-    n_seg = max(1, len(sc.segment_names))
-    wall_s = steps * n_seg * _cost["s_per_step_segment"]
-    return RunEstimate(n_arms, sc.duration_s, save, n_saves, n_values, memory_MB, steps, n_seg, wall_s)
-
-
-def check_limits(est: RunEstimate) -> None:
-    """Refuse a run whose estimate exceeds a limit, saying how to lower its cost or raise the limit."""
-    max_mb = _safe_io.env_limit(MAX_OUTPUT_MB_ENV, DEFAULT_MAX_OUTPUT_MB)
-    if est.memory_MB > max_mb:
-        raise _backend._core.InvalidArgument(
-            f"this run (protocol duration_s {est.duration_s:.3g} s, save_every_s {est.save_every_s:.3g} s) would keep "
-            f"~{est.memory_MB:.3g} MB of results ({est.n_saves:.3g} save points x "
-            f"{est.n_values} values x {est.n_arms} arm(s)); the limit is {max_mb:g} MB: save less often "
-            f"(outputs.save_every_s / save_every_s=), ask for fewer outputs or a shorter protocol, or raise "
-            f"the limit with the environment variable {MAX_OUTPUT_MB_ENV}"
-        )
-    max_steps = _safe_io.env_limit(MAX_STEPS_ENV, DEFAULT_MAX_STEPS)
-    work = est.solver_steps * est.n_segments
-    if work > max_steps:
-        raise _backend._core.InvalidArgument(
-            f"this run (protocol duration_s {est.duration_s:.3g} s) would take ~{est.solver_steps:.3g} solver steps "
-            f"on {est.n_segments} segment(s) "
-            f"(~{_fmt_s(est.wall_s)}); the limit is {max_steps:.3g} steps x segments: raise solver.dt_max_s, "
-            f"shorten the protocol or slow its cycles, or raise the limit with the environment variable {MAX_STEPS_ENV}"
-        )
+    e = _backend._core.estimate_run(sc._cpp, _core_options(opts))
+    wall_s = e.work_steps * _cost["s_per_step_segment"]
+    return RunEstimate(e.n_arms, e.duration_s, e.save_every_s, e.n_saves, e.n_values, e.memory_MB, e.solver_steps,
+                       e.n_segments, wall_s)
 
 
 def _fmt_s(s: float) -> str:
@@ -166,34 +104,60 @@ def _learn_cost(result: Result, n_segments: int) -> None:
 # ---- running, visibly and stoppably ---------------------------------------------------------------
 
 
-def _run_stoppable(call: Any, est: RunEstimate | None, show: bool, label: str) -> Any:
+#: Completion events of the simulation threads simulate() started that have not finished.
+_running: set[threading.Event] = set()
+
+
+def run_in_progress() -> bool:
+    """True while a simulation thread started by :func:`simulate` has not finished (after Ctrl-C:
+    one whose C++ part could not be cancelled in time, such as a long rest-state search)."""
+    return any(not done.is_set() for done in list(_running))
+
+
+def _run_stoppable(call: Any, est: RunEstimate | None, show: bool, label: str, cancel: Any = None) -> Any:
     """Run ``call()`` (C++ with the GIL released) on a helper thread while the main thread waits in
-    short slices: Ctrl-C (KeyboardInterrupt) then reaches the caller within ~0.1 s. The abandoned
-    computation finishes in the background (the C++ facade has no cancellation hook yet)."""
+    short slices, so Ctrl-C (KeyboardInterrupt) reaches this thread within ~0.1 s. Then ``cancel`` (a
+    CancelFlag the call's options carry) is set, the C++ run stops at its next solver step, and the
+    helper thread has finished before KeyboardInterrupt goes on to the caller: nothing keeps running.
+
+    The wait is on an Event, not ``Thread.join``: a join interrupted by KeyboardInterrupt marks a
+    still-running thread as finished in CPython 3.11 (bpo-45274's fix releases the thread's lock)."""
     if threading.current_thread() is not threading.main_thread() and not show:
         return call()  # signals only reach the main thread: nothing to wait for
     box: dict[str, Any] = {}
+    done = threading.Event()
 
     def target() -> None:
         try:
             box["value"] = call()
         except BaseException as exc:  # handed to the caller below
             box["error"] = exc
+        finally:
+            done.set()
+            _running.discard(done)
 
     worker = threading.Thread(target=target, name="massagesim-simulate", daemon=True)
     bar = None
     start = time.monotonic()
+    _running.add(done)
     worker.start()
     try:
-        while worker.is_alive():
-            worker.join(0.1)
-            if show and bar is None and worker.is_alive():
+        while not done.wait(0.1):
+            if show and bar is None:
                 bar = _ProgressBar(est.wall_s if est else 0.0, label)
             if bar is not None:
                 bar.update(time.monotonic() - start)
+    except KeyboardInterrupt:
+        if cancel is None:
+            raise
+        cancel.set()
+        stopped = done.wait(_CANCEL_WAIT_S) and box.get("error")
+        if isinstance(stopped, _backend._core.Cancelled):
+            raise KeyboardInterrupt(str(stopped)) from None
+        raise
     finally:
         if bar is not None:
-            bar.close(done="error" not in box and not worker.is_alive())
+            bar.close(done="error" not in box and done.is_set())
     if "error" in box:
         raise box["error"]
     return box["value"]
@@ -336,7 +300,9 @@ def simulate(
         False records a failed integration in the arm's ``status``/``message`` instead of raising.
     progress : bool or "auto"
         True shows a progress bar with the estimated time on stderr; "auto" only for runs expected
-        to take more than a few seconds. Either way Ctrl-C interrupts the call within a second.
+        to take more than a few seconds. Either way Ctrl-C stops the C++ run at its next solver step
+        and raises KeyboardInterrupt within a second (the rest-state search before the first arm is
+        not interruptible; it takes well under a second on the default limb).
     **solver
         ``stepper`` (a name of ``_core.stepper_names()``: "rodas4", "rodas4p2", "dopri5", "dop853", "fehlberg78"), ``rtol`` (in [1e-12, 0.1]), ``atol``
         (in [1e-15, 1e-2]), ``dt_max_s``, ``save_every_s``.
@@ -374,10 +340,11 @@ def simulate(
         solver = {**solver, "save_every_s": step}
     opts = make_options(parameters=parameters, outputs=outputs, arms=arms, throw_on_failure=throw_on_failure, **solver)
     core = _backend.require_simulation()
-    est = estimate_run(sc, opts, len(core.available_outputs(sc._cpp)))
-    check_limits(est)
+    est = estimate_run(sc, opts)  # the limits themselves are checked by the C++ simulate, first thing
     show = bool(progress) and (progress != "auto" or est.wall_s > PROGRESS_AFTER_S)
-    raw = _run_stoppable(lambda: core.simulate(sc._cpp, opts), est, show, f"simulating {sc.name[:30]}")
+    cancel = _backend._core.CancelFlag()
+    opts.cancel = cancel  # Ctrl-C sets it: the C++ run stops at its next solver step
+    raw = _run_stoppable(lambda: core.simulate(sc._cpp, opts), est, show, f"simulating {sc.name[:30]}", cancel)
     res = Result.from_core(raw)
     _learn_cost(res, len(sc.segment_names))
     return _at_times(res, times) if times is not None else res
@@ -469,4 +436,10 @@ class Simulator:
             )
             for p in parameter_sets
         ]
-        return list(core.simulate_batch(self.scenario._cpp, runs, int(n_threads), progress))
+        # Ctrl-C sets the flag every run shares: running runs stop at their next solver step, the
+        # others before their start, and KeyboardInterrupt follows once the C++ threads are done.
+        cancel = _backend._core.CancelFlag()
+        for r in runs:
+            r.cancel = cancel
+        call = lambda: core.simulate_batch(self.scenario._cpp, runs, int(n_threads), progress)  # noqa: E731
+        return list(_run_stoppable(call, None, False, "", cancel))

@@ -289,14 +289,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return int(args.func(args))
-    except KeyboardInterrupt:
-        # The simulation may still be running on its helper thread (the C++ facade cannot be
-        # cancelled): leave at once rather than wait for it. Output files are written under
-        # temporary names and renamed, so none is left half-written.
-        print("\nmassagesim: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        # simulate() has cancelled the C++ run (it stops at its next solver step) and joined its
+        # thread. Output files are written under temporary names and renamed, so none is left
+        # half-written.
+        print(f"\nmassagesim: interrupted{'; ' + str(exc) if str(exc) else ''}", file=sys.stderr)
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(130)
+        from ._simulate import run_in_progress
+
+        if run_in_progress():
+            os._exit(130)  # a part that cannot be cancelled (the rest-state search) still runs: leave now
+        return 130
     except InvalidArgument as exc:
         print(f"massagesim: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2

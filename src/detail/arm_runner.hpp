@@ -3,6 +3,7 @@
 /// \brief One arm of a scenario: build the limb and its rest state, resolve options and output
 ///        columns, integrate the arm's schedule, sample the columns and the metric series.
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@ struct Resolved {
   std::string stepper;
   double rtol, atol, dt_max_s, save_every_s;
   std::vector<std::string> requested;  // as given (may be bare per-segment names)
+  const std::atomic<bool>* cancel = nullptr;  // the run's cancel flag (SimulationOptions::cancel)
 };
 Resolved resolve(const scenario::Scenario& sc, const SimulationOptions& o);
 

@@ -65,10 +65,10 @@ def _mutate(fdp: atheris.FuzzedDataProvider, data: object) -> object:
 
 
 def _simulate_short(sc: ms.Scenario) -> None:
-    core = ms._backend.require_simulation()
+    ms._backend.require_simulation()
     opts = _simulate.make_options(throw_on_failure=False)
     try:
-        est = _simulate.estimate_run(sc, opts, len(core.available_outputs(sc._cpp)))
+        est = _simulate.estimate_run(sc, opts)
     except ALLOWED as exc:
         _check_message(exc)
         return

@@ -309,13 +309,15 @@ def test_memory_past_the_limit_is_refused_up_front_and_the_limit_can_be_raised(
     with pytest.raises(ms.InvalidArgument, match=r"MB of results .* the limit is 2048 MB.*MASSAGESIM_MAX_OUTPUT_MB"):
         ms.simulate(sc)
     # The estimate scales with what is asked: a limit just above it lets the same run through.
-    est = _simulate.estimate_run(sc, _simulate.make_options(), len(ms.available_outputs(sc)))
+    est = _simulate.estimate_run(sc, _simulate.make_options())
     monkeypatch.setenv("MASSAGESIM_MAX_OUTPUT_MB", str(est.memory_MB * 1.01))
     monkeypatch.setenv("MASSAGESIM_MAX_STEPS", "1e12")
-    _simulate.check_limits(est)
+    ms._core.check_run(sc._cpp, _simulate.make_options())  # what simulate() checks first, in C++
 
 
-def test_work_past_the_limit_is_refused_with_the_estimate(fake: Any) -> None:
+@needs_facade
+def test_work_past_the_limit_is_refused_with_the_estimate() -> None:
+    # Refused by the C++ simulate before the rest state: the same check serves C++ callers.
     d = with_()
     d["solver"]["dt_max_s"] = 1e-9
     with pytest.raises(ms.InvalidArgument, match=r"solver steps .* MASSAGESIM_MAX_STEPS"):
@@ -326,13 +328,13 @@ def test_slow_settings_are_estimated_as_slow() -> None:
     # dt_max 1e-3 s, 10^5 phases, 64 segments: each estimated well past the progress threshold.
     fast = ms.Scenario.from_dict(BASE)
     opts = _simulate.make_options()
-    base = _simulate.estimate_run(fast, opts, 50).wall_s
+    base = _simulate.estimate_run(fast, opts).wall_s
     slow_dt = with_()
     slow_dt["solver"]["dt_max_s"] = 1e-3
     many = with_(protocol=[{"kind": "rest", "duration_s": 1.0}] * 100_000)
     seg = with_(limb={"segment_names": [f"s{i}" for i in range(64)], "segment_lengths_cm": [1.0] * 64})
     for d in (slow_dt, many, seg):
-        est = _simulate.estimate_run(ms.Scenario.from_dict(d), opts, 50)
+        est = _simulate.estimate_run(ms.Scenario.from_dict(d), opts)
         assert est.wall_s > 20 * base
 
 
@@ -381,6 +383,7 @@ def test_ctrl_c_stops_a_long_cli_run_and_leaves_no_output_file(tmp_path: Path) -
             proc.communicate()
     assert proc.returncode == 130, err[-500:]
     assert "interrupted" in err and "Traceback" not in err
+    assert "cancelled at t = " in err, err[-500:]  # the C++ run itself stopped
     assert list((tmp_path / "out").iterdir()) == []
 
 
@@ -392,7 +395,10 @@ def test_keyboard_interrupt_reaches_the_caller_of_simulate() -> None:
         "import json, sys, massagesim as ms\n"
         "sc = ms.Scenario.from_dict(json.loads(sys.argv[1]))\n"
         "print('start', flush=True)\n"
-        "try:\n    ms.simulate(sc)\nexcept KeyboardInterrupt:\n    print('interrupted', flush=True)\n"
+        "import threading\n"
+        "try:\n    ms.simulate(sc)\nexcept KeyboardInterrupt as exc:\n    print('interrupted', exc, flush=True)\n"
+        "from massagesim._simulate import run_in_progress\n"
+        "print('still running:', run_in_progress(), [t.name for t in threading.enumerate() if t.name == 'massagesim-simulate'], flush=True)\n"
         "import os; os._exit(0)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", code, json.dumps(d)], stdout=subprocess.PIPE, text=True,
@@ -407,6 +413,9 @@ def test_keyboard_interrupt_reaches_the_caller_of_simulate() -> None:
             proc.kill()
             proc.communicate()
     assert "interrupted" in out
+    # The C++ run was cancelled at its next step and its thread joined before KeyboardInterrupt arrived.
+    assert "cancelled at t = " in out, out
+    assert "still running: False []" in out, out
 
 
 def test_cli_ctrl_c_exit_status_in_process(fake: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -416,5 +425,121 @@ def test_cli_ctrl_c_exit_status_in_process(fake: Any, monkeypatch: pytest.Monkey
     exits: list[int] = []
     monkeypatch.setattr(cli, "_cmd_run", interrupted)
     monkeypatch.setattr(os, "_exit", lambda code: exits.append(code))
-    cli.main(["run"])
-    assert exits == [130]
+    # No simulation thread left running: a plain exit status, no os._exit.
+    assert cli.main(["run"]) == 130
+    assert exits == []
+
+
+# ---- cancelling the C++ run --------------------------------------------------------------------------
+
+LONG = with_(protocol=[{"kind": "massage", "duration_s": 36000.0, "technique": "tapotement", "rate_Hz": 8.0}])
+LONG["solver"]["dt_max_s"] = 1e-3
+
+
+@needs_facade
+def test_a_cancel_flag_stops_the_cpp_run_and_its_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before: Ctrl-C returned control, but the C++ solve went on for hours in the background.
+    monkeypatch.setenv("MASSAGESIM_MAX_STEPS", "1e12")
+    sc = ms.Scenario.from_dict(LONG)
+    opts = _simulate.make_options()
+    flag = ms._core.CancelFlag()
+    opts.cancel = flag
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = ms._core.simulate(sc._cpp, opts)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            box["error"] = exc
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    time.sleep(1.5)  # past the rest state, into the arm's solve
+    assert worker.is_alive(), box
+    assert not flag.is_set
+    flag.set()
+    worker.join(5.0)  # a functional bound: it stops at its next solver step, not after 10 h of protocol
+    assert not worker.is_alive()
+    err = box.get("error")
+    assert isinstance(err, ms.Cancelled), box
+    assert not isinstance(err, ms.SolverError)  # a retry-on-failure loop must not retry a cancel
+    assert "cancelled at t = " in str(err)
+    assert 0.0 <= err.t_s < 36000.0
+
+
+@needs_facade
+def test_a_cancelled_run_without_throwing_reports_cancelled_arms(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MASSAGESIM_MAX_STEPS", "1e12")
+    opts = _simulate.make_options(throw_on_failure=False)
+    opts.cancel = ms._core.CancelFlag()
+    opts.cancel.set()  # set before the start: ends the run at once, whatever throw_on_failure says
+    with pytest.raises(ms.Cancelled, match="cancelled before the start"):
+        ms._core.simulate(ms.Scenario.from_dict(BASE)._cpp, opts)
+    opts.cancel = ms._core.CancelFlag()
+    box: dict[str, Any] = {}
+    worker = threading.Thread(target=lambda: box.update(res=ms._core.simulate(ms.Scenario.from_dict(LONG)._cpp, opts)))
+    worker.start()
+    time.sleep(1.5)
+    opts.cancel.set()  # midway: the arm stops and reports it
+    worker.join(5.0)
+    assert not worker.is_alive()
+    arm = box["res"].arms[0]
+    assert arm.status == "cancelled" and "StepControl::cancel" in arm.message
+
+
+@needs_facade
+def test_ctrl_c_stops_a_batch_of_cpp_runs() -> None:
+    # Before: simulate_batch held the main thread in C++ until every run had finished (hours here).
+    code = (
+        "import json, sys, massagesim as ms\n"
+        "from massagesim._simulate import run_in_progress\n"
+        "sim = ms.Simulator(ms.Scenario.from_dict(json.loads(sys.argv[1])))\n"
+        "print('start', flush=True)\n"
+        "try:\n    sim.run_batch([{}] * 6, n_threads=2)\nexcept KeyboardInterrupt:\n    print('interrupted', flush=True)\n"
+        "print('still running:', run_in_progress(), flush=True)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code, json.dumps(LONG)], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "MASSAGESIM_MAX_STEPS": "1e12"})
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "start"
+        time.sleep(1.5)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)  # a functional bound: 6 runs of 10 h each otherwise
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert "interrupted" in out and "still running: False" in out, out
+    assert proc.returncode == 0  # a normal exit: no C++ thread left to abort the interpreter
+
+
+def test_options_without_a_cancel_flag_run_to_the_end_and_the_flag_is_not_pickled() -> None:
+    import pickle
+
+    opts = ms._core.SimulationOptions()
+    assert opts.cancel is None
+    opts.cancel = ms._core.CancelFlag()
+    assert pickle.loads(pickle.dumps(opts)).cancel is None
+    opts.cancel = None
+    assert opts.cancel is None
+
+
+# ---- the same limits on the C++ route ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        (lambda d: d["solver"].update(rtol=0.5), r"solver\.rtol: expected a tolerance in \[1e-12, 0\.1\], got 0\.5"),
+        (lambda d: d["solver"].update(atol=1e3), r"solver\.atol: expected a tolerance in"),
+        (lambda d: d["protocol"][1].update(rate_Hz=1e3), r"protocol\[1\]\.rate_Hz: expected at most 50 Hz"),
+        (lambda d: d.update(name="../../escaped"), r"name: .*path separator"),
+        (lambda d: d.update(name="x" * 300), r"name: expected at most 128 characters, got 300"),
+    ],
+)
+def test_the_cpp_loader_itself_refuses_what_python_refused(change: Any, match: str) -> None:
+    # _core.Scenario.from_json is the C++ loader alone (no Python-side check in between).
+    d = with_()
+    change(d)
+    with pytest.raises(ms.InvalidArgument, match=match):
+        ms._core.Scenario.from_json(json.dumps(d), "<c++ route>")

@@ -68,4 +68,17 @@ class NewtonFailure : public SolverError {
   using SolverError::SolverError;
 };
 
+/// A run stopped on request (`StepControl::cancel`, `SimulationOptions::cancel`, Ctrl-C in Python).
+/// Not a `SolverError`: the integration did not fail, so code that retries a failed solve with other
+/// settings must not retry this one.
+class Cancelled : public std::runtime_error {
+ public:
+  Cancelled(const std::string& what, double t_s) : std::runtime_error(what), t_s_(t_s) {}
+  /// Time the run had reached when it stopped [s].
+  double t_s() const noexcept { return t_s_; }
+
+ private:
+  double t_s_;
+};
+
 }  // namespace massagesim

@@ -6,6 +6,7 @@
 /// share. Implemented in `src/simulation.cpp` (library `massagesim::runtime`), so heavy model
 /// templates are compiled once, not in every user of the facade.
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -36,6 +37,11 @@ struct SimulationOptions {
   std::vector<std::string> arms;                  ///< arms to run (empty: all arms of the scenario)
   bool keep_traces = true;                        ///< false: metrics only (bounded memory in sweeps)
   bool throw_on_failure = true;                   ///< false: failures set status/message per arm
+  /// Optional cancel flag: once set (from any thread), the running arm stops at its next solver step
+  /// and `simulate` throws `Cancelled` (with `throw_on_failure` false: the arms report status
+  /// `cancelled`); set before the start, `simulate` throws `Cancelled` at once. The rest-state search
+  /// before the first arm is not interrupted.
+  std::shared_ptr<const std::atomic<bool>> cancel;
 };
 
 /// One arm (e.g. "massage" or "passive") of a scenario.

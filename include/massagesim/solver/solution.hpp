@@ -21,6 +21,7 @@ enum class Status {
   non_finite_state,     ///< see NonFiniteState
   out_of_domain,        ///< see OutOfDomain
   newton_failure,       ///< see NewtonFailure
+  cancelled,            ///< StepControl::cancel was set; see Cancelled
 };
 
 inline const char* to_string(Status s) {
@@ -32,6 +33,7 @@ inline const char* to_string(Status s) {
     case Status::non_finite_state: return "non_finite_state";
     case Status::out_of_domain: return "out_of_domain";
     case Status::newton_failure: return "newton_failure";
+    case Status::cancelled: return "cancelled";
   }
   return "unknown";
 }

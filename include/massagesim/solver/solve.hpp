@@ -10,6 +10,7 @@
 /// `SaveAt::every_step`, whose count cannot be known in advance).
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <span>
@@ -98,7 +99,8 @@ class Recorder {
 /// \return the saved trajectory, statistics, status and located events
 /// \throws InvalidArgument on bad problem, control or save options;
 ///         StepSizeUnderflow, TooManySteps, NonFiniteState, OutOfDomain (and, from implicit
-///         steppers, NewtonFailure) when the integration fails and `control.throw_on_failure`.
+///         steppers, NewtonFailure) when the integration fails and `control.throw_on_failure`;
+///         Cancelled when `control.cancel` is set (then too only with `throw_on_failure`).
 template <class System, class State, class Stepper>
 Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& stepper,
                       const StepControl& control = {}, const SaveAt& save = SaveAt{.t1 = true},
@@ -231,6 +233,13 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
   const double span = t1 - t0;
 
   while (t < t1) {
+    // One relaxed load per attempt: nothing next to a right-hand side evaluation.
+    if (control.cancel != nullptr && control.cancel->load(std::memory_order_relaxed))
+      return fail(
+          Status::cancelled, [&](const std::string& m, double tt, double) { return Cancelled(m, tt); },
+          detail::concat("cancelled at t = ", t, " s of [", t0, ", ", t1, "] after ", stats.n_steps,
+                         " steps (StepControl::cancel was set)"),
+          t, dt);
     if (next_break < breaks.size() && breaks[next_break] <= t) ++next_break;  // defensive: never behind
     // Where this step must end at the latest: a discontinuity, t1, or (without accurate dense
     // output) the next save time.

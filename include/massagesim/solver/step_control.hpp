@@ -2,6 +2,7 @@
 /// \file step_control.hpp
 /// \brief Tolerances and step-size limits of an adaptive solve, validated at construction.
 
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -29,6 +30,10 @@ struct StepControl {
   double factor_max = 10.0;        ///< largest step-size ratio between two steps, > 1
   bool throw_on_failure = true;    ///< false: failures set `Solution::status` instead of throwing
   bool adaptive = true;            ///< false: fixed steps of `dt_initial_s`, every step accepted (order tests)
+  /// Optional cancel flag, read (relaxed) before every step attempt: once another thread sets it,
+  /// the solve stops with `Status::cancelled` (throws `Cancelled` when `throw_on_failure`). Not owned;
+  /// must outlive the solve.
+  const std::atomic<bool>* cancel = nullptr;
 
   /// Throws `InvalidArgument` naming the first bad field, what was given and what is allowed.
   void validate(Eigen::Index n_states = -1) const {
