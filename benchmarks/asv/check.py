@@ -9,7 +9,7 @@
 
 `quick` measures, on the installed package, the work counters and achieved errors of fixed
 workloads (benchmarks/asv/suite/workloads.py) and the instruction counts of the callgrind program
-(suite/callgrind.py), and compares them with benchmarks/results/asv/quick_baseline.json. It
+(suite/callgrind.py), and compares them with benchmarks/results/quick_baseline.json. It
 exits 1 when a figure grew by more than its threshold (below), when a figure disappeared, or when
 the baseline was edited without a matching entry in benchmarks/declared_changes.toml. A change
 meant to move a figure runs `update --reason "one line"`, which rewrites the baseline and appends
@@ -33,7 +33,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
-BASELINE = REPO / "benchmarks" / "results" / "asv" / "quick_baseline.json"
+#: Outside asv's results_dir (results/asv), where asv reads every .json as a results file.
+BASELINE = REPO / "benchmarks" / "results" / "quick_baseline.json"
 DECLARED = REPO / "benchmarks" / "declared_changes.toml"
 
 # --- thresholds (growth that fails the check), why these values: benchmarks/README.md ------------
@@ -249,7 +250,7 @@ DECLARED_HEADER = """\
 # Each [[change]] is appended by `python benchmarks/asv/check.py update --reason "..."` when a
 # change is meant to move a figure (a new model term, a tighter default tolerance, a new compiler):
 # it says why, lists what moved (old -> new), and carries the sha256 of the baseline's figures, so
-# `check.py quick` fails when benchmarks/results/asv/quick_baseline.json is edited by hand or when
+# `check.py quick` fails when benchmarks/results/quick_baseline.json is edited by hand or when
 # a figure regresses without an entry here. Newest last; never edit old entries.
 """
 
