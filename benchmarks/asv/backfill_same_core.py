@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -96,6 +97,8 @@ def main() -> int:
     ap.add_argument("--build-dir", help="build commits whose core differs here (else they are skipped)")
     ap.add_argument("commits", nargs="+")
     args = ap.parse_args(argv)
+    # killed (SIGTERM): still put the installed build's Python files back (the finally below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     pkg = Path(subprocess.run([args.python, "-c", "import massagesim, os; print(os.path.dirname(massagesim.__file__))"],
                               capture_output=True, text=True, check=True).stdout.strip())
