@@ -266,6 +266,25 @@ def cmd_reference(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_machine(args: argparse.Namespace) -> int:
+    """Register a committed machine description in ~/.asv-machine.json (asv's machine file), so that
+    `asv run --machine NAME` stores results beside that machine's committed history. (`asv machine
+    --yes --arch ... --num_cpu ...` drops every value equal to what asv detects, and the results'
+    machine.json would then lose them.)"""
+    src = REPO / "benchmarks" / "results" / "asv" / args.name / "machine.json"
+    if not src.exists():
+        known = sorted(p.parent.name for p in src.parent.parent.glob("*/machine.json"))
+        print(f"check machine: no {src.relative_to(REPO)}; committed machines: {', '.join(known) or 'none'}")
+        return 2
+    desc = {k: v for k, v in json.loads(src.read_text()).items() if k != "version"}
+    path = Path.home() / ".asv-machine.json"
+    data = json.loads(path.read_text()) if path.exists() else {"version": 1}
+    data[args.name] = desc
+    path.write_text(json.dumps(data, indent=4, sort_keys=True) + "\n")
+    print(f"check machine: {path} describes {args.name} as {src.relative_to(REPO)} does")
+    return 0
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     import asv_compare
 
@@ -292,8 +311,10 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--bench", default=None, help="asv benchmark regex (default: all)")
     c.add_argument("--time-factor", type=float, default=None, help="time ratio that fails (default: asv_compare.TIME_FACTOR)")
     c.add_argument("--no-run", action="store_true", help="compare stored results only")
+    m = sub.add_parser("machine", help="register a committed machine description for asv (~/.asv-machine.json)")
+    m.add_argument("name", nargs="?", default="shared-2core-epyc")
     args = ap.parse_args(argv)
-    return {"quick": cmd_quick, "update": cmd_update, "reference": cmd_reference, "compare": cmd_compare}[args.cmd](args)
+    return {"machine": cmd_machine, "quick": cmd_quick, "update": cmd_update, "reference": cmd_reference, "compare": cmd_compare}[args.cmd](args)
 
 
 if __name__ == "__main__":
