@@ -59,6 +59,9 @@ def main() -> int:
     # the vendored files are not byte-identical to the CDN's (other minification): drop the
     # subresource-integrity hashes, which would otherwise block them
     text = re.sub(r'\s+integrity="[^"]*"', "", text)
+    # a crossorigin script is fetched in CORS mode, which file:// pages cannot do (the page would
+    # show asv's "failed to load" notice when opened from disk); local files need neither attribute
+    text = re.sub(r'(src|href)="(vendor/[^"]+)"\s+crossorigin="anonymous"(\s+referrerpolicy="no-referrer")?', r'\1="\2"', text)
     left = re.findall(r'(?:src|href)="(https://(?!github\.com)[^"]+)"', text)
     index.write_text(text)
     print(f"offline_dashboard: {index} uses vendor/ ({len(MAP)} files)" + (f"; still remote: {left}" if left else ""))
