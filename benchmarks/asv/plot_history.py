@@ -103,7 +103,8 @@ def main() -> int:
     pct = 100.0 * INSTR_REL
     ax.axhspan(-pct, pct, color="0.9", zorder=0, label=f"check threshold +-{pct:g} %")
     ax.set_ylabel("instructions vs first commit [%]")
-    ax.set_title("Instruction counts (callgrind; noise-free)")
+    n_measured = sum(bool(r["results"].get("bench_instructions.Instructions.track_instructions")) for r in runs)
+    ax.set_title(f"Instruction counts (callgrind; noise-free): {n_measured} of {len(runs)} commits")
     ax.legend(fontsize=7)
 
     ax = axes[2]
