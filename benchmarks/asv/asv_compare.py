@@ -132,7 +132,7 @@ def main(args) -> int:
             elif ratio != 1.0:
                 lines.append(line)
     print(f"compare {base[:8]} (base) -> {head[:8]} (head); thresholds: counts +{check.COUNT_REL:.0%}, "
-          f"instructions +{check.INSTR_REL:.0%}, errors +{check.ERROR_REL:.0%}, times x{factor} and significant")
+          f"instructions +{check.INSTR_REL:.1%}, errors +{check.ERROR_REL:.0%}, times x{factor} and significant")
     for line in lines:
         print(f"  changed within threshold: {line}")
     for line in fails:

@@ -9,7 +9,7 @@
 
 `quick` measures, on the installed package, the work counters and achieved errors of fixed
 workloads (benchmarks/asv/suite/workloads.py) and the instruction counts of the callgrind program
-(suite/callgrind.py), and compares them with benchmarks/results/asv/quick_baseline.json. It
+(suite/callgrind.py), and compares them with benchmarks/results/quick_baseline.json. It
 exits 1 when a figure grew by more than its threshold (below), when a figure disappeared, or when
 the baseline was edited without a matching entry in benchmarks/declared_changes.toml. A change
 meant to move a figure runs `update --reason "one line"`, which rewrites the baseline and appends
@@ -33,7 +33,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
-BASELINE = REPO / "benchmarks" / "results" / "asv" / "quick_baseline.json"
+#: Outside asv's results_dir (results/asv), where asv reads every .json as a results file.
+BASELINE = REPO / "benchmarks" / "results" / "quick_baseline.json"
 DECLARED = REPO / "benchmarks" / "declared_changes.toml"
 
 # --- thresholds (growth that fails the check), why these values: benchmarks/README.md ------------
@@ -249,7 +250,7 @@ DECLARED_HEADER = """\
 # Each [[change]] is appended by `python benchmarks/asv/check.py update --reason "..."` when a
 # change is meant to move a figure (a new model term, a tighter default tolerance, a new compiler):
 # it says why, lists what moved (old -> new), and carries the sha256 of the baseline's figures, so
-# `check.py quick` fails when benchmarks/results/asv/quick_baseline.json is edited by hand or when
+# `check.py quick` fails when benchmarks/results/quick_baseline.json is edited by hand or when
 # a figure regresses without an entry here. Newest last; never edit old entries.
 """
 
@@ -262,6 +263,25 @@ def cmd_reference(args: argparse.Namespace) -> int:
         p = workloads.reference_path(which)
         p.write_text(json.dumps(workloads.reference_run(which), separators=(",", ":")) + "\n")
         print(f"check reference: wrote {p.relative_to(REPO)}")
+    return 0
+
+
+def cmd_machine(args: argparse.Namespace) -> int:
+    """Register a committed machine description in ~/.asv-machine.json (asv's machine file), so that
+    `asv run --machine NAME` stores results beside that machine's committed history. (`asv machine
+    --yes --arch ... --num_cpu ...` drops every value equal to what asv detects, and the results'
+    machine.json would then lose them.)"""
+    src = REPO / "benchmarks" / "results" / "asv" / args.name / "machine.json"
+    if not src.exists():
+        known = sorted(p.parent.name for p in src.parent.parent.glob("*/machine.json"))
+        print(f"check machine: no {src.relative_to(REPO)}; committed machines: {', '.join(known) or 'none'}")
+        return 2
+    desc = {k: v for k, v in json.loads(src.read_text()).items() if k != "version"}
+    path = Path.home() / ".asv-machine.json"
+    data = json.loads(path.read_text()) if path.exists() else {"version": 1}
+    data[args.name] = desc
+    path.write_text(json.dumps(data, indent=4, sort_keys=True) + "\n")
+    print(f"check machine: {path} describes {args.name} as {src.relative_to(REPO)} does")
     return 0
 
 
@@ -291,8 +311,10 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--bench", default=None, help="asv benchmark regex (default: all)")
     c.add_argument("--time-factor", type=float, default=None, help="time ratio that fails (default: asv_compare.TIME_FACTOR)")
     c.add_argument("--no-run", action="store_true", help="compare stored results only")
+    m = sub.add_parser("machine", help="register a committed machine description for asv (~/.asv-machine.json)")
+    m.add_argument("name", nargs="?", default="shared-2core-epyc")
     args = ap.parse_args(argv)
-    return {"quick": cmd_quick, "update": cmd_update, "reference": cmd_reference, "compare": cmd_compare}[args.cmd](args)
+    return {"machine": cmd_machine, "quick": cmd_quick, "update": cmd_update, "reference": cmd_reference, "compare": cmd_compare}[args.cmd](args)
 
 
 if __name__ == "__main__":

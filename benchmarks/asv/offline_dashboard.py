@@ -2,14 +2,15 @@
 """Make the dashboard `asv publish` wrote open without internet access.
 
 asv 0.6's index.html loads jQuery, flot, bootstrap, stupidtable and md5 from CDNs; this machine (and
-CI) has no route to them, so the page shows "Can not determine continental origin of swallow". asv
-0.5.1's sdist ships the same libraries (same versions; bootstrap 3.1.0 for 3.1.1) in asv/www/vendor/:
+CI) has no route to them, so the page shows "Can not determine continental origin of swallow".
+benchmarks/asv/vendor/ holds the same libraries (same versions; bootstrap 3.1.0 for 3.1.1) as asv
+0.5.1's sdist ships them in asv/www/vendor/ (unmodified, MIT licensed; vendor/README.md):
 
-    pip download --no-deps --no-binary :none: asv==0.5.1 -d /tmp/asv051 && tar xzf /tmp/asv051/asv-0.5.1.tar.gz -C /tmp/asv051
-    python benchmarks/asv/offline_dashboard.py /tmp/asv051/asv-0.5.1/asv/www/vendor
+    python benchmarks/asv/offline_dashboard.py            # after every `asv publish` (it empties html_dir)
+    python benchmarks/asv/offline_dashboard.py /tmp/asv051/asv-0.5.1/asv/www/vendor   # or from the sdist:
+    #   pip download --no-deps --no-binary :all: asv==0.5.1 -d /tmp/asv051 && tar xzf /tmp/asv051/asv-0.5.1.tar.gz -C /tmp/asv051
 
-copies them into <html_dir>/vendor/ and points index.html at them (unmodified third-party files,
-MIT/BSD licensed as shipped by asv; run after every `asv publish`).
+copies them into <html_dir>/vendor/ and points index.html at them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 HTML = HERE.parent / "results" / "asv-dashboard"
+VENDOR = HERE / "vendor"
 
 #: CDN URL pattern -> vendored file name.
 MAP = [
@@ -41,7 +43,8 @@ MAP = [
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("vendor_dir", help="asv-0.5.1/asv/www/vendor of the asv 0.5.1 sdist")
+    ap.add_argument("vendor_dir", nargs="?", default=str(VENDOR),
+                    help="the libraries (default: benchmarks/asv/vendor; or asv-0.5.1/asv/www/vendor of the sdist)")
     ap.add_argument("--html", default=str(HTML))
     args = ap.parse_args()
     src, html = Path(args.vendor_dir), Path(args.html)
@@ -56,6 +59,9 @@ def main() -> int:
     # the vendored files are not byte-identical to the CDN's (other minification): drop the
     # subresource-integrity hashes, which would otherwise block them
     text = re.sub(r'\s+integrity="[^"]*"', "", text)
+    # a crossorigin script is fetched in CORS mode, which file:// pages cannot do (the page would
+    # show asv's "failed to load" notice when opened from disk); local files need neither attribute
+    text = re.sub(r'(src|href)="(vendor/[^"]+)"\s+crossorigin="anonymous"(\s+referrerpolicy="no-referrer")?', r'\1="\2"', text)
     left = re.findall(r'(?:src|href)="(https://(?!github\.com)[^"]+)"', text)
     index.write_text(text)
     print(f"offline_dashboard: {index} uses vendor/ ({len(MAP)} files)" + (f"; still remote: {left}" if left else ""))

@@ -11,25 +11,32 @@ evaluations of the default scenario per stepper (both arms).
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import itertools
 import json
 import math
 from pathlib import Path
 
+from check import INSTR_REL  # the quick check's instruction threshold, drawn as a band (same directory)
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 
 
-def load(results_dir: Path, machine: str | None) -> tuple[str, list[dict]]:
+def load(results_dir: Path, machine: str | None, env: str | None = None) -> tuple[str, list[dict]]:
     machines = sorted(p.name for p in results_dir.iterdir() if p.is_dir())
     if not machines:
         raise SystemExit(f"{results_dir}: no asv results (run `asv run` first)")
     machine = machine or machines[0]
+    files = [(f, json.loads(f.read_text())) for f in sorted((results_dir / machine).glob("*.json"))
+             if f.name != "machine.json"]
+    # one series: the environment with the most commits (or --env), as on one line of the dashboard
+    envs = sorted({d["env_name"] for _, d in files}, key=lambda e: -sum(d["env_name"] == e for _, d in files))
+    env = env or (envs[0] if envs else None)
     runs = []
-    for f in sorted((results_dir / machine).glob("*.json")):
-        if f.name == "machine.json":
+    for f, d in files:
+        if d["env_name"] != env:
             continue
-        d = json.loads(f.read_text())
         cols = d["result_columns"]
         table = {}
         for name, row in d["results"].items():
@@ -45,6 +52,13 @@ def load(results_dir: Path, machine: str | None) -> tuple[str, list[dict]]:
     return machine, runs
 
 
+def plot_known(ax, x: list[int], ys: list[float], *args, **kw) -> None:
+    """Plot the measured points only, joined across commits where the benchmark was not run."""
+    pts = [(xi, y) for xi, y in zip(x, ys) if not math.isnan(y)]
+    if pts:
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], *args, **kw)
+
+
 def series(runs: list[dict], bench: str, key: tuple) -> list[float]:
     out = []
     for r in runs:
@@ -57,9 +71,10 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--results", default=str(REPO / "benchmarks" / "results" / "asv"))
     ap.add_argument("--machine", default=None)
+    ap.add_argument("--env", default=None, help="asv environment name (default: the one with the most commits)")
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "asv_history.png"))
     args = ap.parse_args()
-    machine, runs = load(Path(args.results), args.machine)
+    machine, runs = load(Path(args.results), args.machine, args.env)
 
     import matplotlib
 
@@ -67,13 +82,13 @@ def main() -> int:
     import matplotlib.pyplot as plt
 
     x = list(range(len(runs)))
-    labels = [r["commit"] for r in runs]
+    labels = [f'{r["commit"][:7]} {_dt.datetime.fromtimestamp(r["date"] / 1e3, _dt.timezone.utc):%m-%d}' for r in runs]
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), constrained_layout=True)
     steppers = ("rodas4", "dopri5", "fehlberg78")
 
     ax = axes[0]
     for s in steppers:
-        ax.plot(x, series(runs, "bench_model.DefaultScenario.time_simulate", (s,)), "o-", label=s)
+        plot_known(ax, x, series(runs, "bench_model.DefaultScenario.time_simulate", (s,)), "o-", label=s)
     ax.set_ylabel("CPU time [s]")
     ax.set_title("Default scenario, both arms (2 x 2880 s)")
     ax.set_ylim(bottom=0)
@@ -84,17 +99,19 @@ def main() -> int:
     for sec in sections:
         ys = series(runs, "bench_instructions.Instructions.track_instructions", (sec,))
         first = next((y for y in ys if not math.isnan(y)), float("nan"))
-        ax.plot(x, [100.0 * (y / first - 1.0) for y in ys], "o-", label=f"{sec} ({first / 1e9:.3g} G)")
-    ax.axhspan(-1.0, 1.0, color="0.9", zorder=0, label="check threshold +-1 %")
+        plot_known(ax, x, [100.0 * (y / first - 1.0) for y in ys], "o-", label=f"{sec} ({first / 1e9:.3g} G)")
+    pct = 100.0 * INSTR_REL
+    ax.axhspan(-pct, pct, color="0.9", zorder=0, label=f"check threshold +-{pct:g} %")
     ax.set_ylabel("instructions vs first commit [%]")
-    ax.set_title("Instruction counts (callgrind; noise-free)")
+    n_measured = sum(bool(r["results"].get("bench_instructions.Instructions.track_instructions")) for r in runs)
+    ax.set_title(f"Instruction counts (callgrind; noise-free): {n_measured} of {len(runs)} commits")
     ax.legend(fontsize=7)
 
     ax = axes[2]
     for s in steppers:
         ys = [a + b for a, b in zip(series(runs, "bench_model.DefaultScenarioCounts.track_rhs", (s, "massage")),
                                     series(runs, "bench_model.DefaultScenarioCounts.track_rhs", (s, "passive")))]
-        ax.plot(x, [y / 1e3 for y in ys], "o-", label=s)
+        plot_known(ax, x, [y / 1e3 for y in ys], "o-", label=s)
     ax.set_ylabel("RHS evaluations [thousands]")
     ax.set_title("Default scenario: RHS evaluations (both arms)")
     ax.set_ylim(bottom=0)
