@@ -14,6 +14,7 @@ PYTHON=${PYTHON:-python3}
 apt_pkgs=(g++ libeigen3-dev libboost-dev nlohmann-json3-dev)
 [ $want_test = 1 ] && apt_pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev libsundials-dev)
 [ $want_test = 1 ] && apt_pkgs+=(valgrind)  # instruction counts of benchmarks/asv/check.py quick
+[ $want_test = 1 ] && apt_pkgs+=(clang-format)  # scripts/check_format.sh (clang-format 14 on Debian 12)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -48,6 +49,8 @@ if [ $want_test = 1 ]; then
                  pybind11_stubgen:pybind11-stubgen==3.0.0; do  # pinned: the stub-drift test compares its output
     "$PYTHON" -c "import ${mod_pkg%%:*}" 2>/dev/null || need+=("${mod_pkg##*:}")
   done
+  # pinned: scripts/check_format.sh compares the tree with its output
+  [ "$(ruff --version 2>/dev/null)" = "ruff 0.17.6" ] || need+=("ruff==0.17.6")
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "install_deps: installing Python packages: ${need[*]}"

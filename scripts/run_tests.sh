@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_deps.sh --test
+# Formatting: clang-format (.clang-format) and ruff ([tool.ruff]); `scripts/check_format.sh --fix` rewrites.
+bash scripts/check_format.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
 build=build/tests

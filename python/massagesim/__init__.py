@@ -12,8 +12,6 @@ side, and libRoadRunner runs of them: :mod:`massagesim.sbml` (:func:`model_graph
 :func:`graph_to_sbml`, :func:`graph_to_python`, :func:`load_sbml`, :func:`simulate_roadrunner`).
 """
 
-from ._backend import SimulationUnavailable as SimulationUnavailable
-from ._backend import has_simulation as has_simulation
 from ._core import Cancelled as Cancelled
 from ._core import InvalidArgument as InvalidArgument
 from ._core import NewtonFailure as NewtonFailure
@@ -51,7 +49,6 @@ from ._simulate import simulate as simulate
 from ._sweep import parameter_table as parameter_table
 from ._sweep import sweep as sweep
 from ._units import unit_of as unit_of
-from ._validation import has_validation as has_validation
 from ._validation import validate as validate
 from ._validation import validation_report as validation_report
 from .sbml import SBMLExportError as SBMLExportError
@@ -73,7 +70,6 @@ __all__ = [
     "Result",
     "SBMLExportError",
     "Scenario",
-    "SimulationUnavailable",
     "Simulator",
     "SolverError",
     "StepSizeUnderflow",
@@ -84,8 +80,6 @@ __all__ = [
     "fit",
     "graph_to_python",
     "graph_to_sbml",
-    "has_simulation",
-    "has_validation",
     "load_sbml",
     "local_sensitivity",
     "metric_names",

@@ -222,7 +222,7 @@ def make_options(
     **solver
         ``stepper``, ``rtol``, ``atol``, ``dt_max_s``, ``save_every_s``.
     """
-    core = _backend.require_simulation()
+    core = _backend.core()
     opts = core.SimulationOptions()
     for k, v in _check_solver_options(solver).items():
         setattr(opts, k, v if k == "stepper" else float(v))
@@ -321,8 +321,6 @@ def simulate(
         Bad scenario, option, output or parameter (ValueError / KeyError subclasses).
     SolverError
         A subclass (RuntimeError) when an integration fails and ``throw_on_failure``.
-    SimulationUnavailable
-        When the compiled core was built without the simulation facade.
     """
     sc = as_scenario(scenario)
     times = None
@@ -339,7 +337,7 @@ def simulate(
             step = float(np.min(np.diff(times))) if times.size > 1 else sc.save_every_s
         solver = {**solver, "save_every_s": step}
     opts = make_options(parameters=parameters, outputs=outputs, arms=arms, throw_on_failure=throw_on_failure, **solver)
-    core = _backend.require_simulation()
+    core = _backend.core()
     est = estimate_run(sc, opts)  # the limits themselves are checked by the C++ simulate, first thing
     show = bool(progress) and (progress != "auto" or est.wall_s > PROGRESS_AFTER_S)
     cancel = _backend._core.CancelFlag()
@@ -352,12 +350,12 @@ def simulate(
 
 def available_outputs(scenario: ScenarioLike = None) -> list[str]:
     """Return the output names available for a scenario (states, derived signals, inputs)."""
-    return list(_backend.require_simulation().available_outputs(as_scenario(scenario)._cpp))
+    return list(_backend.core().available_outputs(as_scenario(scenario)._cpp))
 
 
 def metric_names() -> list[str]:
     """Return the names of the summary metrics, in the order results list them."""
-    return list(_backend.require_simulation().metric_names())
+    return list(_backend.core().metric_names())
 
 
 class Simulator:
@@ -424,7 +422,7 @@ class Simulator:
         list of SimulationResult
             The compiled core's results, in input order.
         """
-        core = _backend.require_simulation()
+        core = _backend.core()
         runs = [
             make_options(
                 parameters=p,

@@ -1,30 +1,14 @@
-"""The validation report (targets from validation.md run against the model), when the core has it."""
+"""The validation report (targets from validation.md run against the model)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import _core
 
 if TYPE_CHECKING:
     from ._report import ValidationTable
-
-
-def has_validation() -> bool:
-    """Return True when the compiled core exposes the validation report."""
-    return all(hasattr(_core, n) for n in ("validation_rows", "validation_report"))
-
-
-def _require() -> Any:
-    if not has_validation():
-        from ._backend import SimulationUnavailable
-
-        raise SimulationUnavailable(
-            "massagesim._core was built without the validation report (validation/targets.hpp; "
-            "src/validation_targets.cpp is not compiled into massagesim::runtime)"
-        )
-    return _core
 
 
 def validate(prefixes: Sequence[str] = ()) -> ValidationTable:
@@ -45,9 +29,9 @@ def validate(prefixes: Sequence[str] = ()) -> ValidationTable:
     """
     from ._report import ValidationTable
 
-    return ValidationTable(_require().validation_rows(list(prefixes))).set_index("target")
+    return ValidationTable(_core.validation_rows(list(prefixes))).set_index("target")
 
 
 def validation_report(prefixes: Sequence[str] = (), fmt: str = "text") -> str:
     """Return the validation table as ``"text"``, ``"csv"`` or ``"markdown"`` (runs the targets)."""
-    return str(_require().validation_report(fmt, list(prefixes)))
+    return str(_core.validation_report(fmt, list(prefixes)))

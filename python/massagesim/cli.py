@@ -158,16 +158,8 @@ def _cmd_params(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from ._validation import has_validation, validate
+    from ._validation import validate
 
-    if not has_validation():
-        print(
-            "massagesim validate: this build has no validation report (the compiled core lacks "
-            "validation/targets.hpp's registry: src/validation_targets.cpp is not compiled into "
-            "massagesim::runtime yet); rebuild with `pip install --no-build-isolation .` once it is",
-            file=sys.stderr,
-        )
-        return 3
     from . import _core
 
     rows = validate(args.prefixes)
@@ -285,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["run", *(argv or [])])
-    from . import InvalidArgument, SimulationUnavailable, SolverError
+    from . import InvalidArgument, SolverError
 
     try:
         return int(args.func(args))
@@ -307,9 +299,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SolverError as exc:
         print(f"massagesim: solver failure: {exc}", file=sys.stderr)
         return 1
-    except SimulationUnavailable as exc:
-        print(f"massagesim: {exc}", file=sys.stderr)
-        return 3
 
 
 if __name__ == "__main__":

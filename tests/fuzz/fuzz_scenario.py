@@ -65,7 +65,6 @@ def _mutate(fdp: atheris.FuzzedDataProvider, data: object) -> object:
 
 
 def _simulate_short(sc: ms.Scenario) -> None:
-    ms._backend.require_simulation()
     opts = _simulate.make_options(throw_on_failure=False)
     try:
         est = _simulate.estimate_run(sc, opts)
@@ -115,7 +114,7 @@ def TestOneInput(data: bytes) -> None:  # noqa: N802 - atheris' name
         if mode >= 3 and "expected a mapping" in str(exc):
             return
         raise
-    if run and sc is not None and ms.has_simulation():
+    if run and sc is not None:
         _simulate_short(sc)
     if sc is not None:  # a loaded scenario round-trips
         assert ms.Scenario.from_json(sc.to_json()) == sc

@@ -54,16 +54,6 @@ def test_run_bad_input_exit_code_and_message(fake: Any, tmp_path: Path, capsys: 
     assert "cannot open" in capsys.readouterr().err
 
 
-def test_run_without_facade_says_so(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    import types
-
-    from massagesim import _backend
-
-    monkeypatch.setattr(_backend, "_override", types.SimpleNamespace())
-    assert cli.main(["run", "--no-plot"]) == 3
-    assert "src/simulation.cpp" in capsys.readouterr().err
-
-
 def test_params_lists_units_ranges_sources(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["params"]) == 0
     out = capsys.readouterr().out
@@ -73,14 +63,6 @@ def test_params_lists_units_ranges_sources(capsys: pytest.CaptureFixture[str]) -
     assert cli.main(["params", "--csv", "--preset", "default_forearm"]) == 0
     csv = capsys.readouterr().out
     assert "tissue_mass_g,1000.0,g" in csv
-
-
-def test_validate_says_when_the_core_has_no_report(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from massagesim import _validation
-
-    monkeypatch.setattr(_validation, "has_validation", lambda: False)
-    assert cli.main(["validate"]) == 3
-    assert "no validation report" in capsys.readouterr().err
 
 
 def test_validate_help_explains_the_options() -> None:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import massagesim as ms
 from massagesim import _core
 
-from conftest import HAVE_FACADE, needs_facade
+from conftest import needs_facade
 
 INFO = {i.name: i for i in _core.parameter_info()}
 NAMES = sorted(INFO)
@@ -171,7 +171,3 @@ def test_random_solver_options_run_or_fail_clearly(tiny: ms.Scenario, opts: dict
     else:
         for arm in res:
             assert arm.status == "success" or arm.message
-
-
-def test_facade_flag_is_consistent() -> None:
-    assert ms.has_simulation() is HAVE_FACADE

@@ -16,17 +16,6 @@ import pytest
 import massagesim as ms
 
 
-def test_without_facade_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import types
-
-    from massagesim import _backend
-
-    monkeypatch.setattr(_backend, "_override", types.SimpleNamespace())
-    assert not ms.has_simulation()
-    with pytest.raises(ms.SimulationUnavailable, match="src/simulation.cpp"):
-        ms.simulate()
-
-
 def test_result_pandas_shares_memory_and_has_units(fake: Any) -> None:
     res = ms.simulate(outputs=fake.OUTPUTS)
     assert res.arm_names == ["massage", "passive"]

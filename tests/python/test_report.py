@@ -16,7 +16,6 @@ from massagesim import cli
 from massagesim._report import ValidationTable, family_figure, report_html
 
 pytest.importorskip("matplotlib")
-needs_validation = pytest.mark.skipif(not ms.has_validation(), reason="this core has no validation registry")
 
 
 class _Page(HTMLParser):
@@ -118,7 +117,6 @@ def test_study_figure_has_a_panel_per_row_with_data_band_and_model() -> None:
     assert any("no model value: solver failed" in t.get_text() for t in nomodel.axes[0].texts)
 
 
-@needs_validation
 def test_report_of_the_registry_has_a_figure_for_every_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status = cli.main(["validate", "--html", str(tmp_path / "report")])
     out = capsys.readouterr().out
