@@ -96,8 +96,8 @@ int main(int argc, char** argv) {
       std::printf(" %s (%.1f cm)", sc.limb.segment_names[static_cast<std::size_t>(i)].c_str(),
                   sc.limb.segment_lengths_cm[static_cast<std::size_t>(i)]);
     std::printf("\nparameter overrides: %zu\n", sc.parameters.size());
-    for (const auto& o : sc.parameters) std::printf("  %s = %g%s\n", o.name.c_str(), o.value,
-                                                    o.allow_out_of_range ? " (out of range allowed)" : "");
+    for (const auto& o : sc.parameters)
+      std::printf("  %s = %g%s\n", o.name.c_str(), o.value, o.allow_out_of_range ? " (out of range allowed)" : "");
     std::printf("outputs every %g s:", sc.outputs.save_every_s);
     for (const auto& n : sc.outputs.names) std::printf(" %s", n.c_str());
     std::printf("\nsolver: %s, rtol %g, atol %g, dt_max %g s\n", sc.solver.stepper.c_str(), sc.solver.rtol,
@@ -132,9 +132,9 @@ int main(int argc, char** argv) {
         out << '\n';
       }
       std::printf("arm '%s': %s, %.2f s wall, %lld steps (%lld rejected), %lld RHS, %lld Jacobians -> %s\n",
-                  a.arm.c_str(), massagesim::to_string(a.status), a.wall_time_s, static_cast<long long>(a.stats.n_steps),
-                  static_cast<long long>(a.stats.n_rejected), static_cast<long long>(a.stats.n_rhs),
-                  static_cast<long long>(a.stats.n_jac), csv.string().c_str());
+                  a.arm.c_str(), massagesim::to_string(a.status), a.wall_time_s,
+                  static_cast<long long>(a.stats.n_steps), static_cast<long long>(a.stats.n_rejected),
+                  static_cast<long long>(a.stats.n_rhs), static_cast<long long>(a.stats.n_jac), csv.string().c_str());
     }
     std::printf("\n%-46s", "metric");
     for (const auto& a : result.arms) std::printf(" %14s", a.arm.c_str());

@@ -40,7 +40,9 @@ namespace msc = massagesim::scenario;
 using massagesim::detail::concat;
 
 /// Limb-level catalogue entries this limb has (a module's only when it is enabled).
-bool limb_has(const mm::Limb& limb, const mm::OutputRecord& r) { return r.level != "limb" || limb.has_limb_output(r.index); }
+bool limb_has(const mm::Limb& limb, const mm::OutputRecord& r) {
+  return r.level != "limb" || limb.has_limb_output(r.index);
+}
 
 template <class Stepper>
 auto solve_arm(const BuiltLimb& b, std::shared_ptr<const mp::Schedule> sched, const Stepper& st, const Resolved& r,
@@ -64,14 +66,18 @@ BuiltLimb build_limb(const msc::Scenario& sc, const SimulationOptions& opt, cons
   // Rest in the initial posture (the schedule's heights before t = 0).
   mm::LimbInputs rest = limb->rest_inputs();
   for (int i = 0; i < limb->n_segments(); ++i)
-    rest.segment[static_cast<std::size_t>(i)].height_above_heart_cm = any_schedule.inputs(-1.0, i).height_above_heart_cm;
+    rest.segment[static_cast<std::size_t>(i)].height_above_heart_cm =
+        any_schedule.inputs(-1.0, i).height_above_heart_cm;
   BuiltLimb b{limb, mm::limb_rest_state(limb, &rest)};
   return b;
 }
 
 Resolved resolve(const msc::Scenario& sc, const SimulationOptions& o) {
-  Resolved r{o.stepper.value_or(sc.solver.stepper), o.rtol.value_or(sc.solver.rtol), o.atol.value_or(sc.solver.atol),
-             o.dt_max_s.value_or(sc.solver.dt_max_s), o.save_every_s.value_or(sc.outputs.save_every_s),
+  Resolved r{o.stepper.value_or(sc.solver.stepper),
+             o.rtol.value_or(sc.solver.rtol),
+             o.atol.value_or(sc.solver.atol),
+             o.dt_max_s.value_or(sc.solver.dt_max_s),
+             o.save_every_s.value_or(sc.outputs.save_every_s),
              o.outputs.value_or(sc.outputs.names)};
   r.cancel = o.cancel.get();
   check_stepper_name(r.stepper, "options.stepper");
@@ -87,7 +93,8 @@ Resolved resolve(const msc::Scenario& sc, const SimulationOptions& o) {
 std::vector<Column> resolve_columns(const mm::Limb& limb, const std::vector<std::string>& requested) {
   const auto& cat = mm::output_catalogue();
   auto make = [&](int seg, const mm::OutputRecord& r) {
-    return Column{seg < 0 ? std::string(r.name) : limb.segment_name(seg) + "." + std::string(r.name), seg, r.kind, r.index};
+    return Column{seg < 0 ? std::string(r.name) : limb.segment_name(seg) + "." + std::string(r.name), seg, r.kind,
+                  r.index};
   };
   std::vector<Column> cols;
   if (requested.empty()) {
@@ -154,7 +161,8 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb&
   const auto t_start = std::chrono::steady_clock::now();
   Solution<mm::Limb::State> sol;
   const auto& limb = *b.limb;
-  sol = with_stepper(r.stepper, limb, [&](const auto& st) { return solve_arm(b, sched, st, r, ts, opt.throw_on_failure); });
+  sol = with_stepper(r.stepper, limb,
+                     [&](const auto& st) { return solve_arm(b, sched, st, r, ts, opt.throw_on_failure); });
   res.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   res.stats = sol.stats;
   res.status = sol.status;
@@ -167,7 +175,8 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb&
   ser.resize(n);
   res.output_names.clear();
   for (const auto& c : cols) res.output_names.push_back(c.name);
-  if (opt.keep_traces) res.values.resize(static_cast<Eigen::Index>(out_t.size()), static_cast<Eigen::Index>(cols.size()));
+  if (opt.keep_traces)
+    res.values.resize(static_cast<Eigen::Index>(out_t.size()), static_cast<Eigen::Index>(cols.size()));
   static const int i_in = mm::Segment::output_index("arterial_inflow_mL_per_min");
   static const int i_st = mm::Segment::output_index("passive_stiffness_rel");
   static const int i_rg = mm::Segment::output_index("reflex_gain");
@@ -205,12 +214,18 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb&
       const Column& c = cols[j];
       double v = 0.0;
       switch (c.kind) {
-        case mm::OutputKind::state: v = x[mm::Limb::offset(c.segment) + c.index]; break;
-        case mm::OutputKind::derived: v = o(c.segment, c.index); break;
+        case mm::OutputKind::state:
+          v = x[mm::Limb::offset(c.segment) + c.index];
+          break;
+        case mm::OutputKind::derived:
+          v = o(c.segment, c.index);
+          break;
         case mm::OutputKind::input:
           v = mm::segment_input_value(in.segment[static_cast<std::size_t>(c.segment)], c.index);
           break;
-        case mm::OutputKind::limb: v = lo[static_cast<std::size_t>(c.index)]; break;
+        case mm::OutputKind::limb:
+          v = lo[static_cast<std::size_t>(c.index)];
+          break;
       }
       res.values(static_cast<Eigen::Index>(row), static_cast<Eigen::Index>(j)) = v;
     }

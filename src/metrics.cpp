@@ -125,10 +125,10 @@ const std::vector<MetricDefinition> definitions{
      lactate_half_time_min},
     {{"arterial_inflow_auc_massage_window_mL", "mL", "limb arterial inflow integrated over the massage window"},
      [](const ArmSeries& s, const Windows& w) {
-       return has_window(s, w) ? auc_per_min(s.t_s, s.arterial_inflow_mL_per_min, w.massage_start, w.massage_end)
-                               : nan;
+       return has_window(s, w) ? auc_per_min(s.t_s, s.arterial_inflow_mL_per_min, w.massage_start, w.massage_end) : nan;
      }},
-    {{"arterial_inflow_auc_after_massage_mL", "mL", "limb arterial inflow integrated from the end of massage to the end"},
+    {{"arterial_inflow_auc_after_massage_mL", "mL",
+      "limb arterial inflow integrated from the end of massage to the end"},
      [](const ArmSeries& s, const Windows& w) {
        return has_window(s, w) ? auc_per_min(s.t_s, s.arterial_inflow_mL_per_min, w.massage_end, end_of(s)) : nan;
      }},

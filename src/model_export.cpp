@@ -7,9 +7,9 @@
 
 #include "massagesim/models/default_subject.hpp"
 #include "massagesim/scenario/scenario_io.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
 #include "massagesim/simulation/simulation.hpp"
 #include "massagesim/symbolic/protocol.hpp"
-#include "massagesim/simulation/limb_problem.hpp"
 
 namespace massagesim::symbolic {
 
@@ -47,15 +47,18 @@ ExportedModel export_scenario(const scenario::Scenario& sc, const std::string& a
         p.rest_state, 0.0, T, std::move(bps));
     m.description = "limb of " + std::to_string(n) + " segments with the whole-body lactate pool";
   } else {
-    const models::Segment seg(scenario::subject_params(sc), sc.limb.segment_names.empty() ? "segment" : sc.limb.segment_names[0]);
+    const models::Segment seg(scenario::subject_params(sc),
+                              sc.limb.segment_names.empty() ? "segment" : sc.limb.segment_names[0]);
     models::SegmentInputs rest = seg.rest_inputs();
     rest.height_above_heart_cm = schedule->inputs(-1.0, 0).height_above_heart_cm;
     const auto x0 = models::rest_state(seg, &rest);
-    m = record_segment(seg, [&](const Expr& t) { return segment_inputs(*schedule, t, 0); }, x0, 0.0, T, std::move(bps));
+    m = record_segment(
+        seg, [&](const Expr& t) { return segment_inputs(*schedule, t, 0); }, x0, 0.0, T, std::move(bps));
     m.description = "one segment alone (the subject's preset), arterial lactate 1 mmol/L";
   }
   m.name = to_identifier(sc.name + "__" + p.arm + (kind == ExportKind::segment ? "__segment" : ""));
-  m.description = sc.name + ", arm '" + p.arm + "': " + m.description + ". Exported by massagesim from the C++ right-hand side.";
+  m.description =
+      sc.name + ", arm '" + p.arm + "': " + m.description + ". Exported by massagesim from the C++ right-hand side.";
   return m;
 }
 
@@ -73,21 +76,29 @@ std::string to_json(const ExportedModel& m, int indent) {
   json states = json::array();
   for (std::size_t i = 0; i < m.states.size(); ++i) {
     const auto& s = m.states[i];
-    states.push_back({{"id", s.id},
-                      {"name", s.name},
-                      {"initial_value", s.initial_value},
-                      {"unit", s.unit},
-                      {"rate", {{"sbml", g.root_formula(i, Dialect::sbml)}, {"python", g.root_formula(i, Dialect::python)}}}});
+    states.push_back(
+        {{"id", s.id},
+         {"name", s.name},
+         {"initial_value", s.initial_value},
+         {"unit", s.unit},
+         {"rate", {{"sbml", g.root_formula(i, Dialect::sbml)}, {"python", g.root_formula(i, Dialect::python)}}}});
   }
   j["states"] = std::move(states);
   json params = json::array();
   for (const auto& p : m.parameters)
-    params.push_back({{"id", p.id}, {"value", p.value}, {"unit", p.unit}, {"min", p.min}, {"max", p.max},
-                      {"source", p.source}, {"description", p.description}, {"structural", p.structural}});
+    params.push_back({{"id", p.id},
+                      {"value", p.value},
+                      {"unit", p.unit},
+                      {"min", p.min},
+                      {"max", p.max},
+                      {"source", p.source},
+                      {"description", p.description},
+                      {"structural", p.structural}});
   j["parameters"] = std::move(params);
   json as = json::array();
   for (int k : g.intermediates())
-    as.push_back({{"id", g.name_of(k)}, {"sbml", g.definition(k, Dialect::sbml)}, {"python", g.definition(k, Dialect::python)}});
+    as.push_back(
+        {{"id", g.name_of(k)}, {"sbml", g.definition(k, Dialect::sbml)}, {"python", g.definition(k, Dialect::python)}});
   j["assignments"] = std::move(as);
   j["outputs"] = m.output_ids;
   json units = json::object();

@@ -86,8 +86,8 @@ ResolvedParameter resolve_parameter(std::string_view name, const std::vector<std
     for (const auto& p : space)
       if (p.level == "limb" && p.info.name == name) {
         if (hit)
-          throw UnknownName(concat("parameter '", name, "' is ambiguous: both '", hit->id, "' and '", p.id,
-                                   "'; write the module"));
+          throw UnknownName(
+              concat("parameter '", name, "' is ambiguous: both '", hit->id, "' and '", p.id, "'; write the module"));
         hit = &p;
       }
     if (!hit) throw unknown(concat("unknown parameter '", name, "'"));
@@ -130,7 +130,8 @@ void check_parameter(std::string_view name, double value, bool allow_out_of_rang
 }
 
 LimbParams build_limb_params(const SegmentParams& preset_in, const std::vector<std::string>& segment_names,
-                             const std::vector<double>& segment_lengths_cm, const std::vector<ParameterValue>& overrides) {
+                             const std::vector<double>& segment_lengths_cm,
+                             const std::vector<ParameterValue>& overrides) {
   for (const auto& n : segment_names)
     MASSAGESIM_CHECK(!is_limb_module(n), "limb.segment_names: '", n,
                      "' is the name of a limb-level module; choose another segment name");

@@ -73,7 +73,8 @@ PreparedSolve solve_prepared(const PreparedArm& a, const std::string& stepper, d
 }
 
 Eigen::VectorXd prepared_rhs(const PreparedArm& a, const Eigen::VectorXd& x, double t_s) {
-  MASSAGESIM_CHECK(x.size() == a.limb->n_states(), "prepared_rhs: expected ", a.limb->n_states(), " states, got ", x.size());
+  MASSAGESIM_CHECK(x.size() == a.limb->n_states(), "prepared_rhs: expected ", a.limb->n_states(), " states, got ",
+                   x.size());
   mm::LimbInputs in;
   mm::ScheduleLimbInputs{a.schedule}(t_s, in, a.limb->n_segments());
   Eigen::VectorXd d(x.size());

@@ -99,8 +99,8 @@ RunEstimate estimate_run(const scenario::Scenario& sc, const SimulationOptions& 
   const double tighter = std::max(1.0, std::pow(1e-6 / rtol, 0.25));  // steps grow as rtol^(-1/order), order 4
   // Without a step limit, ~10 s steps where nothing changes (the default scenario's setting).
   const double dt_est = std::isfinite(dt_max) ? dt_max : 10.0;
-  const double per_arm = e.duration_s / dt_est +
-                         tighter * (steps_per_cycle * n_cycles + steps_per_phase * static_cast<double>(sc.protocol.size()));
+  const double per_arm = e.duration_s / dt_est + tighter * (steps_per_cycle * n_cycles +
+                                                            steps_per_phase * static_cast<double>(sc.protocol.size()));
   e.solver_steps = e.n_arms * per_arm;
   return e;
 }

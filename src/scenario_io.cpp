@@ -22,10 +22,10 @@
 
 #include "massagesim/core/check.hpp"
 #include "massagesim/core/error.hpp"
-#include "massagesim/models/default_subject.hpp"
 #include "massagesim/core/names.hpp"
-#include "massagesim/models/parameter_registry.hpp"
+#include "massagesim/models/default_subject.hpp"
 #include "massagesim/models/output_catalogue.hpp"
+#include "massagesim/models/parameter_registry.hpp"
 #include "massagesim/models/parameter_space.hpp"
 #include "massagesim/protocols/detail/checks.hpp"
 #include "massagesim/scenario/limits.hpp"
@@ -55,12 +55,18 @@ constexpr std::size_t max_nesting_depth = 32;
 std::string file_kind(const std::filesystem::file_status& st) {
   namespace fs = std::filesystem;
   switch (st.type()) {
-    case fs::file_type::directory: return "a directory";
-    case fs::file_type::fifo: return "a FIFO (named pipe)";
-    case fs::file_type::character: return "a character device";
-    case fs::file_type::block: return "a block device";
-    case fs::file_type::socket: return "a socket";
-    default: return "not a regular file";
+    case fs::file_type::directory:
+      return "a directory";
+    case fs::file_type::fifo:
+      return "a FIFO (named pipe)";
+    case fs::file_type::character:
+      return "a character device";
+    case fs::file_type::block:
+      return "a block device";
+    case fs::file_type::socket:
+      return "a socket";
+    default:
+      return "not a regular file";
   }
 }
 
@@ -124,9 +130,10 @@ std::string_view guard_text(const std::string& source, std::string_view text) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   const auto bom = [&](std::string_view b) { return text.starts_with(b); };
   const char* other = bom(std::string_view("\xFF\xFE\0\0", 4)) || bom(std::string_view("\0\0\xFE\xFF", 4)) ? "UTF-32"
-                      : bom("\xFF\xFE") || bom("\xFE\xFF")                                                  ? "UTF-16"
-                                                                                                            : nullptr;
-  if (!other && text.size() >= 2 && (text[0] == '\0' || text[1] == '\0')) other = "UTF-16 or UTF-32 (no byte-order mark)";
+                      : bom("\xFF\xFE") || bom("\xFE\xFF")                                                 ? "UTF-16"
+                                                                                                           : nullptr;
+  if (!other && text.size() >= 2 && (text[0] == '\0' || text[1] == '\0'))
+    other = "UTF-16 or UTF-32 (no byte-order mark)";
   if (other)
     throw InvalidArgument(where + "the scenario is encoded as " + other + "; expected UTF-8 (with or without a BOM)");
   std::size_t depth = 0;
@@ -226,12 +233,36 @@ std::vector<std::string> to_strings(const Range& r) {
 // ---- units ------------------------------------------------------------------------------------
 
 /// Unit suffixes recognised in field names, longest first so that "_cm_per_s" wins over "_s".
-constexpr std::array<std::string_view, 30> unit_suffixes{
-    "_cm_per_s", "_mm_per_s", "_m_per_s",  "_per_min", "_per_s", "_fraction_VO2max", "_percent_VO2max",
-    "_VO2max",   "_mmHg",     "_cmH2O",    "_kPa",     "_Pa",    "_psi",             "_bar",
-    "_N",        "_kg",       "_Hz",       "_bpm",     "_rpm",   "_ms",              "_min",
-    "_h",        "_s",        "_cm",       "_mm",      "_m",     "_in",              "_deg",
-    "_rad",      "_percent"};
+constexpr std::array<std::string_view, 30> unit_suffixes{"_cm_per_s",
+                                                         "_mm_per_s",
+                                                         "_m_per_s",
+                                                         "_per_min",
+                                                         "_per_s",
+                                                         "_fraction_VO2max",
+                                                         "_percent_VO2max",
+                                                         "_VO2max",
+                                                         "_mmHg",
+                                                         "_cmH2O",
+                                                         "_kPa",
+                                                         "_Pa",
+                                                         "_psi",
+                                                         "_bar",
+                                                         "_N",
+                                                         "_kg",
+                                                         "_Hz",
+                                                         "_bpm",
+                                                         "_rpm",
+                                                         "_ms",
+                                                         "_min",
+                                                         "_h",
+                                                         "_s",
+                                                         "_cm",
+                                                         "_mm",
+                                                         "_m",
+                                                         "_in",
+                                                         "_deg",
+                                                         "_rad",
+                                                         "_percent"};
 
 /// The field name without its unit suffix, and the unit ("" when none is recognised).
 std::pair<std::string_view, std::string_view> split_unit(std::string_view key) {
@@ -246,15 +277,22 @@ std::pair<std::string_view, std::string_view> split_unit(std::string_view key) {
 
 std::string type_name(const Json& j) {
   switch (j.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::boolean:
+      return "a boolean";
     case Json::value_t::number_integer:
     case Json::value_t::number_unsigned:
-    case Json::value_t::number_float: return "a number";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::object: return "an object";
-    default: return "an unsupported value";
+    case Json::value_t::number_float:
+      return "a number";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::array:
+      return "an array";
+    case Json::value_t::object:
+      return "an object";
+    default:
+      return "an unsupported value";
   }
 }
 
@@ -287,12 +325,13 @@ void check_by_unit(const Ctx& ctx, const std::string& path, std::string_view key
   const auto unit = split_unit(key).second;
   if (unit == "mmHg") {
     if (v < 0.0 || v > mp::max_pressure_mmHg)
-      ctx.fail(path, massagesim::detail::concat("expected a pressure in [0, ", mp::max_pressure_mmHg,
-                                                "] mmHg, got ", v));
+      ctx.fail(path,
+               massagesim::detail::concat("expected a pressure in [0, ", mp::max_pressure_mmHg, "] mmHg, got ", v));
   } else if (unit == "s" || unit == "cm") {
     if (v < 0.0) ctx.fail(path, massagesim::detail::concat("expected >= 0 ", unit, ", got ", v));
   } else if (unit == "Hz" || unit == "cm_per_s") {
-    if (v <= 0.0) ctx.fail(path, massagesim::detail::concat("expected > 0 ", unit == "Hz" ? "Hz" : "cm/s", ", got ", v));
+    if (v <= 0.0)
+      ctx.fail(path, massagesim::detail::concat("expected > 0 ", unit == "Hz" ? "Hz" : "cm/s", ", got ", v));
   }
 }
 
@@ -327,7 +366,8 @@ class Fields {
     }
     std::string hint;
     for (auto it = j_.begin(); it != j_.end(); ++it)
-      if (edit_distance(it.key(), key) <= 2) hint = " (found '" + it.key() + "': did you mean '" + std::string(key) + "'?)";
+      if (edit_distance(it.key(), key) <= 2)
+        hint = " (found '" + it.key() + "': did you mean '" + std::string(key) + "'?)";
     ctx_.fail(where, "missing required field '" + std::string(key) + "'" + hint);
   }
 
@@ -364,7 +404,8 @@ class Fields {
     if (!v) return false;
     if (!v->is_number_integer()) ctx_.fail(path(key), "expected an integer, got " + show(*v));
     const auto x = v->get<long long>();
-    if (x < -1000000 || x > 1000000) ctx_.fail(path(key), "expected an integer in [-1000000, 1000000], got " + v->dump());
+    if (x < -1000000 || x > 1000000)
+      ctx_.fail(path(key), "expected an integer in [-1000000, 1000000], got " + v->dump());
     out = static_cast<int>(x);
     return true;
   }
@@ -559,9 +600,10 @@ mp::TechniqueParams read_technique(Fields& f, mp::PhaseKind kind) {
                                                "? expected one of: " + joined(known));
   const bool device = mp::is_device_technique(name);
   if (kind == mp::PhaseKind::massage && device)
-    f.ctx().fail(f.path("technique"), "'" + name +
-                                          "' is a device; a massage phase takes a manual technique (static_compression, "
-                                          "effleurage, petrissage, tapotement, deep_friction); use kind \"compression\"");
+    f.ctx().fail(f.path("technique"),
+                 "'" + name +
+                     "' is a device; a massage phase takes a manual technique (static_compression, "
+                     "effleurage, petrissage, tapotement, deep_friction); use kind \"compression\"");
   if (kind == mp::PhaseKind::compression && !device)
     f.ctx().fail(f.path("technique"), "'" + name +
                                           "' is applied by hand; a compression phase takes a device "
@@ -579,9 +621,10 @@ PhaseSpec read_phase(const Ctx& ctx, const Json& j, const std::string& path) {
   f.number("start_s", ph.start_s);
   ph.duration_s = f.number_of("duration_s", f.required("duration_s"), /*check_unit_range=*/false);
   if (ph.kind == mp::PhaseKind::posture_change ? !(ph.duration_s >= 0.0) : !(ph.duration_s > 0.0))
-    ctx.fail(f.path("duration_s"),
-             massagesim::detail::concat("expected ", ph.kind == mp::PhaseKind::posture_change ? ">= 0" : "> 0",
-                                        " s for a phase of kind ", name_of(phase_kinds, ph.kind), ", got ", ph.duration_s));
+    ctx.fail(
+        f.path("duration_s"),
+        massagesim::detail::concat("expected ", ph.kind == mp::PhaseKind::posture_change ? ">= 0" : "> 0",
+                                   " s for a phase of kind ", name_of(phase_kinds, ph.kind), ", got ", ph.duration_s));
   using K = mp::PhaseKind;
   if (ph.kind == K::exercise || ph.kind == K::active_recovery) {
     if (ph.kind == K::exercise) f.required("intensity_fraction_VO2max");
@@ -610,10 +653,9 @@ std::vector<PhaseSpec> read_protocol(const Ctx& ctx, const Json& a) {
     if (ph.start_s && *ph.start_s < end_s) {
       const PhaseSpec& prev = out.back();
       const double prev_start = end_s - prev.duration_s;
-      ctx.fail(path + ".start_s",
-               massagesim::detail::concat(*ph.start_s, " s overlaps protocol[", i - 1, "] (",
-                                          name_of(phase_kinds, prev.kind), ", ", prev_start, " to ", end_s,
-                                          " s); expected start_s >= ", end_s, " s"));
+      ctx.fail(path + ".start_s", massagesim::detail::concat(*ph.start_s, " s overlaps protocol[", i - 1, "] (",
+                                                             name_of(phase_kinds, prev.kind), ", ", prev_start, " to ",
+                                                             end_s, " s); expected start_s >= ", end_s, " s"));
     }
     end_s = (ph.start_s ? *ph.start_s : end_s) + ph.duration_s;
     out.push_back(std::move(ph));
@@ -651,8 +693,8 @@ Limb read_limb(const Ctx& ctx, const Json& j) {
   }
   if (const Json* a = f.array("segment_names")) {
     if (static_cast<int>(a->size()) != limb.n_segments())
-      ctx.fail("limb.segment_names", massagesim::detail::concat("expected ", limb.n_segments(),
-                                                                " names (one per segment), got ", a->size()));
+      ctx.fail("limb.segment_names",
+               massagesim::detail::concat("expected ", limb.n_segments(), " names (one per segment), got ", a->size()));
     for (std::size_t i = 0; i < a->size(); ++i) {
       const std::string p = "limb.segment_names[" + std::to_string(i) + "]";
       if (!(*a)[i].is_string() || (*a)[i].get<std::string>().empty())
@@ -693,7 +735,8 @@ std::vector<ParameterOverride> read_parameters(const Ctx& ctx, const Json& a) {
     const Json& v = f.required("value");
     if (!v.is_number()) ctx.fail(f.path("value"), "expected a number, got " + show(v));
     o.value = v.get<double>();
-    if (!std::isfinite(o.value)) ctx.fail(f.path("value"), massagesim::detail::concat("expected finite, got ", o.value));
+    if (!std::isfinite(o.value))
+      ctx.fail(f.path("value"), massagesim::detail::concat("expected finite, got ", o.value));
     f.boolean("allow_out_of_range", o.allow_out_of_range);
     f.finish();
     out.push_back(std::move(o));
@@ -764,8 +807,8 @@ SolverOptions read_solver(const Ctx& ctx, const Json& j) {
   if (f.string("stepper", s.stepper)) {
     const auto known = to_strings(simulation::stepper_names);
     if (std::find(known.begin(), known.end(), s.stepper) == known.end())
-      ctx.fail_name("solver.stepper", "unknown stepper '" + s.stepper + "'; did you mean " + nearest(s.stepper, known, 1) +
-                                          "? expected one of: " + joined(known));
+      ctx.fail_name("solver.stepper", "unknown stepper '" + s.stepper + "'; did you mean " +
+                                          nearest(s.stepper, known, 1) + "? expected one of: " + joined(known));
   }
   if (f.number("rtol", s.rtol) && !(s.rtol > 0.0 && s.rtol < 1.0))
     ctx.fail("solver.rtol", massagesim::detail::concat("expected > 0 and < 1, got ", s.rtol));
@@ -847,7 +890,8 @@ Scenario parse(const Ctx& ctx, std::string_view text) {
       const auto s = build_schedule(sc, sc.arms[k]);
       if (k == 0) sc.schedule = s;
     } catch (const InvalidArgument& e) {
-      throw InvalidArgument(massagesim::detail::concat(ctx.source, ": arms[", k, "] '", sc.arms[k].name, "': ", e.what()));
+      throw InvalidArgument(
+          massagesim::detail::concat(ctx.source, ": arms[", k, "] '", sc.arms[k].name, "': ", e.what()));
     }
   }
   return sc;
@@ -866,8 +910,8 @@ std::vector<std::string> known_output_names() {
 models::SegmentParams preset_params(const std::string& preset) {
   if (preset == "default_calf") return models::default_calf_params();
   if (preset == "default_forearm") return models::default_forearm_params();
-  throw UnknownName("subject.preset: unknown subject preset '" + preset + "'; expected one of: " +
-                    joined(to_strings(presets)));
+  throw UnknownName("subject.preset: unknown subject preset '" + preset +
+                    "'; expected one of: " + joined(to_strings(presets)));
 }
 
 models::SegmentParams subject_params(const Scenario& sc) {
@@ -913,7 +957,8 @@ std::string to_json(const Scenario& sc) {
   j["format_version"] = scenario_format_version;
   j["name"] = sc.name;
   if (!sc.description.empty()) j["description"] = sc.description;
-  j["subject"] = Json{{"preset", sc.subject.preset}, {"initial_posture", name_of(postures, sc.subject.initial_posture)}};
+  j["subject"] =
+      Json{{"preset", sc.subject.preset}, {"initial_posture", name_of(postures, sc.subject.initial_posture)}};
   j["limb"] = Json{{"segment_names", sc.limb.segment_names}, {"segment_lengths_cm", sc.limb.segment_lengths_cm}};
   Json params = Json::array();
   for (const auto& o : sc.parameters) {

@@ -73,7 +73,8 @@ std::vector<SimulationResult> simulate_batch(const scenario::Scenario& scenario,
       n_threads);
   std::vector<SimulationResult> out;
   out.reserve(ens.size());
-  for (auto& run : ens.runs) out.push_back(run.ok() ? std::move(*run.output) : SimulationResult{scenario.name, {}, run.error});
+  for (auto& run : ens.runs)
+    out.push_back(run.ok() ? std::move(*run.output) : SimulationResult{scenario.name, {}, run.error});
   return out;
 }
 

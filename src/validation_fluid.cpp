@@ -5,13 +5,13 @@
 #include <vector>
 
 #include "massagesim/models/default_subject.hpp"
+#include "massagesim/simulation/segment_problem.hpp"
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/solver/steppers/dopri5.hpp"
 #include "massagesim/validation/blood_flow.hpp"
 #include "massagesim/validation/lymph.hpp"
 #include "massagesim/validation/rest.hpp"
 #include "massagesim/validation/schedule.hpp"
-#include "massagesim/simulation/segment_problem.hpp"
 
 namespace massagesim::validation {
 
@@ -22,7 +22,8 @@ namespace {
 Solution<Segment::State> run(const Segment& seg, const Schedule& sc, const Segment::State& x0, double t1,
                              std::vector<double> ts) {
   auto prob = make_segment_problem(seg, sc, x0, 0.0, t1, sc.breakpoints());
-  return solve(prob, Dopri5{}, StepControl{.rtol = 1e-7, .atol = 1e-10, .dt_max_s = 0.5}, SaveAt{.ts_s = std::move(ts)});
+  return solve(prob, Dopri5{}, StepControl{.rtol = 1e-7, .atol = 1e-10, .dt_max_s = 0.5},
+               SaveAt{.ts_s = std::move(ts)});
 }
 
 std::vector<double> output_series(const Segment& seg, const Schedule& sc, const Solution<Segment::State>& sol,

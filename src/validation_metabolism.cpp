@@ -5,11 +5,11 @@
 #include <vector>
 
 #include "massagesim/models/default_subject.hpp"
+#include "massagesim/simulation/segment_problem.hpp"
 #include "massagesim/validation/harness.hpp"
 #include "massagesim/validation/lactate.hpp"
 #include "massagesim/validation/rest.hpp"
 #include "massagesim/validation/tone.hpp"
-#include "massagesim/simulation/segment_problem.hpp"
 
 namespace massagesim::validation {
 

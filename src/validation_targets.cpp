@@ -19,24 +19,36 @@ namespace massagesim::validation {
 
 std::string_view to_string(BandRule r) {
   switch (r) {
-    case BandRule::mean_sd: return "mean ± SD";
-    case BandRule::mean_se: return "mean ± SE";
-    case BandRule::ci: return "CI";
-    case BandRule::pct10: return "10 % of mean";
-    case BandRule::pct30: return "30 % of mean";
-    case BandRule::null_band: return "null band";
-    case BandRule::range: return "range";
-    case BandRule::qualitative: return "qualitative bound";
+    case BandRule::mean_sd:
+      return "mean ± SD";
+    case BandRule::mean_se:
+      return "mean ± SE";
+    case BandRule::ci:
+      return "CI";
+    case BandRule::pct10:
+      return "10 % of mean";
+    case BandRule::pct30:
+      return "30 % of mean";
+    case BandRule::null_band:
+      return "null band";
+    case BandRule::range:
+      return "range";
+    case BandRule::qualitative:
+      return "qualitative bound";
   }
   return "?";
 }
 
 std::string_view to_string(Status s) {
   switch (s) {
-    case Status::pass: return "PASS";
-    case Status::expected_fail: return "EXPECTED-FAIL";
-    case Status::fail: return "FAIL";
-    case Status::unexpected_pass: return "XPASS";
+    case Status::pass:
+      return "PASS";
+    case Status::expected_fail:
+      return "EXPECTED-FAIL";
+    case Status::fail:
+      return "FAIL";
+    case Status::unexpected_pass:
+      return "XPASS";
   }
   return "?";
 }
@@ -48,22 +60,54 @@ using Fn = std::function<double()>;
 /// mean ± spread (SD, SE or CI half-width, per `rule`).
 Target around(std::string id, std::string area, std::string citation, std::string quantity, std::string unit,
               std::string data, double mean, double spread, BandRule rule, Fn model, std::string reason = {}) {
-  return Target{std::move(id), std::move(area), std::move(citation), std::move(quantity), std::move(unit),
-                std::move(data), mean, spread, mean - spread, mean + spread, rule, std::move(reason), std::move(model)};
+  return Target{std::move(id),
+                std::move(area),
+                std::move(citation),
+                std::move(quantity),
+                std::move(unit),
+                std::move(data),
+                mean,
+                spread,
+                mean - spread,
+                mean + spread,
+                rule,
+                std::move(reason),
+                std::move(model)};
 }
 /// Explicit band [lo, hi].
 Target banded(std::string id, std::string area, std::string citation, std::string quantity, std::string unit,
               std::string data, double mean, double lo, double hi, BandRule rule, Fn model, std::string reason = {}) {
-  return Target{std::move(id), std::move(area), std::move(citation), std::move(quantity), std::move(unit),
-                std::move(data), mean, std::nan(""), lo, hi, rule, std::move(reason), std::move(model)};
+  return Target{std::move(id),
+                std::move(area),
+                std::move(citation),
+                std::move(quantity),
+                std::move(unit),
+                std::move(data),
+                mean,
+                std::nan(""),
+                lo,
+                hi,
+                rule,
+                std::move(reason),
+                std::move(model)};
 }
 /// Within `pct` % of a published mean.
 Target percent(std::string id, std::string area, std::string citation, std::string quantity, std::string unit,
                std::string data, double mean, double pct, Fn model, std::string reason = {}) {
   const double a = std::abs(mean) * pct / 100.0;
-  return Target{std::move(id), std::move(area), std::move(citation), std::move(quantity), std::move(unit),
-                std::move(data), mean, std::nan(""), mean - a, mean + a,
-                pct <= 10.0 ? BandRule::pct10 : BandRule::pct30, std::move(reason), std::move(model)};
+  return Target{std::move(id),
+                std::move(area),
+                std::move(citation),
+                std::move(quantity),
+                std::move(unit),
+                std::move(data),
+                mean,
+                std::nan(""),
+                mean - a,
+                mean + a,
+                pct <= 10.0 ? BandRule::pct10 : BandRule::pct30,
+                std::move(reason),
+                std::move(model)};
 }
 
 constexpr double kInf = kNoBound;
@@ -75,7 +119,8 @@ std::vector<Target> rest_targets() {
   const char* a = "rest";
   return {
       banded("Rest.flow", a, "Scand J Clin Lab Invest 1990; Bochmann 2005", "resting muscle blood flow (calf)",
-             "mL/min/100 g", "2–4", 3.0, 2.0, 4.0, BandRule::range, [] { return rest_values().flow_mL_per_min_per_100g; }),
+             "mL/min/100 g", "2–4", 3.0, 2.0, 4.0, BandRule::range,
+             [] { return rest_values().flow_mL_per_min_per_100g; }),
       banded("Rest.capillary_pressure", a, "Perry 1986 J Appl Physiol 60:2114", "capillary pressure", "mmHg", "17–25",
              21.0, 17.0, 25.0, BandRule::range, [] { return rest_values().capillary_pressure_mmHg; }),
       banded("Rest.interstitial_pressure", a, "validation.md Rest (deep calf −1.2 ± 3.4, wick-in-needle)",
@@ -83,8 +128,9 @@ std::vector<Target> rest_targets() {
              [] { return rest_values().interstitial_pressure_mmHg; }),
       banded("Rest.intramuscular_pressure", a, "physiology.md §1E (5–10 cmH2O recumbent)", "intramuscular pressure",
              "mmHg", "4–7", 5.5, 4.0, 7.0, BandRule::range, [] { return rest_values().intramuscular_pressure_mmHg; }),
-      banded("Rest.mean_arterial_pressure", a, "validation.md Rest", "mean arterial pressure (a constant input until the baroreflex issue)",
-             "mmHg", "90–95", 92.5, 90.0, 95.0, BandRule::range, [] { return rest_values().mean_arterial_pressure_mmHg; }),
+      banded("Rest.mean_arterial_pressure", a, "validation.md Rest",
+             "mean arterial pressure (a constant input until the baroreflex issue)", "mmHg", "90–95", 92.5, 90.0, 95.0,
+             BandRule::range, [] { return rest_values().mean_arterial_pressure_mmHg; }),
       around("Rest.blood_lactate", a, "Menzies 2010", "resting blood lactate (whole-body model)", "mmol/L", "1.0 ± 0.1",
              1.0, 0.1, BandRule::mean_sd, [] { return rest_blood_lactate_mmol_per_L(); }),
   };
@@ -103,26 +149,40 @@ std::vector<Target> blood_flow_targets() {
       "peak too high: posture changes only the perfusion pressure, and short occlusions overshoot";
   std::vector<Target> t = {
       banded("B1.30mmHg", a, shoemaker, "forearm inflow change during 5 min of massage, 30 mmHg (nominal)", "%",
-             "unchanged (< ~10 %)", 0.0, -10.0, 10.0, BandRule::null_band, [] { return 100.0 * b1_shoemaker1997().change[0]; }),
+             "unchanged (< ~10 %)", 0.0, -10.0, 10.0, BandRule::null_band,
+             [] { return 100.0 * b1_shoemaker1997().change[0]; }),
       banded("B1.60mmHg", a, shoemaker, "forearm inflow change, 60 mmHg (must not rise > 10 %)", "%",
-             "unchanged (< ~10 %)", 0.0, -kInf, 10.0, BandRule::qualitative, [] { return 100.0 * b1_shoemaker1997().change[1]; }),
+             "unchanged (< ~10 %)", 0.0, -kInf, 10.0, BandRule::qualitative,
+             [] { return 100.0 * b1_shoemaker1997().change[1]; }),
       banded("B1.100mmHg", a, shoemaker, "forearm inflow change, 100 mmHg (must not rise > 10 %)", "%",
-             "unchanged (< ~10 %)", 0.0, -kInf, 10.0, BandRule::qualitative, [] { return 100.0 * b1_shoemaker1997().change[2]; }),
-      percent("B1.light_contraction", a, shoemaker,
-              "forearm inflow during light voluntary contraction (35 % of this muscle's maximum) / rest", "1",
-              "126 ± 19 / 39.1 ± 6.4 mL/min (3.2)", 126.0 / 39.1, 30.0, [] { return b1_shoemaker1997().contraction_inflow_ratio; },
-              "exercise hyperaemia too strong for a light contraction: the mapping of % MVC to the model's exercise "
-              "intensity (0.35 of this muscle) is uncalibrated and metabolic dilation saturates high"),
-      around("B4.below_heart", a, tschakovsky, "post-release inflow rise after one 1-s 100 mmHg compression, arm below heart",
-             "mL/100 mL/min", "7.7 ± 0.7", 7.7, 0.7, BandRule::mean_sd, [] { return b4_tschakovsky1996().below_heart; }, b4_reason),
-      around("B4.above_heart", a, tschakovsky, "post-release inflow rise, arm above heart", "mL/100 mL/min", "3.0 ± 0.4",
-             3.0, 0.4, BandRule::mean_sd, [] { return b4_tschakovsky1996().above_heart; },
-             "posture dependence too weak: " + b4_reason),
-      percent("B4.above_over_below", a, tschakovsky, "post-release rise above / below heart", "1", "0.39 (3.0 / 7.7)",
-              3.0 / 7.7, 30.0, [] { const auto& b = b4_tschakovsky1996(); return b.above_heart / b.below_heart; },
-              "posture dependence too weak: " + b4_reason),
-      around("P5.calf_tau", "venous_pump", "Phys Med Biol 1977;22:1146", "calf venous emptying time constant under a sudden 20 mmHg",
-             "s", "4.2 ± 1.8 (τ = RC, propagated SD [D])", 4.2, 1.8, BandRule::mean_sd, [] { return calf_venous_emptying().tau_s; }),
+             "unchanged (< ~10 %)", 0.0, -kInf, 10.0, BandRule::qualitative,
+             [] { return 100.0 * b1_shoemaker1997().change[2]; }),
+      percent(
+          "B1.light_contraction", a, shoemaker,
+          "forearm inflow during light voluntary contraction (35 % of this muscle's maximum) / rest", "1",
+          "126 ± 19 / 39.1 ± 6.4 mL/min (3.2)", 126.0 / 39.1, 30.0,
+          [] { return b1_shoemaker1997().contraction_inflow_ratio; },
+          "exercise hyperaemia too strong for a light contraction: the mapping of % MVC to the model's exercise "
+          "intensity (0.35 of this muscle) is uncalibrated and metabolic dilation saturates high"),
+      around(
+          "B4.below_heart", a, tschakovsky,
+          "post-release inflow rise after one 1-s 100 mmHg compression, arm below heart", "mL/100 mL/min", "7.7 ± 0.7",
+          7.7, 0.7, BandRule::mean_sd, [] { return b4_tschakovsky1996().below_heart; }, b4_reason),
+      around(
+          "B4.above_heart", a, tschakovsky, "post-release inflow rise, arm above heart", "mL/100 mL/min", "3.0 ± 0.4",
+          3.0, 0.4, BandRule::mean_sd, [] { return b4_tschakovsky1996().above_heart; },
+          "posture dependence too weak: " + b4_reason),
+      percent(
+          "B4.above_over_below", a, tschakovsky, "post-release rise above / below heart", "1", "0.39 (3.0 / 7.7)",
+          3.0 / 7.7, 30.0,
+          [] {
+            const auto& b = b4_tschakovsky1996();
+            return b.above_heart / b.below_heart;
+          },
+          "posture dependence too weak: " + b4_reason),
+      around("P5.calf_tau", "venous_pump", "Phys Med Biol 1977;22:1146",
+             "calf venous emptying time constant under a sudden 20 mmHg", "s", "4.2 ± 1.8 (τ = RC, propagated SD [D])",
+             4.2, 1.8, BandRule::mean_sd, [] { return calf_venous_emptying().tau_s; }),
   };
   const auto& d = ReactiveHyperaemiaResult{};
   const char* dur[4] = {"0.5", "1", "2", "5"};
@@ -134,19 +194,23 @@ std::vector<Target> blood_flow_targets() {
       std::snprintf(data, sizeof data, "%.0f ± %.0f", mean, sd);
       // Expected in band today: below heart after 5 min (1 of 8).
       const bool passes_today = pos == 1 && i == 3;
-      t.push_back(around("R1." + where + "_heart." + dur[i] + "min", a, r1,
-                         "peak reactive-hyperaemia inflow increase after " + std::string(dur[i]) + " min occlusion, arm " + where +
-                             " heart",
-                         "mL/min", data, mean, sd, BandRule::mean_sd,
-                         [pos, i] {
-                           const auto& r = r1_r2_reactive_hyperaemia();
-                           return pos == 0 ? r.above[i] : r.below[i];
-                         },
-                         passes_today ? std::string{} : r1_reason));
+      t.push_back(around(
+          "R1." + where + "_heart." + dur[i] + "min", a, r1,
+          "peak reactive-hyperaemia inflow increase after " + std::string(dur[i]) + " min occlusion, arm " + where +
+              " heart",
+          "mL/min", data, mean, sd, BandRule::mean_sd,
+          [pos, i] {
+            const auto& r = r1_r2_reactive_hyperaemia();
+            return pos == 0 ? r.above[i] : r.below[i];
+          },
+          passes_today ? std::string{} : r1_reason));
     }
-  t.push_back(banded("R2.up_over_heart_level", a, "PMC3285391 (R2)", "5-min peak increase, arm up / heart level (ordering: < 1)",
-                     "1", "338 ± 38 / 430 ± 52 (0.79)", 338.0 / 430.0, -kInf, std::nextafter(1.0, 0.0), BandRule::qualitative,
-                     [] { const auto& r = r1_r2_reactive_hyperaemia(); return r.above[3] / r.heart_level_5min; }));
+  t.push_back(banded("R2.up_over_heart_level", a, "PMC3285391 (R2)",
+                     "5-min peak increase, arm up / heart level (ordering: < 1)", "1", "338 ± 38 / 430 ± 52 (0.79)",
+                     338.0 / 430.0, -kInf, std::nextafter(1.0, 0.0), BandRule::qualitative, [] {
+                       const auto& r = r1_r2_reactive_hyperaemia();
+                       return r.above[3] / r.heart_level_5min;
+                     }));
   return t;
 }
 
@@ -156,24 +220,41 @@ std::vector<Target> lymph_targets() {
   const char* ol = "Olszewski 1980 Am J Physiol 239:H775";
   const char* kn = "Knott 2005 J Am Osteopath Assoc 105:447 (dogs)";
   return {
-      banded("Y1.rest_pulses", a, ol, "spontaneous lymph pulses at rest in 5 min", "pulses", "present (flow in pulse waves)",
-             std::nan(""), 1.0, kInf, BandRule::qualitative, [] { return double(y1_olszewski1980().rest.pulses); },
-             "the resting lymphangion is quiescent (a steady state with a passive trickle)"),
+      banded(
+          "Y1.rest_pulses", a, ol, "spontaneous lymph pulses at rest in 5 min", "pulses",
+          "present (flow in pulse waves)", std::nan(""), 1.0, kInf, BandRule::qualitative,
+          [] { return double(y1_olszewski1980().rest.pulses); },
+          "the resting lymphangion is quiescent (a steady state with a passive trickle)"),
       banded("Y1.pulses_light_minus_rest", a, ol, "extra pulses in 5 min with light (30 mmHg) massage", "pulses",
              "massage raises pulse frequency", std::nan(""), 1.0, kInf, BandRule::qualitative,
-             [] { const auto& y = y1_olszewski1980(); return double(y.light.pulses - y.rest.pulses); }),
+             [] {
+               const auto& y = y1_olszewski1980();
+               return double(y.light.pulses - y.rest.pulses);
+             }),
       banded("Y1.pulses_firm_minus_light", a, ol, "extra pulses in 5 min, firm (90 mmHg) vs light massage", "pulses",
              "massage raises pulse frequency", std::nan(""), 0.0, kInf, BandRule::qualitative,
-             [] { const auto& y = y1_olszewski1980(); return double(y.firm.pulses - y.light.pulses); }),
+             [] {
+               const auto& y = y1_olszewski1980();
+               return double(y.firm.pulses - y.light.pulses);
+             }),
       banded("Y1.flow_light_over_rest", a, ol, "lymph flow in 5 min, light massage / rest", "1", "massage raises flow",
              std::nan(""), 2.0, kInf, BandRule::qualitative,
-             [] { const auto& y = y1_olszewski1980(); return y.light.lymph_mL / y.rest.lymph_mL; }),
+             [] {
+               const auto& y = y1_olszewski1980();
+               return y.light.lymph_mL / y.rest.lymph_mL;
+             }),
       banded("Y1.flow_firm_over_light", a, ol, "lymph flow in 5 min, firm / light massage", "1", "massage raises flow",
              std::nan(""), std::nextafter(1.0, 2.0), kInf, BandRule::qualitative,
-             [] { const auto& y = y1_olszewski1980(); return y.firm.lymph_mL / y.light.lymph_mL; }),
+             [] {
+               const auto& y = y1_olszewski1980();
+               return y.firm.lymph_mL / y.light.lymph_mL;
+             }),
       banded("Y1.peak_pressure_firm_over_light", a, ol, "peak collector pressure, firm / light massage", "1",
              "massage does not raise lymph pressure", 1.0, 0.85, 1.15, BandRule::null_band,
-             [] { const auto& y = y1_olszewski1980(); return y.firm.peak_pressure_mmHg / y.light.peak_pressure_mmHg; }),
+             [] {
+               const auto& y = y1_olszewski1980();
+               return y.firm.peak_pressure_mmHg / y.light.peak_pressure_mmHg;
+             }),
       banded("Y1.trigger_margin", a, ol, "lowest triggering filling pressure − (threshold − 2 trigger widths)", "mmHg",
              "pulses triggered by filling (threshold 5–25 mmHg)", std::nan(""), 0.0, kInf, BandRule::qualitative,
              [] { return y1_olszewski1980().trigger_margin_mmHg(); }),
@@ -181,10 +262,15 @@ std::vector<Target> lymph_targets() {
              "5.0 ± 1.1 / 1.7 ± 0.5 mL/min (≈ 2.9)", 5.0 / 1.7, std::nextafter(2.0, 3.0), kInf, BandRule::qualitative,
              [] { return y4_lymph_pump().minute2_ratio; }),
       banded("Y4.last10_over_first10", a, kn, "extra lymph, minutes 50–60 / minutes 0–10 of pumping", "1",
-             "finite mobilisable volume (net +15.4 ± 1.1 mL)", 0.0, -kInf, std::nextafter(0.25, 0.0), BandRule::qualitative,
-             [] { const auto& y = y4_lymph_pump(); return y.extra_last10_mL / y.extra_first10_mL; }),
-      banded("Y4.last10_flow_over_baseline", a, kn, "lymph flow, minutes 50–60 / baseline (returns despite pumping)", "1",
-             "back to baseline", 1.0, 0.5, 1.5, BandRule::qualitative, [] { return y4_lymph_pump().last10_ratio; }),
+             "finite mobilisable volume (net +15.4 ± 1.1 mL)", 0.0, -kInf, std::nextafter(0.25, 0.0),
+             BandRule::qualitative,
+             [] {
+               const auto& y = y4_lymph_pump();
+               return y.extra_last10_mL / y.extra_first10_mL;
+             }),
+      banded("Y4.last10_flow_over_baseline", a, kn, "lymph flow, minutes 50–60 / baseline (returns despite pumping)",
+             "1", "back to baseline", 1.0, 0.5, 1.5, BandRule::qualitative,
+             [] { return y4_lymph_pump().last10_ratio; }),
   };
 }
 
@@ -198,55 +284,67 @@ std::vector<Target> lactate_targets() {
   std::vector<Target> t = {
       around("L2.passive", a, gupta, "blood-lactate half-life, passive recovery", "min", "21.5 ± 2.8", 21.5, 2.8,
              BandRule::mean_sd, [] { return l2_gupta1996().passive.half_life_min; }),
-      around("L2.massage", a, gupta, "blood-lactate half-life, massage", "min", "21.8 ± 3.5", 21.8, 3.5, BandRule::mean_sd,
-             [] { return l2_gupta1996().massage.half_life_min; }),
-      around("L2.active", a, gupta, "blood-lactate half-life, active recovery at 30 % VO2max", "min", "15.7 ± 2.5", 15.7,
-             2.5, BandRule::mean_sd, [] { return l2_gupta1996().active.half_life_min; }),
-      percent("L2.peak_time", a, gupta, "time of the blood-lactate peak after exercise (passive)", "min", "~3", 3.0, 30.0,
-              [] { return l2_gupta1996().passive.t_peak_min; }),
+      around("L2.massage", a, gupta, "blood-lactate half-life, massage", "min", "21.8 ± 3.5", 21.8, 3.5,
+             BandRule::mean_sd, [] { return l2_gupta1996().massage.half_life_min; }),
+      around("L2.active", a, gupta, "blood-lactate half-life, active recovery at 30 % VO2max", "min", "15.7 ± 2.5",
+             15.7, 2.5, BandRule::mean_sd, [] { return l2_gupta1996().active.half_life_min; }),
+      percent("L2.peak_time", a, gupta, "time of the blood-lactate peak after exercise (passive)", "min", "~3", 3.0,
+              30.0, [] { return l2_gupta1996().passive.t_peak_min; }),
       around("L2.massage_flow_x0.76", a, gupta, "half-life, massage lowering muscle inflow 24 % (sensitivity)", "min",
-             "21.8 ± 3.5", 21.8, 3.5, BandRule::mean_sd, [] { return l2_massage_sensitivity().flow_x076.half_life_min; }),
+             "21.8 ± 3.5", 21.8, 3.5, BandRule::mean_sd,
+             [] { return l2_massage_sensitivity().flow_x076.half_life_min; }),
       around("L2.massage_45min", a, gupta, "half-life, massage over the whole 45-min recovery (sensitivity)", "min",
-             "21.8 ± 3.5", 21.8, 3.5, BandRule::mean_sd, [] { return l2_massage_sensitivity().massage_45min.half_life_min; }),
-      banded("L2.freund_g1", a, "Freund 1986 form; Beneke 2007 4-parameter g1", "exchange constant g1 of the passive recovery curve",
-             "1/min", "0.49 ± 0.08 and 0.58 ± 0.14", 0.535, 0.489 - 0.076, 0.579 + 0.137, BandRule::range,
-             [] { return l2_gupta1996().freund_g1; }),
-      around("L10.k2_10s", a, beneke, "disappearance constant k2 after a 10-s sprint", "1/min", "0.0421 ± 0.0106", 0.0421,
-             0.0106, BandRule::mean_sd, [] { return l10_beneke2007().k2[0]; }),
-      around("L10.k2_30s", a, beneke, "disappearance constant k2 after a 30-s sprint", "1/min", "0.0245 ± 0.0104", 0.0245,
-             0.0104, BandRule::mean_sd, [] { return l10_beneke2007().k2[1]; }),
+             "21.8 ± 3.5", 21.8, 3.5, BandRule::mean_sd,
+             [] { return l2_massage_sensitivity().massage_45min.half_life_min; }),
+      banded("L2.freund_g1", a, "Freund 1986 form; Beneke 2007 4-parameter g1",
+             "exchange constant g1 of the passive recovery curve", "1/min", "0.49 ± 0.08 and 0.58 ± 0.14", 0.535,
+             0.489 - 0.076, 0.579 + 0.137, BandRule::range, [] { return l2_gupta1996().freund_g1; }),
+      around("L10.k2_10s", a, beneke, "disappearance constant k2 after a 10-s sprint", "1/min", "0.0421 ± 0.0106",
+             0.0421, 0.0106, BandRule::mean_sd, [] { return l10_beneke2007().k2[0]; }),
+      around("L10.k2_30s", a, beneke, "disappearance constant k2 after a 30-s sprint", "1/min", "0.0245 ± 0.0104",
+             0.0245, 0.0104, BandRule::mean_sd, [] { return l10_beneke2007().k2[1]; }),
       percent("L10.k2_ratio", a, beneke, "k2(10 s) / k2(30 s): clearance slows with a larger load", "1",
-              "1.72 (ratio of means)", 1.72, 30.0, [] { const auto& l = l10_beneke2007(); return l.k2[0] / l.k2[1]; }),
-      around("L10.A_10s", a, beneke, "amplitude A after a 10-s sprint", "mmol/L", "9.1 ± 2.1", 9.1, 2.1, BandRule::mean_sd,
-             [] { return l10_beneke2007().A[0]; }),
-      around("L10.A_30s", a, beneke, "amplitude A after a 30-s sprint", "mmol/L", "15.3 ± 2.1", 15.3, 2.1, BandRule::mean_sd,
-             [] { return l10_beneke2007().A[1]; }),
-      around("L10.k1_10s", a, beneke, "invasion constant k1 after a 10-s sprint", "1/min", "0.610 ± 0.119", 0.610, 0.119,
-             BandRule::mean_sd, [] { return l10_beneke2007().k1[0]; }),
-      around("L10.k1_30s", a, beneke, "invasion constant k1 after a 30-s sprint", "1/min", "0.505 ± 0.107", 0.505, 0.107,
-             BandRule::mean_sd, [] { return l10_beneke2007().k1[1]; }),
+              "1.72 (ratio of means)", 1.72, 30.0,
+              [] {
+                const auto& l = l10_beneke2007();
+                return l.k2[0] / l.k2[1];
+              }),
+      around("L10.A_10s", a, beneke, "amplitude A after a 10-s sprint", "mmol/L", "9.1 ± 2.1", 9.1, 2.1,
+             BandRule::mean_sd, [] { return l10_beneke2007().A[0]; }),
+      around("L10.A_30s", a, beneke, "amplitude A after a 30-s sprint", "mmol/L", "15.3 ± 2.1", 15.3, 2.1,
+             BandRule::mean_sd, [] { return l10_beneke2007().A[1]; }),
+      around("L10.k1_10s", a, beneke, "invasion constant k1 after a 10-s sprint", "1/min", "0.610 ± 0.119", 0.610,
+             0.119, BandRule::mean_sd, [] { return l10_beneke2007().k1[0]; }),
+      around("L10.k1_30s", a, beneke, "invasion constant k1 after a 30-s sprint", "1/min", "0.505 ± 0.107", 0.505,
+             0.107, BandRule::mean_sd, [] { return l10_beneke2007().k1[1]; }),
       around("L3.massage_minus_rest", a, "Martin 1998 J Athl Train 33:30", "blood lactate after 20 min, massage − rest",
-             "mmol/L", "no difference", 0.0, nb, BandRule::null_band, [] { return l3_martin1998().massage_minus_rest(); }),
-      around("L5.massage_minus_rest", a, "Hemmings 2000 Br J Sports Med 34:109", "blood lactate after bout 2, massage − rest",
-             "mmol/L", "no difference", 0.0, nb, BandRule::null_band, [] { return l5_hemmings2000().massage_minus_rest(); }),
-      around("L6.massage_minus_rest", a, "Robertson 2004 Br J Sports Med 38:173", "blood lactate after 20 min, massage − rest",
-             "mmol/L", "no difference (P = 0.82)", 0.0, nb, BandRule::null_band,
-             [] { return l6_robertson2004().massage_minus_rest(); }),
+             "mmol/L", "no difference", 0.0, nb, BandRule::null_band,
+             [] { return l3_martin1998().massage_minus_rest(); }),
+      around("L5.massage_minus_rest", a, "Hemmings 2000 Br J Sports Med 34:109",
+             "blood lactate after bout 2, massage − rest", "mmol/L", "no difference", 0.0, nb, BandRule::null_band,
+             [] { return l5_hemmings2000().massage_minus_rest(); }),
+      around("L6.massage_minus_rest", a, "Robertson 2004 Br J Sports Med 38:173",
+             "blood lactate after 20 min, massage − rest", "mmol/L", "no difference (P = 0.82)", 0.0, nb,
+             BandRule::null_band, [] { return l6_robertson2004().massage_minus_rest(); }),
   };
   const char* l7min[4] = {"3", "5", "15", "20"};
   for (std::size_t i = 0; i < 4; ++i)
-    t.push_back(around(std::string("L7.massage_minus_rest.") + l7min[i] + "min", a, "Dolgener 1993 J Strength Cond Res 7:159",
-                       std::string("blood lactate at ") + l7min[i] + " min, massage − passive", "mmol/L", "no difference", 0.0,
-                       nb, BandRule::null_band, [i] { return l7_dolgener1993().at[i].massage_minus_rest(); }));
-  t.push_back(around("L1.efflux_massage", a, wilt, "10-min lactate efflux with massage (prescribed measured inflows)", "mmol",
-                     "14.7 ± 1.6 (SE)", 14.7, 1.6, BandRule::mean_se, [] { return l1_wiltshire2010_efflux().massage_efflux_mmol; },
-                     "release is MCT/diffusion-limited over 10 min, not flow-limited"));
-  t.push_back(around("L1.va_massage", a, wilt, "venous − arterial lactate at 30 s, massage", "mmol/L", "5.5 ± 0.6 (SE)", 5.5,
-                     0.6, BandRule::mean_se, [] { return l1_wiltshire2010_efflux().massage_va_30s_mmol_per_L; },
-                     "v–a rises when flow falls (release not flow-limited)"));
-  t.push_back(percent("L1.inflow_ratio", a, wilt, "10-min forearm inflow AUC, massage / passive (forearm Segment)", "1",
-                      "0.756 (3178 / 4203 mL)", 3178.0 / 4203.0, 30.0, [] { return l1_wiltshire2010_inflow().ratio(); },
-                      "massage strokes add release hyperaemia; no sustained mechanical impedance to inflow modelled"));
+    t.push_back(
+        around(std::string("L7.massage_minus_rest.") + l7min[i] + "min", a, "Dolgener 1993 J Strength Cond Res 7:159",
+               std::string("blood lactate at ") + l7min[i] + " min, massage − passive", "mmol/L", "no difference", 0.0,
+               nb, BandRule::null_band, [i] { return l7_dolgener1993().at[i].massage_minus_rest(); }));
+  t.push_back(around(
+      "L1.efflux_massage", a, wilt, "10-min lactate efflux with massage (prescribed measured inflows)", "mmol",
+      "14.7 ± 1.6 (SE)", 14.7, 1.6, BandRule::mean_se, [] { return l1_wiltshire2010_efflux().massage_efflux_mmol; },
+      "release is MCT/diffusion-limited over 10 min, not flow-limited"));
+  t.push_back(around(
+      "L1.va_massage", a, wilt, "venous − arterial lactate at 30 s, massage", "mmol/L", "5.5 ± 0.6 (SE)", 5.5, 0.6,
+      BandRule::mean_se, [] { return l1_wiltshire2010_efflux().massage_va_30s_mmol_per_L; },
+      "v–a rises when flow falls (release not flow-limited)"));
+  t.push_back(percent(
+      "L1.inflow_ratio", a, wilt, "10-min forearm inflow AUC, massage / passive (forearm Segment)", "1",
+      "0.756 (3178 / 4203 mL)", 3178.0 / 4203.0, 30.0, [] { return l1_wiltshire2010_inflow().ratio(); },
+      "massage strokes add release hyperaemia; no sustained mechanical impedance to inflow modelled"));
   return t;
 }
 
@@ -256,25 +354,27 @@ std::vector<Target> tone_targets() {
   const char* sul = "Sullivan 1991 Arch Phys Med Rehabil 72:915";
   const char* ec = "Eriksson Crommert 2015 SJMSS 25:e490";
   std::vector<Target> t = {
-      banded("T3.reflex_during", a, sul, "H-reflex during / before massage", "1", "0.76 ± 0.58 / 2.58 mV (0.295)", 0.76 / 2.58,
-             (0.76 - 0.58) / 2.58, (0.76 + 0.58) / 2.58, BandRule::mean_sd, [] { return t2t3_reflex().during; }),
-      percent("T2.reflex_reduction", a, "Morelli 1990 JOSPT 12:55", "H-reflex change during massage", "%", "−71", -71.0, 30.0,
-              [] { return 100.0 * (t2t3_reflex().during - 1.0); }),
+      banded("T3.reflex_during", a, sul, "H-reflex during / before massage", "1", "0.76 ± 0.58 / 2.58 mV (0.295)",
+             0.76 / 2.58, (0.76 - 0.58) / 2.58, (0.76 + 0.58) / 2.58, BandRule::mean_sd,
+             [] { return t2t3_reflex().during; }),
+      percent("T2.reflex_reduction", a, "Morelli 1990 JOSPT 12:55", "H-reflex change during massage", "%", "−71", -71.0,
+              30.0, [] { return 100.0 * (t2t3_reflex().during - 1.0); }),
       banded("T3.reflex_10s_after", a, sul, "H-reflex 10 s after / before massage", "1", "2.82 ± 1.14 / 2.58 mV (1.09)",
-             2.82 / 2.58, (2.82 - 1.14) / 2.58, (2.82 + 1.14) / 2.58, BandRule::mean_sd, [] { return t2t3_reflex().after_10s; }),
+             2.82 / 2.58, (2.82 - 1.14) / 2.58, (2.82 + 1.14) / 2.58, BandRule::mean_sd,
+             [] { return t2t3_reflex().after_10s; }),
       banded("T3.reflex_during_segment", a, sul, "H-reflex during / before massage, inside the calf Segment", "1",
              "0.76 ± 0.58 / 2.58 mV (0.295)", 0.76 / 2.58, 0.07, 0.52, BandRule::mean_sd,
              [] { return t2t3_reflex_segment().during; }),
-      around("T1.right_after", a, ec, "passive stiffness change right after 7 min of massage", "%", "−5.2 ± 8.8", -5.2, 8.8,
-             BandRule::mean_sd, [] { return t1_eriksson_crommert2015().right_after_pct; }),
+      around("T1.right_after", a, ec, "passive stiffness change right after 7 min of massage", "%", "−5.2 ± 8.8", -5.2,
+             8.8, BandRule::mean_sd, [] { return t1_eriksson_crommert2015().right_after_pct; }),
       around("T1.after_3min", a, ec, "passive stiffness change 3 min later (null, ± SE of n = 18)", "%", "n.s.", 0.0,
              8.8 / std::sqrt(18.0), BandRule::null_band, [] { return t1_eriksson_crommert2015().after_3min_pct; }),
   };
   for (std::size_t i = 0; i < 4; ++i) {
     const std::string h = std::to_string(T4Result::hours[i]);
     t.push_back(around("T4.massage_minus_control." + h + "h", a, "Kong 2018 J Sports Sci Med 17:599",
-                       "stiffness, massage − control, " + h + " h later", "%", "no effect", 0.0, 1.0, BandRule::null_band,
-                       [i] { return t4_kong2018().difference_pct[i]; }));
+                       "stiffness, massage − control, " + h + " h later", "%", "no effect", 0.0, 1.0,
+                       BandRule::null_band, [i] { return t4_kong2018().difference_pct[i]; }));
   }
   return t;
 }
@@ -362,7 +462,8 @@ std::string error_text(const TargetResult& r, bool markdown) {
 std::string status_text(const TargetResult& r) {
   std::string s(to_string(r.status));
   if (r.status == Status::expected_fail) s += " (" + r.target.expected_failure_reason + ")";
-  if (r.status == Status::unexpected_pass) s += " (in band: remove the expected-failure reason and turn the gap test into the band test)";
+  if (r.status == Status::unexpected_pass)
+    s += " (in band: remove the expected-failure reason and turn the gap test into the band test)";
   if (!r.error_message.empty()) s += " (error: " + r.error_message + ")";
   return s;
 }
@@ -386,15 +487,16 @@ std::size_t width(const std::string& s) {
 std::string format_report(const std::vector<TargetResult>& rows, ReportFormat format) {
   std::ostringstream os;
   if (format == ReportFormat::csv) {
-    os << "target,area,citation,quantity,unit,data,data_mean,data_spread,model,error_pct,band_lo,band_hi,band_rule,status,"
+    os << "target,area,citation,quantity,unit,data,data_mean,data_spread,model,error_pct,band_lo,band_hi,band_rule,"
+          "status,"
           "expected_failure_reason\n";
     for (const auto& r : rows) {
       const auto& t = r.target;
-      os << csv_field(t.id) << ',' << csv_field(t.area) << ',' << csv_field(t.citation) << ',' << csv_field(t.quantity) << ','
-         << csv_field(t.unit) << ',' << csv_field(t.data) << ',' << num(t.data_mean, false) << ',' << num(t.data_spread, false)
-         << ',' << num(r.model, false) << ',' << error_text(r, false) << ',' << num(t.band_lo, false) << ','
-         << num(t.band_hi, false) << ',' << csv_field(std::string(to_string(t.rule))) << ','
-         << to_string(r.status) << ',' << csv_field(t.expected_failure_reason + r.error_message) << '\n';
+      os << csv_field(t.id) << ',' << csv_field(t.area) << ',' << csv_field(t.citation) << ',' << csv_field(t.quantity)
+         << ',' << csv_field(t.unit) << ',' << csv_field(t.data) << ',' << num(t.data_mean, false) << ','
+         << num(t.data_spread, false) << ',' << num(r.model, false) << ',' << error_text(r, false) << ','
+         << num(t.band_lo, false) << ',' << num(t.band_hi, false) << ',' << csv_field(std::string(to_string(t.rule)))
+         << ',' << to_string(r.status) << ',' << csv_field(t.expected_failure_reason + r.error_message) << '\n';
     }
     return os.str();
   }
@@ -404,15 +506,17 @@ std::string format_report(const std::vector<TargetResult>& rows, ReportFormat fo
     for (const auto& r : rows) {
       const auto& t = r.target;
       std::string status = status_text(r);
-      if (r.status != Status::pass) status = "**" + std::string(to_string(r.status)) + "**" + status.substr(to_string(r.status).size());
+      if (r.status != Status::pass)
+        status = "**" + std::string(to_string(r.status)) + "**" + status.substr(to_string(r.status).size());
       os << "| " << t.id << " | " << t.quantity << " [" << t.unit << "] | " << t.citation << " | " << t.data << " | "
-         << num(r.model, true) << " | " << error_text(r, true) << " | " << band_text(t, true) << " | " << to_string(t.rule)
-         << " | " << status << " |\n";
+         << num(r.model, true) << " | " << error_text(r, true) << " | " << band_text(t, true) << " | "
+         << to_string(t.rule) << " | " << status << " |\n";
     }
     return os.str();
   }
   // text: aligned columns
-  const std::vector<std::string> head{"target", "citation", "data", "unit", "model", "error %", "band", "band rule", "status"};
+  const std::vector<std::string> head{"target",  "citation", "data",      "unit",  "model",
+                                      "error %", "band",     "band rule", "status"};
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : rows) {
     const auto& t = r.target;
@@ -438,7 +542,8 @@ std::string format_report(const std::vector<TargetResult>& rows, ReportFormat fo
   for (const auto& c : cells) line(c);
   int n[4] = {0, 0, 0, 0};
   for (const auto& r : rows) ++n[static_cast<int>(r.status)];
-  os << '\n' << rows.size() << " targets: " << n[0] << " PASS, " << n[1] << " EXPECTED-FAIL, " << n[2] << " FAIL, " << n[3]
+  os << '\n'
+     << rows.size() << " targets: " << n[0] << " PASS, " << n[1] << " EXPECTED-FAIL, " << n[2] << " FAIL, " << n[3]
      << " XPASS\n";
   return os.str();
 }

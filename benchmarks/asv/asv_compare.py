@@ -69,9 +69,22 @@ def load_results(commit: str, machine: str | None) -> dict[str, dict]:
             params = rec.get("params") or []
             keys = list(itertools.product(*params)) if params else [()]
             samples = rec.get("samples") or [None] * len(keys)
-            stats = [{"ci_99_a": a, "ci_99_b": b, "q_25": q1, "q_75": q3, "number": n, "repeat": r}
-                     for a, b, q1, q3, n, r in zip(*(rec.get(k) or [None] * len(keys) for k in (
-                         "stats_ci_99_a", "stats_ci_99_b", "stats_q_25", "stats_q_75", "stats_number", "stats_repeat")))]
+            stats = [
+                {"ci_99_a": a, "ci_99_b": b, "q_25": q1, "q_75": q3, "number": n, "repeat": r}
+                for a, b, q1, q3, n, r in zip(
+                    *(
+                        rec.get(k) or [None] * len(keys)
+                        for k in (
+                            "stats_ci_99_a",
+                            "stats_ci_99_b",
+                            "stats_q_25",
+                            "stats_q_75",
+                            "stats_number",
+                            "stats_repeat",
+                        )
+                    )
+                )
+            ]
             out[name] = {k: (v, s, st) for k, v, s, st in zip(keys, values, samples, stats)}
     return out
 
@@ -131,8 +144,10 @@ def main(args) -> int:
                 fails.append(line)
             elif ratio != 1.0:
                 lines.append(line)
-    print(f"compare {base[:8]} (base) -> {head[:8]} (head); thresholds: counts +{check.COUNT_REL:.0%}, "
-          f"instructions +{check.INSTR_REL:.1%}, errors +{check.ERROR_REL:.0%}, times x{factor} and significant")
+    print(
+        f"compare {base[:8]} (base) -> {head[:8]} (head); thresholds: counts +{check.COUNT_REL:.0%}, "
+        f"instructions +{check.INSTR_REL:.1%}, errors +{check.ERROR_REL:.0%}, times x{factor} and significant"
+    )
     for line in lines:
         print(f"  changed within threshold: {line}")
     for line in fails:

@@ -33,9 +33,18 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-CORE_PATHS = ["src", "include", "python/bindings", "python/CMakeLists.txt", "CMakeLists.txt", "cmake",
-              "benchmarks/cpp/peer_runs.hpp", "benchmarks/cpp/peer_problems.hpp", "benchmarks/cpp/tissue_chain.hpp",
-              "pyproject.toml"]
+CORE_PATHS = [
+    "src",
+    "include",
+    "python/bindings",
+    "python/CMakeLists.txt",
+    "CMakeLists.txt",
+    "cmake",
+    "benchmarks/cpp/peer_runs.hpp",
+    "benchmarks/cpp/peer_problems.hpp",
+    "benchmarks/cpp/tissue_chain.hpp",
+    "pyproject.toml",
+]
 
 
 def git(*a: str, **kw) -> subprocess.CompletedProcess:
@@ -64,8 +73,11 @@ def put_package(pkg: Path, files: dict[Path, bytes]) -> None:
 
 def commit_package(full: str) -> dict[Path, bytes]:
     listing = git("ls-tree", "-r", "--name-only", full, "python/massagesim/", text=True, check=True).stdout.split()
-    return {Path(p).relative_to("python/massagesim"): git("show", f"{full}:{p}", check=True).stdout
-            for p in listing if p.endswith(".py")}
+    return {
+        Path(p).relative_to("python/massagesim"): git("show", f"{full}:{p}", check=True).stdout
+        for p in listing
+        if p.endswith(".py")
+    }
 
 
 def build_and_install(python: str, build_dir: Path, full: str) -> bool:
@@ -76,8 +88,22 @@ def build_and_install(python: str, build_dir: Path, full: str) -> bool:
     subprocess.run(["git", "clean", "-q", "-fdx"], cwd=project, check=True)
     wheels = build_dir / "wheels" / full
     shutil.rmtree(wheels, ignore_errors=True)
-    r = subprocess.run([python, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                        "-C", f"build-dir={build_dir / 'skbuild'}", "-w", str(wheels), str(project)])
+    r = subprocess.run(
+        [
+            python,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-C",
+            f"build-dir={build_dir / 'skbuild'}",
+            "-w",
+            str(wheels),
+            str(project),
+        ]
+    )
     whl = sorted(wheels.glob("massagesim-*.whl"))
     if r.returncode != 0 or not whl:
         return False
@@ -90,7 +116,7 @@ def main() -> int:
     extra: list[str] = []
     if "--" in argv:
         i = argv.index("--")
-        argv, extra = argv[:i], argv[i + 1:]
+        argv, extra = argv[:i], argv[i + 1 :]
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--python", required=True, help="interpreter of the environment holding the installed build")
     ap.add_argument("--built-from", required=True, help="commit the installed compiled core was built from")
@@ -100,8 +126,14 @@ def main() -> int:
     # killed (SIGTERM): still put the installed build's Python files back (the finally below)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
-    pkg = Path(subprocess.run([args.python, "-c", "import massagesim, os; print(os.path.dirname(massagesim.__file__))"],
-                              capture_output=True, text=True, check=True).stdout.strip())
+    pkg = Path(
+        subprocess.run(
+            [args.python, "-c", "import massagesim, os; print(os.path.dirname(massagesim.__file__))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     saved = Path(tempfile.mkdtemp(prefix="massagesim-pkg-")) / "pkg"
     save_package(pkg, saved)
     installed = git("rev-parse", args.built_from, text=True, check=True).stdout.strip()
@@ -126,7 +158,17 @@ def main() -> int:
                 print(f"backfill: {commit}: the compiled core differs from {installed[:8]}'s; give --build-dir")
                 rc = 1
                 continue
-            cmd = [sys.executable, "-m", "asv", "run", "-E", f"existing:{args.python}", "--set-commit-hash", full, *extra]
+            cmd = [
+                sys.executable,
+                "-m",
+                "asv",
+                "run",
+                "-E",
+                f"existing:{args.python}",
+                "--set-commit-hash",
+                full,
+                *extra,
+            ]
             print(f"backfill: {commit} ({how}):", " ".join(cmd), flush=True)
             r = subprocess.run(cmd, cwd=HERE)
             rc = rc or r.returncode

@@ -129,8 +129,10 @@ def declared_problem(figures: dict[str, float], declared: list[dict]) -> str | N
     if not declared:
         return f"no declared change in {DECLARED.name} records this baseline (sha256 {sha[:12]})"
     if declared[-1].get("sha256") != sha:
-        return (f"the baseline's figures (sha256 {sha[:12]}) are not the ones the last entry of {DECLARED.name} "
-                f"records ({str(declared[-1].get('sha256'))[:12]}): edited without a declared reason")
+        return (
+            f"the baseline's figures (sha256 {sha[:12]}) are not the ones the last entry of {DECLARED.name} "
+            f"records ({str(declared[-1].get('sha256'))[:12]}): edited without a declared reason"
+        )
     return None
 
 
@@ -184,18 +186,26 @@ def cmd_quick(args: argparse.Namespace) -> int:
     if args.output:
         Path(args.output).write_text(json.dumps({"measured_on": fp, "figures": figures}, indent=1, sort_keys=True))
     n_instr = sum(1 for k in figures if k.startswith("instructions."))
-    print(f"check quick: {len(figures)} figures measured ({n_instr} instruction counts)"
-          + (" WITH THE INJECTED SLOWDOWN (one extra RHS per step)" if args.inject_slowdown else ""))
+    print(
+        f"check quick: {len(figures)} figures measured ({n_instr} instruction counts)"
+        + (" WITH THE INJECTED SLOWDOWN (one extra RHS per step)" if args.inject_slowdown else "")
+    )
     if n_instr and not comparable:
-        diff = {k: (baseline["measured_on"].get(k), fp.get(k)) for k in INSTR_KEYS if fp.get(k) != baseline["measured_on"].get(k)}
+        diff = {
+            k: (baseline["measured_on"].get(k), fp.get(k))
+            for k in INSTR_KEYS
+            if fp.get(k) != baseline["measured_on"].get(k)
+        }
         print(f"  instruction counts NOT compared: built/run differently from the baseline {diff}")
     for line in notes:
         print(f"  changed within threshold: {line}")
     for line in fails:
         print(f"  REGRESSION: {line}")
     if fails:
-        print(f"check quick: FAILED ({len(fails)}). If the change is intended, run\n"
-              f"  python benchmarks/asv/check.py update --reason \"<one line: why>\"")
+        print(
+            f"check quick: FAILED ({len(fails)}). If the change is intended, run\n"
+            f'  python benchmarks/asv/check.py update --reason "<one line: why>"'
+        )
         return 1
     print("check quick: passed")
     return 0
@@ -217,11 +227,22 @@ def cmd_update(args: argparse.Namespace) -> int:
     moved += [f"{k}: new {figures[k]:.6g}" for k in sorted(set(figures) - set(old))]
     moved += [f"{k}: removed" for k in sorted(set(old) - set(figures))]
     BASELINE.parent.mkdir(parents=True, exist_ok=True)
-    BASELINE.write_text(json.dumps({
-        "about": "Deterministic figures of benchmarks/asv/check.py quick; change only with `check.py update --reason`.",
-        "measured_on": fp, "figures": figures}, indent=1, sort_keys=True) + "\n")
+    BASELINE.write_text(
+        json.dumps(
+            {
+                "about": "Deterministic figures of benchmarks/asv/check.py quick; change only with `check.py update --reason`.",
+                "measured_on": fp,
+                "figures": figures,
+            },
+            indent=1,
+            sort_keys=True,
+        )
+        + "\n"
+    )
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         commit = ""
     entry = [
@@ -232,15 +253,20 @@ def cmd_update(args: argparse.Namespace) -> int:
         f"reason = {toml_str(args.reason.strip())}",
         f"sha256 = {toml_str(figures_sha256(figures))}",
         "moved = [",
-        *[f"  {toml_str(m)}," for m in (moved if len(moved) <= 60 else moved[:60] + [f"... and {len(moved) - 60} more"])],
+        *[
+            f"  {toml_str(m)},"
+            for m in (moved if len(moved) <= 60 else moved[:60] + [f"... and {len(moved) - 60} more"])
+        ],
         "]",
     ]
     if not DECLARED.exists():
         DECLARED.write_text(DECLARED_HEADER)
     with DECLARED.open("a") as f:
         f.write("\n".join(entry) + "\n")
-    print(f"check update: {BASELINE.relative_to(REPO)} rewritten ({len(moved)} figures moved); "
-          f"reason appended to {DECLARED.relative_to(REPO)}")
+    print(
+        f"check update: {BASELINE.relative_to(REPO)} rewritten ({len(moved)} figures moved); "
+        f"reason appended to {DECLARED.relative_to(REPO)}"
+    )
     return 0
 
 
@@ -297,8 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     q = sub.add_parser("quick", help="deterministic figures vs the committed baseline (CI)")
     q.add_argument("--baseline", default=str(BASELINE))
     q.add_argument("--no-instructions", action="store_true", help="skip the callgrind part")
-    q.add_argument("--inject-slowdown", action="store_true",
-                   help="one extra RHS evaluation per step in the solver workloads (to show the check fails)")
+    q.add_argument(
+        "--inject-slowdown",
+        action="store_true",
+        help="one extra RHS evaluation per step in the solver workloads (to show the check fails)",
+    )
     q.add_argument("--output", help="also write the measured figures here (JSON)")
     u = sub.add_parser("update", help="re-measure and rewrite the baseline, with a declared reason")
     u.add_argument("--reason", required=True)
@@ -309,12 +338,20 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("base")
     c.add_argument("head", nargs="?", default="HEAD")
     c.add_argument("--bench", default=None, help="asv benchmark regex (default: all)")
-    c.add_argument("--time-factor", type=float, default=None, help="time ratio that fails (default: asv_compare.TIME_FACTOR)")
+    c.add_argument(
+        "--time-factor", type=float, default=None, help="time ratio that fails (default: asv_compare.TIME_FACTOR)"
+    )
     c.add_argument("--no-run", action="store_true", help="compare stored results only")
     m = sub.add_parser("machine", help="register a committed machine description for asv (~/.asv-machine.json)")
     m.add_argument("name", nargs="?", default="shared-2core-epyc")
     args = ap.parse_args(argv)
-    return {"machine": cmd_machine, "quick": cmd_quick, "update": cmd_update, "reference": cmd_reference, "compare": cmd_compare}[args.cmd](args)
+    return {
+        "machine": cmd_machine,
+        "quick": cmd_quick,
+        "update": cmd_update,
+        "reference": cmd_reference,
+        "compare": cmd_compare,
+    }[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -28,12 +28,22 @@ VENDOR = HERE / "vendor"
 MAP = [
     (r"https://code\.jquery\.com/jquery-3\.3\.1\.min\.js", "jquery-3.3.1.min.js"),
     (r"https://cdnjs\.cloudflare\.com/ajax/libs/flot/0\.8\.3/jquery\.flot\.min\.js", "jquery.flot-0.8.3.min.js"),
-    (r"https://cdnjs\.cloudflare\.com/ajax/libs/flot/0\.8\.3/jquery\.flot\.time\.min\.js", "jquery.flot-0.8.3.time.min.js"),
-    (r"https://cdnjs\.cloudflare\.com/ajax/libs/flot/0\.8\.3/jquery\.flot\.selection\.min\.js",
-     "jquery.flot-0.8.3.selection.min.js"),
-    (r"https://cdnjs\.cloudflare\.com/ajax/libs/flot/0\.8\.3/jquery\.flot\.categories\.min\.js",
-     "jquery.flot-0.8.3.categories.min.js"),
-    (r"https://cdn\.jsdelivr\.net/npm/flot-orderbars@1\.0\.0/js/jquery\.flot\.orderBars\.js", "jquery.flot.orderBars.js"),
+    (
+        r"https://cdnjs\.cloudflare\.com/ajax/libs/flot/0\.8\.3/jquery\.flot\.time\.min\.js",
+        "jquery.flot-0.8.3.time.min.js",
+    ),
+    (
+        r"https://cdnjs\.cloudflare\.com/ajax/libs/flot/0\.8\.3/jquery\.flot\.selection\.min\.js",
+        "jquery.flot-0.8.3.selection.min.js",
+    ),
+    (
+        r"https://cdnjs\.cloudflare\.com/ajax/libs/flot/0\.8\.3/jquery\.flot\.categories\.min\.js",
+        "jquery.flot-0.8.3.categories.min.js",
+    ),
+    (
+        r"https://cdn\.jsdelivr\.net/npm/flot-orderbars@1\.0\.0/js/jquery\.flot\.orderBars\.js",
+        "jquery.flot.orderBars.js",
+    ),
     (r"https://cdnjs\.cloudflare\.com/ajax/libs/stupidtable/1\.0\.1/stupidtable\.min\.js", "stupidtable.js"),
     (r"https://cdnjs\.cloudflare\.com/ajax/libs/blueimp-md5/2\.19\.0/js/md5\.min\.js", "md5.js"),
     (r"https://cdn\.jsdelivr\.net/npm/bootstrap@3\.1\.1/dist/js/bootstrap\.min\.js", "bootstrap-3.1.0.min.js"),
@@ -43,8 +53,12 @@ MAP = [
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("vendor_dir", nargs="?", default=str(VENDOR),
-                    help="the libraries (default: benchmarks/asv/vendor; or asv-0.5.1/asv/www/vendor of the sdist)")
+    ap.add_argument(
+        "vendor_dir",
+        nargs="?",
+        default=str(VENDOR),
+        help="the libraries (default: benchmarks/asv/vendor; or asv-0.5.1/asv/www/vendor of the sdist)",
+    )
     ap.add_argument("--html", default=str(HTML))
     args = ap.parse_args()
     src, html = Path(args.vendor_dir), Path(args.html)
@@ -61,7 +75,9 @@ def main() -> int:
     text = re.sub(r'\s+integrity="[^"]*"', "", text)
     # a crossorigin script is fetched in CORS mode, which file:// pages cannot do (the page would
     # show asv's "failed to load" notice when opened from disk); local files need neither attribute
-    text = re.sub(r'(src|href)="(vendor/[^"]+)"\s+crossorigin="anonymous"(\s+referrerpolicy="no-referrer")?', r'\1="\2"', text)
+    text = re.sub(
+        r'(src|href)="(vendor/[^"]+)"\s+crossorigin="anonymous"(\s+referrerpolicy="no-referrer")?', r'\1="\2"', text
+    )
     left = re.findall(r'(?:src|href)="(https://(?!github\.com)[^"]+)"', text)
     index.write_text(text)
     print(f"offline_dashboard: {index} uses vendor/ ({len(MAP)} files)" + (f"; still remote: {left}" if left else ""))

@@ -28,8 +28,11 @@ def load(results_dir: Path, machine: str | None, env: str | None = None) -> tupl
     if not machines:
         raise SystemExit(f"{results_dir}: no asv results (run `asv run` first)")
     machine = machine or machines[0]
-    files = [(f, json.loads(f.read_text())) for f in sorted((results_dir / machine).glob("*.json"))
-             if f.name != "machine.json"]
+    files = [
+        (f, json.loads(f.read_text()))
+        for f in sorted((results_dir / machine).glob("*.json"))
+        if f.name != "machine.json"
+    ]
     # one series: the environment with the most commits (or --env), as on one line of the dashboard
     envs = sorted({d["env_name"] for _, d in files}, key=lambda e: -sum(d["env_name"] == e for _, d in files))
     env = env or (envs[0] if envs else None)
@@ -82,7 +85,7 @@ def main() -> int:
     import matplotlib.pyplot as plt
 
     x = list(range(len(runs)))
-    labels = [f'{r["commit"][:7]} {_dt.datetime.fromtimestamp(r["date"] / 1e3, _dt.timezone.utc):%m-%d}' for r in runs]
+    labels = [f"{r['commit'][:7]} {_dt.datetime.fromtimestamp(r['date'] / 1e3, _dt.timezone.utc):%m-%d}" for r in runs]
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), constrained_layout=True)
     steppers = ("rodas4", "dopri5", "fehlberg78")
 
@@ -95,7 +98,9 @@ def main() -> int:
     ax.legend()
 
     ax = axes[1]
-    sections = sorted({k[0] for r in runs for k in r["results"].get("bench_instructions.Instructions.track_instructions", {})})
+    sections = sorted(
+        {k[0] for r in runs for k in r["results"].get("bench_instructions.Instructions.track_instructions", {})}
+    )
     for sec in sections:
         ys = series(runs, "bench_instructions.Instructions.track_instructions", (sec,))
         first = next((y for y in ys if not math.isnan(y)), float("nan"))
@@ -109,8 +114,13 @@ def main() -> int:
 
     ax = axes[2]
     for s in steppers:
-        ys = [a + b for a, b in zip(series(runs, "bench_model.DefaultScenarioCounts.track_rhs", (s, "massage")),
-                                    series(runs, "bench_model.DefaultScenarioCounts.track_rhs", (s, "passive")))]
+        ys = [
+            a + b
+            for a, b in zip(
+                series(runs, "bench_model.DefaultScenarioCounts.track_rhs", (s, "massage")),
+                series(runs, "bench_model.DefaultScenarioCounts.track_rhs", (s, "passive")),
+            )
+        ]
         plot_known(ax, x, [y / 1e3 for y in ys], "o-", label=s)
     ax.set_ylabel("RHS evaluations [thousands]")
     ax.set_title("Default scenario: RHS evaluations (both arms)")

@@ -10,9 +10,9 @@
 #include <memory>
 
 #include "massagesim/models/limb.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/solver/steppers/rodas4.hpp"
-#include "massagesim/simulation/limb_problem.hpp"
 
 using namespace massagesim;
 using namespace massagesim::models;
@@ -39,7 +39,8 @@ const Setup& setup(int n) {
   s.schedule = std::make_shared<mp::Schedule>(mp::LimbGeometry(L));
   s.schedule->rest(60.0).massage(120.0, "effleurage").passive_recovery(3420.0);
   LimbInputs in = s.limb->rest_inputs();
-  for (int i = 0; i < n; ++i) in.segment[static_cast<std::size_t>(i)].height_above_heart_cm = s.schedule->inputs(-1.0, i).height_above_heart_cm;
+  for (int i = 0; i < n; ++i)
+    in.segment[static_cast<std::size_t>(i)].height_above_heart_cm = s.schedule->inputs(-1.0, i).height_above_heart_cm;
   s.rest = limb_rest_state(s.limb, &in);
   return cache.emplace(n, std::move(s)).first->second;
 }
@@ -52,7 +53,8 @@ static void BM_LimbHour(benchmark::State& state) {
   for (auto _ : state) {
     auto prob = make_limb_problem(s.limb, s.schedule, s.rest, 0.0, 3600.0);
     auto sol = solve(prob,
-                     Rodas4{.linear_solver = LinearSolverKind::banded, .lower_bandwidth = s.limb->lower_bandwidth(),
+                     Rodas4{.linear_solver = LinearSolverKind::banded,
+                            .lower_bandwidth = s.limb->lower_bandwidth(),
                             .upper_bandwidth = s.limb->upper_bandwidth()},
                      StepControl{.rtol = 1e-6, .atol = 1e-9, .dt_max_s = 10.0}, SaveAt{.t1 = true});
     st = sol.stats;

@@ -43,6 +43,7 @@
 #include "massagesim/models/limb.hpp"
 #include "massagesim/models/segment.hpp"
 #include "massagesim/scenario/scenario_io.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
 #include "massagesim/simulation/simulation.hpp"
 #include "massagesim/solver/jacobian.hpp"
 #include "massagesim/solver/linear/band_matrix.hpp"
@@ -50,7 +51,6 @@
 #include "massagesim/solver/steppers/dopri5.hpp"
 #include "massagesim/solver/steppers/fehlberg78.hpp"
 #include "massagesim/solver/steppers/rodas4.hpp"
-#include "massagesim/simulation/limb_problem.hpp"
 
 #ifndef MASSAGESIM_DEFAULT_SCENARIO_FILE
 #define MASSAGESIM_DEFAULT_SCENARIO_FILE "scenarios/default.json"
@@ -69,12 +69,13 @@ using LimbSys = mm::LimbSystem<mm::ScheduleLimbInputs>;
 
 // ---- call wrappers: never inlined, so that what is measured is one real call -----------------
 
-[[gnu::noinline]] void call_segment_rhs(const mm::Segment& seg, const mm::Segment::State& x, const mm::SegmentInputs& in,
-                                        mm::Segment::State& dxdt) {
+[[gnu::noinline]] void call_segment_rhs(const mm::Segment& seg, const mm::Segment::State& x,
+                                        const mm::SegmentInputs& in, mm::Segment::State& dxdt) {
   seg.rhs(x, in, dxdt);
 }
 
-[[gnu::noinline]] void call_limb_rhs(const mm::Limb& limb, const LimbState& x, const mm::LimbInputs& in, LimbState& dxdt) {
+[[gnu::noinline]] void call_limb_rhs(const mm::Limb& limb, const LimbState& x, const mm::LimbInputs& in,
+                                     LimbState& dxdt) {
   limb.rhs(x.data(), in, dxdt.data());
 }
 
@@ -134,7 +135,8 @@ struct DefaultLimb {
 };
 
 ms::Rodas4 banded_rodas4(const mm::Limb& limb) {
-  return ms::Rodas4{.linear_solver = ms::LinearSolverKind::banded, .lower_bandwidth = limb.lower_bandwidth(),
+  return ms::Rodas4{.linear_solver = ms::LinearSolverKind::banded,
+                    .lower_bandwidth = limb.lower_bandwidth(),
                     .upper_bandwidth = limb.upper_bandwidth()};
 }
 
@@ -158,7 +160,8 @@ const DefaultLimb& default_limb() {
     r.massage = arm.schedule;
     r.rest_inputs = r.limb->rest_inputs();
     for (int i = 0; i < r.limb->n_segments(); ++i)  // heights before t = 0: the initial posture
-      r.rest_inputs.segment[static_cast<std::size_t>(i)].height_above_heart_cm = r.massage->inputs(-1.0, i).height_above_heart_cm;
+      r.rest_inputs.segment[static_cast<std::size_t>(i)].height_above_heart_cm =
+          r.massage->inputs(-1.0, i).height_above_heart_cm;
     const double T = r.massage->duration_s();
     r.ts = ms::linspace(0.0, T, static_cast<std::size_t>(T) + 1);
     const auto sol = ms::solve(mm::make_limb_problem(r.limb, r.massage, r.rest, 0.0, T), banded_rodas4(*r.limb),
@@ -259,7 +262,8 @@ void BM_model_rhs_limb_core(benchmark::State& bs) {
 template <class Stepper>
 double median_step_s(const Stepper& stepper, ms::Stats* stats_out = nullptr) {
   const DefaultLimb& d = default_limb();
-  auto prob = mm::make_limb_problem(d.limb, d.massage, d.state_at(d.massage_start_s), d.massage_start_s, d.massage_end_s);
+  auto prob =
+      mm::make_limb_problem(d.limb, d.massage, d.state_at(d.massage_start_s), d.massage_start_s, d.massage_end_s);
   ms::StepControl ctl = scenario_control(scenario());
   ctl.throw_on_failure = false;
   const auto sol = ms::solve(prob, stepper, ctl, ms::SaveAt{.every_step = true});
@@ -341,7 +345,8 @@ void BM_model_step(benchmark::State& bs, Stepper stepper) {
   if (st.n_jac > 0) bs.counters["jac_evals"] = per_iteration(static_cast<double>(st.n_jac));
   if (st.n_lu > 0) bs.counters["lu"] = per_iteration(static_cast<double>(st.n_lu));
   // Whole step's CPU cost per RHS evaluation it made [s] (Jacobian colouring RHS calls are AD ones).
-  bs.counters["s_per_rhs"] = benchmark::Counter(static_cast<double>(st.n_rhs), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  bs.counters["s_per_rhs"] =
+      benchmark::Counter(static_cast<double>(st.n_rhs), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   // The adaptive solve of the 900-s massage window that gave dt (for context: steps it needed).
   bs.counters["window_steps"] = static_cast<double>(adaptive.n_steps);
   bs.counters["window_rejected"] = static_cast<double>(adaptive.n_rejected);
@@ -502,8 +507,8 @@ void BM_ensemble_scenarios(benchmark::State& bs) {
   std::vector<msim::SimulationOptions> runs(kEnsembleRuns);
   for (std::size_t i = 0; i < kEnsembleRuns; ++i) {
     // tissue_pressure_transmission: registry range [0.70, 0.85] (default 0.8); acts on every segment.
-    runs[i].parameter_overrides = {
-        {"tissue_pressure_transmission", 0.70 + 0.15 * static_cast<double>(i) / static_cast<double>(kEnsembleRuns - 1)}};
+    runs[i].parameter_overrides = {{"tissue_pressure_transmission",
+                                    0.70 + 0.15 * static_cast<double>(i) / static_cast<double>(kEnsembleRuns - 1)}};
     runs[i].keep_traces = false;  // metrics only, as sweeps run (bounded memory)
   }
   double failed = 0, steps = 0, sim_s = 0, wall_s = 0, cpu_s = 0;
@@ -524,7 +529,8 @@ void BM_ensemble_scenarios(benchmark::State& bs) {
     }
   }
   const double iters = static_cast<double>(bs.iterations());
-  bs.counters["runs_per_s"] = benchmark::Counter(static_cast<double>(kEnsembleRuns) * iters, benchmark::Counter::kIsRate);
+  bs.counters["runs_per_s"] =
+      benchmark::Counter(static_cast<double>(kEnsembleRuns) * iters, benchmark::Counter::kIsRate);
   bs.counters["failed"] = per_iteration(failed);
   bs.counters["steps"] = per_iteration(steps);
   bs.counters["scenario_s"] = sc.schedule->duration_s();
@@ -550,7 +556,8 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_model_rhs/limb4_rest", BM_model_rhs_limb_system, true)->Unit(kNanosecond);
   benchmark::RegisterBenchmark("BM_model_rhs/limb4_core", BM_model_rhs_limb_core)->Unit(kNanosecond);
 
-  benchmark::RegisterBenchmark("BM_model_step/Dopri5/limb4", BM_model_step<ms::Dopri5>, ms::Dopri5{})->Unit(kMicrosecond);
+  benchmark::RegisterBenchmark("BM_model_step/Dopri5/limb4", BM_model_step<ms::Dopri5>, ms::Dopri5{})
+      ->Unit(kMicrosecond);
   benchmark::RegisterBenchmark("BM_model_step/Fehlberg78/limb4", BM_model_step<ms::Fehlberg78>, ms::Fehlberg78{})
       ->Unit(kMicrosecond);
   benchmark::RegisterBenchmark("BM_model_step/Rodas4/limb4", [](benchmark::State& bs) {
@@ -561,25 +568,36 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_model_jacobian/limb4_dense", BM_model_jacobian, false)->Unit(kMicrosecond);
 
   benchmark::RegisterBenchmark("BM_default_scenario/both_arms", BM_default_scenario, msim::SimulationOptions{})
-      ->Unit(kMillisecond)->MinTime(2.0);
+      ->Unit(kMillisecond)
+      ->MinTime(2.0);
   msim::SimulationOptions massage_only;
   massage_only.arms = {"massage"};
   benchmark::RegisterBenchmark("BM_default_scenario/massage_arm", BM_default_scenario, massage_only)
-      ->Unit(kMillisecond)->MinTime(2.0);
+      ->Unit(kMillisecond)
+      ->MinTime(2.0);
   // The same scenario with the solver section overridden to Dopri5 (same rtol/atol/dt_max).
   msim::SimulationOptions dopri5;
   dopri5.stepper = "dopri5";
   benchmark::RegisterBenchmark("BM_default_scenario/both_arms_dopri5", BM_default_scenario, dopri5)
-      ->Unit(kMillisecond)->MinTime(2.0);
-  benchmark::RegisterBenchmark("BM_default_scenario_setup", BM_default_scenario_setup)->Unit(kMillisecond)->MinTime(2.0);
+      ->Unit(kMillisecond)
+      ->MinTime(2.0);
+  benchmark::RegisterBenchmark("BM_default_scenario_setup", BM_default_scenario_setup)
+      ->Unit(kMillisecond)
+      ->MinTime(2.0);
   benchmark::RegisterBenchmark("BM_default_scenario_solve/massage", BM_default_scenario_solve, std::string("massage"))
-      ->Unit(kMillisecond)->MinTime(2.0);
+      ->Unit(kMillisecond)
+      ->MinTime(2.0);
   benchmark::RegisterBenchmark("BM_default_scenario_solve/passive", BM_default_scenario_solve, std::string("passive"))
-      ->Unit(kMillisecond)->MinTime(2.0);
+      ->Unit(kMillisecond)
+      ->MinTime(2.0);
 
   // Wall-clock time: the point is the speed-up from 1 to 2 threads (goal >= 1.8 on 2 free cores).
   benchmark::RegisterBenchmark("BM_ensemble_scenarios/default_1_16_x1000", BM_ensemble_scenarios)
-      ->Arg(1)->Arg(2)->Iterations(1)->UseRealTime()->Unit(kMillisecond);
+      ->Arg(1)
+      ->Arg(2)
+      ->Iterations(1)
+      ->UseRealTime()
+      ->Unit(kMillisecond);
 
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -80,8 +80,8 @@ void add_counts(void* mem, CvCounts& c, bool has_ls) {
 /// Integrates with CVODE over [0, t1], re-initialising at every jump of the forcing (as massagesim
 /// restarts there), saving at `ts`. Setup (CVodeCreate, linear solver) is part of the timed solve.
 template <class System, int N>
-mb::PeerRun run_cvode(SUNContext ctx, CvMethod method, double rtol, double atol, double t1, const Eigen::Matrix<double, N, 1>& x0,
-                      std::vector<double> ts, std::vector<double> jumps) {
+mb::PeerRun run_cvode(SUNContext ctx, CvMethod method, double rtol, double atol, double t1,
+                      const Eigen::Matrix<double, N, 1>& x0, std::vector<double> ts, std::vector<double> jumps) {
   CvodeUser<System, N> user{};
   mb::PeerRun r;
   r.n_states = N;
@@ -188,14 +188,18 @@ double err_tol(const mb::PeerRun& r, const mb::PeerRun& ref, Tol tol) {
 
 mb::PeerRun run_cvode_case(SUNContext ctx, const Case& c, CvMethod m, Tol tol) {
   const auto ts = mb::save_times(c.problem, c.t1_s);
-  if (c.problem == "rober") return run_cvode<mb::Rober, 3>(ctx, m, tol.rtol, tol.atol, c.t1_s, Eigen::Vector3d(1, 0, 0), ts, {});
-  if (c.problem == "hires") return run_cvode<mb::Hires, 8>(ctx, m, tol.rtol, tol.atol, c.t1_s, stiff_test::hires_x0(), ts, {});
+  if (c.problem == "rober")
+    return run_cvode<mb::Rober, 3>(ctx, m, tol.rtol, tol.atol, c.t1_s, Eigen::Vector3d(1, 0, 0), ts, {});
+  if (c.problem == "hires")
+    return run_cvode<mb::Hires, 8>(ctx, m, tol.rtol, tol.atol, c.t1_s, stiff_test::hires_x0(), ts, {});
   if (c.problem == "chain8") {
     const mb::TissueChain<4> s{};
-    return run_cvode<mb::TissueChain<4>, 8>(ctx, m, tol.rtol, tol.atol, c.t1_s, s.x0<Eigen::Matrix<double, 8, 1>>(), ts, s.jumps(c.t1_s));
+    return run_cvode<mb::TissueChain<4>, 8>(ctx, m, tol.rtol, tol.atol, c.t1_s, s.x0<Eigen::Matrix<double, 8, 1>>(), ts,
+                                            s.jumps(c.t1_s));
   }
   const mb::TissueChain<15> s{};
-  return run_cvode<mb::TissueChain<15>, 30>(ctx, m, tol.rtol, tol.atol, c.t1_s, s.x0<Eigen::Matrix<double, 30, 1>>(), ts, s.jumps(c.t1_s));
+  return run_cvode<mb::TissueChain<15>, 30>(ctx, m, tol.rtol, tol.atol, c.t1_s, s.x0<Eigen::Matrix<double, 30, 1>>(),
+                                            ts, s.jumps(c.t1_s));
 }
 
 benchmark::Counter per_iteration(double total) { return benchmark::Counter(total, benchmark::Counter::kAvgIterations); }
@@ -283,26 +287,37 @@ int main(int argc, char** argv) {
   }
   argc = out;
 
-  const std::vector<Tol> stiff_tols = quick ? std::vector<Tol>{{1e-6, 1e-6}, {1e-8, 1e-8}}
-                                            : std::vector<Tol>{{1e-4, 1e-4}, {1e-6, 1e-6}, {1e-8, 1e-8}, {1e-10, 1e-10}, {1e-6, 1e-10}};
+  const std::vector<Tol> stiff_tols =
+      quick ? std::vector<Tol>{{1e-6, 1e-6}, {1e-8, 1e-8}}
+            : std::vector<Tol>{{1e-4, 1e-4}, {1e-6, 1e-6}, {1e-8, 1e-8}, {1e-10, 1e-10}, {1e-6, 1e-10}};
   const std::vector<Tol> chain_tols = quick ? std::vector<Tol>{{1e-4, 1e-6}, {1e-6, 1e-8}}
                                             : std::vector<Tol>{{1e-4, 1e-6}, {1e-6, 1e-8}, {1e-8, 1e-10}};
-  const std::vector<Case> stiff = {{"rober", 1e5, "rober_1e5"}, {"rober", 1e11, "rober_1e11"}, {"hires", 321.8122, "hires"}};
+  const std::vector<Case> stiff = {
+      {"rober", 1e5, "rober_1e5"}, {"rober", 1e11, "rober_1e11"}, {"hires", 321.8122, "hires"}};
   const std::vector<Case> chains = {{"chain8", chain_t1, "chain8"}, {"chain30", chain_t1, "chain30"}};
 
-  auto name = [](const Case& c, const std::string& m, Tol t) { return "BM_peers/" + c.label + "/" + m + "/" + tol_name(t); };
+  auto name = [](const Case& c, const std::string& m, Tol t) {
+    return "BM_peers/" + c.label + "/" + m + "/" + tol_name(t);
+  };
   for (const auto& c : stiff)
     for (Tol t : stiff_tols) {
-      benchmark::RegisterBenchmark(name(c, "cvode_bdf", t).c_str(), BM_cvode, c, CvMethod::bdf_analytic_jac, t)->Unit(benchmark::kMillisecond);
-      benchmark::RegisterBenchmark(name(c, "rodas4_ad", t).c_str(), BM_massagesim, c, std::string("rodas4"), t)->Unit(benchmark::kMillisecond);
-      benchmark::RegisterBenchmark(name(c, "rodas4_user", t).c_str(), BM_massagesim, c, std::string("rodas4_user"), t)->Unit(benchmark::kMillisecond);
+      benchmark::RegisterBenchmark(name(c, "cvode_bdf", t).c_str(), BM_cvode, c, CvMethod::bdf_analytic_jac, t)
+          ->Unit(benchmark::kMillisecond);
+      benchmark::RegisterBenchmark(name(c, "rodas4_ad", t).c_str(), BM_massagesim, c, std::string("rodas4"), t)
+          ->Unit(benchmark::kMillisecond);
+      benchmark::RegisterBenchmark(name(c, "rodas4_user", t).c_str(), BM_massagesim, c, std::string("rodas4_user"), t)
+          ->Unit(benchmark::kMillisecond);
     }
   for (const auto& c : chains)
     for (Tol t : chain_tols) {
-      benchmark::RegisterBenchmark(name(c, "cvode_adams", t).c_str(), BM_cvode, c, CvMethod::adams, t)->Unit(benchmark::kMillisecond);
-      benchmark::RegisterBenchmark(name(c, "cvode_bdf", t).c_str(), BM_cvode, c, CvMethod::bdf_dq_jac, t)->Unit(benchmark::kMillisecond);
-      benchmark::RegisterBenchmark(name(c, "dopri5", t).c_str(), BM_massagesim, c, std::string("dopri5"), t)->Unit(benchmark::kMillisecond);
-      benchmark::RegisterBenchmark(name(c, "rodas4_ad", t).c_str(), BM_massagesim, c, std::string("rodas4"), t)->Unit(benchmark::kMillisecond);
+      benchmark::RegisterBenchmark(name(c, "cvode_adams", t).c_str(), BM_cvode, c, CvMethod::adams, t)
+          ->Unit(benchmark::kMillisecond);
+      benchmark::RegisterBenchmark(name(c, "cvode_bdf", t).c_str(), BM_cvode, c, CvMethod::bdf_dq_jac, t)
+          ->Unit(benchmark::kMillisecond);
+      benchmark::RegisterBenchmark(name(c, "dopri5", t).c_str(), BM_massagesim, c, std::string("dopri5"), t)
+          ->Unit(benchmark::kMillisecond);
+      benchmark::RegisterBenchmark(name(c, "rodas4_ad", t).c_str(), BM_massagesim, c, std::string("rodas4"), t)
+          ->Unit(benchmark::kMillisecond);
     }
   benchmark::AddCustomContext("sundials", SUNDIALS_VERSION);
   benchmark::AddCustomContext("chain_t1_s", std::to_string(chain_t1));

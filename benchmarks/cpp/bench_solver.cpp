@@ -69,8 +69,9 @@ struct ModelFixture {
   std::vector<double> ts;
 
   ModelFixture() {
-    const auto sol = ms::solve(ms::make_problem(sys, x, 0.0, 10.0, sys.jumps(10.0)), ms::Dopri5{},
-                               ms::StepControl{.rtol = 1e-6, .atol = 1e-8}, ms::SaveAt{.ts_s = ms::linspace(0.0, 10.0, 1001)});
+    const auto sol =
+        ms::solve(ms::make_problem(sys, x, 0.0, 10.0, sys.jumps(10.0)), ms::Dopri5{},
+                  ms::StepControl{.rtol = 1e-6, .atol = 1e-8}, ms::SaveAt{.ts_s = ms::linspace(0.0, 10.0, 1001)});
     for (Eigen::Index j = 0; j < sol.x.cols(); ++j) xs.push_back(sol.x.col(j));
     ts = sol.t_s;
   }
@@ -195,7 +196,8 @@ void BM_solver_ensemble(benchmark::State& bs) {
     benchmark::DoNotOptimize(res.runs.data());
     for (const auto& r : res.runs) rhs += r.ok() ? static_cast<double>(*r.output) : 0.0;
   }
-  bs.counters["runs_per_s"] = benchmark::Counter(64.0 * static_cast<double>(bs.iterations()), benchmark::Counter::kIsRate);
+  bs.counters["runs_per_s"] =
+      benchmark::Counter(64.0 * static_cast<double>(bs.iterations()), benchmark::Counter::kIsRate);
   bs.counters["rhs_evals"] = per_iteration(rhs);
 }
 
@@ -208,19 +210,32 @@ void register_model(const std::string& model) {
   benchmark::RegisterBenchmark(("BM_solver_rhs/" + model + "_fixed").c_str(), BM_solver_rhs<N, Fixed<N>>);
   benchmark::RegisterBenchmark(("BM_solver_rhs/" + model + "_dynamic").c_str(), BM_solver_rhs<N, Dyn>);
 
-  benchmark::RegisterBenchmark(("BM_solver_step/Dopri5/" + model + "_fixed").c_str(), BM_solver_step<N, Fixed<N>, ms::Dopri5>, ms::Dopri5{});
-  benchmark::RegisterBenchmark(("BM_solver_step/Dopri5/" + model + "_dynamic").c_str(), BM_solver_step<N, Dyn, ms::Dopri5>, ms::Dopri5{});
-  benchmark::RegisterBenchmark(("BM_solver_step/Fehlberg78/" + model + "_fixed").c_str(), BM_solver_step<N, Fixed<N>, ms::Fehlberg78>, ms::Fehlberg78{});
-  benchmark::RegisterBenchmark(("BM_solver_step/Fehlberg78/" + model + "_dynamic").c_str(), BM_solver_step<N, Dyn, ms::Fehlberg78>, ms::Fehlberg78{});
+  benchmark::RegisterBenchmark(("BM_solver_step/Dopri5/" + model + "_fixed").c_str(),
+                               BM_solver_step<N, Fixed<N>, ms::Dopri5>, ms::Dopri5{});
+  benchmark::RegisterBenchmark(("BM_solver_step/Dopri5/" + model + "_dynamic").c_str(),
+                               BM_solver_step<N, Dyn, ms::Dopri5>, ms::Dopri5{});
+  benchmark::RegisterBenchmark(("BM_solver_step/Fehlberg78/" + model + "_fixed").c_str(),
+                               BM_solver_step<N, Fixed<N>, ms::Fehlberg78>, ms::Fehlberg78{});
+  benchmark::RegisterBenchmark(("BM_solver_step/Fehlberg78/" + model + "_dynamic").c_str(),
+                               BM_solver_step<N, Dyn, ms::Fehlberg78>, ms::Fehlberg78{});
 #ifdef MASSAGESIM_BENCH_HAVE_RODAS4
-  benchmark::RegisterBenchmark(("BM_solver_step/Rodas4/" + model + "_fixed").c_str(), BM_solver_step<N, Fixed<N>, ms::Rodas4>, ms::Rodas4{});
+  benchmark::RegisterBenchmark(("BM_solver_step/Rodas4/" + model + "_fixed").c_str(),
+                               BM_solver_step<N, Fixed<N>, ms::Rodas4>, ms::Rodas4{});
 #endif
 
-  benchmark::RegisterBenchmark(("BM_solver_solve/Dopri5/" + model + "_fixed").c_str(), BM_solver_solve<N, Fixed<N>, ms::Dopri5>, ms::Dopri5{})->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark(("BM_solver_solve/Dopri5/" + model + "_dynamic").c_str(), BM_solver_solve<N, Dyn, ms::Dopri5>, ms::Dopri5{})->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark(("BM_solver_solve/Fehlberg78/" + model + "_fixed").c_str(), BM_solver_solve<N, Fixed<N>, ms::Fehlberg78>, ms::Fehlberg78{})->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark(("BM_solver_solve/Dopri5/" + model + "_fixed").c_str(),
+                               BM_solver_solve<N, Fixed<N>, ms::Dopri5>, ms::Dopri5{})
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark(("BM_solver_solve/Dopri5/" + model + "_dynamic").c_str(),
+                               BM_solver_solve<N, Dyn, ms::Dopri5>, ms::Dopri5{})
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark(("BM_solver_solve/Fehlberg78/" + model + "_fixed").c_str(),
+                               BM_solver_solve<N, Fixed<N>, ms::Fehlberg78>, ms::Fehlberg78{})
+      ->Unit(benchmark::kMillisecond);
 #ifdef MASSAGESIM_BENCH_HAVE_RODAS4
-  benchmark::RegisterBenchmark(("BM_solver_solve/Rodas4/" + model + "_fixed").c_str(), BM_solver_solve<N, Fixed<N>, ms::Rodas4>, ms::Rodas4{})->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark(("BM_solver_solve/Rodas4/" + model + "_fixed").c_str(),
+                               BM_solver_solve<N, Fixed<N>, ms::Rodas4>, ms::Rodas4{})
+      ->Unit(benchmark::kMillisecond);
 #endif
 }
 
@@ -231,7 +246,10 @@ int main(int argc, char** argv) {
   register_model<15>("chain30");  // 15 segments, 30 states
   // Wall-clock time: the point is the speed-up from 1 to 2 threads (goal >= 1.8 on 2 free cores).
   benchmark::RegisterBenchmark("BM_solver_ensemble/Dopri5/chain8_x64", BM_solver_ensemble)
-      ->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+      ->Arg(1)
+      ->Arg(2)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -70,12 +70,12 @@ struct GaussianBump {
 };
 
 template <class System, class State, class Stepper, class Exact>
-void row(const char* problem, const System& sys, const State& x0, double t1, const Stepper& stepper,
-         const char* label, double tol, Exact exact) {
+void row(const char* problem, const System& sys, const State& x0, double t1, const Stepper& stepper, const char* label,
+         double tol, Exact exact) {
   const auto p = ms::make_problem(sys, x0, 0.0, t1);
-  const auto sol = ms::solve(p, stepper, ms::StepControl{.rtol = tol, .atol = tol, .max_steps = 10'000'000,
-                                                         .throw_on_failure = false},
-                             ms::SaveAt{.every_step = true});
+  const auto sol = ms::solve(
+      p, stepper, ms::StepControl{.rtol = tol, .atol = tol, .max_steps = 10'000'000, .throw_on_failure = false},
+      ms::SaveAt{.every_step = true});
   double err = 0.0;
   for (Eigen::Index k = 0; k < sol.n_saved(); ++k)
     err = std::max(err, (sol.x.col(k) - State(exact(sol.t_s[k]))).cwiseAbs().maxCoeff());

@@ -19,17 +19,17 @@ namespace massagesim::bench {
 template <int N>
 struct TissueChain {
   static constexpr int n_states = 2 * N;
-  double V0_mL = 10.0;            ///< unstressed volume
-  double Vs_mL = 2.0;             ///< volume scale of the exponential compliance
-  double Pref_mmHg = 1.0;         ///< pressure scale
-  double Kf_mL_per_s_mmHg = 0.01; ///< capillary filtration coefficient
-  double Pc_mmHg = 15.0;          ///< capillary pressure
-  double G_mL_per_s_mmHg = 0.02;  ///< lymph conductance
-  double dP_mmHg = 0.5;           ///< smoothing width of the lymph valve
-  double A_mmHg = 40.0;           ///< applied pulse pressure
-  double on_s = 0.4;              ///< pulse duration in each 1 s cycle
-  double r_umol_per_s = 0.05;     ///< solute production
-  double k_mL_per_s = 0.002;      ///< capillary solute exchange
+  double V0_mL = 10.0;             ///< unstressed volume
+  double Vs_mL = 2.0;              ///< volume scale of the exponential compliance
+  double Pref_mmHg = 1.0;          ///< pressure scale
+  double Kf_mL_per_s_mmHg = 0.01;  ///< capillary filtration coefficient
+  double Pc_mmHg = 15.0;           ///< capillary pressure
+  double G_mL_per_s_mmHg = 0.02;   ///< lymph conductance
+  double dP_mmHg = 0.5;            ///< smoothing width of the lymph valve
+  double A_mmHg = 40.0;            ///< applied pulse pressure
+  double on_s = 0.4;               ///< pulse duration in each 1 s cycle
+  double r_umol_per_s = 0.05;      ///< solute production
+  double k_mL_per_s = 0.002;       ///< capillary solute exchange
   double c_blood_umol_per_mL = 1.0;
 
   /// Applied pressure on segment i at time t: one segment per cycle, cycling along the chain.

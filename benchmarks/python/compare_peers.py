@@ -69,28 +69,40 @@ LOAD_S["scipy_integrate_import"] = time.perf_counter() - _t
 
 # ---- the equations in NumPy (same as the C++ ones) ---------------------------------------------
 
+
 def rober_rhs(t, y):
-    return np.array([-0.04 * y[0] + 1.0e4 * y[1] * y[2],
-                     0.04 * y[0] - 1.0e4 * y[1] * y[2] - 3.0e7 * y[1] * y[1],
-                     3.0e7 * y[1] * y[1]])
+    return np.array(
+        [
+            -0.04 * y[0] + 1.0e4 * y[1] * y[2],
+            0.04 * y[0] - 1.0e4 * y[1] * y[2] - 3.0e7 * y[1] * y[1],
+            3.0e7 * y[1] * y[1],
+        ]
+    )
 
 
 def rober_jac(t, y):
-    return np.array([[-0.04, 1.0e4 * y[2], 1.0e4 * y[1]],
-                     [0.04, -1.0e4 * y[2] - 6.0e7 * y[1], -1.0e4 * y[1]],
-                     [0.0, 6.0e7 * y[1], 0.0]])
+    return np.array(
+        [
+            [-0.04, 1.0e4 * y[2], 1.0e4 * y[1]],
+            [0.04, -1.0e4 * y[2] - 6.0e7 * y[1], -1.0e4 * y[1]],
+            [0.0, 6.0e7 * y[1], 0.0],
+        ]
+    )
 
 
 def hires_rhs(t, y):
-    return np.array([
-        -1.71 * y[0] + 0.43 * y[1] + 8.32 * y[2] + 0.0007,
-        1.71 * y[0] - 8.75 * y[1],
-        -10.03 * y[2] + 0.43 * y[3] + 0.035 * y[4],
-        8.32 * y[1] + 1.71 * y[2] - 1.12 * y[3],
-        -1.745 * y[4] + 0.43 * y[5] + 0.43 * y[6],
-        -280.0 * y[5] * y[7] + 0.69 * y[3] + 1.71 * y[4] - 0.43 * y[5] + 0.69 * y[6],
-        280.0 * y[5] * y[7] - 1.81 * y[6],
-        -280.0 * y[5] * y[7] + 1.81 * y[6]])
+    return np.array(
+        [
+            -1.71 * y[0] + 0.43 * y[1] + 8.32 * y[2] + 0.0007,
+            1.71 * y[0] - 8.75 * y[1],
+            -10.03 * y[2] + 0.43 * y[3] + 0.035 * y[4],
+            8.32 * y[1] + 1.71 * y[2] - 1.12 * y[3],
+            -1.745 * y[4] + 0.43 * y[5] + 0.43 * y[6],
+            -280.0 * y[5] * y[7] + 0.69 * y[3] + 1.71 * y[4] - 0.43 * y[5] + 0.69 * y[6],
+            280.0 * y[5] * y[7] - 1.81 * y[6],
+            -280.0 * y[5] * y[7] + 1.81 * y[6],
+        ]
+    )
 
 
 def hires_jac(t, y):
@@ -155,6 +167,7 @@ def relative_error(y: np.ndarray, ref: np.ndarray) -> float:
 
 # ---- massagesim core ---------------------------------------------------------------------------
 
+
 class _CoreAndBench:
     """massagesim._core (the model: prepare_arm, model_graph_json) and massagesim._bench (the private
     benchmark helpers: bench_*) as one namespace."""
@@ -175,8 +188,11 @@ def load_core(build: Path, explicit: str | None):
     try:
         from massagesim import _bench, _core  # noqa: PLC0415
     except ImportError as e:
-        print(f"compare_peers: massagesim with its benchmark helpers is not installed ({e}); run "
-              "`pip install --no-build-isolation .`", file=sys.stderr)
+        print(
+            f"compare_peers: massagesim with its benchmark helpers is not installed ({e}); run "
+            "`pip install --no-build-isolation .`",
+            file=sys.stderr,
+        )
         sys.exit(SKIP)
     return _CoreAndBench(_core, _bench), str(_bench.__file__), time.perf_counter() - t
 
@@ -206,9 +222,20 @@ def run_massagesim(core, label, method, rtol, atol, t1, ref):
     r = core.bench_peer_solve(cname, method, rtol, atol, t1, reps) if reps > 1 else first
     wall_per_call = (time.perf_counter() - w) / max(reps, 1)
     err = relative_error(r["y"], ref) if r["ok"] else math.inf
-    return dict(engine="massagesim", method=method, cpu_s=min(r["cpu_s"], first["cpu_s"]), err=err,
-                n_steps=r["n_steps"], n_rejected=r["n_rejected"], n_rhs=r["n_rhs"], n_jac=r["n_jac"],
-                repeats=reps, python_call_wall_s=wall_per_call, ok=r["ok"], message=r["message"])
+    return dict(
+        engine="massagesim",
+        method=method,
+        cpu_s=min(r["cpu_s"], first["cpu_s"]),
+        err=err,
+        n_steps=r["n_steps"],
+        n_rejected=r["n_rejected"],
+        n_rhs=r["n_rhs"],
+        n_jac=r["n_jac"],
+        repeats=reps,
+        python_call_wall_s=wall_per_call,
+        ok=r["ok"],
+        message=r["message"],
+    )
 
 
 class OverBudget(Exception):
@@ -226,6 +253,7 @@ def with_budget(f, seconds: float):
         if count[0] % 256 == 0 and time.process_time() - start > seconds:
             raise OverBudget
         return f(t, y)
+
     return g
 
 
@@ -244,19 +272,51 @@ def run_scipy(label, method, rtol, atol, t1, ts, ref, time_budget_s):
             f = with_budget(f0, time_budget_s)
             sol = solve_ivp(f, (0.0, t1), x0, method=method, rtol=rtol, atol=atol, t_eval=t_eval, **kw)
         except OverBudget:
-            return dict(engine="scipy", method=method, cpu_s=time.process_time() - c, err=math.nan, n_steps=-1,
-                        n_rejected=-1, n_rhs=-1, n_jac=-1, repeats=1, ok=False,
-                        message=f"over budget: stopped after {time_budget_s} s CPU")
+            return dict(
+                engine="scipy",
+                method=method,
+                cpu_s=time.process_time() - c,
+                err=math.nan,
+                n_steps=-1,
+                n_rejected=-1,
+                n_rhs=-1,
+                n_jac=-1,
+                repeats=1,
+                ok=False,
+                message=f"over budget: stopped after {time_budget_s} s CPU",
+            )
         best = min(best, time.process_time() - c)
         reps += 1
         if reps >= 3 or best * (reps + 1) > min(1.0, time_budget_s):
             break
     if not sol.success:
-        return dict(engine="scipy", method=method, cpu_s=best, err=math.inf, n_steps=0, n_rejected=0,
-                    n_rhs=sol.nfev, n_jac=sol.njev, repeats=reps, ok=False, message=sol.message)
+        return dict(
+            engine="scipy",
+            method=method,
+            cpu_s=best,
+            err=math.inf,
+            n_steps=0,
+            n_rejected=0,
+            n_rhs=sol.nfev,
+            n_jac=sol.njev,
+            repeats=reps,
+            ok=False,
+            message=sol.message,
+        )
     y = sol.y.T if t_eval is not None else sol.y[:, -1:].T
-    return dict(engine="scipy", method=method, cpu_s=best, err=relative_error(y, ref), n_steps=len(sol.t) - 1 if t_eval is None else -1,
-                n_rejected=-1, n_rhs=sol.nfev, n_jac=sol.njev, repeats=reps, ok=True, message="")
+    return dict(
+        engine="scipy",
+        method=method,
+        cpu_s=best,
+        err=relative_error(y, ref),
+        n_steps=len(sol.t) - 1 if t_eval is None else -1,
+        n_rejected=-1,
+        n_rhs=sol.nfev,
+        n_jac=sol.njev,
+        repeats=reps,
+        ok=True,
+        message="",
+    )
 
 
 def chain_breaks(t1: float, on_s: float = 0.4) -> list[float]:
@@ -289,17 +349,27 @@ def run_scipy_piecewise(label, method, rtol, atol, t1, ts, ref, time_budget_s):
     i_save = len(ys)
     for b in breaks:
         b_in = np.nextafter(b, -np.inf)
-        fa = (lambda bb: (lambda t, y: f(min(t, bb), y)))(b_in)
+        fa = (lambda bb: lambda t, y: f(min(t, bb), y))(b_in)
         j = i_save
         while j < ts.size and ts[j] <= b:
             j += 1
         t_eval = ts[i_save:j]
-        sol = solve_ivp(fa, (a, b), x, method=base, rtol=rtol, atol=atol,
-                        t_eval=t_eval if t_eval.size else None)
+        sol = solve_ivp(fa, (a, b), x, method=base, rtol=rtol, atol=atol, t_eval=t_eval if t_eval.size else None)
         nfev += sol.nfev
         if not sol.success:
-            return dict(engine="scipy", method=method, cpu_s=time.process_time() - c, err=math.inf, n_rhs=nfev,
-                        n_jac=0, n_steps=-1, n_rejected=-1, repeats=1, ok=False, message=sol.message)
+            return dict(
+                engine="scipy",
+                method=method,
+                cpu_s=time.process_time() - c,
+                err=math.inf,
+                n_rhs=nfev,
+                n_jac=0,
+                n_steps=-1,
+                n_rejected=-1,
+                repeats=1,
+                ok=False,
+                message=sol.message,
+            )
         x = sol.y[:, -1].copy() if t_eval.size == 0 or t_eval[-1] != b else sol.y[:, -1].copy()
         if t_eval.size:
             ys.extend(sol.y.T)
@@ -309,16 +379,44 @@ def run_scipy_piecewise(label, method, rtol, atol, t1, ts, ref, time_budget_s):
             x = solve_ivp(fa, (t_eval[-1], b), sol.y[:, -1], method=base, rtol=rtol, atol=atol).y[:, -1]
         a = b
         if time.process_time() - c > time_budget_s:
-            return dict(engine="scipy", method=method, cpu_s=time.process_time() - c, err=math.nan, n_rhs=nfev,
-                        n_jac=0, n_steps=-1, n_rejected=-1, repeats=1, ok=False, message="aborted: over budget")
+            return dict(
+                engine="scipy",
+                method=method,
+                cpu_s=time.process_time() - c,
+                err=math.nan,
+                n_rhs=nfev,
+                n_jac=0,
+                n_steps=-1,
+                n_rejected=-1,
+                repeats=1,
+                ok=False,
+                message="aborted: over budget",
+            )
     cpu = time.process_time() - c
-    return dict(engine="scipy", method=method, cpu_s=cpu, err=relative_error(np.array(ys), ref), n_steps=-1,
-                n_rejected=-1, n_rhs=nfev, n_jac=0, repeats=1, ok=True, message="")
+    return dict(
+        engine="scipy",
+        method=method,
+        cpu_s=cpu,
+        err=relative_error(np.array(ys), ref),
+        n_steps=-1,
+        n_rejected=-1,
+        n_rhs=nfev,
+        n_jac=0,
+        repeats=1,
+        ok=True,
+        message="",
+    )
 
 
 def run_cvode_binary(binary: Path, quick: bool, chain_t1: float, out_json: Path):
-    args = [str(binary), "--benchmark_format=json", f"--benchmark_out={out_json}", "--benchmark_out_format=json",
-            "--benchmark_min_time=0.1", f"--peers_chain_t1={chain_t1:g}"]
+    args = [
+        str(binary),
+        "--benchmark_format=json",
+        f"--benchmark_out={out_json}",
+        "--benchmark_out_format=json",
+        "--benchmark_min_time=0.1",
+        f"--peers_chain_t1={chain_t1:g}",
+    ]
     if quick:
         args += ["--peers_quick", f"--peers_chain_t1={chain_t1:g}", "--benchmark_min_time=0.02"]
     t = time.perf_counter()
@@ -332,10 +430,23 @@ def run_cvode_binary(binary: Path, quick: bool, chain_t1: float, out_json: Path)
             continue
         _, label, method, tol = b["name"].split("/")
         rtol, atol = (float(s.split("=")[1]) for s in tol.split(","))
-        rows.append(dict(engine="cvode" if method.startswith("cvode") else "massagesim_cpp", method=method,
-                         label=label, rtol=rtol, atol=atol, cpu_s=b["cpu_ms_per_solve"] * 1e-3, err=b["err"],
-                         n_steps=b["steps"], n_rejected=b["rejected"], n_rhs=b["rhs_evals"], n_jac=b["jac_evals"],
-                         floor_ratio=b.get("floor_ratio", float("nan")), ok=True))
+        rows.append(
+            dict(
+                engine="cvode" if method.startswith("cvode") else "massagesim_cpp",
+                method=method,
+                label=label,
+                rtol=rtol,
+                atol=atol,
+                cpu_s=b["cpu_ms_per_solve"] * 1e-3,
+                err=b["err"],
+                n_steps=b["steps"],
+                n_rejected=b["rejected"],
+                n_rhs=b["rhs_evals"],
+                n_jac=b["jac_evals"],
+                floor_ratio=b.get("floor_ratio", float("nan")),
+                ok=True,
+            )
+        )
     return rows, startup, data.get("context", {})
 
 
@@ -347,8 +458,14 @@ DEFAULT_SAVE_DT_S = 10.0
 # massagesim's step cap (bench_prepared_solve's dt_max_s, as simulate uses it); the peers get the same
 # max_step so that no engine may step over a short protocol feature the others resolve.
 DEFAULT_DT_MAX_S = 10.0
-DEFAULT_HAS = ("Scenario", "prepare_arm", "bench_prepared_solve", "bench_prepared_rhs",
-               "bench_prepared_rhs_cost_ns", "model_graph_json")
+DEFAULT_HAS = (
+    "Scenario",
+    "prepare_arm",
+    "bench_prepared_solve",
+    "bench_prepared_rhs",
+    "bench_prepared_rhs_cost_ns",
+    "model_graph_json",
+)
 
 
 def load_sbml_module():
@@ -400,6 +517,7 @@ class _IEEEMath:
                 return np.float64(math.inf)
             except (ValueError, ZeroDivisionError):
                 return np.float64(math.nan)
+
         return ieee
 
 
@@ -469,13 +587,14 @@ def scipy_piecewise(f, x0, ts, breaks, method, rtol, atol, max_step):
         inner = ts[k:j]
         ends = bool(inner.size) and inner[-1] == b
         t_eval = inner if ends else np.append(inner, b)
-        sol = solve_ivp(fa, (a, b), x, method=method, rtol=rtol, atol=atol, t_eval=t_eval,
-                        max_step=max_step if max_step else np.inf)
+        sol = solve_ivp(
+            fa, (a, b), x, method=method, rtol=rtol, atol=atol, t_eval=t_eval, max_step=max_step if max_step else np.inf
+        )
         nfev += sol.nfev
         njev += sol.njev
         if not sol.success:
             raise RuntimeError(f"solve_ivp {method} failed on [{a:g}, {b:g}] s: {sol.message}")
-        ys.extend(sol.y.T[:inner.size])
+        ys.extend(sol.y.T[: inner.size])
         x = sol.y[:, -1].copy()
         k = j
     return np.array(ys), nfev, njev
@@ -485,8 +604,9 @@ def run_scipy_default(D, method, rtol, atol, budget_s):
     """One SciPy run on the default scenario (method "X-pw": piecewise between breakpoints, "X": one
     solve_ivp over the whole span, not told about the breakpoints). CPU time: process_time."""
     base = method.removesuffix("-pw")
-    row = dict(engine="scipy", method=method, label=DEFAULT_LABEL, rtol=rtol, atol=atol, repeats=1, n_steps=-1,
-               n_rejected=-1)
+    row = dict(
+        engine="scipy", method=method, label=DEFAULT_LABEL, rtol=rtol, atol=atol, repeats=1, n_steps=-1, n_rejected=-1
+    )
     best = math.inf
     reps = 0
     y = None
@@ -499,16 +619,25 @@ def run_scipy_default(D, method, rtol, atol, budget_s):
                 # BDF's finite-difference Jacobian (scipy common.num_jac) warns of overflow in its step factors.
                 warnings.simplefilter("ignore", RuntimeWarning)
                 if method.endswith("-pw"):
-                    y, nfev, njev = scipy_piecewise(f, D["x0"], D["ts"], D["breaks"], base, rtol, atol, DEFAULT_DT_MAX_S)
+                    y, nfev, njev = scipy_piecewise(
+                        f, D["x0"], D["ts"], D["breaks"], base, rtol, atol, DEFAULT_DT_MAX_S
+                    )
                 else:
-                    sol = solve_ivp(f, (D["ts"][0], D["ts"][-1]), D["x0"], method=base, rtol=rtol, atol=atol,
-                                    t_eval=D["ts"])
+                    sol = solve_ivp(
+                        f, (D["ts"][0], D["ts"][-1]), D["x0"], method=base, rtol=rtol, atol=atol, t_eval=D["ts"]
+                    )
                     if not sol.success:
                         raise RuntimeError(f"solve_ivp {base} failed: {sol.message}")
                     y, nfev, njev = sol.y.T, sol.nfev, sol.njev
         except OverBudget:
-            row.update(cpu_s=time.process_time() - c, err=math.nan, n_rhs=f.calls, n_jac=-1, ok=False,
-                       message=f"over budget: stopped after {budget_s:g} s CPU")
+            row.update(
+                cpu_s=time.process_time() - c,
+                err=math.nan,
+                n_rhs=f.calls,
+                n_jac=-1,
+                ok=False,
+                message=f"over budget: stopped after {budget_s:g} s CPU",
+            )
             return row
         except RuntimeError as e:
             row.update(cpu_s=time.process_time() - c, err=math.inf, n_rhs=f.calls, n_jac=-1, ok=False, message=str(e))
@@ -517,9 +646,18 @@ def run_scipy_default(D, method, rtol, atol, budget_s):
         reps += 1
         if reps >= 3 or best * (reps + 1) > min(1.0, budget_s):
             break
-    row.update(cpu_s=best, err=state_scaled_error(y, D["ref"]), n_rhs=f.calls, scipy_nfev=nfev, n_jac=njev,
-               repeats=reps, ok=True, message=(f"{D['rhs'].fallbacks[0] - fb0} RHS calls needed the IEEE fallback"
-                                               if D["rhs"].fallbacks[0] > fb0 else ""))
+    row.update(
+        cpu_s=best,
+        err=state_scaled_error(y, D["ref"]),
+        n_rhs=f.calls,
+        scipy_nfev=nfev,
+        n_jac=njev,
+        repeats=reps,
+        ok=True,
+        message=(
+            f"{D['rhs'].fallbacks[0] - fb0} RHS calls needed the IEEE fallback" if D["rhs"].fallbacks[0] > fb0 else ""
+        ),
+    )
     return row
 
 
@@ -532,9 +670,22 @@ def run_massagesim_default(core, D, method, rtol, atol, cheap_s: float = 1.5):
         r = core.bench_prepared_solve(D["prep"], method, rtol, atol, ts, 2, DEFAULT_DT_MAX_S)
         cpu, reps = min(cpu, r["cpu_s"]), 3
     err = state_scaled_error(np.asarray(r["y"]), D["ref"]) if r["ok"] else math.inf
-    return dict(engine="massagesim", method=method, label=DEFAULT_LABEL, rtol=rtol, atol=atol, cpu_s=cpu, err=err,
-                n_steps=r["n_steps"], n_rejected=r["n_rejected"], n_rhs=r["n_rhs"], n_jac=r["n_jac"], repeats=reps,
-                ok=r["ok"], message=r["message"])
+    return dict(
+        engine="massagesim",
+        method=method,
+        label=DEFAULT_LABEL,
+        rtol=rtol,
+        atol=atol,
+        cpu_s=cpu,
+        err=err,
+        n_steps=r["n_steps"],
+        n_rejected=r["n_rejected"],
+        n_rhs=r["n_rhs"],
+        n_jac=r["n_jac"],
+        repeats=reps,
+        ok=r["ok"],
+        message=r["message"],
+    )
 
 
 def expanded_tree_size(graph: dict) -> dict:
@@ -542,6 +693,7 @@ def expanded_tree_size(graph: dict) -> dict:
     each use (what a code generator without common-subexpression caching emits): per rate, and over
     all intermediates (libRoadRunner's initial-value functions expand each assignment rule so)."""
     import re  # noqa: PLC0415
+
     tok = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
     size: dict[str, int] = {}
     for a in graph["assignments"]:
@@ -551,8 +703,12 @@ def expanded_tree_size(graph: dict) -> dict:
     for st in graph["states"]:
         toks = tok.findall(st["rate"]["sbml"])
         rates += len(toks) + sum(size[t] for t in toks if t in size)
-    return {"n_assignments": len(size), "rates_expanded": rates, "assignments_expanded": sum(size.values()),
-            "largest_assignment_expanded": max(size.values()) if size else 0}
+    return {
+        "n_assignments": len(size),
+        "rates_expanded": rates,
+        "assignments_expanded": sum(size.values()),
+        "largest_assignment_expanded": max(size.values()) if size else 0,
+    }
 
 
 _RR_CHILD = r"""
@@ -603,14 +759,23 @@ def run_roadrunner_child(D, sbml_path: Path, sbml_dir: str, runs, mem_gb: float,
     the machine's memory. Returns the child's JSON (stage reached, load time, runs) and a failure text."""
     if out_json.exists():
         out_json.unlink()
-    args = dict(mem_bytes=int(mem_gb * 2**30), sbml_dir=sbml_dir, sbml_path=str(sbml_path), out=str(out_json),
-                ts=D["ts"].tolist(), breaks=list(D["breaks"]), max_step=DEFAULT_DT_MAX_S, runs=runs,
-                repeats=1 if len(D["ts"]) > 100 else 3)
+    args = dict(
+        mem_bytes=int(mem_gb * 2**30),
+        sbml_dir=sbml_dir,
+        sbml_path=str(sbml_path),
+        out=str(out_json),
+        ts=D["ts"].tolist(),
+        breaks=list(D["breaks"]),
+        max_step=DEFAULT_DT_MAX_S,
+        runs=runs,
+        repeats=1 if len(D["ts"]) > 100 else 3,
+    )
     w = time.perf_counter()
     c0 = os.times()
     try:
-        p = subprocess.run([sys.executable, "-c", _RR_CHILD, json.dumps(args)], capture_output=True, text=True,
-                           timeout=timeout_s)
+        p = subprocess.run(
+            [sys.executable, "-c", _RR_CHILD, json.dumps(args)], capture_output=True, text=True, timeout=timeout_s
+        )
         why = "" if p.returncode == 0 else (p.stderr.strip().splitlines() or [f"exit code {p.returncode}"])[-1][:300]
     except subprocess.TimeoutExpired:
         why = f"timed out after {timeout_s:g} s wall-clock"
@@ -654,10 +819,14 @@ def setup_default(core, sbml_mod, t1: float, rng: np.random.Generator, load_s: d
         sys.exit(f"compare_peers: the default scenario's reference solve failed: {ref['message']}")
     D["ref"] = np.asarray(ref["y"])
     chk = core.bench_prepared_solve(D["prep"], "dopri5", 1e-12, 1e-15, ts, 1, DEFAULT_DT_MAX_S)
-    D["reference"] = {"source": "massagesim fehlberg78 rtol 1e-12 atol 1e-15", "cpu_s": ref["cpu_s"],
-                      "n_rhs": ref["n_rhs"], "n_steps": ref["n_steps"],
-                      "vs_dopri5_1e-12": state_scaled_error(np.asarray(chk["y"]), D["ref"]) if chk["ok"] else math.inf,
-                      "dopri5_cpu_s": chk["cpu_s"]}
+    D["reference"] = {
+        "source": "massagesim fehlberg78 rtol 1e-12 atol 1e-15",
+        "cpu_s": ref["cpu_s"],
+        "n_rhs": ref["n_rhs"],
+        "n_steps": ref["n_steps"],
+        "vs_dopri5_1e-12": state_scaled_error(np.asarray(chk["y"]), D["ref"]) if chk["ok"] else math.inf,
+        "dopri5_cpu_s": chk["cpu_s"],
+    }
 
     # the generated Python RHS == the C++ RHS at states near the trajectory, random times
     worst, n_fb = 0.0, D["rhs"].fallbacks[0]
@@ -672,6 +841,7 @@ def setup_default(core, sbml_mod, t1: float, rng: np.random.Generator, load_s: d
 
 
 # ---- ratios at matched error ------------------------------------------------------------------
+
 
 def time_at_error(points: list[tuple[float, float]], err: float):
     """log-log interpolation of CPU time at a given error on a work-precision curve [(err, time)].
@@ -696,13 +866,28 @@ def time_at_error(points: list[tuple[float, float]], err: float):
 def machine_description(build: Path) -> dict:
     d = {"platform": platform.platform(), "python": sys.version.split()[0], "numpy": np.__version__}
     import scipy  # noqa: PLC0415
+
     d["scipy"] = scipy.__version__
     try:
         lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        keep = ("Architecture", "Model name", "CPU(s)", "Thread(s) per core", "Core(s) per socket", "CPU max MHz",
-                "L1d cache", "L2 cache", "L3 cache", "Hypervisor vendor", "Flags")
-        d["lscpu"] = {k.strip(): v.strip() for k, v in (ln.split(":", 1) for ln in lscpu.splitlines() if ":" in ln)
-                      if k.strip() in keep and k.strip() != "Flags"}
+        keep = (
+            "Architecture",
+            "Model name",
+            "CPU(s)",
+            "Thread(s) per core",
+            "Core(s) per socket",
+            "CPU max MHz",
+            "L1d cache",
+            "L2 cache",
+            "L3 cache",
+            "Hypervisor vendor",
+            "Flags",
+        )
+        d["lscpu"] = {
+            k.strip(): v.strip()
+            for k, v in (ln.split(":", 1) for ln in lscpu.splitlines() if ":" in ln)
+            if k.strip() in keep and k.strip() != "Flags"
+        }
     except OSError:
         d["lscpu"] = {}
     cache = build / "CMakeCache.txt"
@@ -734,22 +919,48 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="output directory")
     ap.add_argument("--no-cvode", action="store_true", help="do not run massagesim_bench_peers")
     ap.add_argument("--no-plot", action="store_true")
-    ap.add_argument("--scipy-budget-s", type=float, default=20.0,
-                    help="skip tighter tolerances of a SciPy method once one run takes longer than this")
-    ap.add_argument("--scipy-budget-default-s", type=float, default=60.0,
-                    help="the same on the default scenario (--quick: at most 10 s)")
-    ap.add_argument("--scipy-default-plain", action="store_true",
-                    help="also one solve_ivp RK45 over the whole default scenario (loosest tolerance; ~40 s CPU)")
-    ap.add_argument("--problems", default="",
-                    help="comma-separated subset of rober_1e5,rober_1e11,hires,chain8,chain30,default_limb")
+    ap.add_argument(
+        "--scipy-budget-s",
+        type=float,
+        default=20.0,
+        help="skip tighter tolerances of a SciPy method once one run takes longer than this",
+    )
+    ap.add_argument(
+        "--scipy-budget-default-s",
+        type=float,
+        default=60.0,
+        help="the same on the default scenario (--quick: at most 10 s)",
+    )
+    ap.add_argument(
+        "--scipy-default-plain",
+        action="store_true",
+        help="also one solve_ivp RK45 over the whole default scenario (loosest tolerance; ~40 s CPU)",
+    )
+    ap.add_argument(
+        "--problems",
+        default="",
+        help="comma-separated subset of rober_1e5,rober_1e11,hires,chain8,chain30,default_limb",
+    )
     ap.add_argument("--no-roadrunner", action="store_true", help="do not try libRoadRunner on the default scenario")
-    ap.add_argument("--roadrunner-sbml", choices=("auto", "rules", "functions"), default="auto",
-                    help="SBML form given to libRoadRunner: graph_to_sbml's intermediates= ('auto': 'functions', "
-                         "the form meant for libRoadRunner, when this massagesim.sbml has it, else 'rules')")
-    ap.add_argument("--roadrunner-mem-gb", type=float, default=4.0,
-                    help="address-space cap of the libRoadRunner child process (its LLVM compile may exhaust memory)")
-    ap.add_argument("--roadrunner-timeout-s", type=float, default=240.0,
-                    help="wall-clock limit of the libRoadRunner child process (load + all its runs)")
+    ap.add_argument(
+        "--roadrunner-sbml",
+        choices=("auto", "rules", "functions"),
+        default="auto",
+        help="SBML form given to libRoadRunner: graph_to_sbml's intermediates= ('auto': 'functions', "
+        "the form meant for libRoadRunner, when this massagesim.sbml has it, else 'rules')",
+    )
+    ap.add_argument(
+        "--roadrunner-mem-gb",
+        type=float,
+        default=4.0,
+        help="address-space cap of the libRoadRunner child process (its LLVM compile may exhaust memory)",
+    )
+    ap.add_argument(
+        "--roadrunner-timeout-s",
+        type=float,
+        default=240.0,
+        help="wall-clock limit of the libRoadRunner child process (load + all its runs)",
+    )
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     t_start = time.perf_counter()
@@ -768,8 +979,11 @@ def main(argv=None) -> int:
         ms_extra_chain = [(1e-10, 1e-12)]
         default_t1 = 360.0
         default_tols = [(1e-6, 1e-9)]
-        default_ms = {"dopri5": [(1e-4, 1e-7), (1e-6, 1e-9), (1e-8, 1e-11)], "rodas4": [(1e-6, 1e-9)],
-                      "fehlberg78": [(1e-6, 1e-9)]}
+        default_ms = {
+            "dopri5": [(1e-4, 1e-7), (1e-6, 1e-9), (1e-8, 1e-11)],
+            "rodas4": [(1e-6, 1e-9)],
+            "fehlberg78": [(1e-6, 1e-9)],
+        }
         default_scipy = ["LSODA-pw"]
         default_budget = min(10.0, args.scipy_budget_default_s)
     else:
@@ -784,9 +998,11 @@ def main(argv=None) -> int:
         default_t1 = 2880.0
         default_tols = [(1e-4, 1e-7), (1e-6, 1e-9), (1e-8, 1e-11)]
         # Rodas4 at 1e-8 takes ~24 s (145 k steps) and adds nothing to the curve: left out.
-        default_ms = {"dopri5": [(1e-3, 1e-6), *default_tols, (1e-10, 1e-13)],
-                      "fehlberg78": default_tols,
-                      "rodas4": [(1e-3, 1e-6), (1e-4, 1e-7), (1e-6, 1e-9)]}
+        default_ms = {
+            "dopri5": [(1e-3, 1e-6), *default_tols, (1e-10, 1e-13)],
+            "fehlberg78": default_tols,
+            "rodas4": [(1e-3, 1e-6), (1e-4, 1e-7), (1e-6, 1e-9)],
+        }
         # Plain one-shot RK45 (not told about the breakpoints) costs as much as RK45-pw (~40 s CPU per
         # run, stability-limited): not cheap, left out of the full run (--scipy-default-plain adds it).
         default_scipy = ["LSODA-pw", "BDF-pw", "RK45-pw"] + (["RK45"] if args.scipy_default_plain else [])
@@ -803,8 +1019,11 @@ def main(argv=None) -> int:
         missing = [n for n in DEFAULT_HAS if not hasattr(core, n)]
         sbml_mod, sbml_path = load_sbml_module()
         if missing or sbml_mod is None:
-            print(f"default scenario skipped: the core lacks {missing}" if missing else
-                  "default scenario skipped: massagesim/sbml.py not found")
+            print(
+                f"default scenario skipped: the core lacks {missing}"
+                if missing
+                else "default scenario skipped: massagesim/sbml.py not found"
+            )
             run_default = False
 
     rng = np.random.default_rng(6)
@@ -820,15 +1039,19 @@ def main(argv=None) -> int:
     if run_default:
         D = setup_default(core, sbml_mod, default_t1, rng, LOAD_S)
         chk = D["rhs_check"]
-        print(f"RHS check {DEFAULT_LABEL}: max relative difference generated Python vs C++ = {chk['max_rel_diff']:.2e} "
-              f"({chk['points']} states near the trajectory, {chk['ieee_fallbacks']} IEEE fallbacks)")
+        print(
+            f"RHS check {DEFAULT_LABEL}: max relative difference generated Python vs C++ = {chk['max_rel_diff']:.2e} "
+            f"({chk['points']} states near the trajectory, {chk['ieee_fallbacks']} IEEE fallbacks)"
+        )
         if chk["max_rel_diff"] > 1e-6:
             sys.exit(f"compare_peers: the generated Python RHS differs from the C++ one ({chk['max_rel_diff']:.2e})")
         if chk["max_rel_diff"] > 1e-12:
             print(f"WARNING: generated Python RHS vs C++: {chk['max_rel_diff']:.2e} > 1e-12 (reported, not fatal)")
         refd = D["reference"]
-        print(f"{DEFAULT_LABEL} reference: fehlberg78 1e-12/1e-15, {refd['cpu_s']:.2f} s CPU; vs dopri5 1e-12/1e-15: "
-              f"{refd['vs_dopri5_1e-12']:.1e}")
+        print(
+            f"{DEFAULT_LABEL} reference: fehlberg78 1e-12/1e-15, {refd['cpu_s']:.2f} s CPU; vs dopri5 1e-12/1e-15: "
+            f"{refd['vs_dopri5_1e-12']:.1e}"
+        )
 
     # Cost of one RHS: C++ (floor unit) and NumPy (SciPy's floor unit).
     rhs_cost: dict[str, dict] = {}
@@ -839,8 +1062,10 @@ def main(argv=None) -> int:
         for i in range(n):
             f(0.001 * i, x0)
         numpy_ns = (time.process_time() - c) / n * 1e9  # before the C++ measurement (it takes time too)
-        rhs_cost[lab] = {"cpp_ns": core.bench_peer_rhs_cost_ns(cname, 100000 if args.quick else 200000),
-                         "numpy_ns": numpy_ns}
+        rhs_cost[lab] = {
+            "cpp_ns": core.bench_peer_rhs_cost_ns(cname, 100000 if args.quick else 200000),
+            "numpy_ns": numpy_ns,
+        }
 
     runs: list[dict] = []
     refs = {}
@@ -862,12 +1087,23 @@ def main(argv=None) -> int:
                 r = run_massagesim(core, lab, method, rtol, atol, t1, y_ref)
                 r.update(label=lab, rtol=rtol, atol=atol)
                 runs.append(r)
-        for method in (scipy_stiff if stiff else scipy_chain):
+        for method in scipy_stiff if stiff else scipy_chain:
             too_slow = False
             for rtol, atol in sorted(tols, key=lambda x: -x[0]):
                 if too_slow:
-                    runs.append(dict(engine="scipy", method=method, label=lab, rtol=rtol, atol=atol, cpu_s=math.nan,
-                                     err=math.nan, ok=False, message=f"skipped: a looser run took > {args.scipy_budget_s} s"))
+                    runs.append(
+                        dict(
+                            engine="scipy",
+                            method=method,
+                            label=lab,
+                            rtol=rtol,
+                            atol=atol,
+                            cpu_s=math.nan,
+                            err=math.nan,
+                            ok=False,
+                            message=f"skipped: a looser run took > {args.scipy_budget_s} s",
+                        )
+                    )
                     continue
                 if method.endswith("-pw"):
                     r = run_scipy_piecewise(lab, method, rtol, atol, t1, ts, y_ref, args.scipy_budget_s)
@@ -889,8 +1125,10 @@ def main(argv=None) -> int:
         for i in range(n):
             D["rhs"](D["ts"][i % len(D["ts"])], D["ref"][i % len(D["ts"])])
         numpy_ns = (time.process_time() - c) / n * 1e9
-        rhs_cost[DEFAULT_LABEL] = {"cpp_ns": core.bench_prepared_rhs_cost_ns(D["prep"], 2000 if args.quick else 20000),
-                                   "numpy_ns": numpy_ns}
+        rhs_cost[DEFAULT_LABEL] = {
+            "cpp_ns": core.bench_prepared_rhs_cost_ns(D["prep"], 2000 if args.quick else 20000),
+            "numpy_ns": numpy_ns,
+        }
         for method, tols in default_ms.items():
             for rtol, atol in tols:
                 runs.append(run_massagesim_default(core, D, method, rtol, atol))
@@ -900,9 +1138,19 @@ def main(argv=None) -> int:
             tols = default_tols if method.endswith("-pw") else default_tols[:1]  # one-shot: loosest only
             for rtol, atol in sorted(tols, key=lambda x: -x[0]):
                 if too_slow:
-                    runs.append(dict(engine="scipy", method=method, label=DEFAULT_LABEL, rtol=rtol, atol=atol,
-                                     cpu_s=math.nan, err=math.nan, ok=False,
-                                     message=f"skipped: a looser run took > {default_budget:g} s"))
+                    runs.append(
+                        dict(
+                            engine="scipy",
+                            method=method,
+                            label=DEFAULT_LABEL,
+                            rtol=rtol,
+                            atol=atol,
+                            cpu_s=math.nan,
+                            err=math.nan,
+                            ok=False,
+                            message=f"skipped: a looser run took > {default_budget:g} s",
+                        )
+                    )
                     continue
                 r = run_scipy_default(D, method, rtol, atol, default_budget)
                 runs.append(r)
@@ -915,6 +1163,7 @@ def main(argv=None) -> int:
             rr_info["skipped"] = "--quick" if args.quick else "--no-roadrunner"
         else:
             import inspect  # noqa: PLC0415
+
             has_form = "intermediates" in inspect.signature(sbml_mod.graph_to_sbml).parameters
             form = args.roadrunner_sbml if args.roadrunner_sbml != "auto" else ("functions" if has_form else "rules")
             text = D["sbml"]
@@ -924,8 +1173,15 @@ def main(argv=None) -> int:
                 LOAD_S[f"default_graph_to_sbml_{form}"] = time.perf_counter() - c
             path = args.out / "default_limb.sbml.xml"
             path.write_text(text)
-            rr_info = run_roadrunner_child(D, path, str(Path(sbml_path).parent), rr_runs, args.roadrunner_mem_gb,
-                                           args.roadrunner_timeout_s, args.out / "roadrunner_child.json")
+            rr_info = run_roadrunner_child(
+                D,
+                path,
+                str(Path(sbml_path).parent),
+                rr_runs,
+                args.roadrunner_mem_gb,
+                args.roadrunner_timeout_s,
+                args.out / "roadrunner_child.json",
+            )
             path.unlink()
             (args.out / "roadrunner_child.json").unlink(missing_ok=True)
             rr_info["sbml_form"] = form
@@ -936,27 +1192,64 @@ def main(argv=None) -> int:
         done = {(r["stiff"], r["rtol"], r["atol"]): r for r in rr_info.get("runs", [])}
         for stiff, rtol, atol in rr_runs:
             rr = done.get((stiff, rtol, atol))
-            row = dict(engine="roadrunner", method="cvode_bdf" if stiff else "cvode_adams", label=DEFAULT_LABEL,
-                       rtol=rtol, atol=atol, n_steps=-1, n_rejected=-1, n_rhs=-1, n_jac=-1, repeats=1)
+            row = dict(
+                engine="roadrunner",
+                method="cvode_bdf" if stiff else "cvode_adams",
+                label=DEFAULT_LABEL,
+                rtol=rtol,
+                atol=atol,
+                n_steps=-1,
+                n_rejected=-1,
+                n_rhs=-1,
+                n_jac=-1,
+                repeats=1,
+            )
             if rr and rr.get("ok"):
-                row.update(cpu_s=rr["simulate_cpu_s"], wall_s=rr["simulate_s"], repeats=rr["repeats"], ok=True,
-                           err=state_scaled_error(np.asarray(rr["y"]), D["ref"]), message="")
+                row.update(
+                    cpu_s=rr["simulate_cpu_s"],
+                    wall_s=rr["simulate_s"],
+                    repeats=rr["repeats"],
+                    ok=True,
+                    err=state_scaled_error(np.asarray(rr["y"]), D["ref"]),
+                    message="",
+                )
             else:
-                why = (rr or {}).get("message") or rr_info.get("skipped") or (
-                    f"load ({rr_info.get('sbml_form')} SBML) failed at stage '{rr_info.get('stage')}' after "
-                    f"{rr_info.get('child_cpu_s', 0):.0f} s CPU "
-                    f"(cap {rr_info.get('mem_cap_GB')} GB): {rr_info.get('failure')}")
+                why = (
+                    (rr or {}).get("message")
+                    or rr_info.get("skipped")
+                    or (
+                        f"load ({rr_info.get('sbml_form')} SBML) failed at stage '{rr_info.get('stage')}' after "
+                        f"{rr_info.get('child_cpu_s', 0):.0f} s CPU "
+                        f"(cap {rr_info.get('mem_cap_GB')} GB): {rr_info.get('failure')}"
+                    )
+                )
                 row.update(cpu_s=math.nan, err=math.nan, ok=False, message=why)
             runs.append(row)
         rr_info.pop("runs", None)
-        print(f"{DEFAULT_LABEL}: libRoadRunner: " + (rr_info.get("skipped") or
-              (f"loaded in {rr_info['load_s']:.2f} s" if "load_s" in rr_info else runs[-1]["message"])))
-        default_info = dict(t1_s=default_t1, arm=DEFAULT_ARM, n_states=int(D["x0"].size),
-                            n_breakpoints=len(D["breaks"]), n_saved=int(D["ts"].size), dt_max_s=DEFAULT_DT_MAX_S,
-                            error="max over saved points and states of |y - ref| / max_t |ref| of that state",
-                            reference=refd, rhs_check=chk, python_rhs_ieee_fallbacks=D["rhs"].fallbacks[0],
-                            sbml_chars=len(D["sbml"]), sbml_module=sbml_path, expanded_tree_size=D["expanded"],
-                            roadrunner=rr_info, scipy_budget_s=default_budget)
+        print(
+            f"{DEFAULT_LABEL}: libRoadRunner: "
+            + (
+                rr_info.get("skipped")
+                or (f"loaded in {rr_info['load_s']:.2f} s" if "load_s" in rr_info else runs[-1]["message"])
+            )
+        )
+        default_info = dict(
+            t1_s=default_t1,
+            arm=DEFAULT_ARM,
+            n_states=int(D["x0"].size),
+            n_breakpoints=len(D["breaks"]),
+            n_saved=int(D["ts"].size),
+            dt_max_s=DEFAULT_DT_MAX_S,
+            error="max over saved points and states of |y - ref| / max_t |ref| of that state",
+            reference=refd,
+            rhs_check=chk,
+            python_rhs_ieee_fallbacks=D["rhs"].fallbacks[0],
+            sbml_chars=len(D["sbml"]),
+            sbml_module=sbml_path,
+            expanded_tree_size=D["expanded"],
+            roadrunner=rr_info,
+            scipy_budget_s=default_budget,
+        )
         print(f"{DEFAULT_LABEL}: done ({time.perf_counter() - t_start:.1f} s elapsed)")
     else:
         labels_all = labels
@@ -966,7 +1259,8 @@ def main(argv=None) -> int:
     cvode_context = {}
     if not args.no_cvode and binary.exists() and labels:
         rows, LOAD_S["cvode_program_start"], cvode_context = run_cvode_binary(
-            binary, args.quick, chain_t1, args.out / ("bench_peers_quick.json" if args.quick else "bench_peers.json"))
+            binary, args.quick, chain_t1, args.out / ("bench_peers_quick.json" if args.quick else "bench_peers.json")
+        )
         runs += [r for r in rows if r["label"] in labels]
         print(f"CVODE program: {len(rows)} runs parsed ({time.perf_counter() - t_start:.1f} s elapsed)")
     elif not args.no_cvode and labels:
@@ -987,8 +1281,14 @@ def main(argv=None) -> int:
     for lab in labels_all:
         for engine, ms_engine in (("scipy", "massagesim"), ("cvode", "massagesim_cpp"), ("roadrunner", "massagesim")):
             ms_methods = sorted({r["method"] for r in runs if r["label"] == lab and r["engine"] == ms_engine})
-            curves = {m: [(r["err"], r["cpu_s"]) for r in runs if r["label"] == lab and r["engine"] == ms_engine
-                          and r["method"] == m and r.get("ok")] for m in ms_methods}
+            curves = {
+                m: [
+                    (r["err"], r["cpu_s"])
+                    for r in runs
+                    if r["label"] == lab and r["engine"] == ms_engine and r["method"] == m and r.get("ok")
+                ]
+                for m in ms_methods
+            }
             for r in runs:
                 if r["label"] != lab or r["engine"] != engine or not r.get("ok") or not math.isfinite(r["err"]):
                     continue
@@ -997,14 +1297,40 @@ def main(argv=None) -> int:
                     t, how = time_at_error(pts, r["err"])
                     if t is not None and (best[0] is None or t < best[0]):
                         best = (t, how, m)
-                ratios.append(dict(label=lab, peer=f"{engine}:{r['method']}", rtol=r["rtol"], atol=r["atol"],
-                                   peer_err=r["err"], peer_cpu_s=r["cpu_s"], massagesim_method=best[2],
-                                   massagesim_cpu_s=best[0], how=best[1],
-                                   ratio=(r["cpu_s"] / best[0]) if best[0] else math.nan))
+                ratios.append(
+                    dict(
+                        label=lab,
+                        peer=f"{engine}:{r['method']}",
+                        rtol=r["rtol"],
+                        atol=r["atol"],
+                        peer_err=r["err"],
+                        peer_cpu_s=r["cpu_s"],
+                        massagesim_method=best[2],
+                        massagesim_cpu_s=best[0],
+                        how=best[1],
+                        ratio=(r["cpu_s"] / best[0]) if best[0] else math.nan,
+                    )
+                )
 
     # ---- write -----------------------------------------------------------------------------------
-    fields = ["label", "engine", "method", "rtol", "atol", "cpu_s", "err", "n_steps", "n_rejected", "n_rhs", "n_jac",
-              "floor_ratio", "repeats", "python_call_wall_s", "ok", "message"]
+    fields = [
+        "label",
+        "engine",
+        "method",
+        "rtol",
+        "atol",
+        "cpu_s",
+        "err",
+        "n_steps",
+        "n_rejected",
+        "n_rhs",
+        "n_jac",
+        "floor_ratio",
+        "repeats",
+        "python_call_wall_s",
+        "ok",
+        "message",
+    ]
     with open(args.out / "peers.csv", "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
         w.writeheader()
@@ -1021,11 +1347,20 @@ def main(argv=None) -> int:
     (args.out / "machine.txt").write_text("\n".join(f"{k}: {v}" for k, v in machine.items()) + "\n")
     if default_info:
         rhs_check[DEFAULT_LABEL] = default_info["rhs_check"]["max_rel_diff"]
-    summary = dict(quick=args.quick, chain_t1_s=chain_t1, load_s=LOAD_S, rhs_check_max_rel_diff=rhs_check,
-                   rhs_cost=rhs_cost, references=refs, default_scenario=default_info, runs=runs, ratios=ratios,
-                   machine=machine,
-                   command=" ".join([Path(sys.executable).name] + sys.argv),
-                   total_wall_s=time.perf_counter() - t_start)
+    summary = dict(
+        quick=args.quick,
+        chain_t1_s=chain_t1,
+        load_s=LOAD_S,
+        rhs_check_max_rel_diff=rhs_check,
+        rhs_cost=rhs_cost,
+        references=refs,
+        default_scenario=default_info,
+        runs=runs,
+        ratios=ratios,
+        machine=machine,
+        command=" ".join([Path(sys.executable).name] + sys.argv),
+        total_wall_s=time.perf_counter() - t_start,
+    )
     (args.out / "peers.json").write_text(json.dumps(summary, indent=1, default=str))
 
     if not args.no_plot:
@@ -1034,21 +1369,28 @@ def main(argv=None) -> int:
     # ---- print -----------------------------------------------------------------------------------
     print("\nload/compile times [s]: " + ", ".join(f"{k} {v:.3f}" for k, v in LOAD_S.items()))
     print("\nruns (CPU time per solve):")
-    print(f"{'problem':12} {'engine':15} {'method':12} {'rtol':>7} {'atol':>7} {'cpu_ms':>10} {'err':>9} {'rhs':>8} {'floor':>6}")
+    print(
+        f"{'problem':12} {'engine':15} {'method':12} {'rtol':>7} {'atol':>7} {'cpu_ms':>10} {'err':>9} {'rhs':>8} {'floor':>6}"
+    )
     for r in runs:
-        print(f"{r['label']:12} {r['engine']:15} {r['method']:12} {r['rtol']:7.0e} {r['atol']:7.0e} "
-              f"{1e3 * r['cpu_s']:10.3f} {r['err']:9.2e} {r.get('n_rhs', 0) or 0:8.0f} {r.get('floor_ratio', math.nan):6.2f}"
-              + (f"  {r['message'][:90]}" if not r.get("ok") and r.get("message") else ""))
+        print(
+            f"{r['label']:12} {r['engine']:15} {r['method']:12} {r['rtol']:7.0e} {r['atol']:7.0e} "
+            f"{1e3 * r['cpu_s']:10.3f} {r['err']:9.2e} {r.get('n_rhs', 0) or 0:8.0f} {r.get('floor_ratio', math.nan):6.2f}"
+            + (f"  {r['message'][:90]}" if not r.get("ok") and r.get("message") else "")
+        )
     print("\nratios at matched error (peer CPU time / massagesim CPU time interpolated at the peer's error):")
     for q in ratios:
-        print(f"{q['label']:12} {q['peer']:18} rtol {q['rtol']:.0e} atol {q['atol']:.0e}  err {q['peer_err']:.2e}  "
-              f"{q['ratio']:9.1f} x  vs {q['massagesim_method']} ({q['how']})")
+        print(
+            f"{q['label']:12} {q['peer']:18} rtol {q['rtol']:.0e} atol {q['atol']:.0e}  err {q['peer_err']:.2e}  "
+            f"{q['ratio']:9.1f} x  vs {q['massagesim_method']} ({q['how']})"
+        )
     print(f"\nwrote {args.out} in {time.perf_counter() - t_start:.1f} s")
     return 0
 
 
 def plot(runs, labels, path: Path) -> None:
     import matplotlib  # noqa: PLC0415
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # noqa: PLC0415
 
@@ -1060,17 +1402,30 @@ def plot(runs, labels, path: Path) -> None:
     for ax, lab in zip(axes.flat, labels):
         keys = sorted({(r["engine"], r["method"]) for r in runs if r["label"] == lab})
         for eng, m in keys:
-            pts = sorted((r["err"], r["cpu_s"]) for r in runs if r["label"] == lab and r["engine"] == eng
-                         and r["method"] == m and r.get("ok") and math.isfinite(r["err"]) and r["err"] > 0)
+            pts = sorted(
+                (r["err"], r["cpu_s"])
+                for r in runs
+                if r["label"] == lab
+                and r["engine"] == eng
+                and r["method"] == m
+                and r.get("ok")
+                and math.isfinite(r["err"])
+                and r["err"] > 0
+            )
             if pts:
                 e, t = zip(*pts)
                 name = {"massagesim": "massagesim (Python)", "massagesim_cpp": "massagesim (C++)"}.get(eng, eng)
                 ax.loglog(e, np.asarray(t) * 1e3, styles[eng], label=f"{name} {m}", ms=4)
         failed = [r for r in runs if r["label"] == lab and r["engine"] == "roadrunner" and not r.get("ok")]
-        ax.set_title(lab + (f"\nlibRoadRunner not shown: {failed[0]['message'].split('): ')[-1][:45]}" if failed else ""),
-                     fontsize=10 if not failed else 9)
-        ax.set_xlabel("error (max |y - ref| / max_t |ref| per state)" if lab == DEFAULT_LABEL
-                      else "error (max relative, vs reference)")
+        ax.set_title(
+            lab + (f"\nlibRoadRunner not shown: {failed[0]['message'].split('): ')[-1][:45]}" if failed else ""),
+            fontsize=10 if not failed else 9,
+        )
+        ax.set_xlabel(
+            "error (max |y - ref| / max_t |ref| per state)"
+            if lab == DEFAULT_LABEL
+            else "error (max relative, vs reference)"
+        )
         ax.set_ylabel("CPU time per solve [ms]")
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=6)

@@ -3,7 +3,9 @@
 #include <pybind11/pybind11.h>
 
 namespace py = pybind11;
-namespace massagesim::python { void expose_benchmarks(py::module_& m); }  // expose_benchmarks.cpp
+namespace massagesim::python {
+void expose_benchmarks(py::module_& m);
+}  // namespace massagesim::python
 
 PYBIND11_MODULE(_bench, m) {
   m.doc() = "massagesim benchmark helpers (private; may change without notice).";

@@ -25,7 +25,8 @@ py::dict to_dict(const bench::PeerRun& r) {
   const auto n = static_cast<py::ssize_t>(r.n_states);
   const auto m = static_cast<py::ssize_t>(r.t_s.size());
   py::array_t<double> y({m, n});
-  std::copy(r.y.begin(), r.y.begin() + std::min<std::size_t>(r.y.size(), static_cast<std::size_t>(m * n)), y.mutable_data());
+  std::copy(r.y.begin(), r.y.begin() + std::min<std::size_t>(r.y.size(), static_cast<std::size_t>(m * n)),
+            y.mutable_data());
   d["t_s"] = py::array_t<double>(m, r.t_s.data());
   d["y"] = y;
   d["n_steps"] = r.stats.n_steps;
@@ -40,8 +41,12 @@ py::dict to_dict(const bench::PeerRun& r) {
 }  // namespace
 
 void expose_benchmarks(py::module_& m) {
-  m.def("bench_peer_problems", [] { return std::vector<std::string>{"rober", "hires", "chain8", "chain30"}; },
-        "Names of the peer-comparison problems (benchmarks/cpp/peer_runs.hpp).");
+  m.def(
+      "bench_peer_problems",
+      [] {
+        return std::vector<std::string>{"rober", "hires", "chain8", "chain30"};
+      },
+      "Names of the peer-comparison problems (benchmarks/cpp/peer_runs.hpp).");
   m.def(
       "bench_peer_rhs",
       [](const std::string& problem, const std::vector<double>& x, double t_s) { return bench::rhs(problem, x, t_s); },
@@ -117,13 +122,15 @@ void expose_benchmarks(py::module_& m) {
         d["cpu_s_all"] = all;
         return d;
       },
-      py::arg("prepared"), py::arg("stepper"), py::arg("rtol"), py::arg("atol"), py::arg("t_s"),
-      py::arg("repeats") = 1, py::arg("dt_max_s") = 10.0,
+      py::arg("prepared"), py::arg("stepper"), py::arg("rtol"), py::arg("atol"), py::arg("t_s"), py::arg("repeats") = 1,
+      py::arg("dt_max_s") = 10.0,
       "Solves a prepared arm from its rest state `repeats` times (thread CPU time, GIL released); returns the states "
       "at t_s (y[n_saved, n_states]), work counters and the smallest cpu_s.");
   m.def(
       "bench_prepared_rhs",
-      [](const simulation::PreparedArm& a, const Eigen::VectorXd& x, double t_s) { return simulation::prepared_rhs(a, x, t_s); },
+      [](const simulation::PreparedArm& a, const Eigen::VectorXd& x, double t_s) {
+        return simulation::prepared_rhs(a, x, t_s);
+      },
       py::arg("prepared"), py::arg("x"), py::arg("t_s"), "f(x, t) of a prepared arm [per second], in C++.");
   m.def(
       "bench_prepared_rhs_cost_ns",

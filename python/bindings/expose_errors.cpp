@@ -55,8 +55,8 @@ void expose_errors(py::module_& m) {
   py::tuple unknown_bases = py::make_tuple(py::handle(g_invalid_argument), py::handle(PyExc_KeyError));
   g_unknown_name = new_type(m, "UnknownName", unknown_bases.ptr(),
                             "An unknown parameter, state or observable name; the message lists close matches.");
-  g_solver_error = new_type(m, "SolverError", PyExc_RuntimeError,
-                            "An integration failure. Attributes: t_s, dt_s, state_name.");
+  g_solver_error =
+      new_type(m, "SolverError", PyExc_RuntimeError, "An integration failure. Attributes: t_s, dt_s, state_name.");
   g_step_size_underflow = new_type(m, "StepSizeUnderflow", g_solver_error, "The step size fell below its minimum.");
   g_too_many_steps = new_type(m, "TooManySteps", g_solver_error, "More steps than StepControl.max_steps.");
   g_non_finite_state = new_type(m, "NonFiniteState", g_solver_error, "A state or derivative became NaN or infinite.");

@@ -25,15 +25,21 @@ struct ParameterRecord {
 
 ParameterRecord record_of(const models::ParameterRecord& r) {
   const auto& i = r.info;
-  return {r.id, std::string(i.unit), std::string(i.source), std::string(i.description), r.module, r.level,
-          i.default_value, i.min, i.max};
+  return {r.id,
+          std::string(i.unit),
+          std::string(i.source),
+          std::string(i.description),
+          r.module,
+          r.level,
+          i.default_value,
+          i.min,
+          i.max};
 }
 
 const std::vector<std::string>& preset_names() {
   static const std::vector<std::string> names{"default_calf", "default_forearm"};
   return names;
 }
-
 
 }  // namespace
 
@@ -51,9 +57,9 @@ void expose_parameters(py::module_& m) {
       .def_readonly("level", &ParameterRecord::level,
                     "'segment' (bare name: every segment; '<segment>.<name>': one) or 'limb' ('<module>.<name>').")
       .def("__repr__", [](const ParameterRecord& r) {
-        return "ParameterInfo(name='" + r.name + "', unit='" + r.unit + "', default_value=" +
-               std::to_string(r.default_value) + ", min=" + std::to_string(r.min) + ", max=" + std::to_string(r.max) +
-               ")";
+        return "ParameterInfo(name='" + r.name + "', unit='" + r.unit +
+               "', default_value=" + std::to_string(r.default_value) + ", min=" + std::to_string(r.min) +
+               ", max=" + std::to_string(r.max) + ")";
       });
 
   m.def(
@@ -73,8 +79,8 @@ list of ParameterInfo
 )doc");
 
   m.def(
-      "canonical_parameter_id",
-      [](const std::string& name) { return models::resolve_parameter(name).id; }, py::arg("name"),
+      "canonical_parameter_id", [](const std::string& name) { return models::resolve_parameter(name).id; },
+      py::arg("name"),
       R"doc(The catalogue id a name resolves to (``mean_arterial_pressure_mmHg`` ->
 ``systemic.mean_arterial_pressure_mmHg``; ``distal_calf.tissue_mass_g`` stays as it is).
 
@@ -122,7 +128,8 @@ UnknownName
 
   m.def(
       "check_parameter",
-      [](const std::string& name, double value, bool allow_out_of_range, const std::vector<std::string>& segment_names) {
+      [](const std::string& name, double value, bool allow_out_of_range,
+         const std::vector<std::string>& segment_names) {
         models::check_parameter(name, value, allow_out_of_range, segment_names);
       },
       py::arg("name"), py::arg("value"), py::arg("allow_out_of_range") = false,

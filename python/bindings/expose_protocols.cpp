@@ -24,9 +24,10 @@ void expose_protocols(py::module_& m) {
       },
       "Names of the techniques (manual and device), in a fixed order.");
 
-  m.def("is_device_technique", [](const std::string& name) { return protocols::is_device_technique(name); },
-        py::arg("name"),
-        "True for techniques applied by a device (phase kind 'compression'), False for manual ones ('massage').");
+  m.def(
+      "is_device_technique", [](const std::string& name) { return protocols::is_device_technique(name); },
+      py::arg("name"),
+      "True for techniques applied by a device (phase kind 'compression'), False for manual ones ('massage').");
 
   m.def(
       "phase_kinds",
@@ -44,7 +45,8 @@ void expose_protocols(py::module_& m) {
       "posture_catalogue",
       []() {
         std::vector<std::pair<std::string, std::string>> out;
-        for (const auto& i : protocols::posture_catalogue) out.emplace_back(std::string(i.name), std::string(i.description));
+        for (const auto& i : protocols::posture_catalogue)
+          out.emplace_back(std::string(i.name), std::string(i.description));
         return out;
       },
       "Every posture as (name, description): what `subject.initial_posture` and a posture_change phase take.");
@@ -56,8 +58,8 @@ void expose_protocols(py::module_& m) {
         // protocol holding the defaults and let the caller take the phase out.
         scenario::Scenario sc;
         scenario::PhaseSpec ph;
-        ph.kind = protocols::is_device_technique(name) ? protocols::PhaseKind::compression
-                                                       : protocols::PhaseKind::massage;
+        ph.kind =
+            protocols::is_device_technique(name) ? protocols::PhaseKind::compression : protocols::PhaseKind::massage;
         ph.duration_s = 1.0;
         ph.technique = protocols::default_technique_params(name);  // throws UnknownName
         sc.protocol.push_back(ph);

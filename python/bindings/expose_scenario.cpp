@@ -51,7 +51,9 @@ Picklable (through its JSON form).)doc")
       .def_property_readonly("dt_max_s", [](const Scenario& s) { return s.solver.dt_max_s; })
       .def_property_readonly(
           "duration_s",
-          [](const Scenario& s) { return s.schedule ? s.schedule->duration_s() : scenario::build_schedule(s).duration_s(); },
+          [](const Scenario& s) {
+            return s.schedule ? s.schedule->duration_s() : scenario::build_schedule(s).duration_s();
+          },
           "Duration of the protocol [s].")
       .def_property_readonly(
           "parameter_overrides",

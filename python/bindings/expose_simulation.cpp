@@ -62,7 +62,8 @@ py::dict stats_dict(const Stats& s) {
 void expose_simulation(py::module_& m) {
   using CancelFlag = std::atomic<bool>;
   py::class_<CancelFlag, std::shared_ptr<CancelFlag>>(
-      m, "CancelFlag", "A flag that stops a run when set: give it as SimulationOptions.cancel, then call set() from any thread.")
+      m, "CancelFlag",
+      "A flag that stops a run when set: give it as SimulationOptions.cancel, then call set() from any thread.")
       .def(py::init([] { return std::make_shared<CancelFlag>(false); }))
       .def(
           "set", [](CancelFlag& f) { f.store(true); },
@@ -149,8 +150,8 @@ void expose_simulation(py::module_& m) {
           },
           "The ArmResult of each arm, in the order run.");
 
-  m.def("simulate", &simulation::simulate, py::arg("scenario"), py::arg_v("options", SimulationOptions{}, "SimulationOptions()"),
-        py::call_guard<py::gil_scoped_release>(),
+  m.def("simulate", &simulation::simulate, py::arg("scenario"),
+        py::arg_v("options", SimulationOptions{}, "SimulationOptions()"), py::call_guard<py::gil_scoped_release>(),
         R"doc(Run every requested arm of a scenario (the GIL is released while it runs).
 
 Parameters
@@ -305,7 +306,8 @@ Units of result columns come from here (models/output_catalogue.hpp).)doc");
   py::class_<simulation::PreparedArm>(m, "PreparedArm",
                                       "One arm of a scenario as `simulate` builds it: limb, rest state, schedule.")
       .def_readonly("arm", &simulation::PreparedArm::arm)
-      .def_property_readonly("rest_state", [](const simulation::PreparedArm& a) { return Eigen::VectorXd(a.rest_state); })
+      .def_property_readonly("rest_state",
+                             [](const simulation::PreparedArm& a) { return Eigen::VectorXd(a.rest_state); })
       .def_readonly("breakpoints_s", &simulation::PreparedArm::breakpoints_s)
       .def_property_readonly("n_states", [](const simulation::PreparedArm& a) { return a.rest_state.size(); });
   m.def(
@@ -320,7 +322,8 @@ Units of result columns come from here (models/output_catalogue.hpp).)doc");
       "model_graph_json",
       [](const scenario::Scenario& sc, const std::string& arm, const std::string& kind, std::optional<double> t1_s) {
         symbolic::ExportKind k = symbolic::ExportKind::limb;
-        if (kind == "segment") k = symbolic::ExportKind::segment;
+        if (kind == "segment")
+          k = symbolic::ExportKind::segment;
         else if (kind != "limb")
           throw InvalidArgument("model_graph_json: kind: expected 'limb' or 'segment', got '" + kind + "'");
         symbolic::ExportedModel model;

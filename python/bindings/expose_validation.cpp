@@ -65,7 +65,8 @@ void expose_validation(py::module_& m) {
         else if (format == "markdown")
           f = validation::ReportFormat::markdown;
         else if (format != "text")
-          throw InvalidArgument("validation_report: format: expected 'text', 'csv' or 'markdown', got '" + format + "'");
+          throw InvalidArgument("validation_report: format: expected 'text', 'csv' or 'markdown', got '" + format +
+                                "'");
         return validation::format_report(run(prefixes), f);
       },
       py::arg("format") = "text", py::arg("prefixes") = std::vector<std::string>{},

@@ -131,7 +131,9 @@ def fit(
         out = np.empty((len(results), t.size))
         for i, r in enumerate(results):
             if getattr(r, "error", "") or not r.arms:
-                raise _core.SolverError(f"fit: a run failed before integrating: {getattr(r, 'error', '') or 'no arm ran'}")
+                raise _core.SolverError(
+                    f"fit: a run failed before integrating: {getattr(r, 'error', '') or 'no arm ran'}"
+                )
             arms = {a.arm: a for a in r.arms}
             if arm is not None and arm not in arms:
                 raise _core.UnknownName(f"fit: no arm {arm!r}; arms: {list(arms)}")

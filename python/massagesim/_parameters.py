@@ -18,7 +18,9 @@ def _check_name(name: str) -> str:
     if not isinstance(name, str):
         raise TypeError(f"parameter name: expected a str, got {type(name).__name__}")
     if "\x00" in name:
-        raise _core.UnknownName(f"unknown parameter {name!r}: a name contains no NUL character; nearest: see parameters()")
+        raise _core.UnknownName(
+            f"unknown parameter {name!r}: a name contains no NUL character; nearest: see parameters()"
+        )
     return name
 
 

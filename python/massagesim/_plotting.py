@@ -223,7 +223,9 @@ def plot_scenario(scenario: Any, *, arm: str = "", dt_s: float | None = None, wi
 
     sc = as_scenario(scenario)
     duration = sc.duration_s
-    step = dt_s if dt_s is not None else min(0.25, duration / 4000.0) if duration > 1000.0 else min(0.25, duration / 400.0)
+    step = (
+        dt_s if dt_s is not None else min(0.25, duration / 4000.0) if duration > 1000.0 else min(0.25, duration / 400.0)
+    )
     step = max(step, duration / 20000.0)
     t = np.arange(0.0, duration + 0.5 * step, step)
     segments, p = protocol_pressures(sc, t, arm=arm)
@@ -241,8 +243,16 @@ def plot_scenario(scenario: Any, *, arm: str = "", dt_s: float | None = None, wi
         if k % 2:
             ax_line.axvspan(t0 / 60.0, t1 / 60.0, color="0.93", zorder=0)
         label = ph.get("technique") or ph["kind"]
-        ax_line.text((t0 + t1) / 120.0, 1.01, label, transform=ax_line.get_xaxis_transform(),
-                     ha="center", va="bottom", fontsize=7, rotation=0 if (t1 - t0) / duration > 0.08 else 60)
+        ax_line.text(
+            (t0 + t1) / 120.0,
+            1.01,
+            label,
+            transform=ax_line.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            rotation=0 if (t1 - t0) / duration > 0.08 else 60,
+        )
         t0 = t1
     edges_t = np.concatenate([t_min - step / 120.0, [t_min[-1] + step / 120.0]])
     mesh = ax_map.pcolormesh(edges_t, np.arange(len(segments) + 1), p, cmap="magma", shading="flat")
@@ -319,7 +329,9 @@ def plot_limb(
         if s is not None and s not in segments:
             segments.append(s)
     if not segments:
-        raise ValueError("plot_limb: the result has no per-segment outputs; simulate with outputs=limb_outputs(segments)")
+        raise ValueError(
+            "plot_limb: the result has no per-segment outputs; simulate with outputs=limb_outputs(segments)"
+        )
     wanted = quantities if quantities is not None else [q for _t, q in LIMB_PANELS]
     titles = dict((q, t) for t, q in LIMB_PANELS)
     shown = [q for q in wanted if all(f"{s}.{q}" in tr.output_names for s in segments)]
@@ -338,12 +350,19 @@ def plot_limb(
         arr = np.array([[tr.values[i, tr.output_names.index(f"{s}.{q}")] for s in segments] for i in idx])
         values[q] = arr
         for k, i in enumerate(idx):
-            ax.plot(x, arr[k], marker="o", markersize=3, linewidth=1.0, color=f"C{k % 10}",
-                    label=f"t = {tr.t_s[i] / 60.0:.3g} min")
+            ax.plot(
+                x,
+                arr[k],
+                marker="o",
+                markersize=3,
+                linewidth=1.0,
+                color=f"C{k % 10}",
+                label=f"t = {tr.t_s[i] / 60.0:.3g} min",
+            )
         ax.set_title(titles.get(q, q), fontsize=9, loc="left")
         ax.set_ylabel(unit_of(q))
         ax.set_xticks(x, [s.replace("_", "\n") for s in segments], fontsize=7)
-    for ax in axes[len(shown):]:
+    for ax in axes[len(shown) :]:
         ax.set_visible(False)
     axes[0].legend(fontsize=7)
     fig.suptitle(f"{result.scenario_name}: along the limb (arm {tr.name}, distal → proximal)")

@@ -60,17 +60,42 @@ def _draw_row(ax: Axes, target: str, row: pd.Series) -> None:
     ax.axvspan(band_lo, band_hi, color="#9ecae1", alpha=0.55, label="pass band")
     for bound, edge, arrow in ((lo, x0, "←"), (hi, x1, "→")):
         if not _finite(bound):
-            ax.text(edge, 0.62, f"{arrow} band open", ha="left" if arrow == "←" else "right", fontsize=7, color="#31688e")
+            ax.text(
+                edge, 0.62, f"{arrow} band open", ha="left" if arrow == "←" else "right", fontsize=7, color="#31688e"
+            )
     if _finite(mean):
         err = float(spread) if _finite(spread) else None
-        ax.errorbar([float(mean)], [0.3], xerr=err, fmt="o", color="black", markersize=5, capsize=4,
-                    label="published" + (" ± spread" if err is not None else " mean"))
+        ax.errorbar(
+            [float(mean)],
+            [0.3],
+            xerr=err,
+            fmt="o",
+            color="black",
+            markersize=5,
+            capsize=4,
+            label="published" + (" ± spread" if err is not None else " mean"),
+        )
     if _finite(model):
-        ax.plot([float(model)], [-0.3], marker="D", markersize=8, linestyle="none",
-                color=STATUS_COLOURS.get(status, "black"), label="model")
+        ax.plot(
+            [float(model)],
+            [-0.3],
+            marker="D",
+            markersize=8,
+            linestyle="none",
+            color=STATUS_COLOURS.get(status, "black"),
+            label="model",
+        )
     else:
-        ax.text(0.5, -0.3, "no model value: " + str(row.get("error_message", "") or "not computed"),
-                transform=ax.get_yaxis_transform(), ha="center", va="center", fontsize=7, color="#c62828")
+        ax.text(
+            0.5,
+            -0.3,
+            "no model value: " + str(row.get("error_message", "") or "not computed"),
+            transform=ax.get_yaxis_transform(),
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="#c62828",
+        )
     ax.set_yticks([])
     ax.set_title(f"{target}: {row.get('quantity', '')}", loc="left", fontsize=8.5)
     ax.set_title(status, loc="right", fontsize=8.5, color=STATUS_COLOURS.get(status, "black"), fontweight="bold")
@@ -193,8 +218,8 @@ def report_html(rows: pd.DataFrame, *, title: str = "massagesim validation repor
         out.append(
             f'<tr id="row-{esc(t)}"><td><a href="#fig-{esc(family_of(t))}">{esc(t)}</a></td>'
             f"<td>{esc(str(row.get('citation', '')))}</td><td>{esc(str(row.get('quantity', '')))}</td>"
-            f"<td>{esc(str(row.get('data', '')))}</td><td class=\"num\">{_fmt(row.get('model'))}</td>"
-            f"<td>{esc(str(row.get('unit', '')))}</td><td class=\"num\">{esc(band)}</td>"
+            f'<td>{esc(str(row.get("data", "")))}</td><td class="num">{_fmt(row.get("model"))}</td>'
+            f'<td>{esc(str(row.get("unit", "")))}</td><td class="num">{esc(band)}</td>'
             f"<td>{esc(str(row.get('band_rule', '')))}</td><td>{_badge(str(row.get('status', '')))}</td>"
             f"<td>{esc(reason)}</td></tr>"
         )
@@ -205,7 +230,7 @@ def report_html(rows: pd.DataFrame, *, title: str = "massagesim validation repor
         data = _png_base64(fig, dpi)
         statuses = ", ".join(f"{t}: {s}" for t, s in zip(targets, sub["status"]))
         out += [
-            f'<h2>{esc(fam)} — {esc(str(sub.iloc[0].get("citation", "")))}</h2>',
+            f"<h2>{esc(fam)} — {esc(str(sub.iloc[0].get('citation', '')))}</h2>",
             f'<figure id="fig-{esc(fam)}" data-targets="{esc(" ".join(targets))}">',
             f'<img src="data:image/png;base64,{data}" alt="{esc(fam)}: model against published data for '
             f'{esc(", ".join(targets))}">',

@@ -121,7 +121,9 @@ def decode_text(data: bytes, source: str) -> str:
 def check_text_size(text: str, source: str) -> None:
     """Refuse scenario text longer than :data:`MAX_SCENARIO_BYTES` (counted in characters, a lower bound)."""
     if len(text) > MAX_SCENARIO_BYTES:
-        raise _fail(f"{source}: the scenario text is {len(text)} characters; expected at most {MAX_SCENARIO_BYTES} bytes")
+        raise _fail(
+            f"{source}: the scenario text is {len(text)} characters; expected at most {MAX_SCENARIO_BYTES} bytes"
+        )
 
 
 def json_depth_error(text: str) -> tuple[int, int] | None:
@@ -269,8 +271,7 @@ def load_yaml(text: str, source: str) -> Any:
     null_at = _find_null(data)
     if null_at is not None:
         raise _fail(
-            f"{source}: {null_at}: empty value (null); every scenario field takes a value "
-            "(is the file truncated?)"
+            f"{source}: {null_at}: empty value (null); every scenario field takes a value (is the file truncated?)"
         )
     return data
 
@@ -301,7 +302,9 @@ def check_data(data: Any, source: str) -> Any:
         where = path or "(top level)"
         if isinstance(v, (Mapping, list, tuple)):
             if depth >= MAX_NESTING_DEPTH:
-                raise _fail(f"{source}: {where}: nested more than {MAX_NESTING_DEPTH} deep; a scenario nests at most 4 deep")
+                raise _fail(
+                    f"{source}: {where}: nested more than {MAX_NESTING_DEPTH} deep; a scenario nests at most 4 deep"
+                )
             if id(v) in above:
                 raise _fail(f"{source}: {where}: refers back to a container it is inside (a cycle)")
             inner = above | {id(v)}
@@ -320,14 +323,19 @@ def check_data(data: Any, source: str) -> Any:
         else:
             v = plain(v)
             if isinstance(v, float) and not math.isfinite(v):
-                raise _fail(f"{source}: {where}: a number is NaN or infinite (JSON has neither): got {v}; expected a finite number")
+                raise _fail(
+                    f"{source}: {where}: a number is NaN or infinite (JSON has neither): got {v}; expected a finite number"
+                )
             if not (v is None or isinstance(v, (str, bool, int, float))):
-                raise _fail(f"{source}: {where}: expected a number, string, boolean, list or mapping, got {type(v).__name__}")
+                raise _fail(
+                    f"{source}: {where}: expected a number, string, boolean, list or mapping, got {type(v).__name__}"
+                )
             parent[key] = v
     return root[0]
 
 
 # ---- names and output paths ----------------------------------------------------------------------
+
 
 def safe_stem(name: str) -> str:
     """A file-name stem from a scenario name: letters, digits, ``._-`` kept, others become ``_``."""

@@ -203,7 +203,12 @@ class Scenario:
     @property
     def solver(self) -> dict[str, Any]:
         """Solver options: stepper, rtol, atol, dt_max_s."""
-        return {"stepper": self._cpp.stepper, "rtol": self._cpp.rtol, "atol": self._cpp.atol, "dt_max_s": self._cpp.dt_max_s}
+        return {
+            "stepper": self._cpp.stepper,
+            "rtol": self._cpp.rtol,
+            "atol": self._cpp.atol,
+            "dt_max_s": self._cpp.dt_max_s,
+        }
 
     @property
     def parameter_overrides(self) -> dict[str, float]:

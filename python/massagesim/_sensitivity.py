@@ -44,7 +44,9 @@ def _metric_matrix(table: pd.DataFrame, metrics: Sequence[str], n_runs: int) -> 
         )
     missing = [m for m in metrics if m not in table.columns]
     if missing:
-        raise _core.UnknownName(f"sensitivity: unknown metric(s) {missing}; known: {[c for c in table.columns if c not in ('run', 'arm', 'status', 'message')]}")
+        raise _core.UnknownName(
+            f"sensitivity: unknown metric(s) {missing}; known: {[c for c in table.columns if c not in ('run', 'arm', 'status', 'message')]}"
+        )
     out = {}
     for arm, g in table.groupby("arm", sort=False):
         g = g.sort_values("run")
@@ -226,7 +228,9 @@ def local_sensitivity(
     results = sim.run_batch(sets, n_threads=n_threads, keep_traces=False)
     for r, p in zip(results, sets):
         if getattr(r, "error", "") or not r.arms:
-            raise _core.SolverError(f"local_sensitivity: the run with {p or 'the base values'} failed: {getattr(r, 'error', '')}")
+            raise _core.SolverError(
+                f"local_sensitivity: the run with {p or 'the base values'} failed: {getattr(r, 'error', '')}"
+            )
     rows = []
     base_metrics = {a.arm: dict(a.metrics) for a in results[0].arms}
     for m in _as_list(metrics):
@@ -237,7 +241,9 @@ def local_sensitivity(
         r_up, r_down = results[1 + 2 * k], results[2 + 2 * k]
         for a_up, a_down in zip(r_up.arms, r_down.arms):
             if a_up.status != "success" or a_down.status != "success":
-                raise _core.SolverError(f"local_sensitivity: a run around {name} = {x} failed: {a_up.message or a_down.message}")
+                raise _core.SolverError(
+                    f"local_sensitivity: a run around {name} = {x} failed: {a_up.message or a_down.message}"
+                )
             for m in _as_list(metrics):
                 mu, md = dict(a_up.metrics)[m], dict(a_down.metrics)[m]
                 d = (mu - md) / (up - down)

@@ -66,8 +66,17 @@ def _core_options(opts: Any) -> Any:
     if isinstance(opts, _backend._core.SimulationOptions):
         return opts
     real = _backend._core.SimulationOptions()
-    for k in ("stepper", "rtol", "atol", "dt_max_s", "save_every_s", "outputs", "parameter_overrides", "arms",
-              "keep_traces"):
+    for k in (
+        "stepper",
+        "rtol",
+        "atol",
+        "dt_max_s",
+        "save_every_s",
+        "outputs",
+        "parameter_overrides",
+        "arms",
+        "keep_traces",
+    ):
         setattr(real, k, getattr(opts, k))
     return real
 
@@ -76,8 +85,9 @@ def estimate_run(sc: Scenario, opts: Any) -> RunEstimate:
     """Memory and work of a run of ``sc`` with the options ``opts`` (a SimulationOptions)."""
     e = _backend._core.estimate_run(sc._cpp, _core_options(opts))
     wall_s = e.work_steps * _cost["s_per_step_segment"]
-    return RunEstimate(e.n_arms, e.duration_s, e.save_every_s, e.n_saves, e.n_values, e.memory_MB, e.solver_steps,
-                       e.n_segments, wall_s)
+    return RunEstimate(
+        e.n_arms, e.duration_s, e.save_every_s, e.n_saves, e.n_values, e.memory_MB, e.solver_steps, e.n_segments, wall_s
+    )
 
 
 def _fmt_s(s: float) -> str:
@@ -175,8 +185,14 @@ class _ProgressBar:
         try:
             from tqdm import tqdm
 
-            self.tq = tqdm(total=round(self.estimate_s, 1), unit="s", desc=label, file=sys.stderr, leave=False,
-                           bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s est. [{elapsed}<{remaining}]")
+            self.tq = tqdm(
+                total=round(self.estimate_s, 1),
+                unit="s",
+                desc=label,
+                file=sys.stderr,
+                leave=False,
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s est. [{elapsed}<{remaining}]",
+            )
         except ImportError:  # pragma: no cover - tqdm is a dependency
             print(f"{label}: estimated {_fmt_s(self.estimate_s)}; Ctrl-C stops it", file=sys.stderr)
 
@@ -231,9 +247,7 @@ def make_options(
             raise TypeError("outputs: expected a list of names, got a str")
         opts.outputs = [str(o) for o in outputs]
     if parameters:
-        opts.parameter_overrides = [
-            (str(k), _safe_io._number(v, f"parameters[{k!r}]")) for k, v in parameters.items()
-        ]
+        opts.parameter_overrides = [(str(k), _safe_io._number(v, f"parameters[{k!r}]")) for k, v in parameters.items()]
     if arms is not None:
         if isinstance(arms, str):
             raise TypeError("arms: expected a list of names, got a str")

@@ -65,7 +65,9 @@ def _precheck(sim: Simulator, table: pd.DataFrame) -> None:
             _core.check_parameter(name, float(v), False, segments)  # UnknownName lists the nearest ids
 
 
-def _rows(run_ids: Sequence[int], sets: Sequence[Mapping[str, float]], results: Sequence[Any], keep: bool) -> list[dict[str, Any]]:
+def _rows(
+    run_ids: Sequence[int], sets: Sequence[Mapping[str, float]], results: Sequence[Any], keep: bool
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for i, p, r in zip(run_ids, sets, results):
         wrapped = Result.from_core(r) if keep else None
@@ -86,7 +88,9 @@ def _rows(run_ids: Sequence[int], sets: Sequence[Mapping[str, float]], results: 
     return rows
 
 
-def _run_chunk(sim: Simulator, run_ids: list[int], sets: list[dict[str, float]], n_threads: int) -> list[dict[str, Any]]:
+def _run_chunk(
+    sim: Simulator, run_ids: list[int], sets: list[dict[str, float]], n_threads: int
+) -> list[dict[str, Any]]:
     """One Dask task: a batch of runs in C++, returned as plain metric rows (small to ship back)."""
     return _rows(run_ids, sets, sim.run_batch(sets, n_threads=n_threads, keep_traces=False), keep=False)
 
@@ -166,20 +170,26 @@ def sweep(
                     if bar is not None:
                         bar.update(_b + done - bar.n)
 
-                results = sim.run_batch(chunk, n_threads=n_threads, keep_traces=keep_traces, progress=hook if bar else None)
+                results = sim.run_batch(
+                    chunk, n_threads=n_threads, keep_traces=keep_traces, progress=hook if bar else None
+                )
                 rows += _rows(ids[start : start + len(chunk)], chunk, results, keep_traces)
                 if bar is not None:
                     bar.update(start + len(chunk) - bar.n)
         else:
             if keep_traces:
-                raise _core.InvalidArgument("sweep: keep_traces=True is for local sweeps; on Dask only metrics come back")
+                raise _core.InvalidArgument(
+                    "sweep: keep_traces=True is for local sweeps; on Dask only metrics come back"
+                )
             from dask.distributed import as_completed
 
             n_workers = max(1, len(client.scheduler_info().get("workers", {})))
             size = chunk_size or max(1, math.ceil(len(sets) / (4 * n_workers)))
             sim_future = client.scatter(sim, broadcast=True)
             futures = [
-                client.submit(_run_chunk, sim_future, ids[s : s + size], sets[s : s + size], max(1, n_threads), pure=False)
+                client.submit(
+                    _run_chunk, sim_future, ids[s : s + size], sets[s : s + size], max(1, n_threads), pure=False
+                )
                 for s in range(0, len(sets), size)
             ]
             by_start: dict[int, list[dict[str, Any]]] = {}

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 
-
 def _stepper_names() -> list[str]:
     """The core's one table of steppers (simulation/stepper_table.hpp)."""
     from . import _core
 
     return list(_core.stepper_names())
+
 
 def _fmt(v: object) -> str:
     if isinstance(v, float):
@@ -58,7 +58,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 #: Outputs the figure of `massagesim run` adds to the scenario's own, when the model has them.
-FIGURE_EXTRAS = ("blood_lactate_mmol_per_L", "central_venous_return_mL_per_min", "muscle_activation", "passive_stiffness_rel")
+FIGURE_EXTRAS = (
+    "blood_lactate_mmol_per_L",
+    "central_venous_return_mL_per_min",
+    "muscle_activation",
+    "passive_stiffness_rel",
+)
 
 
 def _plot_outputs(scenario: Any) -> list[str] | None:
@@ -98,20 +103,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
             try:
                 import fastparquet  # noqa: F401
             except ImportError:
-                print("massagesim: error: --format parquet needs pyarrow or fastparquet; use --format csv", file=sys.stderr)
+                print(
+                    "massagesim: error: --format parquet needs pyarrow or fastparquet; use --format csv",
+                    file=sys.stderr,
+                )
                 return 2
     sc = Scenario.from_file(args.scenario) if args.scenario else Scenario.default()
     solver = {k: getattr(args, k) for k in ("stepper", "rtol", "save_every_s") if getattr(args, k) is not None}
     print(f"Scenario: {sc.name} ({'embedded default' if not args.scenario else args.scenario})")
-    print(f"  {sc.duration_s / 60:g} min; arms: {', '.join(sc.arm_names) or 'the protocol as written'}; "
-          f"segments: {', '.join(sc.segment_names)}")
+    print(
+        f"  {sc.duration_s / 60:g} min; arms: {', '.join(sc.arm_names) or 'the protocol as written'}; "
+        f"segments: {', '.join(sc.segment_names)}"
+    )
     # Before the run: a bad --out-dir is reported at once, not after minutes of simulation.
     out_dir = Path(args.out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        print(f"massagesim: error: --out-dir {out_dir}: {exc.strerror}; expected a directory (created if missing)",
-              file=sys.stderr)
+        print(
+            f"massagesim: error: --out-dir {out_dir}: {exc.strerror}; expected a directory (created if missing)",
+            file=sys.stderr,
+        )
         return 2
     res = simulate(sc, outputs=_plot_outputs(sc), progress="auto", **solver)
     for arm in res:
@@ -148,8 +160,14 @@ def _cmd_params(args: argparse.Namespace) -> int:
         table.to_csv(sys.stdout)
         return 0
     rows = [
-        {"name": n, "value": r["value"], "unit": r["unit"], "min": r["min"], "max": r["max"],
-         "source": r["source"] if len(r["source"]) <= 70 else r["source"][:67] + "..."}
+        {
+            "name": n,
+            "value": r["value"],
+            "unit": r["unit"],
+            "min": r["min"],
+            "max": r["max"],
+            "source": r["source"] if len(r["source"]) <= 70 else r["source"][:67] + "...",
+        }
         for n, r in table.iterrows()
     ]
     _print_table(rows, ["name", "value", "unit", "min", "max", "source"])
@@ -169,7 +187,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(f"wrote {rows.to_html(args.html)}")
     bad = rows[~rows["ok"].astype(bool)]
     if len(bad):
-        print(f"massagesim validate: {len(bad)} target(s) FAIL or XPASS: {', '.join(map(str, bad.index))}", file=sys.stderr)
+        print(
+            f"massagesim validate: {len(bad)} target(s) FAIL or XPASS: {', '.join(map(str, bad.index))}",
+            file=sys.stderr,
+        )
     return 1 if len(bad) else 0
 
 
@@ -189,9 +210,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
     else:
         out.write_text(json.dumps(graph, indent=1))
     n_struct = sum(1 for p in graph["parameters"] if p.get("structural"))
-    print(f"{graph['name']}: {len(graph['states'])} states, {len(graph['parameters'])} parameters "
-          f"({n_struct} structural), {len(graph['assignments'])} assignments, "
-          f"{len(graph['breakpoints_s'])} protocol breakpoints, t in [{graph['t0_s']}, {graph['t1_s']}] s")
+    print(
+        f"{graph['name']}: {len(graph['states'])} states, {len(graph['parameters'])} parameters "
+        f"({n_struct} structural), {len(graph['assignments'])} assignments, "
+        f"{len(graph['breakpoints_s'])} protocol breakpoints, t in [{graph['t0_s']}, {graph['t1_s']}] s"
+    )
     print(f"wrote {out}")
     return 0
 
@@ -216,8 +239,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("scenario", nargs="?", help="scenario file (.json, .yaml, .yml); omit for the default scenario")
     run.add_argument("--out-dir", default="out", help="output directory (default ./out, created if missing)")
-    run.add_argument("--format", choices=["csv", "parquet"], default="csv",
-                     help="table format (default csv; parquet needs pyarrow or fastparquet)")
+    run.add_argument(
+        "--format",
+        choices=["csv", "parquet"],
+        default="csv",
+        help="table format (default csv; parquet needs pyarrow or fastparquet)",
+    )
     run.add_argument("--no-plot", action="store_true", help="do not draw the PNG figure")
     run.add_argument("--stepper", choices=_stepper_names(), help="override the scenario's stepper")
     run.add_argument("--rtol", type=float, help="override the relative tolerance")
@@ -239,8 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("prefixes", nargs="*", help="only targets whose id starts with one of these (e.g. L2 B1)")
     validate.add_argument("--format", choices=["text", "csv", "markdown"], default="text", help="report format")
-    validate.add_argument("--html", metavar="DIR", help="also write the visual report (one self-contained page with "
-                          "a figure per study) to DIR/index.html, or to DIR itself if it ends in .html")
+    validate.add_argument(
+        "--html",
+        metavar="DIR",
+        help="also write the visual report (one self-contained page with "
+        "a figure per study) to DIR/index.html, or to DIR itself if it ends in .html",
+    )
     validate.set_defaults(func=_cmd_validate)
 
     export = sub.add_parser(
@@ -252,15 +283,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("scenario", nargs="?", help="scenario file (.json, .yaml, .yml); omit for the default scenario")
     export.add_argument("-o", "--output", required=True, help="output file")
-    export.add_argument("--format", choices=["sbml", "python", "json"], default="sbml", help="output format (default sbml)")
+    export.add_argument(
+        "--format", choices=["sbml", "python", "json"], default="sbml", help="output format (default sbml)"
+    )
     export.add_argument("--arm", help="arm name (default: the first arm)")
-    export.add_argument("--kind", choices=["limb", "segment"], default="limb",
-                        help="the whole limb with the lactate pool (default) or its first segment alone")
+    export.add_argument(
+        "--kind",
+        choices=["limb", "segment"],
+        default="limb",
+        help="the whole limb with the lactate pool (default) or its first segment alone",
+    )
     export.add_argument("--t1-s", type=float, help="end time [s] (default: the end of the protocol)")
-    export.add_argument("--sbml-form", choices=["rules", "functions"], default="rules",
-                        help="SBML only: shared sub-expressions as assignment rules (default; COPASI, Tellurium, "
-                        "reading) or as function-argument chains (libRoadRunner, which cannot compile the rules "
-                        "form of these models; integrate it with massagesim.sbml.simulate_roadrunner)")
+    export.add_argument(
+        "--sbml-form",
+        choices=["rules", "functions"],
+        default="rules",
+        help="SBML only: shared sub-expressions as assignment rules (default; COPASI, Tellurium, "
+        "reading) or as function-argument chains (libRoadRunner, which cannot compile the rules "
+        "form of these models; integrate it with massagesim.sbml.simulate_roadrunner)",
+    )
     export.set_defaults(func=_cmd_export)
 
     demo = sub.add_parser("demo", help="solver demo: each stepper on a pulsed compartment with a known solution")

@@ -1,6 +1,6 @@
 """Python-side timings: simulate() overhead against the C++ facade, and sweep throughput on 1 and 2 threads.
 
-    python python/tools/bench_python.py SCENARIO.json [N]     (C++ reference: bench_facade.cpp)
+python python/tools/bench_python.py SCENARIO.json [N]     (C++ reference: bench_facade.cpp)
 """
 
 from __future__ import annotations
@@ -35,7 +35,10 @@ def main() -> None:
     med3, lo3 = timed(lambda: ms.simulate(sc).to_pandas(sc.arm_names[0] if sc.arm_names else "protocol"), n)
     print(f"ms.simulate + to_pandas(arm):          median {med3:.3f} ms, min {lo3:.3f} ms")
     runs = 32
-    grid = {"mean_arterial_pressure_mmHg": [float(x) for x in range(75, 75 + runs // 2)], "tissue_mass_g": [1500.0, 2500.0]}
+    grid = {
+        "mean_arterial_pressure_mmHg": [float(x) for x in range(75, 75 + runs // 2)],
+        "tissue_mass_g": [1500.0, 2500.0],
+    }
     for threads in (1, 2):
         t0 = time.perf_counter()
         ms.sweep(sc, grid, n_threads=threads)

@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "metrics.hpp"
 #include "massagesim/models/limb.hpp"
 #include "massagesim/models/output_catalogue.hpp"
 #include "massagesim/protocols/schedule.hpp"
 #include "massagesim/scenario/scenario.hpp"
 #include "massagesim/simulation/simulation.hpp"
+#include "metrics.hpp"
 
 namespace massagesim::simulation::detail {
 
@@ -22,13 +22,14 @@ struct BuiltLimb {
   std::shared_ptr<const models::Limb> limb;
   models::Limb::State rest;
 };
-BuiltLimb build_limb(const scenario::Scenario& sc, const SimulationOptions& opt, const protocols::Schedule& any_schedule);
+BuiltLimb build_limb(const scenario::Scenario& sc, const SimulationOptions& opt,
+                     const protocols::Schedule& any_schedule);
 
 /// Solver and output settings after the run's options are laid over the scenario's.
 struct Resolved {
   std::string stepper;
   double rtol, atol, dt_max_s, save_every_s;
-  std::vector<std::string> requested;  // as given (may be bare per-segment names)
+  std::vector<std::string> requested;         // as given (may be bare per-segment names)
   const std::atomic<bool>* cancel = nullptr;  // the run's cancel flag (SimulationOptions::cancel)
 };
 Resolved resolve(const scenario::Scenario& sc, const SimulationOptions& o);

@@ -22,13 +22,13 @@ Windows windows_of(const protocols::Schedule& written);
 struct ArmSeries {
   std::vector<double> t_s;
   std::vector<double> blood_lactate_mmol_per_L;
-  std::vector<double> arterial_inflow_mL_per_min;      ///< sum over segments
-  std::vector<double> lactate_efflux_mmol_per_min;     ///< limb to blood
-  std::vector<double> lymph_returned_mL;               ///< cumulative central lymph return
-  std::vector<double> venous_volume_mL;                ///< sum over segments
-  std::vector<double> passive_stiffness_rel;           ///< mass-weighted mean
-  std::vector<double> reflex_gain;                     ///< mass-weighted mean
-  double rest_lymph_return_mL_per_s = 0.0;             ///< central lymph return at rest
+  std::vector<double> arterial_inflow_mL_per_min;   ///< sum over segments
+  std::vector<double> lactate_efflux_mmol_per_min;  ///< limb to blood
+  std::vector<double> lymph_returned_mL;            ///< cumulative central lymph return
+  std::vector<double> venous_volume_mL;             ///< sum over segments
+  std::vector<double> passive_stiffness_rel;        ///< mass-weighted mean
+  std::vector<double> reflex_gain;                  ///< mass-weighted mean
+  double rest_lymph_return_mL_per_s = 0.0;          ///< central lymph return at rest
   void resize(std::size_t n);
 };
 

@@ -105,8 +105,11 @@ def TestOneInput(data: bytes) -> None:  # noqa: N802 - atheris' name
                 parsed = json.loads(text) if mode == 3 else _safe_io.load_yaml(text, "<fuzz>")
             except (ValueError, RecursionError, ms.InvalidArgument):
                 return  # not a document: the loaders above cover that
-            sc = ms.Scenario.from_dict(_mutate(atheris.FuzzedDataProvider(raw[:64]), parsed)  # type: ignore[arg-type]
-                                       if isinstance(parsed, dict) else parsed)
+            sc = ms.Scenario.from_dict(
+                _mutate(atheris.FuzzedDataProvider(raw[:64]), parsed)  # type: ignore[arg-type]
+                if isinstance(parsed, dict)
+                else parsed
+            )
     except ALLOWED as exc:
         _check_message(exc)
         return

@@ -50,11 +50,20 @@ BASE = {
     "protocol": [
         {"kind": "rest", "duration_s": 30.0},
         {"kind": "exercise", "duration_s": 30.0, "intensity_fraction_VO2max": 0.8},
-        {"kind": "massage", "duration_s": 30.0, "technique": "petrissage", "depth_mmHg": 40.0,
-         "baseline_mmHg": 10.0, "rate_Hz": 0.5},
+        {
+            "kind": "massage",
+            "duration_s": 30.0,
+            "technique": "petrissage",
+            "depth_mmHg": 40.0,
+            "baseline_mmHg": 10.0,
+            "rate_Hz": 0.5,
+        },
         {"kind": "passive_recovery", "duration_s": 30.0},
     ],
-    "arms": [{"name": "massage"}, {"name": "passive", "replace_kinds": ["massage"], "replace_with": "passive_recovery"}],
+    "arms": [
+        {"name": "massage"},
+        {"name": "passive", "replace_kinds": ["massage"], "replace_with": "passive_recovery"},
+    ],
     "outputs": {"names": ["applied_pressure_mmHg", "venous_outflow_mL_per_min"], "save_every_s": 5.0},
     "solver": {"stepper": "rodas4", "rtol": 1e-6, "atol": 1e-9, "dt_max_s": 10.0},
 }
@@ -81,11 +90,25 @@ def _yaml(d: object) -> bytes:
     return yaml.safe_dump(d, sort_keys=False).encode()
 
 
-def file_case(kind: str, name: str, content: bytes, *, bad: bool, keywords: list[str], suffix: str = ".json",
-              extra: list[str] | None = None) -> Case:
+def file_case(
+    kind: str,
+    name: str,
+    content: bytes,
+    *,
+    bad: bool,
+    keywords: list[str],
+    suffix: str = ".json",
+    extra: list[str] | None = None,
+) -> Case:
     fn = "scenario" + suffix
-    return Case(kind, name, bad, keywords, {fn: content}, ["run", "{d}/" + fn, "--out-dir", "{d}/out", "--no-plot",
-                                                          *(extra or [])])
+    return Case(
+        kind,
+        name,
+        bad,
+        keywords,
+        {fn: content},
+        ["run", "{d}/" + fn, "--out-dir", "{d}/out", "--no-plot", *(extra or [])],
+    )
 
 
 def with_(path: str, value: object, base: dict | None = None) -> dict:
@@ -109,8 +132,10 @@ _DELETE = object()
 
 #: The documented errors of the Python API (InvalidArgument, UnknownName; TypeError for a wrong
 #: type of argument) are its "clear error" exit; anything else ends in a traceback.
-_CAUGHT = ("except (ms.InvalidArgument, ms.UnknownName, TypeError) as exc:\n"
-           "    print('error:', type(exc).__name__, exc, file=sys.stderr)\n    sys.exit(2)\n")
+_CAUGHT = (
+    "except (ms.InvalidArgument, ms.UnknownName, TypeError) as exc:\n"
+    "    print('error:', type(exc).__name__, exc, file=sys.stderr)\n    sys.exit(2)\n"
+)
 
 
 def cases() -> list[Case]:
@@ -118,61 +143,164 @@ def cases() -> list[Case]:
     F = "files"
     # --- structure: nesting, size, type, encoding --------------------------------------------------
     for n in (100, 1000, 100_000):
-        out.append(file_case(F, f"json nested {n} deep", b"[" * n + b"]" * n, bad=True,
-                             keywords=["nested", "expected an object"]))
-        out.append(file_case(F, f"json object nested {n} deep", b'{"a":' * n + b"1" + b"}" * n, bad=True,
-                             keywords=["nested", "missing required"]))
+        out.append(
+            file_case(
+                F, f"json nested {n} deep", b"[" * n + b"]" * n, bad=True, keywords=["nested", "expected an object"]
+            )
+        )
+        out.append(
+            file_case(
+                F,
+                f"json object nested {n} deep",
+                b'{"a":' * n + b"1" + b"}" * n,
+                bad=True,
+                keywords=["nested", "missing required"],
+            )
+        )
     for n, m in ((100, 100), (10_000, 2_000)):  # block style takes m^2/2 bytes of indentation
-        out.append(file_case(F, f"yaml flow nested {n} deep", b"[" * n + b"]" * n, bad=True,
-                             keywords=["nested", "mapping at the top level"], suffix=".yaml"))
+        out.append(
+            file_case(
+                F,
+                f"yaml flow nested {n} deep",
+                b"[" * n + b"]" * n,
+                bad=True,
+                keywords=["nested", "mapping at the top level"],
+                suffix=".yaml",
+            )
+        )
         block = "".join(" " * i + "a:\n" for i in range(m)) + " " * m + "b: 1\n"
-        out.append(file_case(F, f"yaml block nested {m} deep", block.encode(), bad=True,
-                             keywords=["nested", "missing required"], suffix=".yaml"))
+        out.append(
+            file_case(
+                F,
+                f"yaml block nested {m} deep",
+                block.encode(),
+                bad=True,
+                keywords=["nested", "missing required"],
+                suffix=".yaml",
+            )
+        )
     laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
-        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))
-    out.append(file_case(F, "yaml billion laughs", laughs.encode(), bad=True, keywords=["alias", "expands"],
-                         suffix=".yaml"))
-    out.append(Case(F, "/dev/zero as the scenario", True, ["regular file", "character device"],
-                    argv=["run", "/dev/zero", "--out-dir", "{d}/out", "--no-plot"]))
-    out.append(Case(F, "/dev/zero as a .yaml", True, ["regular file", "character device"], {"zero.yaml": b"@zero"},
-                    argv=["run", "{d}/zero.yaml", "--out-dir", "{d}/out", "--no-plot"]))
-    out.append(Case(F, "FIFO as the scenario", True, ["fifo", "regular file"], {"pipe.json": b"@fifo"},
-                    argv=["run", "{d}/pipe.json", "--out-dir", "{d}/out", "--no-plot"]))
-    out.append(Case(F, "FIFO as a .yaml", True, ["fifo", "regular file"], {"pipe.yaml": b"@fifo"},
-                    argv=["run", "{d}/pipe.yaml", "--out-dir", "{d}/out", "--no-plot"]))
-    out.append(Case(F, "directory as the scenario", True, ["directory", "regular file"], {"dir.json": b"@dir"},
-                    argv=["run", "{d}/dir.json", "--out-dir", "{d}/out", "--no-plot"]))
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(9)
+    )
+    out.append(
+        file_case(F, "yaml billion laughs", laughs.encode(), bad=True, keywords=["alias", "expands"], suffix=".yaml")
+    )
+    out.append(
+        Case(
+            F,
+            "/dev/zero as the scenario",
+            True,
+            ["regular file", "character device"],
+            argv=["run", "/dev/zero", "--out-dir", "{d}/out", "--no-plot"],
+        )
+    )
+    out.append(
+        Case(
+            F,
+            "/dev/zero as a .yaml",
+            True,
+            ["regular file", "character device"],
+            {"zero.yaml": b"@zero"},
+            argv=["run", "{d}/zero.yaml", "--out-dir", "{d}/out", "--no-plot"],
+        )
+    )
+    out.append(
+        Case(
+            F,
+            "FIFO as the scenario",
+            True,
+            ["fifo", "regular file"],
+            {"pipe.json": b"@fifo"},
+            argv=["run", "{d}/pipe.json", "--out-dir", "{d}/out", "--no-plot"],
+        )
+    )
+    out.append(
+        Case(
+            F,
+            "FIFO as a .yaml",
+            True,
+            ["fifo", "regular file"],
+            {"pipe.yaml": b"@fifo"},
+            argv=["run", "{d}/pipe.yaml", "--out-dir", "{d}/out", "--no-plot"],
+        )
+    )
+    out.append(
+        Case(
+            F,
+            "directory as the scenario",
+            True,
+            ["directory", "regular file"],
+            {"dir.json": b"@dir"},
+            argv=["run", "{d}/dir.json", "--out-dir", "{d}/out", "--no-plot"],
+        )
+    )
     out.append(file_case(F, "20 MB of spaces", b" " * (20 << 20) + _dump(BASE), bad=True, keywords=["bytes"]))
     out.append(file_case(F, "empty file", b"", bad=True, keywords=["malformed", "empty", "mapping"]))
     out.append(file_case(F, "empty yaml", b"", bad=True, keywords=["mapping", "empty"], suffix=".yaml"))
-    out.append(file_case(F, "binary garbage", bytes(random.Random(1).randrange(256) for _ in range(4096)), bad=True,
-                         keywords=["utf-8", "utf-16", "malformed"]))
+    out.append(
+        file_case(
+            F,
+            "binary garbage",
+            bytes(random.Random(1).randrange(256) for _ in range(4096)),
+            bad=True,
+            keywords=["utf-8", "utf-16", "malformed"],
+        )
+    )
     text = json.dumps(BASE, indent=1)
     ytext = _yaml(BASE).decode()
     for enc, bom in (("utf-16", True), ("utf-16-le", False), ("utf-32", True)):
         out.append(file_case(F, f"json in {enc}", text.encode(enc), bad=True, keywords=["utf-16", "utf-32"]))
-        out.append(file_case(F, f"yaml in {enc}", ytext.encode(enc), bad=True, keywords=["utf-16", "utf-32"],
-                             suffix=".yaml"))
+        out.append(
+            file_case(F, f"yaml in {enc}", ytext.encode(enc), bad=True, keywords=["utf-16", "utf-32"], suffix=".yaml")
+        )
     latin = dict(BASE, description="Massage à la française, 5 min de repos")
-    out.append(file_case(F, "json in latin-1", json.dumps(latin, ensure_ascii=False).encode("latin-1"), bad=True,
-                         keywords=["utf-8"]))
+    out.append(
+        file_case(
+            F, "json in latin-1", json.dumps(latin, ensure_ascii=False).encode("latin-1"), bad=True, keywords=["utf-8"]
+        )
+    )
     import yaml as _y
 
-    out.append(file_case(F, "yaml in latin-1 (unicode kept)",
-                         _y.safe_dump(latin, allow_unicode=True, sort_keys=False).encode("latin-1"), bad=True,
-                         keywords=["utf-8"], suffix=".yaml"))
+    out.append(
+        file_case(
+            F,
+            "yaml in latin-1 (unicode kept)",
+            _y.safe_dump(latin, allow_unicode=True, sort_keys=False).encode("latin-1"),
+            bad=True,
+            keywords=["utf-8"],
+            suffix=".yaml",
+        )
+    )
     out.append(file_case(F, "json with a UTF-8 BOM", b"\xef\xbb\xbf" + text.encode(), bad=False, keywords=[]))
-    out.append(file_case(F, "yaml with a UTF-8 BOM", b"\xef\xbb\xbf" + ytext.encode(), bad=False, keywords=[],
-                         suffix=".yaml"))
+    out.append(
+        file_case(F, "yaml with a UTF-8 BOM", b"\xef\xbb\xbf" + ytext.encode(), bad=False, keywords=[], suffix=".yaml")
+    )
     out.append(file_case(F, "valid JSON saved as .yaml", text.encode(), bad=False, keywords=[], suffix=".yaml"))
-    out.append(file_case(F, "default scenario JSON saved as .yml", (ROOT / "scenarios/default.json").read_bytes(),
-                         bad=False, keywords=[], suffix=".yml", extra=["--save-every-s", "60"]))
+    out.append(
+        file_case(
+            F,
+            "default scenario JSON saved as .yml",
+            (ROOT / "scenarios/default.json").read_bytes(),
+            bad=False,
+            keywords=[],
+            suffix=".yml",
+            extra=["--save-every-s", "60"],
+        )
+    )
     # --- truncation -----------------------------------------------------------------------------
     raw = text.encode()
     for frac in (0.1, 0.3, 0.5, 0.7, 0.9, 0.99):
-        out.append(file_case(F, f"json cut at {frac:.0%}", raw[: int(len(raw) * frac)], bad=True,
-                             keywords=["malformed", "unexpected end"]))
+        out.append(
+            file_case(
+                F,
+                f"json cut at {frac:.0%}",
+                raw[: int(len(raw) * frac)],
+                bad=True,
+                keywords=["malformed", "unexpected end"],
+            )
+        )
     ylines = ytext.splitlines(keepends=True)
     for k in range(1, len(ylines)):
         cut = "".join(ylines[:k])
@@ -182,12 +310,22 @@ def cases() -> list[Case]:
             loaded = _y.safe_load(cut)
         except Exception:
             loaded = None
-        if isinstance(loaded, dict) and all(loaded.get(k2) is not None for k2 in ("limb", "protocol")) and not \
-                cut.rstrip().endswith(":"):
+        if (
+            isinstance(loaded, dict)
+            and all(loaded.get(k2) is not None for k2 in ("limb", "protocol"))
+            and not cut.rstrip().endswith(":")
+        ):
             continue
-        out.append(file_case(F, f"yaml cut after line {k}", cut.encode(), bad=True,
-                             keywords=["truncated", "missing", "empty value", "malformed", "expected"],
-                             suffix=".yaml"))
+        out.append(
+            file_case(
+                F,
+                f"yaml cut after line {k}",
+                cut.encode(),
+                bad=True,
+                keywords=["truncated", "missing", "empty value", "malformed", "expected"],
+                suffix=".yaml",
+            )
+        )
     # --- the repository's bad-input corpus, as JSON and as YAML -------------------------------------
     for p in sorted((ROOT / "tests/data/scenarios/bad").glob("*.json")):
         exp = (p.with_suffix(".expect")).read_text().splitlines()
@@ -196,41 +334,76 @@ def cases() -> list[Case]:
         try:
             d = json.loads(p.read_text())
             # The YAML route reports the same fields in its own words: match up to the first "(".
-            out.append(file_case(F, f"corpus {p.stem} as yaml", _yaml(d), bad=True,
-                                 keywords=[*kws, *(k.split(" (")[0] for k in kws), "top level"],
-                                 suffix=".yaml"))
+            out.append(
+                file_case(
+                    F,
+                    f"corpus {p.stem} as yaml",
+                    _yaml(d),
+                    bad=True,
+                    keywords=[*kws, *(k.split(" (")[0] for k in kws), "top level"],
+                    suffix=".yaml",
+                )
+            )
         except ValueError:
             pass
     # --- names ----------------------------------------------------------------------------------
     N = "names"
-    for nm, kw in (("../../escaped", ["name"]), ("/tmp/massagesim_survey_abs", ["name"]), ("a/b", ["name"]),
-                   ("a\x00b", ["name"]), ("x" * 300, ["name"]), ("..", ["name"]), ("a\\b", ["name"]),
-                   ("tab\there", ["name"])):
+    for nm, kw in (
+        ("../../escaped", ["name"]),
+        ("/tmp/massagesim_survey_abs", ["name"]),
+        ("a/b", ["name"]),
+        ("a\x00b", ["name"]),
+        ("x" * 300, ["name"]),
+        ("..", ["name"]),
+        ("a\\b", ["name"]),
+        ("tab\there", ["name"]),
+    ):
         out.append(file_case(N, f"name {nm[:20]!r}", _dump(with_("name", nm)), bad=True, keywords=kw))
-    out.append(file_case(N, "name with spaces and unicode", _dump(with_("name", "Massage à 60 mmHg (v1.2)")),
-                         bad=False, keywords=[]))
+    out.append(
+        file_case(
+            N, "name with spaces and unicode", _dump(with_("name", "Massage à 60 mmHg (v1.2)")), bad=False, keywords=[]
+        )
+    )
     # --- limits: durations, save counts, rates, tolerances, sizes -----------------------------------
     L = "limits"
     long_rest = with_("protocol", [{"kind": "rest", "duration_s": 1e7}])
     out.append(file_case(L, "duration 1e7 s", _dump(long_rest), bad=True, keywords=["limit", "MASSAGESIM_"]))
-    out.append(file_case(L, "duration 1e9 s", _dump(with_("protocol", [{"kind": "rest", "duration_s": 1e9}])),
-                         bad=True, keywords=["limit", "MASSAGESIM_"]))
-    out.append(file_case(L, "save_every_s 1e-6", _dump(with_("outputs.save_every_s", 1e-6)), bad=True,
-                         keywords=["save", "MASSAGESIM_"]))
+    out.append(
+        file_case(
+            L,
+            "duration 1e9 s",
+            _dump(with_("protocol", [{"kind": "rest", "duration_s": 1e9}])),
+            bad=True,
+            keywords=["limit", "MASSAGESIM_"],
+        )
+    )
+    out.append(
+        file_case(
+            L,
+            "save_every_s 1e-6",
+            _dump(with_("outputs.save_every_s", 1e-6)),
+            bad=True,
+            keywords=["save", "MASSAGESIM_"],
+        )
+    )
     out.append(file_case(L, "save_every_s 1e-3", _dump(with_("outputs.save_every_s", 1e-3)), bad=False, keywords=[]))
-    out.append(file_case(L, "petrissage at 1e3 Hz", _dump(with_("protocol[2].rate_Hz", 1e3)), bad=True,
-                         keywords=["rate_Hz"]))
-    out.append(file_case(L, "petrissage at 1e6 Hz", _dump(with_("protocol[2].rate_Hz", 1e6)), bad=True,
-                         keywords=["rate_Hz"]))
-    out.append(file_case(L, "petrissage at 20 Hz", _dump(with_("protocol[2].rate_Hz", 20.0)), bad=False,
-                         keywords=[]))
+    out.append(
+        file_case(L, "petrissage at 1e3 Hz", _dump(with_("protocol[2].rate_Hz", 1e3)), bad=True, keywords=["rate_Hz"])
+    )
+    out.append(
+        file_case(L, "petrissage at 1e6 Hz", _dump(with_("protocol[2].rate_Hz", 1e6)), bad=True, keywords=["rate_Hz"])
+    )
+    out.append(file_case(L, "petrissage at 20 Hz", _dump(with_("protocol[2].rate_Hz", 20.0)), bad=False, keywords=[]))
     for key, v in (("rtol", 1e-16), ("rtol", 0.5), ("rtol", 1e-20), ("atol", 1e3), ("atol", 1.0), ("atol", 1e-30)):
         out.append(file_case(L, f"{key} {v:g}", _dump(with_(f"solver.{key}", v)), bad=True, keywords=[key]))
     for key, v in (("rtol", 1e-10), ("rtol", 1e-3), ("atol", 1e-12)):
         out.append(file_case(L, f"{key} {v:g} (legal)", _dump(with_(f"solver.{key}", v)), bad=False, keywords=[]))
     out.append(file_case(L, "dt_max_s 1e-3", _dump(with_("solver.dt_max_s", 1e-3)), bad=False, keywords=[]))
-    out.append(file_case(L, "dt_max_s 1e-9", _dump(with_("solver.dt_max_s", 1e-9)), bad=True,
-                         keywords=["limit", "MASSAGESIM_"]))
+    out.append(
+        file_case(
+            L, "dt_max_s 1e-9", _dump(with_("solver.dt_max_s", 1e-9)), bad=True, keywords=["limit", "MASSAGESIM_"]
+        )
+    )
     many = with_("protocol", [{"kind": "rest", "duration_s": 1.0}] * 100_000)
     many["arms"] = []
     out.append(file_case(L, "1e5 phases", _dump(many), bad=False, keywords=[]))
@@ -256,8 +429,13 @@ def cases() -> list[Case]:
     for p in paths:
         for v in rng.sample(weird, 3):
             leaf = p.replace("]", "").replace("[", ".").split(".")[-1]
-            old = eval("BASE" + "".join(f"[{k}]" if k.isdigit() else f"[{k!r}]"  # noqa: S307 - our own paths
-                                        for k in p.replace("]", "").replace("[", ".").split(".")))
+            old = eval(
+                "BASE"
+                + "".join(
+                    f"[{k}]" if k.isdigit() else f"[{k!r}]"  # noqa: S307 - our own paths
+                    for k in p.replace("]", "").replace("[", ".").split(".")
+                )
+            )
             if isinstance(old, str) and isinstance(v, str) and v and leaf != "name":
                 continue  # another string for a free-text field or an arm/segment name is legal
             kw = [leaf, "expected", "unknown", "must", "missing"]
@@ -267,28 +445,60 @@ def cases() -> list[Case]:
             out.append(file_case(M, f"{p} = {json.dumps(v)[:20]}", _dump(d), bad=True, keywords=kw))
     # --- dicts (the Python route) -------------------------------------------------------------------
     D = "dicts"
-    run = ("import massagesim as ms, sys\n{setup}\ntry:\n    r = ms.simulate(ms.Scenario.from_dict(d), save_every_s=5.0)\n"
-           + _CAUGHT + "import numpy as np\nsys.exit(3 if any(not np.all(np.isfinite(a.values)) for a in r) else 0)\n")
+    run = (
+        "import massagesim as ms, sys\n{setup}\ntry:\n    r = ms.simulate(ms.Scenario.from_dict(d), save_every_s=5.0)\n"
+        + _CAUGHT
+        + "import numpy as np\nsys.exit(3 if any(not np.all(np.isfinite(a.values)) for a in r) else 0)\n"
+    )
     dict_cases = [
-        ("dict nested 1e3 deep", "d = dict(BASE)\nx = {}\nfor _ in range(1000): x = {'a': x}\nd['description'] = x", True,
-         ["nested", "description"]),
-        ("dict nested 1e5 deep", "d = dict(BASE)\nx = []\nfor _ in range(100000): x = [x]\nd['arms'] = x", True,
-         ["nested"]),
-        ("dict with a cycle", "d = dict(BASE)\nd['limb'] = dict(d['limb'])\nd['limb']['self'] = d['limb']", True,
-         ["cycle", "limb"]),
+        (
+            "dict nested 1e3 deep",
+            "d = dict(BASE)\nx = {}\nfor _ in range(1000): x = {'a': x}\nd['description'] = x",
+            True,
+            ["nested", "description"],
+        ),
+        (
+            "dict nested 1e5 deep",
+            "d = dict(BASE)\nx = []\nfor _ in range(100000): x = [x]\nd['arms'] = x",
+            True,
+            ["nested"],
+        ),
+        (
+            "dict with a cycle",
+            "d = dict(BASE)\nd['limb'] = dict(d['limb'])\nd['limb']['self'] = d['limb']",
+            True,
+            ["cycle", "limb"],
+        ),
         ("dict with an int key", "d = dict(BASE)\nd[1] = 2", True, ["key"]),
         ("dict with a tuple key", "d = dict(BASE)\nd[(1, 2)] = 2", True, ["key"]),
         ("dict with a set value", "d = dict(BASE)\nd['arms'] = {1, 2}", True, ["arms"]),
         ("dict with bytes name", "d = dict(BASE)\nd['name'] = b'x'", True, ["name"]),
         ("dict with an object value", "d = dict(BASE)\nd['solver'] = dict(d['solver'], rtol=object())", True, ["rtol"]),
-        ("dict with NaN rtol", "d = dict(BASE)\nd['solver'] = dict(d['solver'], rtol=float('nan'))", True,
-         ["rtol", "nan"]),
-        ("dict with inf duration", "import copy\nd = copy.deepcopy(BASE)\nd['protocol'][0]['duration_s'] = float('inf')",
-         True, ["duration_s", "finite", "infinite"]),
-        ("dict with numpy numbers", "import numpy as np, copy\nd = copy.deepcopy(BASE)\n"
-         "d['protocol'][0]['duration_s'] = np.float32(30)\nd['limb']['segment_lengths_cm'] = [np.int64(40)]", False, []),
-        ("dict with a tuple list", "import copy\nd = copy.deepcopy(BASE)\nd['limb']['segment_names'] = ('calf',)", False,
-         []),
+        (
+            "dict with NaN rtol",
+            "d = dict(BASE)\nd['solver'] = dict(d['solver'], rtol=float('nan'))",
+            True,
+            ["rtol", "nan"],
+        ),
+        (
+            "dict with inf duration",
+            "import copy\nd = copy.deepcopy(BASE)\nd['protocol'][0]['duration_s'] = float('inf')",
+            True,
+            ["duration_s", "finite", "infinite"],
+        ),
+        (
+            "dict with numpy numbers",
+            "import numpy as np, copy\nd = copy.deepcopy(BASE)\n"
+            "d['protocol'][0]['duration_s'] = np.float32(30)\nd['limb']['segment_lengths_cm'] = [np.int64(40)]",
+            False,
+            [],
+        ),
+        (
+            "dict with a tuple list",
+            "import copy\nd = copy.deepcopy(BASE)\nd['limb']['segment_names'] = ('calf',)",
+            False,
+            [],
+        ),
         ("dict with a 1e7-char name", "d = dict(BASE)\nd['name'] = 'x' * 10**7", True, ["name", "bytes"]),
         ("dict is a list", "d = [BASE]", True, ["mapping"]),
         ("dict with name '../x'", "d = dict(BASE)\nd['name'] = '../x'", True, ["name"]),
@@ -306,8 +516,16 @@ def cases() -> list[Case]:
         ("simulate outputs=[1]", "outputs=[1]", True, ["output"]),
         ("simulate parameters={'x': 'y'}", "parameters={'x': 'y'}", True, ["x", "parameter"]),
     ):
-        out.append(Case(D, nm, bad, kw, code=f"BASE = {BASE!r}\nimport massagesim as ms, sys\n"
-                        f"try:\n    ms.simulate(ms.Scenario.from_dict(BASE), {kwargs})\n" + _CAUGHT))
+        out.append(
+            Case(
+                D,
+                nm,
+                bad,
+                kw,
+                code=f"BASE = {BASE!r}\nimport massagesim as ms, sys\n"
+                f"try:\n    ms.simulate(ms.Scenario.from_dict(BASE), {kwargs})\n" + _CAUGHT,
+            )
+        )
     # --- command-line options ---------------------------------------------------------------------
     C = "cli"
     good = _dump(BASE)
@@ -329,7 +547,7 @@ def cases() -> list[Case]:
         c.argv = [a for a in c.argv if a != "--no-plot"]
         i = c.argv.index("--out-dir")
         if "--out-dir" in extra:
-            del c.argv[i:i + 2]
+            del c.argv[i : i + 2]
         c.argv += ["--no-plot", *extra]
         out.append(c)
     return out
@@ -357,11 +575,15 @@ def run_case(c: Case, python: str, pythonpath: str | None, timeout: float) -> di
         env.pop("PYTHONFAULTHANDLER")
         if pythonpath:
             env["PYTHONPATH"] = pythonpath
-        cmd = [python, "-c", c.code] if c.code else [python, "-m", "massagesim",
-                                                    *[a.replace("{d}", str(d)) for a in c.argv]]
+        cmd = (
+            [python, "-c", c.code]
+            if c.code
+            else [python, "-m", "massagesim", *[a.replace("{d}", str(d)) for a in c.argv]]
+        )
         t0 = time.monotonic()
-        p = subprocess.Popen(cmd, cwd=str(d), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             preexec_fn=_limit)
+        p = subprocess.Popen(
+            cmd, cwd=str(d), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_limit
+        )
         try:
             out, err = p.communicate(timeout=timeout)
             timed_out = False
@@ -399,8 +621,16 @@ def run_case(c: Case, python: str, pythonpath: str | None, timeout: float) -> di
             low = text.lower()
             outcome = "clear" if any(k.lower() in low for k in c.keywords) else "unclear"
     last = [ln for ln in text.strip().splitlines() if ln.strip()][-1:] or [""]
-    return {"kind": c.kind, "name": c.name, "bad": c.bad, "outcome": outcome, "rc": rc, "wall_s": round(wall, 2),
-            "message": last[0][:300], "escaped": escaped}
+    return {
+        "kind": c.kind,
+        "name": c.name,
+        "bad": c.bad,
+        "outcome": outcome,
+        "rc": rc,
+        "wall_s": round(wall, 2),
+        "message": last[0][:300],
+        "escaped": escaped,
+    }
 
 
 COLUMNS = ["clear", "unclear", "traceback", "crash", "hang", "oom", "nonsense"]
@@ -408,8 +638,10 @@ COLUMNS = ["clear", "unclear", "traceback", "crash", "hang", "oom", "nonsense"]
 
 def table(rows: list[dict[str, object]]) -> str:
     kinds = sorted({str(r["kind"]) for r in rows})
-    lines = ["| kind | tried | " + " | ".join(COLUMNS) + " | long (visible) |",
-             "|---|---:|" + "---:|" * (len(COLUMNS) + 1)]
+    lines = [
+        "| kind | tried | " + " | ".join(COLUMNS) + " | long (visible) |",
+        "|---|---:|" + "---:|" * (len(COLUMNS) + 1),
+    ]
     for k in [*kinds, "total"]:
         rs = [r for r in rows if k == "total" or r["kind"] == k]
         counts = [sum(1 for r in rs if r["outcome"] == c) for c in COLUMNS]
@@ -426,7 +658,9 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json", help="write every case's outcome here")
     ap.add_argument("--only", help="only cases whose name contains this")
-    ap.add_argument("--kind", action="append", help="only cases of this kind (files, dicts, cli, names, limits, mutations)")
+    ap.add_argument(
+        "--kind", action="append", help="only cases of this kind (files, dicts, cli, names, limits, mutations)"
+    )
     args = ap.parse_args()
     cs = [c for c in cases() if (not args.only or args.only in c.name) and (not args.kind or c.kind in args.kind)]
     print(f"{len(cs)} cases", file=sys.stderr)

@@ -17,10 +17,14 @@ from conftest import needs_facade
 
 
 def test_help_explains_the_options() -> None:
-    out = subprocess.run([sys.executable, "-m", "massagesim", "run", "--help"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "massagesim", "run", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     for word in ("--out-dir", "--format", "csv", "parquet", "scenario", "default"):
         assert word in out
-    top = subprocess.run([sys.executable, "-m", "massagesim", "--help"], capture_output=True, text=True, check=True).stdout
+    top = subprocess.run(
+        [sys.executable, "-m", "massagesim", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     for cmd in ("run", "params", "validate", "demo"):
         assert cmd in top
 
@@ -66,7 +70,9 @@ def test_params_lists_units_ranges_sources(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_validate_help_explains_the_options() -> None:
-    out = subprocess.run([sys.executable, "-m", "massagesim", "validate", "--help"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "massagesim", "validate", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     for word in ("--format", "markdown", "prefixes", "XPASS"):
         assert word in out
 
@@ -80,7 +86,9 @@ def test_demo_still_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_run_default_scenario_end_to_end(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "massagesim", "run", "--out-dir", str(tmp_path), "--save-every-s", "30"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     assert "wrote" in proc.stdout

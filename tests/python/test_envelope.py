@@ -53,7 +53,9 @@ MUSCLE_SUPPLY = (
 )
 SCENARIOS = [
     pytest.param("default.json", marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=MUSCLE_SUPPLY)),
-    pytest.param("ipc_vs_passive.json", marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=MUSCLE_SUPPLY)),
+    pytest.param(
+        "ipc_vs_passive.json", marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=MUSCLE_SUPPLY)
+    ),
     pytest.param("forearm_tapotement.json"),
 ]
 
@@ -71,7 +73,10 @@ def test_the_envelope_check_can_fail(short_scenario: ms.Scenario) -> None:
     """The same check on a run whose bounds are known to be crossed: heavy exercise of the short scenario
     drives muscle lactate past 45 mmol/L (the failure recorded above), so the checker reports it."""
     d = short_scenario.to_dict()
-    d["protocol"] = [{"kind": "rest", "duration_s": 10.0}, {"kind": "exercise", "duration_s": 240.0, "intensity_fraction_VO2max": 1.0}]
+    d["protocol"] = [
+        {"kind": "rest", "duration_s": 10.0},
+        {"kind": "exercise", "duration_s": 240.0, "intensity_fraction_VO2max": 1.0},
+    ]
     d.pop("arms", None)
     found = violations(ms.simulate(ms.Scenario.from_dict(d), outputs=["lactate_cell_mmol_per_L"]))
     assert any("lactate_cell_mmol_per_L" in v for v in found), found

@@ -14,6 +14,7 @@ CVODE, on limbs of one and two segments driven by every technique of the default
 default 4-segment limb is the benchmark's (benchmarks/python/compare_peers.py): its SBML is 21 MB
 and takes about 30 s to compile, too long for the suite.
 """
+
 from __future__ import annotations
 
 import json
@@ -102,8 +103,17 @@ def _short_limb_scenario(segments: list[tuple[str, float]]) -> "ms.Scenario":
         [
             ms.phase("rest", 30.0),
             ms.phase("exercise", 30.0, intensity_fraction_VO2max=0.95),
-            ms.phase("massage", 30.0, technique="effleurage", pressure_mmHg=60.0, speed_cm_per_s=5.0,
-                     direction="toward_heart", contact_length_cm=10.0, ramp_s=0.5, pause_s=2.0),
+            ms.phase(
+                "massage",
+                30.0,
+                technique="effleurage",
+                pressure_mmHg=60.0,
+                speed_cm_per_s=5.0,
+                direction="toward_heart",
+                contact_length_cm=10.0,
+                ramp_s=0.5,
+                pause_s=2.0,
+            ),
             ms.phase("massage", 30.0, technique="petrissage", depth_mmHg=50.0, baseline_mmHg=10.0, rate_Hz=0.5),
             ms.phase("passive_recovery", 30.0),
         ],
@@ -138,8 +148,9 @@ def test_roadrunner_on_the_sbml_export_matches_massagesim(segments) -> None:
     np.testing.assert_array_equal(y_ms[0], [s["initial_value"] for s in graph["states"]])
     scale = np.maximum(np.abs(y_ms).max(axis=0), 1e-12)
     for stiff in (True, False):  # CVODE BDF (Newton) and Adams (functional iteration)
-        y_rr, timing = sbml.simulate_roadrunner(rr, ts, rtol=1e-10, atol=1e-13, breakpoints=graph["breakpoints_s"],
-                                                max_step=10.0, stiff=stiff)
+        y_rr, timing = sbml.simulate_roadrunner(
+            rr, ts, rtol=1e-10, atol=1e-13, breakpoints=graph["breakpoints_s"], max_step=10.0, stiff=stiff
+        )
         assert timing["n_segments"] == len([b for b in graph["breakpoints_s"] if 0.0 < b < t_end]) + 1
         err = np.abs(y_rr - y_ms) / scale
         worst = int(np.argmax(err.max(axis=0)))

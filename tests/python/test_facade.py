@@ -80,7 +80,9 @@ def test_batch_is_independent_of_threads(short_scenario: ms.Scenario) -> None:
 
 def test_progress_callback_is_called_from_threads(short_scenario: ms.Scenario) -> None:
     seen: list[int] = []
-    runs = [ms._simulate.make_options(parameters={"tissue_mass_g": m}, keep_traces=False) for m in (1500.0, 2000.0, 2500.0)]
+    runs = [
+        ms._simulate.make_options(parameters={"tissue_mass_g": m}, keep_traces=False) for m in (1500.0, 2000.0, 2500.0)
+    ]
     _core.simulate_batch(short_scenario._cpp, runs, 2, seen.append, 0.0)
     assert seen and seen[-1] == 3 and seen == sorted(seen)
 
@@ -133,8 +135,15 @@ def test_fit_on_the_real_model(short_scenario: ms.Scenario) -> None:
     sim = ms.Simulator(short_scenario, outputs=[out], arms=["passive"])
     ref = sim.run({"mean_arterial_pressure_mmHg": truth})["passive"]
     # Bounds tighter than the range: this one-segment limb has no resting steady state at MAP >= 100 mmHg.
-    fit = ms.fit(sim, {"mean_arterial_pressure_mmHg": 80.0}, ref.t_s[1:], ref.column(out)[1:], out,
-                 bounds={"mean_arterial_pressure_mmHg": (70.0, 95.0)}, max_nfev=20)
+    fit = ms.fit(
+        sim,
+        {"mean_arterial_pressure_mmHg": 80.0},
+        ref.t_s[1:],
+        ref.column(out)[1:],
+        out,
+        bounds={"mean_arterial_pressure_mmHg": (70.0, 95.0)},
+        max_nfev=20,
+    )
     assert fit.success
     assert fit.estimates.loc["mean_arterial_pressure_mmHg", "estimate"] == pytest.approx(truth, rel=1e-3)
 

@@ -47,9 +47,17 @@ def with_(**changes: Any) -> dict[str, Any]:
     return d
 
 
-def run_cli(*args: str, cwd: Path, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "massagesim", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "MPLBACKEND": "Agg", **(env or {})})
+def run_cli(
+    *args: str, cwd: Path, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "massagesim", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "MPLBACKEND": "Agg", **(env or {})},
+    )
 
 
 # ---- nesting depth -------------------------------------------------------------------------------
@@ -224,7 +232,9 @@ def test_yaml_duplicate_keys_are_refused(tmp_path: Path) -> None:
 # ---- names and output paths ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["../../escaped", "/tmp/absolute", "a/b", "a\\b", "a\x00b", "x" * 300, "..", "tab\there"])
+@pytest.mark.parametrize(
+    "name", ["../../escaped", "/tmp/absolute", "a/b", "a\\b", "a\x00b", "x" * 300, "..", "tab\there"]
+)
 def test_unsafe_scenario_names_are_refused(name: str) -> None:
     with pytest.raises(ms.InvalidArgument, match="name"):
         ms.Scenario.from_dict(with_(name=name))
@@ -341,8 +351,9 @@ def test_slow_settings_are_estimated_as_slow() -> None:
 # ---- progress and Ctrl-C --------------------------------------------------------------------------
 
 
-def test_progress_bar_is_shown_for_a_slow_run(fake: Any, monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_bar_is_shown_for_a_slow_run(
+    fake: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     slow = fake.simulate
 
     def sleepy(*a: Any, **k: Any) -> Any:
@@ -366,9 +377,14 @@ def test_ctrl_c_stops_a_long_cli_run_and_leaves_no_output_file(tmp_path: Path) -
     d["solver"]["dt_max_s"] = 1e-3
     p = tmp_path / "long.json"
     p.write_text(json.dumps(d))
-    proc = subprocess.Popen([sys.executable, "-m", "massagesim", "run", str(p), "--out-dir", str(tmp_path / "out")],
-                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "MPLBACKEND": "Agg", "MASSAGESIM_MAX_STEPS": "1e12"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "massagesim", "run", str(p), "--out-dir", str(tmp_path / "out")],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "MPLBACKEND": "Agg", "MASSAGESIM_MAX_STEPS": "1e12"},
+    )
     try:
         deadline = time.monotonic() + 60
         while not (tmp_path / "out").exists() and time.monotonic() < deadline:
@@ -401,8 +417,12 @@ def test_keyboard_interrupt_reaches_the_caller_of_simulate() -> None:
         "print('still running:', run_in_progress(), [t.name for t in threading.enumerate() if t.name == 'massagesim-simulate'], flush=True)\n"
         "import os; os._exit(0)\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code, json.dumps(d)], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "MASSAGESIM_MAX_STEPS": "1e12"})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, json.dumps(d)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "MASSAGESIM_MAX_STEPS": "1e12"},
+    )
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "start"
         time.sleep(1.0)
@@ -498,8 +518,12 @@ def test_ctrl_c_stops_a_batch_of_cpp_runs() -> None:
         "try:\n    sim.run_batch([{}] * 6, n_threads=2)\nexcept KeyboardInterrupt:\n    print('interrupted', flush=True)\n"
         "print('still running:', run_in_progress(), flush=True)\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code, json.dumps(LONG)], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "MASSAGESIM_MAX_STEPS": "1e12"})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, json.dumps(LONG)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "MASSAGESIM_MAX_STEPS": "1e12"},
+    )
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "start"
         time.sleep(1.5)

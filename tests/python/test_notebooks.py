@@ -6,7 +6,6 @@ with the outputs of their full run (figures included) and run here in their fast
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,9 @@ def test_quickstart_runs_and_leaves_figures() -> None:
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
     nb = nbformat.read(ROOT / "notebooks" / "01-quickstart.ipynb", as_version=4)
-    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}
+    ).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs), "the notebook left no figure"
@@ -34,10 +35,12 @@ def test_the_notebook_runner_works_here() -> None:
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(
-        "%matplotlib inline\nimport massagesim as ms\nfrom matplotlib.figure import Figure\n"
-        "fig = Figure(layout='constrained')\nfig.subplots().plot([0, 1], [0, 1])\nfig"
-    )]
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "%matplotlib inline\nimport massagesim as ms\nfrom matplotlib.figure import Figure\n"
+            "fig = Figure(layout='constrained')\nfig.subplots().plot([0, 1], [0, 1])\nfig"
+        )
+    ]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
     assert any("image/png" in o.get("data", {}) for o in nb.cells[0].outputs)
@@ -64,12 +67,16 @@ def test_study_notebook_runs_in_fast_mode(name: str, monkeypatch: pytest.MonkeyP
         pytest.importorskip("SALib")
     monkeypatch.setenv("MASSAGESIM_NOTEBOOK_FAST", "1")  # the kernel inherits it
     nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
-    nbclient.NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    nbclient.NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}
+    ).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     streams = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
     assert "fast mode" in streams, "the notebook did not see MASSAGESIM_NOTEBOOK_FAST"
-    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 2, "expected the protocol figure and a result figure"
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 2, (
+        "expected the protocol figure and a result figure"
+    )
 
 
 @pytest.mark.parametrize("name", STUDIES)

@@ -16,8 +16,15 @@ def test_registry_metadata_is_complete_and_consistent() -> None:
     for i in infos:
         assert i.unit and i.source, i.name
         assert i.min <= i.default_value <= i.max, i.name
-        assert i.module in {"tissue", "hemodynamics", "interstitium_lymph", "metabolites", "muscle_tone", "systemic",
-                            "lactate_pool"}
+        assert i.module in {
+            "tissue",
+            "hemodynamics",
+            "interstitium_lymph",
+            "metabolites",
+            "muscle_tone",
+            "systemic",
+            "lactate_pool",
+        }
         assert (i.level == "limb") == ("." in i.name), i.name  # limb-level ids are "<module>.<name>"
 
 
@@ -59,7 +66,9 @@ def test_unknown_name_is_keyerror_with_nearest_names() -> None:
 def test_out_of_range_message_gives_range_and_source() -> None:
     p = ms.parameters()
     lo, hi = p.range("tissue_mass_g")
-    with pytest.raises(ms.InvalidArgument, match=r"tissue_mass_g \[g\]: expected a value in \[.*\(source: .*got 1000000"):
+    with pytest.raises(
+        ms.InvalidArgument, match=r"tissue_mass_g \[g\]: expected a value in \[.*\(source: .*got 1000000"
+    ):
         p.check("tissue_mass_g", 1e6)
     p.check("tissue_mass_g", 1e6, allow_out_of_range=True)
     with pytest.raises(ValueError, match="expected a finite value"):

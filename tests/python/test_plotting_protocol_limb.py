@@ -63,8 +63,12 @@ def test_protocol_figure_labels_carry_units_and_segments(strokes: ms.Scenario) -
 def test_protocol_of_the_passive_arm_has_no_massage() -> None:
     sc = ms.Scenario.build(
         [ms.phase("rest", 10.0), ms.phase("massage", 20.0, technique="petrissage", depth_mmHg=30.0)],
-        name="arms", limb={"segment_names": ["calf"], "segment_lengths_cm": [30.0]},
-        arms=[{"name": "massage"}, {"name": "passive", "replace_kinds": ["massage"], "replace_with": "passive_recovery"}],
+        name="arms",
+        limb={"segment_names": ["calf"], "segment_lengths_cm": [30.0]},
+        arms=[
+            {"name": "massage"},
+            {"name": "passive", "replace_kinds": ["massage"], "replace_with": "passive_recovery"},
+        ],
     )
     t = np.arange(0.0, 30.0, 0.25)
     _, massage = protocol_pressures(sc, t, arm="massage")

@@ -22,7 +22,9 @@ from conftest import needs_facade
 INFO = {i.name: i for i in _core.parameter_info()}
 NAMES = sorted(INFO)
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SLOW = settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 
 
 @st.composite
@@ -41,7 +43,7 @@ def test_any_values_within_ranges_are_accepted(values: dict[str, float]) -> None
 
 
 @FAST
-@given(st.sampled_from(NAMES), st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**9, 10**9)))
+@given(st.sampled_from(NAMES), st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**9), 10**9)))
 def test_out_of_range_or_non_finite_values_are_invalid_argument(name: str, value: float) -> None:
     i = INFO[name]
     bad = not math.isfinite(value) or value < i.min or value > i.max
@@ -66,7 +68,11 @@ def test_unknown_names_are_unknown_name(name: str) -> None:
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.floats(allow_nan=False, allow_infinity=False) | st.integers(-10**6, 10**6) | st.text(max_size=12),
+    st.none()
+    | st.booleans()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.integers(-(10**6), 10**6)
+    | st.text(max_size=12),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=6,
 )
@@ -118,9 +124,15 @@ def test_random_yaml_text_loads_or_fails_clearly(tmp_path_factory: pytest.TempPa
 @pytest.fixture(scope="module")
 def tiny() -> ms.Scenario:
     return ms.Scenario.build(
-        [ms.phase("rest", 20.0), ms.phase("exercise", 20.0, intensity_fraction_VO2max=0.7),
-         ms.phase("massage", 30.0, technique="effleurage"), ms.phase("passive_recovery", 20.0)],
-        name="tiny", arms=[{"name": "massage"}], save_every_s=10.0,
+        [
+            ms.phase("rest", 20.0),
+            ms.phase("exercise", 20.0, intensity_fraction_VO2max=0.7),
+            ms.phase("massage", 30.0, technique="effleurage"),
+            ms.phase("passive_recovery", 20.0),
+        ],
+        name="tiny",
+        arms=[{"name": "massage"}],
+        save_every_s=10.0,
     )
 
 

@@ -44,7 +44,9 @@ def test_metrics_summary_and_xarray(fake: Any) -> None:
     assert dict(ds.sizes) == {"arm": 2, "t_s": res["massage"].t_s.size}
     assert ds["venous_outflow_mL_per_min"].attrs["units"] == "mL/min"
     assert ds["blood_lactate_mmol_per_L"].attrs["units"] == "mmol/L"
-    np.testing.assert_array_equal(ds["blood_lactate_mmol_per_L"].sel(arm="passive").values, res["passive"].column("blood_lactate_mmol_per_L"))
+    np.testing.assert_array_equal(
+        ds["blood_lactate_mmol_per_L"].sel(arm="passive").values, res["passive"].column("blood_lactate_mmol_per_L")
+    )
 
 
 def test_result_pickles_with_its_arrays(fake: Any) -> None:
@@ -79,8 +81,12 @@ def test_t_eval_on_grid_and_off_grid(fake: Any) -> None:
 
 
 def test_options_reach_the_facade_and_bad_ones_fail_clearly(fake: Any) -> None:
-    res = ms.simulate(outputs=["blood_lactate_mmol_per_L"], arms=["passive"], save_every_s=60.0,
-                      parameters={"mean_arterial_pressure_mmHg": 100.0})
+    res = ms.simulate(
+        outputs=["blood_lactate_mmol_per_L"],
+        arms=["passive"],
+        save_every_s=60.0,
+        parameters={"mean_arterial_pressure_mmHg": 100.0},
+    )
     assert res.arm_names == ["passive"] and res.output_names == ["blood_lactate_mmol_per_L"]
     assert res.metrics().loc["passive", "blood_lactate_half_time_s"] == pytest.approx(600 * 93 / 100 * math.log(2))
     with pytest.raises(TypeError, match="unknown solver option"):
@@ -138,7 +144,9 @@ def test_sweep_on_dask_equals_local(fake: Any) -> None:
     local = ms.sweep(None, grid, n_threads=1)
     # Threads, not processes: the toy facade lives in this process only (test_facade.py runs the
     # real core on worker processes).
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
         with distributed.Client(cluster) as client:
             remote = ms.sweep(None, grid, client=client, chunk_size=3)
     pd.testing.assert_frame_equal(local, remote)

@@ -63,7 +63,9 @@ def _check_page(text: str, targets: list[str]) -> _Page:
         assert src.startswith("data:image/png;base64,")
         assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
     # self-contained: nothing fetched from elsewhere
-    assert all(u.startswith(("#", "data:")) for u in page.urls), [u for u in page.urls if not u.startswith(("#", "data:"))]
+    assert all(u.startswith(("#", "data:")) for u in page.urls), [
+        u for u in page.urls if not u.startswith(("#", "data:"))
+    ]
     return page
 
 
@@ -71,17 +73,57 @@ def _rows() -> ValidationTable:
     """A hand-made registry: a pass, an expected failure, a failure without a model value, open bands."""
     inf = math.inf
     data = [
-        {"target": "X1.a", "citation": "Doe 2000", "quantity": "q a", "unit": "mL/min", "data": "10 ± 2",
-         "data_mean": 10.0, "data_spread": 2.0, "model": 11.0, "band_lo": 8.0, "band_hi": 12.0,
-         "band_rule": "mean ± SD", "status": "PASS", "ok": True, "expected_failure_reason": "", "error_message": ""},
-        {"target": "X1.b", "citation": "Doe 2000", "quantity": "q b", "unit": "1", "data": "> 2",
-         "data_mean": float("nan"), "data_spread": float("nan"), "model": 1.5, "band_lo": 2.0, "band_hi": inf,
-         "band_rule": "qualitative bound", "status": "EXPECTED-FAIL", "ok": True,
-         "expected_failure_reason": "too weak <because>", "error_message": ""},
-        {"target": "Y2", "citation": "Roe 1990", "quantity": "q", "unit": "s", "data": "4 ± 1",
-         "data_mean": 4.0, "data_spread": 1.0, "model": float("nan"), "band_lo": -inf, "band_hi": 5.0,
-         "band_rule": "mean ± SD", "status": "FAIL", "ok": False, "expected_failure_reason": "",
-         "error_message": "solver failed at t = 3 s"},
+        {
+            "target": "X1.a",
+            "citation": "Doe 2000",
+            "quantity": "q a",
+            "unit": "mL/min",
+            "data": "10 ± 2",
+            "data_mean": 10.0,
+            "data_spread": 2.0,
+            "model": 11.0,
+            "band_lo": 8.0,
+            "band_hi": 12.0,
+            "band_rule": "mean ± SD",
+            "status": "PASS",
+            "ok": True,
+            "expected_failure_reason": "",
+            "error_message": "",
+        },
+        {
+            "target": "X1.b",
+            "citation": "Doe 2000",
+            "quantity": "q b",
+            "unit": "1",
+            "data": "> 2",
+            "data_mean": float("nan"),
+            "data_spread": float("nan"),
+            "model": 1.5,
+            "band_lo": 2.0,
+            "band_hi": inf,
+            "band_rule": "qualitative bound",
+            "status": "EXPECTED-FAIL",
+            "ok": True,
+            "expected_failure_reason": "too weak <because>",
+            "error_message": "",
+        },
+        {
+            "target": "Y2",
+            "citation": "Roe 1990",
+            "quantity": "q",
+            "unit": "s",
+            "data": "4 ± 1",
+            "data_mean": 4.0,
+            "data_spread": 1.0,
+            "model": float("nan"),
+            "band_lo": -inf,
+            "band_hi": 5.0,
+            "band_rule": "mean ± SD",
+            "status": "FAIL",
+            "ok": False,
+            "expected_failure_reason": "",
+            "error_message": "solver failed at t = 3 s",
+        },
     ]
     return ValidationTable(data).set_index("target")
 

@@ -15,9 +15,16 @@ pint = pytest.importorskip("pint")
 
 @pytest.mark.parametrize(
     ("unit", "same_as"),
-    [("mL/min", "milliliter / minute"), ("mmHg", "millimeter_Hg"), ("mmol/L", "millimole / liter"),
-     ("mL/100 g/min", "milliliter / hectogram / minute"), ("mmHg·s", "millimeter_Hg * second"),
-     ("1", "dimensionless"), ("fraction of VO2max", "dimensionless"), ("1/s", "1 / second")],
+    [
+        ("mL/min", "milliliter / minute"),
+        ("mmHg", "millimeter_Hg"),
+        ("mmol/L", "millimole / liter"),
+        ("mL/100 g/min", "milliliter / hectogram / minute"),
+        ("mmHg·s", "millimeter_Hg * second"),
+        ("1", "dimensionless"),
+        ("fraction of VO2max", "dimensionless"),
+        ("1/s", "1 / second"),
+    ],
 )
 def test_printable_units_translate_to_pint(unit: str, same_as: str) -> None:
     assert pint_unit(unit) == pint_unit(same_as)
@@ -51,8 +58,10 @@ def test_to_pandas_with_units(short_scenario: ms.Scenario) -> None:
     df = res.to_pandas("massage", units=True)
     col = df["calf.venous_outflow_mL_per_min"]
     assert str(col.pint.units) == "milliliter / minute"
-    np.testing.assert_allclose(col.pint.to("L/h").pint.magnitude.to_numpy(dtype=float),
-                               plain["calf.venous_outflow_mL_per_min"].to_numpy() * 60.0 / 1000.0)
+    np.testing.assert_allclose(
+        col.pint.to("L/h").pint.magnitude.to_numpy(dtype=float),
+        plain["calf.venous_outflow_mL_per_min"].to_numpy() * 60.0 / 1000.0,
+    )
     assert str(df["calf.applied_pressure_mmHg"].pint.units) == "millimeter_Hg"
     both = res.to_pandas(units=True)
     assert str(both[("passive", "calf.applied_pressure_mmHg")].pint.units) == "millimeter_Hg"
@@ -68,5 +77,7 @@ def test_to_xarray_with_units(short_scenario: ms.Scenario) -> None:
     ds = res.to_xarray(units=True)
     da = ds["calf.venous_outflow_mL_per_min"]
     assert str(da.pint.units) == "milliliter / minute"
-    np.testing.assert_allclose(da.pint.to("mL/s").pint.magnitude[0], res["massage"].column("venous_outflow_mL_per_min") / 60.0)
+    np.testing.assert_allclose(
+        da.pint.to("mL/s").pint.magnitude[0], res["massage"].column("venous_outflow_mL_per_min") / 60.0
+    )
     assert str(ds["t_s"].pint.units) == "second"

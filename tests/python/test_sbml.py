@@ -36,11 +36,20 @@ def toy_graph() -> dict[str, Any]:
     """x' = v; v' = -k w1 - 2 c v + gain p(t) exp(-c t), w1 = k x + small smooth terms; p(t) pulses."""
 
     def par(pid: str, value: float, unit: str, lo: float, hi: float, what: str) -> dict[str, Any]:
-        return {"id": pid, "value": value, "unit": unit, "min": lo, "max": hi,
-                "source": "[test] hand-written <toy> & co", "description": what}
+        return {
+            "id": pid,
+            "value": value,
+            "unit": unit,
+            "min": lo,
+            "max": hi,
+            "source": "[test] hand-written <toy> & co",
+            "description": what,
+        }
 
-    rate_v = ("((((-w_1) * osc__stiffness_per_s) - ((2 * osc__damping_per_s) * osc__velocity_cm_per_s)) + "
-              "((osc__gain_cm_per_s2_per_mmHg * osc__applied_pressure_mmHg) * w_0))")
+    rate_v = (
+        "((((-w_1) * osc__stiffness_per_s) - ((2 * osc__damping_per_s) * osc__velocity_cm_per_s)) + "
+        "((osc__gain_cm_per_s2_per_mmHg * osc__applied_pressure_mmHg) * w_0))"
+    )
     return {
         "format": "massagesim-model-graph",
         "version": 1,
@@ -50,10 +59,18 @@ def toy_graph() -> dict[str, Any]:
         "t1_s": 10.0,
         "breakpoints_s": [0.0, 1.25, 2.5, 3.75, 5.0, 6.25, 7.5, 8.75, 10.0],
         "states": [
-            {"id": "osc__position_cm", "name": "osc.position_cm", "initial_value": 0.1,
-             "rate": {"sbml": "osc__velocity_cm_per_s", "python": "osc__velocity_cm_per_s"}},
-            {"id": "osc__velocity_cm_per_s", "name": "osc.velocity_cm_per_s", "initial_value": 0.1 + 0.2,
-             "rate": {"sbml": rate_v, "python": rate_v}},
+            {
+                "id": "osc__position_cm",
+                "name": "osc.position_cm",
+                "initial_value": 0.1,
+                "rate": {"sbml": "osc__velocity_cm_per_s", "python": "osc__velocity_cm_per_s"},
+            },
+            {
+                "id": "osc__velocity_cm_per_s",
+                "name": "osc.velocity_cm_per_s",
+                "initial_value": 0.1 + 0.2,
+                "rate": {"sbml": rate_v, "python": rate_v},
+            },
         ],
         "parameters": [
             par("osc__stiffness_per_s", 2.0, "1/s", 0.5, 5.0, "angular frequency"),
@@ -65,19 +82,26 @@ def toy_graph() -> dict[str, Any]:
             par("osc__volume_L", 12.0, "L", 8.0, 25.0, "a volume"),
         ],
         "assignments": [
-            {"id": "w_0", "sbml": "exp(((-osc__damping_per_s) * time))",
-             "python": "math.exp(((-osc__damping_per_s) * t))"},
-            {"id": "osc__applied_pressure_mmHg",
-             "sbml": "piecewise(osc__pulse_pressure_mmHg, (time - (floor((time / osc__pulse_period_s)) * "
-                     "osc__pulse_period_s)) < (0.5 * osc__pulse_period_s), 0)",
-             "python": "(osc__pulse_pressure_mmHg if (t - (math.floor((t / osc__pulse_period_s)) * "
-                       "osc__pulse_period_s)) < (0.5 * osc__pulse_period_s) else 0.0)"},
-            {"id": "w_1",
-             "sbml": "((osc__position_cm * osc__stiffness_per_s) + ((0.001 * tanh(ln((1 + abs(osc__position_cm))))) * "
-                     "sqrt((pow(osc__conductance, 2) + (pow(cos(time), 2) / osc__volume_L)))))",
-             "python": "((osc__position_cm * osc__stiffness_per_s) + ((0.001 * math.tanh(math.log((1 + "
-                       "abs(osc__position_cm))))) * math.sqrt((math.pow(osc__conductance, 2) + "
-                       "(math.pow(math.cos(t), 2) / osc__volume_L)))))"},
+            {
+                "id": "w_0",
+                "sbml": "exp(((-osc__damping_per_s) * time))",
+                "python": "math.exp(((-osc__damping_per_s) * t))",
+            },
+            {
+                "id": "osc__applied_pressure_mmHg",
+                "sbml": "piecewise(osc__pulse_pressure_mmHg, (time - (floor((time / osc__pulse_period_s)) * "
+                "osc__pulse_period_s)) < (0.5 * osc__pulse_period_s), 0)",
+                "python": "(osc__pulse_pressure_mmHg if (t - (math.floor((t / osc__pulse_period_s)) * "
+                "osc__pulse_period_s)) < (0.5 * osc__pulse_period_s) else 0.0)",
+            },
+            {
+                "id": "w_1",
+                "sbml": "((osc__position_cm * osc__stiffness_per_s) + ((0.001 * tanh(ln((1 + abs(osc__position_cm))))) * "
+                "sqrt((pow(osc__conductance, 2) + (pow(cos(time), 2) / osc__volume_L)))))",
+                "python": "((osc__position_cm * osc__stiffness_per_s) + ((0.001 * math.tanh(math.log((1 + "
+                "abs(osc__position_cm))))) * math.sqrt((math.pow(osc__conductance, 2) + "
+                "(math.pow(math.cos(t), 2) / osc__volume_L)))))",
+            },
         ],
         "outputs": ["osc__applied_pressure_mmHg"],
     }
@@ -97,8 +121,11 @@ def sbml_errors(text: str) -> list[str]:
     doc.setConsistencyChecks(libsbml.LIBSBML_CAT_UNITS_CONSISTENCY, False)
     doc.checkConsistency()
     doc.checkInternalConsistency()
-    return [doc.getError(i).getMessage() for i in range(doc.getNumErrors())
-            if doc.getError(i).getSeverity() >= libsbml.LIBSBML_SEV_ERROR]
+    return [
+        doc.getError(i).getMessage()
+        for i in range(doc.getNumErrors())
+        if doc.getError(i).getSeverity() >= libsbml.LIBSBML_SEV_ERROR
+    ]
 
 
 def assert_round_trip(graph: dict[str, Any], text: str) -> dict[str, Any]:
@@ -176,7 +203,7 @@ def test_round_trip_keeps_all_digits_of_values() -> None:
     g["parameters"] += [dict(g["parameters"][0], id=f"p{i}_s", value=v) for i, v in enumerate(awkward)]
     g["states"][0]["initial_value"] = 2.0 / 3.0
     back = sbml.load_sbml(sbml.graph_to_sbml(g))
-    assert [p["value"] for p in back["parameters"][-len(awkward):]] == awkward
+    assert [p["value"] for p in back["parameters"][-len(awkward) :]] == awkward
     assert back["states"][0]["initial_value"] == 2.0 / 3.0
 
 
@@ -220,8 +247,11 @@ def test_unit_strings_become_sbml_units(unit: str, si_factor: float) -> None:
 
 def test_dimensionless_and_unparseable_units() -> None:
     g = toy_graph()
-    g["parameters"] += [dict(g["parameters"][0], id="a", unit="1"), dict(g["parameters"][0], id="b", unit="mL O2/mL blood"),
-                        dict(g["parameters"][0], id="c", unit="furlongs per fortnight")]
+    g["parameters"] += [
+        dict(g["parameters"][0], id="a", unit="1"),
+        dict(g["parameters"][0], id="b", unit="mL O2/mL blood"),
+        dict(g["parameters"][0], id="c", unit="furlongs per fortnight"),
+    ]
     text = sbml.graph_to_sbml(g)  # never fails on a unit
     by_id = {p["id"]: p for p in sbml.load_sbml(text)["parameters"]}
     assert by_id["a"]["units"] == "dimensionless" and by_id["b"]["units"] == "dimensionless"
@@ -315,7 +345,8 @@ def assert_python_rates_equal_roadrunner(graph: dict[str, Any], rel: float, inte
         scale = np.maximum(np.abs(want), 1e-12 * (1.0 + np.abs(y)))
         worst = int(np.argmax(np.abs(got - want) / scale))
         assert np.abs(got - want)[worst] <= rel * scale[worst], (
-            f"t = {t} s, d {ids[worst]}/dt: python {got[worst]!r} vs SBML {want[worst]!r}")
+            f"t = {t} s, d {ids[worst]}/dt: python {got[worst]!r} vs SBML {want[worst]!r}"
+        )
 
 
 def test_python_rates_equal_sbml_rates_on_the_toy_model() -> None:
@@ -330,7 +361,8 @@ def test_functions_form_has_the_same_rates_without_rules_or_piecewise() -> None:
     m = doc.getModel()
     # Only the outputs stay assignment rules; no piecewise is left for libRoadRunner to turn into roots.
     assert {m.getRule(i).getVariable() for i in range(m.getNumRules()) if m.getRule(i).isAssignment()} == set(
-        g["outputs"])
+        g["outputs"]
+    )
     assert m.getNumFunctionDefinitions() > 0 and "<piecewise>" not in text
     assert m.getParameter(sbml.TIME_CAP_ID).getValue() == 1e300
     assert_python_rates_equal_roadrunner(g, rel=1e-13, intermediates="functions")
@@ -341,9 +373,12 @@ def test_functions_form_has_the_same_rates_without_rules_or_piecewise() -> None:
 def test_roadrunner_on_the_functions_form_agrees_with_the_rules_form() -> None:
     g = toy_graph()
     times = np.linspace(0.0, g["t1_s"], 41)
-    a, _ = sbml.simulate_roadrunner(sbml.graph_to_sbml(g), times, rtol=1e-10, atol=1e-12, breakpoints=g["breakpoints_s"])
-    b, _ = sbml.simulate_roadrunner(sbml.graph_to_sbml(g, intermediates="functions"), times, rtol=1e-10, atol=1e-12,
-                                    breakpoints=g["breakpoints_s"])
+    a, _ = sbml.simulate_roadrunner(
+        sbml.graph_to_sbml(g), times, rtol=1e-10, atol=1e-12, breakpoints=g["breakpoints_s"]
+    )
+    b, _ = sbml.simulate_roadrunner(
+        sbml.graph_to_sbml(g, intermediates="functions"), times, rtol=1e-10, atol=1e-12, breakpoints=g["breakpoints_s"]
+    )
     assert np.max(np.abs(a - b)) < 1e-7
 
 
@@ -366,7 +401,9 @@ def test_roadrunner_agrees_with_scipy_on_the_toy_model() -> None:
     # the forcing matters: without it the trajectories would differ by far more than the tolerance
     g0 = toy_graph()
     g0["parameters"][2]["value"] = 0.0
-    x0, _ = sbml.simulate_roadrunner(sbml.graph_to_sbml(g0), times, rtol=1e-8, atol=1e-10, breakpoints=g0["breakpoints_s"])
+    x0, _ = sbml.simulate_roadrunner(
+        sbml.graph_to_sbml(g0), times, rtol=1e-8, atol=1e-10, breakpoints=g0["breakpoints_s"]
+    )
     assert np.max(np.abs(x0 - ref) / scale) > 1e-2
 
 
@@ -376,8 +413,15 @@ def test_roadrunner_options_and_reuse() -> None:
     g = toy_graph()
     text = sbml.graph_to_sbml(g)
     times = np.array([0.5, 2.5, 4.0, 10.0])  # first output after t0 = 0
-    x1, _ = sbml.simulate_roadrunner(text, times, rtol=1e-8, atol=1e-10, breakpoints=g["breakpoints_s"],
-                                     max_step=0.05, state_ids=["osc__velocity_cm_per_s", "osc__position_cm"])
+    x1, _ = sbml.simulate_roadrunner(
+        text,
+        times,
+        rtol=1e-8,
+        atol=1e-10,
+        breakpoints=g["breakpoints_s"],
+        max_step=0.05,
+        state_ids=["osc__velocity_cm_per_s", "osc__position_cm"],
+    )
     rr = roadrunner.RoadRunner(text)
     for _ in range(2):  # a loaded model is reset to its initial state on each call
         x2, timing = sbml.simulate_roadrunner(rr, times, rtol=1e-8, atol=1e-10, breakpoints=g["breakpoints_s"])

@@ -96,7 +96,9 @@ def test_build_in_code_and_modified_copies() -> None:
     assert sc.solver["stepper"] == "dopri5"
     longer = sc.with_protocol([ms.phase("rest", 600)])
     assert longer.duration_s == 600.0 and sc.duration_s == 180.0  # immutable
-    assert sc.with_outputs(["venous_outflow_mL_per_min"], save_every_s=5.0).output_names == ["venous_outflow_mL_per_min"]
+    assert sc.with_outputs(["venous_outflow_mL_per_min"], save_every_s=5.0).output_names == [
+        "venous_outflow_mL_per_min"
+    ]
     assert sc.with_solver(rtol=1e-4).solver["rtol"] == 1e-4
     with pytest.raises(ms.InvalidArgument, match="unknown section"):
         sc.replace(protocoll=[])
@@ -147,7 +149,12 @@ def test_prone_and_lowered_limb_postures_run() -> None:
     from massagesim import _core
 
     assert [n for n, _ in _core.posture_catalogue()] == [
-        "supine", "prone", "seated", "standing", "limb_raised", "limb_lowered"
+        "supine",
+        "prone",
+        "seated",
+        "standing",
+        "limb_raised",
+        "limb_lowered",
     ]
     sc = ms.Scenario.build(
         [ms.phase("rest", 20.0), ms.phase("posture_change", 0.0, posture="limb_lowered"), ms.phase("rest", 40.0)],

@@ -48,11 +48,41 @@ def test_schema_agrees_with_the_loader_on_bad_files(path: Path) -> None:
 
 
 def test_units_are_in_property_names() -> None:
-    unitless = {"kind", "technique", "name", "description", "preset", "initial_posture", "posture", "direction",
-                "shape", "inflation_shape", "deflate_together", "first_segment", "segment", "modulation", "rtol",
-                "atol", "stepper", "names", "value", "allow_out_of_range", "segment_names", "n_segments",
-                "replace_kinds", "replace_with", "format_version", "$schema", "subject", "limb", "parameters",
-                "protocol", "arms", "outputs", "solver"}
+    unitless = {
+        "kind",
+        "technique",
+        "name",
+        "description",
+        "preset",
+        "initial_posture",
+        "posture",
+        "direction",
+        "shape",
+        "inflation_shape",
+        "deflate_together",
+        "first_segment",
+        "segment",
+        "modulation",
+        "rtol",
+        "atol",
+        "stepper",
+        "names",
+        "value",
+        "allow_out_of_range",
+        "segment_names",
+        "n_segments",
+        "replace_kinds",
+        "replace_with",
+        "format_version",
+        "$schema",
+        "subject",
+        "limb",
+        "parameters",
+        "protocol",
+        "arms",
+        "outputs",
+        "solver",
+    }
     suffixes = ("_s", "_mmHg", "_Hz", "_cm", "_cm_per_s", "_fraction_VO2max")
 
     def walk(node: object) -> None:

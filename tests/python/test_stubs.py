@@ -18,7 +18,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "python" / "massagesim" / "_core.pyi"
-FACADE = {"SimulationOptions", "ArmResult", "SimulationResult", "simulate", "simulate_batch", "available_outputs", "metric_names"}
+FACADE = {
+    "SimulationOptions",
+    "ArmResult",
+    "SimulationResult",
+    "simulate",
+    "simulate_batch",
+    "available_outputs",
+    "metric_names",
+}
 VALIDATION = {"validation_rows", "validation_report"}
 
 
@@ -26,7 +34,10 @@ def generate() -> str:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
             [sys.executable, "-m", "pybind11_stubgen", "massagesim._core", "-o", tmp],
-            check=True, capture_output=True, text=True, cwd=tmp,
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=tmp,
         )
         return (Path(tmp) / "massagesim" / "_core.pyi").read_text()
 
@@ -63,6 +74,7 @@ def test_committed_stubs_match_the_compiled_module() -> None:
         want.pop(n, None)
     want["__all__"] = repr(sorted(n for n in ast.literal_eval(want["__all__"]) if n not in missing))
     assert top_level(fresh) == want, "stubs drifted: run `python tests/python/test_stubs.py --write` and commit"
+
 
 if __name__ == "__main__":
     if "--write" in sys.argv:

@@ -131,8 +131,9 @@ class Step:
     def track_step_cost(self, stepper):
         best = None
         for _ in range(3):
-            r = _private.prepared_solve(self.prepared, stepper, self.solver["rtol"], self.solver["atol"], self.t_s,
-                                        self.solver["dt_max_s"])
+            r = _private.prepared_solve(
+                self.prepared, stepper, self.solver["rtol"], self.solver["atol"], self.t_s, self.solver["dt_max_s"]
+            )
             per_step_us = r["cpu_s"] / max(int(r["n_steps"]), 1) * 1e6
             best = per_step_us if best is None else min(best, per_step_us)
         return best

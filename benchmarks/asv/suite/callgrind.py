@@ -82,8 +82,13 @@ def instructions(inject: bool = False, python: str | None = None) -> dict[str, i
     sections = workloads.instruction_sections()
     with tempfile.TemporaryDirectory(prefix="massagesim-callgrind-") as tmp:
         out = Path(tmp) / "callgrind.out"
-        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--collect-atstart=no",
-               f"--dump-before={_private.CALLGRIND_SECTION_END}"]
+        cmd = [
+            "valgrind",
+            "--tool=callgrind",
+            f"--callgrind-out-file={out}",
+            "--collect-atstart=no",
+            f"--dump-before={_private.CALLGRIND_SECTION_END}",
+        ]
         cmd += [f"--toggle-collect={pattern}" for pattern in _private.CALLGRIND_ENTRY.values()]
         cmd += [python or sys.executable, "-c", _CHILD.format(parent=str(SUITE_PARENT))]
         p = subprocess.run(cmd, env=env, capture_output=True, text=True)

@@ -122,7 +122,9 @@ REFERENCES = ("short", "default")
 def reference(which: str) -> dict[str, Any]:
     p = reference_path(which)
     if not p.exists():
-        raise FileNotFoundError(f"{p}: stored reference missing; write it with `python benchmarks/asv/check.py reference`")
+        raise FileNotFoundError(
+            f"{p}: stored reference missing; write it with `python benchmarks/asv/check.py reference`"
+        )
     return dict(json.loads(p.read_text()))
 
 

@@ -28,7 +28,7 @@ std::string concat(const Parts&... parts) {
 }  // namespace massagesim::detail
 
 /// Throws `massagesim::InvalidArgument` built from the streamed message parts when `cond` is false.
-#define MASSAGESIM_CHECK(cond, ...)                           \
-  do {                                                        \
+#define MASSAGESIM_CHECK(cond, ...)                                \
+  do {                                                             \
     if (!(cond)) ::massagesim::detail::throw_invalid(__VA_ARGS__); \
   } while (false)

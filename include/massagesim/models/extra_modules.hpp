@@ -5,10 +5,10 @@
 /// Configure with `-DMASSAGESIM_EXTRA_MODULES=/path/to/my_module.hpp` (CMake, or
 /// `pip install . -Ccmake.define.MASSAGESIM_EXTRA_MODULES=...`). That header is included here and, when
 /// `MASSAGESIM_EXTRA_MODULES_HEADER` is defined, declares two lists in `massagesim::models::extra_modules`:
-/// `segment` (added to every segment's modules, before the fluid audit, whose accumulators stay last) and `limb` (appended to the limb-level modules). Every
-/// layer then has them: parameters (scenario files, `simulate(parameters=...)`, sweeps), states and
-/// outputs with units, rest state, solvers and SBML symbols (docs/architecture.md "Adding a module";
-/// tests/cpp/models/toy_module.hpp is the example the test suite builds).
+/// `segment` (added to every segment's modules, before the fluid audit, whose accumulators stay last) and `limb`
+/// (appended to the limb-level modules). Every layer then has them: parameters (scenario files,
+/// `simulate(parameters=...)`, sweeps), states and outputs with units, rest state, solvers and SBML symbols
+/// (docs/architecture.md "Adding a module"; tests/cpp/models/toy_module.hpp is the example the test suite builds).
 
 #include "massagesim/models/module.hpp"
 

@@ -7,9 +7,9 @@
 /// Blood path: systemic artery (MAP at heart level, minus the hydrostatic column) -> feed
 /// conductance -> segment arteries V_a (tube law, external pressure P_t) -> arterioles
 /// G_art = G_a0 * M_myo * (1 + vasodilator) -> capillaries (pressure P_c, algebraic) -> venules
-/// G_cv (collapsible: a waterfall at max(P_v, P_t)) -> veins V_v (tube law, external P_t) -> valve + collapsible outlet -> proximal veins.
-/// External pressure squeezes blood out of V_a (backwards) and V_v (forwards through the valve);
-/// on release the emptied vessels refill from the artery: the "squeeze out / let in" mechanism.
+/// G_cv (collapsible: a waterfall at max(P_v, P_t)) -> veins V_v (tube law, external P_t) -> valve + collapsible outlet
+/// -> proximal veins. External pressure squeezes blood out of V_a (backwards) and V_v (forwards through the valve); on
+/// release the emptied vessels refill from the artery: the "squeeze out / let in" mechanism.
 ///
 /// \see Magosso E, Ursino M (2002) Med Biol Eng Comput 40:660 (tube law, Eq. 1; Poiseuille-like outlet)
 /// \see Phys Med Biol 1977;22:1146 (calf venous compliance, outflow resistance, tau = RC ~ 4 s)
@@ -53,14 +53,26 @@ struct HemodynamicsParamsTpl {
 
   template <class T>
   HemodynamicsParamsTpl<T> cast() const {
-    return {T(feed_conductance_mL_per_min_per_mmHg_per_100g), T(arterial_compliance_mL_per_mmHg_per_100g),
-            T(arterial_unstressed_volume_mL_per_100g), T(arteriolar_conductance_mL_per_min_per_mmHg_per_100g),
-            T(capillary_venous_conductance_mL_per_min_per_mmHg_per_100g), T(venous_compliance_mL_per_mmHg_per_100g),
-            T(venous_unstressed_volume_mL_per_100g), T(venous_outflow_conductance_mL_per_min_per_mmHg_per_100g),
-            T(venous_collapse_half_volume_ratio), T(venous_valve_leak_fraction), T(venous_valve_width_mmHg),
-            T(waterfall_smoothing_mmHg), T(microvascular_waterfall_smoothing_mmHg), T(outlet_applied_pressure_fraction), T(proximal_venous_pressure_drop_mmHg),
-            T(myogenic_time_constant_s), T(myogenic_gain_per_mmHg), T(myogenic_max_dilation),
-            T(myogenic_reference_transmural_pressure_mmHg), T(hydrostatic_gradient_mmHg_per_cm)};
+    return {T(feed_conductance_mL_per_min_per_mmHg_per_100g),
+            T(arterial_compliance_mL_per_mmHg_per_100g),
+            T(arterial_unstressed_volume_mL_per_100g),
+            T(arteriolar_conductance_mL_per_min_per_mmHg_per_100g),
+            T(capillary_venous_conductance_mL_per_min_per_mmHg_per_100g),
+            T(venous_compliance_mL_per_mmHg_per_100g),
+            T(venous_unstressed_volume_mL_per_100g),
+            T(venous_outflow_conductance_mL_per_min_per_mmHg_per_100g),
+            T(venous_collapse_half_volume_ratio),
+            T(venous_valve_leak_fraction),
+            T(venous_valve_width_mmHg),
+            T(waterfall_smoothing_mmHg),
+            T(microvascular_waterfall_smoothing_mmHg),
+            T(outlet_applied_pressure_fraction),
+            T(proximal_venous_pressure_drop_mmHg),
+            T(myogenic_time_constant_s),
+            T(myogenic_gain_per_mmHg),
+            T(myogenic_max_dilation),
+            T(myogenic_reference_transmural_pressure_mmHg),
+            T(hydrostatic_gradient_mmHg_per_cm)};
   }
 };
 using HemodynamicsParams = HemodynamicsParamsTpl<double>;
@@ -71,7 +83,8 @@ inline constexpr std::array<ParameterInfo, 20> hemodynamics_parameter_info{{
      "[GK] conduit/feed arteries take ~5 mmHg of the pressure drop at rest",
      "conductance from the systemic artery into the segment's arteries"},
     {"arterial_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.00075, 0.0003, 0.002,
-     "[D] Zheng & Murray 2011 Physiol Meas 32:499 (arm arterial distensibility 0.10-0.23 %/mmHg) x 0.5 mL/100g arterial volume [GK]",
+     "[D] Zheng & Murray 2011 Physiol Meas 32:499 (arm arterial distensibility 0.10-0.23 %/mmHg) x 0.5 mL/100g "
+     "arterial volume [GK]",
      "compliance of the segment's arteries and arterioles"},
     {"arterial_unstressed_volume_mL_per_100g", "mL/100g", 0.43, 0.2, 0.8,
      "[GK] arterial blood ~15 % of ~3.5 mL/100g muscle blood volume", "unstressed volume of the segment's arteries"},
@@ -84,7 +97,8 @@ inline constexpr std::array<ParameterInfo, 20> hemodynamics_parameter_info{{
     {"venous_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.147, 0.07, 0.23,
      "Phys Med Biol 1977;22:1146: 1.1 (SD 0.3) %calf volume/kPa", "compliance of the distended veins"},
     {"venous_unstressed_volume_mL_per_100g", "mL/100g", 3.0, 0.8, 5.0,
-     "[GK] calf venous blood ~4-5 % of calf volume (rest ~3.8 mL/100g); raised within range toward the calf emptying tau (P5)",
+     "[GK] calf venous blood ~4-5 % of calf volume (rest ~3.8 mL/100g); raised within range toward the calf emptying "
+     "tau (P5)",
      "unstressed venous volume (transmural pressure 0)"},
     {"venous_outflow_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 2.1, 1.2, 4.0,
      "Phys Med Biol 1977;22:1146: outflow resistance 3.8 (SD 1.3) s kPa/% -> 0.475 mmHg min/(mL/100g)",
@@ -130,13 +144,13 @@ struct HemodynamicsLayout {
 /// Algebraic quantities of the blood side at one state.
 template <class S>
 struct HemodynamicsOutputsTpl {
-  S local_arterial_pressure_mmHg{0};    ///< systemic MAP minus hydrostatic column at this height
-  S arterial_pressure_mmHg{0};          ///< in the segment's arteries
+  S local_arterial_pressure_mmHg{0};  ///< systemic MAP minus hydrostatic column at this height
+  S arterial_pressure_mmHg{0};        ///< in the segment's arteries
   S capillary_pressure_mmHg{0};
   S venous_pressure_mmHg{0};
-  S downstream_venous_pressure_mmHg{0}; ///< proximal vein at this height
-  S waterfall_pressure_mmHg{0};         ///< smooth max(downstream, outlet tissue pressure)
-  S feed_inflow_mL_per_min{0};          ///< into the segment (what a conduit Doppler sees)
+  S downstream_venous_pressure_mmHg{0};  ///< proximal vein at this height
+  S waterfall_pressure_mmHg{0};          ///< smooth max(downstream, outlet tissue pressure)
+  S feed_inflow_mL_per_min{0};           ///< into the segment (what a conduit Doppler sees)
   S arteriolar_flow_mL_per_min{0};
   S venous_outflow_mL_per_min{0};
   S arteriolar_conductance_mL_per_min_per_mmHg{0};
@@ -150,7 +164,8 @@ struct HemodynamicsOutputsTpl {
 /// arterial_pressure_mmHg, central_venous_pressure_mmHg, vasodilator_signal, tissue_pressure_transmission.
 /// \param[in] x  the block's states (HemodynamicsLayout)
 template <class S>
-HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p, const S* x, SegmentSignalsTpl<S>& bus) {
+HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p, const S* x,
+                                               SegmentSignalsTpl<S>& bus) {
   using namespace smooth;
   using std::exp;
   const S scale = bus.tissue_mass_g / S(100.0);
@@ -169,11 +184,12 @@ HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p
 
   // Myogenic factor: logistic in the filtered transmural pressure, 1 at the reference, -> max at 0 tone.
   const S Mmax = p.myogenic_max_dilation;
-  o.myogenic_factor = Mmax / (S(1.0) + (Mmax - S(1.0)) * exp(p.myogenic_gain_per_mmHg *
-                                                             (x[HemodynamicsLayout::myogenic_pressure] -
-                                                              p.myogenic_reference_transmural_pressure_mmHg)));
+  o.myogenic_factor =
+      Mmax /
+      (S(1.0) + (Mmax - S(1.0)) * exp(p.myogenic_gain_per_mmHg * (x[HemodynamicsLayout::myogenic_pressure] -
+                                                                  p.myogenic_reference_transmural_pressure_mmHg)));
   o.arteriolar_conductance_mL_per_min_per_mmHg = p.arteriolar_conductance_mL_per_min_per_mmHg_per_100g * scale *
-                                                  o.myogenic_factor * (S(1.0) + bus.vasodilator_signal);
+                                                 o.myogenic_factor * (S(1.0) + bus.vasodilator_signal);
   const S Ga = o.arteriolar_conductance_mL_per_min_per_mmHg;
   // Metabolic dilation acts on the whole bed: arterioles, feed arteries (ascending dilation, Segal
   // 2005) and capillary/venular conductance (capillary recruitment), so that exercise hyperaemia is
@@ -197,8 +213,8 @@ HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p
                              (o.local_arterial_pressure_mmHg - o.arterial_pressure_mmHg);
 
   // Venous outlet: Starling resistor (waterfall) + valve + collapse-limited conductance.
-  const S Pt_outlet = Pt - (S(1.0) - p.outlet_applied_pressure_fraction) * bus.tissue_pressure_transmission *
-                               bus.applied_pressure_mmHg;
+  const S Pt_outlet =
+      Pt - (S(1.0) - p.outlet_applied_pressure_fraction) * bus.tissue_pressure_transmission * bus.applied_pressure_mmHg;
   o.waterfall_pressure_mmHg =
       smooth_max(S(o.downstream_venous_pressure_mmHg), S(Pt_outlet), value_of(p.waterfall_smoothing_mmHg));
   o.valve_pressure_difference_mmHg = o.venous_pressure_mmHg - o.waterfall_pressure_mmHg;
@@ -229,7 +245,8 @@ void hemodynamics_rhs(const HemodynamicsParamsTpl<S>& p, const S* x, const Hemod
   dxdt[HemodynamicsLayout::venous_volume] =
       (o.arteriolar_flow_mL_per_min - bus.filtration_mL_per_min - o.venous_outflow_mL_per_min) * per_s;
   const S Ptm_art = S(0.5) * (o.arterial_pressure_mmHg + o.capillary_pressure_mmHg) - bus.tissue_pressure_mmHg;
-  dxdt[HemodynamicsLayout::myogenic_pressure] = (Ptm_art - x[HemodynamicsLayout::myogenic_pressure]) / p.myogenic_time_constant_s;
+  dxdt[HemodynamicsLayout::myogenic_pressure] =
+      (Ptm_art - x[HemodynamicsLayout::myogenic_pressure]) / p.myogenic_time_constant_s;
 }
 
 }  // namespace massagesim::models
@@ -275,7 +292,8 @@ struct HemodynamicsModule {
     hemodynamics_rhs(p, x, w, bus, dxdt);
   }
   template <class Bus>
-  static void write_outputs(const Params<double>&, const double* x, const Bus& bus, const Work<double>& w, double* out) {
+  static void write_outputs(const Params<double>&, const double* x, const Bus& bus, const Work<double>& w,
+                            double* out) {
     const double per100 = 100.0 / bus.tissue_mass_g;
     const double v[] = {w.feed_inflow_mL_per_min,
                         w.feed_inflow_mL_per_min * per100,

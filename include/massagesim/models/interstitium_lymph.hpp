@@ -74,19 +74,36 @@ struct InterstitiumLymphParamsTpl {
 
   template <class T>
   InterstitiumLymphParamsTpl<T> cast() const {
-    return {T(filtration_coefficient_mL_per_min_per_mmHg_per_100g), T(reflection_coefficient),
-            T(plasma_oncotic_pressure_mmHg), T(interstitial_oncotic_pressure_mmHg), T(absorption_knee_width_mmHg),
-            T(interstitial_reference_volume_mL_per_100g), T(interstitial_compliance_low_mL_per_mmHg_per_100g),
-            T(interstitial_compliance_high_mL_per_mmHg_per_100g), T(interstitial_transition_width_mL_per_100g),
-            T(primary_valve_conductance_mL_per_min_per_mmHg_per_100g), T(primary_valve_saturation_mmHg), T(anchoring_pressure_mmHg),
+    return {T(filtration_coefficient_mL_per_min_per_mmHg_per_100g),
+            T(reflection_coefficient),
+            T(plasma_oncotic_pressure_mmHg),
+            T(interstitial_oncotic_pressure_mmHg),
+            T(absorption_knee_width_mmHg),
+            T(interstitial_reference_volume_mL_per_100g),
+            T(interstitial_compliance_low_mL_per_mmHg_per_100g),
+            T(interstitial_compliance_high_mL_per_mmHg_per_100g),
+            T(interstitial_transition_width_mL_per_100g),
+            T(primary_valve_conductance_mL_per_min_per_mmHg_per_100g),
+            T(primary_valve_saturation_mmHg),
+            T(anchoring_pressure_mmHg),
             T(anchoring_width_mmHg),
             T(initial_lymph_unstressed_volume_mL_per_100g),
-            T(initial_lymph_compliance_mL_per_mmHg_per_100g), T(secondary_valve_conductance_mL_per_min_per_mmHg_per_100g),
-            T(collector_unstressed_volume_mL_per_100g), T(collector_compliance_mL_per_mmHg_per_100g),
-            T(collector_outlet_conductance_mL_per_min_per_mmHg_per_100g), T(collector_active_pressure_mmHg),
-            T(contraction_threshold_mmHg), T(contraction_trigger_width_mmHg), T(contraction_self_excitation_mmHg),
-            T(activation_time_constant_s), T(refractory_time_constant_s), T(refractory_threshold_shift_mmHg), T(lymph_downstream_pressure_mmHg),
-            T(collector_applied_pressure_fraction), T(lymph_valve_leak_fraction), T(lymph_valve_width_mmHg)};
+            T(initial_lymph_compliance_mL_per_mmHg_per_100g),
+            T(secondary_valve_conductance_mL_per_min_per_mmHg_per_100g),
+            T(collector_unstressed_volume_mL_per_100g),
+            T(collector_compliance_mL_per_mmHg_per_100g),
+            T(collector_outlet_conductance_mL_per_min_per_mmHg_per_100g),
+            T(collector_active_pressure_mmHg),
+            T(contraction_threshold_mmHg),
+            T(contraction_trigger_width_mmHg),
+            T(contraction_self_excitation_mmHg),
+            T(activation_time_constant_s),
+            T(refractory_time_constant_s),
+            T(refractory_threshold_shift_mmHg),
+            T(lymph_downstream_pressure_mmHg),
+            T(collector_applied_pressure_fraction),
+            T(lymph_valve_leak_fraction),
+            T(lymph_valve_width_mmHg)};
   }
 };
 using InterstitiumLymphParams = InterstitiumLymphParamsTpl<double>;
@@ -95,48 +112,64 @@ inline constexpr std::array<ParameterInfo, 30> interstitium_lymph_parameter_info
     {"filtration_coefficient_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.003, 0.0015, 0.005,
      "PMC2290538: human lower limb CFC 2.6-4.0e-3 mL/(100 mL min mmHg); calf 0.0026 (Scand J Clin Lab Invest 1990)",
      "capillary filtration coefficient K_f"},
-    {"reflection_coefficient", "1", 0.9, 0.7, 0.99, "[GK] muscle capillaries, albumin", "oncotic reflection coefficient sigma"},
+    {"reflection_coefficient", "1", 0.9, 0.7, 0.99, "[GK] muscle capillaries, albumin",
+     "oncotic reflection coefficient sigma"},
     {"plasma_oncotic_pressure_mmHg", "mmHg", 25.0, 20.0, 30.0, "[GK]", "plasma colloid osmotic pressure"},
     {"interstitial_oncotic_pressure_mmHg", "mmHg", 0.5, 0.0, 16.0,
-     "calibrated to rest P_i ~ -1 mmHg; low sub-glycocalyx value per the revised Starling principle (Levick & Michel 2010 Cardiovasc Res 87:198); bulk ISF 10-16 (Noddeland 1982)",
+     "calibrated to rest P_i ~ -1 mmHg; low sub-glycocalyx value per the revised Starling principle (Levick & Michel "
+     "2010 Cardiovasc Res 87:198); bulk ISF 10-16 (Noddeland 1982)",
      "effective (sub-glycocalyx) interstitial oncotic pressure"},
     {"absorption_knee_width_mmHg", "mmHg", 2.0, 0.5, 5.0,
-     "[GK shape] Levick & Michel 2010 Cardiovasc Res 87:198: steady-state filtration vs P_c is a hockey stick (no sustained absorption)",
+     "[GK shape] Levick & Michel 2010 Cardiovasc Res 87:198: steady-state filtration vs P_c is a hockey stick (no "
+     "sustained absorption)",
      "width of the smooth knee J = K_f w softplus(Starling / w)"},
-    {"interstitial_reference_volume_mL_per_100g", "mL/100g", 12.0, 8.0, 18.0, "[GK] muscle ISF 10-15 % of tissue volume",
-     "interstitial volume at the knee of the compliance curve (~0 mmHg)"},
+    {"interstitial_reference_volume_mL_per_100g", "mL/100g", 12.0, 8.0, 18.0,
+     "[GK] muscle ISF 10-15 % of tissue volume", "interstitial volume at the knee of the compliance curve (~0 mmHg)"},
     {"interstitial_compliance_low_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.15, 0.05, 1.5,
-     "[GK] Guyton curve ~1 mL/100 g over -6..0 mmHg (Aukland & Reed 1993 Physiol Rev 73:1); sets the mobilisable volume (Y4)", "interstitial compliance below the knee"},
+     "[GK] Guyton curve ~1 mL/100 g over -6..0 mmHg (Aukland & Reed 1993 Physiol Rev 73:1); sets the mobilisable "
+     "volume (Y4)",
+     "interstitial compliance below the knee"},
     {"interstitial_compliance_high_mL_per_mmHg_per_100g", "mL/mmHg/100g", 10.0, 3.0, 30.0,
      "[GK] Guyton: compliance rises steeply once P_i > 0 (oedema)", "interstitial compliance above the knee"},
     {"interstitial_transition_width_mL_per_100g", "mL/100g", 0.3, 0.05, 2.0, "numerical regularisation",
      "width of the knee of the compliance curve"},
     {"primary_valve_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.01, 0.002, 0.05,
      "calibrated to resting muscle lymph ~0.1 mL/h/100g (physiology.md §3, low confidence)", "primary valves, open"},
-    {"primary_valve_saturation_mmHg", "mmHg", 3.0, 0.5, 20.0, "[GK] limited opening of primary-valve flaps (Schmid-Schonbein 1990); calibrated: massage raises segment lymph ~5-7x (Y4 dog thoracic duct ~3x)",
+    {"primary_valve_saturation_mmHg", "mmHg", 3.0, 0.5, 20.0,
+     "[GK] limited opening of primary-valve flaps (Schmid-Schonbein 1990); calibrated: massage raises segment lymph "
+     "~5-7x (Y4 dog thoracic duct ~3x)",
      "driving pressure at which primary-valve inflow saturates"},
     {"anchoring_pressure_mmHg", "mmHg", -1.5, -8.0, 0.0,
-     "[GK] anchoring filaments slacken as the interstitium drains (Leak & Burke 1968); lymph ~0 near P_i -6 (Guyton curve, physiology.md §2c)",
+     "[GK] anchoring filaments slacken as the interstitium drains (Leak & Burke 1968); lymph ~0 near P_i -6 (Guyton "
+     "curve, physiology.md §2c)",
      "interstitial compliance pressure at which primary valves are half open"},
     {"anchoring_width_mmHg", "mmHg", 0.5, 0.3, 3.0, "[GK]", "width of the anchoring opening curve"},
-    {"initial_lymph_unstressed_volume_mL_per_100g", "mL/100g", 0.01, 0.002, 0.1, "[GK]", "initial lymphatic unstressed volume"},
-    {"initial_lymph_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.002, 0.0005, 0.02, "[GK]", "initial lymphatic compliance"},
+    {"initial_lymph_unstressed_volume_mL_per_100g", "mL/100g", 0.01, 0.002, 0.1, "[GK]",
+     "initial lymphatic unstressed volume"},
+    {"initial_lymph_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.002, 0.0005, 0.02, "[GK]",
+     "initial lymphatic compliance"},
     {"secondary_valve_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.01, 0.002, 0.05,
      "calibrated with the primary valve", "secondary (initial -> collector) valve, open"},
     {"collector_unstressed_volume_mL_per_100g", "mL/100g", 0.03, 0.01, 0.1, "[GK]", "lymphangion unstressed volume"},
-    {"collector_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.005, 0.001, 0.02, "[GK]", "lymphangion passive compliance"},
+    {"collector_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.005, 0.001, 0.02, "[GK]",
+     "lymphangion passive compliance"},
     {"collector_outlet_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.0015, 0.0005, 0.02,
-     "calibrated: lets the collector fill to threshold under massage (Y1) with resting P_i < 0", "lymphangion outlet valve, open"},
-    {"collector_active_pressure_mmHg", "mmHg", 40.0, 10.0, 100.0,
-     "Olszewski 1980: systolic end pressures 12-70 mmHg", "active pressure of a full contraction at the unstressed volume x1.0"},
+     "calibrated: lets the collector fill to threshold under massage (Y1) with resting P_i < 0",
+     "lymphangion outlet valve, open"},
+    {"collector_active_pressure_mmHg", "mmHg", 40.0, 10.0, 100.0, "Olszewski 1980: systolic end pressures 12-70 mmHg",
+     "active pressure of a full contraction at the unstressed volume x1.0"},
     {"contraction_threshold_mmHg", "mmHg", 5.0, 5.0, 25.0, "Olszewski 1980 Am J Physiol 239:H775: thresholds 5-25 mmHg",
      "transmural filling pressure that triggers a contraction"},
-    {"contraction_trigger_width_mmHg", "mmHg", 1.0, 0.2, 5.0, "numerical regularisation", "width of the trigger sigmoid"},
+    {"contraction_trigger_width_mmHg", "mmHg", 1.0, 0.2, 5.0, "numerical regularisation",
+     "width of the trigger sigmoid"},
     {"contraction_self_excitation_mmHg", "mmHg", 10.0, 0.0, 30.0, "[GK] all-or-none twitch (excitable system)",
      "feedback of activation on the trigger"},
-    {"activation_time_constant_s", "s", 1.0, 0.3, 3.0, "calibrated: Olszewski 1980 pulse waves 6-8 s", "activation rise/fall time"},
-    {"refractory_time_constant_s", "s", 4.0, 1.0, 10.0, "calibrated: Olszewski 1980 pulse waves 6-8 s", "refractoriness time constant"},
-    {"refractory_threshold_shift_mmHg", "mmHg", 15.0, 0.0, 40.0, "[GK] relaxation-oscillator form (FitzHugh-Nagumo): > self-excitation",
+    {"activation_time_constant_s", "s", 1.0, 0.3, 3.0, "calibrated: Olszewski 1980 pulse waves 6-8 s",
+     "activation rise/fall time"},
+    {"refractory_time_constant_s", "s", 4.0, 1.0, 10.0, "calibrated: Olszewski 1980 pulse waves 6-8 s",
+     "refractoriness time constant"},
+    {"refractory_threshold_shift_mmHg", "mmHg", 15.0, 0.0, 40.0,
+     "[GK] relaxation-oscillator form (FitzHugh-Nagumo): > self-excitation",
      "rise of the trigger threshold per unit refractoriness"},
     {"lymph_downstream_pressure_mmHg", "mmHg", 2.0, 0.0, 15.0,
      "[GK] no hydrostatic component (Olszewski 1980); calibrated to resting lymph flow",
@@ -146,7 +179,8 @@ inline constexpr std::array<ParameterInfo, 30> interstitium_lymph_parameter_info
      "fraction of kappa P_app acting on the collecting lymphangion"},
     {"lymph_valve_leak_fraction", "1", 1e-3, 0.0, 0.05, "[GK] competent valves; stated leak of the model",
      "backward conductance of closed lymph valves relative to open"},
-    {"lymph_valve_width_mmHg", "mmHg", 0.2, 0.05, 1.0, "numerical regularisation", "pressure width over which lymph valves open"},
+    {"lymph_valve_width_mmHg", "mmHg", 0.2, 0.05, 1.0, "numerical regularisation",
+     "pressure width over which lymph valves open"},
 }};
 
 struct InterstitiumLymphLayout {
@@ -165,8 +199,8 @@ struct InterstitiumLymphLayout {
 
 template <class S>
 struct InterstitiumLymphOutputsTpl {
-  S compliance_pressure_mmHg{0};     ///< f(V_isf)
-  S starling_pressure_mmHg{0};       ///< (P_c - P_isf) - sigma (pi_c - pi_i)
+  S compliance_pressure_mmHg{0};  ///< f(V_isf)
+  S starling_pressure_mmHg{0};    ///< (P_c - P_isf) - sigma (pi_c - pi_i)
   S filtration_mL_per_min{0};
   S primary_valve_flow_mL_per_min{0};
   S secondary_valve_flow_mL_per_min{0};
@@ -225,8 +259,7 @@ InterstitiumLymphOutputsTpl<S> interstitium_lymph_outputs(const InterstitiumLymp
                                                      S(p.initial_lymph_compliance_mL_per_mmHg_per_100g * scale));
   const S Vlc = x[I::collector_volume];
   const S Vlc0 = p.collector_unstressed_volume_mL_per_100g * scale;
-  o.collector_filling_pressure_mmHg =
-      tube_law_mmHg(Vlc, Vlc0, S(p.collector_compliance_mL_per_mmHg_per_100g * scale));
+  o.collector_filling_pressure_mmHg = tube_law_mmHg(Vlc, Vlc0, S(p.collector_compliance_mL_per_mmHg_per_100g * scale));
   const S v = smooth_pos(S(Vlc / Vlc0), 1e-4);
   const S active = x[I::collector_activation] * p.collector_active_pressure_mmHg * S(1.5) * v / (v + S(0.5));
   o.collector_pressure_mmHg = o.collector_external_pressure_mmHg + o.collector_filling_pressure_mmHg + active;
@@ -244,8 +277,7 @@ InterstitiumLymphOutputsTpl<S> interstitium_lymph_outputs(const InterstitiumLymp
   const S dp_sat = p.primary_valve_saturation_mmHg *
                    (S(2.0) * logistic(S(S(2.0) * o.primary_valve_dp_mmHg / p.primary_valve_saturation_mmHg)) - S(1.0));
   o.primary_valve_flow_mL_per_min = valve_flow(
-      dp_sat,
-      S(p.primary_valve_conductance_mL_per_min_per_mmHg_per_100g * scale * o.anchoring_opening), leak, w);
+      dp_sat, S(p.primary_valve_conductance_mL_per_min_per_mmHg_per_100g * scale * o.anchoring_opening), leak, w);
   o.secondary_valve_flow_mL_per_min = valve_flow(
       S(o.secondary_valve_dp_mmHg), S(p.secondary_valve_conductance_mL_per_min_per_mmHg_per_100g * scale), leak, w);
   o.lymph_outflow_mL_per_min = valve_flow(
@@ -324,10 +356,10 @@ struct InterstitiumLymphModule {
   template <class Bus>
   static void write_outputs(const Params<double>&, const double*, const Bus& bus, const Work<double>& w, double* out) {
     const double per100 = 100.0 / bus.tissue_mass_g;
-    const double v[] = {w.filtration_mL_per_min,         w.lymph_outflow_mL_per_min,
-                        w.lymph_outflow_mL_per_min * 60.0 * per100, w.compliance_pressure_mmHg,
-                        w.initial_lymph_pressure_mmHg,   w.collector_pressure_mmHg,
-                        w.collector_filling_pressure_mmHg};
+    const double v[] = {
+        w.filtration_mL_per_min,          w.lymph_outflow_mL_per_min,    w.lymph_outflow_mL_per_min * 60.0 * per100,
+        w.compliance_pressure_mmHg,       w.initial_lymph_pressure_mmHg, w.collector_pressure_mmHg,
+        w.collector_filling_pressure_mmHg};
     for (std::size_t i = 0; i < outputs.size(); ++i) out[i] = v[i];
   }
   /// Adds the fluid this block holds [mL] to `v` (the segment's fluid audit).

@@ -60,12 +60,22 @@ struct LactatePoolParamsTpl {
 using LactatePoolParams = LactatePoolParamsTpl<double>;
 
 inline constexpr std::array<ParameterInfo, 6> lactate_pool_parameter_info{{
-    {"pool_volume_L", "L", 12.0, 8.0, 25.0, "[D] lactate space 0.377 L/kg (Freund 1986) x 75 kg minus working-muscle water", "volume of the rapidly exchanging lactate space S"},
-    {"basal_production_mmol_per_min", "mmol/min", 1.89, 0.1, 2.0, "calibrated to rest blood lactate 1.0 +/- 0.1 mmol/L (Menzies 2010)", "lactate production of non-working tissues at rest"},
-    {"other_production_max_mmol_per_min", "mmol/min", 5.0, 0.0, 30.0, "[GK] non-modelled muscle in whole-body exercise", "maximal extra production of other tissues"},
-    {"clearance_vmax_mmol_per_min", "mmol/min", 32.7, 10.0, 100.0, "calibrated to L2 (Gupta 1996) and L10 (Beneke 2007)", "maximal whole-body lactate clearance (liver, heart, other)"},
-    {"clearance_km_mmol_per_L", "mmol/L", 14.0, 2.0, 40.0, "calibrated to L10 (Beneke 2007: k2 0.042 vs 0.0245 /min)", "arterial lactate at half-maximal clearance"},
-    {"clearance_intensity_gain", "1", 0.55, 0.0, 3.0, "calibrated to L2 active recovery (Gupta 1996) [GK: heart/other muscle uptake rises with work]", "relative clearance rise per unit whole-body intensity"},
+    {"pool_volume_L", "L", 12.0, 8.0, 25.0,
+     "[D] lactate space 0.377 L/kg (Freund 1986) x 75 kg minus working-muscle water",
+     "volume of the rapidly exchanging lactate space S"},
+    {"basal_production_mmol_per_min", "mmol/min", 1.89, 0.1, 2.0,
+     "calibrated to rest blood lactate 1.0 +/- 0.1 mmol/L (Menzies 2010)",
+     "lactate production of non-working tissues at rest"},
+    {"other_production_max_mmol_per_min", "mmol/min", 5.0, 0.0, 30.0, "[GK] non-modelled muscle in whole-body exercise",
+     "maximal extra production of other tissues"},
+    {"clearance_vmax_mmol_per_min", "mmol/min", 32.7, 10.0, 100.0,
+     "calibrated to L2 (Gupta 1996) and L10 (Beneke 2007)",
+     "maximal whole-body lactate clearance (liver, heart, other)"},
+    {"clearance_km_mmol_per_L", "mmol/L", 14.0, 2.0, 40.0, "calibrated to L10 (Beneke 2007: k2 0.042 vs 0.0245 /min)",
+     "arterial lactate at half-maximal clearance"},
+    {"clearance_intensity_gain", "1", 0.55, 0.0, 3.0,
+     "calibrated to L2 active recovery (Gupta 1996) [GK: heart/other muscle uptake rises with work]",
+     "relative clearance rise per unit whole-body intensity"},
 }};
 
 template <class S>
@@ -142,11 +152,17 @@ struct WorkingMuscleFlowParamsTpl {
 };
 
 inline constexpr std::array<ParameterInfo, 5> working_muscle_flow_parameter_info{{
-    {"rest_flow_L_per_min_per_kg", "L/min/kg", 0.03, 0.02, 0.04, "rest muscle flow 2-4 mL/min/100 g (validation.md Rest; Bochmann 2005)", "resting blood flow of the lumped working muscle"},
-    {"perfusion_pressure_mmHg", "mmHg", 35.0, 20.0, 60.0, "[GK] tissue pressure that stops muscle microvascular flow (~30-50 % MVC contraction)", "tissue pressure around which flow collapses"},
-    {"rest_tissue_pressure_mmHg", "mmHg", 5.0, 0.0, 10.0, "intramuscular pressure 4-7 mmHg at rest (physiology.md §3)", "resting tissue pressure"},
+    {"rest_flow_L_per_min_per_kg", "L/min/kg", 0.03, 0.02, 0.04,
+     "rest muscle flow 2-4 mL/min/100 g (validation.md Rest; Bochmann 2005)",
+     "resting blood flow of the lumped working muscle"},
+    {"perfusion_pressure_mmHg", "mmHg", 35.0, 20.0, 60.0,
+     "[GK] tissue pressure that stops muscle microvascular flow (~30-50 % MVC contraction)",
+     "tissue pressure around which flow collapses"},
+    {"rest_tissue_pressure_mmHg", "mmHg", 5.0, 0.0, 10.0, "intramuscular pressure 4-7 mmHg at rest (physiology.md §3)",
+     "resting tissue pressure"},
     {"collapse_width_mmHg", "mmHg", 5.0, 1.0, 20.0, "[GK]", "width of the smooth flow collapse"},
-    {"pressure_transmission", "1", 0.8, 0.3, 1.0, "[GK] depth-dependent kappa (physiology.md §2a)", "fraction of applied pressure reaching the muscle"},
+    {"pressure_transmission", "1", 0.8, 0.3, 1.0, "[GK] depth-dependent kappa (physiology.md §2a)",
+     "fraction of applied pressure reaching the muscle"},
 }};
 
 template <class S>
@@ -191,18 +207,18 @@ using WholeBodyLactateParams = WholeBodyLactateParamsTpl<double>;
 /// Inputs of the whole-body lactate model (protocol).
 template <class S>
 struct WholeBodyInputsTpl {
-  S whole_body_intensity{0};           ///< fraction of VO2max of the whole body
-  S working_muscle_intensity{0};       ///< fraction of VO2max of the lumped working muscle
-  S applied_pressure_mmHg{0};          ///< external pressure under the hands/device (massage)
-  S pressure_coverage_fraction{1};     ///< fraction of the lumped muscle under that pressure at a time (hands ~0.1)
-  S lymph_flow_mL_per_min{0};          ///< lymph from the lumped working muscle
-  S extra_efflux_mmol_per_min{0};      ///< lactate efflux (venous + lymph) from explicit segments
-  S flow_multiplier{1};                ///< optional prescribed factor on the working-muscle flow law
+  S whole_body_intensity{0};        ///< fraction of VO2max of the whole body
+  S working_muscle_intensity{0};    ///< fraction of VO2max of the lumped working muscle
+  S applied_pressure_mmHg{0};       ///< external pressure under the hands/device (massage)
+  S pressure_coverage_fraction{1};  ///< fraction of the lumped muscle under that pressure at a time (hands ~0.1)
+  S lymph_flow_mL_per_min{0};       ///< lymph from the lumped working muscle
+  S extra_efflux_mmol_per_min{0};   ///< lactate efflux (venous + lymph) from explicit segments
+  S flow_multiplier{1};             ///< optional prescribed factor on the working-muscle flow law
 };
 
 enum WholeBodyLactateState : int {
-  kWbBlood = 0,                        ///< pool (arterial) lactate
-  kWbMuscle = 1,                       ///< start of the working-muscle metabolites block (4 states)
+  kWbBlood = 0,   ///< pool (arterial) lactate
+  kWbMuscle = 1,  ///< start of the working-muscle metabolites block (4 states)
   kWholeBodyLactateSize = 1 + kMetabolitesSize
 };
 
@@ -213,9 +229,9 @@ inline constexpr std::array<std::string_view, kWholeBodyLactateSize> whole_body_
 /// Fluxes of the whole-body model [mmol/min, mL/min].
 template <class S>
 struct WholeBodyLactateFluxesTpl {
-  S production_mmol_per_min{0};   ///< muscle + pool production
-  S oxidation_mmol_per_min{0};    ///< working-muscle oxidation
-  S clearance_mmol_per_min{0};    ///< pool clearance
+  S production_mmol_per_min{0};  ///< muscle + pool production
+  S oxidation_mmol_per_min{0};   ///< working-muscle oxidation
+  S clearance_mmol_per_min{0};   ///< pool clearance
   S muscle_flow_mL_per_min{0};
   SegmentSignalsTpl<S> muscle_bus{};
 };
@@ -242,12 +258,14 @@ void whole_body_lactate_rhs(const WholeBodyLactateParamsTpl<S>& p, const S* x, c
   const S g_pressed = softplus(S((f.perfusion_pressure_mmHg - Pt) / f.collapse_width_mmHg)) /
                       softplus(S((f.perfusion_pressure_mmHg - f.rest_tissue_pressure_mmHg) / f.collapse_width_mmHg));
   const S g = S(1.0) - in.pressure_coverage_fraction * (S(1.0) - g_pressed);
-  const S Q_L = p.muscle.muscle_mass_kg * f.rest_flow_L_per_min_per_kg * (S(1.0) + bus.vasodilator_signal) * g * in.flow_multiplier;
+  const S Q_L = p.muscle.muscle_mass_kg * f.rest_flow_L_per_min_per_kg * (S(1.0) + bus.vasodilator_signal) * g *
+                in.flow_multiplier;
   bus.arterial_inflow_mL_per_min = Q_L * 1e3;
   bus.venous_outflow_mL_per_min = Q_L * 1e3;
   bus.arteriolar_flow_mL_per_min = Q_L * 1e3;
   metabolites_rhs(p.muscle, x + kWbMuscle, bus, dxdt + kWbMuscle);
-  const S efflux = bus.lactate_venous_efflux_mmol_per_min + bus.lactate_lymph_efflux_mmol_per_min + in.extra_efflux_mmol_per_min;
+  const S efflux =
+      bus.lactate_venous_efflux_mmol_per_min + bus.lactate_lymph_efflux_mmol_per_min + in.extra_efflux_mmol_per_min;
   LactatePoolFluxesTpl<S> pf;
   lactate_pool_rhs(p.pool, x, in.whole_body_intensity, efflux, dxdt, &pf);
   if (fl) {

@@ -30,7 +30,6 @@
 /// dense alternative with the exact border is available for checks (tests, benchmarks compare the work).
 
 #include <algorithm>
-#include <type_traits>
 #include <array>
 #include <cstring>
 #include <limits>
@@ -38,6 +37,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -141,13 +141,13 @@ using LimbModules = concat_t<ModuleList<SystemicModule, LactatePoolModule>, extr
 /// The bus of a limb: what limb modules publish for every segment, and what they read of the segments.
 template <class S>
 struct LimbBusTpl {
-  S arterial_pressure_mmHg{0};             ///< systemic, at heart level
+  S arterial_pressure_mmHg{0};  ///< systemic, at heart level
   S central_venous_pressure_mmHg{0};
-  S arterial_lactate_mmol_per_L{1};        ///< what segments' capillaries receive
-  S whole_body_intensity{0};               ///< the protocol's whole-body exercise intensity
-  S lactate_efflux_mmol_per_min{0};        ///< sum over segments (venous + lymph)
-  double capillary_flow_L_per_min = 0.0;   ///< sum over segments (values only: the frozen border)
-  bool exact_border = false;               ///< false: limb-level couplings frozen for AD scalars
+  S arterial_lactate_mmol_per_L{1};       ///< what segments' capillaries receive
+  S whole_body_intensity{0};              ///< the protocol's whole-body exercise intensity
+  S lactate_efflux_mmol_per_min{0};       ///< sum over segments (venous + lymph)
+  double capillary_flow_L_per_min = 0.0;  ///< sum over segments (values only: the frozen border)
+  bool exact_border = false;              ///< false: limb-level couplings frozen for AD scalars
 };
 
 /// Parameters of a limb: one SegmentParams per segment (distal first), and every limb-level module's
@@ -206,7 +206,8 @@ template <class LP, class F>
 void for_each_limb_parameter(LP& lp, F&& f) {
   using T = std::conditional_t<std::is_const_v<LP>, const double, double>;
   for_each_module(typename std::remove_const_t<LP>::modules{}, [&]<class M>() {
-    for_each_parameter_of<M, T>(block<M>(lp), [&](const ParameterInfo& i, auto& v) { f(M::name, i, static_cast<T&>(v)); });
+    for_each_parameter_of<M, T>(block<M>(lp),
+                                [&](const ParameterInfo& i, auto& v) { f(M::name, i, static_cast<T&>(v)); });
   });
 }
 
@@ -284,19 +285,20 @@ class LimbTpl {
   explicit LimbTpl(Params p) : p_(std::move(p)) {
     for (const auto& n : p_.segment_names)
       for_each_module(List{}, [&]<class M>() {
-        MASSAGESIM_CHECK(n != M::name, "limb segment_names: '", n, "' is the name of a limb-level module; choose another");
+        MASSAGESIM_CHECK(n != M::name, "limb segment_names: '", n,
+                         "' is the name of a limb-level module; choose another");
       });
     const int n = static_cast<int>(p_.segments.size());
     MASSAGESIM_CHECK(n >= 1 && n <= kMaxLimbSegments, "limb: expected 1 ... ", kMaxLimbSegments, " segments, got ", n);
     if (p_.segment_names.empty())
       for (int i = 0; i < n; ++i) p_.segment_names.push_back("segment" + std::to_string(i));
-    MASSAGESIM_CHECK(static_cast<int>(p_.segment_names.size()) == n, "limb segment_names: expected ", n,
-                     " names, got ", p_.segment_names.size());
+    MASSAGESIM_CHECK(static_cast<int>(p_.segment_names.size()) == n, "limb segment_names: expected ", n, " names, got ",
+                     p_.segment_names.size());
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < i; ++j)
         MASSAGESIM_CHECK(p_.segment_names[static_cast<std::size_t>(i)] != p_.segment_names[static_cast<std::size_t>(j)],
-                         "limb segment_names: expected unique names, got '", p_.segment_names[static_cast<std::size_t>(i)],
-                         "' twice");
+                         "limb segment_names: expected unique names, got '",
+                         p_.segment_names[static_cast<std::size_t>(i)], "' twice");
     for (std::size_t i = 0; i < p_.segments.size(); ++i) seg_.emplace_back(p_.segments[i], p_.segment_names[i]);
   }
 
@@ -357,7 +359,8 @@ class LimbTpl {
   /// Resting inputs: no pressure, no exercise, each segment at its resting height.
   LimbInputs rest_inputs() const {
     LimbInputs in;
-    for (int i = 0; i < n_segments(); ++i) in.segment[static_cast<std::size_t>(i)] = seg_[static_cast<std::size_t>(i)].rest_inputs();
+    for (int i = 0; i < n_segments(); ++i)
+      in.segment[static_cast<std::size_t>(i)] = seg_[static_cast<std::size_t>(i)].rest_inputs();
     return in;
   }
 
@@ -380,7 +383,8 @@ class LimbTpl {
     ComposedParamsTpl<S, List> mp = static_cast<const ComposedParamsTpl<double, List>&>(p_).template cast<S>();
     if constexpr (symbolic::SymbolicScalar<S>)
       for_each_module(List{}, [&]<class M>() {
-        for_each_parameter_of<M, S>(block<M>(mp), [](const ParameterInfo& i, S& v) { bind_parameter_symbol(v, M::name, i.name); });
+        for_each_parameter_of<M, S>(block<M>(mp),
+                                    [](const ParameterInfo& i, S& v) { bind_parameter_symbol(v, M::name, i.name); });
       });
     typename detail::WorkTuple<S, List>::type work;
     LimbBusTpl<S> bus;
@@ -422,7 +426,8 @@ class LimbTpl {
         flows->lymph_outflow_mL_per_min = value_of(e.template of<InterstitiumLymphModule>().lymph_outflow_mL_per_min);
       }
       efflux += e.bus.lactate_venous_efflux_mmol_per_min + e.bus.lactate_lymph_efflux_mmol_per_min;
-      if (!exact_pool_jacobian) flow_L_per_min += value_of(e.template of<HemodynamicsModule>().arteriolar_flow_mL_per_min) * 1e-3;
+      if (!exact_pool_jacobian)
+        flow_L_per_min += value_of(e.template of<HemodynamicsModule>().arteriolar_flow_mL_per_min) * 1e-3;
     }
     if (flows) flows->lactate_efflux_mmol_per_min = value_of(efflux);
     bus.lactate_efflux_mmol_per_min = efflux;
@@ -430,7 +435,8 @@ class LimbTpl {
     for_each_module(List{}, [&]<class M>() {
       if (!enabled<M>()) return;
       if constexpr (requires { M::rhs(block<M>(mp), x, bus, std::get<module_index<M>(List{})>(work), dxdt); })
-        M::rhs(block<M>(mp), x + module_offset<M>(), bus, std::get<module_index<M>(List{})>(work), dxdt + module_offset<M>());
+        M::rhs(block<M>(mp), x + module_offset<M>(), bus, std::get<module_index<M>(List{})>(work),
+               dxdt + module_offset<M>());
     });
   }
 
@@ -474,8 +480,9 @@ class LimbTpl {
       c.has_proximal = i < N - 1;
       if (c.has_proximal) {
         c.proximal_venous_pressure_mmHg =
-            out(i + 1, i_pv) + p_.segments[static_cast<std::size_t>(i)].hydrostatic_gradient_mmHg_per_cm *
-                                   (in.segment[static_cast<std::size_t>(i + 1)].height_above_heart_cm - si.height_above_heart_cm);
+            out(i + 1, i_pv) +
+            p_.segments[static_cast<std::size_t>(i)].hydrostatic_gradient_mmHg_per_cm *
+                (in.segment[static_cast<std::size_t>(i + 1)].height_above_heart_cm - si.height_above_heart_cm);
         c.proximal_lymph_pressure_mmHg = out(i + 1, i_plc);
       }
       Segment::State xs = x.segment<seg_n>(offset(i));
@@ -562,7 +569,8 @@ class LimbTpl {
       if (!enabled<M>()) return;
       auto& w = std::get<module_index<M>(List{})>(work);
       if constexpr (requires { M::publish(block<M>(mp), bus); }) M::publish(block<M>(mp), bus);
-      if constexpr (requires { M::signals(block<M>(mp), x, bus, w); }) M::signals(block<M>(mp), x + module_offset<M>(), bus, w);
+      if constexpr (requires { M::signals(block<M>(mp), x, bus, w); })
+        M::signals(block<M>(mp), x + module_offset<M>(), bus, w);
     });
   }
 

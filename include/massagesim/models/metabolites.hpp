@@ -27,7 +27,8 @@
 ///            segment default n = 2, x_max = 12, d50 = 3.75 mL/kg, tau_repay = 30 s: the R1 calibration of the
 ///            fluid side's o2_debt.hpp stand-in, so that seconds-long massage strokes, whose debt myoglobin and
 ///            capillary O2 cover, give almost no dilation while minutes of occlusion saturate it)
-///   pain_drive = u/(1+u),  u = w_lac softplus(C_i - C_pain)/C_pain_scale + d/d_pain + softplus(P_app - P_pain)/P_pain_scale
+///   pain_drive = u/(1+u),  u = w_lac softplus(C_i - C_pain)/C_pain_scale + d/d_pain + softplus(P_app -
+///   P_pain)/P_pain_scale
 /// Q is the segment's arteriolar (capillary) blood flow, floored smoothly at a tiny positive value so that
 /// Q -> 0 (occlusion) is well defined: exchange and washout then stop and the debt accumulates at
 /// VO2_demand. In the Renkin-Crone limit the stagnant capillary blood does not equilibrate with the
@@ -103,36 +104,77 @@ using MetabolitesParams = MetabolitesParamsTpl<double>;
 
 /// Name, unit, default, physiological range and source of every metabolite parameter.
 inline constexpr std::array<ParameterInfo, 31> metabolites_parameter_info{{
-    {"muscle_mass_kg", "kg", 1.0, 0.05, 40.0, "segment anatomy (forearm ~1 kg, both legs' working muscle ~20 kg)", "muscle mass of the segment"},
-    {"cell_water_L_per_kg", "L/kg", 0.55, 0.45, 0.65, "[GK] muscle water ~0.75 L/kg, ~3/4 intracellular", "intracellular lactate space"},
-    {"isf_volume_L_per_kg", "L/kg", 0.12, 0.08, 0.20, "[GK] muscle extracellular space 10-15 %", "interstitial lactate space"},
-    {"capillary_blood_volume_L_per_kg", "L/kg", 0.01, 0.005, 0.03, "[GK] muscle capillary blood ~1 mL/100 g", "exchanging capillary blood volume"},
-    {"mct1_vmax_mmol_per_min_per_kg", "mmol/min/kg", 1.0, 0.1, 2.0, "calibrated to L2 (Gupta 1996) and L10 (Beneke 2007) with MCT4", "MCT1 maximal lactate flux"},
-    {"mct1_km_mmol_per_L", "mmol/L", 4.5, 3.5, 8.0, "Halestrap & Meredith 2004 Pflugers Arch 447:619 (physiology.md 2d)", "MCT1 Km for L-lactate"},
-    {"mct4_vmax_mmol_per_min_per_kg", "mmol/min/kg", 10.4, 2.0, 20.0, "calibrated to L10 appearance k1 (Beneke 2007) and L2 peak at 3 min (Gupta 1996); above the ~1.5 mmol/min/kg net-release plateau of physiology.md 2d (see docs/models.md)", "MCT4 maximal lactate flux"},
-    {"mct4_km_mmol_per_L", "mmol/L", 25.0, 22.0, 30.0, "Halestrap & Meredith 2004 (MCT4 Km 5-10x MCT1; 22-28 mM)", "MCT4 Km for L-lactate"},
-    {"ps_rest_L_per_min_per_kg", "L/min/kg", 0.06, 0.02, 0.2, "[GK] small-solute PS in resting muscle 2-10 mL/min/100 g", "capillary permeability-surface product at rest"},
-    {"ps_recruitment_per_flow", "1", 1.0, 0.0, 3.0, "calibrated to L1 (Wiltshire 2010: efflux flow-limited, v-a unchanged)", "PS added per unit blood flow (capillary recruitment)"},
-    {"production_rest_mmol_per_min_per_kg", "mmol/min/kg", 0.02, 0.0, 0.1, "calibrated to rest blood lactate 1.0 mmol/L (Menzies 2010)", "basal glycolytic lactate production"},
-    {"production_max_mmol_per_min_per_kg", "mmol/min/kg", 120.0, 40.0, 200.0, "calibrated to peak blood lactate after sprints (Beneke 2007 A)", "maximal glycolytic lactate production"},
-    {"production_half_intensity", "1", 2.05, 1.5, 3.5, "calibrated (sprint ~2.5-3x VO2max power)", "exercise intensity (fraction VO2max) at half-maximal production"},
-    {"production_hill", "1", 8.0, 4.0, 12.0, "calibrated (lactate threshold ~0.6-0.7 VO2max)", "Hill exponent of production vs intensity"},
-    {"glycolytic_deficit_fraction", "1", 0.5, 0.0, 1.0, "[GK] part of an O2 deficit covered by glycolysis (rest by PCr)", "lactate produced per ATP-equivalent O2 deficit"},
-    {"vo2_rest_mL_per_min_per_kg", "mL/min/kg", 2.5, 1.5, 4.0, "[GK] resting muscle VO2 0.2-0.3 mL/min/100 g", "resting muscle O2 demand"},
-    {"vo2_per_intensity_mL_per_min_per_kg", "mL/min/kg", 350.0, 80.0, 400.0, "Radegran 1999 J Appl Physiol 87:2375: knee-extensor peak VO2 35.2 mL/min/100 g (small mass); lumped cycling muscle 150 [D: ~4 L/min over ~20-25 kg]", "O2 demand per unit exercise intensity (capped at VO2max)"},
-    {"vo2_per_activation_mL_per_min_per_kg", "mL/min/kg", 100.0, 20.0, 300.0, "[GK] isometric tone cost", "O2 demand per unit involuntary activation"},
+    {"muscle_mass_kg", "kg", 1.0, 0.05, 40.0, "segment anatomy (forearm ~1 kg, both legs' working muscle ~20 kg)",
+     "muscle mass of the segment"},
+    {"cell_water_L_per_kg", "L/kg", 0.55, 0.45, 0.65, "[GK] muscle water ~0.75 L/kg, ~3/4 intracellular",
+     "intracellular lactate space"},
+    {"isf_volume_L_per_kg", "L/kg", 0.12, 0.08, 0.20, "[GK] muscle extracellular space 10-15 %",
+     "interstitial lactate space"},
+    {"capillary_blood_volume_L_per_kg", "L/kg", 0.01, 0.005, 0.03, "[GK] muscle capillary blood ~1 mL/100 g",
+     "exchanging capillary blood volume"},
+    {"mct1_vmax_mmol_per_min_per_kg", "mmol/min/kg", 1.0, 0.1, 2.0,
+     "calibrated to L2 (Gupta 1996) and L10 (Beneke 2007) with MCT4", "MCT1 maximal lactate flux"},
+    {"mct1_km_mmol_per_L", "mmol/L", 4.5, 3.5, 8.0,
+     "Halestrap & Meredith 2004 Pflugers Arch 447:619 (physiology.md 2d)", "MCT1 Km for L-lactate"},
+    {"mct4_vmax_mmol_per_min_per_kg", "mmol/min/kg", 10.4, 2.0, 20.0,
+     "calibrated to L10 appearance k1 (Beneke 2007) and L2 peak at 3 min (Gupta 1996); above the ~1.5 mmol/min/kg "
+     "net-release plateau of physiology.md 2d (see docs/models.md)",
+     "MCT4 maximal lactate flux"},
+    {"mct4_km_mmol_per_L", "mmol/L", 25.0, 22.0, 30.0, "Halestrap & Meredith 2004 (MCT4 Km 5-10x MCT1; 22-28 mM)",
+     "MCT4 Km for L-lactate"},
+    {"ps_rest_L_per_min_per_kg", "L/min/kg", 0.06, 0.02, 0.2,
+     "[GK] small-solute PS in resting muscle 2-10 mL/min/100 g", "capillary permeability-surface product at rest"},
+    {"ps_recruitment_per_flow", "1", 1.0, 0.0, 3.0,
+     "calibrated to L1 (Wiltshire 2010: efflux flow-limited, v-a unchanged)",
+     "PS added per unit blood flow (capillary recruitment)"},
+    {"production_rest_mmol_per_min_per_kg", "mmol/min/kg", 0.02, 0.0, 0.1,
+     "calibrated to rest blood lactate 1.0 mmol/L (Menzies 2010)", "basal glycolytic lactate production"},
+    {"production_max_mmol_per_min_per_kg", "mmol/min/kg", 120.0, 40.0, 200.0,
+     "calibrated to peak blood lactate after sprints (Beneke 2007 A)", "maximal glycolytic lactate production"},
+    {"production_half_intensity", "1", 2.05, 1.5, 3.5, "calibrated (sprint ~2.5-3x VO2max power)",
+     "exercise intensity (fraction VO2max) at half-maximal production"},
+    {"production_hill", "1", 8.0, 4.0, 12.0, "calibrated (lactate threshold ~0.6-0.7 VO2max)",
+     "Hill exponent of production vs intensity"},
+    {"glycolytic_deficit_fraction", "1", 0.5, 0.0, 1.0,
+     "[GK] part of an O2 deficit covered by glycolysis (rest by PCr)",
+     "lactate produced per ATP-equivalent O2 deficit"},
+    {"vo2_rest_mL_per_min_per_kg", "mL/min/kg", 2.5, 1.5, 4.0, "[GK] resting muscle VO2 0.2-0.3 mL/min/100 g",
+     "resting muscle O2 demand"},
+    {"vo2_per_intensity_mL_per_min_per_kg", "mL/min/kg", 350.0, 80.0, 400.0,
+     "Radegran 1999 J Appl Physiol 87:2375: knee-extensor peak VO2 35.2 mL/min/100 g (small mass); lumped cycling "
+     "muscle 150 [D: ~4 L/min over ~20-25 kg]",
+     "O2 demand per unit exercise intensity (capped at VO2max)"},
+    {"vo2_per_activation_mL_per_min_per_kg", "mL/min/kg", 100.0, 20.0, 300.0, "[GK] isometric tone cost",
+     "O2 demand per unit involuntary activation"},
     {"arterial_o2_content_mL_per_L", "mL/L", 200.0, 180.0, 210.0, "[GK] CaO2 ~20 mL/dL", "arterial O2 content"},
-    {"o2_extraction_max", "1", 0.9, 0.7, 0.95, "[GK] maximal muscle O2 extraction (as o2_debt.hpp)", "highest O2 extraction fraction"},
-    {"debt_repayment_time_s", "s", 30.0, 10.0, 300.0, "R1 decay of reactive hyperaemia (o2_debt.hpp calibration, [GK] ~1 min); lumped whole-body muscle 60 s (fast EPOC, calibrated to L2/L10)", "time constant of O2-debt repayment when supply allows"},
-    {"lactate_ox_fraction_max", "1", 0.61, 0.0, 1.0, "calibrated to L2 active recovery (Gupta 1996)", "largest fraction of VO2 fuelled by lactate"},
-    {"lactate_ox_km_mmol_per_L", "mmol/L", 5.0, 1.0, 20.0, "calibrated to L2", "muscle lactate at half-maximal lactate fuel fraction"},
-    {"vasodilator_max", "1", 12.0, 3.0, 80.0, "R1: peak reactive hyperaemia ~10-20x rest (o2_debt.hpp calibration, PMC4556838); lumped whole-body muscle 40 (exercise flow ~40x rest, Radegran 1999: up to ~80x)", "largest metabolic dilation (conductance multiplier - 1)"},
-    {"vasodilator_half_debt_mL_per_kg", "mL/kg", 3.75, 0.5, 15.0, "R1 shape: half-maximal peak at ~1.5 min occlusion (o2_debt.hpp calibration); lumped whole-body muscle 2.0 (calibrated to L2/L10)", "O2 debt at half-maximal dilation"},
-    {"vasodilator_hill", "1", 2.0, 1.0, 4.0, "R1 sigmoid shape (fluid developer's o2_debt.hpp calibration); 1 for the lumped whole-body muscle", "Hill exponent of dilation vs debt"},
-    {"pain_lactate_threshold_mmol_per_L", "mmol/L", 4.0, 2.0, 10.0, "[GK] ischaemic/exercise muscle pain from metabolites", "interstitial lactate where pain starts"},
+    {"o2_extraction_max", "1", 0.9, 0.7, 0.95, "[GK] maximal muscle O2 extraction (as o2_debt.hpp)",
+     "highest O2 extraction fraction"},
+    {"debt_repayment_time_s", "s", 30.0, 10.0, 300.0,
+     "R1 decay of reactive hyperaemia (o2_debt.hpp calibration, [GK] ~1 min); lumped whole-body muscle 60 s (fast "
+     "EPOC, calibrated to L2/L10)",
+     "time constant of O2-debt repayment when supply allows"},
+    {"lactate_ox_fraction_max", "1", 0.61, 0.0, 1.0, "calibrated to L2 active recovery (Gupta 1996)",
+     "largest fraction of VO2 fuelled by lactate"},
+    {"lactate_ox_km_mmol_per_L", "mmol/L", 5.0, 1.0, 20.0, "calibrated to L2",
+     "muscle lactate at half-maximal lactate fuel fraction"},
+    {"vasodilator_max", "1", 12.0, 3.0, 80.0,
+     "R1: peak reactive hyperaemia ~10-20x rest (o2_debt.hpp calibration, PMC4556838); lumped whole-body muscle 40 "
+     "(exercise flow ~40x rest, Radegran 1999: up to ~80x)",
+     "largest metabolic dilation (conductance multiplier - 1)"},
+    {"vasodilator_half_debt_mL_per_kg", "mL/kg", 3.75, 0.5, 15.0,
+     "R1 shape: half-maximal peak at ~1.5 min occlusion (o2_debt.hpp calibration); lumped whole-body muscle 2.0 "
+     "(calibrated to L2/L10)",
+     "O2 debt at half-maximal dilation"},
+    {"vasodilator_hill", "1", 2.0, 1.0, 4.0,
+     "R1 sigmoid shape (fluid developer's o2_debt.hpp calibration); 1 for the lumped whole-body muscle",
+     "Hill exponent of dilation vs debt"},
+    {"pain_lactate_threshold_mmol_per_L", "mmol/L", 4.0, 2.0, 10.0,
+     "[GK] ischaemic/exercise muscle pain from metabolites", "interstitial lactate where pain starts"},
     {"pain_lactate_scale_mmol_per_L", "mmol/L", 4.0, 1.0, 20.0, "[GK]", "interstitial lactate scale of pain"},
-    {"pain_debt_scale_mL_per_kg", "mL/kg", 5.0, 1.0, 20.0, "[GK] ischaemic pain within minutes of occlusion", "O2-debt scale of pain"},
-    {"pain_pressure_threshold_mmHg", "mmHg", 150.0, 80.0, 400.0, "[GK] pressure-pain threshold ~2-4 kg/cm2", "applied pressure where pressure pain starts"},
+    {"pain_debt_scale_mL_per_kg", "mL/kg", 5.0, 1.0, 20.0, "[GK] ischaemic pain within minutes of occlusion",
+     "O2-debt scale of pain"},
+    {"pain_pressure_threshold_mmHg", "mmHg", 150.0, 80.0, 400.0, "[GK] pressure-pain threshold ~2-4 kg/cm2",
+     "applied pressure where pressure pain starts"},
     {"pain_pressure_scale_mmHg", "mmHg", 50.0, 10.0, 200.0, "[GK]", "applied-pressure scale of pain"},
 }};
 
@@ -186,10 +228,10 @@ void MetabolitesParamsTpl<S>::visit_pairs(const A& a, B& b, F&& f) {
 
 /// State block of the metabolite module.
 enum MetabolitesState : int {
-  kLactateCell = 0,   ///< intracellular lactate [mmol/L cell water]
-  kLactateIsf = 1,    ///< interstitial lactate [mmol/L]
-  kLactateCap = 2,    ///< capillary (= venous outflow) blood lactate [mmol/L]
-  kO2Debt = 3,        ///< tissue O2 debt (metabolite debt) [mL O2]
+  kLactateCell = 0,  ///< intracellular lactate [mmol/L cell water]
+  kLactateIsf = 1,   ///< interstitial lactate [mmol/L]
+  kLactateCap = 2,   ///< capillary (= venous outflow) blood lactate [mmol/L]
+  kO2Debt = 3,       ///< tissue O2 debt (metabolite debt) [mL O2]
   kMetabolitesSize = 4
 };
 
@@ -212,7 +254,8 @@ void metabolites_outputs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSi
   const S d = x[kO2Debt] / p.muscle_mass_kg;  // mL/kg
   using std::pow;
   const S dn = pow(smooth::smooth_pos(d, 1e-9), smooth::value_of(p.vasodilator_hill));
-  bus.vasodilator_signal = p.vasodilator_max * dn / (dn + pow(p.vasodilator_half_debt_mL_per_kg, smooth::value_of(p.vasodilator_hill)));
+  bus.vasodilator_signal =
+      p.vasodilator_max * dn / (dn + pow(p.vasodilator_half_debt_mL_per_kg, smooth::value_of(p.vasodilator_hill)));
   const S u = softplus(S(x[kLactateIsf] - p.pain_lactate_threshold_mmol_per_L), 2.0) / p.pain_lactate_scale_mmol_per_L +
               d / p.pain_debt_scale_mL_per_kg +
               softplus(S(bus.applied_pressure_mmHg - p.pain_pressure_threshold_mmHg), 0.1) / p.pain_pressure_scale_mmHg;
@@ -220,9 +263,10 @@ void metabolites_outputs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSi
 }
 
 /// Right-hand side of the metabolite block (d/dt per second).
-/// Reads: arteriolar_flow_mL_per_min (capillary blood flow), filtration_mL_per_min, lymph_flow_mL_per_min, exercise_intensity,
-/// involuntary_activation, arterial_lactate_mmol_per_L. Writes: o2_delivery_mL_per_min, vo2_mL_per_min and the
-/// lactate fluxes (production, oxidation, venous efflux, lymph efflux) in mmol/min, o2_demand_mL_per_min.
+/// Reads: arteriolar_flow_mL_per_min (capillary blood flow), filtration_mL_per_min, lymph_flow_mL_per_min,
+/// exercise_intensity, involuntary_activation, arterial_lactate_mmol_per_L. Writes: o2_delivery_mL_per_min,
+/// vo2_mL_per_min and the lactate fluxes (production, oxidation, venous efflux, lymph efflux) in mmol/min,
+/// o2_demand_mL_per_min.
 template <class S>
 void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignalsTpl<S>& bus, S* dxdt) {
   using smooth::hill;
@@ -235,8 +279,8 @@ void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignal
 
   // Capillary blood flow = arteriolar flow [L/min], smoothly floored (occlusion gives Q -> ~1e-7 L/min).
   const S Q = smooth_pos(S(bus.arteriolar_flow_mL_per_min * 1e-3), 1e-7);
-  const S Jv = bus.filtration_mL_per_min * 1e-3;   // L/min, may be negative (reabsorption)
-  const S QL = bus.lymph_flow_mL_per_min * 1e-3;   // L/min
+  const S Jv = bus.filtration_mL_per_min * 1e-3;  // L/min, may be negative (reabsorption)
+  const S QL = bus.lymph_flow_mL_per_min * 1e-3;  // L/min
 
   // O2: demand, supply-limited uptake, debt.
   const S I = bus.exercise_intensity;
@@ -251,10 +295,12 @@ void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignal
 
   // Lactate fluxes [mmol/min].
   const S prod = m * (p.production_rest_mmol_per_min_per_kg +
-                      p.production_max_mmol_per_min_per_kg * hill(I, p.production_half_intensity, smooth::value_of(p.production_hill))) +
+                      p.production_max_mmol_per_min_per_kg *
+                          hill(I, p.production_half_intensity, smooth::value_of(p.production_hill))) +
                  p.glycolytic_deficit_fraction * smooth_pos(deficit, 1e-6) * (5.6 / 22.4);
-  const S mct = m * (p.mct1_vmax_mmol_per_min_per_kg * (Cm / (p.mct1_km_mmol_per_L + Cm) - Ci / (p.mct1_km_mmol_per_L + Ci)) +
-                     p.mct4_vmax_mmol_per_min_per_kg * (Cm / (p.mct4_km_mmol_per_L + Cm) - Ci / (p.mct4_km_mmol_per_L + Ci)));
+  const S mct =
+      m * (p.mct1_vmax_mmol_per_min_per_kg * (Cm / (p.mct1_km_mmol_per_L + Cm) - Ci / (p.mct1_km_mmol_per_L + Ci)) +
+           p.mct4_vmax_mmol_per_min_per_kg * (Cm / (p.mct4_km_mmol_per_L + Cm) - Ci / (p.mct4_km_mmol_per_L + Ci)));
   const S ox = vo2 / 67.2 * p.lactate_ox_fraction_max * Cm / (p.lactate_ox_km_mmol_per_L + Cm);
   const S PS = m * p.ps_rest_L_per_min_per_kg + p.ps_recruitment_per_flow * Q;
   const S QE = Q * (S(1.0) - exp(-PS / Q));
@@ -324,9 +370,12 @@ struct MetabolitesModule {
   }
   template <class Bus>
   static void write_outputs(const Params<double>&, const double*, const Bus& bus, const Work<double>&, double* out) {
-    const double v[] = {bus.vasodilator_signal,          bus.vo2_mL_per_min,
-                        bus.o2_demand_mL_per_min,        bus.pain_drive,
-                        bus.lactate_production_mmol_per_min, bus.lactate_oxidation_mmol_per_min,
+    const double v[] = {bus.vasodilator_signal,
+                        bus.vo2_mL_per_min,
+                        bus.o2_demand_mL_per_min,
+                        bus.pain_drive,
+                        bus.lactate_production_mmol_per_min,
+                        bus.lactate_oxidation_mmol_per_min,
                         bus.lactate_venous_efflux_mmol_per_min};
     for (std::size_t i = 0; i < outputs.size(); ++i) out[i] = v[i];
   }

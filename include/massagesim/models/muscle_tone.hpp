@@ -72,19 +72,36 @@ struct MuscleToneParamsTpl {
 using MuscleToneParams = MuscleToneParamsTpl<double>;
 
 inline constexpr std::array<ParameterInfo, 13> muscle_tone_parameter_info{{
-    {"tone_time_constant_s", "s", 2.0, 0.5, 20.0, "[GK] tonic activity builds over seconds (twitch dynamics reduced to quasi-steady)", "time constant of involuntary tone"},
-    {"basal_tone_activation", "1", 0.02, 0.0, 0.1, "[GK] resting EMG ~1-2 % MVC", "resting involuntary activation (reflex-mediated)"},
-    {"voluntary_activation_per_intensity", "1", 0.3, 0.1, 1.0, "[GK] mean activation in dynamic exercise per unit VO2max fraction", "voluntary activation per exercise intensity"},
-    {"pain_adaptation", "1", 0.3, 0.0, 0.6, "Lund JP et al. 1991 Can J Physiol Pharmacol 69:683 (pain-adaptation model) [GK size]", "fractional reduction of voluntary activation at full pain"},
-    {"reflex_inhibition_depth", "1", 0.70, 0.5, 0.85, "T2 Morelli 1990 (-71 %), T3 Sullivan 1991 (2.58 -> 0.76 mV, -70 %)", "reflex-gain reduction while massage is applied"},
-    {"reflex_inhibition_time_constant_s", "s", 3.0, 0.5, 10.0, "T2/T3: back to baseline at the first 10-s sample after massage", "on/off time constant of reflex inhibition"},
-    {"pressure_inhibition_half_mmHg", "mmHg", 30.0, 5.0, 100.0, "[GK] sustained pressure also inhibits the H-reflex", "applied pressure giving half of full inhibition drive"},
-    {"stiffness_reduction_depth", "1", 0.052, 0.0, 0.15, "T1 Eriksson Crommert 2015 (-5.2 +/- 8.8 % after 7 min)", "relative passive-stiffness drop at full massage drive"},
-    {"stiffness_time_constant_s", "s", 50.0, 10.0, 120.0, "[D] T1: effect gone within 3 min (tau < 1-2 min)", "time constant of the passive-stiffness state"},
-    {"pain_spasm_gain", "1", 0.1, 0.0, 2.0, "[GK] below the bistability threshold (pain adaptation better supported, Lund 1991)", "gain of the pain -> involuntary tone pathway"},
+    {"tone_time_constant_s", "s", 2.0, 0.5, 20.0,
+     "[GK] tonic activity builds over seconds (twitch dynamics reduced to quasi-steady)",
+     "time constant of involuntary tone"},
+    {"basal_tone_activation", "1", 0.02, 0.0, 0.1, "[GK] resting EMG ~1-2 % MVC",
+     "resting involuntary activation (reflex-mediated)"},
+    {"voluntary_activation_per_intensity", "1", 0.3, 0.1, 1.0,
+     "[GK] mean activation in dynamic exercise per unit VO2max fraction",
+     "voluntary activation per exercise intensity"},
+    {"pain_adaptation", "1", 0.3, 0.0, 0.6,
+     "Lund JP et al. 1991 Can J Physiol Pharmacol 69:683 (pain-adaptation model) [GK size]",
+     "fractional reduction of voluntary activation at full pain"},
+    {"reflex_inhibition_depth", "1", 0.70, 0.5, 0.85,
+     "T2 Morelli 1990 (-71 %), T3 Sullivan 1991 (2.58 -> 0.76 mV, -70 %)",
+     "reflex-gain reduction while massage is applied"},
+    {"reflex_inhibition_time_constant_s", "s", 3.0, 0.5, 10.0,
+     "T2/T3: back to baseline at the first 10-s sample after massage", "on/off time constant of reflex inhibition"},
+    {"pressure_inhibition_half_mmHg", "mmHg", 30.0, 5.0, 100.0, "[GK] sustained pressure also inhibits the H-reflex",
+     "applied pressure giving half of full inhibition drive"},
+    {"stiffness_reduction_depth", "1", 0.052, 0.0, 0.15, "T1 Eriksson Crommert 2015 (-5.2 +/- 8.8 % after 7 min)",
+     "relative passive-stiffness drop at full massage drive"},
+    {"stiffness_time_constant_s", "s", 50.0, 10.0, 120.0, "[D] T1: effect gone within 3 min (tau < 1-2 min)",
+     "time constant of the passive-stiffness state"},
+    {"pain_spasm_gain", "1", 0.1, 0.0, 2.0,
+     "[GK] below the bistability threshold (pain adaptation better supported, Lund 1991)",
+     "gain of the pain -> involuntary tone pathway"},
     {"pain_spasm_half", "1", 0.3, 0.1, 0.8, "[GK]", "pain drive at half-maximal spasm drive"},
     {"pain_spasm_hill", "1", 2.0, 1.0, 4.0, "[GK] sigmoid recruitment", "Hill exponent of pain -> spasm drive"},
-    {"intramuscular_pressure_per_activation_mmHg", "mmHg", 82.0, 40.0, 120.0, "[D] 87 mmHg (118 cmH2O) at maximal contraction minus rest 4-7 mmHg (physiology.md §3)", "intramuscular pressure per unit activation"},
+    {"intramuscular_pressure_per_activation_mmHg", "mmHg", 82.0, 40.0, 120.0,
+     "[D] 87 mmHg (118 cmH2O) at maximal contraction minus rest 4-7 mmHg (physiology.md §3)",
+     "intramuscular pressure per unit activation"},
 }};
 
 template <class S>
@@ -108,9 +125,9 @@ void MuscleToneParamsTpl<S>::visit(P& p, F&& f) {
 
 /// State block of the muscle-tone module.
 enum MuscleToneState : int {
-  kToneActivation = 0,     ///< involuntary (basal + reflex + spasm) activation, 0..1
-  kReflexInhibition = 1,   ///< reflex inhibition state m, 0..1
-  kStiffnessReduction = 2, ///< passive-stiffness reduction state s, 0..1
+  kToneActivation = 0,      ///< involuntary (basal + reflex + spasm) activation, 0..1
+  kReflexInhibition = 1,    ///< reflex inhibition state m, 0..1
+  kStiffnessReduction = 2,  ///< passive-stiffness reduction state s, 0..1
   kMuscleToneSize = 3
 };
 
@@ -131,7 +148,8 @@ S muscle_tone_inhibition_drive(const MuscleToneParamsTpl<S>& p, const SegmentSig
 template <class S>
 void muscle_tone_outputs(const MuscleToneParamsTpl<S>& p, const S* x, SegmentSignalsTpl<S>& bus) {
   using std::tanh;
-  const S a_vol = p.voluntary_activation_per_intensity * bus.exercise_intensity * (S(1.0) - p.pain_adaptation * bus.pain_drive);
+  const S a_vol =
+      p.voluntary_activation_per_intensity * bus.exercise_intensity * (S(1.0) - p.pain_adaptation * bus.pain_drive);
   bus.involuntary_activation = x[kToneActivation] - p.basal_tone_activation;  // above resting tone (costs O2)
   bus.muscle_activation = tanh(S(x[kToneActivation] + a_vol));
   bus.reflex_gain = S(1.0) - p.reflex_inhibition_depth * x[kReflexInhibition];
@@ -146,7 +164,8 @@ void muscle_tone_rhs(const MuscleToneParamsTpl<S>& p, const S* x, SegmentSignals
   using std::tanh;
   const S drive = muscle_tone_inhibition_drive(p, bus);
   const S gH = S(1.0) - p.reflex_inhibition_depth * x[kReflexInhibition];
-  const S spasm = p.pain_spasm_gain * smooth::hill(S(bus.pain_drive), p.pain_spasm_half, smooth::value_of(p.pain_spasm_hill));
+  const S spasm =
+      p.pain_spasm_gain * smooth::hill(S(bus.pain_drive), p.pain_spasm_half, smooth::value_of(p.pain_spasm_hill));
   const S target = tanh(S(gH * (p.basal_tone_activation + spasm)));
   dxdt[kToneActivation] = (target - x[kToneActivation]) / p.tone_time_constant_s;
   dxdt[kReflexInhibition] = (drive - x[kReflexInhibition]) / p.reflex_inhibition_time_constant_s;

@@ -28,7 +28,7 @@ struct OutputRecord {
   std::string_view unit;
   std::string_view level;  ///< "segment" or "limb"
   OutputKind kind;
-  int index;               ///< within its kind (state index, output index, input index, limb index)
+  int index;  ///< within its kind (state index, output index, input index, limb index)
   std::string_view description;
 };
 
@@ -43,10 +43,14 @@ inline constexpr std::array<OutputInfo, 4> segment_input_outputs{{
 /// The value of input k of `in` (order of `segment_input_outputs`).
 inline double segment_input_value(const SegmentInputs& in, int k) {
   switch (k) {
-    case 0: return in.applied_pressure_mmHg;
-    case 1: return in.massage_drive;
-    case 2: return in.exercise_intensity;
-    default: return in.height_above_heart_cm;
+    case 0:
+      return in.applied_pressure_mmHg;
+    case 1:
+      return in.massage_drive;
+    case 2:
+      return in.exercise_intensity;
+    default:
+      return in.height_above_heart_cm;
   }
 }
 

@@ -28,8 +28,6 @@ struct ParameterEntry {
   double* value;
 };
 
-
-
 /// Name-based access to the parameters of composed parameters (a segment's `Params`, which must outlive
 /// the registry): every parameter of every module of the composition, in module order.
 class ParameterRegistry {
@@ -50,7 +48,8 @@ class ParameterRegistry {
       if (e.info.name == name) return e;
     std::vector<std::string_view> known;
     for (const auto& e : entries_) known.push_back(e.info.name);
-    throw UnknownName(massagesim::detail::concat("unknown parameter '", name, "'; nearest: ", nearest_names(name, known)));
+    throw UnknownName(
+        massagesim::detail::concat("unknown parameter '", name, "'; nearest: ", nearest_names(name, known)));
   }
 
   double get(std::string_view name) const { return *entry(name).value; }
@@ -60,8 +59,8 @@ class ParameterRegistry {
     const ParameterEntry& e = entry(name);
     MASSAGESIM_CHECK(std::isfinite(value), "parameter ", name, ": expected a finite value, got ", value);
     MASSAGESIM_CHECK(allow_out_of_range || (value >= e.info.min && value <= e.info.max), "parameter ", name, " [",
-                     e.info.unit, "]: expected a value in [", e.info.min, ", ", e.info.max, "] (source: ", e.info.source,
-                     "), got ", value, "; pass allow_out_of_range = true to override");
+                     e.info.unit, "]: expected a value in [", e.info.min, ", ", e.info.max,
+                     "] (source: ", e.info.source, "), got ", value, "; pass allow_out_of_range = true to override");
     *e.value = value;
   }
 

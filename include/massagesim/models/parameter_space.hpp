@@ -60,6 +60,7 @@ void check_parameter(std::string_view name, double value, bool allow_out_of_rang
 /// Limb parameters from a preset and overrides, in order: segment-wide ones on the preset (before the
 /// limb is divided), then per-segment and limb-level ones on the built limb.
 LimbParams build_limb_params(const SegmentParams& preset, const std::vector<std::string>& segment_names,
-                             const std::vector<double>& segment_lengths_cm, const std::vector<ParameterValue>& overrides);
+                             const std::vector<double>& segment_lengths_cm,
+                             const std::vector<ParameterValue>& overrides);
 
 }  // namespace massagesim::models

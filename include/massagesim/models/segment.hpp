@@ -48,11 +48,10 @@ namespace massagesim::models {
 
 /// The default segment's modules, in state-layout order. Modules built in by extra_modules.hpp come
 /// before the fluid audit: its accumulators stay the last block, outside what steady states solve for.
-using SegmentModules =
-    concat_t<concat_t<ModuleList<HemodynamicsModule, MetabolitesModule, InterstitiumLymphModule, MuscleToneModule,
-                                 TissueModule>,
-                      extra_modules::segment>,
-             ModuleList<FluidAuditModule>>;
+using SegmentModules = concat_t<
+    concat_t<ModuleList<HemodynamicsModule, MetabolitesModule, InterstitiumLymphModule, MuscleToneModule, TissueModule>,
+             extra_modules::segment>,
+    ModuleList<FluidAuditModule>>;
 
 /// The bus of a segment: the shared signals plus the evaluation's flags.
 template <class S>
@@ -65,10 +64,10 @@ struct SegmentBusTpl : SegmentSignalsTpl<S> {
 /// Templated on the scalar so that a recorded (symbolic) protocol can drive the same right-hand side.
 template <class T>
 struct SegmentInputsTpl {
-  T applied_pressure_mmHg = 0.0;  ///< on the skin
-  T exercise_intensity = 0.0;     ///< fraction of VO2max of this muscle
-  T height_above_heart_cm = 0.0;  ///< posture
-  T massage_drive = 0.0;          ///< 0..1 (reflex inhibition; used by muscle_tone.hpp)
+  T applied_pressure_mmHg = 0.0;        ///< on the skin
+  T exercise_intensity = 0.0;           ///< fraction of VO2max of this muscle
+  T height_above_heart_cm = 0.0;        ///< posture
+  T massage_drive = 0.0;                ///< 0..1 (reflex inhibition; used by muscle_tone.hpp)
   T arterial_lactate_mmol_per_L = 1.0;  ///< from the whole-body pool (lactate_pool.hpp); rest 1.0 (Menzies 2010)
   T arterial_pressure_mmHg = SystemicParams{}.mean_arterial_pressure_mmHg;
   T central_venous_pressure_mmHg = SystemicParams{}.central_venous_pressure_mmHg;
@@ -80,14 +79,14 @@ using SegmentInputs = SegmentInputsTpl<double>;
 /// to its own lymph downstream pressure.
 template <class S>
 struct SegmentCouplingTpl {
-  S venous_inflow_mL_per_min{0};  ///< venous outflow of the distal neighbour, entering this segment's veins
-  S lymph_inflow_mL_per_min{0};   ///< lymph outflow of the distal neighbour, entering this collector
-  bool has_proximal = false;      ///< true: drains into a proximal segment (pressures below), not centrally
+  S venous_inflow_mL_per_min{0};       ///< venous outflow of the distal neighbour, entering this segment's veins
+  S lymph_inflow_mL_per_min{0};        ///< lymph outflow of the distal neighbour, entering this collector
+  bool has_proximal = false;           ///< true: drains into a proximal segment (pressures below), not centrally
   S proximal_venous_pressure_mmHg{0};  ///< pressure downstream of the venous valve, at this segment's height
   S proximal_lymph_pressure_mmHg{0};   ///< pressure downstream of the lymphangion outlet valve
   S arterial_lactate_mmol_per_L{1};    ///< from the limb bus (overrides the input)
   bool has_arterial_lactate = false;
-  S arterial_pressure_mmHg{0};         ///< from the limb bus (overrides the input)
+  S arterial_pressure_mmHg{0};  ///< from the limb bus (overrides the input)
   S central_venous_pressure_mmHg{0};
   bool has_systemic = false;
 };
@@ -194,7 +193,8 @@ class SegmentTpl {
     ParamsTpl<S> p = p_.template cast<S>();
     // Recording the equations (symbolic/model_binding.hpp): parameters become named symbols.
     if constexpr (symbolic::SymbolicScalar<S>)
-      for_each_parameter(p, [&](std::string_view, const ParameterInfo& i, S& v) { bind_parameter_symbol(v, symbol_prefix_, i.name); });
+      for_each_parameter(
+          p, [&](std::string_view, const ParameterInfo& i, S& v) { bind_parameter_symbol(v, symbol_prefix_, i.name); });
     for_each_module(List{}, [&]<class M>() {
       if constexpr (requires { M::derive(p); }) M::derive(p);
     });
@@ -223,7 +223,8 @@ class SegmentTpl {
         // The venous outlet drains into the proximal segment's veins: hemodynamics_outputs computes the
         // downstream pressure as CVP + drop - rho g h, so set the CVP that gives the proximal pressure;
         // the lymphangion outlet drains into the proximal segment's collector.
-        bus.central_venous_pressure_mmHg = coupling->proximal_venous_pressure_mmHg - p.proximal_venous_pressure_drop_mmHg +
+        bus.central_venous_pressure_mmHg = coupling->proximal_venous_pressure_mmHg -
+                                           p.proximal_venous_pressure_drop_mmHg +
                                            p.hydrostatic_gradient_mmHg_per_cm * bus.height_above_heart_cm;
         bus.lymph_downstream_pressure_mmHg = coupling->proximal_lymph_pressure_mmHg;
       }
@@ -242,7 +243,8 @@ class SegmentTpl {
         M::rhs(block<M>(p), x + offset<M>, bus, e.template of<M>(), dxdt + offset<M>);
     });
     if (coupling) {
-      dxdt[offset<HemodynamicsModule> + HemodynamicsLayout::venous_volume] += coupling->venous_inflow_mL_per_min / S(60.0);
+      dxdt[offset<HemodynamicsModule> + HemodynamicsLayout::venous_volume] +=
+          coupling->venous_inflow_mL_per_min / S(60.0);
       dxdt[offset<InterstitiumLymphModule> + InterstitiumLymphLayout::collector_volume] +=
           coupling->lymph_inflow_mL_per_min / S(60.0);
     }
@@ -274,7 +276,7 @@ class SegmentTpl {
     const Eval<double> e = evaluate(x.data(), in, dx.data(), true, coupling);
     std::array<double, n_outputs> out{};
     for_each_module(List{}, [&]<class M>() {
-      if constexpr (n_outputs_of<M> > 0)
+      if constexpr (n_outputs_of < M >> 0)
         M::write_outputs(block<M>(p_), x.data() + offset<M>, e.bus, e.template of<M>(),
                          out.data() + output_offset<M>(List{}));
     });
@@ -294,7 +296,8 @@ class SegmentTpl {
   /// Names of the states, in layout order.
   static std::array<std::string, n_states> state_names() {
     std::array<std::string, n_states> out;
-    for (int i = 0; i < n_states; ++i) out[static_cast<std::size_t>(i)] = std::string(state_info[static_cast<std::size_t>(i)].name);
+    for (int i = 0; i < n_states; ++i)
+      out[static_cast<std::size_t>(i)] = std::string(state_info[static_cast<std::size_t>(i)].name);
     return out;
   }
   /// Index of a state by name; throws UnknownName.

@@ -34,11 +34,13 @@ struct TissueParamsTpl {
 using TissueParams = TissueParamsTpl<double>;
 
 inline constexpr std::array<ParameterInfo, 4> tissue_parameter_info{{
-    {"tissue_mass_g", "g", 2000.0, 200.0, 10000.0, "[GK] adult calf ~2 kg (forearm ~1 kg)", "mass of the segment's tissue"},
+    {"tissue_mass_g", "g", 2000.0, 200.0, 10000.0, "[GK] adult calf ~2 kg (forearm ~1 kg)",
+     "mass of the segment's tissue"},
     {"rest_height_above_heart_cm", "cm", -5.0, -120.0, 60.0, "[GK] supine calf slightly below heart level",
      "height of the segment above the heart in the resting posture"},
     {"tissue_pressure_transmission", "1", 0.8, 0.7, 0.85,
-     "physiology.md §1E [D]: Murthy (NASA) IMP/surface 0.85 elastic, 0.7 inelastic; IPC tissue 20 % below chamber (Olszewski)",
+     "physiology.md §1E [D]: Murthy (NASA) IMP/surface 0.85 elastic, 0.7 inelastic; IPC tissue 20 % below chamber "
+     "(Olszewski)",
      "kappa: fraction of the skin pressure reaching deep tissue"},
     {"resting_tissue_pressure_mmHg", "mmHg", 6.0, 2.0, 10.0,
      "calibrated to resting IMP 3.7-7.4 mmHg (5-10 cmH2O recumbent, physiology.md §1E) with P_i ~ -1 mmHg",

@@ -51,7 +51,9 @@ class DeepFriction {
                          p_.site_centre_cm + half <= limb.length_cm(),
                      name, ".site_centre_cm: expected the site to lie on the limb, i.e. in [", half, ", ",
                      limb.length_cm() - half, "] cm, got ", p_.site_centre_cm);
-    env_ = PulseTrain{.start_s = start_s, .rise_s = p_.rise_s, .hold_s = std::numeric_limits<double>::infinity(),
+    env_ = PulseTrain{.start_s = start_s,
+                      .rise_s = p_.rise_s,
+                      .hold_s = std::numeric_limits<double>::infinity(),
                       .rise_shape = RampShape::cosine};
     for (int i = 0; i < limb.n_segments(); ++i)
       coverage_.push_back(limb.coverage(i, p_.site_centre_cm - half, p_.site_centre_cm + half));
@@ -68,17 +70,17 @@ class DeepFriction {
   double pressure_mmHg(double t_s, int segment) const noexcept {
     const double e = env_.value(t_s);
     if (e == 0.0) return 0.0;
-    const double osc = 1.0 - p_.modulation * 0.5 *
-                                 (1.0 - std::cos(2.0 * std::numbers::pi * p_.rate_Hz * (t_s - env_.start_s)));
+    const double osc =
+        1.0 - p_.modulation * 0.5 * (1.0 - std::cos(2.0 * std::numbers::pi * p_.rate_Hz * (t_s - env_.start_s)));
     return cov(segment) * p_.pressure_mmHg * e * osc;
   }
-  double massage_drive(double t_s, int segment) const noexcept {
-    return t_s >= env_.start_s ? cov(segment) : 0.0;
-  }
+  double massage_drive(double t_s, int segment) const noexcept { return t_s >= env_.start_s ? cov(segment) : 0.0; }
   void breakpoints(double t0_s, double t1_s, std::vector<double>& out) const { env_.breakpoints(t0_s, t1_s, out); }
 
  private:
-  double cov(int s) const noexcept { return (s >= 0 && s < n_segments()) ? coverage_[static_cast<std::size_t>(s)] : 0.0; }
+  double cov(int s) const noexcept {
+    return (s >= 0 && s < n_segments()) ? coverage_[static_cast<std::size_t>(s)] : 0.0;
+  }
   Params p_;
   PulseTrain env_;
   std::vector<double> coverage_;

@@ -64,10 +64,14 @@ class Effleurage {
     MASSAGESIM_CHECK(p_.contact_length_cm < span_cm, name, ".contact_length_cm: expected < the stroked length ",
                      span_cm, " cm (to_cm - from_cm), got ", p_.contact_length_cm);
     travel_s_ = (span_cm - p_.contact_length_cm) / p_.speed_cm_per_s;
-    MASSAGESIM_CHECK(2.0 * p_.ramp_s <= travel_s_, name, ".ramp_s: expected <= half the stroke time ",
-                     0.5 * travel_s_, " s ((to_cm - from_cm - contact_length_cm) / speed / 2), got ", p_.ramp_s);
-    env_ = PulseTrain{.start_s = start_s, .rise_s = p_.ramp_s, .hold_s = travel_s_ - 2.0 * p_.ramp_s,
-                      .fall_s = p_.ramp_s, .period_s = travel_s_ + p_.pause_s, .rise_shape = p_.shape,
+    MASSAGESIM_CHECK(2.0 * p_.ramp_s <= travel_s_, name, ".ramp_s: expected <= half the stroke time ", 0.5 * travel_s_,
+                     " s ((to_cm - from_cm - contact_length_cm) / speed / 2), got ", p_.ramp_s);
+    env_ = PulseTrain{.start_s = start_s,
+                      .rise_s = p_.ramp_s,
+                      .hold_s = travel_s_ - 2.0 * p_.ramp_s,
+                      .fall_s = p_.ramp_s,
+                      .period_s = travel_s_ + p_.pause_s,
+                      .rise_shape = p_.shape,
                       .fall_shape = p_.shape};
     if (env_.hold_s < 0.0) env_.hold_s = 0.0;
     for (int i = 0; i < limb.n_segments(); ++i) coverage_.push_back(limb.coverage(i, p_.from_cm, p_.to_cm));

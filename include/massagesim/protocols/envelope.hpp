@@ -26,9 +26,12 @@ enum class RampShape {
 
 inline std::string_view to_string(RampShape s) noexcept {
   switch (s) {
-    case RampShape::linear: return "linear";
-    case RampShape::cosine: return "cosine";
-    case RampShape::smoothstep: return "smoothstep";
+    case RampShape::linear:
+      return "linear";
+    case RampShape::cosine:
+      return "cosine";
+    case RampShape::smoothstep:
+      return "smoothstep";
   }
   return "unknown";
 }
@@ -37,9 +40,12 @@ inline std::string_view to_string(RampShape s) noexcept {
 inline double ramp(double s, RampShape shape) noexcept {
   s = s < 0.0 ? 0.0 : (s > 1.0 ? 1.0 : s);
   switch (shape) {
-    case RampShape::linear: return s;
-    case RampShape::cosine: return 0.5 * (1.0 - std::cos(std::numbers::pi * s));
-    case RampShape::smoothstep: return s * s * (3.0 - 2.0 * s);
+    case RampShape::linear:
+      return s;
+    case RampShape::cosine:
+      return 0.5 * (1.0 - std::cos(std::numbers::pi * s));
+    case RampShape::smoothstep:
+      return s * s * (3.0 - 2.0 * s);
   }
   return s;
 }

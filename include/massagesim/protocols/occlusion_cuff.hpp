@@ -40,8 +40,12 @@ class OcclusionCuff {
     detail::check_non_negative(name, "inflation_s", p_.inflation_s, "s");
     detail::check_non_negative(name, "hold_s", p_.hold_s, "s");
     detail::check_non_negative(name, "deflation_s", p_.deflation_s, "s");
-    env_ = PulseTrain{.start_s = start_s, .rise_s = p_.inflation_s, .hold_s = p_.hold_s, .fall_s = p_.deflation_s,
-                      .rise_shape = RampShape::linear, .fall_shape = RampShape::linear};
+    env_ = PulseTrain{.start_s = start_s,
+                      .rise_s = p_.inflation_s,
+                      .hold_s = p_.hold_s,
+                      .fall_s = p_.deflation_s,
+                      .rise_shape = RampShape::linear,
+                      .fall_shape = RampShape::linear};
   }
 
   const Params& params() const noexcept { return p_; }
@@ -53,9 +57,7 @@ class OcclusionCuff {
   double pressure_mmHg(double t_s, int segment) const noexcept {
     return segment == p_.segment ? p_.pressure_mmHg * env_.value(t_s) : 0.0;
   }
-  double massage_drive(double t_s, int segment) const noexcept {
-    return segment == p_.segment ? env_.value(t_s) : 0.0;
-  }
+  double massage_drive(double t_s, int segment) const noexcept { return segment == p_.segment ? env_.value(t_s) : 0.0; }
   void breakpoints(double t0_s, double t1_s, std::vector<double>& out) const { env_.breakpoints(t0_s, t1_s, out); }
 
  private:

@@ -40,8 +40,13 @@ class Petrissage {
     detail::check_positive(name, "rate_Hz", p_.rate_Hz, "Hz");
     detail::resolve_site(name, p_.from_cm, p_.to_cm, limb);
     const double half = 0.5 / p_.rate_Hz;
-    env_ = PulseTrain{.start_s = start_s, .rise_s = half, .hold_s = 0.0, .fall_s = half, .period_s = 2.0 * half,
-                      .rise_shape = RampShape::cosine, .fall_shape = RampShape::cosine};
+    env_ = PulseTrain{.start_s = start_s,
+                      .rise_s = half,
+                      .hold_s = 0.0,
+                      .fall_s = half,
+                      .period_s = 2.0 * half,
+                      .rise_shape = RampShape::cosine,
+                      .fall_shape = RampShape::cosine};
     for (int i = 0; i < limb.n_segments(); ++i) coverage_.push_back(limb.coverage(i, p_.from_cm, p_.to_cm));
   }
 
@@ -57,13 +62,13 @@ class Petrissage {
     if (!(t_s >= env_.start_s)) return 0.0;
     return cov(segment) * (p_.baseline_mmHg + p_.depth_mmHg * env_.value(t_s));
   }
-  double massage_drive(double t_s, int segment) const noexcept {
-    return t_s >= env_.start_s ? cov(segment) : 0.0;
-  }
+  double massage_drive(double t_s, int segment) const noexcept { return t_s >= env_.start_s ? cov(segment) : 0.0; }
   void breakpoints(double t0_s, double t1_s, std::vector<double>& out) const { env_.breakpoints(t0_s, t1_s, out); }
 
  private:
-  double cov(int s) const noexcept { return (s >= 0 && s < n_segments()) ? coverage_[static_cast<std::size_t>(s)] : 0.0; }
+  double cov(int s) const noexcept {
+    return (s >= 0 && s < n_segments()) ? coverage_[static_cast<std::size_t>(s)] : 0.0;
+  }
   Params p_;
   PulseTrain env_;
   std::vector<double> coverage_;

@@ -29,7 +29,8 @@ inline constexpr std::array<PostureInfo, 6> posture_catalogue{{
     {Posture::seated, "seated", "sitting: thigh horizontal below the heart, shank hanging from the knee"},
     {Posture::standing, "standing", "upright, the limb hanging below the heart"},
     {Posture::limb_raised, "limb_raised", "lying, the limb raised 30 deg from the root (elevation)"},
-    {Posture::limb_lowered, "limb_lowered", "lying, the limb lowered 30 deg from the root (dependent, over the table's edge)"},
+    {Posture::limb_lowered, "limb_lowered",
+     "lying, the limb lowered 30 deg from the root (dependent, over the table's edge)"},
 }};
 
 inline std::string_view to_string(Posture p) noexcept {
@@ -43,10 +44,10 @@ inline std::string_view to_string(Posture p) noexcept {
 /// and, beyond an optional bend (knee, elbow) at `bend_from_distal_fraction` of the limb length
 /// from the distal end, at `distal_angle_deg`.
 struct PostureGeometry {
-  double root_height_cm = 0.0;         ///< height of the limb's proximal end above the heart [cm]
-  double proximal_angle_deg = 0.0;     ///< limb axis below horizontal, root side [deg]
+  double root_height_cm = 0.0;             ///< height of the limb's proximal end above the heart [cm]
+  double proximal_angle_deg = 0.0;         ///< limb axis below horizontal, root side [deg]
   double bend_from_distal_fraction = 0.0;  ///< 0 = a straight limb
-  double distal_angle_deg = 0.0;       ///< below the bend [deg]
+  double distal_angle_deg = 0.0;           ///< below the bend [deg]
 
   /// Height above the heart of the point x_cm from the distal end [cm].
   double height_cm(const LimbGeometry& limb, double x_cm) const noexcept {
@@ -76,12 +77,18 @@ struct PostureTable {
 
   const PostureGeometry& operator[](Posture p) const noexcept {
     switch (p) {
-      case Posture::prone: return prone;
-      case Posture::seated: return seated;
-      case Posture::standing: return standing;
-      case Posture::limb_raised: return limb_raised;
-      case Posture::limb_lowered: return limb_lowered;
-      case Posture::supine: break;
+      case Posture::prone:
+        return prone;
+      case Posture::seated:
+        return seated;
+      case Posture::standing:
+        return standing;
+      case Posture::limb_raised:
+        return limb_raised;
+      case Posture::limb_lowered:
+        return limb_lowered;
+      case Posture::supine:
+        break;
     }
     return supine;
   }
@@ -99,8 +106,8 @@ struct PostureTable {
     for (const auto& info : posture_catalogue) {
       const Posture p = info.posture;
       const auto& g = (*this)[p];
-      MASSAGESIM_CHECK(std::isfinite(g.root_height_cm) && std::abs(g.root_height_cm) <= 300.0, "posture ",
-                       to_string(p), ".root_height_cm: expected in [-300, 300] cm, got ", g.root_height_cm);
+      MASSAGESIM_CHECK(std::isfinite(g.root_height_cm) && std::abs(g.root_height_cm) <= 300.0, "posture ", to_string(p),
+                       ".root_height_cm: expected in [-300, 300] cm, got ", g.root_height_cm);
       MASSAGESIM_CHECK(std::isfinite(g.proximal_angle_deg) && std::abs(g.proximal_angle_deg) <= 90.0, "posture ",
                        to_string(p), ".proximal_angle_deg: expected in [-90, 90] deg, got ", g.proximal_angle_deg);
       MASSAGESIM_CHECK(std::isfinite(g.distal_angle_deg) && std::abs(g.distal_angle_deg) <= 90.0, "posture ",

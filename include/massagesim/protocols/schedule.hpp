@@ -30,13 +30,20 @@ enum class PhaseKind { rest, exercise, active_recovery, massage, compression, pa
 
 inline std::string_view to_string(PhaseKind k) noexcept {
   switch (k) {
-    case PhaseKind::rest: return "rest";
-    case PhaseKind::exercise: return "exercise";
-    case PhaseKind::active_recovery: return "active_recovery";
-    case PhaseKind::massage: return "massage";
-    case PhaseKind::compression: return "compression";
-    case PhaseKind::passive_recovery: return "passive_recovery";
-    case PhaseKind::posture_change: return "posture_change";
+    case PhaseKind::rest:
+      return "rest";
+    case PhaseKind::exercise:
+      return "exercise";
+    case PhaseKind::active_recovery:
+      return "active_recovery";
+    case PhaseKind::massage:
+      return "massage";
+    case PhaseKind::compression:
+      return "compression";
+    case PhaseKind::passive_recovery:
+      return "passive_recovery";
+    case PhaseKind::posture_change:
+      return "posture_change";
   }
   return "unknown";
 }
@@ -54,10 +61,10 @@ struct Phase {
   PhaseKind kind = PhaseKind::rest;
   double start_s = 0.0;
   double duration_s = 0.0;
-  double exercise_intensity = 0.0;      ///< fraction of VO2max (exercise, active recovery)
-  Posture posture = Posture::supine;    ///< posture held during the phase
-  std::optional<Technique> technique;   ///< massage or compression phases
-  std::vector<double> heights_cm;       ///< height of each segment above the heart in this posture
+  double exercise_intensity = 0.0;     ///< fraction of VO2max (exercise, active recovery)
+  Posture posture = Posture::supine;   ///< posture held during the phase
+  std::optional<Technique> technique;  ///< massage or compression phases
+  std::vector<double> heights_cm;      ///< height of each segment above the heart in this posture
 
   double end_s() const noexcept { return start_s + duration_s; }
 };
@@ -96,8 +103,7 @@ class Schedule {
   }
   /// Manual massage with a hand technique (not a device).
   Schedule& massage(double duration_s, const TechniqueParams& technique) {
-    MASSAGESIM_CHECK(!is_device_technique(technique_name(technique)), "massage: technique '",
-                     technique_name(technique),
+    MASSAGESIM_CHECK(!is_device_technique(technique_name(technique)), "massage: technique '", technique_name(technique),
                      "' is a device; expected a manual technique (static_compression, effleurage, petrissage, "
                      "tapotement, deep_friction) or use compression()");
     return add(PhaseKind::massage, duration_s, 0.0, technique);
@@ -126,9 +132,8 @@ class Schedule {
   /// \throws InvalidArgument when `start_s` lies before the end so far (the phases would overlap)
   Schedule& at(double start_s) {
     MASSAGESIM_CHECK(std::isfinite(start_s), "at.start_s: expected a finite time, got ", start_s);
-    MASSAGESIM_CHECK(start_s >= duration_s(), "at.start_s: ", start_s,
-                     " s overlaps the previous phase, which ends at ", duration_s(),
-                     " s; expected start_s >= ", duration_s(), " s");
+    MASSAGESIM_CHECK(start_s >= duration_s(), "at.start_s: ", start_s, " s overlaps the previous phase, which ends at ",
+                     duration_s(), " s; expected start_s >= ", duration_s(), " s");
     if (start_s > duration_s()) add(PhaseKind::rest, start_s - duration_s(), 0.0, std::nullopt);
     return *this;
   }
@@ -221,15 +226,14 @@ class Schedule {
 
  private:
   static void check_intensity(std::string_view what, double v, double max) {
-    MASSAGESIM_CHECK(std::isfinite(v) && v > 0.0 && v <= max, what,
-                     ".intensity: expected a fraction of VO2max in (0, ", max, "], got ", v);
+    MASSAGESIM_CHECK(std::isfinite(v) && v > 0.0 && v <= max, what, ".intensity: expected a fraction of VO2max in (0, ",
+                     max, "], got ", v);
   }
 
   Schedule& add(PhaseKind kind, double duration_s, double intensity, const std::optional<TechniqueParams>& tech,
                 bool allow_zero = false) {
-    MASSAGESIM_CHECK(std::isfinite(duration_s) && (allow_zero ? duration_s >= 0.0 : duration_s > 0.0),
-                     to_string(kind), ".duration_s: expected ", allow_zero ? ">= 0" : "> 0", " s and finite, got ",
-                     duration_s);
+    MASSAGESIM_CHECK(std::isfinite(duration_s) && (allow_zero ? duration_s >= 0.0 : duration_s > 0.0), to_string(kind),
+                     ".duration_s: expected ", allow_zero ? ">= 0" : "> 0", " s and finite, got ", duration_s);
     Phase ph;
     ph.kind = kind;
     ph.start_s = this->duration_s();

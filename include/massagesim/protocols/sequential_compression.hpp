@@ -66,8 +66,13 @@ class SequentialCompression {
     double busy_s = 0.0;
     for (int i = 0; i < n; ++i) {
       const double hold = p_.deflate_together ? p_.hold_s + (n - 1 - i) * p_.delay_s : p_.hold_s;
-      PulseTrain tr{.start_s = start_s, .delay_s = i * p_.delay_s, .rise_s = p_.inflation_s, .hold_s = hold,
-                    .fall_s = p_.deflation_s, .period_s = p_.cycle_period_s, .rise_shape = p_.inflation_shape,
+      PulseTrain tr{.start_s = start_s,
+                    .delay_s = i * p_.delay_s,
+                    .rise_s = p_.inflation_s,
+                    .hold_s = hold,
+                    .fall_s = p_.deflation_s,
+                    .period_s = p_.cycle_period_s,
+                    .rise_shape = p_.inflation_shape,
                     .fall_shape = RampShape::linear};
       busy_s = std::max(busy_s, tr.delay_s + tr.rise_s + tr.hold_s + tr.fall_s);
       trains_.push_back(tr);
@@ -90,7 +95,9 @@ class SequentialCompression {
 
   double pressure_mmHg(double t_s, int segment) const noexcept {
     const int c = chamber_at(segment);
-    return c < 0 ? 0.0 : p_.chamber_pressures_mmHg[static_cast<std::size_t>(c)] * trains_[static_cast<std::size_t>(c)].value(t_s);
+    return c < 0 ? 0.0
+                 : p_.chamber_pressures_mmHg[static_cast<std::size_t>(c)] *
+                       trains_[static_cast<std::size_t>(c)].value(t_s);
   }
   double massage_drive(double t_s, int segment) const noexcept {
     const int c = chamber_at(segment);

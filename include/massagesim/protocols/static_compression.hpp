@@ -24,7 +24,7 @@ struct StaticCompressionParams {
   /// Time to release [s] (used when hold_s is finite) [?].
   double release_s = 2.0;
   RampShape shape = RampShape::cosine;
-  double from_cm = 0.0;                                   ///< distal end of the site [cm]
+  double from_cm = 0.0;                                     ///< distal end of the site [cm]
   double to_cm = std::numeric_limits<double>::quiet_NaN();  ///< proximal end of the site [cm]; NaN = limb end
 };
 
@@ -44,8 +44,12 @@ class StaticCompression {
                      p_.hold_s);
     detail::check_non_negative(name, "release_s", p_.release_s, "s");
     detail::resolve_site(name, p_.from_cm, p_.to_cm, limb);
-    env_ = PulseTrain{.start_s = start_s, .rise_s = p_.rise_s, .hold_s = p_.hold_s, .fall_s = p_.release_s,
-                      .rise_shape = p_.shape, .fall_shape = p_.shape};
+    env_ = PulseTrain{.start_s = start_s,
+                      .rise_s = p_.rise_s,
+                      .hold_s = p_.hold_s,
+                      .fall_s = p_.release_s,
+                      .rise_shape = p_.shape,
+                      .fall_shape = p_.shape};
     for (int i = 0; i < limb.n_segments(); ++i) coverage_.push_back(limb.coverage(i, p_.from_cm, p_.to_cm));
   }
 
@@ -67,7 +71,9 @@ class StaticCompression {
   void breakpoints(double t0_s, double t1_s, std::vector<double>& out) const { env_.breakpoints(t0_s, t1_s, out); }
 
  private:
-  double cov(int s) const noexcept { return (s >= 0 && s < n_segments()) ? coverage_[static_cast<std::size_t>(s)] : 0.0; }
+  double cov(int s) const noexcept {
+    return (s >= 0 && s < n_segments()) ? coverage_[static_cast<std::size_t>(s)] : 0.0;
+  }
   Params p_;
   PulseTrain env_;
   std::vector<double> coverage_;

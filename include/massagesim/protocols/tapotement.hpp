@@ -41,14 +41,19 @@ class Tapotement {
     detail::check_pressure(name, "pressure_mmHg", p_.pressure_mmHg);
     detail::check_positive(name, "rate_Hz", p_.rate_Hz, "Hz");
     detail::check_positive(name, "pulse_width_s", p_.pulse_width_s, "s");
-    MASSAGESIM_CHECK(p_.pulse_width_s <= 1.0 / p_.rate_Hz, name, ".pulse_width_s: expected <= the period 1/rate_Hz = ",
-                     1.0 / p_.rate_Hz, " s, got ", p_.pulse_width_s);
+    MASSAGESIM_CHECK(p_.pulse_width_s <= 1.0 / p_.rate_Hz, name,
+                     ".pulse_width_s: expected <= the period 1/rate_Hz = ", 1.0 / p_.rate_Hz, " s, got ",
+                     p_.pulse_width_s);
     detail::check_non_negative(name, "edge_s", p_.edge_s, "s");
-    MASSAGESIM_CHECK(2.0 * p_.edge_s <= p_.pulse_width_s, name, ".edge_s: expected in [0, pulse_width_s / 2 = ",
-                     0.5 * p_.pulse_width_s, "] s, got ", p_.edge_s);
+    MASSAGESIM_CHECK(2.0 * p_.edge_s <= p_.pulse_width_s, name,
+                     ".edge_s: expected in [0, pulse_width_s / 2 = ", 0.5 * p_.pulse_width_s, "] s, got ", p_.edge_s);
     detail::resolve_site(name, p_.from_cm, p_.to_cm, limb);
-    env_ = PulseTrain{.start_s = start_s, .rise_s = p_.edge_s, .hold_s = p_.pulse_width_s - 2.0 * p_.edge_s,
-                      .fall_s = p_.edge_s, .period_s = 1.0 / p_.rate_Hz, .rise_shape = p_.shape,
+    env_ = PulseTrain{.start_s = start_s,
+                      .rise_s = p_.edge_s,
+                      .hold_s = p_.pulse_width_s - 2.0 * p_.edge_s,
+                      .fall_s = p_.edge_s,
+                      .period_s = 1.0 / p_.rate_Hz,
+                      .rise_shape = p_.shape,
                       .fall_shape = p_.shape};
     for (int i = 0; i < limb.n_segments(); ++i) coverage_.push_back(limb.coverage(i, p_.from_cm, p_.to_cm));
   }
@@ -64,13 +69,13 @@ class Tapotement {
   double pressure_mmHg(double t_s, int segment) const noexcept {
     return cov(segment) * p_.pressure_mmHg * env_.value(t_s);
   }
-  double massage_drive(double t_s, int segment) const noexcept {
-    return t_s >= env_.start_s ? cov(segment) : 0.0;
-  }
+  double massage_drive(double t_s, int segment) const noexcept { return t_s >= env_.start_s ? cov(segment) : 0.0; }
   void breakpoints(double t0_s, double t1_s, std::vector<double>& out) const { env_.breakpoints(t0_s, t1_s, out); }
 
  private:
-  double cov(int s) const noexcept { return (s >= 0 && s < n_segments()) ? coverage_[static_cast<std::size_t>(s)] : 0.0; }
+  double cov(int s) const noexcept {
+    return (s >= 0 && s < n_segments()) ? coverage_[static_cast<std::size_t>(s)] : 0.0;
+  }
   Params p_;
   PulseTrain env_;
   std::vector<double> coverage_;

@@ -29,7 +29,7 @@ template <class W>
 concept Waveform = requires(const W& w, double t, int segment, std::vector<double>& out) {
   { w.pressure_mmHg(t, segment) } -> std::convertible_to<double>;
   { w.massage_drive(t, segment) } -> std::convertible_to<double>;
-  { w.breakpoints(t, t, out) };
+  {w.breakpoints(t, t, out)};
   { w.n_segments() } -> std::convertible_to<int>;
   { W::name } -> std::convertible_to<std::string_view>;
   typename W::Params;
@@ -44,8 +44,8 @@ using TechniqueParams = std::variant<StaticCompressionParams, EffleurageParams, 
 
 /// The names of the techniques, in the order of `TechniqueParams`' alternatives.
 inline constexpr std::array<std::string_view, 7> technique_names{
-    StaticCompression::name, Effleurage::name,           Petrissage::name,   Tapotement::name,
-    DeepFriction::name,      SequentialCompression::name, OcclusionCuff::name};
+    StaticCompression::name,     Effleurage::name,   Petrissage::name, Tapotement::name, DeepFriction::name,
+    SequentialCompression::name, OcclusionCuff::name};
 
 /// Techniques applied by a device (the others are applied by hand).
 inline bool is_device_technique(std::string_view name) noexcept {
@@ -78,9 +78,7 @@ inline TechniqueParams default_technique_params(std::string_view name) {
 }
 
 /// The name of the technique a parameter set belongs to.
-inline std::string_view technique_name(const TechniqueParams& p) noexcept {
-  return technique_names[p.index()];
-}
+inline std::string_view technique_name(const TechniqueParams& p) noexcept { return technique_names[p.index()]; }
 
 /// A technique of any kind, built from its parameters on a limb and starting at `start_s`.
 class Technique {
@@ -99,7 +97,7 @@ class Technique {
 
   /// Wraps an already built technique.
   template <Waveform W>
-    requires std::is_constructible_v<Variant, W>
+  requires std::is_constructible_v<Variant, W>
   explicit Technique(W w) : w_(std::move(w)) {}
 
   std::string_view name() const noexcept {
@@ -126,13 +124,20 @@ class Technique {
  private:
   template <class P>
   static Variant make(const P& p, const LimbGeometry& limb, double start_s) {
-    if constexpr (std::is_same_v<P, StaticCompressionParams>) return StaticCompression(p, limb, start_s);
-    else if constexpr (std::is_same_v<P, EffleurageParams>) return Effleurage(p, limb, start_s);
-    else if constexpr (std::is_same_v<P, PetrissageParams>) return Petrissage(p, limb, start_s);
-    else if constexpr (std::is_same_v<P, TapotementParams>) return Tapotement(p, limb, start_s);
-    else if constexpr (std::is_same_v<P, DeepFrictionParams>) return DeepFriction(p, limb, start_s);
-    else if constexpr (std::is_same_v<P, SequentialCompressionParams>) return SequentialCompression(p, limb, start_s);
-    else return OcclusionCuff(p, limb, start_s);
+    if constexpr (std::is_same_v<P, StaticCompressionParams>)
+      return StaticCompression(p, limb, start_s);
+    else if constexpr (std::is_same_v<P, EffleurageParams>)
+      return Effleurage(p, limb, start_s);
+    else if constexpr (std::is_same_v<P, PetrissageParams>)
+      return Petrissage(p, limb, start_s);
+    else if constexpr (std::is_same_v<P, TapotementParams>)
+      return Tapotement(p, limb, start_s);
+    else if constexpr (std::is_same_v<P, DeepFrictionParams>)
+      return DeepFriction(p, limb, start_s);
+    else if constexpr (std::is_same_v<P, SequentialCompressionParams>)
+      return SequentialCompression(p, limb, start_s);
+    else
+      return OcclusionCuff(p, limb, start_s);
   }
   Variant w_;
 };

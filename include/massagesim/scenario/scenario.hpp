@@ -137,16 +137,20 @@ inline protocols::Schedule build_schedule(const Limb& limb, protocols::Posture i
     try {
       if (ph.start_s) s.at(*ph.start_s);
       switch (ph.kind) {
-        case PhaseKind::rest: s.rest(ph.duration_s); break;
-        case PhaseKind::passive_recovery: s.passive_recovery(ph.duration_s); break;
+        case PhaseKind::rest:
+          s.rest(ph.duration_s);
+          break;
+        case PhaseKind::passive_recovery:
+          s.passive_recovery(ph.duration_s);
+          break;
         case PhaseKind::exercise:
           MASSAGESIM_CHECK(ph.intensity_fraction_VO2max.has_value(),
                            "intensity_fraction_VO2max: required for exercise, got none");
           s.exercise(ph.duration_s, *ph.intensity_fraction_VO2max);
           break;
         case PhaseKind::active_recovery:
-          s.active_recovery(ph.duration_s,
-                            ph.intensity_fraction_VO2max.value_or(protocols::Schedule::default_active_recovery_intensity));
+          s.active_recovery(ph.duration_s, ph.intensity_fraction_VO2max.value_or(
+                                               protocols::Schedule::default_active_recovery_intensity));
           break;
         case PhaseKind::massage:
           MASSAGESIM_CHECK(ph.technique.has_value(), "technique: required for massage, got none");
@@ -156,7 +160,9 @@ inline protocols::Schedule build_schedule(const Limb& limb, protocols::Posture i
           MASSAGESIM_CHECK(ph.technique.has_value(), "technique: required for compression, got none");
           s.compression(ph.duration_s, *ph.technique);
           break;
-        case PhaseKind::posture_change: s.posture_change(ph.duration_s, ph.posture); break;
+        case PhaseKind::posture_change:
+          s.posture_change(ph.duration_s, ph.posture);
+          break;
       }
     } catch (const UnknownName& e) {
       throw UnknownName(detail::concat("protocol[", i, "] (", protocols::to_string(ph.kind), "): ", e.what()));

@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "massagesim/models/segment.hpp"
 #include "massagesim/models/parameter_space.hpp"
+#include "massagesim/models/segment.hpp"
 #include "massagesim/scenario/scenario.hpp"
 
 namespace massagesim::scenario {

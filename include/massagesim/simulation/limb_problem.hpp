@@ -76,7 +76,6 @@ inline Limb::State limb_initial_guess(const Limb& limb) {
   return x;
 }
 
-
 /// Inputs of a limb from a protocol Schedule (per-segment pressure, intensity, height, drive).
 struct ScheduleLimbInputs {
   std::shared_ptr<const protocols::Schedule> schedule;
@@ -167,9 +166,7 @@ inline Limb::State limb_rest_state(const std::shared_ptr<const Limb>& limb, cons
     LimbSystem<ConstantLimbInputs> relax{limb, ConstantLimbInputs{held}, false, true};
     auto prob = make_problem(relax, limb_initial_guess(*limb), 0.0, 4.0 * 3600.0);
     const auto relaxed =
-        solve(prob,
-              simulation::limb_rodas4(*limb, /*autonomous=*/true),
-              StepControl{.rtol = 1e-6, .atol = 1e-9});
+        solve(prob, simulation::limb_rodas4(*limb, /*autonomous=*/true), StepControl{.rtol = 1e-6, .atol = 1e-9});
     x = sys.to_core(relaxed.x_final);
   }
   Eigen::VectorXd f(x.size()), xt(x.size()), ft(x.size());
@@ -187,8 +184,10 @@ inline Limb::State limb_rest_state(const std::shared_ptr<const Limb>& limb, cons
       const double rt = ft.allFinite() ? ft.cwiseAbs().maxCoeff() : INFINITY;
       bool positive = true;
       for (int i = 0; i < limb->n_segments(); ++i)
-        positive = positive && xt[i * LimbCoreSystem::core_n + SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume] > 0.0 &&
-                   xt[i * LimbCoreSystem::core_n + SegmentLayout::lymph] > 0.0;
+        positive =
+            positive &&
+            xt[i * LimbCoreSystem::core_n + SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume] > 0.0 &&
+            xt[i * LimbCoreSystem::core_n + SegmentLayout::lymph] > 0.0;
       if (positive && rt < 100.0 * r) {
         ok = true;
         break;
@@ -203,8 +202,10 @@ inline Limb::State limb_rest_state(const std::shared_ptr<const Limb>& limb, cons
   opt.residual_tol = 1e-11;
   const auto names = limb->state_names();
   for (int i = 0; i < limb->n_segments(); ++i)
-    for (int k = 0; k < LimbCoreSystem::core_n; ++k) opt.state_names.push_back(names[static_cast<std::size_t>(Limb::offset(i) + k)]);
-  for (int k = 0; k < limb->n_pool_states(); ++k) opt.state_names.push_back(names[static_cast<std::size_t>(limb->pool_offset() + k)]);
+    for (int k = 0; k < LimbCoreSystem::core_n; ++k)
+      opt.state_names.push_back(names[static_cast<std::size_t>(Limb::offset(i) + k)]);
+  for (int k = 0; k < limb->n_pool_states(); ++k)
+    opt.state_names.push_back(names[static_cast<std::size_t>(limb->pool_offset() + k)]);
   const auto res = steady_state(sys, x, opt);
   if (residual_out) *residual_out = res.residual_norm;
   return sys.from_core(res.x);
@@ -212,8 +213,9 @@ inline Limb::State limb_rest_state(const std::shared_ptr<const Limb>& limb, cons
 
 /// The OdeProblem of a limb driven by a schedule, with the schedule's breakpoints as discontinuities,
 /// state names, and a domain check rejecting non-positive volumes.
-inline auto make_limb_problem(const std::shared_ptr<const Limb>& limb, std::shared_ptr<const protocols::Schedule> schedule,
-                              const Limb::State& x0, double t0_s, double t1_s, bool exact_pool_jacobian = false) {
+inline auto make_limb_problem(const std::shared_ptr<const Limb>& limb,
+                              std::shared_ptr<const protocols::Schedule> schedule, const Limb::State& x0, double t0_s,
+                              double t1_s, bool exact_pool_jacobian = false) {
   using Sys = LimbSystem<ScheduleLimbInputs>;
   std::vector<double> bps;
   schedule->breakpoints(t0_s, t1_s, bps);

@@ -31,10 +31,10 @@ struct RunEstimate {
   int n_arms = 1;
   double duration_s = 0.0;
   double save_every_s = 1.0;
-  double n_saves = 0.0;      ///< save points per arm
-  int n_values = 0;          ///< values per save point (the states kept by the solver, plus the outputs)
-  double memory_MB = 0.0;    ///< n_saves x n_values x 8 bytes x n_arms (0 without traces)
-  double solver_steps = 0.0; ///< estimated accepted steps over all arms
+  double n_saves = 0.0;       ///< save points per arm
+  int n_values = 0;           ///< values per save point (the states kept by the solver, plus the outputs)
+  double memory_MB = 0.0;     ///< n_saves x n_values x 8 bytes x n_arms (0 without traces)
+  double solver_steps = 0.0;  ///< estimated accepted steps over all arms
   int n_segments = 1;
   /// Solver steps x segments: what `RunLimits::max_work_steps` bounds (a step costs ~ a segment's RHS).
   double work_steps() const { return solver_steps * n_segments; }
@@ -49,9 +49,9 @@ RunEstimate estimate_run(const scenario::Scenario& scenario, const SimulationOpt
 void check_estimate(const RunEstimate& estimate, const RunLimits& limits = RunLimits::from_environment());
 
 /// Everything `simulate` checks before it starts (after `options.cancel`: a set flag throws `Cancelled`,
-/// so the runs of a cancelled batch that have not started end at once): the scenario's limits (a scenario built in code has
-/// not been through the loader), the option overrides' tolerances, and the estimate against `limits`.
-/// \throws InvalidArgument naming the field, what was given and what is allowed
+/// so the runs of a cancelled batch that have not started end at once): the scenario's limits (a scenario built in code
+/// has not been through the loader), the option overrides' tolerances, and the estimate against `limits`. \throws
+/// InvalidArgument naming the field, what was given and what is allowed
 void check_run(const scenario::Scenario& scenario, const SimulationOptions& options = {},
                const RunLimits& limits = RunLimits::from_environment());
 

@@ -35,9 +35,12 @@ inline void check_stepper_name(std::string_view name, std::string_view what = "s
 /// (`make_limb_problem(..., exact_border = true)`).
 template <class Limb>
 Rodas4 limb_rodas4(const Limb& limb, bool autonomous = false, const RodasTableau& tableau = rodas4_tableau) {
-  return Rodas4{.linear_solver = LinearSolverKind::bordered, .tableau = &tableau,
-                .lower_bandwidth = limb.lower_bandwidth(), .upper_bandwidth = limb.upper_bandwidth(),
-                .border_size = limb.n_pool_states(), .autonomous = autonomous};
+  return Rodas4{.linear_solver = LinearSolverKind::bordered,
+                .tableau = &tableau,
+                .lower_bandwidth = limb.lower_bandwidth(),
+                .upper_bandwidth = limb.upper_bandwidth(),
+                .border_size = limb.n_pool_states(),
+                .autonomous = autonomous};
 }
 
 /// Calls f(stepper) with the stepper `name` configured for a limb.

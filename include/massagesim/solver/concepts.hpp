@@ -24,16 +24,17 @@ concept StateVector = std::is_base_of_v<Eigen::MatrixBase<State>, State> && Stat
 
 /// odeint's System concept: `sys(x, dxdt, t)` computes f(x, t) into dxdt.
 template <class System, class State>
-concept OdeSystem = requires(System& sys, const State& x, State& dxdt, double t) { sys(x, dxdt, t); };
+concept OdeSystem = requires(System& sys, const State& x, State& dxdt, double t) {
+  sys(x, dxdt, t);
+};
 
 /// A system that provides its own Jacobian df/dx.
 template <class System, class State>
-concept JacobianSystem =
-    OdeSystem<System, State> &&
+concept JacobianSystem = OdeSystem<System, State> &&
     requires(System& sys, const State& x,
              Eigen::Matrix<double, State::RowsAtCompileTime, State::RowsAtCompileTime>& jac, double t) {
-      sys.jacobian(x, jac, t);
-    };
+  sys.jacobian(x, jac, t);
+};
 
 /// What the driver needs from a stepper's cache (the stepper struct holds configuration only).
 template <class Cache, class System, class State>

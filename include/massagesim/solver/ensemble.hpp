@@ -54,8 +54,8 @@ struct EnsembleResult {
 /// Threads to use for `n_threads` (0 = hardware concurrency) and `n` runs; throws on negative.
 inline std::size_t ensemble_thread_count(int n_threads, std::size_t n) {
   MASSAGESIM_CHECK(n_threads >= 0, "n_threads: expected >= 1 (or 0 = hardware concurrency), got ", n_threads);
-  std::size_t k = n_threads == 0 ? std::max(1u, std::thread::hardware_concurrency())
-                                 : static_cast<std::size_t>(n_threads);
+  std::size_t k =
+      n_threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : static_cast<std::size_t>(n_threads);
   return std::max<std::size_t>(1, std::min(k, n));
 }
 
@@ -66,7 +66,7 @@ inline std::size_t ensemble_thread_count(int n_threads, std::size_t n) {
 /// its result must depend on i only (then results do not depend on the thread count).
 /// \throws InvalidArgument when n_threads < 0. Exceptions of runs are recorded, not thrown.
 template <class RunOne>
-  requires std::is_invocable_v<RunOne&, std::size_t>
+requires std::is_invocable_v<RunOne&, std::size_t>
 auto run_ensemble(std::size_t n, RunOne&& run_one, int n_threads = 0)
     -> EnsembleResult<std::decay_t<std::invoke_result_t<RunOne&, std::size_t>>> {
   using Output = std::decay_t<std::invoke_result_t<RunOne&, std::size_t>>;
@@ -113,7 +113,7 @@ auto run_ensemble(std::size_t n, RunOne&& run_one, int n_threads = 0)
 /// Example: `solve_ensemble(200, [&](std::size_t i) { return make_problem(Sys{k[i]}, x0, 0.0, 60.0); },
 ///                          [](const auto& p) { return solve(p, Dopri5{}).x_final; }, 2)`.
 template <class MakeProblem, class SolveOne>
-  requires std::is_invocable_v<MakeProblem&, std::size_t>
+requires std::is_invocable_v<MakeProblem&, std::size_t>
 auto solve_ensemble(std::size_t n, MakeProblem&& make_problem, SolveOne&& solve_one, int n_threads = 0) {
   return run_ensemble(
       n,

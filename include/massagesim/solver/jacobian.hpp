@@ -40,9 +40,12 @@ enum class JacobianKind {
 
 inline const char* to_string(JacobianKind k) {
   switch (k) {
-    case JacobianKind::automatic: return "automatic";
-    case JacobianKind::user: return "user";
-    case JacobianKind::finite_difference: return "finite_difference";
+    case JacobianKind::automatic:
+      return "automatic";
+    case JacobianKind::user:
+      return "user";
+    case JacobianKind::finite_difference:
+      return "finite_difference";
   }
   return "unknown";
 }
@@ -153,7 +156,9 @@ class JacobianEvaluator {
           jac.assign_band_of(user_);
         }
         break;
-      case JacobianKind::finite_difference: fd_coloured(sys, x, t, fx, w, kl_, ku_, st, store); break;
+      case JacobianKind::finite_difference:
+        fd_coloured(sys, x, t, fx, w, kl_, ku_, st, store);
+        break;
     }
   }
 
@@ -177,7 +182,9 @@ class JacobianEvaluator {
     const Eigen::Index nb = jac.n_band(), m = jac.n_border(), kl = jac.kl(), ku = jac.ku();
     const Eigen::Index w = std::min(kl + ku + 1, std::max<Eigen::Index>(nb, 1));
     const Eigen::Index n_rows_cols = border_row_cols_.empty() ? nb : static_cast<Eigen::Index>(border_row_cols_.size());
-    auto row_col = [&](Eigen::Index k) { return border_row_cols_.empty() ? k : border_row_cols_[static_cast<std::size_t>(k)]; };
+    auto row_col = [&](Eigen::Index k) {
+      return border_row_cols_.empty() ? k : border_row_cols_[static_cast<std::size_t>(k)];
+    };
     // Pass A: direction of column j (band colour, or one of its own for a border column).
     auto dir_a = [&](Eigen::Index j) { return j < nb ? j % w : w + (j - nb); };
     auto store_a = [&](Eigen::Index j, auto&& value_of_row) {
@@ -270,8 +277,7 @@ class JacobianEvaluator {
   /// to be taken: the difference stays inside [t, t + h], which the driver keeps free of
   /// discontinuities (a backward or central difference would straddle the jump just behind a
   /// restart). `fx` must hold f(x, t).
-  void time_derivative(System& sys, const State& x, double t, const State& fx, double h_scale, State& dfdt,
-                       Stats& st) {
+  void time_derivative(System& sys, const State& x, double t, const State& fx, double h_scale, State& dfdt, Stats& st) {
     if constexpr (TimeDerivativeSystem<System, State>) {
       sys.time_derivative(x, dfdt, t);
     } else {
@@ -343,8 +349,7 @@ class JacobianEvaluator {
 
 /// Dense Jacobian of a templated system by forward-mode AD (allocates; for checks and setup).
 template <class System, class State>
-  requires TemplatedSystem<System, State>
-Eigen::MatrixXd jacobian_ad(System sys, const State& x, double t) {
+requires TemplatedSystem<System, State> Eigen::MatrixXd jacobian_ad(System sys, const State& x, double t) {
   const Eigen::Index n = x.size();
   JacobianEvaluator<System, State> ev(JacobianKind::automatic, n, n - 1, n - 1);
   typename JacobianEvaluator<System, State>::DenseJacobian jac(n, n);
@@ -355,8 +360,7 @@ Eigen::MatrixXd jacobian_ad(System sys, const State& x, double t) {
 
 /// Dense Jacobian by central differences, step cbrt(eps)·max(1, |x_j|) (allocates; for checks).
 template <class System, class State>
-  requires OdeSystem<System, State>
-Eigen::MatrixXd jacobian_fd_central(System sys, const State& x, double t) {
+requires OdeSystem<System, State> Eigen::MatrixXd jacobian_fd_central(System sys, const State& x, double t) {
   const Eigen::Index n = x.size();
   Eigen::MatrixXd jac(n, n);
   State xp = x, xm = x, fp = x, fm = x;

@@ -21,9 +21,10 @@ namespace massagesim {
 /// `discontinuities_s` are the times where the forcing jumps (a protocol's breakpoints): the
 /// driver lands on each exactly and restarts the stepper there, so nothing of a short pulse is
 /// stepped over. Convention: the forcing is right-continuous, f(x, t_b) is the value *after* the
-/// jump (write `t >= t_on`); the step ending at t_b evaluates f only below t_b. `state_names` (optional) make error messages name the state to blame.
+/// jump (write `t >= t_on`); the step ending at t_b evaluates f only below t_b. `state_names` (optional) make error
+/// messages name the state to blame.
 template <class System, StateVector State>
-  requires OdeSystem<System, State>
+requires OdeSystem<System, State>
 struct OdeProblem {
   using state_type = State;
   using system_type = System;
@@ -41,8 +42,8 @@ struct OdeProblem {
 
   /// Throws `InvalidArgument` when the time span or the initial state are unusable.
   void validate() const {
-    MASSAGESIM_CHECK(std::isfinite(t0_s) && std::isfinite(t1_s),
-                     "time span: expected finite t0_s and t1_s, got [", t0_s, ", ", t1_s, "]");
+    MASSAGESIM_CHECK(std::isfinite(t0_s) && std::isfinite(t1_s), "time span: expected finite t0_s and t1_s, got [",
+                     t0_s, ", ", t1_s, "]");
     MASSAGESIM_CHECK(t1_s > t0_s, "time span: expected t1_s > t0_s, got [", t0_s, ", ", t1_s, "]");
     MASSAGESIM_CHECK(x0.size() > 0, "initial state: expected at least one state, got 0");
     for (Eigen::Index i = 0; i < x0.size(); ++i)
@@ -62,9 +63,8 @@ struct OdeProblem {
 
 /// Deduction helper: `make_problem(sys, x0, t0, t1)`.
 template <class System, StateVector State>
-  requires OdeSystem<System, State>
-OdeProblem<System, State> make_problem(System sys, State x0, double t0_s, double t1_s,
-                                       std::vector<double> discontinuities_s = {}) {
+requires OdeSystem<System, State> OdeProblem<System, State> make_problem(System sys, State x0, double t0_s, double t1_s,
+                                                                         std::vector<double> discontinuities_s = {}) {
   return OdeProblem<System, State>{std::move(sys), std::move(x0), t0_s, t1_s, std::move(discontinuities_s)};
 }
 

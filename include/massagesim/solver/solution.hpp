@@ -26,14 +26,22 @@ enum class Status {
 
 inline const char* to_string(Status s) {
   switch (s) {
-    case Status::success: return "success";
-    case Status::terminated_by_event: return "terminated_by_event";
-    case Status::step_size_underflow: return "step_size_underflow";
-    case Status::too_many_steps: return "too_many_steps";
-    case Status::non_finite_state: return "non_finite_state";
-    case Status::out_of_domain: return "out_of_domain";
-    case Status::newton_failure: return "newton_failure";
-    case Status::cancelled: return "cancelled";
+    case Status::success:
+      return "success";
+    case Status::terminated_by_event:
+      return "terminated_by_event";
+    case Status::step_size_underflow:
+      return "step_size_underflow";
+    case Status::too_many_steps:
+      return "too_many_steps";
+    case Status::non_finite_state:
+      return "non_finite_state";
+    case Status::out_of_domain:
+      return "out_of_domain";
+    case Status::newton_failure:
+      return "newton_failure";
+    case Status::cancelled:
+      return "cancelled";
   }
   return "unknown";
 }

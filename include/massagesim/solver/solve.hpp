@@ -102,9 +102,8 @@ class Recorder {
 ///         steppers, NewtonFailure) when the integration fails and `control.throw_on_failure`;
 ///         Cancelled when `control.cancel` is set (then too only with `throw_on_failure`).
 template <class System, class State, class Stepper>
-Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& stepper,
-                      const StepControl& control = {}, const SaveAt& save = SaveAt{.t1 = true},
-                      std::span<const Event<State>> events = {}) {
+Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& stepper, const StepControl& control = {},
+                      const SaveAt& save = SaveAt{.t1 = true}, std::span<const Event<State>> events = {}) {
   problem.validate();
   const Eigen::Index n = problem.x0.size();
   control.validate(n);
@@ -176,7 +175,8 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
   if (const Eigen::Index bad = detail::first_non_finite(cache.derivative()); bad >= 0) {
     const std::string name = problem.state_name(bad);
     return fail(
-        Status::non_finite_state, [&](const std::string& m, double t, double dt) { return NonFiniteState(m, t, dt, name); },
+        Status::non_finite_state,
+        [&](const std::string& m, double t, double dt) { return NonFiniteState(m, t, dt, name); },
         detail::concat("non-finite derivative at the initial point t = ", t0, " s: d(", name,
                        ")/dt = ", cache.derivative()[bad],
                        ". Check the initial state and the parameters (a division by zero, a log or root of a "
@@ -214,8 +214,7 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
     scratch = scratch2 - f0;
     const double d2 = weighted_norm(scratch, x, x) / h0;
     const double dmax = std::max(d1, d2);
-    const double h1 =
-        dmax <= 1e-15 ? std::max(1e-6, h0 * 1e-3) : std::pow(0.01 / dmax, 1.0 / (Cache::order + 1.0));
+    const double h1 = dmax <= 1e-15 ? std::max(1e-6, h0 * 1e-3) : std::pow(0.01 / dmax, 1.0 / (Cache::order + 1.0));
     dt = std::min(100.0 * h0, h1);
     if (!std::isfinite(dt) || dt <= 0.0) dt = 1e-6 * (t1 - t0);
   }
@@ -259,8 +258,8 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
     const double dt_nominal = dt;
     // A step that ends on a discontinuity t_b ends at the largest double below it, so no stage sees
     // the value after the jump; the next step starts at t_b itself (diffrax's jump_ts convention).
-    const double t_land = target_is_break ? std::nextafter(t_target, -std::numeric_limits<double>::infinity())
-                                          : t_target;
+    const double t_land =
+        target_is_break ? std::nextafter(t_target, -std::numeric_limits<double>::infinity()) : t_target;
     double t_new = t + dt;
     bool landing = false;
     // Land on the target when the step reaches it, or would leave a sliver shorter than 1 % of dt.
@@ -272,16 +271,17 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
 
     // 16 ulp of t (steps below that do not move t), but never zero: near t = 0 a scale of 1e-12 of
     // the span keeps a failing step from shrinking forever.
-    const double dt_floor = std::max(control.dt_min_s, 16.0 * std::numeric_limits<double>::epsilon() *
-                                                           std::max(std::abs(t), 1e-12 * span));
+    const double dt_floor =
+        std::max(control.dt_min_s, 16.0 * std::numeric_limits<double>::epsilon() * std::max(std::abs(t), 1e-12 * span));
     if (dt_try < dt_floor && !(landing && dt_try > 0.0)) {
       const std::string name = blame >= 0 ? problem.state_name(blame) : std::string{};
       if (last_reason == Reject::non_finite)
         return fail(
             Status::non_finite_state,
             [&](const std::string& m, double tt, double d) { return NonFiniteState(m, tt, d, name); },
-            detail::concat("non-finite state at t = ", t, " s: '", name, "' became NaN or infinite even with dt = ",
-                           dt_try, " s. Check the model for divisions by zero, logs or roots of negative values, "
+            detail::concat("non-finite state at t = ", t, " s: '", name,
+                           "' became NaN or infinite even with dt = ", dt_try,
+                           " s. Check the model for divisions by zero, logs or roots of negative values, "
                            "or parameters out of their range."),
             t, dt_try);
       if (last_reason == Reject::domain)
@@ -358,8 +358,7 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
       // Remember which state dominates the error, for the underflow message.
       double worst = -1.0;
       for (Eigen::Index i = 0; i < n; ++i) {
-        const double r =
-            std::abs(en[i]) / (atol_vec[i] + rtol * std::max(std::abs(cache.x()[i]), std::abs(xn[i])));
+        const double r = std::abs(en[i]) / (atol_vec[i] + rtol * std::max(std::abs(cache.x()[i]), std::abs(xn[i])));
         if (r > worst) {
           worst = r;
           blame = i;

@@ -42,11 +42,11 @@ namespace massagesim {
 
 /// Options of `steady_state()`; `validate()` (called by it) throws InvalidArgument on bad values.
 struct SteadyStateOptions {
-  double t_s = 0.0;                       ///< time at which f(x, t) = 0 is solved [s]
-  double residual_tol = 1e-10;            ///< converged when max_i |f_i(x, t)| <= residual_tol
-  int max_newton_iterations = 50;         ///< Newton iterations before falling back
-  int nonmonotone_memory = 10;            ///< M: accept against the largest ½‖f‖² of the last M iterates (1: monotone)
-  double nonmonotone_growth = 1e4;        ///< η₀: ½‖f‖² may grow by (1 + η₀ 2^(−k)) at iteration k (0: none)
+  double t_s = 0.0;                 ///< time at which f(x, t) = 0 is solved [s]
+  double residual_tol = 1e-10;      ///< converged when max_i |f_i(x, t)| <= residual_tol
+  int max_newton_iterations = 50;   ///< Newton iterations before falling back
+  int nonmonotone_memory = 10;      ///< M: accept against the largest ½‖f‖² of the last M iterates (1: monotone)
+  double nonmonotone_growth = 1e4;  ///< η₀: ½‖f‖² may grow by (1 + η₀ 2^(−k)) at iteration k (0: none)
   int max_pseudo_transient_steps = 5000;  ///< pseudo-transient steps before giving up
   double pseudo_dt_initial_s = 1e-3;      ///< first pseudo-time step Δτ [s]
   double pseudo_dt_max_s = 1e12;          ///< largest Δτ [s]
@@ -84,12 +84,12 @@ struct SteadyStateOptions {
 /// What `steady_state()` found.
 template <class State>
 struct SteadyStateResult {
-  State x;                          ///< the steady state
-  double residual_norm = 0.0;       ///< max_i |f_i(x, t)|
-  int newton_iterations = 0;        ///< Newton iterations done (including a failed attempt)
-  int pseudo_transient_steps = 0;   ///< pseudo-transient steps done (0 if Newton alone converged)
+  State x;                         ///< the steady state
+  double residual_norm = 0.0;      ///< max_i |f_i(x, t)|
+  int newton_iterations = 0;       ///< Newton iterations done (including a failed attempt)
+  int pseudo_transient_steps = 0;  ///< pseudo-transient steps done (0 if Newton alone converged)
   bool used_pseudo_transient = false;
-  Stats stats;                      ///< RHS, Jacobian, LU counts
+  Stats stats;  ///< RHS, Jacobian, LU counts
 };
 
 /// Finds x with f(x, t) = 0 near x0.
@@ -102,14 +102,14 @@ struct SteadyStateResult {
 ///         NewtonFailure when neither Newton nor pseudo-transient continuation converges (the
 ///         message gives the residual reached and the state with the largest residual).
 template <class System, class State>
-  requires OdeSystem<System, State>
-SteadyStateResult<State> steady_state(System sys, const State& x0, const SteadyStateOptions& opt = {}) {
+requires OdeSystem<System, State> SteadyStateResult<State> steady_state(System sys, const State& x0,
+                                                                        const SteadyStateOptions& opt = {}) {
   const Eigen::Index n = x0.size();
   MASSAGESIM_CHECK(n > 0, "steady_state: expected at least one state, got 0");
   opt.validate(n);
   for (Eigen::Index i = 0; i < n; ++i)
-    MASSAGESIM_CHECK(std::isfinite(x0[i]), "steady_state: initial guess ", opt.state_name(i), " is not finite (",
-                     x0[i], ")");
+    MASSAGESIM_CHECK(std::isfinite(x0[i]), "steady_state: initial guess ", opt.state_name(i), " is not finite (", x0[i],
+                     ")");
   JacobianEvaluator<System, State>::validate_kind(opt.jacobian);
 
   using Jac = JacobianEvaluator<System, State>;
@@ -276,8 +276,8 @@ SteadyStateResult<State> steady_state(System sys, const State& x0, const SteadyS
       }
   const std::string name = opt.state_name(worst);
   const std::string msg = detail::concat(
-      "steady state not found at t = ", t, " s: Newton's method stopped (", newton_reason, ") with residual ",
-      r_newton, opt.allow_pseudo_transient ? "; pseudo-transient continuation stopped (" : "; ", ptc_reason,
+      "steady state not found at t = ", t, " s: Newton's method stopped (", newton_reason, ") with residual ", r_newton,
+      opt.allow_pseudo_transient ? "; pseudo-transient continuation stopped (" : "; ", ptc_reason,
       opt.allow_pseudo_transient ? ") with residual " : "", opt.allow_pseudo_transient ? detail::concat(r_ptc) : "",
       " > residual_tol = ", opt.residual_tol, ". The largest residual is d(", name, ")/dt = ", f[worst],
       ". The system may have no steady state near the initial guess, or it may not be attracting; try another "

@@ -24,12 +24,12 @@ struct StepControl {
   double dt_initial_s = 0.0;       ///< first step [s]; 0 picks one automatically (Hairer's estimate)
   double dt_min_s = 0.0;           ///< smallest step allowed [s]; 0 means 1e3 ulp of |t|
   double dt_max_s = std::numeric_limits<double>::infinity();  ///< largest step allowed [s]
-  std::int64_t max_steps = 1'000'000;  ///< accepted + rejected steps before `TooManySteps`
-  double safety = 0.9;             ///< controller safety factor, in (0, 1]
-  double factor_min = 0.2;         ///< smallest step-size ratio between two steps, in (0, 1)
-  double factor_max = 10.0;        ///< largest step-size ratio between two steps, > 1
-  bool throw_on_failure = true;    ///< false: failures set `Solution::status` instead of throwing
-  bool adaptive = true;            ///< false: fixed steps of `dt_initial_s`, every step accepted (order tests)
+  std::int64_t max_steps = 1'000'000;                         ///< accepted + rejected steps before `TooManySteps`
+  double safety = 0.9;                                        ///< controller safety factor, in (0, 1]
+  double factor_min = 0.2;                                    ///< smallest step-size ratio between two steps, in (0, 1)
+  double factor_max = 10.0;                                   ///< largest step-size ratio between two steps, > 1
+  bool throw_on_failure = true;  ///< false: failures set `Solution::status` instead of throwing
+  bool adaptive = true;          ///< false: fixed steps of `dt_initial_s`, every step accepted (order tests)
   /// Optional cancel flag, read (relaxed) before every step attempt: once another thread sets it,
   /// the solve stops with `Status::cancelled` (throws `Cancelled` when `throw_on_failure`). Not owned;
   /// must outlive the solve.
@@ -37,23 +37,20 @@ struct StepControl {
 
   /// Throws `InvalidArgument` naming the first bad field, what was given and what is allowed.
   void validate(Eigen::Index n_states = -1) const {
-    MASSAGESIM_CHECK(std::isfinite(rtol) && rtol > 0.0 && rtol < 1.0,
-                     "tolerance rtol: expected > 0 and < 1, got ", rtol);
+    MASSAGESIM_CHECK(std::isfinite(rtol) && rtol > 0.0 && rtol < 1.0, "tolerance rtol: expected > 0 and < 1, got ",
+                     rtol);
     MASSAGESIM_CHECK(std::isfinite(atol) && atol > 0.0, "tolerance atol: expected > 0 and finite, got ", atol);
     if (atol_per_state.size() > 0) {
-      MASSAGESIM_CHECK(n_states < 0 || atol_per_state.size() == n_states,
-                       "atol_per_state: expected ", n_states, " entries (one per state), got ",
-                       atol_per_state.size());
+      MASSAGESIM_CHECK(n_states < 0 || atol_per_state.size() == n_states, "atol_per_state: expected ", n_states,
+                       " entries (one per state), got ", atol_per_state.size());
       MASSAGESIM_CHECK(atol_per_state.allFinite() && (atol_per_state.array() > 0.0).all(),
-                       "atol_per_state: expected every entry > 0 and finite, got min ",
-                       atol_per_state.minCoeff());
+                       "atol_per_state: expected every entry > 0 and finite, got min ", atol_per_state.minCoeff());
     }
     MASSAGESIM_CHECK(std::isfinite(dt_initial_s) && dt_initial_s >= 0.0,
                      "dt_initial_s: expected >= 0 (0 = automatic), got ", dt_initial_s);
     MASSAGESIM_CHECK(std::isfinite(dt_min_s) && dt_min_s >= 0.0, "dt_min_s: expected >= 0, got ", dt_min_s);
     MASSAGESIM_CHECK(!std::isnan(dt_max_s) && dt_max_s > 0.0, "dt_max_s: expected > 0, got ", dt_max_s);
-    MASSAGESIM_CHECK(dt_min_s < dt_max_s, "dt_min_s (", dt_min_s, ") must be smaller than dt_max_s (", dt_max_s,
-                     ")");
+    MASSAGESIM_CHECK(dt_min_s < dt_max_s, "dt_min_s (", dt_min_s, ") must be smaller than dt_max_s (", dt_max_s, ")");
     MASSAGESIM_CHECK(adaptive || dt_initial_s > 0.0,
                      "dt_initial_s: a fixed-step solve (adaptive = false) needs dt_initial_s > 0, got ", dt_initial_s);
     MASSAGESIM_CHECK(max_steps > 0, "max_steps: expected > 0, got ", max_steps);

@@ -120,22 +120,37 @@ class Graph {
     MASSAGESIM_CHECK(static_cast<int>(x.size()) > max_state_, "symbolic graph: expected at least ", max_state_ + 1,
                      " state values, got ", x.size());
     MASSAGESIM_CHECK(parameter_values.empty() || parameter_values.size() == parameters_.size(),
-                     "symbolic graph: expected ", parameters_.size(), " parameter values, got ", parameter_values.size());
+                     "symbolic graph: expected ", parameters_.size(), " parameter values, got ",
+                     parameter_values.size());
     std::vector<double> v(order_.size());
     for (std::size_t i = 0; i < order_.size(); ++i) {
       const Node* n = order_[i];
-      auto a = [&](int j) { return v[static_cast<std::size_t>(index_.at(n->args[static_cast<std::size_t>(j)].get()))]; };
+      auto a = [&](int j) {
+        return v[static_cast<std::size_t>(index_.at(n->args[static_cast<std::size_t>(j)].get()))];
+      };
       switch (n->op) {
-        case Op::constant: v[i] = n->value; break;  // NOLINT(bugprone-branch-clone)
+        case Op::constant:
+          v[i] = n->value;
+          break;  // NOLINT(bugprone-branch-clone)
         case Op::parameter:
-          v[i] = parameter_values.empty() ? n->value
-                                          : parameter_values[static_cast<std::size_t>(param_index_.at(n->id))];
+          v[i] =
+              parameter_values.empty() ? n->value : parameter_values[static_cast<std::size_t>(param_index_.at(n->id))];
           break;
-        case Op::state: v[i] = x[static_cast<std::size_t>(n->index)]; break;
-        case Op::time: v[i] = t_s; break;
-        case Op::named: v[i] = a(0); break;
-        case Op::select: v[i] = compare(n->cmp, a(0), a(1)) ? a(2) : a(3); break;
-        default: v[i] = detail::apply(n->op, a(0), n->n_args() > 1 ? a(1) : 0.0); break;
+        case Op::state:
+          v[i] = x[static_cast<std::size_t>(n->index)];
+          break;
+        case Op::time:
+          v[i] = t_s;
+          break;
+        case Op::named:
+          v[i] = a(0);
+          break;
+        case Op::select:
+          v[i] = compare(n->cmp, a(0), a(1)) ? a(2) : a(3);
+          break;
+        default:
+          v[i] = detail::apply(n->op, a(0), n->n_args() > 1 ? a(1) : 0.0);
+          break;
       }
     }
     std::vector<double> out;
@@ -163,11 +178,15 @@ class Graph {
     const int i = index_.at(n);
     if (!names_[static_cast<std::size_t>(i)].empty()) return names_[static_cast<std::size_t>(i)];
     switch (n->op) {
-      case Op::constant: return number(n->value, d);
+      case Op::constant:
+        return number(n->value, d);
       case Op::parameter:
-      case Op::state: return n->id;
-      case Op::time: return d == Dialect::sbml ? "time" : "t";
-      default: return print_op(n, d);
+      case Op::state:
+        return n->id;
+      case Op::time:
+        return d == Dialect::sbml ? "time" : "t";
+      default:
+        return print_op(n, d);
     }
   }
   std::string print_op(const Node* n, Dialect d) const {
@@ -175,28 +194,44 @@ class Graph {
     const bool py = d == Dialect::python;
     auto fn = [&](const char* sbml, const char* python) { return std::string(py ? python : sbml) + "(" + a(0) + ")"; };
     switch (n->op) {
-      case Op::add: return "(" + a(0) + " + " + a(1) + ")";
-      case Op::sub: return "(" + a(0) + " - " + a(1) + ")";
-      case Op::mul: return "(" + a(0) + " * " + a(1) + ")";
-      case Op::div: return "(" + a(0) + " / " + a(1) + ")";
-      case Op::neg: return "(-" + a(0) + ")";
-      case Op::pow: return py ? "(" + a(0) + " ** " + a(1) + ")" : "pow(" + a(0) + ", " + a(1) + ")";
-      case Op::exp: return fn("exp", "math.exp");
-      case Op::log: return fn("ln", "math.log");
-      case Op::sqrt: return fn("sqrt", "math.sqrt");
-      case Op::cos: return fn("cos", "math.cos");
-      case Op::sin: return fn("sin", "math.sin");
-      case Op::tanh: return fn("tanh", "math.tanh");
-      case Op::floor: return fn("floor", "math.floor");
-      case Op::abs: return fn("abs", "abs");
+      case Op::add:
+        return "(" + a(0) + " + " + a(1) + ")";
+      case Op::sub:
+        return "(" + a(0) + " - " + a(1) + ")";
+      case Op::mul:
+        return "(" + a(0) + " * " + a(1) + ")";
+      case Op::div:
+        return "(" + a(0) + " / " + a(1) + ")";
+      case Op::neg:
+        return "(-" + a(0) + ")";
+      case Op::pow:
+        return py ? "(" + a(0) + " ** " + a(1) + ")" : "pow(" + a(0) + ", " + a(1) + ")";
+      case Op::exp:
+        return fn("exp", "math.exp");
+      case Op::log:
+        return fn("ln", "math.log");
+      case Op::sqrt:
+        return fn("sqrt", "math.sqrt");
+      case Op::cos:
+        return fn("cos", "math.cos");
+      case Op::sin:
+        return fn("sin", "math.sin");
+      case Op::tanh:
+        return fn("tanh", "math.tanh");
+      case Op::floor:
+        return fn("floor", "math.floor");
+      case Op::abs:
+        return fn("abs", "abs");
       case Op::select: {
         static constexpr const char* ops[] = {" < ", " <= ", " > ", " >= "};
         const std::string c = a(0) + ops[static_cast<int>(n->cmp)] + a(1);
         if (py) return "(" + a(2) + " if " + c + " else " + a(3) + ")";
         return "piecewise(" + a(2) + ", " + c + ", " + a(3) + ")";
       }
-      case Op::named: return a(0);
-      default: break;
+      case Op::named:
+        return a(0);
+      default:
+        break;
     }
     throw InvalidArgument("symbolic graph: cannot print a leaf as an operation");
   }

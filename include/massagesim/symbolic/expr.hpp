@@ -34,11 +34,26 @@ namespace massagesim::symbolic {
 
 /// Operation of a node.
 enum class Op : unsigned char {
-  constant, parameter, state, time,  // leaves
-  named,                             // an alias with an id (printed as its own variable): args[0]
-  add, sub, mul, div, neg, pow,      // arithmetic (pow: args[0] ^ args[1])
-  exp, log, sqrt, cos, sin, tanh, floor, abs,
-  select,                            // args: lhs, rhs, if_true, if_false; `cmp` compares lhs with rhs
+  constant,
+  parameter,
+  state,
+  time,   // leaves
+  named,  // an alias with an id (printed as its own variable): args[0]
+  add,
+  sub,
+  mul,
+  div,
+  neg,
+  pow,  // arithmetic (pow: args[0] ^ args[1])
+  exp,
+  log,
+  sqrt,
+  cos,
+  sin,
+  tanh,
+  floor,
+  abs,
+  select,  // args: lhs, rhs, if_true, if_false; `cmp` compares lhs with rhs
 };
 
 /// Comparison of a `select` node.
@@ -60,10 +75,21 @@ struct Node {
   mutable bool value_read = false;
   int n_args() const noexcept {
     switch (op) {
-      case Op::constant: case Op::parameter: case Op::state: case Op::time: return 0;
-      case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::pow: return 2;
-      case Op::select: return 4;
-      default: return 1;
+      case Op::constant:
+      case Op::parameter:
+      case Op::state:
+      case Op::time:
+        return 0;
+      case Op::add:
+      case Op::sub:
+      case Op::mul:
+      case Op::div:
+      case Op::pow:
+        return 2;
+      case Op::select:
+        return 4;
+      default:
+        return 1;
     }
   }
 };
@@ -71,10 +97,14 @@ struct Node {
 /// Compares two doubles as `cmp` does.
 inline bool compare(Cmp cmp, double a, double b) noexcept {
   switch (cmp) {
-    case Cmp::lt: return a < b;
-    case Cmp::le: return a <= b;
-    case Cmp::gt: return a > b;
-    case Cmp::ge: return a >= b;
+    case Cmp::lt:
+      return a < b;
+    case Cmp::le:
+      return a <= b;
+    case Cmp::gt:
+      return a > b;
+    case Cmp::ge:
+      return a >= b;
   }
   return false;
 }
@@ -110,8 +140,7 @@ class Expr {
   Expr() : Expr(0.0) {}
   /// A constant (implicit, so that `S(1.0)`, `S{0}` and mixed arithmetic read as in the models).
   template <class A>
-    requires std::is_arithmetic_v<A>
-  Expr(A c) {  // NOLINT(google-explicit-constructor)
+  requires std::is_arithmetic_v<A> Expr(A c) {  // NOLINT(google-explicit-constructor)
     auto n = std::make_shared<Node>();
     n->op = Op::constant;
     n->value = static_cast<double>(c);
@@ -186,21 +215,36 @@ class Expr {
 namespace detail {
 inline double apply(Op op, double a, double b = 0.0) noexcept {
   switch (op) {
-    case Op::add: return a + b;
-    case Op::sub: return a - b;
-    case Op::mul: return a * b;
-    case Op::div: return a / b;
-    case Op::neg: return -a;
-    case Op::pow: return std::pow(a, b);
-    case Op::exp: return std::exp(a);
-    case Op::log: return std::log(a);
-    case Op::sqrt: return std::sqrt(a);
-    case Op::cos: return std::cos(a);
-    case Op::sin: return std::sin(a);
-    case Op::tanh: return std::tanh(a);
-    case Op::floor: return std::floor(a);
-    case Op::abs: return std::abs(a);
-    default: return a;
+    case Op::add:
+      return a + b;
+    case Op::sub:
+      return a - b;
+    case Op::mul:
+      return a * b;
+    case Op::div:
+      return a / b;
+    case Op::neg:
+      return -a;
+    case Op::pow:
+      return std::pow(a, b);
+    case Op::exp:
+      return std::exp(a);
+    case Op::log:
+      return std::log(a);
+    case Op::sqrt:
+      return std::sqrt(a);
+    case Op::cos:
+      return std::cos(a);
+    case Op::sin:
+      return std::sin(a);
+    case Op::tanh:
+      return std::tanh(a);
+    case Op::floor:
+      return std::floor(a);
+    case Op::abs:
+      return std::abs(a);
+    default:
+      return a;
   }
 }
 inline Expr unary(Op op, const Expr& a) {
@@ -232,7 +276,8 @@ inline Expr binary(Op op, const Expr& a, const Expr& b) {
     case Op::pow:
       if (b.is_constant(1.0)) return a;
       break;
-    default: break;
+    default:
+      break;
   }
   auto n = std::make_shared<Node>();
   n->op = op;

@@ -35,11 +35,10 @@ T* members(P& block, const std::array<ParameterInfo, N>&) {
 /// Calls f(id, info, value) for every parameter of composed parameters (a segment's, a limb's modules'),
 /// as `bind_parameter_symbol` names them.
 template <class P, class F>
-  requires requires { typename P::modules; }
+requires requires { typename P::modules; }
 void for_each_parameter(const P& p, std::string_view prefix, F&& f) {
-  models::for_each_parameter(p, [&](std::string_view, const ParameterInfo& i, const double& v) {
-    f(parameter_id(prefix, i.name), i, v);
-  });
+  models::for_each_parameter(
+      p, [&](std::string_view, const ParameterInfo& i, const double& v) { f(parameter_id(prefix, i.name), i, v); });
 }
 
 /// Replaces a parameter's value by the named parameter symbol "<prefix>__<name>" (found by argument-
@@ -66,7 +65,9 @@ void for_each_parameter(const models::WholeBodyLactateParams& p, std::string_vie
 /// Same for the whole-body lactate model (ids "<prefix>_pool__...", "_muscle__...", "_flow__...").
 inline void bind_symbols(models::WholeBodyLactateParamsTpl<Expr>& p, const std::string& prefix) {
   auto bind = [](const std::string& block) {
-    return [block](const ParameterInfo& i, Expr& e) { e = Expr::parameter(parameter_id(block, i.name), e.traced_value()); };
+    return [block](const ParameterInfo& i, Expr& e) {
+      e = Expr::parameter(parameter_id(block, i.name), e.traced_value());
+    };
   };
   models::LactatePoolParamsTpl<Expr>::visit(p.pool, bind(prefix + "_pool"));
   models::MetabolitesParamsTpl<Expr>::visit(p.muscle, bind(prefix + "_muscle"));

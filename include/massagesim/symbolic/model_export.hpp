@@ -50,7 +50,7 @@ struct ExportedModel {
   std::vector<double> breakpoints_s;  ///< where the protocol jumps or kinks
   std::vector<ExportedState> states;
   std::vector<ExportedParameter> parameters;
-  std::vector<std::string> output_ids;  ///< named intermediates worth plotting (the protocol's inputs)
+  std::vector<std::string> output_ids;    ///< named intermediates worth plotting (the protocol's inputs)
   std::vector<std::string> output_units;  ///< their units (same order), from the output catalogue
   std::shared_ptr<const Graph> graph;
 };
@@ -59,9 +59,12 @@ struct ExportedModel {
 inline std::string to_identifier(const std::string& name) {
   std::string id;
   for (char c : name) {
-    if (c == '.') id += "__";
-    else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') id += c;
-    else id += '_';
+    if (c == '.')
+      id += "__";
+    else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')
+      id += c;
+    else
+      id += '_';
   }
   if (id.empty() || (id[0] >= '0' && id[0] <= '9')) id = "s_" + id;
   return id;
@@ -94,8 +97,8 @@ template <class Each>
 std::vector<ExportedParameter> used_parameters(const Graph& g, const ValueReadLog& read, Each&& each_known) {
   std::unordered_map<std::string, ExportedParameter> known;
   each_known([&](const std::string& id, const ParameterInfo& info, double value) {
-    known[id] = ExportedParameter{id, value, std::string(info.unit), std::string(info.source),
-                                  std::string(info.description), info.min, info.max};
+    known[id] = ExportedParameter{
+        id, value, std::string(info.unit), std::string(info.source), std::string(info.description), info.min, info.max};
   });
   std::vector<ExportedParameter> out;
   for (std::size_t k = 0; k < g.parameters().size(); ++k) {
@@ -143,8 +146,8 @@ ExportedModel record_limb(const LimbT& limb, const LimbInputsOfTime& inputs, con
   });
   for (int i = 0; i < n; ++i) {
     const std::string_view unit = units[static_cast<std::size_t>(i)];
-    m.states.push_back(
-        {to_identifier(names[static_cast<std::size_t>(i)]), names[static_cast<std::size_t>(i)], x0[i], std::string(unit)});
+    m.states.push_back({to_identifier(names[static_cast<std::size_t>(i)]), names[static_cast<std::size_t>(i)], x0[i],
+                        std::string(unit)});
     x.push_back(Expr::state(i, m.states.back().id, x0[i]));
   }
   const ValueReadLog read;
@@ -162,10 +165,10 @@ ExportedModel record_limb(const LimbT& limb, const LimbInputsOfTime& inputs, con
   limb.rhs(x.data(), in, dx.data(), /*accumulate=*/true, /*exact_pool_jacobian=*/true);
   m.graph = std::make_shared<const Graph>(std::move(dx));
   m.parameters = detail::used_parameters(*m.graph, read, [&](auto&& f) {
-    for (int s = 0; s < limb.n_segments(); ++s) for_each_parameter(limb.segment(s).params(), limb.segment(s).symbol_prefix(), f);
-    models::for_each_limb_parameter(limb.params(), [&](std::string_view module, const ParameterInfo& i, const double& v) {
-      f(parameter_id(module, i.name), i, v);
-    });
+    for (int s = 0; s < limb.n_segments(); ++s)
+      for_each_parameter(limb.segment(s).params(), limb.segment(s).symbol_prefix(), f);
+    models::for_each_limb_parameter(limb.params(), [&](std::string_view module, const ParameterInfo& i,
+                                                       const double& v) { f(parameter_id(module, i.name), i, v); });
   });
   return m;
 }
@@ -187,7 +190,8 @@ ExportedModel record_segment(const Seg& seg, const SegmentInputsOfTime& inputs, 
   std::vector<Expr> x;
   for (int i = 0; i < n; ++i) {
     const std::string name = seg.symbol_prefix() + "." + names[static_cast<std::size_t>(i)];
-    m.states.push_back({to_identifier(name), name, x0[i], std::string(Seg::state_info[static_cast<std::size_t>(i)].unit)});
+    m.states.push_back(
+        {to_identifier(name), name, x0[i], std::string(Seg::state_info[static_cast<std::size_t>(i)].unit)});
     x.push_back(Expr::state(i, m.states.back().id, x0[i]));
   }
   const ValueReadLog read;
@@ -197,8 +201,8 @@ ExportedModel record_segment(const Seg& seg, const SegmentInputsOfTime& inputs, 
   std::vector<Expr> dx(static_cast<std::size_t>(n));
   seg.evaluate(x.data(), in, dx.data(), /*accumulate=*/true);
   m.graph = std::make_shared<const Graph>(std::move(dx));
-  m.parameters = detail::used_parameters(
-      *m.graph, read, [&](auto&& f) { for_each_parameter(seg.params(), seg.symbol_prefix(), f); });
+  m.parameters = detail::used_parameters(*m.graph, read,
+                                         [&](auto&& f) { for_each_parameter(seg.params(), seg.symbol_prefix(), f); });
   return m;
 }
 

@@ -48,9 +48,12 @@ namespace protocol_detail {
 /// `protocols::ramp` without its clamp: inside its piece s lies in [0, 1] (up to rounding).
 inline Expr ramp(const Expr& s, protocols::RampShape shape) {
   switch (shape) {
-    case protocols::RampShape::linear: return s;
-    case protocols::RampShape::cosine: return 0.5 * (1.0 - cos(std::numbers::pi * s));
-    case protocols::RampShape::smoothstep: return s * s * (3.0 - 2.0 * s);
+    case protocols::RampShape::linear:
+      return s;
+    case protocols::RampShape::cosine:
+      return 0.5 * (1.0 - cos(std::numbers::pi * s));
+    case protocols::RampShape::smoothstep:
+      return s * s * (3.0 - 2.0 * s);
   }
   return s;
 }
@@ -124,7 +127,7 @@ inline Expr pressure_mmHg(const protocols::Effleurage& w, const Expr& t, int seg
   const Expr tau = t - b;
   const double half = 0.5 * p.contact_length_cm;
   const Expr xc = p.direction == protocols::StrokeDirection::toward_heart ? (p.from_cm + half) + p.speed_cm_per_s * tau
-                                                                           : (p.to_cm - half) - p.speed_cm_per_s * tau;
+                                                                          : (p.to_cm - half) - p.speed_cm_per_s * tau;
   // LimbGeometry::overlap_cm(segment, xc - half, xc + half); a clamp the patch cannot need (it
   // never leaves [from_cm, to_cm]) is left out.
   const double e0 = limb.segment_start_cm(segment), e1 = limb.segment_end_cm(segment);
@@ -239,8 +242,8 @@ inline SymbolicSegmentInputs inputs(const protocols::Schedule& s, const Expr& t,
     using protocol_detail::piece;
     in.exercise_intensity = piece(before_end, ph.exercise_intensity, in.exercise_intensity);
     in.height_above_heart_cm = piece(before_end, ph.heights_cm[seg], in.height_above_heart_cm);
-    in.applied_pressure_mmHg = piece(
-        before_end, ph.technique ? pressure_mmHg(*ph.technique, t, segment) : Expr(0.0), in.applied_pressure_mmHg);
+    in.applied_pressure_mmHg = piece(before_end, ph.technique ? pressure_mmHg(*ph.technique, t, segment) : Expr(0.0),
+                                     in.applied_pressure_mmHg);
     in.massage_drive =
         piece(before_end, ph.technique ? massage_drive(*ph.technique, t, segment) : Expr(0.0), in.massage_drive);
   }

@@ -10,6 +10,8 @@ namespace massagesim::symbolic {
 
 /// A scalar type that records operations instead of computing them (it declares `symbolic_tag`).
 template <class S>
-concept SymbolicScalar = requires { typename S::symbolic_tag; };
+concept SymbolicScalar = requires {
+  typename S::symbolic_tag;
+};
 
 }  // namespace massagesim::symbolic

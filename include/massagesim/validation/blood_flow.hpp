@@ -42,8 +42,8 @@ const B4Result& b4_tschakovsky1996();
 /// tau = time to 1/e of the expelled volume; tau = RC = 4.2 +/- 1.8 s (propagated SD [D]).
 struct CalfEmptyingResult {
   double expelled_mL = 0.0;
-  double tau_s = -1.0;            ///< < 0 if the 1/e point was not reached
-  double remaining_at_2tau = 0.0; ///< fraction left at 2 tau (exponential: e^-2 = 0.135)
+  double tau_s = -1.0;             ///< < 0 if the 1/e point was not reached
+  double remaining_at_2tau = 0.0;  ///< fraction left at 2 tau (exponential: e^-2 = 0.135)
 };
 const CalfEmptyingResult& calf_venous_emptying();
 

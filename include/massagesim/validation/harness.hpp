@@ -14,19 +14,19 @@
 
 #include <Eigen/Core>
 #include <algorithm>
-#include <cstdio>
-#include <string>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <numbers>
+#include <string>
 #include <vector>
 
 #include "massagesim/models/lactate_pool.hpp"
 #include "massagesim/models/metabolites.hpp"
 #include "massagesim/models/muscle_tone.hpp"
+#include "massagesim/simulation/segment_problem.hpp"
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/solver/steppers/dopri5.hpp"
-#include "massagesim/simulation/segment_problem.hpp"
 
 namespace massagesim::validation::harness {
 
@@ -80,7 +80,8 @@ inline WbRun run_wb(const mm::WholeBodyLactateParams& p, WbProtocol prot, const 
 
 /// Rest steady state of the whole-body model (long integration at rest; cumulative fluxes reset).
 inline WbState wb_rest(const mm::WholeBodyLactateParams& p) {
-  auto r = run_wb(p, [](double) { return mm::WholeBodyInputsTpl<double>{}; }, wb_guess(), 0.0, 6.0 * 3600.0, {}, 600.0);
+  auto r = run_wb(
+      p, [](double) { return mm::WholeBodyInputsTpl<double>{}; }, wb_guess(), 0.0, 6.0 * 3600.0, {}, 600.0);
   WbState x = r.x_final;
   x[kCumProd] = x[kCumOx] = x[kCumClear] = 0.0;
   return x;
@@ -98,7 +99,7 @@ enum class Recovery { passive, active30, massage };
 struct GuptaProtocol {
   int n_bouts = 5;
   Recovery mode = Recovery::passive;
-  double massage_duration_s = 600.0;   // "short-term massage"; exact duration not in the abstract (assumed)
+  double massage_duration_s = 600.0;  // "short-term massage"; exact duration not in the abstract (assumed)
   double massage_flow_multiplier = 1.0;
   double massage_lymph_mL_per_min = 0.5;
   double t_end_ex() const { return n_bouts * 75.0 - 15.0; }
@@ -148,7 +149,8 @@ struct Phase {
 };
 struct PhaseProtocol {
   std::vector<Phase> phases;
-  double massage_peak_mmHg = 60.0, massage_coverage = 0.1, massage_lymph_mL_per_min = 0.5, massage_flow_multiplier = 1.0;
+  double massage_peak_mmHg = 60.0, massage_coverage = 0.1, massage_lymph_mL_per_min = 0.5,
+         massage_flow_multiplier = 1.0;
   mm::WholeBodyInputsTpl<double> operator()(double t) const {
     mm::WholeBodyInputsTpl<double> in{};
     double t0 = 0;
@@ -327,7 +329,8 @@ struct SegmentSystem {
     bus.lymph_flow_mL_per_min = in.lymph_flow_mL_per_min;
     mm::metabolites_outputs(pm, x.data(), bus);
     mm::muscle_tone_outputs(pt, x.data() + kSegTone, bus);
-    bus.tissue_pressure_mmHg = pf.rest_tissue_pressure_mmHg + pf.kappa * in.applied_pressure_mmHg + bus.intramuscular_pressure_mmHg;
+    bus.tissue_pressure_mmHg =
+        pf.rest_tissue_pressure_mmHg + pf.kappa * in.applied_pressure_mmHg + bus.intramuscular_pressure_mmHg;
     if (in.prescribed_inflow_mL_per_min >= 0.0) {
       bus.arterial_inflow_mL_per_min = in.prescribed_inflow_mL_per_min;
     } else {

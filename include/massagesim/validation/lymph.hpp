@@ -9,10 +9,10 @@ namespace massagesim::validation {
 /// default calf with the cannulated collector downstream of it (collector_applied_pressure_fraction = 0),
 /// 5 min at 0.5 Hz (1 s on / 1 s off), none / light (30 mmHg) / firm (90 mmHg).
 struct Y1Arm {
-  int pulses = 0;                     ///< collector activation crossing 0.2 upward
-  double lymph_mL = 0.0;              ///< lymph outflow over the 5 min
-  double peak_pressure_mmHg = 0.0;    ///< largest collector pressure
-  double min_fill_at_onset_mmHg = 1e9;///< lowest filling pressure (max over the 5 s before) that triggered a pulse
+  int pulses = 0;                       ///< collector activation crossing 0.2 upward
+  double lymph_mL = 0.0;                ///< lymph outflow over the 5 min
+  double peak_pressure_mmHg = 0.0;      ///< largest collector pressure
+  double min_fill_at_onset_mmHg = 1e9;  ///< lowest filling pressure (max over the 5 s before) that triggered a pulse
 };
 struct Y1Result {
   Y1Arm rest, light, firm;
@@ -28,11 +28,11 @@ const Y1Result& y1_olszewski1980();
 /// physiology.md §1E): 60 min of 60 mmHg, 1 s on / 1 s off on the default calf.
 struct Y4Result {
   double baseline_mL_per_min = 0.0;
-  double minute2_ratio = 0.0;         ///< lymph flow in minute 2 / baseline
-  double extra_first10_mL = 0.0;      ///< lymph above baseline, minutes 0-10
-  double extra_last10_mL = 0.0;       ///< lymph above baseline, minutes 50-60
+  double minute2_ratio = 0.0;     ///< lymph flow in minute 2 / baseline
+  double extra_first10_mL = 0.0;  ///< lymph above baseline, minutes 0-10
+  double extra_last10_mL = 0.0;   ///< lymph above baseline, minutes 50-60
   double extra_total_mL = 0.0;
-  double last10_ratio = 0.0;          ///< mean flow minutes 50-60 / baseline
+  double last10_ratio = 0.0;  ///< mean flow minutes 50-60 / baseline
 };
 const Y4Result& y4_lymph_pump();
 

@@ -12,8 +12,8 @@ namespace massagesim::validation {
 
 /// Inputs that switch at given times; `breakpoints()` are the switching times.
 struct Schedule {
-  std::vector<double> t_start_s;                  ///< increasing; first entry is the start time
-  std::vector<models::SegmentInputs> inputs;      ///< inputs from t_start_s[i] on
+  std::vector<double> t_start_s;              ///< increasing; first entry is the start time
+  std::vector<models::SegmentInputs> inputs;  ///< inputs from t_start_s[i] on
 
   models::SegmentInputs operator()(double t) const {
     const auto it = std::upper_bound(t_start_s.begin(), t_start_s.end(), t);

@@ -32,14 +32,14 @@ namespace massagesim::validation {
 
 /// Which rule made a band.
 enum class BandRule {
-  mean_sd,     ///< published mean ± 1 SD
-  mean_se,     ///< published mean ± 1 SE (the study reports SE)
-  ci,          ///< published confidence interval
-  pct10,       ///< within 10 % of a published mean (no SD)
-  pct30,       ///< within 30 % of a published mean (no SD)
-  null_band,   ///< null target: the study's uncertainty around zero effect
-  range,       ///< published range (validation.md gives a range, e.g. Rest)
-  qualitative, ///< a direction / ordering / bound the study reports without a usable spread
+  mean_sd,      ///< published mean ± 1 SD
+  mean_se,      ///< published mean ± 1 SE (the study reports SE)
+  ci,           ///< published confidence interval
+  pct10,        ///< within 10 % of a published mean (no SD)
+  pct30,        ///< within 30 % of a published mean (no SD)
+  null_band,    ///< null target: the study's uncertainty around zero effect
+  range,        ///< published range (validation.md gives a range, e.g. Rest)
+  qualitative,  ///< a direction / ordering / bound the study reports without a usable spread
 };
 std::string_view to_string(BandRule r);
 
@@ -47,12 +47,12 @@ inline constexpr double kNoBound = std::numeric_limits<double>::infinity();
 
 /// One validation target: one reported number.
 struct Target {
-  std::string id;          ///< e.g. "L2.passive" (validation.md ID, dot, what)
-  std::string area;        ///< rest, blood_flow, venous_pump, lymph, lactate, tone
-  std::string citation;    ///< short, e.g. "Gupta 1996 Int J Sports Med 17:106"
-  std::string quantity;    ///< what is compared, e.g. "blood-lactate half-life, passive recovery"
-  std::string unit;        ///< unit of data, band and model value ("1" for ratios, "%" for changes)
-  std::string data;        ///< as published, e.g. "21.5 ± 2.8"
+  std::string id;        ///< e.g. "L2.passive" (validation.md ID, dot, what)
+  std::string area;      ///< rest, blood_flow, venous_pump, lymph, lactate, tone
+  std::string citation;  ///< short, e.g. "Gupta 1996 Int J Sports Med 17:106"
+  std::string quantity;  ///< what is compared, e.g. "blood-lactate half-life, passive recovery"
+  std::string unit;      ///< unit of data, band and model value ("1" for ratios, "%" for changes)
+  std::string data;      ///< as published, e.g. "21.5 ± 2.8"
   double data_mean = std::numeric_limits<double>::quiet_NaN();    ///< published mean (0 for a null)
   double data_spread = std::numeric_limits<double>::quiet_NaN();  ///< SD / SE / CI half-width, NaN if none
   double band_lo = -kNoBound, band_hi = kNoBound;                 ///< the pass band (closed)
@@ -70,8 +70,9 @@ struct TargetResult {
   double model = std::numeric_limits<double>::quiet_NaN();
   bool in_band = false;
   Status status = Status::fail;
-  double error_pct = std::numeric_limits<double>::quiet_NaN();  ///< (model - mean)/|mean| x 100; NaN for nulls and qualitative bounds
-  std::string error_message;  ///< set when the computation threw (status FAIL)
+  double error_pct =
+      std::numeric_limits<double>::quiet_NaN();  ///< (model - mean)/|mean| x 100; NaN for nulls and qualitative bounds
+  std::string error_message;                     ///< set when the computation threw (status FAIL)
   bool ok() const { return status == Status::pass || status == Status::expected_fail; }
 };
 

@@ -7,7 +7,6 @@ from typing import Any, Union
 from .._units import unit_of
 
 
-
 def _unit_or_none(sid: str) -> str | None:
     """The catalogue unit of a named intermediate, or None for one that is no catalogued quantity (the
     protocol's whole-body intensity): SBML then leaves it without units rather than a wrong one."""

@@ -87,8 +87,10 @@ def _as_graph(graph: GraphLike) -> dict[str, Any]:
             seen[sid] = f"{key}[{i}]"
             if key == "states":
                 rate = item.get("rate")
-                if not isinstance(rate, Mapping) or not isinstance(rate.get("sbml"), str) or not isinstance(
-                    rate.get("python"), str
+                if (
+                    not isinstance(rate, Mapping)
+                    or not isinstance(rate.get("sbml"), str)
+                    or not isinstance(rate.get("python"), str)
                 ):
                     raise ValueError(f"{where} ({sid}): rate: expected {{'sbml': str, 'python': str}}")
                 _finite(item.get("initial_value"), f"{where} ({sid}): initial_value")

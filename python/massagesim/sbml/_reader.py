@@ -90,8 +90,11 @@ def load_sbml(text: str) -> dict[str, Any]:
             }
         )
     assignments = [
-        {"id": sid, "formula": assign_vars[sid],
-         "units": params[sid].getUnits() if sid in params and params[sid].isSetUnits() else None}
+        {
+            "id": sid,
+            "formula": assign_vars[sid],
+            "units": params[sid].getUnits() if sid in params and params[sid].isSetUnits() else None,
+        }
         for sid in assign_order
     ]
     unit_defs: dict[str, float] = {}

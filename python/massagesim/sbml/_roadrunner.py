@@ -115,8 +115,10 @@ def simulate_roadrunner(
     known = set(rr.getRateRuleIds()) | set(rr.model.getGlobalParameterIds())
     unknown = [s for s in state_ids if s not in known]
     if unknown:
-        raise ValueError(f"simulate_roadrunner: state_ids: unknown {unknown[:5]}; known rate-rule variables: "
-                         f"{list(rr.getRateRuleIds())[:10]}...")
+        raise ValueError(
+            f"simulate_roadrunner: state_ids: unknown {unknown[:5]}; known rate-rule variables: "
+            f"{list(rr.getRateRuleIds())[:10]}..."
+        )
     if t0_s is None:
         t0_s = float(t_out[0])
         if text is not None:

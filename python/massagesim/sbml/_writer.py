@@ -119,8 +119,12 @@ def graph_to_sbml(graph: GraphLike, *, intermediates: str = "rules", validate: b
         f"Exported by massagesim from its recorded right-hand side (model graph version {GRAPH_VERSION}). "
         f"Time in seconds; the protocol runs from t0 = {t0:g} s"
         + (f" to t1 = {float(t1):g} s" if t1 is not None else "")
-        + (f" and jumps or kinks at {len(breakpoints)} breakpoints (listed in the annotation): integrate "
-           "piecewise between them" if breakpoints else "")
+        + (
+            f" and jumps or kinks at {len(breakpoints)} breakpoints (listed in the annotation): integrate "
+            "piecewise between them"
+            if breakpoints
+            else ""
+        )
         + "."
     )
     if t0 != 0.0:
@@ -132,8 +136,12 @@ def graph_to_sbml(graph: GraphLike, *, intermediates: str = "rules", validate: b
         model.setAnnotation(
             _annotation(
                 "model",
-                {"format": GRAPH_FORMAT, "version": GRAPH_VERSION, "t0_s": t0,
-                 "t1_s": None if t1 is None else float(t1)},
+                {
+                    "format": GRAPH_FORMAT,
+                    "version": GRAPH_VERSION,
+                    "t0_s": t0,
+                    "t1_s": None if t1 is None else float(t1),
+                },
                 f"<massagesim:breakpoints_s>{bp_text}</massagesim:breakpoints_s>"
                 f"<massagesim:outputs>{escape(out_text)}</massagesim:outputs>",
             )
@@ -209,8 +217,13 @@ def graph_to_sbml(graph: GraphLike, *, intermediates: str = "rules", validate: b
             p.setAnnotation(
                 _annotation(
                     "parameter",
-                    {"unit": unit, "min": _opt_float(q.get("min")), "max": _opt_float(q.get("max")),
-                     "source": q.get("source"), "description": q.get("description")},
+                    {
+                        "unit": unit,
+                        "min": _opt_float(q.get("min")),
+                        "max": _opt_float(q.get("max")),
+                        "source": q.get("source"),
+                        "description": q.get("description"),
+                    },
                 )
             ),
             f"parameter {sid}: annotation",
@@ -234,11 +247,19 @@ def graph_to_sbml(graph: GraphLike, *, intermediates: str = "rules", validate: b
         if any(TIME_CAP_ID == x["id"] for x in [*g["states"], *g.get("parameters", []), *g.get("assignments", [])]):
             raise SBMLExportError(f"SBML export: the graph already uses the id {TIME_CAP_ID!r}")
         cap = add_parameter(TIME_CAP_ID, _TIME_CAP_OFF, True, "s")
-        _check(cap.setNotes(_xhtml([
-            "The equations see min(time, this) instead of time. CVODE (as libRoadRunner drives it) steps past "
-            "its output time and would meet the protocol's jump at the next breakpoint; a simulator that "
-            "restarts at each breakpoint sets this just below it (massagesim.sbml.simulate_roadrunner does). "
-            f"Default {_TIME_CAP_OFF:g} s: no effect."])), f"parameter {TIME_CAP_ID}: notes")
+        _check(
+            cap.setNotes(
+                _xhtml(
+                    [
+                        "The equations see min(time, this) instead of time. CVODE (as libRoadRunner drives it) steps past "
+                        "its output time and would meet the protocol's jump at the next breakpoint; a simulator that "
+                        "restarts at each breakpoint sets this just below it (massagesim.sbml.simulate_roadrunner does). "
+                        f"Default {_TIME_CAP_OFF:g} s: no effect."
+                    ]
+                )
+            ),
+            f"parameter {TIME_CAP_ID}: notes",
+        )
         functions, chained = _let_chains(g, [a["id"] for a in kept])
         root_formula.update(chained)
         capped = f"min(time, {TIME_CAP_ID})"
@@ -282,8 +303,12 @@ def _indicator_selects(formula: str) -> str:
     selected cannot overflow to inf (and turn ``0 * inf`` into NaN).
     """
     lib = _libsbml()
-    rel = {lib.AST_RELATIONAL_GT: "gt", lib.AST_RELATIONAL_LT: "lt", lib.AST_RELATIONAL_GEQ: "geq",
-           lib.AST_RELATIONAL_LEQ: "leq"}
+    rel = {
+        lib.AST_RELATIONAL_GT: "gt",
+        lib.AST_RELATIONAL_LT: "lt",
+        lib.AST_RELATIONAL_GEQ: "geq",
+        lib.AST_RELATIONAL_LEQ: "leq",
+    }
 
     def text(node: Any) -> str:
         if node.getType() == lib.AST_FUNCTION_PIECEWISE and node.getNumChildren() == 3:

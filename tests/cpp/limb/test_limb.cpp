@@ -9,10 +9,10 @@
 #include <memory>
 
 #include "massagesim/models/limb.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
 #include "massagesim/solver/jacobian.hpp"
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/solver/steppers/rodas4.hpp"
-#include "massagesim/simulation/limb_problem.hpp"
 
 using namespace massagesim;
 using namespace massagesim::models;
@@ -48,7 +48,8 @@ LimbPtr foot_calf_thigh(int calf_parts = 1) {
 }
 
 Rodas4 banded(const Limb& l) {
-  return Rodas4{.linear_solver = LinearSolverKind::banded, .lower_bandwidth = l.lower_bandwidth(),
+  return Rodas4{.linear_solver = LinearSolverKind::banded,
+                .lower_bandwidth = l.lower_bandwidth(),
                 .upper_bandwidth = l.upper_bandwidth()};
 }
 
@@ -65,7 +66,8 @@ struct LimbRun {
   Limb::State x0;
 };
 
-LimbRun run(const LimbPtr& limb, const std::shared_ptr<mp::Schedule>& s, double dt_save, const Limb::State* x0 = nullptr) {
+LimbRun run(const LimbPtr& limb, const std::shared_ptr<mp::Schedule>& s, double dt_save,
+            const Limb::State* x0 = nullptr) {
   Limb::State rest = x0 ? *x0 : rest_for(limb, *s);
   auto prob = make_limb_problem(limb, s, rest, 0.0, s->duration_s());
   const int n = static_cast<int>(std::round(s->duration_s() / dt_save)) + 1;
@@ -80,7 +82,6 @@ double venous(const Limb& l, const Eigen::VectorXd& x, int a, int b) {
   for (int i = a; i <= b; ++i) v += x[Limb::offset(i) + HemodynamicsLayout::venous_volume];
   return v;
 }
-
 
 mp::LimbGeometry geometry_ft(int calf_parts) {
   std::vector<double> L{15.0};
@@ -165,8 +166,9 @@ TEST(Limb, FluidConservedAndValvesHoldUnderEffleurage) {
                           l->params().segments[static_cast<std::size_t>(i)].tissue_mass_g / 100.0 * (1.0 + vh2);
       if (o(i, vo) < 0.0) {
         worst_back = std::min(worst_back, o(i, vo));
-        const double allowed = smooth::valve_backflow_bound(o(i, dp), gmax, h.venous_valve_leak_fraction,
-                                                                  h.venous_valve_width_mmHg) + 1e-9;
+        const double allowed =
+            smooth::valve_backflow_bound(o(i, dp), gmax, h.venous_valve_leak_fraction, h.venous_valve_width_mmHg) +
+            1e-9;
         worst = std::max(worst, -o(i, vo) / allowed);
       }
     }
@@ -206,9 +208,10 @@ TEST(Limb, BandedJacobianEqualsDenseAD) {
       if (!in_band) outside = std::max(outside, std::abs(Jf(i, j)));
       if (is_border) border = std::max(border, std::abs(Je(i, j)));
     }
-  std::printf("banded (coloured AD) vs dense AD: max |diff| in band %.3e (scale %.3e); frozen vs exact off the border "
-              "%.3e; frozen J outside band %.3e; exact border entries up to %.3e (frozen in the band solver)\n",
-              band_err, scale, frozen_err, outside, border);
+  std::printf(
+      "banded (coloured AD) vs dense AD: max |diff| in band %.3e (scale %.3e); frozen vs exact off the border "
+      "%.3e; frozen J outside band %.3e; exact border entries up to %.3e (frozen in the band solver)\n",
+      band_err, scale, frozen_err, outside, border);
   EXPECT_LE(band_err, 1e-13 * scale);    // colouring recovers the dense AD Jacobian exactly
   EXPECT_LE(frozen_err, 1e-13 * scale);  // freezing touches only the segment <-> pool border
   EXPECT_EQ(outside, 0.0);
@@ -278,8 +281,10 @@ TEST(LimbValidation, P1_FootCompressionRaisesProximalVenousOutflowPeak) {
   // Reason: the thigh outlet passes the foot's whole ejection at once (no 1D wave travel, no compliance of
   // the popliteal/femoral conduit between foot and groin), so the proximal peak is not damped. The test
   // asserts the gap so that it fails once the model falls inside [39.9, 74.1] %.
-  std::printf("P1 EXPECTED FAILURE: model +%.1f %% above the band [39.9, 74.1] %% (no conduit compliance between "
-              "foot and femoral vein)\n", rise);
+  std::printf(
+      "P1 EXPECTED FAILURE: model +%.1f %% above the band [39.9, 74.1] %% (no conduit compliance between "
+      "foot and femoral vein)\n",
+      rise);
   EXPECT_GT(rise, 1.3 * 57.0);  // Ilgenfritz 1994: +57 %; band 0.7-1.3 x 57 % -- gap asserted
 }
 
@@ -300,19 +305,23 @@ TEST(LimbValidation, P2_EjectedVolumeSaturatesAndScalesWithCompressedCapacitance
   };
   const double foot120 = ejected(0.0, 15.0, 120.0), foot180 = ejected(0.0, 15.0, 180.0);
   const double calf120 = ejected(15.0, 55.0, 120.0), both120 = ejected(0.0, 55.0, 120.0);
-  std::printf("P2 Delis 2001: ejected foot120 %.2f, foot180 %.2f, calf120 %.2f, foot+calf120 %.2f mL; "
-              "foot 180/120 = %.2f (data: small gain), calf/foot180 = %.2f (data 2-2.5), foot+calf/foot180 = %.2f (data 3-3.5)\n",
-              foot120, foot180, calf120, both120, foot180 / foot120, calf120 / foot180, both120 / foot180);
-  EXPECT_LT(foot180 / foot120, 1.25);                   // Delis 2001: 120 -> 180 mmHg adds little
-  EXPECT_GE(calf120 / foot180, 0.7 * 2.0);              // Delis 2001: calf 2-2.5x foot (30 % band)
+  std::printf(
+      "P2 Delis 2001: ejected foot120 %.2f, foot180 %.2f, calf120 %.2f, foot+calf120 %.2f mL; "
+      "foot 180/120 = %.2f (data: small gain), calf/foot180 = %.2f (data 2-2.5), foot+calf/foot180 = %.2f (data "
+      "3-3.5)\n",
+      foot120, foot180, calf120, both120, foot180 / foot120, calf120 / foot180, both120 / foot180);
+  EXPECT_LT(foot180 / foot120, 1.25);       // Delis 2001: 120 -> 180 mmHg adds little
+  EXPECT_GE(calf120 / foot180, 0.7 * 2.0);  // Delis 2001: calf 2-2.5x foot (30 % band)
   // EXPECTED FAILURE (current gap): calf/foot is above the band's top (1.3 x 2.5). Reason: the ejected
   // volume follows the compressed venous capacitance, which scales with tissue mass (calf 2 kg vs foot
   // 0.6 kg [GK]); the foot's plantar venous plexus holds more blood per gram than the per-100 g calf
   // parameters give it. Fails once the ratio falls inside the band.
-  std::printf("P2 EXPECTED FAILURE: calf/foot180 = %.2f above the band top %.2f (foot venous capacitance per gram "
-              "taken as the calf's)\n", calf120 / foot180, 1.3 * 2.5);
-  EXPECT_GT(calf120 / foot180, 1.3 * 2.5);              // Delis 2001: calf 2-2.5x -- gap asserted
-  EXPECT_GE(both120 / foot180, 0.7 * 3.0);              // Delis 2001: foot+calf 3-3.5x foot (30 % band)
+  std::printf(
+      "P2 EXPECTED FAILURE: calf/foot180 = %.2f above the band top %.2f (foot venous capacitance per gram "
+      "taken as the calf's)\n",
+      calf120 / foot180, 1.3 * 2.5);
+  EXPECT_GT(calf120 / foot180, 1.3 * 2.5);  // Delis 2001: calf 2-2.5x -- gap asserted
+  EXPECT_GE(both120 / foot180, 0.7 * 3.0);  // Delis 2001: foot+calf 3-3.5x foot (30 % band)
   EXPECT_LE(both120 / foot180, 1.3 * 3.5);
 }
 
@@ -388,9 +397,10 @@ TEST(LimbValidation, Y1_Y4_StrokeDirection_LymphAtLimbLevel) {
     }
     return n;
   };
-  std::printf("Y1/Y4/direction: central lymph rest %.4f, toward-heart first 5 min %.4f, last 5 min (15-20) %.4f, "
-              "away-from-heart first 5 min %.4f mL/min; collector pulses (all segments) in the first 5 min: %d\n",
-              rest_mL_per_min, first5, last5, away5, pulses(toward, 0.0, 300.0));
+  std::printf(
+      "Y1/Y4/direction: central lymph rest %.4f, toward-heart first 5 min %.4f, last 5 min (15-20) %.4f, "
+      "away-from-heart first 5 min %.4f mL/min; collector pulses (all segments) in the first 5 min: %d\n",
+      rest_mL_per_min, first5, last5, away5, pulses(toward, 0.0, 300.0));
   EXPECT_GT(first5, 1.5 * rest_mL_per_min);  // Y1 Olszewski 1980: massage raises lymph flow
   // EXPECTED FAILURE (current gap), Y1 Olszewski 1980: lymph moves in pulses from intrinsic contractions
   // triggered by filling (5-25 mmHg). In the limb under 60-mmHg effleurage no collector reaches its

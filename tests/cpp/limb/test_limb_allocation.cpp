@@ -11,11 +11,11 @@
 
 #include "massagesim/models/limb.hpp"
 #include "massagesim/scenario/scenario_io.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
 #include "massagesim/simulation/simulation.hpp"
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/solver/steppers/dopri5.hpp"
 #include "massagesim/solver/steppers/rodas4.hpp"
-#include "massagesim/simulation/limb_problem.hpp"
 #include "support/alloc_counter.hpp"
 
 namespace ms = massagesim;
@@ -24,7 +24,8 @@ namespace mm = massagesim::models;
 namespace {
 
 const ms::simulation::PreparedArm& massage_arm() {
-  static const ms::simulation::PreparedArm arm = ms::simulation::prepare_arm(ms::scenario::default_scenario(), "massage");
+  static const ms::simulation::PreparedArm arm =
+      ms::simulation::prepare_arm(ms::scenario::default_scenario(), "massage");
   return arm;
 }
 
@@ -78,9 +79,9 @@ TEST(LimbAllocation, Dopri5StepsAllocateNothing) {
 
 TEST(LimbAllocation, Rodas4BandedStepsAllocateNothing) {
   const auto& limb = *massage_arm().limb;
-  expect_no_per_step_allocation(
-      "Rodas4 banded AD, default limb, effleurage",
-      ms::Rodas4{.linear_solver = ms::LinearSolverKind::banded, .lower_bandwidth = limb.lower_bandwidth(),
-                 .upper_bandwidth = limb.upper_bandwidth()},
-      480.0, 30.0);
+  expect_no_per_step_allocation("Rodas4 banded AD, default limb, effleurage",
+                                ms::Rodas4{.linear_solver = ms::LinearSolverKind::banded,
+                                           .lower_bandwidth = limb.lower_bandwidth(),
+                                           .upper_bandwidth = limb.upper_bandwidth()},
+                                480.0, 30.0);
 }

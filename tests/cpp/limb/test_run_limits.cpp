@@ -54,7 +54,8 @@ TEST(RunLimits, ScenariosBuiltInCodeGetTheLoadersLimits) {
   sc.name = "../../escaped";
   EXPECT_NE(message_of([&] { sim::simulate(sc); }).find("name: "), std::string::npos);
   sc = rest_scenario(60.0);
-  sc.protocol = {msc::PhaseSpec{.kind = mp::PhaseKind::massage, .duration_s = 60.0,
+  sc.protocol = {msc::PhaseSpec{.kind = mp::PhaseKind::massage,
+                                .duration_s = 60.0,
                                 .technique = mp::TechniqueParams{mp::PetrissageParams{.rate_Hz = 1e3}}}};
   EXPECT_NE(message_of([&] { sim::simulate(sc); }).find("protocol[0].rate_Hz: expected at most 50 Hz"),
             std::string::npos);
@@ -64,8 +65,9 @@ TEST(RunLimits, OptionOverridesGetTheSaneTolerances) {
   const msc::Scenario sc = rest_scenario(60.0);
   sim::SimulationOptions o;
   o.rtol = 1e-16;
-  EXPECT_NE(message_of([&] { sim::simulate(sc, o); }).find("options.rtol: expected a tolerance in [1e-12, 0.1], got 1e-16"),
-            std::string::npos);
+  EXPECT_NE(
+      message_of([&] { sim::simulate(sc, o); }).find("options.rtol: expected a tolerance in [1e-12, 0.1], got 1e-16"),
+      std::string::npos);
   o = {};
   o.atol = 1e3;
   EXPECT_NE(message_of([&] { sim::simulate(sc, o); }).find("options.atol: expected a tolerance in"), std::string::npos);
@@ -132,8 +134,8 @@ TEST(RunLimits, LimitsComeFromTheEnvironmentWhenSet) {
 TEST(RunLimits, ACancelFlagStopsTheFacade) {
   // A 10-hour tapotement protocol at 1-ms steps: only the flag ends it in a test's lifetime.
   msc::Scenario sc = rest_scenario(36000.0);
-  sc.protocol = {msc::PhaseSpec{.kind = mp::PhaseKind::massage, .duration_s = 36000.0,
-                                .technique = mp::TechniqueParams{mp::TapotementParams{}}}};
+  sc.protocol = {msc::PhaseSpec{
+      .kind = mp::PhaseKind::massage, .duration_s = 36000.0, .technique = mp::TechniqueParams{mp::TapotementParams{}}}};
   sim::SimulationOptions o;
   o.dt_max_s = 1e-3;
   auto flag = std::make_shared<std::atomic<bool>>(false);

@@ -81,7 +81,8 @@ TEST(Simulation, BatchIsIdenticalOnOneAndTwoThreads) {
     }
   }
   // The override changes the result (the runs are not all the same).
-  EXPECT_NE(one[0].arms[0].values(one[0].arms[0].values.rows() - 1, 1), one[1].arms[0].values(one[1].arms[0].values.rows() - 1, 1));
+  EXPECT_NE(one[0].arms[0].values(one[0].arms[0].values.rows() - 1, 1),
+            one[1].arms[0].values(one[1].arms[0].values.rows() - 1, 1));
 }
 
 TEST(Simulation, BadOptionsRaiseClearMessages) {
@@ -91,7 +92,8 @@ TEST(Simulation, BadOptionsRaiseClearMessages) {
   EXPECT_NE(message_of([&] { sim::simulate(sc, o); }).find("unknown stepper 'rodas5'"), std::string::npos);
   o = {};
   o.rtol = 2.0;
-  EXPECT_NE(message_of([&] { sim::simulate(sc, o); }).find("options.rtol: expected a tolerance in [1e-12, 0.1], got 2"), std::string::npos);
+  EXPECT_NE(message_of([&] { sim::simulate(sc, o); }).find("options.rtol: expected a tolerance in [1e-12, 0.1], got 2"),
+            std::string::npos);
   o = {};
   o.save_every_s = -1.0;
   EXPECT_NE(message_of([&] { sim::simulate(sc, o); }).find("options.save_every_s"), std::string::npos);

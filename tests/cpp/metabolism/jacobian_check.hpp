@@ -3,9 +3,9 @@
 /// \brief AD Jacobian (Eigen::AutoDiffScalar) vs central finite differences for a templated RHS.
 
 #include <Eigen/Core>
-#include <unsupported/Eigen/AutoDiff>
 #include <algorithm>
 #include <cmath>
+#include <unsupported/Eigen/AutoDiff>
 #include <vector>
 
 namespace metab_test {

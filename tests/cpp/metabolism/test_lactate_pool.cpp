@@ -9,9 +9,9 @@
 #include "../support/validation_check.hpp"
 #include "harness.hpp"
 #include "jacobian_check.hpp"
+#include "massagesim/simulation/segment_problem.hpp"
 #include "massagesim/validation/lactate.hpp"
 #include "massagesim/validation/rest.hpp"
-#include "massagesim/simulation/segment_problem.hpp"
 
 using namespace metab_test;
 
@@ -23,9 +23,10 @@ struct WbBlock {
   template <class S>
   void operator()(const S* x, S* dxdt) const {
     const auto ps = p.template cast<S>();
-    mm::WholeBodyInputsTpl<S> is{S(in.whole_body_intensity), S(in.working_muscle_intensity), S(in.applied_pressure_mmHg),
-                                 S(in.pressure_coverage_fraction), S(in.lymph_flow_mL_per_min),
-                                 S(in.extra_efflux_mmol_per_min), S(in.flow_multiplier)};
+    mm::WholeBodyInputsTpl<S> is{S(in.whole_body_intensity),  S(in.working_muscle_intensity),
+                                 S(in.applied_pressure_mmHg), S(in.pressure_coverage_fraction),
+                                 S(in.lymph_flow_mL_per_min), S(in.extra_efflux_mmol_per_min),
+                                 S(in.flow_multiplier)};
     mm::whole_body_lactate_rhs(ps, x, is, dxdt);
   }
 };
@@ -102,8 +103,10 @@ TEST(LactatePool, WholeBodyLactateConservedAndNonNegative) {
   const double s1 = mm::whole_body_lactate_content_mmol(params(), xf.data());
   const double net = xf[kCumProd] - xf[kCumOx] - xf[kCumClear];
   const double rel = std::abs((s1 - s0) - net) / xf[kCumProd];
-  std::printf("whole-body lactate balance: stores %.8g -> %.8g mmol; produced %.8g, oxidised %.8g, cleared %.8g; "
-              "rel error %.2e\n", s0, s1, xf[kCumProd], xf[kCumOx], xf[kCumClear], rel);
+  std::printf(
+      "whole-body lactate balance: stores %.8g -> %.8g mmol; produced %.8g, oxidised %.8g, cleared %.8g; "
+      "rel error %.2e\n",
+      s0, s1, xf[kCumProd], xf[kCumOx], xf[kCumClear], rel);
   EXPECT_LE(rel, 1e-8);
   for (Eigen::Index k = 0; k < r.x.cols(); ++k)
     for (int i = 0; i < mm::kWholeBodyLactateSize; ++i) ASSERT_GE(r.x(i, k), 0.0) << i << " at " << r.t_s[k];
@@ -124,8 +127,8 @@ TEST(LactatePool, L2_Gupta1996_HalfLifePassiveMassageActive) {
   // Peak ~3 min (sampling at 0, 3, 5 min): within 30 % of 3 min.
   EXPECT_NEAR(p.t_peak_min, 3.0, 0.9);
   expect_registered("L2.peak_time", p.t_peak_min);
-  std::printf("L2 peaks: passive %.2f mmol/L at %.2f min, massage %.2f at %.2f, active %.2f at %.2f\n", p.peak_mmol_per_L,
-              p.t_peak_min, m.peak_mmol_per_L, m.t_peak_min, a.peak_mmol_per_L, a.t_peak_min);
+  std::printf("L2 peaks: passive %.2f mmol/L at %.2f min, massage %.2f at %.2f, active %.2f at %.2f\n",
+              p.peak_mmol_per_L, p.t_peak_min, m.peak_mmol_per_L, m.t_peak_min, a.peak_mmol_per_L, a.t_peak_min);
   // Honesty (model.md): default massage must not speed clearance over passive rest; active recovery does.
   EXPECT_GE(m.half_life_min, p.half_life_min - 0.5);
   EXPECT_LT(a.half_life_min, p.half_life_min - 3.0);
@@ -214,8 +217,8 @@ TEST(LactatePool, L5_Hemmings2000_NoDifferenceAfterSecondBout) {
 }
 
 TEST(LactatePool, L6_Robertson2004_LegMassageVsSupineRest) {
-  // Robertson A et al. (2004) Br J Sports Med 38:173: 6 x 30 s high-intensity cycling (150 % VO2max assumed) with 30-s active recovery,
-  // 5 min active recovery, then 20 min leg massage vs supine rest: no effect on BLa (P = 0.82).
+  // Robertson A et al. (2004) Br J Sports Med 38:173: 6 x 30 s high-intensity cycling (150 % VO2max assumed) with 30-s
+  // active recovery, 5 min active recovery, then 20 min leg massage vs supine rest: no effect on BLa (P = 0.82).
   check_null("L6.massage_minus_rest", mv::l6_robertson2004());
 }
 
@@ -250,9 +253,10 @@ TEST(LactatePool, L1_Wiltshire2010_EffluxFollowsFlow_ExpectedFailure) {
   std::printf("L1: handgrip intensity %.3f; passive efflux %.2f mmol, v-a %.2f; massage efflux %.2f, v-a %.2f mmol/L\n",
               l1.handgrip_intensity, l1.passive_efflux_mmol, l1.passive_va_30s_mmol_per_L, l1.massage_efflux_mmol,
               l1.massage_va_30s_mmol_per_L);
-  std::printf("EXPECTED FAILURE L1 efflux: model efflux ratio massage/passive %.2f (data 0.72); v-a change %+.2f mmol/L "
-              "(data -0.6 +/- 0.85): model release is MCT/diffusion-limited over 10 min, not flow-limited.\n",
-              l1.massage_efflux_mmol / l1.passive_efflux_mmol, l1.massage_va_30s_mmol_per_L - l1.passive_va_30s_mmol_per_L);
+  std::printf(
+      "EXPECTED FAILURE L1 efflux: model efflux ratio massage/passive %.2f (data 0.72); v-a change %+.2f mmol/L "
+      "(data -0.6 +/- 0.85): model release is MCT/diffusion-limited over 10 min, not flow-limited.\n",
+      l1.massage_efflux_mmol / l1.passive_efflux_mmol, l1.massage_va_30s_mmol_per_L - l1.passive_va_30s_mmol_per_L);
   EXPECT_NEAR(l1.passive_efflux_mmol, 20.5, 0.05);  // the calibration step worked
   EXPECT_GT(l1.massage_efflux_mmol, 16.3) << "gap closed: turn this into the band test 14.7 +/- 1.6 mmol";
   expect_registered("L1.efflux_massage", l1.massage_efflux_mmol);

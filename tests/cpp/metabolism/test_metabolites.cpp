@@ -110,8 +110,10 @@ TEST(Metabolites, SegmentLactateConservedWithOcclusionAndExercise) {
   const double s1 = mm::metabolites_lactate_content_mmol(sys.pm, xf.data());
   const double net = xf[kSegCumProd] - xf[kSegCumOx] - xf[kSegCumEfflux];
   const double rel = std::abs((s1 - s0) - net) / std::max({std::abs(net), xf[kSegCumProd], 1e-12});
-  std::printf("segment lactate balance: stores %.6g -> %.6g mmol, production %.6g, oxidation %.6g, efflux %.6g, rel error %.2e\n",
-              s0, s1, xf[kSegCumProd], xf[kSegCumOx], xf[kSegCumEfflux], rel);
+  std::printf(
+      "segment lactate balance: stores %.6g -> %.6g mmol, production %.6g, oxidation %.6g, efflux %.6g, rel error "
+      "%.2e\n",
+      s0, s1, xf[kSegCumProd], xf[kSegCumOx], xf[kSegCumEfflux], rel);
   EXPECT_LE(rel, 1e-8);
   for (Eigen::Index k = 0; k < r.x.cols(); ++k)
     for (int i : {mm::kLactateCell, mm::kLactateIsf, mm::kLactateCap, mm::kO2Debt})
@@ -141,11 +143,14 @@ TEST(Metabolites, OcclusionAccumulatesDebtButMassageStrokesDoNot) {
   };
   const auto rm = run_seg(mass, x0, 0.0, 600.0, {}, 0.25);
   double vaso_mass = 0, mean_flow = 0;
-  for (const auto& b : rm.bus) vaso_mass = std::max(vaso_mass, b.vasodilator_signal), mean_flow += b.arterial_inflow_mL_per_min;
+  for (const auto& b : rm.bus)
+    vaso_mass = std::max(vaso_mass, b.vasodilator_signal), mean_flow += b.arterial_inflow_mL_per_min;
   mean_flow /= double(rm.bus.size());
   const double rest_flow = 30.0;
-  std::printf("5-min occlusion: vasodilator %.3f, flow %.3g mL/min; 10-min strokes: max vasodilator %.4f, mean flow %.3g mL/min\n",
-              vaso_occl, flow_occl, vaso_mass, mean_flow);
+  std::printf(
+      "5-min occlusion: vasodilator %.3f, flow %.3g mL/min; 10-min strokes: max vasodilator %.4f, mean flow %.3g "
+      "mL/min\n",
+      vaso_occl, flow_occl, vaso_mass, mean_flow);
   EXPECT_LT(flow_occl, 0.05 * rest_flow);
   EXPECT_GT(vaso_occl, 0.8 * occl.pm.vasodilator_max);  // saturated by 5 min (R1)
   EXPECT_LT(vaso_mass, 0.05 * vaso_occl);
@@ -153,8 +158,8 @@ TEST(Metabolites, OcclusionAccumulatesDebtButMassageStrokesDoNot) {
   SegmentSystem rel = occl;
   const auto rr = run_seg(rel, ro.x_final, 300.0, 900.0, {}, 1.0);
   std::printf("after release: flow %.3g mL/min at 5 s, %.3g at 60 s, %.3g at 300 s, %.3g at 600 s\n",
-              rr.bus[5].arterial_inflow_mL_per_min, rr.bus[60].arterial_inflow_mL_per_min, rr.bus[300].arterial_inflow_mL_per_min,
-              rr.bus.back().arterial_inflow_mL_per_min);
+              rr.bus[5].arterial_inflow_mL_per_min, rr.bus[60].arterial_inflow_mL_per_min,
+              rr.bus[300].arterial_inflow_mL_per_min, rr.bus.back().arterial_inflow_mL_per_min);
   EXPECT_GT(rr.bus[5].arterial_inflow_mL_per_min, 5.0 * rest_flow);
   // Back near rest within 10 min (ischaemic lactate -> pain -> a little tone keeps it slightly up for minutes).
   EXPECT_LT(rr.bus.back().arterial_inflow_mL_per_min, 1.5 * rest_flow);

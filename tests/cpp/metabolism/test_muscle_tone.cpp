@@ -9,8 +9,8 @@
 #include "../support/validation_check.hpp"
 #include "harness.hpp"
 #include "jacobian_check.hpp"
-#include "massagesim/validation/tone.hpp"
 #include "massagesim/simulation/segment_problem.hpp"
+#include "massagesim/validation/tone.hpp"
 
 using namespace metab_test;
 using massagesim::test::expect_registered;
@@ -69,7 +69,7 @@ TEST(MuscleTone, T2T3_ReflexInhibitedDuringMassageAndBackAtOnce) {
   // before and 2.82 +/- 1.14 mV after a 6-min massage.
   const auto& r = mv::t2t3_reflex();
   const double before = r.before, during = r.during, after_10s = r.after_10s;
-  const double lo = (0.76 - 0.58) / 2.58, hi = (0.76 + 0.58) / 2.58;  // Sullivan 1991 during / before (mean +/- SD)
+  const double lo = (0.76 - 0.58) / 2.58, hi = (0.76 + 0.58) / 2.58;      // Sullivan 1991 during / before (mean +/- SD)
   const double lo_a = (2.82 - 1.14) / 2.58, hi_a = (2.82 + 1.14) / 2.58;  // Sullivan after/before
   EXPECT_NEAR(before, 1.0, 1e-3);
   EXPECT_GE(during, lo);
@@ -147,7 +147,8 @@ TEST(MuscleTone, PainSpasmLoopMonostableAtDefaultGain) {
   double flow = 0;
   const double a_rest = tone_after_kick(p.pain_spasm_gain, false);
   const double a_kick = tone_after_kick(p.pain_spasm_gain, true, &flow);
-  std::printf("default gain %.2f: tone after kick %.4f vs rest %.4f, flow %.3g mL/min\n", p.pain_spasm_gain, a_kick, a_rest, flow);
+  std::printf("default gain %.2f: tone after kick %.4f vs rest %.4f, flow %.3g mL/min\n", p.pain_spasm_gain, a_kick,
+              a_rest, flow);
   EXPECT_NEAR(a_kick, a_rest, 1e-3);
   EXPECT_LT(a_rest, 0.05);
 }
@@ -159,7 +160,8 @@ TEST(MuscleTone, PainSpasmLoopBistableAtHighGainAndDefaultBelowThreshold) {
   double flow_spasm = 0;
   const double a_rest = tone_after_kick(high, false);
   const double a_spasm = tone_after_kick(high, true, &flow_spasm);
-  std::printf("gain %.2f: relaxed state %.4f, spasm state %.4f (flow %.3g mL/min)\n", high, a_rest, a_spasm, flow_spasm);
+  std::printf("gain %.2f: relaxed state %.4f, spasm state %.4f (flow %.3g mL/min)\n", high, a_rest, a_spasm,
+              flow_spasm);
   EXPECT_LT(a_rest, 0.05);
   EXPECT_GT(a_spasm, 0.3);
   EXPECT_LT(flow_spasm, 0.5 * 30.0);

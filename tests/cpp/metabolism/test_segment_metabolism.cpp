@@ -22,8 +22,10 @@ TEST(SegmentMetabolism, RestValues) {
   const auto& v = mv::rest_values();
   const double imp = v.intramuscular_pressure_mmHg;
   const double cv = v.venous_lactate_mmol_per_L;
-  std::printf("segment rest: IMP %.2f mmHg, venous lactate %.3f mmol/L, pain %.4f, reflex gain %.3f, vasodilator %.4f, "
-              "VO2 %.2f mL/min\n", imp, cv, v.pain_drive, v.reflex_gain, v.vasodilator_signal, v.o2_uptake_mL_per_min);
+  std::printf(
+      "segment rest: IMP %.2f mmHg, venous lactate %.3f mmol/L, pain %.4f, reflex gain %.3f, vasodilator %.4f, "
+      "VO2 %.2f mL/min\n",
+      imp, cv, v.pain_drive, v.reflex_gain, v.vasodilator_signal, v.o2_uptake_mL_per_min);
   EXPECT_GE(imp, 3.7);
   EXPECT_LE(imp, 7.4);
   EXPECT_GT(cv, 1.0);
@@ -55,12 +57,15 @@ TEST(SegmentMetabolism, L1_Wiltshire2010_MassageLowersInflow_ExpectedFailure) {
   // handgrip -> exercise-intensity mapping is an assumption. Needs joint work with the fluid side.
   const auto& l1 = mv::l1_wiltshire2010_inflow();
   const double ratio = l1.ratio();
-  std::printf("L1 on the forearm Segment: inflow AUC passive %.0f mL, massage %.0f mL (ratio %.3f; data 4203, 3178, "
-              "0.76); lactate efflux %.2f vs %.2f mmol (data 20.5, 14.7)\n", l1.passive_inflow_auc_mL,
-              l1.massage_inflow_auc_mL, ratio, l1.passive_efflux_mmol, l1.massage_efflux_mmol);
+  std::printf(
+      "L1 on the forearm Segment: inflow AUC passive %.0f mL, massage %.0f mL (ratio %.3f; data 4203, 3178, "
+      "0.76); lactate efflux %.2f vs %.2f mmol (data 20.5, 14.7)\n",
+      l1.passive_inflow_auc_mL, l1.massage_inflow_auc_mL, ratio, l1.passive_efflux_mmol, l1.massage_efflux_mmol);
   const double lo = 3178.0 / 4203.0 * 0.7, hi = 3178.0 / 4203.0 * 1.3;
-  std::printf("EXPECTED FAILURE L1 inflow: ratio %.3f outside [%.3f, %.3f]; massage strokes add release hyperaemia "
-              "instead of impeding inflow (no sustained mechanical impedance modelled).\n", ratio, lo, hi);
+  std::printf(
+      "EXPECTED FAILURE L1 inflow: ratio %.3f outside [%.3f, %.3f]; massage strokes add release hyperaemia "
+      "instead of impeding inflow (no sustained mechanical impedance modelled).\n",
+      ratio, lo, hi);
   EXPECT_GT(ratio, hi) << "gap closed: turn this into the band test";
   expect_registered("L1.inflow_ratio", ratio);
 }

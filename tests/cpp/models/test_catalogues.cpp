@@ -25,7 +25,7 @@ TEST(ParameterSpace, ListsEveryModulesParametersOnceWithUniqueIds) {
   EXPECT_TRUE(ids.count("systemic.mean_arterial_pressure_mmHg"));
   EXPECT_TRUE(ids.count("lactate_pool.pool_volume_L"));
   EXPECT_TRUE(ids.count("lactate_pool.rest_flow_L_per_min_per_kg"));  // the pool's working-muscle flow law
-  EXPECT_FALSE(ids.count("mean_arterial_pressure_mmHg"));              // one number for the body, not per segment
+  EXPECT_FALSE(ids.count("mean_arterial_pressure_mmHg"));             // one number for the body, not per segment
 }
 
 TEST(ParameterSpace, NamesResolveAsDocumented) {
@@ -85,8 +85,9 @@ TEST(OutputCatalogue, ScenarioFilesTakeEveryAvailableOutputAndParameter) {
   ASSERT_NE(at, std::string::npos);
   const auto names_at = text.find("\"names\"", at);
   const auto open = text.find('[', names_at), close = text.find(']', open);
-  text.replace(open, close - open + 1,
-               R"(["blood_lactate_mmol_per_L", "proximal_calf.venous_outflow_mL_per_min", "working_muscle.o2_debt_mL"])");
+  text.replace(
+      open, close - open + 1,
+      R"(["blood_lactate_mmol_per_L", "proximal_calf.venous_outflow_mL_per_min", "working_muscle.o2_debt_mL"])");
   const auto params_at = text.find("\"parameters\": []");
   ASSERT_NE(params_at, std::string::npos);
   text.replace(params_at, std::string("\"parameters\": []").size(),

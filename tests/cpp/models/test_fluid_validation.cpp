@@ -47,8 +47,10 @@ TEST(FluidValidation, B1_MassageOfRestingForearmLeavesInflowUnchanged) {
 // compression, post-release inflow rise 7.7 +/- 0.7 mL/100 mL/min (arm below heart), 3.0 +/- 0.4 (above).
 TEST(FluidValidation, B4_SingleCompressionInflowRise_ExpectedFailure) {
   const double below = b4_tschakovsky1996().below_heart, above = b4_tschakovsky1996().above_heart;
-  std::printf("B4: post-release rise below heart %.2f (data 7.7 +/- 0.7), above heart %.2f (data 3.0 +/- 0.4) "
-              "mL/100 mL/min; ratio above/below %.2f (data 0.39)\n", below, above, above / below);
+  std::printf(
+      "B4: post-release rise below heart %.2f (data 7.7 +/- 0.7), above heart %.2f (data 3.0 +/- 0.4) "
+      "mL/100 mL/min; ratio above/below %.2f (data 0.39)\n",
+      below, above, above / below);
   // What the model gets right: a positive post-release transient in both positions.
   EXPECT_GT(below, 1.0);
   EXPECT_GT(above, 1.0);
@@ -71,9 +73,10 @@ TEST(FluidValidation, CalfVenousEmptyingTimeConstant) {
   const CalfEmptyingResult& c = calf_venous_emptying();
   const double tau = c.tau_s;
   ASSERT_GT(tau, 0.0);
-  std::printf("P5 calf: expelled %.1f mL (%.2f %% of calf volume), tau %.2f s (data 4.2 +/- 1.8 s [D]); "
-              "remaining fraction at 2 tau %.3f (exponential: 0.135)\n", c.expelled_mL, c.expelled_mL / 20.0, tau,
-              c.remaining_at_2tau);
+  std::printf(
+      "P5 calf: expelled %.1f mL (%.2f %% of calf volume), tau %.2f s (data 4.2 +/- 1.8 s [D]); "
+      "remaining fraction at 2 tau %.3f (exponential: 0.135)\n",
+      c.expelled_mL, c.expelled_mL / 20.0, tau, c.remaining_at_2tau);
   EXPECT_GE(tau, 4.2 - 1.8);
   EXPECT_LE(tau, 4.2 + 1.8);
   EXPECT_NEAR(c.remaining_at_2tau, std::exp(-2.0), 0.08) << "emptying should be close to exponential";
@@ -98,8 +101,8 @@ TEST(FluidValidation, R1_R2_ReactiveHyperaemiaRisesSaturatesAndDependsOnPosture)
     const bool b_ok = std::abs(peak[1][i] - below_data[i]) <= below_sd[i];
     in_band += a_ok + b_ok;
     std::printf("R1 %3.0f s: above %.0f (data %.0f +/- %.0f)%s, below %.0f (data %.0f +/- %.0f)%s mL/min\n",
-                rh.durations_s[i], peak[0][i], above_data[i], above_sd[i], a_ok ? "" : " OUT", peak[1][i], below_data[i],
-                below_sd[i], b_ok ? "" : " OUT");
+                rh.durations_s[i], peak[0][i], above_data[i], above_sd[i], a_ok ? "" : " OUT", peak[1][i],
+                below_data[i], below_sd[i], b_ok ? "" : " OUT");
     expect_registered(std::string("R1.above_heart.") + dur[i] + "min", peak[0][i]);
     expect_registered(std::string("R1.below_heart.") + dur[i] + "min", peak[1][i]);
   }
@@ -112,7 +115,8 @@ TEST(FluidValidation, R1_R2_ReactiveHyperaemiaRisesSaturatesAndDependsOnPosture)
   // R2: 5-min peak, arm up < supine (heart level) (338 +/- 38 vs 430 +/- 52 mL/min).
   {
     const double supine = rh.heart_level_5min;
-    std::printf("R2 5-min peak increase: up %.0f, heart level %.0f, down %.0f mL/min\n", peak[0][3], supine, peak[1][3]);
+    std::printf("R2 5-min peak increase: up %.0f, heart level %.0f, down %.0f mL/min\n", peak[0][3], supine,
+                peak[1][3]);
     EXPECT_LT(peak[0][3], supine);
     expect_registered("R2.up_over_heart_level", peak[0][3] / supine);
   }
@@ -129,11 +133,13 @@ TEST(FluidValidation, R1_R2_ReactiveHyperaemiaRisesSaturatesAndDependsOnPosture)
 TEST(FluidValidation, Y1_LymphPulsesTriggeredByFillingMassageRaisesFlowNotPressure) {
   const Y1Result& y = y1_olszewski1980();
   const Y1Arm &r0 = y.rest, &r1 = y.light, &r2 = y.firm;
-  std::printf("Y1 5 min: rest %d pulses, lymph %.3f mL, peak %.1f mmHg | light massage %d pulses, %.3f mL, peak %.1f "
-              "mmHg | firm massage %d pulses, %.3f mL, peak %.1f mmHg; lowest triggering filling pressure %.2f "
-              "(threshold %.1f)\n", r0.pulses, r0.lymph_mL, r0.peak_pressure_mmHg, r1.pulses, r1.lymph_mL,
-              r1.peak_pressure_mmHg, r2.pulses, r2.lymph_mL, r2.peak_pressure_mmHg,
-              std::min(r1.min_fill_at_onset_mmHg, r2.min_fill_at_onset_mmHg), y.contraction_threshold_mmHg);
+  std::printf(
+      "Y1 5 min: rest %d pulses, lymph %.3f mL, peak %.1f mmHg | light massage %d pulses, %.3f mL, peak %.1f "
+      "mmHg | firm massage %d pulses, %.3f mL, peak %.1f mmHg; lowest triggering filling pressure %.2f "
+      "(threshold %.1f)\n",
+      r0.pulses, r0.lymph_mL, r0.peak_pressure_mmHg, r1.pulses, r1.lymph_mL, r1.peak_pressure_mmHg, r2.pulses,
+      r2.lymph_mL, r2.peak_pressure_mmHg, std::min(r1.min_fill_at_onset_mmHg, r2.min_fill_at_onset_mmHg),
+      y.contraction_threshold_mmHg);
   EXPECT_GT(r1.pulses, r0.pulses) << "massage must raise pulse frequency";
   EXPECT_GE(r2.pulses, r1.pulses);
   EXPECT_GT(r1.lymph_mL, 2.0 * r0.lymph_mL) << "massage must raise lymph flow";
@@ -162,10 +168,11 @@ TEST(FluidValidation, Y1_LymphPulsesTriggeredByFillingMassageRaisesFlowNotPressu
 // of 60 mmHg, 1 s on / 1 s off on the default calf.
 TEST(FluidValidation, Y4_PumpingMobilisesAFiniteVolumeThenFlowReturnsToBaseline) {
   const Y4Result& y = y4_lymph_pump();
-  std::printf("Y4: baseline %.3f mL/min; minute-2 flow %.1f x baseline; extra lymph first 10 min %.2f mL, last 10 min "
-              "%.2f mL; total mobilised %.1f mL (%.2f mL/100 g); last-10-min flow %.2f x baseline\n",
-              y.baseline_mL_per_min, y.minute2_ratio, y.extra_first10_mL, y.extra_last10_mL, y.extra_total_mL,
-              y.extra_total_mL / 20.0, y.last10_ratio);
+  std::printf(
+      "Y4: baseline %.3f mL/min; minute-2 flow %.1f x baseline; extra lymph first 10 min %.2f mL, last 10 min "
+      "%.2f mL; total mobilised %.1f mL (%.2f mL/100 g); last-10-min flow %.2f x baseline\n",
+      y.baseline_mL_per_min, y.minute2_ratio, y.extra_first10_mL, y.extra_last10_mL, y.extra_total_mL,
+      y.extra_total_mL / 20.0, y.last10_ratio);
   EXPECT_GT(y.minute2_ratio, 2.0) << "pumping must raise lymph flow";
   EXPECT_LT(y.extra_last10_mL, 0.25 * y.extra_first10_mL) << "the mobilisable volume must run out";
   EXPECT_NEAR(y.last10_ratio, 1.0, 0.5) << "flow must return toward baseline despite continued pumping";

@@ -13,8 +13,8 @@
 #include "massagesim/models/limb.hpp"
 #include "massagesim/models/parameter_registry.hpp"
 #include "massagesim/models/segment.hpp"
-#include "massagesim/symbolic/model_export.hpp"
 #include "massagesim/simulation/segment_problem.hpp"
+#include "massagesim/symbolic/model_export.hpp"
 #include "toy_module.hpp"
 
 using namespace massagesim;
@@ -40,7 +40,8 @@ TEST(Module, AToyModuleGetsStatesAndOutputsWithUnits) {
   static_assert(ToySegment::n_outputs == Segment::n_outputs + 1, "one output more");
   // Appended modules are laid out after the others: every existing state keeps its index.
   for (int i = 0; i < Segment::n_states; ++i)
-    EXPECT_EQ(ToySegment::state_info[static_cast<std::size_t>(i)].name, Segment::state_info[static_cast<std::size_t>(i)].name);
+    EXPECT_EQ(ToySegment::state_info[static_cast<std::size_t>(i)].name,
+              Segment::state_info[static_cast<std::size_t>(i)].name);
   const int it = ToySegment::state_index("toy_temperature_C");
   EXPECT_EQ(it, ToySegment::offset<ToyHeatModule>);
   EXPECT_EQ(ToySegment::state_info[static_cast<std::size_t>(it)].unit, "degC");
@@ -87,7 +88,8 @@ TEST(Module, AddingAModuleLeavesTheOtherEquationsUnchanged) {
     const auto o = seg.outputs(x, in);
     const auto ot = toy.outputs(xt, in);
     for (int k = 0; k < Segment::n_outputs; ++k)
-      EXPECT_EQ(o[static_cast<std::size_t>(k)], ot[static_cast<std::size_t>(ToySegment::output_index(Segment::output_info[static_cast<std::size_t>(k)].name))]);
+      EXPECT_EQ(o[static_cast<std::size_t>(k)], ot[static_cast<std::size_t>(ToySegment::output_index(
+                                                    Segment::output_info[static_cast<std::size_t>(k)].name))]);
     EXPECT_DOUBLE_EQ(ot[static_cast<std::size_t>(ToySegment::output_index("toy_warming_C"))], 1.0);
   }
 }
@@ -98,7 +100,8 @@ TEST(Module, AToyModulesParametersBecomeExportedSymbols) {
   x0.head<Segment::n_states>() = rest_state(Segment(default_calf_params()));
   x0[ToySegment::offset<ToyHeatModule>] = 34.0;
   const auto m = symbolic::record_segment(
-      toy, [](const symbolic::Expr& t) {
+      toy,
+      [](const symbolic::Expr& t) {
         SegmentInputsTpl<symbolic::Expr> in;
         in.applied_pressure_mmHg = symbolic::Expr(30.0) + t * 0.0;
         return in;
@@ -152,7 +155,8 @@ TEST(Module, AToyLimbModuleGetsStatesParametersAndTheLimbBus) {
   // Offset 0: every other state's derivative is the default limb's, bitwise.
   Eigen::VectorXd x(toy.n_states());
   x.head(limb.n_states()) = Eigen::VectorXd::Constant(limb.n_states(), 1.0);
-  for (int i = 0; i < limb.n_segments(); ++i) x.segment(Limb::offset(i), Segment::n_states) = rest_state(limb.segment(i));
+  for (int i = 0; i < limb.n_segments(); ++i)
+    x.segment(Limb::offset(i), Segment::n_states) = rest_state(limb.segment(i));
   x[limb.pool_offset()] = 4.0;  // blood lactate 4 mmol/L
   x[limb.n_states()] = 0.0;
   const LimbInputs in = limb.rest_inputs();

@@ -4,14 +4,14 @@
 #include <cmath>
 #include <cstdio>
 
+#include "../support/validation_check.hpp"
 #include "massagesim/models/default_subject.hpp"
+#include "massagesim/simulation/segment_problem.hpp"
 #include "massagesim/solver/jacobian.hpp"
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/solver/steppers/dopri5.hpp"
 #include "massagesim/solver/steppers/rodas4.hpp"
-#include "../support/validation_check.hpp"
 #include "massagesim/validation/rest.hpp"
-#include "massagesim/simulation/segment_problem.hpp"
 #include "schedule.hpp"
 
 using namespace massagesim;
@@ -43,7 +43,8 @@ Schedule exercise_massage_recovery(const Segment& seg) {
 TEST(Segment, StateAndOutputNamesAreUnitSuffixedAndFindable) {
   const auto names = SegmentLayout::state_names();
   EXPECT_EQ(static_cast<int>(names.size()), Segment::n_states);
-  EXPECT_EQ(SegmentLayout::index_of("venous_volume_mL"), SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume);
+  EXPECT_EQ(SegmentLayout::index_of("venous_volume_mL"),
+            SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume);
   EXPECT_THROW(SegmentLayout::index_of("venous_volume"), UnknownName);
   const int ic = Segment::output_index("capillary_pressure_mmHg");
   EXPECT_EQ(Segment::output_info[static_cast<std::size_t>(ic)].name, "capillary_pressure_mmHg");
@@ -69,8 +70,8 @@ TEST(Segment, RestIsASteadyStateWithPublishedRestValues) {
   const double pi = v.interstitial_pressure_mmHg;
   const double imp = v.intramuscular_pressure_mmHg;
   EXPECT_DOUBLE_EQ(flow, out(seg, x, in, "arterial_inflow_mL_per_min_per_100g"));
-  std::printf("rest (calf, supine): flow %.2f mL/min/100g, P_c %.1f, P_i %.2f, IMP %.2f mmHg, lymph %.3f mL/h/100g\n", flow,
-              pc, pi, imp, v.lymph_flow_mL_per_h_per_100g);
+  std::printf("rest (calf, supine): flow %.2f mL/min/100g, P_c %.1f, P_i %.2f, IMP %.2f mmHg, lymph %.3f mL/h/100g\n",
+              flow, pc, pi, imp, v.lymph_flow_mL_per_h_per_100g);
   // validation.md "Rest": resting muscle blood flow 2-4 mL/min/100g (calf 2.3 +/- 1.4, Scand J Clin Lab Invest 1990;
   // forearm 3.7 +/- 0.85, Bochmann 2005).
   EXPECT_GE(flow, 2.0);
@@ -117,8 +118,9 @@ TEST(Segment, FluidIsConservedOverExerciseMassageRecovery) {
     EXPECT_LT(rel, 1e-8);
     EXPECT_LT(std::abs(dBlood - (in - filt - outv)) / in, 1e-8);
     EXPECT_LT(std::abs(dIsf - (filt - lymph)) / filt, 1e-8);
-    EXPECT_NEAR(seg.outputs(x1, sc(t1), &x0)[static_cast<std::size_t>(Segment::output_index("fluid_balance_residual_mL"))],
-                0.0, 1e-8 * in);
+    EXPECT_NEAR(
+        seg.outputs(x1, sc(t1), &x0)[static_cast<std::size_t>(Segment::output_index("fluid_balance_residual_mL"))], 0.0,
+        1e-8 * in);
   }
 }
 
@@ -142,24 +144,30 @@ TEST(Segment, ValvesPassNoBackflowBeyondTheirStatedLeak) {
     const Segment::State x = sol.x.col(k);
     Segment::State dx;
     const auto e = seg.evaluate(x.data(), sc(sol.t_s[static_cast<std::size_t>(k)]), dx.data());
-    const double dp = e.template of<HemodynamicsModule>().valve_pressure_difference_mmHg, q = e.template of<HemodynamicsModule>().venous_outflow_mL_per_min;
+    const double dp = e.template of<HemodynamicsModule>().valve_pressure_difference_mmHg,
+                 q = e.template of<HemodynamicsModule>().venous_outflow_mL_per_min;
     if (dp < 0.0) {
       ++backward;
-      EXPECT_LE(-q, smooth::valve_backflow_bound(dp, e.template of<HemodynamicsModule>().venous_outlet_conductance_mL_per_min_per_mmHg,
-                                                       hp.venous_valve_leak_fraction, hp.venous_valve_width_mmHg) *
+      EXPECT_LE(-q, smooth::valve_backflow_bound(
+                        dp, e.template of<HemodynamicsModule>().venous_outlet_conductance_mL_per_min_per_mmHg,
+                        hp.venous_valve_leak_fraction, hp.venous_valve_width_mmHg) *
                         (1.0 + 1e-12));
     }
     const double G[3] = {lp.primary_valve_conductance_mL_per_min_per_mmHg_per_100g * sc100,
                          lp.secondary_valve_conductance_mL_per_min_per_mmHg_per_100g * sc100,
                          lp.collector_outlet_conductance_mL_per_min_per_mmHg_per_100g * sc100};
-    const double dps[3] = {e.template of<InterstitiumLymphModule>().primary_valve_dp_mmHg, e.template of<InterstitiumLymphModule>().secondary_valve_dp_mmHg, e.template of<InterstitiumLymphModule>().outlet_valve_dp_mmHg};
-    const double qs[3] = {e.template of<InterstitiumLymphModule>().primary_valve_flow_mL_per_min, e.template of<InterstitiumLymphModule>().secondary_valve_flow_mL_per_min,
+    const double dps[3] = {e.template of<InterstitiumLymphModule>().primary_valve_dp_mmHg,
+                           e.template of<InterstitiumLymphModule>().secondary_valve_dp_mmHg,
+                           e.template of<InterstitiumLymphModule>().outlet_valve_dp_mmHg};
+    const double qs[3] = {e.template of<InterstitiumLymphModule>().primary_valve_flow_mL_per_min,
+                          e.template of<InterstitiumLymphModule>().secondary_valve_flow_mL_per_min,
                           e.template of<InterstitiumLymphModule>().lymph_outflow_mL_per_min};
     for (int v = 0; v < 3; ++v)
       if (dps[v] < 0.0) {
         ++backward;
-        EXPECT_LE(-qs[v], smooth::valve_backflow_bound(dps[v], G[v], lp.lymph_valve_leak_fraction,
-                                                             lp.lymph_valve_width_mmHg) * (1.0 + 1e-12));
+        EXPECT_LE(-qs[v],
+                  smooth::valve_backflow_bound(dps[v], G[v], lp.lymph_valve_leak_fraction, lp.lymph_valve_width_mmHg) *
+                      (1.0 + 1e-12));
       }
   }
   EXPECT_GT(backward, 100) << "the protocol must actually load the valves backwards";
@@ -177,7 +185,8 @@ TEST(Segment, VolumesStayPositiveUnder300mmHg) {
   sc.add(130.0, rest);
   sc.add_cycles(200.0, 30, 1.0, 1.0, 300.0, rest);
   auto prob = make_segment_problem(seg, sc, x0, 0.0, 300.0, sc.breakpoints());
-  const auto sol = solve(prob, Dopri5{}, StepControl{.rtol = 1e-7, .atol = 1e-9, .dt_max_s = 0.5}, SaveAt{.every_step = true});
+  const auto sol =
+      solve(prob, Dopri5{}, StepControl{.rtol = 1e-7, .atol = 1e-9, .dt_max_s = 0.5}, SaveAt{.every_step = true});
   ASSERT_TRUE(sol.ok());
   const int vols[] = {SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume,
                       SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume,
@@ -187,7 +196,8 @@ TEST(Segment, VolumesStayPositiveUnder300mmHg) {
   double vmin_rel = 1e300;
   for (Eigen::Index k = 0; k < sol.n_saved(); ++k)
     for (int i : vols) {
-      EXPECT_GT(sol.x(i, k), 0.0) << SegmentLayout::state_names()[static_cast<std::size_t>(i)] << " at t = " << sol.t_s[static_cast<std::size_t>(k)];
+      EXPECT_GT(sol.x(i, k), 0.0) << SegmentLayout::state_names()[static_cast<std::size_t>(i)]
+                                  << " at t = " << sol.t_s[static_cast<std::size_t>(k)];
       vmin_rel = std::min(vmin_rel, sol.x(i, k) / x0[i]);
     }
   std::printf("300 mmHg: smallest volume relative to rest %.3f\n", vmin_rel);

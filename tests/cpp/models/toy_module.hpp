@@ -73,10 +73,12 @@ struct ToyDriftModule {
   template <class S>
   using Work = NoWork<S>;
   static constexpr std::array<ParameterInfo, 2> parameter_info{{
-      {"toy_drift_gain_mmHg_per_mmol_per_L", "mmHg/(mmol/L)", 2.0, 0.0, 10.0, "test value", "offset per mmol/L above 1"},
+      {"toy_drift_gain_mmHg_per_mmol_per_L", "mmHg/(mmol/L)", 2.0, 0.0, 10.0, "test value",
+       "offset per mmol/L above 1"},
       {"toy_drift_time_constant_s", "s", 30.0, 1.0, 600.0, "test value", "delay of the offset"},
   }};
-  static constexpr std::array<StateInfo, 1> states{{{"toy_arterial_offset_mmHg", "mmHg", -30.0, 30.0, "offset on MAP"}}};
+  static constexpr std::array<StateInfo, 1> states{
+      {{"toy_arterial_offset_mmHg", "mmHg", -30.0, 30.0, "offset on MAP"}}};
   static constexpr std::array<OutputInfo, 0> outputs{};
 
   template <class S, class Bus>

@@ -23,8 +23,8 @@ struct SmoothBounds {
 /// Dense sampling over [t0, t1]: every pair/triple of samples not straddling a listed breakpoint
 /// must respect the slope and curvature bounds (a jump or kink would not). Returns the number of
 /// violations and reports the first few.
-inline int unlisted_jumps(const Fn& f, const std::vector<double>& bps, double t0, double t1, int n,
-                          SmoothBounds b, const std::string& what) {
+inline int unlisted_jumps(const Fn& f, const std::vector<double>& bps, double t0, double t1, int n, SmoothBounds b,
+                          const std::string& what) {
   const double dt = (t1 - t0) / n;
   auto straddles = [&](double a, double c) {
     auto it = std::lower_bound(bps.begin(), bps.end(), a - 1e-12);
@@ -38,12 +38,12 @@ inline int unlisted_jumps(const Fn& f, const std::vector<double>& bps, double t0
     if (!straddles(tc, tp)) {
       const double slack = 1e-9 * (1.0 + std::abs(f0));
       if (std::abs(fp - f0) > b.max_slope * dt * 1.001 + slack) {
-        if (bad++ < 5) ADD_FAILURE() << what << ": unlisted jump between " << tc << " and " << tp << " s: " << f0
-                                     << " -> " << fp;
-      } else if (!straddles(tm, tp) &&
-                 std::abs(fp - 2.0 * f0 + fm) > b.max_curvature * dt * dt * 1.01 + 4.0 * slack) {
-        if (bad++ < 5) ADD_FAILURE() << what << ": unlisted kink near " << tc << " s (second difference "
-                                     << fp - 2.0 * f0 + fm << ")";
+        if (bad++ < 5)
+          ADD_FAILURE() << what << ": unlisted jump between " << tc << " and " << tp << " s: " << f0 << " -> " << fp;
+      } else if (!straddles(tm, tp) && std::abs(fp - 2.0 * f0 + fm) > b.max_curvature * dt * dt * 1.01 + 4.0 * slack) {
+        if (bad++ < 5)
+          ADD_FAILURE() << what << ": unlisted kink near " << tc << " s (second difference " << fp - 2.0 * f0 + fm
+                        << ")";
       }
     }
     fm = f0;

@@ -26,8 +26,14 @@ TEST(Ramp, ShapesHitZeroHalfAndOne) {
 
 TEST(PulseTrain, ValuesOnEachPiece) {
   // Pulses at 10 + 2 + 5k s: rise 1 s (linear), hold 0.5 s, fall 1 s (cosine), period 5 s.
-  const mp::PulseTrain p{.start_s = 10.0, .delay_s = 2.0, .rise_s = 1.0, .hold_s = 0.5, .fall_s = 1.0,
-                         .period_s = 5.0, .rise_shape = mp::RampShape::linear, .fall_shape = mp::RampShape::cosine};
+  const mp::PulseTrain p{.start_s = 10.0,
+                         .delay_s = 2.0,
+                         .rise_s = 1.0,
+                         .hold_s = 0.5,
+                         .fall_s = 1.0,
+                         .period_s = 5.0,
+                         .rise_shape = mp::RampShape::linear,
+                         .fall_shape = mp::RampShape::cosine};
   EXPECT_EQ(p.value(0.0), 0.0);
   EXPECT_EQ(p.value(11.999), 0.0);
   EXPECT_DOUBLE_EQ(p.value(12.0), 0.0);
@@ -35,7 +41,7 @@ TEST(PulseTrain, ValuesOnEachPiece) {
   EXPECT_DOUBLE_EQ(p.value(13.2), 1.0);
   EXPECT_NEAR(p.value(14.0), 0.5, 1e-12);  // middle of the cosine fall
   EXPECT_DOUBLE_EQ(p.value(14.6), 0.0);
-  EXPECT_DOUBLE_EQ(p.value(17.25), 0.25);      // second pulse
+  EXPECT_DOUBLE_EQ(p.value(17.25), 0.25);              // second pulse
   EXPECT_DOUBLE_EQ(p.value(12.25 + 5.0 * 100), 0.25);  // 101st pulse
   EXPECT_EQ(p.pulse_index(11.0), -1);
   EXPECT_EQ(p.pulse_index(16.99), 0);
@@ -45,8 +51,7 @@ TEST(PulseTrain, ValuesOnEachPiece) {
 TEST(PulseTrain, SharpEdgesAreRightContinuousAtTheirBreakpoints) {
   // Rectangular pulses with awkward (non-representable) times: at each listed breakpoint the value
   // is the value just after it, and just before it the other one.
-  const mp::PulseTrain p{.start_s = 0.1, .delay_s = 0.3, .rise_s = 0.0, .hold_s = 0.05, .fall_s = 0.0,
-                         .period_s = 0.1};
+  const mp::PulseTrain p{.start_s = 0.1, .delay_s = 0.3, .rise_s = 0.0, .hold_s = 0.05, .fall_s = 0.0, .period_s = 0.1};
   std::vector<double> bps;
   p.breakpoints(0.0, 2.97, bps);
   ASSERT_EQ(bps.size(), 2u * 26u);  // pulses at 0.4, 0.5, ..., 2.9 (26 of them), two edges each

@@ -35,8 +35,8 @@ struct Relaxation {
 mp::Schedule pulse_schedule(double edge_s) {
   mp::Schedule s(mp::LimbGeometry::uniform(2, 30.0));
   s.rest(0.12)
-      .massage(2.88, mp::TapotementParams{.pressure_mmHg = 60.0, .rate_Hz = 5.0, .pulse_width_s = 0.05,
-                                          .edge_s = edge_s})
+      .massage(2.88,
+               mp::TapotementParams{.pressure_mmHg = 60.0, .rate_Hz = 5.0, .pulse_width_s = 0.05, .edge_s = edge_s})
       .rest(1.0);
   return s;
 }
@@ -56,7 +56,8 @@ double exact_at(const mp::Schedule& s, const std::vector<double>& bps, double t)
 }
 
 ms::Solution<State> run(const mp::Schedule& s, std::vector<double> breakpoints, double dt_max_s) {
-  const auto problem = ms::make_problem(Relaxation{&s}, State(State::Zero()), 0.0, s.duration_s(), std::move(breakpoints));
+  const auto problem =
+      ms::make_problem(Relaxation{&s}, State(State::Zero()), 0.0, s.duration_s(), std::move(breakpoints));
   return ms::solve(problem, ms::Dopri5{},
                    ms::StepControl{.rtol = 1e-8, .atol = 1e-8, .dt_initial_s = dt_max_s, .dt_max_s = dt_max_s},
                    ms::SaveAt{.ts_s = ms::linspace(0.0, s.duration_s(), 4001)});
@@ -87,7 +88,8 @@ TEST(PulseSolve, BreakpointsLetALargeStepSolveMatchTheExactPiecewiseSolution) {
   ASSERT_TRUE(without.ok());
   double err_without = 0.0;
   for (Eigen::Index k = 0; k < without.n_saved(); ++k)
-    err_without = std::max(err_without, std::abs(without.x(0, k) - exact_at(s, bps, without.t_s[static_cast<std::size_t>(k)])));
+    err_without =
+        std::max(err_without, std::abs(without.x(0, k) - exact_at(s, bps, without.t_s[static_cast<std::size_t>(k)])));
   EXPECT_GT(err_without, 5.0) << "without breakpoints the blows should be missed (this shows what the breakpoints buy)";
   EXPECT_GT(err_without, 1e5 * err_with);
 }

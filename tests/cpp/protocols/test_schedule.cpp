@@ -19,14 +19,14 @@ const mp::LimbGeometry limb4 = mp::LimbGeometry::uniform(4, 40.0);  // centres 5
 
 mp::Schedule recovery_protocol() {
   mp::Schedule s(limb4);
-  s.rest(60.0)                                            // [0, 60)
-      .exercise(120.0, 0.8)                               // [60, 180)
-      .active_recovery(60.0)                              // [180, 240)
-      .posture_change(0.0, mp::Posture::seated)           // instant, at 240
-      .massage(30.0, "effleurage")                        // [240, 270)
+  s.rest(60.0)                                               // [0, 60)
+      .exercise(120.0, 0.8)                                  // [60, 180)
+      .active_recovery(60.0)                                 // [180, 240)
+      .posture_change(0.0, mp::Posture::seated)              // instant, at 240
+      .massage(30.0, "effleurage")                           // [240, 270)
       .compression(60.0, mp::SequentialCompressionParams{})  // [270, 330)
-      .posture_change(10.0, mp::Posture::standing)        // [330, 340)
-      .passive_recovery(30.0);                            // [340, 370)
+      .posture_change(10.0, mp::Posture::standing)           // [330, 340)
+      .passive_recovery(30.0);                               // [340, 370)
   return s;
 }
 
@@ -85,7 +85,8 @@ TEST(Schedule, InputsPerSegment) {
   EXPECT_EQ(s.massage_drive(239.0, 0), 0.0);
   for (double t = 0.0; t < 240.0; t += 0.5) ASSERT_EQ(s.applied_pressure_mmHg(t, 1), 0.0) << t;
   // Compression phase: the device's first chamber on segment 0 from 270 s.
-  EXPECT_DOUBLE_EQ(s.applied_pressure_mmHg(270.0 + 3.0, 0), mp::SequentialCompressionParams{}.chamber_pressures_mmHg[0]);
+  EXPECT_DOUBLE_EQ(s.applied_pressure_mmHg(270.0 + 3.0, 0),
+                   mp::SequentialCompressionParams{}.chamber_pressures_mmHg[0]);
   EXPECT_EQ(s.applied_pressure_mmHg(331.0, 0), 0.0);
   // All segments at once.
   std::array<mp::SegmentInputs, 4> all{};
@@ -167,14 +168,19 @@ TEST(Schedule, BadInputsNameTheFieldAndTheRange) {
   expect_invalid([&] { s.rest(-5.0); }, "rest.duration_s: expected > 0 s and finite, got -5");
   expect_invalid([&] { s.massage(0.0, "effleurage"); }, "massage.duration_s: expected > 0 s");
   expect_invalid([&] { s.posture_change(-1.0, mp::Posture::standing); }, "posture_change.duration_s: expected >= 0 s");
-  expect_invalid([&] { s.exercise(60.0, 2.5); }, "exercise.intensity: expected a fraction of VO2max in (0, 2], got 2.5");
-  expect_invalid([&] { s.active_recovery(60.0, 0.0); }, "active_recovery.intensity: expected a fraction of VO2max in (0, 1]");
-  expect_invalid([&] { s.massage(60.0, "sequential_compression"); }, "massage: technique 'sequential_compression' is a device");
+  expect_invalid([&] { s.exercise(60.0, 2.5); },
+                 "exercise.intensity: expected a fraction of VO2max in (0, 2], got 2.5");
+  expect_invalid([&] { s.active_recovery(60.0, 0.0); },
+                 "active_recovery.intensity: expected a fraction of VO2max in (0, 1]");
+  expect_invalid([&] { s.massage(60.0, "sequential_compression"); },
+                 "massage: technique 'sequential_compression' is a device");
   expect_invalid([&] { s.compression(60.0, "effleurage"); }, "compression: technique 'effleurage' is applied by hand");
-  expect_invalid([&] { s.massage(60.0, "hot_stones"); }, "unknown technique 'hot_stones'; expected one of: static_compression");
+  expect_invalid([&] { s.massage(60.0, "hot_stones"); },
+                 "unknown technique 'hot_stones'; expected one of: static_compression");
   expect_invalid([&] { s.massage(60.0, mp::EffleurageParams{.pressure_mmHg = 500.0}); },
                  "effleurage.pressure_mmHg: expected a pressure in [0, 400] mmHg, got 500");
-  expect_invalid([&] { s.massage(60.0, mp::TapotementParams{.rate_Hz = -8.0}); }, "tapotement.rate_Hz: expected > 0 Hz");
+  expect_invalid([&] { s.massage(60.0, mp::TapotementParams{.rate_Hz = -8.0}); },
+                 "tapotement.rate_Hz: expected > 0 Hz");
   expect_invalid([&] { s.compression(60.0, mp::OcclusionCuffParams{.hold_s = -1.0}); },
                  "occlusion_cuff.hold_s: expected >= 0 s");
   EXPECT_EQ(s.n_phases(), 0);  // nothing was added by the failed calls

@@ -19,12 +19,12 @@ namespace {
 /// Thresholds for "really non-smooth here" and the bounds between breakpoints.
 struct BreakpointCheck {
   double t0, t1;
-  int n_samples;             ///< dense sampling over [t0, t1]
-  mt::SmoothBounds pressure; ///< bounds of every segment's pressure between breakpoints
-  mt::SmoothBounds drive;    ///< bounds of every segment's drive between breakpoints
-  double h;                  ///< step of the one-sided differences at a breakpoint
+  int n_samples;                          ///< dense sampling over [t0, t1]
+  mt::SmoothBounds pressure;              ///< bounds of every segment's pressure between breakpoints
+  mt::SmoothBounds drive;                 ///< bounds of every segment's drive between breakpoints
+  double h;                               ///< step of the one-sided differences at a breakpoint
   double value_tol, slope_tol, curv_tol;  ///< jump thresholds (pressure; drive uses them / pressure scale)
-  double drive_scale = 1.0;  ///< pressure per unit drive, to scale the thresholds for the drive
+  double drive_scale = 1.0;               ///< pressure per unit drive, to scale the thresholds for the drive
 };
 
 /// Breakpoints are sorted, complete (no unlisted jump or kink in any segment's pressure or drive)
@@ -45,8 +45,8 @@ void check_breakpoints(const W& w, const BreakpointCheck& c) {
     EXPECT_EQ(mt::unlisted_jumps([&](double t) { return w.pressure_mmHg(t, s); }, bps, c.t0, c.t1, c.n_samples,
                                  c.pressure, tag + " pressure"),
               0);
-    EXPECT_EQ(mt::unlisted_jumps([&](double t) { return w.massage_drive(t, s); }, bps, c.t0, c.t1, c.n_samples,
-                                 c.drive, tag + " drive"),
+    EXPECT_EQ(mt::unlisted_jumps([&](double t) { return w.massage_drive(t, s); }, bps, c.t0, c.t1, c.n_samples, c.drive,
+                                 tag + " drive"),
               0);
   }
   for (double tb : bps) {
@@ -95,13 +95,13 @@ const mp::LimbGeometry limb4 = mp::LimbGeometry::uniform(4, 40.0);  // 10 cm seg
 // --- static compression --------------------------------------------------------------------------
 
 TEST(StaticCompression, RampHoldReleaseOnTheSite) {
-  const mp::StaticCompression w({.pressure_mmHg = 80.0, .rise_s = 2.0, .hold_s = 10.0, .release_s = 4.0,
-                                 .from_cm = 15.0, .to_cm = 30.0},
-                                limb4, /*start_s=*/5.0);
+  const mp::StaticCompression w(
+      {.pressure_mmHg = 80.0, .rise_s = 2.0, .hold_s = 10.0, .release_s = 4.0, .from_cm = 15.0, .to_cm = 30.0}, limb4,
+      /*start_s=*/5.0);
   EXPECT_EQ(w.pressure_mmHg(4.9, 2), 0.0);
   EXPECT_NEAR(w.pressure_mmHg(6.0, 2), 40.0, 1e-12);  // half-way up the cosine ramp
   EXPECT_DOUBLE_EQ(w.pressure_mmHg(10.0, 2), 80.0);
-  EXPECT_DOUBLE_EQ(w.pressure_mmHg(10.0, 1), 40.0);   // half of segment 1 (10–20 cm) is under the site
+  EXPECT_DOUBLE_EQ(w.pressure_mmHg(10.0, 1), 40.0);  // half of segment 1 (10–20 cm) is under the site
   EXPECT_EQ(w.pressure_mmHg(10.0, 0), 0.0);
   EXPECT_EQ(w.pressure_mmHg(10.0, 3), 0.0);
   EXPECT_NEAR(w.pressure_mmHg(19.0, 2), 40.0, 1e-12);  // half-way down
@@ -111,9 +111,16 @@ TEST(StaticCompression, RampHoldReleaseOnTheSite) {
   std::vector<double> bps;
   w.breakpoints(0.0, 100.0, bps);
   EXPECT_EQ(bps, (std::vector<double>{5.0, 7.0, 17.0, 21.0}));
-  check_breakpoints(w, {.t0 = 0.0, .t1 = 30.0, .n_samples = 30000, .pressure = {80.0 * pi / 4.0, 80.0 * pi * pi / 8.0},
-                        .drive = {pi / 4.0, pi * pi / 8.0}, .h = 0.01, .value_tol = 0.01, .slope_tol = 0.5,
-                        .curv_tol = 5.0, .drive_scale = 80.0});
+  check_breakpoints(w, {.t0 = 0.0,
+                        .t1 = 30.0,
+                        .n_samples = 30000,
+                        .pressure = {80.0 * pi / 4.0, 80.0 * pi * pi / 8.0},
+                        .drive = {pi / 4.0, pi * pi / 8.0},
+                        .h = 0.01,
+                        .value_tol = 0.01,
+                        .slope_tol = 0.5,
+                        .curv_tol = 5.0,
+                        .drive_scale = 80.0});
 }
 
 TEST(StaticCompression, HeldUntilThePhaseEndsByDefault) {
@@ -128,9 +135,9 @@ TEST(StaticCompression, HeldUntilThePhaseEndsByDefault) {
 
 TEST(Effleurage, StrokeTowardTheHeartReachesProximalSegmentsLater) {
   const mp::LimbGeometry limb({8.0, 12.0, 10.0, 10.0});
-  const mp::Effleurage w({.pressure_mmHg = 50.0, .speed_cm_per_s = 5.0, .contact_length_cm = 9.0, .ramp_s = 0.5,
-                          .pause_s = 2.0},
-                         limb, 1.0);
+  const mp::Effleurage w(
+      {.pressure_mmHg = 50.0, .speed_cm_per_s = 5.0, .contact_length_cm = 9.0, .ramp_s = 0.5, .pause_s = 2.0}, limb,
+      1.0);
   EXPECT_DOUBLE_EQ(w.stroke_s(), (40.0 - 9.0) / 5.0);
   EXPECT_DOUBLE_EQ(w.contact_centre_cm(1.0), 4.5);
   EXPECT_DOUBLE_EQ(w.contact_centre_cm(3.0), 14.5);
@@ -170,14 +177,26 @@ TEST(Effleurage, StrokeAwayFromTheHeartReachesDistalSegmentsLater) {
 
 TEST(Effleurage, BreakpointsAtRampsAndSegmentEdgeCrossings) {
   const mp::LimbGeometry limb({8.0, 12.0, 10.0, 10.0});
-  const mp::Effleurage w({.pressure_mmHg = 50.0, .speed_cm_per_s = 5.0, .contact_length_cm = 9.0, .ramp_s = 0.5,
-                          .pause_s = 2.0, .from_cm = 2.0},
+  const mp::Effleurage w({.pressure_mmHg = 50.0,
+                          .speed_cm_per_s = 5.0,
+                          .contact_length_cm = 9.0,
+                          .ramp_s = 0.5,
+                          .pause_s = 2.0,
+                          .from_cm = 2.0},
                          limb, 0.3);
   // Slope bound: ramp 50 pi / (2 * 0.5) plus patch sliding over an 8 cm segment 50 * 5 / 8.
   const double m1 = 50.0 * pi + 50.0 * 5.0 / 8.0;
   const double m2 = 50.0 * pi * pi / 2.0 / 0.25 + 2.0 * (pi / 1.0) * 5.0 / 8.0 * 50.0;
-  check_breakpoints(w, {.t0 = 0.0, .t1 = 20.0, .n_samples = 40000, .pressure = {m1, m2}, .drive = {0.0, 0.0},
-                        .h = 2e-3, .value_tol = 0.01, .slope_tol = 2.0, .curv_tol = 50.0, .drive_scale = 50.0});
+  check_breakpoints(w, {.t0 = 0.0,
+                        .t1 = 20.0,
+                        .n_samples = 40000,
+                        .pressure = {m1, m2},
+                        .drive = {0.0, 0.0},
+                        .h = 2e-3,
+                        .value_tol = 0.01,
+                        .slope_tol = 2.0,
+                        .curv_tol = 50.0,
+                        .drive_scale = 50.0});
   // Crossings: trailing edge (x = 2 + 5 tau) passes 8, 20, 30 cm; leading edge (11 + 5 tau) passes 20, 30 cm.
   std::vector<double> bps;
   w.breakpoints(0.3, 0.3 + w.stroke_s(), bps);
@@ -201,18 +220,25 @@ TEST(Petrissage, KneadingCycleAtRateAndDepth) {
   const mp::Petrissage w({.depth_mmHg = 70.0, .baseline_mmHg = 10.0, .rate_Hz = 0.5, .from_cm = 10.0, .to_cm = 20.0},
                          limb4, 2.0);
   EXPECT_EQ(w.pressure_mmHg(1.9, 1), 0.0);
-  EXPECT_DOUBLE_EQ(w.pressure_mmHg(2.0, 1), 10.0);          // baseline at the start
-  EXPECT_NEAR(w.pressure_mmHg(3.0, 1), 80.0, 1e-12);        // peak half a cycle later
-  EXPECT_NEAR(w.pressure_mmHg(4.0, 1), 10.0, 1e-12);        // back at the trough after 1/rate
-  EXPECT_NEAR(w.pressure_mmHg(2.5, 1), 10.0 + 35.0, 1e-12); // quarter cycle: half depth
+  EXPECT_DOUBLE_EQ(w.pressure_mmHg(2.0, 1), 10.0);           // baseline at the start
+  EXPECT_NEAR(w.pressure_mmHg(3.0, 1), 80.0, 1e-12);         // peak half a cycle later
+  EXPECT_NEAR(w.pressure_mmHg(4.0, 1), 10.0, 1e-12);         // back at the trough after 1/rate
+  EXPECT_NEAR(w.pressure_mmHg(2.5, 1), 10.0 + 35.0, 1e-12);  // quarter cycle: half depth
   EXPECT_EQ(w.pressure_mmHg(3.0, 0), 0.0);
   EXPECT_EQ(w.massage_drive(3.0, 1), 1.0);
   std::vector<double> bps;
   w.breakpoints(0.0, 100.0, bps);
   EXPECT_EQ(bps, std::vector<double>{2.0});  // a smooth cosine after its start
-  check_breakpoints(w, {.t0 = 0.0, .t1 = 12.0, .n_samples = 24000,
-                        .pressure = {70.0 * pi * 0.5, 70.0 * 2.0 * pi * pi * 0.25}, .drive = {0.0, 0.0}, .h = 1e-3,
-                        .value_tol = 0.01, .slope_tol = 0.5, .curv_tol = 5.0, .drive_scale = 80.0});
+  check_breakpoints(w, {.t0 = 0.0,
+                        .t1 = 12.0,
+                        .n_samples = 24000,
+                        .pressure = {70.0 * pi * 0.5, 70.0 * 2.0 * pi * pi * 0.25},
+                        .drive = {0.0, 0.0},
+                        .h = 1e-3,
+                        .value_tol = 0.01,
+                        .slope_tol = 0.5,
+                        .curv_tol = 5.0,
+                        .drive_scale = 80.0});
 }
 
 // --- tapotement -----------------------------------------------------------------------------------
@@ -220,16 +246,23 @@ TEST(Petrissage, KneadingCycleAtRateAndDepth) {
 TEST(Tapotement, FiftyMillisecondBlowsAtEightHertz) {
   const mp::Tapotement w({.pressure_mmHg = 60.0, .rate_Hz = 8.0, .pulse_width_s = 0.05, .edge_s = 0.01}, limb4, 1.0);
   EXPECT_EQ(w.pressure_mmHg(0.99, 0), 0.0);
-  EXPECT_NEAR(w.pressure_mmHg(1.005, 0), 30.0, 1e-9);   // middle of the rising edge
-  EXPECT_DOUBLE_EQ(w.pressure_mmHg(1.025, 0), 60.0);    // middle of the blow
-  EXPECT_EQ(w.pressure_mmHg(1.1, 0), 0.0);              // between blows
+  EXPECT_NEAR(w.pressure_mmHg(1.005, 0), 30.0, 1e-9);                   // middle of the rising edge
+  EXPECT_DOUBLE_EQ(w.pressure_mmHg(1.025, 0), 60.0);                    // middle of the blow
+  EXPECT_EQ(w.pressure_mmHg(1.1, 0), 0.0);                              // between blows
   EXPECT_DOUBLE_EQ(w.pressure_mmHg(1.0 + 3 * 0.125 + 0.025, 3), 60.0);  // fourth blow
   std::vector<double> bps;
   w.breakpoints(1.0, 1.999, bps);
   EXPECT_EQ(bps.size(), 8u * 4u);  // start, top, fall, end of each of 8 blows
-  check_breakpoints(w, {.t0 = 0.5, .t1 = 2.5, .n_samples = 200000,
-                        .pressure = {60.0 * pi / 0.02, 60.0 * pi * pi / 2.0 / 1e-4}, .drive = {0.0, 0.0},
-                        .h = 1e-4, .value_tol = 0.01, .slope_tol = 100.0, .curv_tol = 1e5, .drive_scale = 60.0});
+  check_breakpoints(w, {.t0 = 0.5,
+                        .t1 = 2.5,
+                        .n_samples = 200000,
+                        .pressure = {60.0 * pi / 0.02, 60.0 * pi * pi / 2.0 / 1e-4},
+                        .drive = {0.0, 0.0},
+                        .h = 1e-4,
+                        .value_tol = 0.01,
+                        .slope_tol = 100.0,
+                        .curv_tol = 1e5,
+                        .drive_scale = 60.0});
 }
 
 TEST(Tapotement, RectangularBlowsJumpAtEveryListedEdge) {
@@ -241,28 +274,46 @@ TEST(Tapotement, RectangularBlowsJumpAtEveryListedEdge) {
     const double left = w.pressure_mmHg(bps[i] - 1e-9, 0), right = w.pressure_mmHg(bps[i], 0);
     EXPECT_EQ(std::abs(right - left), 60.0) << "at " << bps[i];
   }
-  check_breakpoints(w, {.t0 = 0.0, .t1 = 2.0, .n_samples = 100000, .pressure = {0.0, 0.0}, .drive = {0.0, 0.0},
-                        .h = 1e-5, .value_tol = 1.0, .slope_tol = 1.0, .curv_tol = 1.0, .drive_scale = 60.0});
+  check_breakpoints(w, {.t0 = 0.0,
+                        .t1 = 2.0,
+                        .n_samples = 100000,
+                        .pressure = {0.0, 0.0},
+                        .drive = {0.0, 0.0},
+                        .h = 1e-5,
+                        .value_tol = 1.0,
+                        .slope_tol = 1.0,
+                        .curv_tol = 1.0,
+                        .drive_scale = 60.0});
 }
 
 // --- deep friction --------------------------------------------------------------------------------
 
 TEST(DeepFriction, SustainedPressureWithRubbingDips) {
-  const mp::DeepFriction w({.pressure_mmHg = 300.0, .rate_Hz = 2.0, .modulation = 0.2, .rise_s = 1.0,
-                            .site_centre_cm = 25.0, .site_length_cm = 2.0},
+  const mp::DeepFriction w({.pressure_mmHg = 300.0,
+                            .rate_Hz = 2.0,
+                            .modulation = 0.2,
+                            .rise_s = 1.0,
+                            .site_centre_cm = 25.0,
+                            .site_length_cm = 2.0},
                            limb4, 0.0);
-  EXPECT_DOUBLE_EQ(w.pressure_mmHg(2.0, 2), 0.2 * 300.0);              // site covers 2 of segment 2's 10 cm
-  EXPECT_NEAR(w.pressure_mmHg(2.25, 2), 0.2 * 300.0 * 0.8, 1e-9);     // half a rubbing cycle: the dip
+  EXPECT_DOUBLE_EQ(w.pressure_mmHg(2.0, 2), 0.2 * 300.0);          // site covers 2 of segment 2's 10 cm
+  EXPECT_NEAR(w.pressure_mmHg(2.25, 2), 0.2 * 300.0 * 0.8, 1e-9);  // half a rubbing cycle: the dip
   EXPECT_EQ(w.pressure_mmHg(2.0, 1), 0.0);
   EXPECT_NEAR(w.pressure_mmHg(0.5, 2), 0.2 * 300.0 * 0.5, 1e-9);  // mid-rise, at a crest of the rubbing
   std::vector<double> bps;
   w.breakpoints(0.0, 50.0, bps);
   EXPECT_EQ(bps, (std::vector<double>{0.0, 1.0}));
   const double a = 60.0;  // pressure on segment 2
-  check_breakpoints(w, {.t0 = 0.0, .t1 = 5.0, .n_samples = 20000,
-                        .pressure = {a * (pi / 2.0 + 0.1 * 4.0 * pi), a * (pi * pi / 2.0 + 2.0 * pi / 2.0 * 0.4 * pi +
-                                                                          0.1 * 16.0 * pi * pi)},
-                        .drive = {0.0, 0.0}, .h = 1e-3, .value_tol = 0.01, .slope_tol = 0.5, .curv_tol = 5.0,
+  check_breakpoints(w, {.t0 = 0.0,
+                        .t1 = 5.0,
+                        .n_samples = 20000,
+                        .pressure = {a * (pi / 2.0 + 0.1 * 4.0 * pi),
+                                     a * (pi * pi / 2.0 + 2.0 * pi / 2.0 * 0.4 * pi + 0.1 * 16.0 * pi * pi)},
+                        .drive = {0.0, 0.0},
+                        .h = 1e-3,
+                        .value_tol = 0.01,
+                        .slope_tol = 0.5,
+                        .curv_tol = 5.0,
                         .drive_scale = 1.0});
 }
 
@@ -293,8 +344,15 @@ TEST(SequentialCompression, ChambersInflateInTurnHoldAndDeflateTogether) {
     EXPECT_NEAR(w.massage_drive(22.0 + i + 1.0, s), 0.5, 1e-9);
   }
   EXPECT_EQ(w.pressure_mmHg(14.0, 0), 0.0);  // no chamber on segment 0
-  check_breakpoints(w, {.t0 = 0.0, .t1 = 40.0, .n_samples = 40000, .pressure = {100.0, 0.0},
-                        .drive = {2.0, 0.0}, .h = 1e-4, .value_tol = 0.01, .slope_tol = 1.0, .curv_tol = 1e30,
+  check_breakpoints(w, {.t0 = 0.0,
+                        .t1 = 40.0,
+                        .n_samples = 40000,
+                        .pressure = {100.0, 0.0},
+                        .drive = {2.0, 0.0},
+                        .h = 1e-4,
+                        .value_tol = 0.01,
+                        .slope_tol = 1.0,
+                        .curv_tol = 1e30,
                         .drive_scale = 40.0});
 }
 
@@ -308,9 +366,9 @@ TEST(SequentialCompression, PeristalticModeDeflatesEachChamberAfterItsHold) {
                                      .deflate_together = false},
                                     mp::LimbGeometry::uniform(2, 30.0));
   EXPECT_DOUBLE_EQ(w.pressure_mmHg(1.99, 0), 60.0);
-  EXPECT_EQ(w.pressure_mmHg(2.0, 0), 0.0);   // chamber 0 dumps at 1 + 1 s (sharp)
+  EXPECT_EQ(w.pressure_mmHg(2.0, 0), 0.0);  // chamber 0 dumps at 1 + 1 s (sharp)
   EXPECT_NEAR(w.pressure_mmHg(2.5, 1), 30.0, 1e-12);
-  EXPECT_EQ(w.pressure_mmHg(4.0, 1), 0.0);   // chamber 1 dumps at 2 + 1 + 1 s
+  EXPECT_EQ(w.pressure_mmHg(4.0, 1), 0.0);  // chamber 1 dumps at 2 + 1 + 1 s
 }
 
 TEST(SequentialCompression, DefaultsFollowKamm1986) {
@@ -341,16 +399,25 @@ TEST(OcclusionCuff, FastInflationHoldAndSuddenRelease) {
   EXPECT_EQ(bps, (std::vector<double>{5.0, 6.0, 66.0}));
   EXPECT_DOUBLE_EQ(w.pressure_mmHg(std::nextafter(66.0, 0.0), 3), 220.0);  // left limit
   EXPECT_EQ(w.pressure_mmHg(66.0, 3), 0.0);                                // right value
-  check_breakpoints(w, {.t0 = 0.0, .t1 = 80.0, .n_samples = 80000, .pressure = {220.0, 0.0}, .drive = {1.0, 0.0},
-                        .h = 1e-4, .value_tol = 0.01, .slope_tol = 1.0, .curv_tol = 1e30, .drive_scale = 220.0});
+  check_breakpoints(w, {.t0 = 0.0,
+                        .t1 = 80.0,
+                        .n_samples = 80000,
+                        .pressure = {220.0, 0.0},
+                        .drive = {1.0, 0.0},
+                        .h = 1e-4,
+                        .value_tol = 0.01,
+                        .slope_tol = 1.0,
+                        .curv_tol = 1e30,
+                        .drive_scale = 220.0});
 }
 
 // --- names, defaults, validation -----------------------------------------------------------------
 
 TEST(Technique, EveryNameHasDefaultsThatBuild) {
   ASSERT_EQ(mp::technique_names.size(), 7u);
-  const std::vector<std::string> expected{"static_compression", "effleurage", "petrissage", "tapotement",
-                                          "deep_friction", "sequential_compression", "occlusion_cuff"};
+  const std::vector<std::string> expected{"static_compression", "effleurage",    "petrissage",
+                                          "tapotement",         "deep_friction", "sequential_compression",
+                                          "occlusion_cuff"};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(mp::technique_names[i], expected[i]);
     const auto params = mp::default_technique_params(expected[i]);
@@ -391,7 +458,8 @@ TEST(Technique, BadParametersNameFieldAndRange) {
                  "effleurage.speed_cm_per_s: expected > 0 cm/s");
   expect_invalid([] { mp::Effleurage({.contact_length_cm = 50.0}, limb4); },
                  "effleurage.contact_length_cm: expected < the stroked length 40 cm");
-  expect_invalid([] { mp::Effleurage({.pressure_mmHg = -5.0}, limb4); }, "effleurage.pressure_mmHg: expected a pressure in [0, 400]");
+  expect_invalid([] { mp::Effleurage({.pressure_mmHg = -5.0}, limb4); },
+                 "effleurage.pressure_mmHg: expected a pressure in [0, 400]");
   expect_invalid([] { mp::Petrissage({.rate_Hz = -0.5}, limb4); }, "petrissage.rate_Hz: expected > 0 Hz");
   expect_invalid([] { mp::Petrissage({.depth_mmHg = 300.0, .baseline_mmHg = 200.0}, limb4); },
                  "petrissage.depth_mmHg + baseline_mmHg: expected a pressure in [0, 400] mmHg, got 500");
@@ -403,8 +471,11 @@ TEST(Technique, BadParametersNameFieldAndRange) {
   expect_invalid([] { mp::DeepFriction({.modulation = 1.5}, limb4); },
                  "deep_friction.modulation: expected a fraction in [0, 1]");
   expect_invalid([] { mp::DeepFriction({.site_centre_cm = 39.5}, limb4); }, "deep_friction.site_centre_cm");
-  expect_invalid([] { mp::SequentialCompression({.chamber_pressures_mmHg = {50.0, 401.0}}, limb4); },
-                 "sequential_compression.chamber_pressures_mmHg[1]: expected a pressure in [0, 400] mmHg, got 401");
+  expect_invalid(
+      [] {
+        mp::SequentialCompression({.chamber_pressures_mmHg = {50.0, 401.0}}, limb4);
+      },
+      "sequential_compression.chamber_pressures_mmHg[1]: expected a pressure in [0, 400] mmHg, got 401");
   expect_invalid([] { mp::SequentialCompression({.chamber_pressures_mmHg = {}}, limb4); },
                  "expected at least one chamber");
   expect_invalid([] { mp::SequentialCompression({.first_segment = 1}, limb4); },
@@ -415,6 +486,5 @@ TEST(Technique, BadParametersNameFieldAndRange) {
                  "sequential_compression.cycle_period_s: expected > 0 s");
   expect_invalid([] { mp::SequentialCompression({.inflation_s = -3.0}, limb4); },
                  "sequential_compression.inflation_s: expected >= 0 s");
-  expect_invalid([] { mp::OcclusionCuff({.segment = 7}, limb4); },
-                 "occlusion_cuff.segment: expected in [0, 3] or -1");
+  expect_invalid([] { mp::OcclusionCuff({.segment = 7}, limb4); }, "occlusion_cuff.segment: expected in [0, 3] or -1");
 }

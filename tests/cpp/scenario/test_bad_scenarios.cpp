@@ -111,11 +111,13 @@ TEST(BadScenarios, MissingFileNamesThePath) {
 
 TEST(BadScenarios, HugeAndOddNumbersDoNotCrash) {
   // 1e999 overflows a double; nlohmann reports it as a parse error, never an inf duration.
-  for (const char* text : {R"({"name":"a","limb":{"segment_lengths_cm":[10]},"protocol":[{"kind":"rest","duration_s":1e999}]})",
-                           R"({"name":"a","limb":{"segment_lengths_cm":[10]},"protocol":[{"kind":"rest","duration_s":null}]})",
-                           R"({"name":"a","limb":{"n_segments":-3,"length_cm":10},"protocol":[{"kind":"rest","duration_s":1}]})",
-                           R"({"name":"a","limb":{"segment_lengths_cm":[10]},"protocol":[{"kind":"massage","duration_s":10,"technique":"occlusion_cuff"}]})",
-                           "\xff\xfe"}) {
+  for (
+      const char* text :
+      {R"({"name":"a","limb":{"segment_lengths_cm":[10]},"protocol":[{"kind":"rest","duration_s":1e999}]})",
+       R"({"name":"a","limb":{"segment_lengths_cm":[10]},"protocol":[{"kind":"rest","duration_s":null}]})",
+       R"({"name":"a","limb":{"n_segments":-3,"length_cm":10},"protocol":[{"kind":"rest","duration_s":1}]})",
+       R"({"name":"a","limb":{"segment_lengths_cm":[10]},"protocol":[{"kind":"massage","duration_s":10,"technique":"occlusion_cuff"}]})",
+       "\xff\xfe"}) {
     SCOPED_TRACE(text);
     EXPECT_THROW((void)ms::parse_scenario(text, "odd"), massagesim::InvalidArgument);
   }

@@ -60,7 +60,8 @@ TEST(ScenarioLimits, NamesMustBeSafeAsFileNamesAndPrintableLabels) {
   expect_refused(name, "\"name\": \"..\"", "expected a name other than dots and spaces");
   expect_refused(name, "\"name\": \"tab\\there\"", "control character 0x09");
   expect_refused(name, "\"name\": \"" + std::string(300, 'x') + "\"", "name: expected at most 128 characters, got 300");
-  expect_refused("\"name\": \"massage\"", "\"name\": \"" + std::string(10000, 'm') + "\"", "arms[0].name: expected at most");
+  expect_refused("\"name\": \"massage\"", "\"name\": \"" + std::string(10000, 'm') + "\"",
+                 "arms[0].name: expected at most");
   expect_refused("\"distal_calf\"", "\"distal\\u0000calf\"", "limb.segment_names[0]: ");
 }
 

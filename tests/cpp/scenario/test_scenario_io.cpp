@@ -32,13 +32,13 @@ std::string read_text(const fs::path& p) {
 // ---- field-by-field equality (NaN == NaN: NaN means "default" in technique params) -------------
 bool same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
 template <class T>
-bool same(const T& a, const T& b)
-  requires(std::is_enum_v<T> || std::is_integral_v<T> || std::is_same_v<T, std::string>)
-{
+bool same(const T& a,
+          const T& b) requires(std::is_enum_v<T> || std::is_integral_v<T> || std::is_same_v<T, std::string>) {
   return a == b;
 }
 bool same(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](double x, double y) { return same(x, y); });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](double x, double y) { return same(x, y); });
 }
 template <class... T, std::size_t... I>
 bool same_tuple(const std::tuple<T...>& a, const std::tuple<T...>& b, std::index_sequence<I...>) {
@@ -184,9 +184,8 @@ ms::Scenario everything_scenario() {
   mp::OcclusionCuffParams cuff;
   cuff.segment = 2;
   cuff.hold_s = 60.0;
-  for (const mp::TechniqueParams& t :
-       {mp::TechniqueParams{stat}, mp::TechniqueParams{eff}, mp::TechniqueParams{pet}, mp::TechniqueParams{tap},
-        mp::TechniqueParams{fric}}) {
+  for (const mp::TechniqueParams& t : {mp::TechniqueParams{stat}, mp::TechniqueParams{eff}, mp::TechniqueParams{pet},
+                                       mp::TechniqueParams{tap}, mp::TechniqueParams{fric}}) {
     auto m = phase(K::massage, 60.0);
     m.technique = t;
     sc.protocol.push_back(m);

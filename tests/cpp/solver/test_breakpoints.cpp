@@ -91,7 +91,9 @@ void check_breakpoints_matter(const PulseForced& f, double t1, const char* what)
 
 }  // namespace
 
-TEST(Breakpoints, SinglePulseDopri5) { check_breakpoints_matter<ms::Dopri5>(single_pulse(), 3.0, "single 50 ms pulse"); }
+TEST(Breakpoints, SinglePulseDopri5) {
+  check_breakpoints_matter<ms::Dopri5>(single_pulse(), 3.0, "single 50 ms pulse");
+}
 TEST(Breakpoints, SinglePulseFehlberg78) {
   check_breakpoints_matter<ms::Fehlberg78>(single_pulse(), 3.0, "single 50 ms pulse");
 }

@@ -105,7 +105,8 @@ struct CoupledForced {
     M << i * omega + eps, -kappa, kappa, i * omega + eps;
     const Eigen::Vector2cd X = M.inverse() * Eigen::Vector2cd(1.0, 0.5);
     auto xp = [&](double s) { return V2((X * std::exp(i * omega * s)).real()); };
-    // Homogeneous part from x(0) = 0: x_h(t) = e^{At} (−x_p(0)), e^{At} = e^{−εt} [[cos κt, sin κt], [−sin κt, cos κt]].
+    // Homogeneous part from x(0) = 0: x_h(t) = e^{At} (−x_p(0)), e^{At} = e^{−εt} [[cos κt, sin κt], [−sin κt, cos
+    // κt]].
     const V2 h0 = -xp(0.0);
     const double e = std::exp(-eps * t), c = std::cos(kappa * t), s = std::sin(kappa * t);
     const V2 xh(e * (c * h0[0] + s * h0[1]), e * (-s * h0[0] + c * h0[1]));
@@ -155,18 +156,16 @@ void check_closed_form(const Stepper& stepper) {
     const WeakForced weak{};
     const CoupledForced coupled{};
     const std::vector<Case> cases = {
-        {"y' = cos t on [0, 100]", run(CosQuadrature{}, V1(0.0), 100.0, stepper, tol, [](double t) {
-           return V1(CosQuadrature::exact(t));
-         }), 1.0},
-        {"Gaussian bump, sigma 3, on [0, 100]", run(bump, V1(0.0), 100.0, stepper, tol, [&](double t) {
-           return V1(bump.exact(t));
-         }), 1.0},
-        {"y' = 1/(1+t^2) on [0, 50]", run(AtanQuadrature{}, V1(0.0), 50.0, stepper, tol, [](double t) {
-           return V1(AtanQuadrature::exact(t));
-         }), 2.0},
-        {"y' = t^7 e^-t on [0, 40]", run(GammaQuadrature{}, V1(0.0), 40.0, stepper, tol, [](double t) {
-           return V1(GammaQuadrature::exact(t));
-         }), 5040.0},
+        {"y' = cos t on [0, 100]",
+         run(CosQuadrature{}, V1(0.0), 100.0, stepper, tol, [](double t) { return V1(CosQuadrature::exact(t)); }), 1.0},
+        {"Gaussian bump, sigma 3, on [0, 100]",
+         run(bump, V1(0.0), 100.0, stepper, tol, [&](double t) { return V1(bump.exact(t)); }), 1.0},
+        {"y' = 1/(1+t^2) on [0, 50]",
+         run(AtanQuadrature{}, V1(0.0), 50.0, stepper, tol, [](double t) { return V1(AtanQuadrature::exact(t)); }),
+         2.0},
+        {"y' = t^7 e^-t on [0, 40]",
+         run(GammaQuadrature{}, V1(0.0), 40.0, stepper, tol, [](double t) { return V1(GammaQuadrature::exact(t)); }),
+         5040.0},
         {"weakly damped forced x, z = int x, on [0, 100]",
          run(weak, V2(0.0, 0.0), 100.0, stepper, tol, [&](double t) { return weak.exact(t); }), 2.0},
         {"two weakly coupled forced oscillators on [0, 100]",
@@ -200,16 +199,15 @@ TEST(ClosedForm, OldFehlbergEstimateReturnsWrongAnswersWithSuccess) {
       run(CosQuadrature{}, V1(0.0), 100.0, old, tol, [](double t) { return V1(CosQuadrature::exact(t)); });
   const GaussianBump bump{};
   const auto bump_old = run(bump, V1(0.0), 100.0, old, tol, [&](double t) { return V1(bump.exact(t)); });
-  std::cout << "[closed-form] old Fehlberg78 estimate, tol 1e-8: cos t error " << cos_old.err << " in "
-            << cos_old.steps << " steps; Gaussian bump error " << bump_old.err << " in " << bump_old.steps
-            << " steps\n";
+  std::cout << "[closed-form] old Fehlberg78 estimate, tol 1e-8: cos t error " << cos_old.err << " in " << cos_old.steps
+            << " steps; Gaussian bump error " << bump_old.err << " in " << bump_old.steps << " steps\n";
   EXPECT_EQ(cos_old.status, ms::Status::success);
   EXPECT_EQ(bump_old.status, ms::Status::success);
   EXPECT_GT(cos_old.err, 1e3 * kMultiple * tol);
   EXPECT_GT(bump_old.err, 1e3 * kMultiple * tol);
   // The same solves with the default (robust) estimate pass.
-  EXPECT_LE(run(CosQuadrature{}, V1(0.0), 100.0, ms::Fehlberg78{}, tol, [](double t) {
-              return V1(CosQuadrature::exact(t));
-            }).err,
-            kMultiple * tol);
+  EXPECT_LE(
+      run(CosQuadrature{}, V1(0.0), 100.0, ms::Fehlberg78{}, tol, [](double t) { return V1(CosQuadrature::exact(t)); })
+          .err,
+      kMultiple * tol);
 }

@@ -18,11 +18,11 @@ namespace ms = massagesim;
 
 namespace {
 
-/// Max over the ends of all accepted steps (save times would cap Fehlberg78's steps) of |x - exact| / (1 + |exact|), at rtol = atol = tol.
+/// Max over the ends of all accepted steps (save times would cap Fehlberg78's steps) of |x - exact| / (1 + |exact|), at
+/// rtol = atol = tol.
 template <class Problem, class Stepper, class Exact>
 double global_error(const Problem& p, const Stepper& stepper, double tol, Exact exact) {
-  const auto sol = ms::solve(p, stepper, ms::StepControl{.rtol = tol, .atol = tol},
-                             ms::SaveAt{.every_step = true});
+  const auto sol = ms::solve(p, stepper, ms::StepControl{.rtol = tol, .atol = tol}, ms::SaveAt{.every_step = true});
   EXPECT_EQ(sol.status, ms::Status::success);
   double err = 0.0;
   for (Eigen::Index k = 0; k < sol.n_saved(); ++k) {
@@ -64,25 +64,31 @@ using V1 = Eigen::Matrix<double, 1, 1>;
 template <class Stepper>
 void run_detest(const Stepper& stepper, const std::vector<double>& tols, Band smooth, Band orbit) {
   namespace t = ms::test;
-  check_tolerance_proportionality("A1 (decay)", ms::make_problem(t::Decay{}, V1(1.0), 0.0, 20.0), stepper, tols,
-                                  [](double s) { return V1(t::Decay::exact(s)); }, smooth);
-  check_tolerance_proportionality("A2", ms::make_problem(t::DetestA2{}, V1(1.0), 0.0, 20.0), stepper, tols,
-                                  [](double s) { return V1(t::DetestA2::exact(s)); }, smooth);
-  check_tolerance_proportionality("A3", ms::make_problem(t::CosGrowth{}, V1(1.0), 0.0, 20.0), stepper, tols,
-                                  [](double s) { return V1(t::CosGrowth::exact(s)); }, smooth);
-  check_tolerance_proportionality("A4 (logistic)", ms::make_problem(t::DetestA4{}, V1(1.0), 0.0, 20.0), stepper,
-                                  tols, [](double s) { return V1(t::DetestA4::exact(s)); }, smooth);
-  check_tolerance_proportionality("B5 (rigid body)",
-                                  ms::make_problem(t::DetestB5{}, Eigen::Vector3d(0.0, 1.0, 1.0), 0.0, 20.0),
-                                  stepper, tols, [](double s) { return t::DetestB5::exact(s); }, smooth);
+  check_tolerance_proportionality(
+      "A1 (decay)", ms::make_problem(t::Decay{}, V1(1.0), 0.0, 20.0), stepper, tols,
+      [](double s) { return V1(t::Decay::exact(s)); }, smooth);
+  check_tolerance_proportionality(
+      "A2", ms::make_problem(t::DetestA2{}, V1(1.0), 0.0, 20.0), stepper, tols,
+      [](double s) { return V1(t::DetestA2::exact(s)); }, smooth);
+  check_tolerance_proportionality(
+      "A3", ms::make_problem(t::CosGrowth{}, V1(1.0), 0.0, 20.0), stepper, tols,
+      [](double s) { return V1(t::CosGrowth::exact(s)); }, smooth);
+  check_tolerance_proportionality(
+      "A4 (logistic)", ms::make_problem(t::DetestA4{}, V1(1.0), 0.0, 20.0), stepper, tols,
+      [](double s) { return V1(t::DetestA4::exact(s)); }, smooth);
+  check_tolerance_proportionality(
+      "B5 (rigid body)", ms::make_problem(t::DetestB5{}, Eigen::Vector3d(0.0, 1.0, 1.0), 0.0, 20.0), stepper, tols,
+      [](double s) { return t::DetestB5::exact(s); }, smooth);
   Eigen::Matrix<double, 10, 1> c1 = Eigen::Matrix<double, 10, 1>::Zero();
   c1[0] = 1.0;
-  check_tolerance_proportionality("C1 (10-compartment chain)", ms::make_problem(t::DetestC1{}, c1, 0.0, 20.0), stepper,
-                                  tols, [](double s) { return t::DetestC1::exact(s); }, smooth);
+  check_tolerance_proportionality(
+      "C1 (10-compartment chain)", ms::make_problem(t::DetestC1{}, c1, 0.0, 20.0), stepper, tols,
+      [](double s) { return t::DetestC1::exact(s); }, smooth);
   for (double e : {0.1, 0.5}) {
     const t::DetestD d{.e = e};
-    check_tolerance_proportionality("D (Kepler, e = " + std::to_string(e) + ")", ms::make_problem(d, d.x0(), 0.0, 20.0),
-                                    stepper, tols, [&](double s) { return d.exact(s); }, orbit);
+    check_tolerance_proportionality(
+        "D (Kepler, e = " + std::to_string(e) + ")", ms::make_problem(d, d.x0(), 0.0, 20.0), stepper, tols,
+        [&](double s) { return d.exact(s); }, orbit);
   }
 }
 

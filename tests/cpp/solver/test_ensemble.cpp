@@ -124,12 +124,16 @@ TEST(Ensemble, EveryIndexRunsExactlyOnce) {
 
 TEST(Ensemble, ArgumentChecks) {
   try {
-    (void)ms::run_ensemble(3, [](std::size_t i) { return i; }, -1);
+    (void)ms::run_ensemble(
+        3, [](std::size_t i) { return i; }, -1);
     FAIL() << "expected InvalidArgument";
   } catch (const ms::InvalidArgument& e) {
     EXPECT_NE(std::string(e.what()).find("n_threads"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(ms::run_ensemble(0, [](std::size_t i) { return i; }, 4).size(), 0u);
+  EXPECT_EQ(ms::run_ensemble(
+                0, [](std::size_t i) { return i; }, 4)
+                .size(),
+            0u);
   EXPECT_EQ(ms::ensemble_thread_count(8, 3), 3u);  // never more threads than runs
   EXPECT_GE(ms::ensemble_thread_count(0, 100), 1u);
 }

@@ -33,8 +33,8 @@ struct Unit {
   void operator()(const V1&, V1& dxdt, double) const { dxdt[0] = 1.0; }
 };
 ms::Event<V1> crossing(double level, bool terminal, const char* name) {
-  return ms::Event<V1>{[level](double, const V1& x) { return x[0] - level; }, ms::EventDirection::both, terminal,
-                       1e-12, name};
+  return ms::Event<V1>{[level](double, const V1& x) { return x[0] - level; }, ms::EventDirection::both, terminal, 1e-12,
+                       name};
 }
 
 }  // namespace
@@ -82,8 +82,8 @@ TEST(Events, DirectionFilters) {
 TEST(Events, TerminalEventEndsTheSolveThere) {
   const double tol = 1e-9;
   const std::vector<ms::Event<V2>> ev{zero_of_x(ms::EventDirection::rising, true, tol)};
-  const auto sol = ms::solve(oscillator(), ms::Dopri5{}, k_tight,
-                             ms::SaveAt{.ts_s = ms::linspace(0.0, 10.0, 11), .t1 = true}, ev);
+  const auto sol =
+      ms::solve(oscillator(), ms::Dopri5{}, k_tight, ms::SaveAt{.ts_s = ms::linspace(0.0, 10.0, 11), .t1 = true}, ev);
   EXPECT_EQ(sol.status, ms::Status::terminated_by_event);
   EXPECT_TRUE(sol.ok());
   EXPECT_NE(sol.message.find("x = 0"), std::string::npos) << sol.message;
@@ -107,8 +107,8 @@ TEST(Events, Fehlberg78LocatesEventsOnItsHermiteInterpolant) {
   double worst = 0.0;
   const double roots[] = {pi / 2, 3 * pi / 2, 5 * pi / 2};
   for (std::size_t k = 0; k < 3; ++k) worst = std::max(worst, std::abs(sol.events[k].t_s - roots[k]));
-  std::cout << "[events] Fehlberg78 worst event-time error at rtol 1e-12: " << worst << " s ("
-            << sol.stats.n_steps << " steps)\n";
+  std::cout << "[events] Fehlberg78 worst event-time error at rtol 1e-12: " << worst << " s (" << sol.stats.n_steps
+            << " steps)\n";
   EXPECT_LT(worst, 1e-6);
 }
 

@@ -36,15 +36,15 @@ std::string contains_msg(const std::string& what, const char* needle) {
   return "message '" + what + "' should contain '" + needle + "'";
 }
 
-#define EXPECT_THROW_WITH(stmt, Type, ...)                                                          \
-  do {                                                                                             \
-    try {                                                                                          \
-      (void)(stmt);                                                                                \
-      ADD_FAILURE() << "expected " #Type;                                                          \
-    } catch (const Type& e) {                                                                      \
-      for (const char* needle : {__VA_ARGS__})                                                     \
+#define EXPECT_THROW_WITH(stmt, Type, ...)                                                                  \
+  do {                                                                                                      \
+    try {                                                                                                   \
+      (void)(stmt);                                                                                         \
+      ADD_FAILURE() << "expected " #Type;                                                                   \
+    } catch (const Type& e) {                                                                               \
+      for (const char* needle : {__VA_ARGS__})                                                              \
         EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << contains_msg(e.what(), needle); \
-    }                                                                                              \
+    }                                                                                                       \
   } while (false)
 
 ms::OdeProblem<BlowUp, V1> blow_up_problem() {
@@ -86,8 +86,7 @@ TEST(Failures, TooManySteps) {
   const auto p = ms::make_problem(ms::test::Oscillator{}, Eigen::Vector2d(1.0, 0.0), 0.0, 1000.0);
   EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, ms::StepControl{.max_steps = 20}), ms::TooManySteps, "too many steps",
                     "max_steps = 20", "[0, 1000]");
-  EXPECT_THROW_WITH(ms::solve(p, ms::Fehlberg78{}, ms::StepControl{.max_steps = 5}), ms::TooManySteps,
-                    "max_steps = 5");
+  EXPECT_THROW_WITH(ms::solve(p, ms::Fehlberg78{}, ms::StepControl{.max_steps = 5}), ms::TooManySteps, "max_steps = 5");
 }
 
 TEST(Failures, TooManyStepsNamesSaveTimesWhenTheyCapTheStep) {
@@ -147,11 +146,10 @@ TEST(Failures, DomainViolationIsOutOfDomain) {
 TEST(Failures, InvalidTolerances) {
   const auto p = decay();
   for (double rtol : {0.0, -1e-6, 1.0, 2.0, nan_v})
-    EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, ms::StepControl{.rtol = rtol}), ms::InvalidArgument,
-                      "tolerance rtol", "expected > 0 and < 1");
+    EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, ms::StepControl{.rtol = rtol}), ms::InvalidArgument, "tolerance rtol",
+                      "expected > 0 and < 1");
   for (double atol : {0.0, -1.0, nan_v, std::numeric_limits<double>::infinity()})
-    EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, ms::StepControl{.atol = atol}), ms::InvalidArgument,
-                      "tolerance atol");
+    EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, ms::StepControl{.atol = atol}), ms::InvalidArgument, "tolerance atol");
   EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, ms::StepControl{.atol_per_state = Eigen::VectorXd::Constant(3, 1e-8)}),
                     ms::InvalidArgument, "atol_per_state", "expected 1 entries", "got 3");
   EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, ms::StepControl{.atol_per_state = Eigen::VectorXd::Constant(1, -1.0)}),
@@ -166,8 +164,8 @@ TEST(Failures, InvalidTimeSpans) {
   for (auto [t0, t1] : {std::pair{1.0, 1.0}, std::pair{1.0, 0.0}})
     EXPECT_THROW_WITH(ms::solve(ms::make_problem(ms::test::Decay{}, V1(1.0), t0, t1), ms::Dopri5{}),
                       ms::InvalidArgument, "time span", "t1_s > t0_s");
-  for (auto [t0, t1] : {std::pair{nan_v, 1.0}, std::pair{0.0, nan_v},
-                        std::pair{0.0, std::numeric_limits<double>::infinity()}})
+  for (auto [t0, t1] :
+       {std::pair{nan_v, 1.0}, std::pair{0.0, nan_v}, std::pair{0.0, std::numeric_limits<double>::infinity()}})
     EXPECT_THROW_WITH(ms::solve(ms::make_problem(ms::test::Decay{}, V1(1.0), t0, t1), ms::Dopri5{}),
                       ms::InvalidArgument, "time span", "finite");
 }
@@ -175,14 +173,13 @@ TEST(Failures, InvalidTimeSpans) {
 TEST(Failures, InvalidSaveAt) {
   const auto p = decay();
   EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, {}, ms::SaveAt{}), ms::InvalidArgument, "nothing would be saved");
-  EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, {}, ms::SaveAt{.ts_s = {0.1, 0.5, 0.3}}), ms::InvalidArgument,
-                    "ts_s[2]", "strictly increasing");
+  EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, {}, ms::SaveAt{.ts_s = {0.1, 0.5, 0.3}}), ms::InvalidArgument, "ts_s[2]",
+                    "strictly increasing");
   EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, {}, ms::SaveAt{.ts_s = {0.1, 0.1}}), ms::InvalidArgument,
                     "strictly increasing");
   EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, {}, ms::SaveAt{.ts_s = {0.5, 1.5}}), ms::InvalidArgument, "ts_s[1]",
                     "inside the span");
-  EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, {}, ms::SaveAt{.ts_s = {-0.1}}), ms::InvalidArgument,
-                    "inside the span");
+  EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, {}, ms::SaveAt{.ts_s = {-0.1}}), ms::InvalidArgument, "inside the span");
   EXPECT_THROW_WITH(ms::solve(p, ms::Dopri5{}, {}, ms::SaveAt{.ts_s = {nan_v}}), ms::InvalidArgument,
                     "inside the span");
 }

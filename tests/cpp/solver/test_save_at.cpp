@@ -59,12 +59,14 @@ void check_flags(const Stepper& stepper) {
     EXPECT_EQ(sol.t_s.front(), 0.0);
     EXPECT_EQ(sol.t_s.back(), 10.0);
     for (std::size_t k = 1; k < sol.t_s.size(); ++k) EXPECT_LT(sol.t_s[k - 1], sol.t_s[k]);
-    for (Eigen::Index k = 0; k < sol.n_saved(); ++k) EXPECT_NEAR(sol.x(0, k), std::cos(sol.t_s[static_cast<std::size_t>(k)]), 1e-8);
+    for (Eigen::Index k = 0; k < sol.n_saved(); ++k)
+      EXPECT_NEAR(sol.x(0, k), std::cos(sol.t_s[static_cast<std::size_t>(k)]), 1e-8);
   }
   {  // every step together with requested times: one increasing sequence, no duplicates
     const auto sol =
         ms::solve(oscillator(), stepper, k_ctl, ms::SaveAt{.ts_s = ms::linspace(0.0, 10.0, 11), .every_step = true});
-    for (std::size_t k = 1; k < sol.t_s.size(); ++k) EXPECT_LT(sol.t_s[k - 1], sol.t_s[k]) << Stepper::name << " k = " << k;
+    for (std::size_t k = 1; k < sol.t_s.size(); ++k)
+      EXPECT_LT(sol.t_s[k - 1], sol.t_s[k]) << Stepper::name << " k = " << k;
     for (int k = 0; k <= 10; ++k)
       EXPECT_NE(std::find(sol.t_s.begin(), sol.t_s.end(), static_cast<double>(k)), sol.t_s.end()) << k;
   }

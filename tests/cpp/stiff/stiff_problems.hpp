@@ -23,7 +23,7 @@ struct Rober {
     dy[1] = 0.04 * y[0] - 1.0e4 * y[1] * y[2] - 3.0e7 * y[1] * y[1];
   }
   void jacobian(const Eigen::Vector3d& y, Eigen::Matrix3d& J, double) const {
-    J << -0.04, 1.0e4 * y[2], 1.0e4 * y[1],  //
+    J << -0.04, 1.0e4 * y[2], 1.0e4 * y[1],                 //
         0.04, -1.0e4 * y[2] - 6.0e7 * y[1], -1.0e4 * y[1],  //
         0.0, 6.0e7 * y[1], 0.0;
   }
@@ -109,9 +109,8 @@ struct ProtheroRobinson {
   void operator()(const V& y, V& dy, double t) const {
     dy[0] = lambda * (y[0] - std::sin(t)) + std::cos(t);
   }
-  void time_derivative(const Eigen::Matrix<double, 1, 1>&, Eigen::Matrix<double, 1, 1>& dfdt, double t) const
-    requires WithTimeDerivative
-  {
+  void time_derivative(const Eigen::Matrix<double, 1, 1>&, Eigen::Matrix<double, 1, 1>& dfdt,
+                       double t) const requires WithTimeDerivative {
     dfdt[0] = -lambda * std::cos(t) - std::sin(t);
   }
 };

@@ -13,9 +13,9 @@
 #include <iostream>
 #include <new>
 
+#include "arrow_chain.hpp"
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/solver/steppers/rodas4.hpp"
-#include "arrow_chain.hpp"
 #include "stiff_problems.hpp"
 
 namespace {
@@ -125,14 +125,14 @@ TEST(Rodas4Allocation, BorderedAllocatesNothingPerStep) {
                                            .lower_bandwidth = 2,
                                            .upper_bandwidth = 2,
                                            .border_size = 2});
-  expect_no_per_step_allocation("ArrowChain K=8, VectorXd, FD, bordered, border rows on u and w columns", a,
-                                a.x0(), 0.01,
-                                ms::Rodas4{.jacobian = ms::JacobianKind::finite_difference,
-                                           .linear_solver = ms::LinearSolverKind::bordered,
-                                           .lower_bandwidth = 2,
-                                           .upper_bandwidth = 2,
-                                           .border_size = 2,
-                                           .border_row_columns = {0, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23}});
+  expect_no_per_step_allocation(
+      "ArrowChain K=8, VectorXd, FD, bordered, border rows on u and w columns", a, a.x0(), 0.01,
+      ms::Rodas4{.jacobian = ms::JacobianKind::finite_difference,
+                 .linear_solver = ms::LinearSolverKind::bordered,
+                 .lower_bandwidth = 2,
+                 .upper_bandwidth = 2,
+                 .border_size = 2,
+                 .border_row_columns = {0, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23}});
 }
 
 // Eigen's SparseLU allocates its work arrays inside factorize() and solve(): this test documents

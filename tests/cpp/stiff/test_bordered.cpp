@@ -54,9 +54,9 @@ TEST(BorderedLU, AgreesWithDenseLUOnRandomMatrices) {
     Eigen::Index nb, kl, ku, m;
   };
   int cases = 0;
-  for (const Shape s : {Shape{1, 0, 0, 0}, Shape{1, 0, 0, 2}, Shape{10, 1, 1, 0}, Shape{10, 1, 1, 1},
-                        Shape{30, 2, 3, 3}, Shape{40, 4, 1, 5}, Shape{25, 0, 2, 2}, Shape{25, 3, 0, 4},
-                        Shape{12, 11, 11, 3}, Shape{200, 6, 6, 5}}) {
+  for (const Shape s :
+       {Shape{1, 0, 0, 0}, Shape{1, 0, 0, 2}, Shape{10, 1, 1, 0}, Shape{10, 1, 1, 1}, Shape{30, 2, 3, 3},
+        Shape{40, 4, 1, 5}, Shape{25, 0, 2, 2}, Shape{25, 3, 0, 4}, Shape{12, 11, 11, 3}, Shape{200, 6, 6, 5}}) {
     for (bool small : {false, true}) {
       for (unsigned seed = 1; seed <= 3; ++seed) {
         const auto a = random_bordered(s.nb, s.kl, s.ku, s.m, seed * 97 + static_cast<unsigned>(s.nb + s.m), small);
@@ -67,10 +67,10 @@ TEST(BorderedLU, AgreesWithDenseLUOnRandomMatrices) {
         ASSERT_TRUE(lu.factor(a)) << "nb " << s.nb << " m " << s.m;
         Eigen::VectorXd x = b;
         lu.solve_in_place(x);
-        EXPECT_LT(max_rel_diff(x, ref), 1e-10)
-            << "nb = " << s.nb << ", kl = " << s.kl << ", ku = " << s.ku << ", m = " << s.m << ", small pivots "
-            << small << ", seed " << seed;
-        EXPECT_LT((ad * x - b).cwiseAbs().maxCoeff(), 1e-10 * ad.cwiseAbs().maxCoeff() * x.cwiseAbs().maxCoeff() + 1e-12);
+        EXPECT_LT(max_rel_diff(x, ref), 1e-10) << "nb = " << s.nb << ", kl = " << s.kl << ", ku = " << s.ku
+                                               << ", m = " << s.m << ", small pivots " << small << ", seed " << seed;
+        EXPECT_LT((ad * x - b).cwiseAbs().maxCoeff(),
+                  1e-10 * ad.cwiseAbs().maxCoeff() * x.cwiseAbs().maxCoeff() + 1e-12);
         ++cases;
       }
     }
@@ -208,8 +208,8 @@ TEST(Rodas4Bordered, RejectsBadBorderOptions) {
     EXPECT_NE(std::string(e.what()).find("only used with LinearSolverKind::bordered"), std::string::npos) << e.what();
   }
   try {
-    ms::solve(p, ms::Rodas4{.linear_solver = ms::LinearSolverKind::bordered, .border_size = 2,
-                            .border_row_columns = {0, 18}});
+    ms::solve(p, ms::Rodas4{
+                     .linear_solver = ms::LinearSolverKind::bordered, .border_size = 2, .border_row_columns = {0, 18}});
     FAIL() << "expected InvalidArgument";
   } catch (const ms::InvalidArgument& e) {
     EXPECT_NE(std::string(e.what()).find("border_row_columns[1] = 18"), std::string::npos) << e.what();

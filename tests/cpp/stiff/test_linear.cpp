@@ -51,9 +51,9 @@ TEST(BandedLU, AgreesWithDenseLUOnRandomBandedSystems) {
       EXPECT_LT((x - x_dense).cwiseAbs().maxCoeff() / scale, 1e-9)
           << "n = " << s.n << ", kl = " << s.kl << ", ku = " << s.ku << ", seed " << seed;
       // Backward stability: normwise backward error at rounding level, whatever the conditioning.
-      const double backward = (ad * x - b).cwiseAbs().maxCoeff() /
-                              (ad.cwiseAbs().rowwise().sum().maxCoeff() * x.cwiseAbs().maxCoeff() +
-                               b.cwiseAbs().maxCoeff());
+      const double backward =
+          (ad * x - b).cwiseAbs().maxCoeff() /
+          (ad.cwiseAbs().rowwise().sum().maxCoeff() * x.cwiseAbs().maxCoeff() + b.cwiseAbs().maxCoeff());
       EXPECT_LT(backward, 1e-13) << "n = " << s.n << ", kl = " << s.kl << ", ku = " << s.ku;
     }
   }

@@ -203,7 +203,8 @@ TEST(Rodas4P2, KeepsItsOrderOnStiffProtheroRobinsonWhereRodas4LosesIt) {
     std::vector<double> hs;
     for (int n : ns) {
       const double h = T / n;
-      const auto p = ms::make_problem(ProtheroRobinson<true>{.lambda = lambda}, Eigen::Matrix<double, 1, 1>(0.0), 0.0, T);
+      const auto p =
+          ms::make_problem(ProtheroRobinson<true>{.lambda = lambda}, Eigen::Matrix<double, 1, 1>(0.0), 0.0, T);
       const auto sol = ms::solve(p, ms::Rodas4{.tableau = &tab}, ms::StepControl{.dt_initial_s = h, .adaptive = false});
       hs.push_back(h);
       errs.push_back(std::abs(sol.x_final[0] - std::sin(T)));
@@ -296,11 +297,12 @@ TEST(Rodas4, DenseBandedSparseGiveTheSameTrajectory) {
   const auto sparse = ms::solve(
       p, ms::Rodas4{.linear_solver = ms::LinearSolverKind::sparse, .lower_bandwidth = 2, .upper_bandwidth = 2}, ctl,
       save);
-  const auto banded_fd =
-      ms::solve(p,
-                ms::Rodas4{.jacobian = ms::JacobianKind::finite_difference,
-                           .linear_solver = ms::LinearSolverKind::banded, .lower_bandwidth = 2, .upper_bandwidth = 2},
-                ctl, save);
+  const auto banded_fd = ms::solve(p,
+                                   ms::Rodas4{.jacobian = ms::JacobianKind::finite_difference,
+                                              .linear_solver = ms::LinearSolverKind::banded,
+                                              .lower_bandwidth = 2,
+                                              .upper_bandwidth = 2},
+                                   ctl, save);
   print_stats("Bruss1D m=20 dense", dense.stats);
   print_stats("Bruss1D m=20 banded", banded.stats);
   print_stats("Bruss1D m=20 sparse", sparse.stats);

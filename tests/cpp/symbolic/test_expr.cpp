@@ -33,7 +33,7 @@ TEST(Expr, FoldsConstantsButNotSymbols) {
 
 TEST(Graph, SharedSubexpressionsAreNamedOnceAndEvaluateExactly) {
   const Expr x = Expr::state(0, "x", 1.0), y = Expr::state(1, "y", 2.0), k = Expr::parameter("k", 0.5);
-  const Expr shared = exp(k * (x - y));         // used by both roots
+  const Expr shared = exp(k * (x - y));  // used by both roots
   const Expr r0 = shared * x + select(x > y, x, y);
   const Expr r1 = shared / y - Expr::time(0.0) * k;
   const Graph g({r0, r1});

@@ -10,11 +10,11 @@
 #include "massagesim/models/default_subject.hpp"
 #include "massagesim/models/limb.hpp"
 #include "massagesim/models/parameter_registry.hpp"
-#include "massagesim/simulation/simulation.hpp"
 #include "massagesim/scenario/scenario_io.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
+#include "massagesim/simulation/simulation.hpp"
 #include "massagesim/symbolic/model_export.hpp"
 #include "massagesim/symbolic/scenario_export.hpp"
-#include "massagesim/simulation/limb_problem.hpp"
 
 using namespace massagesim;
 using namespace massagesim::models;
@@ -75,12 +75,13 @@ TEST(ModelExport, LimbGraphReproducesTheRightHandSide) {
     for (int i = 0; i < n; ++i) in.segment[static_cast<std::size_t>(i)].exercise_intensity = 0.4;
     in.whole_body_intensity = 0.4;
     const Eigen::VectorXd x0 = limb_initial_guess(*limb);
-    const auto m = symbolic::record_limb(*limb, [&](const Expr&) { return as_symbolic(in, n); }, x0, 0.0, 60.0);
+    const auto m = symbolic::record_limb(
+        *limb, [&](const Expr&) { return as_symbolic(in, n); }, x0, 0.0, 60.0);
     ASSERT_EQ(static_cast<int>(m.states.size()), limb->n_states());
     EXPECT_GT(m.parameters.size(), 80u * static_cast<std::size_t>(n));
-    const double worst = worst_difference(*m.graph, x0, [&](const Eigen::VectorXd& x, Eigen::VectorXd& d) {
-      limb->rhs(x.data(), in, d.data(), true, true);
-    }, 200);
+    const double worst = worst_difference(
+        *m.graph, x0,
+        [&](const Eigen::VectorXd& x, Eigen::VectorXd& d) { limb->rhs(x.data(), in, d.data(), true, true); }, 200);
     EXPECT_LE(worst, 1e-13) << "n = " << n;  // same operations in the same order: equal to rounding
   }
 }
@@ -93,11 +94,14 @@ TEST(ModelExport, ParametersAreLiveSymbols) {
   const Segment seg(base, "calf");
   const Segment::State x0 = rest_state(seg);
   const SegmentInputs in = seg.rest_inputs();
-  const auto m = symbolic::record_segment(seg, [&](const Expr&) {
-    SegmentInputsTpl<Expr> s;
-    s.height_above_heart_cm = in.height_above_heart_cm;
-    return s;
-  }, x0, 0.0, 60.0);
+  const auto m = symbolic::record_segment(
+      seg,
+      [&](const Expr&) {
+        SegmentInputsTpl<Expr> s;
+        s.height_above_heart_cm = in.height_above_heart_cm;
+        return s;
+      },
+      x0, 0.0, 60.0);
   // m.parameters lists the graph's parameters first (in its order), then those used only as numbers.
   const std::size_t n_graph = m.graph->parameters().size();
   ASSERT_LE(n_graph, m.parameters.size());
@@ -118,11 +122,14 @@ TEST(ModelExport, ParametersAreLiveSymbols) {
     SegmentParams p = base;
     ParameterRegistry(p).set(name, v[k], true);
     const Segment seg2(p, "calf");
-    const double worst = worst_difference(*m.graph, x0, [&](const Eigen::VectorXd& x, Eigen::VectorXd& d) {
-      Segment::State xs = x, ds;
-      seg2.rhs(xs, in, ds);
-      d = ds;
-    }, 5, v);
+    const double worst = worst_difference(
+        *m.graph, x0,
+        [&](const Eigen::VectorXd& x, Eigen::VectorXd& d) {
+          Segment::State xs = x, ds;
+          seg2.rhs(xs, in, ds);
+          d = ds;
+        },
+        5, v);
     EXPECT_LE(worst, 1e-12) << name;
     ++live;
   }
@@ -182,5 +189,6 @@ TEST(ModelExport, LoneSegmentOfTheDefaultScenario) {
   EXPECT_EQ(m.t1_s, 600.0);
   for (const auto& b : m.breakpoints_s) EXPECT_LE(b, 600.0);
   EXPECT_THROW(symbolic::export_scenario(scenario::default_scenario(), "no_such_arm"), UnknownName);
-  EXPECT_THROW(symbolic::export_scenario(scenario::default_scenario(), "", symbolic::ExportKind::limb, -1.0), InvalidArgument);
+  EXPECT_THROW(symbolic::export_scenario(scenario::default_scenario(), "", symbolic::ExportKind::limb, -1.0),
+               InvalidArgument);
 }

@@ -29,8 +29,8 @@ mp::LimbGeometry leg() { return mp::LimbGeometry({20.0, 20.0, 25.0, 25.0}); }
 
 /// Agreement of a recorded graph with the double code over many times.
 struct Tally {
-  long n_times = 0;          ///< times evaluated
-  long n_values = 0;         ///< values compared (times x roots)
+  long n_times = 0;            ///< times evaluated
+  long n_values = 0;           ///< values compared (times x roots)
   long n_breakpoint_side = 0;  ///< values at an exact breakpoint matching the left limit only
   long n_fail = 0;
   double max_deviation = 0.0;  ///< max |symbolic - double| / max(1, |double|) over accepted right values
@@ -56,8 +56,8 @@ double scaled_deviation(double sym, double ref) { return std::abs(sym - ref) / s
 /// for the pulse index would land there on the previous pulse now and then. protocol.hpp corrects
 /// the floor as PulseTrain::pulse_index does, so the tests require that count to be 0 (exact
 /// right-continuity, which an integrator restarting at each breakpoint relies on).
-void compare_at(const ms::Graph& g, const std::function<std::vector<double>(double)>& ref, double t,
-                bool at_breakpoint, Tally& tally) {
+void compare_at(const ms::Graph& g, const std::function<std::vector<double>(double)>& ref, double t, bool at_breakpoint,
+                Tally& tally) {
   const std::vector<double> sym = g.evaluate({}, t);
   const std::vector<double> r = ref(t);
   ++tally.n_times;
@@ -106,10 +106,21 @@ void expect_sbml_core_only(const ms::Graph& g) {
   for (std::size_t i = 0; i < g.n_nodes(); ++i) {
     const ms::Node* n = g.node(static_cast<int>(i));
     switch (n->op) {
-      case ms::Op::constant: EXPECT_TRUE(std::isfinite(n->value)); break;
-      case ms::Op::time: case ms::Op::add: case ms::Op::sub: case ms::Op::mul: case ms::Op::div: case ms::Op::neg:
-      case ms::Op::cos: case ms::Op::floor: case ms::Op::select: break;
-      default: ADD_FAILURE() << "unexpected operation " << static_cast<int>(n->op) << " in a protocol expression";
+      case ms::Op::constant:
+        EXPECT_TRUE(std::isfinite(n->value));
+        break;
+      case ms::Op::time:
+      case ms::Op::add:
+      case ms::Op::sub:
+      case ms::Op::mul:
+      case ms::Op::div:
+      case ms::Op::neg:
+      case ms::Op::cos:
+      case ms::Op::floor:
+      case ms::Op::select:
+        break;
+      default:
+        ADD_FAILURE() << "unexpected operation " << static_cast<int>(n->op) << " in a protocol expression";
     }
   }
   for (std::size_t i = 0; i < g.n_roots(); ++i) EXPECT_NO_THROW((void)g.root_formula(i, ms::Dialect::sbml));
@@ -138,60 +149,93 @@ std::vector<TechniqueCase> technique_cases() {
     cs.push_back({std::string(name) + " (defaults)", mp::default_technique_params(name), t1});
   }
   cs.push_back({"static_compression finite hold, linear, site 45-90",
-                mp::StaticCompressionParams{.pressure_mmHg = 80.0, .rise_s = 1.5, .hold_s = 5.0, .release_s = 3.0,
-                                            .shape = mp::RampShape::linear, .from_cm = 45.0, .to_cm = 90.0},
+                mp::StaticCompressionParams{.pressure_mmHg = 80.0,
+                                            .rise_s = 1.5,
+                                            .hold_s = 5.0,
+                                            .release_s = 3.0,
+                                            .shape = mp::RampShape::linear,
+                                            .from_cm = 45.0,
+                                            .to_cm = 90.0},
                 30.0});
-  cs.push_back({"static_compression sharp edges, site 10-50",
-                mp::StaticCompressionParams{.pressure_mmHg = 70.0, .rise_s = 0.0, .hold_s = 4.7, .release_s = 0.0,
-                                            .from_cm = 10.0, .to_cm = 50.0},
-                30.0});
+  cs.push_back(
+      {"static_compression sharp edges, site 10-50",
+       mp::StaticCompressionParams{
+           .pressure_mmHg = 70.0, .rise_s = 0.0, .hold_s = 4.7, .release_s = 0.0, .from_cm = 10.0, .to_cm = 50.0},
+       30.0});
   cs.push_back({"effleurage away from heart, smoothstep",
-                mp::EffleurageParams{.pressure_mmHg = 55.0, .speed_cm_per_s = 7.3,
-                                     .direction = mp::StrokeDirection::away_from_heart, .contact_length_cm = 8.0,
-                                     .ramp_s = 0.4, .pause_s = 1.1, .shape = mp::RampShape::smoothstep,
-                                     .from_cm = 12.5, .to_cm = 77.5},
+                mp::EffleurageParams{.pressure_mmHg = 55.0,
+                                     .speed_cm_per_s = 7.3,
+                                     .direction = mp::StrokeDirection::away_from_heart,
+                                     .contact_length_cm = 8.0,
+                                     .ramp_s = 0.4,
+                                     .pause_s = 1.1,
+                                     .shape = mp::RampShape::smoothstep,
+                                     .from_cm = 12.5,
+                                     .to_cm = 77.5},
                 80.0});
   cs.push_back({"effleurage sharp edges, calf only",
-                mp::EffleurageParams{.pressure_mmHg = 40.0, .speed_cm_per_s = 3.0, .contact_length_cm = 12.0,
-                                     .ramp_s = 0.0, .pause_s = 0.7, .shape = mp::RampShape::linear, .from_cm = 0.0,
+                mp::EffleurageParams{.pressure_mmHg = 40.0,
+                                     .speed_cm_per_s = 3.0,
+                                     .contact_length_cm = 12.0,
+                                     .ramp_s = 0.0,
+                                     .pause_s = 0.7,
+                                     .shape = mp::RampShape::linear,
+                                     .from_cm = 0.0,
                                      .to_cm = 40.0},
                 80.0});
-  cs.push_back({"effleurage linear ramps, no pause",
-                mp::EffleurageParams{.speed_cm_per_s = 6.0, .ramp_s = 1.0, .pause_s = 0.0,
-                                     .shape = mp::RampShape::linear},
-                80.0});
-  cs.push_back({"petrissage scenario calf, 10 + 50 mmHg",
-                mp::PetrissageParams{.depth_mmHg = 50.0, .baseline_mmHg = 10.0, .rate_Hz = 0.5, .from_cm = 0.0,
-                                     .to_cm = 40.0},
-                40.0});
+  cs.push_back(
+      {"effleurage linear ramps, no pause",
+       mp::EffleurageParams{.speed_cm_per_s = 6.0, .ramp_s = 1.0, .pause_s = 0.0, .shape = mp::RampShape::linear},
+       80.0});
+  cs.push_back(
+      {"petrissage scenario calf, 10 + 50 mmHg",
+       mp::PetrissageParams{.depth_mmHg = 50.0, .baseline_mmHg = 10.0, .rate_Hz = 0.5, .from_cm = 0.0, .to_cm = 40.0},
+       40.0});
   cs.push_back({"petrissage 0.7 Hz, site 30-70",
                 mp::PetrissageParams{.depth_mmHg = 80.0, .rate_Hz = 0.7, .from_cm = 30.0, .to_cm = 70.0}, 40.0});
   cs.push_back({"tapotement sharp edges, 7 Hz",
                 mp::TapotementParams{.rate_Hz = 7.0, .pulse_width_s = 0.05, .edge_s = 0.0}, 12.0});
   cs.push_back({"tapotement linear edges, 6 Hz, site 30-60",
-                mp::TapotementParams{.pressure_mmHg = 90.0, .rate_Hz = 6.0, .pulse_width_s = 0.1, .edge_s = 0.02,
-                                     .shape = mp::RampShape::linear, .from_cm = 30.0, .to_cm = 60.0},
+                mp::TapotementParams{.pressure_mmHg = 90.0,
+                                     .rate_Hz = 6.0,
+                                     .pulse_width_s = 0.1,
+                                     .edge_s = 0.02,
+                                     .shape = mp::RampShape::linear,
+                                     .from_cm = 30.0,
+                                     .to_cm = 60.0},
                 12.0});
   cs.push_back({"deep_friction sharp, unmodulated, across an edge",
-                mp::DeepFrictionParams{.pressure_mmHg = 300.0, .rate_Hz = 3.0, .modulation = 0.0, .rise_s = 0.0,
-                                       .site_centre_cm = 40.0, .site_length_cm = 2.0},
+                mp::DeepFrictionParams{.pressure_mmHg = 300.0,
+                                       .rate_Hz = 3.0,
+                                       .modulation = 0.0,
+                                       .rise_s = 0.0,
+                                       .site_centre_cm = 40.0,
+                                       .site_length_cm = 2.0},
                 30.0});
   cs.push_back({"sequential_compression 2 chambers, peristaltic",
-                mp::SequentialCompressionParams{.chamber_pressures_mmHg = {60.0, 40.0}, .first_segment = 1,
-                                                .inflation_s = 2.1, .delay_s = 0.7, .hold_s = 3.3,
-                                                .deflation_s = 0.0, .cycle_period_s = 13.1,
+                mp::SequentialCompressionParams{.chamber_pressures_mmHg = {60.0, 40.0},
+                                                .first_segment = 1,
+                                                .inflation_s = 2.1,
+                                                .delay_s = 0.7,
+                                                .hold_s = 3.3,
+                                                .deflation_s = 0.0,
+                                                .cycle_period_s = 13.1,
                                                 .deflate_together = false,
                                                 .inflation_shape = mp::RampShape::smoothstep},
                 80.0});
   cs.push_back({"sequential_compression 3 chambers, cosine",
-                mp::SequentialCompressionParams{.chamber_pressures_mmHg = {50.0, 45.0, 40.0}, .first_segment = 0,
-                                                .inflation_s = 4.0, .delay_s = 0.0, .hold_s = 2.0,
-                                                .deflation_s = 1.5, .cycle_period_s = 11.0,
+                mp::SequentialCompressionParams{.chamber_pressures_mmHg = {50.0, 45.0, 40.0},
+                                                .first_segment = 0,
+                                                .inflation_s = 4.0,
+                                                .delay_s = 0.0,
+                                                .hold_s = 2.0,
+                                                .deflation_s = 1.5,
+                                                .cycle_period_s = 11.0,
                                                 .inflation_shape = mp::RampShape::cosine},
                 80.0});
   cs.push_back({"occlusion_cuff segment 1, sharp inflation, slow release",
-                mp::OcclusionCuffParams{.pressure_mmHg = 180.0, .segment = 1, .inflation_s = 0.0, .hold_s = 12.3,
-                                        .deflation_s = 2.0},
+                mp::OcclusionCuffParams{
+                    .pressure_mmHg = 180.0, .segment = 1, .inflation_s = 0.0, .hold_s = 12.3, .deflation_s = 2.0},
                 40.0});
   return cs;
 }
@@ -238,16 +282,31 @@ TEST(SymbolicEnvelope, MatchesPulseTrainValue) {
   const mp::RampShape shapes[] = {mp::RampShape::linear, mp::RampShape::cosine, mp::RampShape::smoothstep};
   for (auto rs : shapes)
     for (auto fs : shapes)
-      trains.push_back({.start_s = 0.1, .delay_s = 0.3, .rise_s = 0.07, .hold_s = 0.02, .fall_s = 0.05,
-                        .period_s = 0.3, .rise_shape = rs, .fall_shape = fs});
+      trains.push_back({.start_s = 0.1,
+                        .delay_s = 0.3,
+                        .rise_s = 0.07,
+                        .hold_s = 0.02,
+                        .fall_s = 0.05,
+                        .period_s = 0.3,
+                        .rise_shape = rs,
+                        .fall_shape = fs});
   trains.push_back({.start_s = 0.1, .delay_s = 0.3, .rise_s = 0.0, .hold_s = 0.05, .fall_s = 0.0, .period_s = 0.1});
   trains.push_back({.start_s = 2.0, .rise_s = 0.5, .hold_s = 0.0, .fall_s = 0.5, .period_s = 1.0});  // smooth joints
-  trains.push_back({.start_s = 1.0, .rise_s = 0.4, .hold_s = 0.0, .fall_s = 0.4, .period_s = 1.7,
-                    .rise_shape = mp::RampShape::linear, .fall_shape = mp::RampShape::linear});
+  trains.push_back({.start_s = 1.0,
+                    .rise_s = 0.4,
+                    .hold_s = 0.0,
+                    .fall_s = 0.4,
+                    .period_s = 1.7,
+                    .rise_shape = mp::RampShape::linear,
+                    .fall_shape = mp::RampShape::linear});
   trains.push_back({.start_s = 1.5, .rise_s = 2.0, .hold_s = std::numeric_limits<double>::infinity()});
   trains.push_back({.start_s = 1.5, .rise_s = 0.0, .hold_s = std::numeric_limits<double>::infinity()});
   trains.push_back({.start_s = 0.7, .delay_s = 0.2, .rise_s = 1.0, .hold_s = 2.0, .fall_s = 0.0});  // one pulse
-  trains.push_back({.start_s = 0.0, .rise_s = 0.0, .hold_s = 1.0 / 3.0, .fall_s = 0.1, .period_s = 2.0 / 3.0,
+  trains.push_back({.start_s = 0.0,
+                    .rise_s = 0.0,
+                    .hold_s = 1.0 / 3.0,
+                    .fall_s = 0.1,
+                    .period_s = 2.0 / 3.0,
                     .fall_shape = mp::RampShape::smoothstep});
   Tally all;
   std::size_t n_bp = 0;
@@ -259,8 +318,8 @@ TEST(SymbolicEnvelope, MatchesPulseTrainValue) {
     std::vector<double> bps;
     tr.breakpoints(0.0, 12.0, bps);
     n_bp += bps.size();
-    const Tally tally =
-        compare_over(g, [&](double ts) { return std::vector<double>{tr.value(ts)}; }, -1.0, 12.0, bps, 2000, seed++);
+    const Tally tally = compare_over(
+        g, [&](double ts) { return std::vector<double>{tr.value(ts)}; }, -1.0, 12.0, bps, 2000, seed++);
     EXPECT_EQ(tally.n_fail, 0) << tally.first_failure;
     all += tally;
   }
@@ -312,15 +371,15 @@ TEST(SymbolicProtocol, ComparisonCatchesAWrongRampShape) {
   const ms::Graph g({ms::envelope(linear, t)});
   std::vector<double> bps;
   cosine.breakpoints(0.0, 20.0, bps);
-  const Tally tally =
-      compare_over(g, [&](double ts) { return std::vector<double>{cosine.value(ts)}; }, 0.0, 20.0, bps, 500, 7);
+  const Tally tally = compare_over(
+      g, [&](double ts) { return std::vector<double>{cosine.value(ts)}; }, 0.0, 20.0, bps, 500, 7);
   EXPECT_GT(tally.n_fail, 100);
   // And a technique whose pressure follows it: petrissage at 0.5 Hz vs the same cycle 1 % faster.
   const mp::Technique slow(mp::PetrissageParams{.rate_Hz = 0.5}, leg(), 0.0);
   const mp::Technique fast(mp::PetrissageParams{.rate_Hz = 0.505}, leg(), 0.0);
   const ms::Graph gf({ms::pressure_mmHg(fast, t, 2)});
-  const Tally tp = compare_over(gf, [&](double ts) { return std::vector<double>{slow.pressure_mmHg(ts, 2)}; }, 0.0,
-                                30.0, {}, 500, 8);
+  const Tally tp = compare_over(
+      gf, [&](double ts) { return std::vector<double>{slow.pressure_mmHg(ts, 2)}; }, 0.0, 30.0, {}, 500, 8);
   EXPECT_GT(tp.n_fail, 100);
 }
 
@@ -359,23 +418,25 @@ TEST(SymbolicProtocol, UntouchedSegmentsAreTheConstantZero) {
   expect_zero(mp::Technique(mp::PetrissageParams{.from_cm = 0.0, .to_cm = 40.0}, limb), 2, true);
   expect_zero(mp::Technique(mp::TapotementParams{.from_cm = 0.0, .to_cm = 20.0}, limb), 3, true);
   expect_zero(mp::Technique(mp::DeepFrictionParams{}, limb), 0, true);  // site 44-46 cm: segment 2 only
-  expect_zero(mp::Technique(mp::SequentialCompressionParams{.chamber_pressures_mmHg = {50.0, 40.0},
-                                                            .first_segment = 1},
-                            limb),
-              3, true);
+  expect_zero(
+      mp::Technique(mp::SequentialCompressionParams{.chamber_pressures_mmHg = {50.0, 40.0}, .first_segment = 1}, limb),
+      3, true);
   expect_zero(mp::Technique(mp::OcclusionCuffParams{.segment = 2}, limb), 0, true);
   // A covered segment is not constant.
   EXPECT_FALSE(ms::pressure_mmHg(mp::Technique(mp::DeepFrictionParams{}, limb), t, 2).is_constant());
-  EXPECT_FALSE(ms::pressure_mmHg(mp::Technique(mp::EffleurageParams{.from_cm = 40.0, .to_cm = 90.0}, limb), t, 2)
-                   .is_constant());
+  EXPECT_FALSE(
+      ms::pressure_mmHg(mp::Technique(mp::EffleurageParams{.from_cm = 40.0, .to_cm = 90.0}, limb), t, 2).is_constant());
 }
 
 namespace {
 
 mp::EffleurageParams scenario_effleurage() {
-  return mp::EffleurageParams{.pressure_mmHg = 60.0, .speed_cm_per_s = 5.0,
-                              .direction = mp::StrokeDirection::toward_heart, .contact_length_cm = 10.0,
-                              .ramp_s = 0.5, .pause_s = 2.0};
+  return mp::EffleurageParams{.pressure_mmHg = 60.0,
+                              .speed_cm_per_s = 5.0,
+                              .direction = mp::StrokeDirection::toward_heart,
+                              .contact_length_cm = 10.0,
+                              .ramp_s = 0.5,
+                              .pause_s = 2.0};
 }
 
 Tally compare_schedule(const mp::Schedule& sched, unsigned seed, int n_random, std::size_t* n_breakpoints) {
@@ -410,8 +471,9 @@ TEST(SymbolicSchedule, DefaultScenarioMatchesScheduleInputs) {
   sched.rest(300.0)
       .exercise(180.0, 0.95)
       .massage(300.0, scenario_effleurage())
-      .massage(300.0, mp::PetrissageParams{.depth_mmHg = 50.0, .baseline_mmHg = 10.0, .rate_Hz = 0.5,
-                                           .from_cm = 0.0, .to_cm = 40.0})
+      .massage(300.0,
+               mp::PetrissageParams{
+                   .depth_mmHg = 50.0, .baseline_mmHg = 10.0, .rate_Hz = 0.5, .from_cm = 0.0, .to_cm = 40.0})
       .massage(300.0, scenario_effleurage())
       .passive_recovery(1500.0);
   std::size_t n_bp = 0;
@@ -426,7 +488,8 @@ TEST(SymbolicSchedule, DefaultScenarioMatchesScheduleInputs) {
 
 TEST(SymbolicSchedule, PostureChangesDevicesAndGapsMatchScheduleInputs) {
   mp::Schedule sched(leg(), mp::Posture::seated);
-  sched.posture_change(0.0, mp::Posture::standing)  // instant, at t = 0: never in force itself
+  sched
+      .posture_change(0.0, mp::Posture::standing)  // instant, at t = 0: never in force itself
       .exercise(60.0, 0.4)
       .rest(100.0)
       .posture_change(30.0, mp::Posture::supine)

@@ -22,8 +22,15 @@ pytestmark = pytest.mark.skipif(
     reason="needs the package built with the toy modules (scripts/run_tests.sh builds it; see the docstring)",
 )
 
-SEGMENT_PARAMS = {"toy_rest_temperature_C": "degC", "toy_pressure_gain_C_per_mmHg": "degC/mmHg", "toy_time_constant_s": "s"}
-LIMB_PARAMS = {"toy_drift.toy_drift_gain_mmHg_per_mmol_per_L": "mmHg/(mmol/L)", "toy_drift.toy_drift_time_constant_s": "s"}
+SEGMENT_PARAMS = {
+    "toy_rest_temperature_C": "degC",
+    "toy_pressure_gain_C_per_mmHg": "degC/mmHg",
+    "toy_time_constant_s": "s",
+}
+LIMB_PARAMS = {
+    "toy_drift.toy_drift_gain_mmHg_per_mmol_per_L": "mmHg/(mmol/L)",
+    "toy_drift.toy_drift_time_constant_s": "s",
+}
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +55,14 @@ def toy_scenario(ms, tmp_path: Path) -> Path:  # noqa: ANN001
         {"name": "toy_drift.toy_drift_gain_mmHg_per_mmol_per_L", "value": 4.0},  # the limb module
     ]
     d["outputs"] = {
-        "names": ["toy_temperature_C", "calf.toy_warming_C", "toy_arterial_offset_mmHg", "mean_arterial_pressure_mmHg",
-                  "blood_lactate_mmol_per_L", "applied_pressure_mmHg"],
+        "names": [
+            "toy_temperature_C",
+            "calf.toy_warming_C",
+            "toy_arterial_offset_mmHg",
+            "mean_arterial_pressure_mmHg",
+            "blood_lactate_mmol_per_L",
+            "applied_pressure_mmHg",
+        ],
         "save_every_s": 1.0,
     }
     path = tmp_path / "toy.json"
@@ -79,8 +92,12 @@ def test_parameters_and_sweep_names(ms) -> None:  # noqa: ANN001
 
 def test_states_and_outputs_carry_units(ms) -> None:  # noqa: ANN001
     outs = ms.available_outputs()
-    for name in ("distal_calf.toy_temperature_C", "distal_calf.toy_warming_C", "toy_arterial_offset_mmHg",
-                 "mean_arterial_pressure_mmHg"):
+    for name in (
+        "distal_calf.toy_temperature_C",
+        "distal_calf.toy_warming_C",
+        "toy_arterial_offset_mmHg",
+        "mean_arterial_pressure_mmHg",
+    ):
         assert name in outs, name
     assert ms.unit_of("distal_calf.toy_temperature_C") == "degC"
     assert ms.unit_of("toy_warming_C") == "degC"
@@ -119,6 +136,11 @@ def test_sbml_export_has_the_toy_symbols(ms) -> None:  # noqa: ANN001
     )
     graph = ms.model_graph(sc)
     text = ms.graph_to_sbml(graph, validate=False)
-    for symbol in ("toy_rest_temperature_C", "toy_time_constant_s", "toy_drift_gain_mmHg_per_mmol_per_L",
-                   "toy_temperature_C", "toy_arterial_offset_mmHg"):
+    for symbol in (
+        "toy_rest_temperature_C",
+        "toy_time_constant_s",
+        "toy_drift_gain_mmHg_per_mmol_per_L",
+        "toy_temperature_C",
+        "toy_arterial_offset_mmHg",
+    ):
         assert symbol in text, symbol

@@ -23,10 +23,11 @@ double value_of(const S& x) {
 /// Converts between scalar types; AD -> double keeps the value (drops the derivatives).
 template <class T, class S>
 T scalar_cast(const S& a) {
-  if constexpr (std::is_same_v<T, double> && !std::is_arithmetic_v<S>) return value_of(a);
-  else return T(a);
+  if constexpr (std::is_same_v<T, double> && !std::is_arithmetic_v<S>)
+    return value_of(a);
+  else
+    return T(a);
 }
-
 
 /// softplus_k(x) = log(1 + exp(k x)) / k: a smooth max(x, 0) with corner width ~1/k.
 template <class S>

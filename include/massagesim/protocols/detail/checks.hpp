@@ -25,13 +25,11 @@ inline void check_pressure(std::string_view technique, std::string_view field, d
                    ": expected a pressure in [0, ", max_pressure_mmHg, "] mmHg, got ", v);
 }
 inline void check_positive(std::string_view technique, std::string_view field, double v, std::string_view unit) {
-  MASSAGESIM_CHECK(std::isfinite(v) && v > 0.0, technique, ".", field, ": expected > 0 ", unit, " and finite, got ",
-                   v);
+  MASSAGESIM_CHECK(std::isfinite(v) && v > 0.0, technique, ".", field, ": expected > 0 ", unit, " and finite, got ", v);
 }
-inline void check_non_negative(std::string_view technique, std::string_view field, double v,
-                               std::string_view unit) {
-  MASSAGESIM_CHECK(std::isfinite(v) && v >= 0.0, technique, ".", field, ": expected >= 0 ", unit,
-                   " and finite, got ", v);
+inline void check_non_negative(std::string_view technique, std::string_view field, double v, std::string_view unit) {
+  MASSAGESIM_CHECK(std::isfinite(v) && v >= 0.0, technique, ".", field, ": expected >= 0 ", unit, " and finite, got ",
+                   v);
 }
 inline void check_fraction(std::string_view technique, std::string_view field, double v) {
   MASSAGESIM_CHECK(std::isfinite(v) && v >= 0.0 && v <= 1.0, technique, ".", field,

@@ -21,8 +21,8 @@ class BandMatrix {
 
   /// Sizes the storage and sets every entry to zero.
   void resize(Eigen::Index n, Eigen::Index kl, Eigen::Index ku) {
-    MASSAGESIM_CHECK(n >= 0 && kl >= 0 && ku >= 0, "BandMatrix: expected n, kl, ku >= 0, got n = ", n,
-                     ", kl = ", kl, ", ku = ", ku);
+    MASSAGESIM_CHECK(n >= 0 && kl >= 0 && ku >= 0, "BandMatrix: expected n, kl, ku >= 0, got n = ", n, ", kl = ", kl,
+                     ", ku = ", ku);
     n_ = n;
     kl_ = std::min(kl, std::max<Eigen::Index>(n - 1, 0));
     ku_ = std::min(ku, std::max<Eigen::Index>(n - 1, 0));

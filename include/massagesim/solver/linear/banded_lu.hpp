@@ -26,8 +26,8 @@ class BandedLU {
   BandedLU(Eigen::Index n, Eigen::Index kl, Eigen::Index ku) { resize(n, kl, ku); }
 
   void resize(Eigen::Index n, Eigen::Index kl, Eigen::Index ku) {
-    MASSAGESIM_CHECK(n >= 0 && kl >= 0 && ku >= 0, "BandedLU: expected n, kl, ku >= 0, got n = ", n,
-                     ", kl = ", kl, ", ku = ", ku);
+    MASSAGESIM_CHECK(n >= 0 && kl >= 0 && ku >= 0, "BandedLU: expected n, kl, ku >= 0, got n = ", n, ", kl = ", kl,
+                     ", ku = ", ku);
     n_ = n;
     kl_ = std::min(kl, std::max<Eigen::Index>(n - 1, 0));
     ku_ = std::min(ku, std::max<Eigen::Index>(n - 1, 0));
@@ -39,9 +39,9 @@ class BandedLU {
 
   /// Factors W = c·I − J for a band J with the same (kl, ku). Returns false if W is singular.
   bool factor_shifted(const BandMatrix& jac, double c) {
-    MASSAGESIM_CHECK(jac.rows() == n_ && jac.kl() == kl_ && jac.ku() == ku_,
-                     "BandedLU::factor_shifted: expected a ", n_, " x ", n_, " band matrix with kl = ", kl_,
-                     ", ku = ", ku_, ", got ", jac.rows(), " with kl = ", jac.kl(), ", ku = ", jac.ku());
+    MASSAGESIM_CHECK(jac.rows() == n_ && jac.kl() == kl_ && jac.ku() == ku_, "BandedLU::factor_shifted: expected a ",
+                     n_, " x ", n_, " band matrix with kl = ", kl_, ", ku = ", ku_, ", got ", jac.rows(),
+                     " with kl = ", jac.kl(), ", ku = ", jac.ku());
     lu_.setZero();
     for (Eigen::Index j = 0; j < n_; ++j)
       for (Eigen::Index i = jac.row_begin(j); i < jac.row_end(j); ++i) at(i, j) = -jac(i, j);

@@ -31,8 +31,7 @@ class BorderedLU {
   BorderedLU(Eigen::Index n_band, Eigen::Index kl, Eigen::Index ku, Eigen::Index m) { resize(n_band, kl, ku, m); }
 
   void resize(Eigen::Index n_band, Eigen::Index kl, Eigen::Index ku, Eigen::Index m) {
-    MASSAGESIM_CHECK(n_band >= 0 && m >= 0, "BorderedLU: expected n_band, m >= 0, got n_band = ", n_band,
-                     ", m = ", m);
+    MASSAGESIM_CHECK(n_band >= 0 && m >= 0, "BorderedLU: expected n_band, m >= 0, got n_band = ", n_band, ", m = ", m);
     nb_ = n_band;
     m_ = m;
     a_.resize(n_band, kl, ku, m);
@@ -91,9 +90,9 @@ class BorderedLU {
  private:
   void check_shape(const BorderedMatrix& a) const {
     MASSAGESIM_CHECK(a.n_band() == nb_ && a.n_border() == m_ && a.kl() == a_.kl() && a.ku() == a_.ku(),
-                     "BorderedLU: expected a bordered matrix with n_band = ", nb_, ", kl = ", a_.kl(), ", ku = ",
-                     a_.ku(), ", m = ", m_, ", got n_band = ", a.n_band(), ", kl = ", a.kl(), ", ku = ", a.ku(),
-                     ", m = ", a.n_border());
+                     "BorderedLU: expected a bordered matrix with n_band = ", nb_, ", kl = ", a_.kl(),
+                     ", ku = ", a_.ku(), ", m = ", m_, ", got n_band = ", a.n_band(), ", kl = ", a.kl(),
+                     ", ku = ", a.ku(), ", m = ", a.n_border());
   }
   bool factor_stored() {
     if (!blu_.factor(a_.band())) return false;

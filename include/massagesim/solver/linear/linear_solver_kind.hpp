@@ -6,18 +6,22 @@ namespace massagesim {
 
 /// Linear solver for the Newton/Rosenbrock matrix.
 enum class LinearSolverKind {
-  dense,   ///< Eigen PartialPivLU (fixed-size when the state size is known at compile time)
-  banded,  ///< massagesim's band LU with partial pivoting (LAPACK gbtrf-style); cost O(n·kl·(kl+ku))
-  sparse,  ///< Eigen SparseLU on the band pattern, pattern analysed once
+  dense,     ///< Eigen PartialPivLU (fixed-size when the state size is known at compile time)
+  banded,    ///< massagesim's band LU with partial pivoting (LAPACK gbtrf-style); cost O(n·kl·(kl+ku))
+  sparse,    ///< Eigen SparseLU on the band pattern, pattern analysed once
   bordered,  ///< band block + dense border of the last m states: band LU + Schur complement (BorderedLU)
 };
 
 inline const char* to_string(LinearSolverKind k) {
   switch (k) {
-    case LinearSolverKind::dense: return "dense";
-    case LinearSolverKind::banded: return "banded";
-    case LinearSolverKind::sparse: return "sparse";
-    case LinearSolverKind::bordered: return "bordered";
+    case LinearSolverKind::dense:
+      return "dense";
+    case LinearSolverKind::banded:
+      return "banded";
+    case LinearSolverKind::sparse:
+      return "sparse";
+    case LinearSolverKind::bordered:
+      return "bordered";
   }
   return "unknown";
 }

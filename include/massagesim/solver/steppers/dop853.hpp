@@ -48,9 +48,35 @@ class Dop853Cache {
   static constexpr bool high_order_dense_output = true;
 
   explicit Dop853Cache(const State& x0)
-      : x_(x0), x_new_(x0), x_old_(x0), f_(x0), f_old_(x0), u_(x0), err_(x0), e3_(x0),
-        k2_(x0), k3_(x0), k4_(x0), k5_(x0), k6_(x0), k7_(x0), k8_(x0), k9_(x0), k10_(x0), k11_(x0), k12_(x0),
-        k14_(x0), k15_(x0), k16_(x0), r1_(x0), r2_(x0), r3_(x0), r4_(x0), r5_(x0), r6_(x0), r7_(x0) {
+      : x_(x0),
+        x_new_(x0),
+        x_old_(x0),
+        f_(x0),
+        f_old_(x0),
+        u_(x0),
+        err_(x0),
+        e3_(x0),
+        k2_(x0),
+        k3_(x0),
+        k4_(x0),
+        k5_(x0),
+        k6_(x0),
+        k7_(x0),
+        k8_(x0),
+        k9_(x0),
+        k10_(x0),
+        k11_(x0),
+        k12_(x0),
+        k14_(x0),
+        k15_(x0),
+        k16_(x0),
+        r1_(x0),
+        r2_(x0),
+        r3_(x0),
+        r4_(x0),
+        r5_(x0),
+        r6_(x0),
+        r7_(x0) {
     err_.setZero();
     e3_.setZero();
   }
@@ -105,22 +131,22 @@ class Dop853Cache {
     sys(u_, k8_, t + c::c8 * h);
     u_ = x_ + h * (c::a91 * k1 + c::a94 * k4_ + c::a95 * k5_ + c::a96 * k6_ + c::a97 * k7_ + c::a98 * k8_);
     sys(u_, k9_, t + c::c9 * h);
-    u_ = x_ + h * (c::a101 * k1 + c::a104 * k4_ + c::a105 * k5_ + c::a106 * k6_ + c::a107 * k7_ +
-                   c::a108 * k8_ + c::a109 * k9_);
+    u_ = x_ + h * (c::a101 * k1 + c::a104 * k4_ + c::a105 * k5_ + c::a106 * k6_ + c::a107 * k7_ + c::a108 * k8_ +
+                   c::a109 * k9_);
     sys(u_, k10_, t + c::c10 * h);
-    u_ = x_ + h * (c::a111 * k1 + c::a114 * k4_ + c::a115 * k5_ + c::a116 * k6_ + c::a117 * k7_ +
-                   c::a118 * k8_ + c::a119 * k9_ + c::a1110 * k10_);
+    u_ = x_ + h * (c::a111 * k1 + c::a114 * k4_ + c::a115 * k5_ + c::a116 * k6_ + c::a117 * k7_ + c::a118 * k8_ +
+                   c::a119 * k9_ + c::a1110 * k10_);
     sys(u_, k11_, t + c::c11 * h);
-    u_ = x_ + h * (c::a121 * k1 + c::a124 * k4_ + c::a125 * k5_ + c::a126 * k6_ + c::a127 * k7_ +
-                   c::a128 * k8_ + c::a129 * k9_ + c::a1210 * k10_ + c::a1211 * k11_);
+    u_ = x_ + h * (c::a121 * k1 + c::a124 * k4_ + c::a125 * k5_ + c::a126 * k6_ + c::a127 * k7_ + c::a128 * k8_ +
+                   c::a129 * k9_ + c::a1210 * k10_ + c::a1211 * k11_);
     sys(u_, k12_, t_new);
     st.n_rhs += 11;
     // u_ keeps Σ b_i k_i (the increment direction) for the 3rd-order difference below.
     u_ = c::b1 * k1 + c::b6 * k6_ + c::b7 * k7_ + c::b8 * k8_ + c::b9 * k9_ + c::b10 * k10_ + c::b11 * k11_ +
          c::b12 * k12_;
     x_new_ = x_ + h * u_;
-    err_ = c::er1 * k1 + c::er6 * k6_ + c::er7 * k7_ + c::er8 * k8_ + c::er9 * k9_ + c::er10 * k10_ +
-           c::er11 * k11_ + c::er12 * k12_;
+    err_ = c::er1 * k1 + c::er6 * k6_ + c::er7 * k7_ + c::er8 * k8_ + c::er9 * k9_ + c::er10 * k10_ + c::er11 * k11_ +
+           c::er12 * k12_;
     e3_ = u_ - c::bhh1 * k1 - c::bhh2 * k9_ - c::bhh3 * k12_;
   }
 
@@ -145,7 +171,7 @@ class Dop853Cache {
     x_.swap(x_new_);
     f_old_.swap(f_);
     t_old_ = t_;
-    t_ = t_new_;  // exactly the requested end
+    t_ = t_new_;      // exactly the requested end
     sys(x_, f_, t_);  // stage 13 = f(t + h, y_new), the next step's first stage
     ++st.n_rhs;
     dense_ready_ = false;
@@ -165,8 +191,8 @@ class Dop853Cache {
     u_ = x_old_ + h * (c::a151 * k1 + c::a156 * k6_ + c::a157 * k7_ + c::a158 * k8_ + c::a1511 * k11_ +
                        c::a1512 * k12_ + c::a1513 * k13 + c::a1514 * k14_);
     sys(u_, k15_, t_old_ + c::c15 * h);
-    u_ = x_old_ + h * (c::a161 * k1 + c::a166 * k6_ + c::a167 * k7_ + c::a168 * k8_ + c::a169 * k9_ +
-                       c::a1613 * k13 + c::a1614 * k14_ + c::a1615 * k15_);
+    u_ = x_old_ + h * (c::a161 * k1 + c::a166 * k6_ + c::a167 * k7_ + c::a168 * k8_ + c::a169 * k9_ + c::a1613 * k13 +
+                       c::a1614 * k14_ + c::a1615 * k15_);
     sys(u_, k16_, t_old_ + c::c16 * h);
     st.n_rhs += 3;
     r1_ = x_ - x_old_;
@@ -191,8 +217,7 @@ class Dop853Cache {
       return;
     }
     const double s = (t - t_old_) / span, s1 = 1.0 - s;
-    out = x_old_ +
-          s * (r1_ + s1 * (r2_ + s * (r3_ + s1 * (r4_ + s * (r5_ + s1 * (r6_ + s * r7_))))));
+    out = x_old_ + s * (r1_ + s1 * (r2_ + s * (r3_ + s1 * (r4_ + s * (r5_ + s1 * (r6_ + s * r7_))))));
   }
 
   const State& x() const { return x_; }

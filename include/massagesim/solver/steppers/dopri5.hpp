@@ -29,11 +29,9 @@ struct Dopri5 {
 /// Stage buffers and dense-output data of Dopri5, sized once at construction.
 template <class System, class State>
 class Dopri5Cache {
-  using odeint_stepper =
-      boost::numeric::odeint::runge_kutta_dopri5<State, double, State, double,
-                                                 boost::numeric::odeint::vector_space_algebra,
-                                                 boost::numeric::odeint::default_operations,
-                                                 detail::odeint_resizer_for<State>>;
+  using odeint_stepper = boost::numeric::odeint::runge_kutta_dopri5<
+      State, double, State, double, boost::numeric::odeint::vector_space_algebra,
+      boost::numeric::odeint::default_operations, detail::odeint_resizer_for<State>>;
 
  public:
   static constexpr int order = 5;

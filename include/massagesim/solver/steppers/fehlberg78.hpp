@@ -92,9 +92,28 @@ class Fehlberg78Cache {
   static constexpr bool high_order_dense_output = false;
 
   Fehlberg78Cache(const State& x0, Fehlberg78Estimator estimator)
-      : estimator_(estimator), x_(x0), x_new_(x0), x_old_(x0), dxdt_(x0), dxdt_old_(x0), u_(x0), err_(x0),
-        e5_(x0), e4_(x0), k2_(x0), k3_(x0), k4_(x0), k5_(x0), k6_(x0), k7_(x0), k8_(x0), k9_(x0), k10_(x0),
-        k11_(x0), k12_(x0), k13_(x0) {
+      : estimator_(estimator),
+        x_(x0),
+        x_new_(x0),
+        x_old_(x0),
+        dxdt_(x0),
+        dxdt_old_(x0),
+        u_(x0),
+        err_(x0),
+        e5_(x0),
+        e4_(x0),
+        k2_(x0),
+        k3_(x0),
+        k4_(x0),
+        k5_(x0),
+        k6_(x0),
+        k7_(x0),
+        k8_(x0),
+        k9_(x0),
+        k10_(x0),
+        k11_(x0),
+        k12_(x0),
+        k13_(x0) {
     err_.setZero();
     e5_.setZero();
     e4_.setZero();
@@ -140,17 +159,16 @@ class Fehlberg78Cache {
     sys(u_, k8_, t + c::c8 * h);
     u_ = x_ + h * (c::a91 * k1 + c::a94 * k4_ + c::a95 * k5_ + c::a96 * k6_ + c::a97 * k7_ + c::a98 * k8_);
     sys(u_, k9_, t + c::c9 * h);
-    u_ = x_ + h * (c::a101 * k1 + c::a104 * k4_ + c::a105 * k5_ + c::a106 * k6_ + c::a107 * k7_ +
-                   c::a108 * k8_ + c::a109 * k9_);
+    u_ = x_ + h * (c::a101 * k1 + c::a104 * k4_ + c::a105 * k5_ + c::a106 * k6_ + c::a107 * k7_ + c::a108 * k8_ +
+                   c::a109 * k9_);
     sys(u_, k10_, t + c::c10 * h);
-    u_ = x_ + h * (c::a111 * k1 + c::a114 * k4_ + c::a115 * k5_ + c::a116 * k6_ + c::a117 * k7_ +
-                   c::a118 * k8_ + c::a119 * k9_ + c::a1110 * k10_);
+    u_ = x_ + h * (c::a111 * k1 + c::a114 * k4_ + c::a115 * k5_ + c::a116 * k6_ + c::a117 * k7_ + c::a118 * k8_ +
+                   c::a119 * k9_ + c::a1110 * k10_);
     sys(u_, k11_, t_new);
-    u_ = x_ + h * (c::a121 * k1 + c::a126 * k6_ + c::a127 * k7_ + c::a128 * k8_ + c::a129 * k9_ +
-                   c::a1210 * k10_);
+    u_ = x_ + h * (c::a121 * k1 + c::a126 * k6_ + c::a127 * k7_ + c::a128 * k8_ + c::a129 * k9_ + c::a1210 * k10_);
     sys(u_, k12_, t);
-    u_ = x_ + h * (c::a131 * k1 + c::a134 * k4_ + c::a135 * k5_ + c::a136 * k6_ + c::a137 * k7_ +
-                   c::a138 * k8_ + c::a139 * k9_ + c::a1310 * k10_ + c::a1312 * k12_);
+    u_ = x_ + h * (c::a131 * k1 + c::a134 * k4_ + c::a135 * k5_ + c::a136 * k6_ + c::a137 * k7_ + c::a138 * k8_ +
+                   c::a139 * k9_ + c::a1310 * k10_ + c::a1312 * k12_);
     sys(u_, k13_, t_new);
     st.n_rhs += 12;
     u_ = c::b6 * k6_ + c::b7 * k7_ + c::b8 * k8_ + c::b9 * k9_ + c::b10 * k10_ + c::b12 * k12_ + c::b13 * k13_;
@@ -189,7 +207,7 @@ class Fehlberg78Cache {
     x_.swap(x_new_);
     dxdt_old_.swap(dxdt_);
     t_old_ = t_;
-    t_ = t_new_;  // exactly the requested end (breakpoints are landed on bit for bit)
+    t_ = t_new_;         // exactly the requested end (breakpoints are landed on bit for bit)
     sys(x_, dxdt_, t_);  // not FSAL: the next step and the Hermite interpolant need f at the new point
     ++st.n_rhs;
   }

@@ -68,7 +68,8 @@ struct Rodas4 {
 
   /// Throws InvalidArgument on bandwidths that do not fit n states.
   void validate(Eigen::Index n) const {
-    MASSAGESIM_CHECK(tableau != nullptr, "Rodas4.tableau: expected a tableau (rodas4_tableau, rodas4p2_tableau), got null");
+    MASSAGESIM_CHECK(tableau != nullptr,
+                     "Rodas4.tableau: expected a tableau (rodas4_tableau, rodas4p2_tableau), got null");
     MASSAGESIM_CHECK(lower_bandwidth >= -1 && lower_bandwidth < std::max<Eigen::Index>(n, 1),
                      "Rodas4.lower_bandwidth: expected -1 (full) or 0 ... n-1 = ", n - 1, ", got ", lower_bandwidth);
     MASSAGESIM_CHECK(upper_bandwidth >= -1 && upper_bandwidth < std::max<Eigen::Index>(n, 1),
@@ -111,8 +112,21 @@ class Rodas4Cache {
         kl_(cfg.lower_bandwidth < 0 ? std::max<Eigen::Index>(n_ - m_ - 1, 0) : cfg.lower_bandwidth),
         ku_(cfg.upper_bandwidth < 0 ? std::max<Eigen::Index>(n_ - m_ - 1, 0) : cfg.upper_bandwidth),
         jeval_(cfg.jacobian, n_, kl_, ku_),
-        x_(x0), x_new_(x0), x_old_(x0), f_(x0), dfdt_(x0), u_(x0), du_(x0),
-        k1_(x0), k2_(x0), k3_(x0), k4_(x0), k5_(x0), k6_(x0), dense1_(x0), dense2_(x0),
+        x_(x0),
+        x_new_(x0),
+        x_old_(x0),
+        f_(x0),
+        dfdt_(x0),
+        u_(x0),
+        du_(x0),
+        k1_(x0),
+        k2_(x0),
+        k3_(x0),
+        k4_(x0),
+        k5_(x0),
+        k6_(x0),
+        dense1_(x0),
+        dense2_(x0),
         dlu_(cfg.linear_solver == LinearSolverKind::dense || N != Eigen::Dynamic ? n_ : 0) {
     if (cfg_.linear_solver == LinearSolverKind::dense) {
       jd_.setZero(n_, n_);
@@ -174,10 +188,18 @@ class Rodas4Cache {
     if (refactor || h != h_factored_) {
       const double cinv = 1.0 / (c.gamma * h);
       switch (cfg_.linear_solver) {
-        case LinearSolverKind::dense: lu_ok_ = dlu_.factor_shifted(jd_, cinv); break;
-        case LinearSolverKind::banded: lu_ok_ = blu_.factor_shifted(jb_, cinv); break;
-        case LinearSolverKind::sparse: lu_ok_ = slu_.factor_shifted(jb_, cinv); break;
-        case LinearSolverKind::bordered: lu_ok_ = bordlu_.factor_shifted(jbord_, cinv); break;
+        case LinearSolverKind::dense:
+          lu_ok_ = dlu_.factor_shifted(jd_, cinv);
+          break;
+        case LinearSolverKind::banded:
+          lu_ok_ = blu_.factor_shifted(jb_, cinv);
+          break;
+        case LinearSolverKind::sparse:
+          lu_ok_ = slu_.factor_shifted(jb_, cinv);
+          break;
+        case LinearSolverKind::bordered:
+          lu_ok_ = bordlu_.factor_shifted(jbord_, cinv);
+          break;
       }
       ++st.n_lu;
       h_factored_ = h;
@@ -257,10 +279,18 @@ class Rodas4Cache {
  private:
   void solve(State& b, Stats& st) {
     switch (cfg_.linear_solver) {
-      case LinearSolverKind::dense: dlu_.solve_in_place(b); break;
-      case LinearSolverKind::banded: blu_.solve_in_place(b); break;
-      case LinearSolverKind::sparse: slu_.solve_in_place(b); break;
-      case LinearSolverKind::bordered: bordlu_.solve_in_place(b); break;
+      case LinearSolverKind::dense:
+        dlu_.solve_in_place(b);
+        break;
+      case LinearSolverKind::banded:
+        blu_.solve_in_place(b);
+        break;
+      case LinearSolverKind::sparse:
+        slu_.solve_in_place(b);
+        break;
+      case LinearSolverKind::bordered:
+        bordlu_.solve_in_place(b);
+        break;
     }
     ++st.n_linear_solves;
   }

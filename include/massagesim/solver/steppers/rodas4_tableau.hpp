@@ -60,12 +60,12 @@ struct RodasTableau {
 
 /// RODAS (Hairer & Wanner): the coefficients above.
 inline constexpr RodasTableau rodas4_tableau{
-    "Rodas4",   rodas4::gamma, rodas4::c2,  rodas4::c3,  rodas4::c4,  rodas4::d1,  rodas4::d2,  rodas4::d3,
-    rodas4::d4, rodas4::a21,   rodas4::a31, rodas4::a32, rodas4::a41, rodas4::a42, rodas4::a43, rodas4::a51,
-    rodas4::a52, rodas4::a53,  rodas4::a54, rodas4::C21, rodas4::C31, rodas4::C32, rodas4::C41, rodas4::C42,
-    rodas4::C43, rodas4::C51,  rodas4::C52, rodas4::C53, rodas4::C54, rodas4::C61, rodas4::C62, rodas4::C63,
-    rodas4::C64, rodas4::C65,  rodas4::h21, rodas4::h22, rodas4::h23, rodas4::h24, rodas4::h25, rodas4::h31,
-    rodas4::h32, rodas4::h33,  rodas4::h34, rodas4::h35};
+    "Rodas4",    rodas4::gamma, rodas4::c2,  rodas4::c3,  rodas4::c4,  rodas4::d1,  rodas4::d2,  rodas4::d3,
+    rodas4::d4,  rodas4::a21,   rodas4::a31, rodas4::a32, rodas4::a41, rodas4::a42, rodas4::a43, rodas4::a51,
+    rodas4::a52, rodas4::a53,   rodas4::a54, rodas4::C21, rodas4::C31, rodas4::C32, rodas4::C41, rodas4::C42,
+    rodas4::C43, rodas4::C51,   rodas4::C52, rodas4::C53, rodas4::C54, rodas4::C61, rodas4::C62, rodas4::C63,
+    rodas4::C64, rodas4::C65,   rodas4::h21, rodas4::h22, rodas4::h23, rodas4::h24, rodas4::h25, rodas4::h31,
+    rodas4::h32, rodas4::h33,   rodas4::h34, rodas4::h35};
 
 /// Rodas4P2 (Steinebach 2020): same stages and error estimate, coefficients chosen so that the
 /// Prothero-Robinson model keeps order 4 at |λh| >> 1 and the dense output is more accurate: what
@@ -74,18 +74,49 @@ inline constexpr RodasTableau rodas4_tableau{
 ///      Differential-Algebraic Equations II, Springer (2020) 165-184, doi:10.1007/978-3-030-53905-4_6.
 /// \note Transcribed from the paper's method in the form above; checked against OrdinaryDiffEq.jl's
 ///       `Rodas4P2Tableau` listing.
-inline constexpr RodasTableau rodas4p2_tableau{
-    "Rodas4P2",
-    /*gamma*/ 0.25, /*c2..c4*/ 0.75, 0.321448134013046, 0.519745732277726,
-    /*d1..d4*/ 0.25, -0.5, -0.189532918363016, 0.085612108792769,
-    /*a21*/ 3.0, /*a31, a32*/ 0.906377755268814, -0.189707390391685,
-    /*a41..a43*/ 3.758617027739064, 1.161741776019525, -0.849258085312803,
-    /*a51..a54*/ 7.089566927282776, 4.573591406461604, -8.423496976860259, -0.959280113459775,
-    /*C21*/ -12.0, /*C31, C32*/ -6.354581592719008, 0.338972550544623,
-    /*C41..C43*/ -8.575016317114033, -7.606483992117508, 12.224997650124820,
-    /*C51..C54*/ -5.888975457523102, -8.157396617841821, 24.805546872612922, 12.790401512796979,
-    /*C61..C65*/ -4.408651676063871, -6.692003137674639, 24.625568527593117, 16.627521966636085, -5.714285714285718,
-    /*h21..h25*/ -5.323528268423303, -10.042123754867493, 17.175254928256965, -5.079931171878093, -0.016185991706112,
-    /*h31..h35*/ 6.984505741529879, 6.914061169603662, -0.849178943070653, 18.104410789349338, -3.516963011559032};
+inline constexpr RodasTableau rodas4p2_tableau{"Rodas4P2",
+                                               /*gamma*/ 0.25,
+                                               /*c2..c4*/ 0.75,
+                                               0.321448134013046,
+                                               0.519745732277726,
+                                               /*d1..d4*/ 0.25,
+                                               -0.5,
+                                               -0.189532918363016,
+                                               0.085612108792769,
+                                               /*a21*/ 3.0,
+                                               /*a31, a32*/ 0.906377755268814,
+                                               -0.189707390391685,
+                                               /*a41..a43*/ 3.758617027739064,
+                                               1.161741776019525,
+                                               -0.849258085312803,
+                                               /*a51..a54*/ 7.089566927282776,
+                                               4.573591406461604,
+                                               -8.423496976860259,
+                                               -0.959280113459775,
+                                               /*C21*/ -12.0,
+                                               /*C31, C32*/ -6.354581592719008,
+                                               0.338972550544623,
+                                               /*C41..C43*/ -8.575016317114033,
+                                               -7.606483992117508,
+                                               12.224997650124820,
+                                               /*C51..C54*/ -5.888975457523102,
+                                               -8.157396617841821,
+                                               24.805546872612922,
+                                               12.790401512796979,
+                                               /*C61..C65*/ -4.408651676063871,
+                                               -6.692003137674639,
+                                               24.625568527593117,
+                                               16.627521966636085,
+                                               -5.714285714285718,
+                                               /*h21..h25*/ -5.323528268423303,
+                                               -10.042123754867493,
+                                               17.175254928256965,
+                                               -5.079931171878093,
+                                               -0.016185991706112,
+                                               /*h31..h35*/ 6.984505741529879,
+                                               6.914061169603662,
+                                               -0.849178943070653,
+                                               18.104410789349338,
+                                               -3.516963011559032};
 
 }  // namespace massagesim
