@@ -1,5 +1,4 @@
-"""Shared fixtures: the toy facade (tests/python/fake_facade.py) and the skip for tests that need
-the real C++ simulation facade (src/simulation.cpp compiled into massagesim._core)."""
+"""Shared fixtures: the toy facade (tests/python/fake_facade.py) and short scenarios of the real model."""
 
 from __future__ import annotations
 
@@ -9,13 +8,7 @@ from typing import Any
 import pytest
 
 import massagesim as ms
-from massagesim import _backend, _core
-
-HAVE_FACADE = all(hasattr(_core, n) for n in ("simulate", "simulate_batch", "available_outputs", "metric_names"))
-needs_facade = pytest.mark.skipif(
-    not HAVE_FACADE,
-    reason="massagesim._core has no `simulate`: src/simulation.cpp (the facade) is not compiled into this build yet",
-)
+from massagesim import _backend
 
 
 @pytest.fixture

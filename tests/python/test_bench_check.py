@@ -12,8 +12,6 @@ import sys
 from pathlib import Path
 
 
-from conftest import needs_facade
-
 REPO = Path(__file__).resolve().parents[2]
 CHECK = REPO / "benchmarks" / "asv" / "check.py"
 
@@ -73,7 +71,6 @@ def test_committed_baseline_is_declared():
     assert check.declared_problem(baseline["figures"], check.load_declared()) is None
 
 
-@needs_facade
 def test_quick_check_fails_on_an_injected_extra_rhs_per_step():
     """One extra RHS evaluation per accepted step (real C++ work, workloads.INJECT_ENV) must fail
     the check on the RHS counts and, where valgrind runs and the build matches the baseline's, on

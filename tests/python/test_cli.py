@@ -13,8 +13,6 @@ import pytest
 import massagesim as ms
 from massagesim import cli
 
-from conftest import needs_facade
-
 
 def test_help_explains_the_options() -> None:
     out = subprocess.run(
@@ -82,7 +80,6 @@ def test_demo_still_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert (tmp_path / "solver_demo.csv").exists()
 
 
-@needs_facade
 def test_run_default_scenario_end_to_end(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "massagesim", "run", "--out-dir", str(tmp_path), "--save-every-s", "30"],

@@ -18,7 +18,6 @@ import pytest
 import massagesim as ms
 from massagesim import _core
 
-from conftest import needs_facade
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "models.md"
@@ -60,7 +59,6 @@ SCENARIOS = [
 ]
 
 
-@needs_facade
 @pytest.mark.parametrize("file", SCENARIOS)
 def test_every_state_stays_inside_its_bounds(file: str) -> None:
     result = ms.simulate(ms.Scenario.from_file(ROOT / "scenarios" / file), outputs=[])
@@ -68,7 +66,6 @@ def test_every_state_stays_inside_its_bounds(file: str) -> None:
     assert not found, "\n".join(found)
 
 
-@needs_facade
 def test_the_envelope_check_can_fail(short_scenario: ms.Scenario) -> None:
     """The same check on a run whose bounds are known to be crossed: heavy exercise of the short scenario
     drives muscle lactate past 45 mmol/L (the failure recorded above), so the checker reports it."""

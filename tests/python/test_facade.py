@@ -13,10 +13,6 @@ import pytest
 import massagesim as ms
 from massagesim import _core
 
-from conftest import needs_facade
-
-pytestmark = needs_facade
-
 
 def test_names_are_listed() -> None:
     outs = ms.available_outputs()
@@ -110,12 +106,20 @@ def test_sweep_checks_segment_and_pool_parameters(short_scenario: ms.Scenario) -
 
 
 def test_a_failed_run_is_a_row_not_an_exception(short_scenario: ms.Scenario) -> None:
-    # This one-segment limb has no resting steady state at MAP 105 mmHg (inside the range): the
-    # sweep records it and goes on.
-    t = ms.sweep(short_scenario, {"mean_arterial_pressure_mmHg": [85.0, 105.0]})
+    # A legal parameter set (every value inside its range) whose one-segment limb has no resting state
+    # (tests/data/parameter_sets/no_rest_state.json; issue 17 item 1): the sweep records it and goes on.
+    import json
+    from pathlib import Path
+
+    import pandas as pd
+
+    bad_set = json.loads((Path(__file__).parents[1] / "data/parameter_sets/no_rest_state.json").read_text())["values"]
+    defaults = ms.parameters()
+    table = pd.DataFrame([{n: defaults[n] for n in bad_set}, bad_set])
+    t = ms.sweep(short_scenario, table)
     assert t.loc[t["run"] == 0, "status"].eq("success").all()
     bad = t[t["run"] == 1]
-    assert len(bad) == 1 and bad["status"].iloc[0] == "error" and "steady state" in bad["message"].iloc[0]
+    assert len(bad) == 1 and bad["status"].iloc[0] == "error" and "resting state" in bad["message"].iloc[0]
 
 
 def test_errors_are_mapped(short_scenario: ms.Scenario) -> None:

@@ -21,7 +21,6 @@ import pytest
 import massagesim as ms
 from massagesim import _safe_io, _simulate, cli
 
-from conftest import needs_facade
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -303,7 +302,6 @@ def test_petrissage_at_1e3_Hz_is_refused() -> None:
         ms.Scenario.from_dict(d)
 
 
-@needs_facade
 @pytest.mark.parametrize("change", ["duration", "save"])
 def test_memory_past_the_limit_is_refused_up_front_and_the_limit_can_be_raised(
     monkeypatch: pytest.MonkeyPatch, change: str
@@ -325,7 +323,6 @@ def test_memory_past_the_limit_is_refused_up_front_and_the_limit_can_be_raised(
     ms._core.check_run(sc._cpp, _simulate.make_options())  # what simulate() checks first, in C++
 
 
-@needs_facade
 def test_work_past_the_limit_is_refused_with_the_estimate() -> None:
     # Refused by the C++ simulate before the rest state: the same check serves C++ callers.
     d = with_()
@@ -371,7 +368,6 @@ def test_no_progress_bar_unless_asked(fake: Any, capsys: pytest.CaptureFixture[s
     assert capsys.readouterr().err == ""
 
 
-@needs_facade
 def test_ctrl_c_stops_a_long_cli_run_and_leaves_no_output_file(tmp_path: Path) -> None:
     d = with_(protocol=[{"kind": "massage", "duration_s": 36000.0, "technique": "tapotement", "rate_Hz": 8.0}])
     d["solver"]["dt_max_s"] = 1e-3
@@ -403,7 +399,6 @@ def test_ctrl_c_stops_a_long_cli_run_and_leaves_no_output_file(tmp_path: Path) -
     assert list((tmp_path / "out").iterdir()) == []
 
 
-@needs_facade
 def test_keyboard_interrupt_reaches_the_caller_of_simulate() -> None:
     d = with_(protocol=[{"kind": "massage", "duration_s": 36000.0, "technique": "tapotement", "rate_Hz": 8.0}])
     d["solver"]["dt_max_s"] = 1e-3
@@ -456,7 +451,6 @@ LONG = with_(protocol=[{"kind": "massage", "duration_s": 36000.0, "technique": "
 LONG["solver"]["dt_max_s"] = 1e-3
 
 
-@needs_facade
 def test_a_cancel_flag_stops_the_cpp_run_and_its_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     # Before: Ctrl-C returned control, but the C++ solve went on for hours in the background.
     monkeypatch.setenv("MASSAGESIM_MAX_STEPS", "1e12")
@@ -487,7 +481,6 @@ def test_a_cancel_flag_stops_the_cpp_run_and_its_thread(monkeypatch: pytest.Monk
     assert 0.0 <= err.t_s < 36000.0
 
 
-@needs_facade
 def test_a_cancelled_run_without_throwing_reports_cancelled_arms(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MASSAGESIM_MAX_STEPS", "1e12")
     opts = _simulate.make_options(throw_on_failure=False)
@@ -507,7 +500,6 @@ def test_a_cancelled_run_without_throwing_reports_cancelled_arms(monkeypatch: py
     assert arm.status == "cancelled" and "StepControl::cancel" in arm.message
 
 
-@needs_facade
 def test_ctrl_c_stops_a_batch_of_cpp_runs() -> None:
     # Before: simulate_batch held the main thread in C++ until every run had finished (hours here).
     code = (

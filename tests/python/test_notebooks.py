@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import needs_facade
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@needs_facade
 def test_quickstart_runs_and_leaves_figures() -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
@@ -56,7 +54,6 @@ def test_the_study_notebooks_are_there() -> None:
         assert any(key in name for name in STUDIES), f"no study notebook for {key}: {STUDIES}"
 
 
-@needs_facade
 @pytest.mark.parametrize("name", STUDIES)
 def test_study_notebook_runs_in_fast_mode(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     nbformat = pytest.importorskip("nbformat")

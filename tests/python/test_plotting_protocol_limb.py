@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 import massagesim as ms
-from conftest import needs_facade
 from massagesim import limb_outputs, protocol_pressures
 
 pytest.importorskip("matplotlib")
@@ -29,7 +28,6 @@ def strokes() -> ms.Scenario:
     )
 
 
-@needs_facade
 def test_heat_map_equals_the_applied_pressure_the_solver_saves(strokes: ms.Scenario) -> None:
     fig = strokes.plot(dt_s=0.5)
     t, p = fig.massagesim_t_s, fig.massagesim_pressure_mmHg
@@ -46,7 +44,6 @@ def test_heat_map_equals_the_applied_pressure_the_solver_saves(strokes: ms.Scena
     assert p[0].max() == pytest.approx(45.0) and p[1].max() >= 35.0
 
 
-@needs_facade
 def test_protocol_figure_labels_carry_units_and_segments(strokes: ms.Scenario) -> None:
     fig = strokes.plot()
     ax_line, ax_map = fig.axes[0], fig.axes[1]
@@ -59,7 +56,6 @@ def test_protocol_figure_labels_carry_units_and_segments(strokes: ms.Scenario) -
     assert {"rest", "effleurage", "petrissage", "sequential_compression"} <= labels
 
 
-@needs_facade
 def test_protocol_of_the_passive_arm_has_no_massage() -> None:
     sc = ms.Scenario.build(
         [ms.phase("rest", 10.0), ms.phase("massage", 20.0, technique="petrissage", depth_mmHg=30.0)],
@@ -79,7 +75,6 @@ def test_protocol_of_the_passive_arm_has_no_massage() -> None:
         np.testing.assert_allclose(drawn[0], res[arm].column("calf.applied_pressure_mmHg")[: t.size], atol=1e-9)
 
 
-@needs_facade
 def test_limb_figure_shows_the_saved_values_at_the_chosen_times(strokes: ms.Scenario) -> None:
     res = ms.simulate(strokes, outputs=limb_outputs(strokes.segment_names))
     arm = next(iter(res))
@@ -98,7 +93,6 @@ def test_limb_figure_shows_the_saved_values_at_the_chosen_times(strokes: ms.Scen
     assert line.get_label() == "t = 1.58 min"
 
 
-@needs_facade
 def test_limb_figure_errors_say_what_is_missing(strokes: ms.Scenario) -> None:
     res = ms.simulate(strokes, outputs=limb_outputs(strokes.segment_names, ["venous_volume_mL"]))
     with pytest.raises(ValueError, match=r"t_s = 500 s is outside the saved times \[0, 100\] s"):

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 import massagesim as ms
 from massagesim import _core
 
-from conftest import needs_facade
 
 INFO = {i.name: i for i in _core.parameter_info()}
 NAMES = sorted(INFO)
@@ -136,7 +135,6 @@ def tiny() -> ms.Scenario:
     )
 
 
-@needs_facade
 @SLOW
 @given(valid_sets(max_size=3))
 def test_random_valid_parameter_sets_run_without_nan(tiny: ms.Scenario, values: dict[str, float]) -> None:
@@ -161,7 +159,6 @@ def test_random_valid_parameter_sets_run_without_nan(tiny: ms.Scenario, values: 
             assert residual <= 1e-4 * max(1.0, volume), (residual, volume)
 
 
-@needs_facade
 @SLOW
 @given(
     st.fixed_dictionaries(

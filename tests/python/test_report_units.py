@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 import massagesim as ms
-from conftest import needs_facade
 from massagesim._units_pint import pint_unit, unit_for
 
 pint = pytest.importorskip("pint")
@@ -50,7 +49,6 @@ def test_every_unit_the_lookup_gives_for_the_outputs_parses() -> None:
         unit_for(name)  # raises ValueError naming the unit otherwise
 
 
-@needs_facade
 def test_to_pandas_with_units(short_scenario: ms.Scenario) -> None:
     pytest.importorskip("pint_pandas")
     res = ms.simulate(short_scenario)
@@ -69,7 +67,6 @@ def test_to_pandas_with_units(short_scenario: ms.Scenario) -> None:
     np.testing.assert_allclose(q.to("mL/s").magnitude, plain["calf.venous_outflow_mL_per_min"].to_numpy() / 60.0)
 
 
-@needs_facade
 def test_to_xarray_with_units(short_scenario: ms.Scenario) -> None:
     pytest.importorskip("pint_xarray")
     pytest.importorskip("xarray")

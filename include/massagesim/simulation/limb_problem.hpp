@@ -2,7 +2,7 @@
 /// \file limb_problem.hpp
 /// \brief A limb as a problem for the solvers: inputs from a protocol schedule, the odeint-style system,
 ///        the problem builder with state names and a domain check, and the resting state (initial guess,
-///        stiff relaxation, Newton). Simulation layer: models/ knows nothing of solvers or schedules.
+///        pseudo-transient continuation, Newton). Simulation layer: models/ knows nothing of solvers or schedules.
 
 #include <cmath>
 #include <cstring>
@@ -27,43 +27,43 @@
 
 namespace massagesim::models {
 
-/// A rough resting state: the default calf's lone rest state (computed once) with its volumes scaled
-/// to each segment's mass, pool at 1 mmol/L; `limb_rest_state` relaxes and refines it. (A lone rest
-/// state per segment is not used: its explicit 2-h relaxation stalls for small, stiff segments of a
-/// finely divided limb, and the limb's scaled outlets are not a lone segment's anyway.)
-inline Limb::State limb_initial_guess(const Limb& limb) {
+/// A rough resting state: each segment's own lone rest state under the inputs it will see in the limb
+/// (`in`, default the limb's rest inputs, with the limb's arterial and central venous pressures;
+/// identical segments share one), else the default calf's scaled to its mass; pool at 1 mmol/L.
+/// `limb_rest_state` refines it.
+inline Limb::State limb_initial_guess(const Limb& limb, const LimbInputs* in = nullptr) {
   static const Segment::State calf = [] {
     const Segment seg(default_calf_params());
     return rest_state(seg);
   }();
   const double m_ref = default_calf_params().tissue_mass_g;
+  const LimbInputs inputs = in ? *in : limb.rest_inputs();
   Limb::State x = Limb::State::Zero(limb.n_states());
-  constexpr int vols[] = {SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume,
-                          SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume,
-                          SegmentLayout::lymph + InterstitiumLymphLayout::interstitial_volume,
-                          SegmentLayout::lymph + InterstitiumLymphLayout::initial_lymph_volume,
-                          SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume};
   for (int i = 0; i < limb.n_segments(); ++i) {
-    // Each segment's own lone rest state when it can be found (identical segments share one), else the
-    // default calf's scaled by mass.
     const auto& pi = limb.params().segments[static_cast<std::size_t>(i)];
+    SegmentInputs ri = inputs.segment[static_cast<std::size_t>(i)];
+    ri.arterial_pressure_mmHg = limb.params().mean_arterial_pressure_mmHg;  // the pressures it will see in the limb
+    ri.central_venous_pressure_mmHg = limb.params().central_venous_pressure_mmHg;
     int same = -1;
-    for (int j = 0; j < i && same < 0; ++j)
-      if (std::memcmp(&limb.params().segments[static_cast<std::size_t>(j)], &pi, sizeof(SegmentParams)) == 0) same = j;
+    for (int j = 0; j < i && same < 0; ++j) {
+      const SegmentInputs& rj = inputs.segment[static_cast<std::size_t>(j)];
+      if (std::memcmp(&limb.params().segments[static_cast<std::size_t>(j)], &pi, sizeof(SegmentParams)) == 0 &&
+          rj.height_above_heart_cm == ri.height_above_heart_cm &&
+          rj.applied_pressure_mmHg == ri.applied_pressure_mmHg && rj.exercise_intensity == ri.exercise_intensity &&
+          rj.massage_drive == ri.massage_drive)
+        same = j;
+    }
     if (same >= 0) {
       x.segment(Limb::offset(i), Limb::seg_n) = x.segment(Limb::offset(same), Limb::seg_n);
       continue;
     }
-    Segment::State xs = calf;
+    Segment::State xs;
     try {
-      SegmentInputs ri = limb.segment(i).rest_inputs();
-      ri.arterial_pressure_mmHg = limb.params().mean_arterial_pressure_mmHg;  // the pressures it will see in the limb
-      ri.central_venous_pressure_mmHg = limb.params().central_venous_pressure_mmHg;
       xs = rest_state(limb.segment(i), &ri);
     } catch (const SolverError&) {
       xs = calf;
       const double f = pi.tissue_mass_g / m_ref;
-      for (int k : vols) xs[k] *= f;
+      for (int k : segment_volume_states) xs[k] *= f;
     }
     x.segment(Limb::offset(i), Limb::seg_n) = xs;
   }
@@ -151,64 +151,51 @@ struct LimbCoreSystem {
 };
 
 /// The resting state of a limb under `in` (default: rest inputs): f = 0 for every state but the audit
-/// blocks (which start at 0). Newton (non-monotone, as for a lone segment) from the segments' own rest
-/// states, polished and certified by `steady_state()`.
-/// \throws NewtonFailure when no steady state is found
+/// blocks (which start at 0), by `rest_steady_state()` with `rest_state_options()` (pseudo-transient
+/// continuation, then Newton to the roundoff floor; volumes kept positive) from `limb_initial_guess`.
+/// (`rest_steady_state`: when the rest state is not attracting, e.g. a lymphangion that pumps
+/// spontaneously at rest, the equilibrium itself.)
+/// \throws NewtonFailure naming the limb (segments, heights, masses), what failed and what to try
 inline Limb::State limb_rest_state(const std::shared_ptr<const Limb>& limb, const LimbInputs* in = nullptr,
                                    double* residual_out = nullptr) {
   LimbCoreSystem sys{limb, in ? *in : limb->rest_inputs()};
-  // The segments' own rest states are not the coupled one (distal veins sit higher, collectors pass
-  // more lymph); Newton from there diverges along the slow interstitial mode, so first relax 4 h with
-  // Rodas4 on the band (cheap: a stiff solver takes long steps at rest), then Newton.
-  Eigen::VectorXd x;
-  {
-    auto held = std::make_shared<LimbInputs>(sys.inputs);
-    LimbSystem<ConstantLimbInputs> relax{limb, ConstantLimbInputs{held}, false, true};
-    auto prob = make_problem(relax, limb_initial_guess(*limb), 0.0, 4.0 * 3600.0);
-    const auto relaxed =
-        solve(prob, simulation::limb_rodas4(*limb, /*autonomous=*/true), StepControl{.rtol = 1e-6, .atol = 1e-9});
-    x = sys.to_core(relaxed.x_final);
-  }
-  Eigen::VectorXd f(x.size()), xt(x.size()), ft(x.size());
-  sys(x, f, 0.0);
-  double r = f.cwiseAbs().maxCoeff();
-  for (int it = 0; it < 60 && r > 1e-13; ++it) {
-    const Eigen::MatrixXd J = jacobian_ad(sys, x, 0.0);  // dense: once per rest state
-    const Eigen::VectorXd step = J.partialPivLu().solve(f);
-    if (!step.allFinite()) break;
-    double lambda = 1.0;
-    bool ok = false;
-    for (int h = 0; h < 30; ++h, lambda *= 0.5) {
-      xt = x - lambda * step;
-      sys(xt, ft, 0.0);
-      const double rt = ft.allFinite() ? ft.cwiseAbs().maxCoeff() : INFINITY;
-      bool positive = true;
-      for (int i = 0; i < limb->n_segments(); ++i)
-        positive =
-            positive &&
-            xt[i * LimbCoreSystem::core_n + SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume] > 0.0 &&
-            xt[i * LimbCoreSystem::core_n + SegmentLayout::lymph] > 0.0;
-      if (positive && rt < 100.0 * r) {
-        ok = true;
-        break;
-      }
-    }
-    if (!ok) break;
-    x = xt;
-    f = ft;
-    r = f.cwiseAbs().maxCoeff();
-  }
-  SteadyStateOptions opt;
-  opt.residual_tol = 1e-11;
+  const int N = limb->n_segments();
+  SteadyStateOptions opt = rest_state_options();
   const auto names = limb->state_names();
-  for (int i = 0; i < limb->n_segments(); ++i)
+  for (int i = 0; i < N; ++i)
     for (int k = 0; k < LimbCoreSystem::core_n; ++k)
       opt.state_names.push_back(names[static_cast<std::size_t>(Limb::offset(i) + k)]);
   for (int k = 0; k < limb->n_pool_states(); ++k)
     opt.state_names.push_back(names[static_cast<std::size_t>(limb->pool_offset() + k)]);
-  const auto res = steady_state(sys, x, opt);
-  if (residual_out) *residual_out = res.residual_norm;
-  return sys.from_core(res.x);
+  const auto positive = [N](const Eigen::VectorXd& x) {
+    for (int i = 0; i < N; ++i)
+      for (int k : segment_volume_states)
+        if (!(x[i * LimbCoreSystem::core_n + k] > 0.0)) return false;
+    return true;
+  };
+  const Limb::State guess = limb_initial_guess(*limb, &sys.inputs);
+  std::string why;
+  try {
+    const auto res = rest_steady_state(sys, sys.to_core(guess), opt, positive);
+    if (residual_out) *residual_out = res.residual_norm;
+    return sys.from_core(res.x);
+  } catch (const SolverError& e) {
+    why = e.what();
+  }
+  std::string heights, masses;
+  for (int i = 0; i < N; ++i) {
+    heights += (i ? ", " : "") +
+               massagesim::detail::concat(sys.inputs.segment[static_cast<std::size_t>(i)].height_above_heart_cm);
+    masses += (i ? ", " : "") +
+              massagesim::detail::concat(limb->params().segments[static_cast<std::size_t>(i)].tissue_mass_g);
+  }
+  throw NewtonFailure(
+      massagesim::detail::concat("resting state of the limb not found (", N, " segments '", limb->segment_name(0),
+                                 "'...'", limb->segment_name(N - 1), "', heights above the heart [", heights,
+                                 "] cm, tissue masses [", masses, "] g): ", why,
+                                 " Check the parameter overrides (the named state's module), the posture and "
+                                 "the segment lengths; values near the ends of their ranges combine worst."),
+      0.0, 0.0, "");
 }
 
 /// The OdeProblem of a limb driven by a schedule, with the schedule's breakpoints as discontinuities,

@@ -103,3 +103,32 @@ TEST(SteadyState, ValidatesOptions) {
   expect_invalid({.max_pseudo_transient_steps = 0}, "max_pseudo_transient_steps");
   expect_invalid({.state_names = {"only_one"}}, "state_names");
 }
+
+namespace {
+/// A slow mode coupled to a fast one: s' = −1e-6 (s − 2), q' = −1e3 (q − s). Switched evolution
+/// relaxation grows Δτ only by the residual ratio ≈ 1 + 1e-6 Δτ per step here (it stalls); the
+/// error-controlled pseudo-time step grows Δτ tenfold per step once the fast mode has settled.
+struct SlowFast {
+  template <class V>
+  void operator()(const V& x, V& dx, double) const {
+    dx[0] = -1e-6 * (x[0] - 2.0);
+    dx[1] = -1e3 * (x[1] - x[0]);
+  }
+};
+}  // namespace
+
+TEST(SteadyState, ErrorControlledPseudoTimeReachesSlowModeAndStopsOnTheStepTest) {
+  ms::SteadyStateOptions opt;
+  opt.newton_first = false;
+  opt.residual_tol = 1e-300;  // only the step test can end it
+  opt.step_rtol = 1e-12;
+  opt.step_atol = 1e-15;
+  opt.pseudo_dt_newton_s = 1e9;
+  opt.pseudo_dt_max_s = 1e15;
+  opt.max_pseudo_transient_steps = 200;
+  const auto r = ms::steady_state(SlowFast{}, Eigen::Vector2d(0.0, 5.0), opt);
+  EXPECT_TRUE(r.used_pseudo_transient);
+  EXPECT_LE(r.pseudo_transient_steps, 60);
+  EXPECT_NEAR(r.x[0], 2.0, 1e-11);
+  EXPECT_NEAR(r.x[1], 2.0, 1e-11);
+}
