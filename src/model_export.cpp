@@ -19,6 +19,7 @@ models::SegmentInputsTpl<Expr> segment_inputs(const protocols::Schedule& schedul
   models::SegmentInputsTpl<Expr> o;
   o.applied_pressure_mmHg = s.applied_pressure_mmHg;
   o.exercise_intensity = s.exercise_intensity;
+  o.whole_body_exercise = Expr(1.0);  // as protocols::Schedule: every exercise phase is whole-body
   o.height_above_heart_cm = s.height_above_heart_cm;
   o.massage_drive = s.massage_drive;
   return o;

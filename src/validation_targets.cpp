@@ -341,10 +341,9 @@ std::vector<Target> lactate_targets() {
       "L1.va_massage", a, wilt, "venous − arterial lactate at 30 s, massage", "mmol/L", "5.5 ± 0.6 (SE)", 5.5, 0.6,
       BandRule::mean_se, [] { return l1_wiltshire2010_efflux().massage_va_30s_mmol_per_L; },
       "v–a rises when flow falls (release not flow-limited)"));
-  t.push_back(percent(
-      "L1.inflow_ratio", a, wilt, "10-min forearm inflow AUC, massage / passive (forearm Segment)", "1",
-      "0.756 (3178 / 4203 mL)", 3178.0 / 4203.0, 30.0, [] { return l1_wiltshire2010_inflow().ratio(); },
-      "massage strokes add release hyperaemia; no sustained mechanical impedance to inflow modelled"));
+  t.push_back(percent("L1.inflow_ratio", a, wilt, "10-min forearm inflow AUC, massage / passive (forearm Segment)", "1",
+                      "0.756 (3178 / 4203 mL)", 3178.0 / 4203.0, 30.0,
+                      [] { return l1_wiltshire2010_inflow().ratio(); }));
   return t;
 }
 

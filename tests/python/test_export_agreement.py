@@ -168,8 +168,9 @@ def test_roadrunner_without_the_time_cap_fails_at_the_exercise_jump() -> None:
     graph = sbml.model_graph(sc, arm="massage", kind="limb", t1_s=60.0)
     rr = roadrunner.RoadRunner(sbml.graph_to_sbml(graph, intermediates="functions", validate=False))
     integ = rr.integrator
-    integ.setValue("relative_tolerance", 1e-8)
-    integ.setValue("absolute_tolerance", 1e-11)
+    # At 1e-8/1e-11 it used to fail too; since exercise dilation (issue 12) it passes there, at 1e-10 not.
+    integ.setValue("relative_tolerance", 1e-10)
+    integ.setValue("absolute_tolerance", 1e-13)
     integ.setValue("maximum_num_steps", 20000)
     integ.setValue("variable_step_size", False)
     with pytest.raises(RuntimeError, match="CV_TOO_MUCH_WORK|mxstep"):

@@ -183,7 +183,8 @@ struct WholeBodyLactateParamsTpl {
   WorkingMuscleFlowParamsTpl<S> flow{};
 
   /// Working muscle of whole-body (cycling) exercise: both legs, ~20 kg [GK]. Its flow law stands in for all
-  /// exercise-hyperaemia mechanisms, so its vasodilator curve differs from a segment's R1-calibrated one:
+  /// exercise-hyperaemia mechanisms beyond the functional dilation, so its vasodilator curve differs from a
+  /// segment's R1-calibrated one:
   /// hyperbolic (n = 1), x_max 40, d50 2 mL/kg, repayment 60 s, O2 demand 150 mL/min/kg per unit intensity,
   /// extraction 0.85 (calibrated together with the lactate parameters to L2 and L10).
   static MetabolitesParamsTpl<S> default_working_muscle() {
@@ -195,6 +196,10 @@ struct WholeBodyLactateParamsTpl {
     m.vasodilator_max = S(40.0);
     m.vasodilator_half_debt_mL_per_kg = S(2.0);
     m.vasodilator_hill = S(1.0);
+    // Its flow law and debt dilation, calibrated with uptake following demand at once, stand in for the
+    // kinetic lag and the functional dilation (L2/L10).
+    m.kinetic_deficit_fraction = S(0.0);
+    m.exercise_dilation_per_vo2_kg_min_per_mL = S(0.0);
     return m;
   }
   template <class T>

@@ -15,15 +15,22 @@
 ///            C_v = C_a + E (C_i - C_a)); PS = m ps_rest + ps_recruit Q (capillary recruitment)
 ///   J_wash = Q (C_c - C_a)  (convective washout = venous lactate efflux into blood)
 ///   J_filt = J_v C_c,  J_lymph = Q_L C_i    (solvent drag with net filtration; lymph back to blood)
-///   VO2    = smin(VO2_demand + D/tau_repay, E_max CaO2 Q)   (supply-limited uptake; debt repayment)
-///   VO2_demand = m (vo2_rest + vo2_per_intensity min(I,1) + vo2_per_activation max(a_invol, 0)),
-///            a_invol = involuntary tone above resting tone (muscle_tone.hpp)
+///   VO2    = smin(VO2_demand + (D - D_k)/tau_repay, E_max CaO2 Q)   (supply-limited uptake relaxing to demand:
+///            first-order on- and off-kinetics, Meyer 1988; debt repayment)
+///   D_k    = VO2_ex tau_repay   (the kinetic deficit: uptake lagging an exercise demand, covered by PCr)
+///   VO2_demand = m vo2_rest + VO2_ex + m vo2_per_activation max(a_invol, 0),
+///   VO2_ex = m v_I min(I,1),  v_I = vo2_per_intensity (muscle alone) or vo2_per_intensity_whole_body
+///            (whole-body exercise: the cardiac output caps muscle flow, Rowell), a_invol = involuntary tone
+///            above resting tone (muscle_tone.hpp)
 ///   J_ox   = VO2/67.2 f_max C_m/(K_ox + C_m)   (3 O2 per lactate; 22.4 mL/mmol; oxidation rises with
 ///            O2 supply and with activity, which raises VO2 — active recovery oxidises more)
-///   P      = m [p_rest + p_max Hill(I; I50, n)] + f_gly (VO2_demand - VO2)/22.4 * 5.6  (glycolysis covers
-///            part of an O2 deficit: ischaemia produces lactate)
+///   P      = m [p_rest + p_max Hill(I; I50, n)] + f_gly (VO2_demand - VO2 - (D_k - D)+/tau)+/22.4 * 5.6
+///            (glycolysis covers part of an O2 deficit that supply causes, not the kinetic lag: ischaemia
+///            produces lactate)
 /// Algebraic outputs (metabolites_outputs, evaluated before the flows):
-///   vasodilator_signal = x_max d^n/(d^n + d50^n),  d = D/m  (Ursino-type metabolic dilation, physiology.md §2b;
+///   vasodilator_signal = x_max d^n/(d^n + d50^n) + g_ex VO2_ex/m,  d = (D - D_k)+/m  (Ursino-type metabolic
+///            dilation from the supply debt, physiology.md §2b, plus functional exercise dilation in proportion to
+///            the exercise O2 demand, fitted to Radegran 1999's knee-extensor perfusion;
 ///            segment default n = 2, x_max = 12, d50 = 3.75 mL/kg, tau_repay = 30 s: the R1 calibration of the
 ///            fluid side's o2_debt.hpp stand-in, so that seconds-long massage strokes, whose debt myoglobin and
 ///            capillary O2 cover, give almost no dilation while minutes of occlusion saturate it)
@@ -69,15 +76,18 @@ struct MetabolitesParamsTpl {
   S glycolytic_deficit_fraction{0.5};
   S vo2_rest_mL_per_min_per_kg{2.5};
   S vo2_per_intensity_mL_per_min_per_kg{350.0};
+  S vo2_per_intensity_whole_body_mL_per_min_per_kg{150.0};
   S vo2_per_activation_mL_per_min_per_kg{100.0};
   S arterial_o2_content_mL_per_L{200.0};
   S o2_extraction_max{0.9};
   S debt_repayment_time_s{30.0};
+  S kinetic_deficit_fraction{1.0};
   S lactate_ox_fraction_max{0.61};
   S lactate_ox_km_mmol_per_L{5.0};
   S vasodilator_max{12.0};
   S vasodilator_half_debt_mL_per_kg{3.75};
   S vasodilator_hill{2.0};
+  S exercise_dilation_per_vo2_kg_min_per_mL{0.3};
   S pain_lactate_threshold_mmol_per_L{4.0};
   S pain_lactate_scale_mmol_per_L{4.0};
   S pain_debt_scale_mL_per_kg{5.0};
@@ -103,7 +113,7 @@ struct MetabolitesParamsTpl {
 using MetabolitesParams = MetabolitesParamsTpl<double>;
 
 /// Name, unit, default, physiological range and source of every metabolite parameter.
-inline constexpr std::array<ParameterInfo, 31> metabolites_parameter_info{{
+inline constexpr std::array<ParameterInfo, 34> metabolites_parameter_info{{
     {"muscle_mass_kg", "kg", 1.0, 0.05, 40.0, "segment anatomy (forearm ~1 kg, both legs' working muscle ~20 kg)",
      "muscle mass of the segment"},
     {"cell_water_L_per_kg", "L/kg", 0.55, 0.45, 0.65, "[GK] muscle water ~0.75 L/kg, ~3/4 intracellular",
@@ -141,9 +151,14 @@ inline constexpr std::array<ParameterInfo, 31> metabolites_parameter_info{{
     {"vo2_rest_mL_per_min_per_kg", "mL/min/kg", 2.5, 1.5, 4.0, "[GK] resting muscle VO2 0.2-0.3 mL/min/100 g",
      "resting muscle O2 demand"},
     {"vo2_per_intensity_mL_per_min_per_kg", "mL/min/kg", 350.0, 80.0, 400.0,
-     "Radegran 1999 J Appl Physiol 87:2375: knee-extensor peak VO2 35.2 mL/min/100 g (small mass); lumped cycling "
-     "muscle 150 [D: ~4 L/min over ~20-25 kg]",
-     "O2 demand per unit exercise intensity (capped at VO2max)"},
+     "Radegran 1999 J Appl Physiol 87:2375: knee-extensor peak VO2 35.2 mL/min/100 g (small mass working alone); "
+     "lumped cycling muscle 150 [D: ~4 L/min over ~20-25 kg]",
+     "O2 demand per unit exercise intensity of a muscle working alone (capped at its peak)"},
+    {"vo2_per_intensity_whole_body_mL_per_min_per_kg", "mL/min/kg", 150.0, 80.0, 250.0,
+     "whole-body exercise caps muscle flow at ~73 mL/min/100 g (Rowell review, physiology.md §3: 22 L/min over 30 kg), "
+     "~125-150 mL O2/min/kg at CaO2 200 mL/L and 85-100 % extraction; as the lumped working muscle [D: ~4 L/min "
+     "over ~20-25 kg]",
+     "O2 demand per unit intensity when the muscle works in whole-body exercise (cardiac output shared)"},
     {"vo2_per_activation_mL_per_min_per_kg", "mL/min/kg", 100.0, 20.0, 300.0, "[GK] isometric tone cost",
      "O2 demand per unit involuntary activation"},
     {"arterial_o2_content_mL_per_L", "mL/L", 200.0, 180.0, 210.0, "[GK] CaO2 ~20 mL/dL", "arterial O2 content"},
@@ -153,6 +168,10 @@ inline constexpr std::array<ParameterInfo, 31> metabolites_parameter_info{{
      "R1 decay of reactive hyperaemia (o2_debt.hpp calibration, [GK] ~1 min); lumped whole-body muscle 60 s (fast "
      "EPOC, calibrated to L2/L10)",
      "time constant of O2-debt repayment when supply allows"},
+    {"kinetic_deficit_fraction", "1", 1.0, 0.0, 1.0,
+     "1: uptake follows an exercise demand with the repayment time constant (phase II VO2 kinetics, tau ~30 s, "
+     "Meyer 1988 first-order model [GK]); the lumped whole-body muscle keeps 0, its L2/L10 calibration",
+     "fraction of the exercise O2 deficit that is the kinetic (PCr) lag of uptake rather than supply debt"},
     {"lactate_ox_fraction_max", "1", 0.61, 0.0, 1.0, "calibrated to L2 active recovery (Gupta 1996)",
      "largest fraction of VO2 fuelled by lactate"},
     {"lactate_ox_km_mmol_per_L", "mmol/L", 5.0, 1.0, 20.0, "calibrated to L2",
@@ -168,6 +187,10 @@ inline constexpr std::array<ParameterInfo, 31> metabolites_parameter_info{{
     {"vasodilator_hill", "1", 2.0, 1.0, 4.0,
      "R1 sigmoid shape (fluid developer's o2_debt.hpp calibration); 1 for the lumped whole-body muscle",
      "Hill exponent of dilation vs debt"},
+    {"exercise_dilation_per_vo2_kg_min_per_mL", "kg min/mL", 0.3, 0.0, 1.0,
+     "[D] Radegran 1999 J Appl Physiol 87:2375 (physiology.md §3): knee-extensor perfusion 246 mL/min/100 g at VO2 "
+     "35.2 mL/min/100 g, 107x the resting 2.3 (calf, 1990): (107 - 1)/350 mL/min/kg, if nothing else limited flow",
+     "functional (exercise) dilation per mL/min/kg of exercise O2 demand"},
     {"pain_lactate_threshold_mmol_per_L", "mmol/L", 4.0, 2.0, 10.0,
      "[GK] ischaemic/exercise muscle pain from metabolites", "interstitial lactate where pain starts"},
     {"pain_lactate_scale_mmol_per_L", "mmol/L", 4.0, 1.0, 20.0, "[GK]", "interstitial lactate scale of pain"},
@@ -199,20 +222,23 @@ void MetabolitesParamsTpl<S>::visit(P& p, F&& f) {
   f(I[14], p.glycolytic_deficit_fraction);
   f(I[15], p.vo2_rest_mL_per_min_per_kg);
   f(I[16], p.vo2_per_intensity_mL_per_min_per_kg);
-  f(I[17], p.vo2_per_activation_mL_per_min_per_kg);
-  f(I[18], p.arterial_o2_content_mL_per_L);
-  f(I[19], p.o2_extraction_max);
-  f(I[20], p.debt_repayment_time_s);
-  f(I[21], p.lactate_ox_fraction_max);
-  f(I[22], p.lactate_ox_km_mmol_per_L);
-  f(I[23], p.vasodilator_max);
-  f(I[24], p.vasodilator_half_debt_mL_per_kg);
-  f(I[25], p.vasodilator_hill);
-  f(I[26], p.pain_lactate_threshold_mmol_per_L);
-  f(I[27], p.pain_lactate_scale_mmol_per_L);
-  f(I[28], p.pain_debt_scale_mL_per_kg);
-  f(I[29], p.pain_pressure_threshold_mmHg);
-  f(I[30], p.pain_pressure_scale_mmHg);
+  f(I[17], p.vo2_per_intensity_whole_body_mL_per_min_per_kg);
+  f(I[18], p.vo2_per_activation_mL_per_min_per_kg);
+  f(I[19], p.arterial_o2_content_mL_per_L);
+  f(I[20], p.o2_extraction_max);
+  f(I[21], p.debt_repayment_time_s);
+  f(I[22], p.kinetic_deficit_fraction);
+  f(I[23], p.lactate_ox_fraction_max);
+  f(I[24], p.lactate_ox_km_mmol_per_L);
+  f(I[25], p.vasodilator_max);
+  f(I[26], p.vasodilator_half_debt_mL_per_kg);
+  f(I[27], p.vasodilator_hill);
+  f(I[28], p.exercise_dilation_per_vo2_kg_min_per_mL);
+  f(I[29], p.pain_lactate_threshold_mmol_per_L);
+  f(I[30], p.pain_lactate_scale_mmol_per_L);
+  f(I[31], p.pain_debt_scale_mL_per_kg);
+  f(I[32], p.pain_pressure_threshold_mmHg);
+  f(I[33], p.pain_pressure_scale_mmHg);
 }
 
 template <class S>
@@ -246,18 +272,46 @@ S metabolites_lactate_content_mmol(const MetabolitesParamsTpl<S>& p, const S* x)
               p.capillary_blood_volume_L_per_kg * x[kLactateCap]);
 }
 
+/// O2 demand of exercise [mL/min] (no resting or activation part): per kg the small-mass value when the
+/// muscle works alone, the whole-body value when it works in whole-body exercise (the cardiac output is
+/// shared: Rowell), times the intensity capped at the muscle's peak.
+template <class S>
+S exercise_o2_demand_mL_per_min(const MetabolitesParamsTpl<S>& p, const SegmentSignalsTpl<S>& bus) {
+  const S per_kg = p.vo2_per_intensity_mL_per_min_per_kg +
+                   bus.whole_body_exercise *
+                       (p.vo2_per_intensity_whole_body_mL_per_min_per_kg - p.vo2_per_intensity_mL_per_min_per_kg);
+  // O2 demand saturates at the peak; minus its value at 0 so that rest is exactly rest (intensities are >= 0).
+  const S I_o2 = smooth::smooth_min(S(bus.exercise_intensity), S(1.0), 0.02) - smooth::smooth_min(S(0.0), S(1.0), 0.02);
+  return p.muscle_mass_kg * per_kg * I_o2;
+}
+
+/// The part of the O2 deficit that is the normal lag of oxidative phosphorylation behind an exercise
+/// demand (PCr breakdown; Meyer 1988's first-order VO2 kinetics with the repayment time constant): not a
+/// metabolite signal. What the debt holds beyond it is ischaemic/supply debt: it drives dilation and pain.
+template <class S>
+S kinetic_o2_deficit_mL(const MetabolitesParamsTpl<S>& p, const S& exercise_demand_mL_per_min) {
+  return p.kinetic_deficit_fraction * exercise_demand_mL_per_min * (p.debt_repayment_time_s / 60.0);
+}
+
 /// Algebraic outputs from the states: vasodilator signal and pain drive (evaluated before the flows).
-/// Reads bus.applied_pressure_mmHg; writes bus.vasodilator_signal and bus.pain_drive.
+/// Reads bus.applied_pressure_mmHg, exercise_intensity, whole_body_exercise; writes bus.vasodilator_signal
+/// and bus.pain_drive.
 template <class S>
 void metabolites_outputs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignalsTpl<S>& bus) {
   using smooth::softplus;
-  const S d = x[kO2Debt] / p.muscle_mass_kg;  // mL/kg
+  const S ex = exercise_o2_demand_mL_per_min(p, bus);
+  const S d = (x[kO2Debt] - kinetic_o2_deficit_mL(p, ex)) / p.muscle_mass_kg;  // supply debt, mL/kg
   using std::pow;
-  const S dn = pow(smooth::smooth_pos(d, 1e-9), smooth::value_of(p.vasodilator_hill));
+  // Width 1e-3 mL/kg: in steady exercise the supply debt sits at 0, so the corner must be smooth.
+  const S dp = smooth::smooth_pos(d, 1e-3);
+  const S dn = pow(dp, smooth::value_of(p.vasodilator_hill));
+  // Metabolic (debt) dilation plus functional dilation in proportion to the exercise O2 demand
+  // (exercise hyperaemia: flow follows VO2, Radegran 1999).
   bus.vasodilator_signal =
-      p.vasodilator_max * dn / (dn + pow(p.vasodilator_half_debt_mL_per_kg, smooth::value_of(p.vasodilator_hill)));
+      p.vasodilator_max * dn / (dn + pow(p.vasodilator_half_debt_mL_per_kg, smooth::value_of(p.vasodilator_hill))) +
+      p.exercise_dilation_per_vo2_kg_min_per_mL * ex / p.muscle_mass_kg;
   const S u = softplus(S(x[kLactateIsf] - p.pain_lactate_threshold_mmol_per_L), 2.0) / p.pain_lactate_scale_mmol_per_L +
-              d / p.pain_debt_scale_mL_per_kg +
+              dp / p.pain_debt_scale_mL_per_kg +
               softplus(S(bus.applied_pressure_mmHg - p.pain_pressure_threshold_mmHg), 0.1) / p.pain_pressure_scale_mmHg;
   bus.pain_drive = u / (S(1.0) + u);
 }
@@ -282,22 +336,27 @@ void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignal
   const S Jv = bus.filtration_mL_per_min * 1e-3;  // L/min, may be negative (reabsorption)
   const S QL = bus.lymph_flow_mL_per_min * 1e-3;  // L/min
 
-  // O2: demand, supply-limited uptake, debt.
-  const S I = bus.exercise_intensity;
-  const S I_o2 = smooth_min(I, S(1.0), 0.02);  // O2 demand saturates at VO2max
-  const S demand = m * (p.vo2_rest_mL_per_min_per_kg + p.vo2_per_intensity_mL_per_min_per_kg * smooth_pos(I_o2, 1e-3) +
-                        p.vo2_per_activation_mL_per_min_per_kg * smooth_pos(S(bus.involuntary_activation), 1e-4));
+  // O2: demand, supply-limited uptake, debt. Uptake relaxes toward demand with the repayment time
+  // constant (on-kinetics: the debt fills to the kinetic deficit; off-kinetics: it is repaid).
+  const S ex = exercise_o2_demand_mL_per_min(p, bus);
+  const S demand = m * p.vo2_rest_mL_per_min_per_kg + ex +
+                   m * p.vo2_per_activation_mL_per_min_per_kg * smooth_pos(S(bus.involuntary_activation), 1e-4);
   const S delivery = p.arterial_o2_content_mL_per_L * Q;  // mL O2/min
   const S cap = p.o2_extraction_max * delivery;
-  const S want = demand + D / (p.debt_repayment_time_s / 60.0);
+  const S tau_min = p.debt_repayment_time_s / 60.0;
+  const S lag = kinetic_o2_deficit_mL(p, ex) - D;  // > 0 while uptake still rises toward the demand
+  const S want = demand - lag / tau_min;
   const S vo2 = smooth_min(want, cap, 1e-3 * smooth::value_of(m));
   const S deficit = demand - vo2;  // mL O2/min (> 0 while the debt grows)
+  // Glycolysis covers part of the deficit that supply, not the kinetic lag, causes (the lag is PCr).
+  const S shortfall = deficit - smooth_pos(lag, 1e-3 * smooth::value_of(m)) / tau_min;
 
   // Lactate fluxes [mmol/min].
-  const S prod = m * (p.production_rest_mmol_per_min_per_kg +
-                      p.production_max_mmol_per_min_per_kg *
-                          hill(I, p.production_half_intensity, smooth::value_of(p.production_hill))) +
-                 p.glycolytic_deficit_fraction * smooth_pos(deficit, 1e-6) * (5.6 / 22.4);
+  const S prod =
+      m * (p.production_rest_mmol_per_min_per_kg +
+           p.production_max_mmol_per_min_per_kg *
+               hill(S(bus.exercise_intensity), p.production_half_intensity, smooth::value_of(p.production_hill))) +
+      p.glycolytic_deficit_fraction * smooth_pos(shortfall, 1e-6) * (5.6 / 22.4);
   const S mct =
       m * (p.mct1_vmax_mmol_per_min_per_kg * (Cm / (p.mct1_km_mmol_per_L + Cm) - Ci / (p.mct1_km_mmol_per_L + Ci)) +
            p.mct4_vmax_mmol_per_min_per_kg * (Cm / (p.mct4_km_mmol_per_L + Cm) - Ci / (p.mct4_km_mmol_per_L + Ci)));

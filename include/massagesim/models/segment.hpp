@@ -71,6 +71,7 @@ struct SegmentInputsTpl {
   T arterial_lactate_mmol_per_L = 1.0;  ///< from the whole-body pool (lactate_pool.hpp); rest 1.0 (Menzies 2010)
   T arterial_pressure_mmHg = SystemicParams{}.mean_arterial_pressure_mmHg;
   T central_venous_pressure_mmHg = SystemicParams{}.central_venous_pressure_mmHg;
+  T whole_body_exercise = 0.0;  ///< 1: in whole-body exercise (O2 demand per kg of the shared cardiac output)
 };
 using SegmentInputs = SegmentInputsTpl<double>;
 
@@ -204,6 +205,7 @@ class SegmentTpl {
     // 1. inputs
     bus.applied_pressure_mmHg = S(in.applied_pressure_mmHg);
     bus.exercise_intensity = S(in.exercise_intensity);
+    bus.whole_body_exercise = S(in.whole_body_exercise);
     bus.height_above_heart_cm = S(in.height_above_heart_cm);
     bus.massage_drive = S(in.massage_drive);
     bus.arterial_pressure_mmHg = S(in.arterial_pressure_mmHg);

@@ -20,6 +20,7 @@ struct SegmentSignalsTpl {
   // --- inputs (protocol) --------------------------------------------------------------------
   S applied_pressure_mmHg{0};  ///< external pressure on the skin of this segment
   S exercise_intensity{0};     ///< fraction of VO2max (0 rest, 1 maximal), of this segment's muscle
+  S whole_body_exercise{0};    ///< 1: the muscle works in whole-body exercise (shared cardiac output); 0: alone
   S height_above_heart_cm{0};  ///< posture: + above heart, - below (hydrostatic offset)
   S massage_drive{0};          ///< 0..1: mechanoreceptor stimulation (pressure applied/stroking) for reflex inhibition
 

@@ -52,6 +52,7 @@ inline std::string_view to_string(PhaseKind k) noexcept {
 struct SegmentInputs {
   double applied_pressure_mmHg = 0.0;  ///< external pressure on the skin
   double exercise_intensity = 0.0;     ///< fraction of VO2max
+  double whole_body_exercise = 0.0;    ///< 1: the muscle works in whole-body exercise (every exercise phase today)
   double height_above_heart_cm = 0.0;  ///< posture: + above the heart
   double massage_drive = 0.0;          ///< 0..1 mechanoreceptor stimulation
 };
@@ -174,6 +175,7 @@ class Schedule {
     }
     const Phase& ph = phases_[static_cast<std::size_t>(i)];
     in.exercise_intensity = ph.exercise_intensity;
+    in.whole_body_exercise = 1.0;  // exercise and active recovery phases are whole-body efforts
     in.height_above_heart_cm = ph.heights_cm[s];
     if (ph.technique) {
       in.applied_pressure_mmHg = ph.technique->pressure_mmHg(t_s, segment);

@@ -50,7 +50,7 @@ inline Limb::State limb_initial_guess(const Limb& limb, const LimbInputs* in = n
       if (std::memcmp(&limb.params().segments[static_cast<std::size_t>(j)], &pi, sizeof(SegmentParams)) == 0 &&
           rj.height_above_heart_cm == ri.height_above_heart_cm &&
           rj.applied_pressure_mmHg == ri.applied_pressure_mmHg && rj.exercise_intensity == ri.exercise_intensity &&
-          rj.massage_drive == ri.massage_drive)
+          rj.whole_body_exercise == ri.whole_body_exercise && rj.massage_drive == ri.massage_drive)
         same = j;
     }
     if (same >= 0) {
@@ -85,6 +85,7 @@ struct ScheduleLimbInputs {
       auto& o = out.segment[static_cast<std::size_t>(i)];
       o.applied_pressure_mmHg = s.applied_pressure_mmHg;
       o.exercise_intensity = s.exercise_intensity;
+      o.whole_body_exercise = s.whole_body_exercise;
       o.height_above_heart_cm = s.height_above_heart_cm;
       o.massage_drive = s.massage_drive;
     }

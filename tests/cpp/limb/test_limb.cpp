@@ -234,7 +234,9 @@ TEST(Limb, OneSegmentLimbIsTheSegment) {
   ASSERT_TRUE(r.sol.ok());
   auto inputs = [s](double t) {
     const auto p = s->inputs(t, 0);
-    return SegmentInputs{p.applied_pressure_mmHg, p.exercise_intensity, p.height_above_heart_cm, p.massage_drive, 1.0};
+    SegmentInputs o{p.applied_pressure_mmHg, p.exercise_intensity, p.height_above_heart_cm, p.massage_drive, 1.0};
+    o.whole_body_exercise = p.whole_body_exercise;
+    return o;
   };
   auto prob = make_segment_problem(seg, inputs, xs, 0.0, s->duration_s(), s->breakpoints());
   const auto rs = solve(prob, Rodas4{}, StepControl{.rtol = 1e-7, .atol = 1e-10, .dt_max_s = 1.0},
