@@ -19,7 +19,7 @@ models::SegmentInputsTpl<Expr> segment_inputs(const protocols::Schedule& schedul
   models::SegmentInputsTpl<Expr> o;
   o.applied_pressure_mmHg = s.applied_pressure_mmHg;
   o.exercise_intensity = s.exercise_intensity;
-  o.whole_body_exercise = Expr(1.0);  // as protocols::Schedule: every exercise phase is whole-body
+  o.whole_body_exercise = s.whole_body_exercise;
   o.height_above_heart_cm = s.height_above_heart_cm;
   o.massage_drive = s.massage_drive;
   return o;
@@ -42,7 +42,7 @@ ExportedModel export_scenario(const scenario::Scenario& sc, const std::string& a
         [&](const Expr& t) {
           models::LimbInputsTpl<Expr> in;
           for (int i = 0; i < n; ++i) in.segment[static_cast<std::size_t>(i)] = segment_inputs(*schedule, t, i);
-          in.whole_body_intensity = in.segment[0].exercise_intensity;  // as models::ScheduleLimbInputs
+          in.whole_body_intensity = whole_body_intensity(*schedule, t);  // as models::ScheduleLimbInputs
           return in;
         },
         p.rest_state, 0.0, T, std::move(bps));

@@ -184,6 +184,10 @@ constexpr std::array<std::pair<std::string_view, mp::PhaseKind>, 7> phase_kinds{
     {"passive_recovery", mp::PhaseKind::passive_recovery},
     {"posture_change", mp::PhaseKind::posture_change},
 }};
+constexpr std::array<std::pair<std::string_view, bool>, 2> muscle_groups{{
+    {"whole_body", true},
+    {"limb", false},
+}};
 constexpr auto postures = [] {
   std::array<std::pair<std::string_view, mp::Posture>, mp::posture_catalogue.size()> t{};
   for (std::size_t i = 0; i < t.size(); ++i) t[i] = {mp::posture_catalogue[i].name, mp::posture_catalogue[i].posture};
@@ -635,6 +639,21 @@ PhaseSpec read_phase(const Ctx& ctx, const Json& j, const std::string& path) {
         ctx.fail(f.path("intensity_fraction_VO2max"),
                  massagesim::detail::concat("expected a fraction of VO2max in (0, ", max, "], got ", v));
     }
+    if (const Json* g = f.get("muscle_group"))
+      ph.whole_body = f.choice_of("muscle_group", *g, muscle_groups, "muscle group");
+    if (const Json* a = f.array("working_segments")) {
+      if (a->empty())
+        ctx.fail(f.path("working_segments"), "expected at least one segment name (omit it for all), got []");
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        const std::string p = f.path("working_segments") + "[" + std::to_string(i) + "]";
+        if (!(*a)[i].is_string() || (*a)[i].get<std::string>().empty())
+          ctx.fail(p, "expected a segment name (non-empty string), got " + show((*a)[i]));
+        const auto s = (*a)[i].get<std::string>();
+        if (std::find(ph.working_segments.begin(), ph.working_segments.end(), s) != ph.working_segments.end())
+          ctx.fail(p, "segment '" + s + "' listed twice");
+        ph.working_segments.push_back(s);
+      }
+    }
   }
   if (ph.kind == K::posture_change) ph.posture = f.choice_of("posture", f.required("posture"), postures, "posture");
   if (ph.kind == K::massage || ph.kind == K::compression) ph.technique = read_technique(f, ph.kind);
@@ -974,6 +993,8 @@ std::string to_json(const Scenario& sc) {
     if (ph.start_s) p["start_s"] = *ph.start_s;
     p["duration_s"] = ph.duration_s;
     if (ph.intensity_fraction_VO2max) p["intensity_fraction_VO2max"] = *ph.intensity_fraction_VO2max;
+    if (!ph.whole_body) p["muscle_group"] = "limb";
+    if (!ph.working_segments.empty()) p["working_segments"] = ph.working_segments;
     if (ph.kind == mp::PhaseKind::posture_change) p["posture"] = name_of(postures, ph.posture);
     if (ph.technique) {
       p["technique"] = mp::technique_name(*ph.technique);

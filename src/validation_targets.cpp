@@ -9,6 +9,7 @@
 
 #include "massagesim/core/error.hpp"
 #include "massagesim/validation/blood_flow.hpp"
+#include "massagesim/validation/exercise.hpp"
 #include "massagesim/validation/lactate.hpp"
 #include "massagesim/validation/lymph.hpp"
 #include "massagesim/validation/rest.hpp"
@@ -378,9 +379,24 @@ std::vector<Target> tone_targets() {
   return t;
 }
 
+// ---- Exercise (through scenarios: simulation::simulate on the default subject) ------------------------------
+std::vector<Target> exercise_targets() {
+  const char* a = "exercise";
+  const char* rad = "Radegran 1999 J Appl Physiol 87:2375";
+  return {
+      around("E1.perfusion", a, rad,
+             "knee-extensor perfusion at peak one-legged knee extension (scenario one_leg_knee_extension)",
+             "mL/min/100 g", "246 ± 24 (149–373)", 246.0, 24.0, BandRule::mean_se,
+             [] { return e1_radegran1999().perfusion_mL_per_min_per_100g; }),
+      around("E1.vo2", a, rad, "knee-extensor O2 uptake at peak (scenario one_leg_knee_extension)", "mL/min/100 g",
+             "35.2 ± 3.7", 35.2, 3.7, BandRule::mean_se, [] { return e1_radegran1999().vo2_mL_per_min_per_100g; }),
+  };
+}
+
 std::vector<Target> all_targets() {
   std::vector<Target> all;
-  for (auto&& part : {rest_targets(), blood_flow_targets(), lymph_targets(), lactate_targets(), tone_targets()})
+  for (auto&& part :
+       {rest_targets(), blood_flow_targets(), lymph_targets(), lactate_targets(), tone_targets(), exercise_targets()})
     for (auto& t : part) all.push_back(t);
   return all;
 }

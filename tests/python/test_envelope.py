@@ -3,8 +3,8 @@
 (`ms.simulate`, default subject). docs/models.md "Physiological envelope" prints the same table; a test
 checks it against the catalogue so it is written once.
 
-A scenario that left the envelope would be an expected failure, measured, with its cause, never a loosened
-bound. The default and IPC scenarios did until exercise hyperaemia and VO2 kinetics (issue 12): muscle-cell
+A scenario that leaves the envelope is an expected failure, measured, with its cause, never a loosened
+bound (`strict=True` turns a fix into a failure until the mark goes). The default and IPC scenarios did until exercise hyperaemia and VO2 kinetics (issue 12): muscle-cell
 lactate 173-181 mmol/L, O2 debt 2.1 L.
 """
 
@@ -44,7 +44,19 @@ def violations(result: ms.Result) -> list[str]:
     return out
 
 
-SCENARIOS = ["default.json", "ipc_vs_passive.json", "forearm_tapotement.json"]
+SEATED_EDEMA = (
+    "issue 12 (postures): the seated rest state is not physiological. With the shank 30-40 cm below the heart "
+    "the calf's filtration meets no edema safety factor strong enough (interstitial compliance, lymph, oncotic "
+    "washdown), so the distal calf holds 6.5 L of interstitial fluid at rest (bound 5 L; supine 0.24 L), the "
+    "proximal calf 3.6 L, the thigh 1.8-2.5 L."
+)
+#: Every shipped scenario; one is an expected failure, measured, with its cause.
+SCENARIOS = [
+    pytest.param(p.name, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=SEATED_EDEMA))
+    if p.name == "one_leg_knee_extension.json"
+    else p.name
+    for p in sorted((ROOT / "scenarios").glob("*.json"))
+]
 
 
 @pytest.mark.parametrize("file", SCENARIOS)

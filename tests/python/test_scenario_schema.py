@@ -73,6 +73,8 @@ def test_units_are_in_property_names() -> None:
         "n_segments",
         "replace_kinds",
         "replace_with",
+        "muscle_group",
+        "working_segments",
         "format_version",
         "$schema",
         "subject",

@@ -52,9 +52,24 @@ inline std::string_view to_string(PhaseKind k) noexcept {
 struct SegmentInputs {
   double applied_pressure_mmHg = 0.0;  ///< external pressure on the skin
   double exercise_intensity = 0.0;     ///< fraction of VO2max
-  double whole_body_exercise = 0.0;    ///< 1: the muscle works in whole-body exercise (every exercise phase today)
+  double whole_body_exercise = 0.0;    ///< 1: the muscle works in whole-body exercise (MuscleGroup::whole_body)
   double height_above_heart_cm = 0.0;  ///< posture: + above the heart
   double massage_drive = 0.0;          ///< 0..1 mechanoreceptor stimulation
+};
+
+/// Which muscles an exercise or active-recovery phase works.
+struct MuscleGroup {
+  /// true: a whole-body effort (cycling): the intensity is a fraction of whole-body VO2max, the rest of the body's
+  /// working muscle (the lactate pool's lumped muscle) works too and the cardiac output caps muscle flow; false:
+  /// this limb's muscles alone (one-leg knee extension): the intensity is a fraction of their own peak and the
+  /// rest of the body rests.
+  bool whole_body = true;
+  /// Indices of the segments that work; empty = every segment of the limb.
+  std::vector<int> segments;
+
+  bool works(int segment) const noexcept {
+    return segments.empty() || std::find(segments.begin(), segments.end(), segment) != segments.end();
+  }
 };
 
 /// One phase of a schedule.
@@ -63,6 +78,7 @@ struct Phase {
   double start_s = 0.0;
   double duration_s = 0.0;
   double exercise_intensity = 0.0;     ///< fraction of VO2max (exercise, active recovery)
+  MuscleGroup muscles;                 ///< exercise, active recovery: which muscles work
   Posture posture = Posture::supine;   ///< posture held during the phase
   std::optional<Technique> technique;  ///< massage or compression phases
   std::vector<double> heights_cm;      ///< height of each segment above the heart in this posture
@@ -92,15 +108,22 @@ class Schedule {
   Schedule& passive_recovery(double duration_s) {
     return add(PhaseKind::passive_recovery, duration_s, 0.0, std::nullopt);
   }
-  /// Exercise at `intensity` (fraction of VO2max, in (0, 2]).
-  Schedule& exercise(double duration_s, double intensity) {
+  /// Exercise at `intensity` (fraction of VO2max, in (0, 2]) of the muscles `group` (default: whole body).
+  Schedule& exercise(double duration_s, double intensity, MuscleGroup group = {}) {
     check_intensity("exercise", intensity, max_exercise_intensity);
-    return add(PhaseKind::exercise, duration_s, intensity, std::nullopt);
+    check_group("exercise", group);
+    add(PhaseKind::exercise, duration_s, intensity, std::nullopt);
+    phases_.back().muscles = std::move(group);
+    return *this;
   }
   /// Low-intensity exercise after exercise (fraction of VO2max in (0, 1]).
-  Schedule& active_recovery(double duration_s, double intensity = default_active_recovery_intensity) {
+  Schedule& active_recovery(double duration_s, double intensity = default_active_recovery_intensity,
+                            MuscleGroup group = {}) {
     check_intensity("active_recovery", intensity, 1.0);
-    return add(PhaseKind::active_recovery, duration_s, intensity, std::nullopt);
+    check_group("active_recovery", group);
+    add(PhaseKind::active_recovery, duration_s, intensity, std::nullopt);
+    phases_.back().muscles = std::move(group);
+    return *this;
   }
   /// Manual massage with a hand technique (not a device).
   Schedule& massage(double duration_s, const TechniqueParams& technique) {
@@ -174,8 +197,8 @@ class Schedule {
       return in;
     }
     const Phase& ph = phases_[static_cast<std::size_t>(i)];
-    in.exercise_intensity = ph.exercise_intensity;
-    in.whole_body_exercise = 1.0;  // exercise and active recovery phases are whole-body efforts
+    in.exercise_intensity = ph.muscles.works(segment) ? ph.exercise_intensity : 0.0;
+    in.whole_body_exercise = ph.muscles.whole_body ? 1.0 : 0.0;
     in.height_above_heart_cm = ph.heights_cm[s];
     if (ph.technique) {
       in.applied_pressure_mmHg = ph.technique->pressure_mmHg(t_s, segment);
@@ -193,6 +216,14 @@ class Schedule {
   }
   double massage_drive(double t_s, int segment) const noexcept { return inputs(t_s, segment).massage_drive; }
   double exercise_intensity(double t_s) const noexcept { return inputs(t_s, 0).exercise_intensity; }
+  /// Intensity of the whole body (the lactate pool's lumped muscle and clearance): the phase's intensity in a
+  /// whole-body effort, 0 when one limb works alone or at rest.
+  double whole_body_intensity(double t_s) const noexcept {
+    const int i = phase_index_at(t_s);
+    if (i < 0) return 0.0;
+    const Phase& ph = phases_[static_cast<std::size_t>(i)];
+    return ph.muscles.whole_body ? ph.exercise_intensity : 0.0;
+  }
   double height_above_heart_cm(double t_s, int segment) const noexcept {
     return inputs(t_s, segment).height_above_heart_cm;
   }
@@ -230,6 +261,16 @@ class Schedule {
   static void check_intensity(std::string_view what, double v, double max) {
     MASSAGESIM_CHECK(std::isfinite(v) && v > 0.0 && v <= max, what, ".intensity: expected a fraction of VO2max in (0, ",
                      max, "], got ", v);
+  }
+
+  void check_group(std::string_view what, const MuscleGroup& g) const {
+    for (std::size_t i = 0; i < g.segments.size(); ++i) {
+      const int s = g.segments[i];
+      MASSAGESIM_CHECK(s >= 0 && s < n_segments(), what, ".working_segments: expected segment indices in [0, ",
+                       n_segments() - 1, "], got ", s);
+      for (std::size_t j = 0; j < i; ++j)
+        MASSAGESIM_CHECK(g.segments[j] != s, what, ".working_segments: expected each segment once, got ", s, " twice");
+    }
   }
 
   Schedule& add(PhaseKind kind, double duration_s, double intensity, const std::optional<TechniqueParams>& tech,

@@ -7,6 +7,7 @@
 /// this header parses nothing and does no I/O (style.md §3.2). The JSON format is described by
 /// `schemas/scenario.schema.json`; member names here are the JSON field names.
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -55,6 +56,11 @@ struct PhaseSpec {
   std::optional<double> start_s;
   /// Fraction of VO2max (exercise: required; active_recovery: default 0.3; others: unused).
   std::optional<double> intensity_fraction_VO2max;
+  /// Exercise, active recovery: a whole-body effort (default) or this limb's muscles alone
+  /// (`protocols::MuscleGroup::whole_body`).
+  bool whole_body = true;
+  /// Exercise, active recovery: names of the segments that work; empty = every segment.
+  std::vector<std::string> working_segments;
   /// New posture (posture_change only).
   protocols::Posture posture = protocols::Posture::supine;
   /// Technique and its parameters (massage: a manual technique; compression: a device).
@@ -127,6 +133,23 @@ inline std::vector<PhaseSpec> arm_phases(const std::vector<PhaseSpec>& protocol,
 }
 
 /// Builds the schedule of `phases` on `limb` starting in `initial_posture`.
+/// The muscles a phase works, with its segment names resolved on `limb`.
+/// \throws InvalidArgument naming an unknown segment and the limb's segments
+inline protocols::MuscleGroup muscle_group(const Limb& limb, const PhaseSpec& ph) {
+  protocols::MuscleGroup g;
+  g.whole_body = ph.whole_body;
+  for (const auto& name : ph.working_segments) {
+    const auto it = std::find(limb.segment_names.begin(), limb.segment_names.end(), name);
+    if (it == limb.segment_names.end()) {
+      std::string known;
+      for (const auto& n : limb.segment_names) known += (known.empty() ? "" : ", ") + n;
+      MASSAGESIM_CHECK(false, "working_segments: '", name, "' is not a segment of the limb; expected one of: ", known);
+    }
+    g.segments.push_back(static_cast<int>(it - limb.segment_names.begin()));
+  }
+  return g;
+}
+
 /// \throws InvalidArgument with "protocol[i] (kind): ..." prefixed to the schedule's message
 inline protocols::Schedule build_schedule(const Limb& limb, protocols::Posture initial_posture,
                                           const std::vector<PhaseSpec>& phases) {
@@ -146,11 +169,13 @@ inline protocols::Schedule build_schedule(const Limb& limb, protocols::Posture i
         case PhaseKind::exercise:
           MASSAGESIM_CHECK(ph.intensity_fraction_VO2max.has_value(),
                            "intensity_fraction_VO2max: required for exercise, got none");
-          s.exercise(ph.duration_s, *ph.intensity_fraction_VO2max);
+          s.exercise(ph.duration_s, *ph.intensity_fraction_VO2max, muscle_group(limb, ph));
           break;
         case PhaseKind::active_recovery:
-          s.active_recovery(ph.duration_s, ph.intensity_fraction_VO2max.value_or(
-                                               protocols::Schedule::default_active_recovery_intensity));
+          s.active_recovery(
+              ph.duration_s,
+              ph.intensity_fraction_VO2max.value_or(protocols::Schedule::default_active_recovery_intensity),
+              muscle_group(limb, ph));
           break;
         case PhaseKind::massage:
           MASSAGESIM_CHECK(ph.technique.has_value(), "technique: required for massage, got none");

@@ -89,7 +89,7 @@ struct ScheduleLimbInputs {
       o.height_above_heart_cm = s.height_above_heart_cm;
       o.massage_drive = s.massage_drive;
     }
-    out.whole_body_intensity = n > 0 ? out.segment[0].exercise_intensity : 0.0;
+    out.whole_body_intensity = schedule->whole_body_intensity(t);
   }
 };
 

@@ -41,6 +41,7 @@ struct SymbolicSegmentInputs {
   Expr exercise_intensity;     ///< fraction of VO2max
   Expr height_above_heart_cm;  ///< posture: + above the heart [cm]
   Expr massage_drive;          ///< 0..1 mechanoreceptor stimulation
+  Expr whole_body_exercise;    ///< 1 in a whole-body effort, else 0
 };
 
 namespace protocol_detail {
@@ -225,7 +226,7 @@ inline Expr massage_drive(const protocols::Technique& w, const Expr& t, int segm
 /// included, to its end, excluded; zero-length phases never apply); before 0 rest in the initial
 /// posture, from the end on rest in the last one. All zero for an unknown segment.
 inline SymbolicSegmentInputs inputs(const protocols::Schedule& s, const Expr& t, int segment) {
-  SymbolicSegmentInputs in{0.0, 0.0, 0.0, 0.0};
+  SymbolicSegmentInputs in{0.0, 0.0, 0.0, 0.0, 0.0};
   if (segment < 0 || segment >= s.n_segments()) return in;
   const auto seg = static_cast<std::size_t>(segment);
   const double h0 = s.initial_heights_cm()[seg];
@@ -240,7 +241,9 @@ inline SymbolicSegmentInputs inputs(const protocols::Schedule& s, const Expr& t,
     if (!(ph.end_s() > ph.start_s)) continue;
     const Condition before_end = t < ph.end_s();
     using protocol_detail::piece;
-    in.exercise_intensity = piece(before_end, ph.exercise_intensity, in.exercise_intensity);
+    in.exercise_intensity =
+        piece(before_end, ph.muscles.works(segment) ? ph.exercise_intensity : 0.0, in.exercise_intensity);
+    in.whole_body_exercise = piece(before_end, ph.muscles.whole_body ? 1.0 : 0.0, in.whole_body_exercise);
     in.height_above_heart_cm = piece(before_end, ph.heights_cm[seg], in.height_above_heart_cm);
     in.applied_pressure_mmHg = piece(before_end, ph.technique ? pressure_mmHg(*ph.technique, t, segment) : Expr(0.0),
                                      in.applied_pressure_mmHg);
@@ -249,10 +252,22 @@ inline SymbolicSegmentInputs inputs(const protocols::Schedule& s, const Expr& t,
   }
   const Condition before_start = t < 0.0;
   in.exercise_intensity = protocol_detail::piece(before_start, 0.0, in.exercise_intensity);
+  in.whole_body_exercise = protocol_detail::piece(before_start, 0.0, in.whole_body_exercise);
   in.height_above_heart_cm = protocol_detail::piece(before_start, h0, in.height_above_heart_cm);
   in.applied_pressure_mmHg = protocol_detail::piece(before_start, 0.0, in.applied_pressure_mmHg);
   in.massage_drive = protocol_detail::piece(before_start, 0.0, in.massage_drive);
   return in;
+}
+
+/// == `Schedule::whole_body_intensity(t)`: the phase's intensity in a whole-body effort, else 0.
+inline Expr whole_body_intensity(const protocols::Schedule& s, const Expr& t) {
+  Expr w = 0.0;
+  for (int i = s.n_phases() - 1; i >= 0; --i) {
+    const protocols::Phase& ph = s.phase(i);
+    if (!(ph.end_s() > ph.start_s)) continue;
+    w = protocol_detail::piece(t < ph.end_s(), ph.muscles.whole_body ? ph.exercise_intensity : 0.0, w);
+  }
+  return protocol_detail::piece(t < 0.0, 0.0, w);
 }
 
 }  // namespace massagesim::symbolic

@@ -221,3 +221,42 @@ TEST(Posture, RaisedLimbPutsDistalSegmentsAboveTheHeart) {
   EXPECT_NEAR(a.height_above_heart_cm(0.5, 0), -10.0 - 45.0, 1e-12);
   EXPECT_NEAR(a.height_above_heart_cm(0.5, 1), -10.0 - 15.0, 1e-12);
 }
+
+TEST(Schedule, MuscleGroupsChooseWhichSegmentsWorkAndWhetherTheWholeBodyDoes) {
+  mp::Schedule s(mp::LimbGeometry({20.0, 20.0, 25.0, 25.0}));
+  s.rest(10.0).exercise(20.0, 0.9).exercise(20.0, 1.0, {.whole_body = false, .segments = {2, 3}});
+  s.active_recovery(20.0, 0.3, {.whole_body = true, .segments = {0}});
+  // Whole-body exercise (default): every segment works, the whole body at the same fraction of VO2max.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(s.inputs(15.0, i).exercise_intensity, 0.9);
+    EXPECT_EQ(s.inputs(15.0, i).whole_body_exercise, 1.0);
+  }
+  EXPECT_EQ(s.whole_body_intensity(15.0), 0.9);
+  // One-legged knee extension: the thigh works alone; calf and the rest of the body rest.
+  EXPECT_EQ(s.inputs(35.0, 0).exercise_intensity, 0.0);
+  EXPECT_EQ(s.inputs(35.0, 1).exercise_intensity, 0.0);
+  EXPECT_EQ(s.inputs(35.0, 2).exercise_intensity, 1.0);
+  EXPECT_EQ(s.inputs(35.0, 3).exercise_intensity, 1.0);
+  EXPECT_EQ(s.inputs(35.0, 3).whole_body_exercise, 0.0);
+  EXPECT_EQ(s.whole_body_intensity(35.0), 0.0);
+  // A whole-body effort in which only the distal segment of this limb works.
+  EXPECT_EQ(s.inputs(55.0, 0).exercise_intensity, 0.3);
+  EXPECT_EQ(s.inputs(55.0, 3).exercise_intensity, 0.0);
+  EXPECT_EQ(s.whole_body_intensity(55.0), 0.3);
+  EXPECT_EQ(s.whole_body_intensity(5.0), 0.0);
+  EXPECT_EQ(s.whole_body_intensity(100.0), 0.0);
+}
+
+TEST(Schedule, MuscleGroupsRefuseUnknownOrRepeatedSegments) {
+  mp::Schedule s(mp::LimbGeometry({20.0, 20.0}));
+  EXPECT_THROW(s.exercise(10.0, 0.5, {.whole_body = false, .segments = {2}}), massagesim::InvalidArgument);
+  EXPECT_THROW(s.exercise(10.0, 0.5, {.whole_body = false, .segments = {1, 1}}), massagesim::InvalidArgument);
+  try {
+    s.exercise(10.0, 0.5, {.whole_body = false, .segments = {-1}});
+    FAIL();
+  } catch (const massagesim::InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("working_segments: expected segment indices in [0, 1], got -1"),
+              std::string::npos)
+        << e.what();
+  }
+}

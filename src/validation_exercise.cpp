@@ -1,0 +1,114 @@
+/// \file validation_exercise.cpp
+/// \brief Validation area "exercise": scenarios run through simulation::simulate (exercise.hpp).
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "massagesim/core/check.hpp"
+#include "massagesim/scenario/scenario_io.hpp"
+#include "massagesim/simulation/simulation.hpp"
+#include "massagesim/validation/exercise.hpp"
+
+namespace massagesim::validation {
+
+namespace {
+// Keep identical to scenarios/one_leg_knee_extension.json (test_scenario_io compares them).
+const char* const knee_extension_text = R"massagesim_json({
+  "$schema": "../schemas/scenario.schema.json",
+  "format_version": 1,
+  "name": "one_leg_knee_extension_peak",
+  "description": "One-legged dynamic knee extension at peak effort (Radegran 1999 J Appl Physiol 87:2375, physiology.md section 3: knee-extensor perfusion 246 +/- 24 mL/min/100 g, VO2 35.2 +/- 3.7 mL/min/100 g at peak): seated, 5 min rest, 5 min of the thigh's muscles working alone at their peak (muscle_group limb: the calf and the rest of the body rest), 10 min of passive recovery. Validation target E1 reads the thigh at the end of the exercise.",
+  "subject": {
+    "preset": "default_calf",
+    "initial_posture": "seated"
+  },
+  "limb": {
+    "segment_names": ["distal_calf", "proximal_calf", "distal_thigh", "proximal_thigh"],
+    "segment_lengths_cm": [20.0, 20.0, 25.0, 25.0]
+  },
+  "parameters": [],
+  "protocol": [
+    { "kind": "rest", "duration_s": 300.0 },
+    { "kind": "exercise", "duration_s": 300.0, "intensity_fraction_VO2max": 1.0,
+      "muscle_group": "limb", "working_segments": ["distal_thigh", "proximal_thigh"] },
+    { "kind": "passive_recovery", "duration_s": 600.0 }
+  ],
+  "outputs": {
+    "names": ["arterial_inflow_mL_per_min", "arterial_inflow_mL_per_min_per_100g", "o2_uptake_mL_per_min",
+              "o2_demand_mL_per_min", "venous_pressure_mmHg", "blood_lactate_mmol_per_L"],
+    "save_every_s": 5.0
+  },
+  "solver": {
+    "stepper": "rodas4",
+    "rtol": 1e-6,
+    "atol": 1e-9,
+    "dt_max_s": 10.0
+  }
+}
+)massagesim_json";
+
+/// Column of `name` in `arm` (throws naming it when absent).
+int column(const simulation::ArmResult& arm, const std::string& name) {
+  for (std::size_t j = 0; j < arm.output_names.size(); ++j)
+    if (arm.output_names[j] == name) return static_cast<int>(j);
+  MASSAGESIM_CHECK(false, "validation E1: output '", name, "' missing from the run");
+  return -1;
+}
+}  // namespace
+
+std::string_view knee_extension_scenario_text() { return knee_extension_text; }
+
+scenario::Scenario knee_extension_scenario() {
+  return scenario::parse_scenario(knee_extension_text, "one_leg_knee_extension.json");
+}
+
+const KneeExtensionResult& e1_radegran1999() {
+  static const KneeExtensionResult r = [] {
+    const scenario::Scenario sc = knee_extension_scenario();
+    simulation::SimulationOptions opt;
+    opt.outputs = std::vector<std::string>{};  // every output
+    const auto res = simulation::simulate(sc, opt);
+    const auto& arm = res.arms.at(0);
+    // The exercise phase and its working segments, from the scenario itself.
+    double start = 0.0, end = 0.0;
+    std::vector<std::string> working;
+    for (const auto& ph : sc.protocol) {
+      if (ph.kind == protocols::PhaseKind::exercise) {
+        end = start + ph.duration_s;
+        working = ph.working_segments;
+        break;
+      }
+      start += ph.duration_s;
+    }
+    MASSAGESIM_CHECK(end > start && !working.empty(), "validation E1: the scenario lacks its knee-extension phase");
+    KneeExtensionResult out;
+    double q = 0.0, mass = 0.0, vo2 = 0.0;
+    int n = 0;
+    for (std::size_t k = 0; k < arm.t_s.size(); ++k) {
+      if (arm.t_s[k] < end - 30.0 || arm.t_s[k] >= end) continue;
+      for (const auto& s : working) {
+        const double qk = arm.values(static_cast<Eigen::Index>(k), column(arm, s + ".arterial_inflow_mL_per_min"));
+        const double q100 =
+            arm.values(static_cast<Eigen::Index>(k), column(arm, s + ".arterial_inflow_mL_per_min_per_100g"));
+        q += qk;
+        mass += qk / q100 * 100.0;  // g
+        vo2 += arm.values(static_cast<Eigen::Index>(k), column(arm, s + ".o2_uptake_mL_per_min"));
+      }
+      ++n;
+    }
+    MASSAGESIM_CHECK(n > 0 && mass > 0.0, "validation E1: no saved point in the last 30 s of exercise");
+    out.perfusion_mL_per_min_per_100g = q / mass * 100.0;
+    out.vo2_mL_per_min_per_100g = vo2 / mass * 100.0;
+    const int calf = column(arm, sc.limb.segment_names.front() + ".arterial_inflow_mL_per_min");
+    double calf_ex = 0.0;
+    int m = 0;
+    for (std::size_t k = 0; k < arm.t_s.size(); ++k)
+      if (arm.t_s[k] >= end - 30.0 && arm.t_s[k] < end) calf_ex += arm.values(static_cast<Eigen::Index>(k), calf), ++m;
+    out.calf_inflow_over_rest = calf_ex / m / arm.values(0, calf);
+    return out;
+  }();
+  return r;
+}
+
+}  // namespace massagesim::validation

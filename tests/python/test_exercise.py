@@ -1,0 +1,77 @@
+"""Exercise through the user path (issue 12): muscle groups in scenario dicts and `ms.simulate`, and the
+exercise physiology of the default subject (VO2 kinetics, exercise hyperaemia, recovery)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import massagesim as ms
+
+
+def knee_extension(**exercise: object) -> ms.Scenario:
+    """Two-segment leg (calf, thigh), supine: rest, 3 min of exercise, 10 min of recovery."""
+    return ms.Scenario.build(
+        [
+            ms.phase("rest", 60.0),
+            ms.phase("exercise", 180.0, intensity_fraction_VO2max=0.6, **exercise),
+            ms.phase("passive_recovery", 600.0),
+        ],
+        name="knee_extension",
+        limb={"segment_names": ["calf", "thigh"], "segment_lengths_cm": [40.0, 50.0]},
+        outputs=["o2_uptake_mL_per_min", "o2_demand_mL_per_min", "arterial_inflow_mL_per_min_per_100g"],
+        save_every_s=1.0,
+    )
+
+
+def column(arm: ms.ArmResult, name: str) -> np.ndarray:
+    return np.asarray(arm.values[:, list(arm.output_names).index(name)])
+
+
+def test_a_limb_muscle_group_works_only_the_named_segments_and_not_the_body() -> None:
+    arm = next(iter(ms.simulate(knee_extension(muscle_group="limb", working_segments=["thigh"]))))
+    t = np.asarray(arm.t_s)
+    during = (t > 200.0) & (t < 240.0)
+    calf_demand, thigh_demand = column(arm, "calf.o2_demand_mL_per_min"), column(arm, "thigh.o2_demand_mL_per_min")
+    # The calf rests: its demand stays at rest; the thigh works at 60 % of its own (small-mass) peak, 350 mL/min/kg
+    # (Radegran 1999): demand per kg ~ 2.5 + 0.6 x 350.
+    assert np.allclose(calf_demand[during], calf_demand[0], rtol=1e-3)
+    thigh_kg = thigh_demand[0] / 2.5  # resting demand 2.5 mL/min/kg (vo2_rest_mL_per_min_per_kg)
+    assert thigh_demand[during].mean() / thigh_kg == pytest.approx(2.5 + 0.6 * 350.0, rel=0.01)
+    # The rest of the body (the pool's lumped working muscle) rests: no O2 debt; in whole-body exercise it works.
+    debt = "working_muscle.o2_debt_mL"
+    whole = next(iter(ms.simulate(knee_extension(), outputs=[debt])))
+    alone = next(iter(ms.simulate(knee_extension(muscle_group="limb"), outputs=[debt])))
+    assert np.ptp(column(alone, debt)) < 1e-9  # stays at its resting value
+    assert column(whole, debt).max() > 1.0
+
+
+def test_whole_body_exercise_has_the_whole_body_demand_per_kg() -> None:
+    arm = next(iter(ms.simulate(knee_extension())))
+    t = np.asarray(arm.t_s)
+    d = column(arm, "thigh.o2_demand_mL_per_min")
+    # 150 mL/min/kg per unit intensity in whole-body exercise (cardiac output caps muscle flow, Rowell).
+    assert d[(t > 200.0) & (t < 240.0)].mean() / (d[0] / 2.5) == pytest.approx(2.5 + 0.6 * 150.0, rel=0.01)
+
+
+def test_uptake_follows_demand_with_first_order_kinetics_and_flow_follows_uptake() -> None:
+    """Phase II VO2 kinetics with the repayment time constant (30 s, Meyer 1988's first-order model), and
+    exercise hyperaemia: perfusion rises with the demand and is back near rest minutes after."""
+    arm = next(iter(ms.simulate(knee_extension(muscle_group="limb", working_segments=["thigh"]))))
+    t = np.asarray(arm.t_s)
+    vo2, dem = column(arm, "thigh.o2_uptake_mL_per_min"), column(arm, "thigh.o2_demand_mL_per_min")
+    rest, peak = vo2[0], dem[(t > 100.0) & (t < 230.0)].mean()
+    frac = (vo2 - rest) / (peak - rest)
+    t63 = t[np.argmax(frac >= 1.0 - np.exp(-1.0))] - 60.0
+    assert 20.0 <= t63 <= 45.0, f"time to 63 % of the VO2 rise: {t63} s"
+    assert frac[(t > 220.0) & (t < 240.0)].min() > 0.95  # steady state reached: supply suffices at 60 %
+    q = column(arm, "thigh.arterial_inflow_mL_per_min_per_100g")
+    assert q[(t > 200.0) & (t < 240.0)].mean() > 20.0 * q[0]  # ~ demand / (CaO2 x extraction)
+    assert q[np.searchsorted(t, 240.0 + 600.0 - 1.0)] < 2.0 * q[0]  # recovered within 10 min
+
+
+def test_an_unknown_working_segment_is_refused_naming_the_segments() -> None:
+    with pytest.raises(ms.InvalidArgument, match="'knee' is not a segment of the limb; expected one of: calf, thigh"):
+        ms.simulate(knee_extension(muscle_group="limb", working_segments=["knee"]))
+    with pytest.raises(ms.InvalidArgument, match="muscle_group"):
+        ms.simulate(knee_extension(muscle_group="arm"))
