@@ -1,6 +1,7 @@
 /// \file validation_exercise.cpp
 /// \brief Validation area "exercise": scenarios run through simulation::simulate (exercise.hpp).
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -48,6 +49,39 @@ const char* const knee_extension_text = R"massagesim_json({
 }
 )massagesim_json";
 
+// Keep identical to scenarios/wingate_recovery.json (test_scenario_io compares them).
+const char* const wingate_text = R"massagesim_json({
+  "$schema": "../schemas/scenario.schema.json",
+  "format_version": 1,
+  "name": "wingate_passive_recovery",
+  "description": "A 30-s Wingate sprint and 30 min of passive recovery (Cotterrell 2005 J Physiol 565P PC28, physiology.md section 3: peak finger blood lactate 15.9 +/- 1.5 mmol/L at 3 min). The sprint is whole-body exercise at 2.2 x the VO2max power (the mean power of a 30-s all-out sprint [GK], as the L10 harness takes Beneke 2007's 30-s sprint). Supine, not seated on the ergometer: the model's seated rest state is not yet physiological (issue 12). Validation target E2 reads blood lactate.",
+  "subject": {
+    "preset": "default_calf",
+    "initial_posture": "supine"
+  },
+  "limb": {
+    "segment_names": ["distal_calf", "proximal_calf", "distal_thigh", "proximal_thigh"],
+    "segment_lengths_cm": [20.0, 20.0, 25.0, 25.0]
+  },
+  "parameters": [],
+  "protocol": [
+    { "kind": "rest", "duration_s": 300.0 },
+    { "kind": "exercise", "duration_s": 30.0, "intensity_fraction_VO2max": 2.2 },
+    { "kind": "passive_recovery", "duration_s": 1800.0 }
+  ],
+  "outputs": {
+    "names": ["blood_lactate_mmol_per_L", "lactate_cell_mmol_per_L", "arterial_inflow_mL_per_min", "o2_uptake_mL_per_min"],
+    "save_every_s": 5.0
+  },
+  "solver": {
+    "stepper": "rodas4",
+    "rtol": 1e-6,
+    "atol": 1e-9,
+    "dt_max_s": 10.0
+  }
+}
+)massagesim_json";
+
 /// Column of `name` in `arm` (throws naming it when absent).
 int column(const simulation::ArmResult& arm, const std::string& name) {
   for (std::size_t j = 0; j < arm.output_names.size(); ++j)
@@ -61,6 +95,39 @@ std::string_view knee_extension_scenario_text() { return knee_extension_text; }
 
 scenario::Scenario knee_extension_scenario() {
   return scenario::parse_scenario(knee_extension_text, "one_leg_knee_extension.json");
+}
+
+std::string_view wingate_scenario_text() { return wingate_text; }
+
+scenario::Scenario wingate_scenario() { return scenario::parse_scenario(wingate_text, "wingate_recovery.json"); }
+
+const WingateResult& e2_cotterrell2005() {
+  static const WingateResult r = [] {
+    const scenario::Scenario sc = wingate_scenario();
+    const auto res = simulation::simulate(sc);
+    const auto& arm = res.arms.at(0);
+    double end = 0.0;
+    for (const auto& ph : sc.protocol) {
+      end += ph.duration_s;
+      if (ph.kind == protocols::PhaseKind::exercise) break;
+    }
+    const int la = column(arm, "blood_lactate_mmol_per_L");
+    WingateResult out;
+    for (std::size_t k = 0; k < arm.t_s.size(); ++k) {
+      const double v = arm.values(static_cast<Eigen::Index>(k), la);
+      if (arm.t_s[k] >= end && v > out.peak_blood_lactate_mmol_per_L) {
+        out.peak_blood_lactate_mmol_per_L = v;
+        out.peak_time_after_exercise_min = (arm.t_s[k] - end) / 60.0;
+      }
+    }
+    for (const auto& s : sc.limb.segment_names) {
+      const int c = column(arm, s + ".lactate_cell_mmol_per_L");
+      for (Eigen::Index k = 0; k < arm.values.rows(); ++k)
+        out.max_muscle_cell_lactate_mmol_per_L = std::max(out.max_muscle_cell_lactate_mmol_per_L, arm.values(k, c));
+    }
+    return out;
+  }();
+  return r;
 }
 
 const KneeExtensionResult& e1_radegran1999() {

@@ -390,6 +390,18 @@ std::vector<Target> exercise_targets() {
              [] { return e1_radegran1999().perfusion_mL_per_min_per_100g; }),
       around("E1.vo2", a, rad, "knee-extensor O2 uptake at peak (scenario one_leg_knee_extension)", "mL/min/100 g",
              "35.2 ± 3.7", 35.2, 3.7, BandRule::mean_se, [] { return e1_radegran1999().vo2_mL_per_min_per_100g; }),
+      around(
+          "E2.peak", a, "Cotterrell 2005 J Physiol 565P PC28",
+          "peak blood lactate after a 30-s Wingate, passive recovery (scenario wingate_recovery)", "mmol/L",
+          "15.9 ± 1.5", 15.9, 1.5, BandRule::mean_sd, [] { return e2_cotterrell2005().peak_blood_lactate_mmol_per_L; },
+          "13.1 mmol/L: muscle lactate leaves through saturable MCTs (MCT4 Vmax 10.4 mmol/min/kg, Km 25 mM), so "
+          "muscle-cell lactate reaches 67 mmol/L (physiological <= ~45) and is still draining when the pool "
+          "peaks; the L10 calibration fits Beneke's curve shape, not the peak"),
+      percent(
+          "E2.peak_time", a, "Cotterrell 2005 J Physiol 565P PC28; Gupta 1996",
+          "time of the blood-lactate peak after a 30-s Wingate (scenario wingate_recovery)", "min", "~3", 3.0, 30.0,
+          [] { return e2_cotterrell2005().peak_time_after_exercise_min; },
+          "9.9 min: the MCT-limited release (see E2.peak) spreads the muscle's lactate over ~10 min"),
   };
 }
 

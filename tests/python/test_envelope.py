@@ -50,10 +50,16 @@ SEATED_EDEMA = (
     "washdown), so the distal calf holds 6.5 L of interstitial fluid at rest (bound 5 L; supine 0.24 L), the "
     "proximal calf 3.6 L, the thigh 1.8-2.5 L."
 )
-#: Every shipped scenario; one is an expected failure, measured, with its cause.
+SPRINT_LACTATE = (
+    "issue 12 (target E2): after a 30-s sprint at 2.2 x VO2max muscle lactate leaves through saturable MCTs "
+    "(MCT4 Vmax 10.4 mmol/min/kg, Km 25 mM), so muscle-cell lactate reaches 67 mmol/L (bound 45, physiology.md "
+    "§3) and interstitial 32 mmol/L; blood lactate peaks at 13 mmol/L ~10 min after the sprint (data: 15.9 at 3)."
+)
+KNOWN = {"one_leg_knee_extension.json": SEATED_EDEMA, "wingate_recovery.json": SPRINT_LACTATE}
+#: Every shipped scenario; the known ones are expected failures, measured, with their cause.
 SCENARIOS = [
-    pytest.param(p.name, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=SEATED_EDEMA))
-    if p.name == "one_leg_knee_extension.json"
+    pytest.param(p.name, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN[p.name]))
+    if p.name in KNOWN
     else p.name
     for p in sorted((ROOT / "scenarios").glob("*.json"))
 ]

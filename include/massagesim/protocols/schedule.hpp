@@ -89,9 +89,10 @@ struct Phase {
 /// Phases in sequence on one limb.
 class Schedule {
  public:
-  /// Largest exercise intensity accepted: supramaximal bouts at 150 % VO2max appear in the
-  /// lactate data (Gupta 1996, physiology.md §1A).
-  static constexpr double max_exercise_intensity = 2.0;
+  /// Largest exercise intensity accepted: all-out sprints, ~2.8 x the VO2max power over 10 s and ~2.2 x over a
+  /// 30-s Wingate [GK] (Beneke 2007's sprints, physiology.md §1A; Gupta 1996's bouts are at 1.5 x). Nothing yet
+  /// limits how long a supramaximal intensity is held (no fatigue model, issue 12).
+  static constexpr double max_exercise_intensity = 3.0;
   /// Active-recovery default intensity: 30 % VO2max (Gupta 1996, physiology.md §1A).
   static constexpr double default_active_recovery_intensity = 0.3;
 

@@ -24,4 +24,17 @@ struct KneeExtensionResult {
 };
 const KneeExtensionResult& e1_radegran1999();
 
+/// The scenario of E2, identical to scenarios/wingate_recovery.json.
+std::string_view wingate_scenario_text();
+scenario::Scenario wingate_scenario();
+
+/// E2 Cotterrell D et al. (2005) J Physiol 565P PC28: blood lactate after a 30-s Wingate sprint, passive
+/// recovery: its peak, the time of the peak after the sprint, and the highest muscle-cell lactate of the limb.
+struct WingateResult {
+  double peak_blood_lactate_mmol_per_L = 0.0;
+  double peak_time_after_exercise_min = 0.0;
+  double max_muscle_cell_lactate_mmol_per_L = 0.0;
+};
+const WingateResult& e2_cotterrell2005();
+
 }  // namespace massagesim::validation

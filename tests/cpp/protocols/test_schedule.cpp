@@ -168,8 +168,8 @@ TEST(Schedule, BadInputsNameTheFieldAndTheRange) {
   expect_invalid([&] { s.rest(-5.0); }, "rest.duration_s: expected > 0 s and finite, got -5");
   expect_invalid([&] { s.massage(0.0, "effleurage"); }, "massage.duration_s: expected > 0 s");
   expect_invalid([&] { s.posture_change(-1.0, mp::Posture::standing); }, "posture_change.duration_s: expected >= 0 s");
-  expect_invalid([&] { s.exercise(60.0, 2.5); },
-                 "exercise.intensity: expected a fraction of VO2max in (0, 2], got 2.5");
+  expect_invalid([&] { s.exercise(60.0, 3.5); },
+                 "exercise.intensity: expected a fraction of VO2max in (0, 3], got 3.5");
   expect_invalid([&] { s.active_recovery(60.0, 0.0); },
                  "active_recovery.intensity: expected a fraction of VO2max in (0, 1]");
   expect_invalid([&] { s.massage(60.0, "sequential_compression"); },

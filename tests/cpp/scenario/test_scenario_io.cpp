@@ -226,6 +226,12 @@ TEST(ValidationScenarios, EmbeddedKneeExtensionIsIdenticalToItsScenarioFile) {
   EXPECT_EQ(std::string(massagesim::validation::knee_extension_scenario_text()), file);
 }
 
+TEST(ValidationScenarios, EmbeddedWingateIsIdenticalToItsScenarioFile) {
+  const std::string file = read_text(source_dir / "scenarios" / "wingate_recovery.json");
+  ASSERT_FALSE(file.empty());
+  EXPECT_EQ(std::string(massagesim::validation::wingate_scenario_text()), file);
+}
+
 TEST(ScenarioIo, MuscleGroupAndWorkingSegmentsRoundTripAndNameWhatIsWrong) {
   const ms::Scenario sc = massagesim::validation::knee_extension_scenario();
   const auto& ex = sc.protocol.at(1);
