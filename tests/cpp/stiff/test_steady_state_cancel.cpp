@@ -58,12 +58,12 @@ TEST(SteadyStateCancel, AFlagSetBeforeStopsTheSearchAtOnce) {
 }
 
 TEST(SteadyStateCancel, AFlagSetDuringNewtonOrPseudoTransientStopsAtTheNextEvaluation) {
-  // Without the flag the search does thousands of evaluations before it gives up (NewtonFailure).
+  // Without the flag the search does hundreds of evaluations before it gives up (NewtonFailure).
   long uncancelled = 0;
   EXPECT_THROW((void)ms::steady_state(NoRest{nullptr, -1, &uncancelled}, V2(0.0, 0.0)), ms::NewtonFailure);
-  ASSERT_GT(uncancelled, 500);
+  ASSERT_GT(uncancelled, 250);
   for (bool newton_first : {true, false}) {
-    for (long set_after : {5L, 40L, 300L}) {
+    for (long set_after : {5L, 40L, 200L}) {
       std::atomic<bool> flag{false};
       long calls = 0;
       ms::SteadyStateOptions opt;
