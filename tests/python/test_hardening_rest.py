@@ -245,24 +245,58 @@ def test_every_posture_and_geometry_with_default_parameters_runs_finite() -> Non
 
 
 def test_a_set_without_resting_o2_supply_is_refused_up_front_with_its_numbers() -> None:
-    """Low flow at full dilation (every value inside its range), a limb raised: the rule refuses it,
+    """Low resting flow and costly spasm (every value inside its range): the rule refuses the set,
     naming the demand, the deliverable O2 and what would be allowed."""
-    params = {
-        "vo2_rest_mL_per_min_per_kg": 4.0,
-        "vasodilator_max": 3.0,
-        "arteriolar_conductance_mL_per_min_per_mmHg_per_100g": 0.02,
-        "feed_conductance_mL_per_min_per_mmHg_per_100g": 0.2,
-        "capillary_venous_conductance_mL_per_min_per_mmHg_per_100g": 0.15,
-        "o2_extraction_max": 0.7,
-        "arterial_o2_content_mL_per_L": 180.0,
-        "rest_height_above_heart_cm": 60.0,
-    }
-    case = {"parameters": params, "preset": "default_calf", "posture": "supine", "lengths_cm": [20.0, 20.0]}
+    case = {"parameters": NO_REST, "preset": "default_calf", "posture": "supine", "lengths_cm": [20.0, 20.0]}
     why = run_case(case)
     assert why is not None and why.startswith("refused:"), why
     for part in ("vo2_rest_mL_per_min_per_kg 4 x", "o2_extraction_max 0.7", "mL/min", "Allowed:", "vasodilator_max"):
         assert part in why, (part, why)
     assert run_case(case, rule=False) is not None  # and indeed it has no resting state
+
+
+#: Every value inside its range, poor resting flow and much spasm: no resting state (the search fails).
+NO_REST = {
+    "vo2_rest_mL_per_min_per_kg": 4.0,
+    "vasodilator_max": 3.0,
+    "arteriolar_conductance_mL_per_min_per_mmHg_per_100g": 0.02,
+    "feed_conductance_mL_per_min_per_mmHg_per_100g": 0.2,
+    "capillary_venous_conductance_mL_per_min_per_mmHg_per_100g": 0.15,
+    "o2_extraction_max": 0.7,
+    "arterial_o2_content_mL_per_L": 180.0,
+}
+
+
+def test_a_cancel_flag_stops_a_long_rest_state_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: the rest-state search could not be cancelled (Ctrl-C had to abandon its thread)."""
+    import threading
+    import time
+
+    from massagesim import _simulate
+
+    monkeypatch.setenv("MASSAGESIM_REST_O2_CHECK", "0")  # the search itself, on a set without a rest state
+    case = {"parameters": {}, "preset": "default_calf", "posture": "supine", "lengths_cm": [10.0] * 8}
+    opts = _simulate.make_options(parameters=NO_REST)
+    flag = ms._core.CancelFlag()
+    opts.cancel = flag
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = ms._core.simulate(scenario(case)._cpp, opts)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            box["error"] = exc
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    time.sleep(0.3)  # into the search (it takes several seconds to give up on 8 segments)
+    assert worker.is_alive(), box
+    flag.set()
+    worker.join(30.0)  # a functional bound: it stops at its next evaluation
+    assert not worker.is_alive()
+    err = box.get("error")
+    assert isinstance(err, ms.Cancelled), box
+    assert "steady-state search cancelled" in str(err)
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@
 /// by the pinned deficit, as at the rest state, where the deficit is 0) gives each segment's demand
 /// and E_max CaO2 Q. A segment with demand ≥ supply at every grid debt has no resting state. Pinning
 /// every segment at the same per-kg debt and sampling d on a grid are the two approximations; a
-/// refusal needs every grid point solved. tests/python/test_hardening_rest.py checks, on every set the
-/// rule refuses, that the rest-state search indeed fails without it.
+/// refusal needs at least 2/3 of the grid points solved (the others are skipped). tests/python/test_hardening_rest.py
+/// checks, on every set the rule refuses, that the rest-state search indeed fails without it.
 
 #include <atomic>
 #include <cmath>
@@ -61,8 +61,10 @@ struct RestO2Segment {
 /// The resting O2 balance of every segment (distal first); `solved` is false when a pinned steady
 /// state could not be found (then nothing is refused).
 struct RestO2Balance {
-  bool solved = false;
-  std::string why_unsolved;
+  bool solved = false;       ///< enough grid debts solved to judge (at least 2/3 of them)
+  int n_grid = 0;            ///< grid debts tried
+  int n_solved = 0;          ///< of which the pinned steady state was found
+  std::string why_unsolved;  ///< the last pinned search that failed
   std::vector<RestO2Segment> segments;
   /// Each segment's pinned steady state at the first grid debt where its supply exceeded its demand
   /// (empty if a segment never did): from there the debts relax to their resting values, a guess for
@@ -174,7 +176,7 @@ inline RestO2Balance limb_rest_o2_balance(const Limb& limb, const LimbInputs* in
   static const int i_q = Segment::output_index("arteriolar_flow_mL_per_min");
   static const int i_dem = Segment::output_index("o2_demand_mL_per_min");
   static const int i_sig = Segment::output_index("vasodilator_signal");
-  bool all_solved = true;
+  out.n_grid = static_cast<int>(grid.size());
   Limb::State first;  // each segment's block at its first feasible grid debt
   for (double r : grid) {
     for (int i = 0; i < N; ++i)
@@ -183,10 +185,10 @@ inline RestO2Balance limb_rest_o2_balance(const Limb& limb, const LimbInputs* in
     try {
       z = rest_steady_state(sys, z, opt, positive).x;
     } catch (const SolverError& e) {
-      all_solved = false;
       out.why_unsolved = e.what();
       continue;
     }
+    ++out.n_solved;
     const Limb::State x = sys.core.from_core(sys.expand(z));
     const Eigen::MatrixXd o = pinned->outputs(x, sys.core.inputs);
     bool all_ok = true;
@@ -213,7 +215,9 @@ inline RestO2Balance limb_rest_o2_balance(const Limb& limb, const LimbInputs* in
       break;
     }
   }
-  out.solved = all_solved;
+  // A grid debt whose pinned state is not found is skipped (a state of the path the search cannot
+  // reach); a verdict needs most of the path.
+  out.solved = 3 * out.n_solved >= 2 * out.n_grid;
   return out;
 }
 
