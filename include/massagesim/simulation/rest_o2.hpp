@@ -217,7 +217,7 @@ inline RestO2Balance limb_rest_o2_balance(const Limb& limb, const LimbInputs* in
   }
   // A grid debt whose pinned state is not found is skipped (a state of the path the search cannot
   // reach); a verdict needs most of the path.
-  out.solved = 3 * out.n_solved >= out.n_grid;
+  out.solved = out.feasible_state.size() > 0 || 3 * out.n_solved >= out.n_grid;  // (all feasible: stopped early)
   return out;
 }
 
