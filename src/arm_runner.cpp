@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <memory>
 #include <string>
@@ -27,6 +28,7 @@
 #include "massagesim/models/output_catalogue.hpp"
 #include "massagesim/scenario/scenario_io.hpp"
 #include "massagesim/simulation/limb_problem.hpp"
+#include "massagesim/simulation/rest_o2.hpp"
 #include "massagesim/simulation/stepper_table.hpp"
 #include "massagesim/solver/solve.hpp"
 
@@ -68,7 +70,13 @@ BuiltLimb build_limb(const msc::Scenario& sc, const SimulationOptions& opt, cons
   for (int i = 0; i < limb->n_segments(); ++i)
     rest.segment[static_cast<std::size_t>(i)].height_above_heart_cm =
         any_schedule.inputs(-1.0, i).height_above_heart_cm;
-  BuiltLimb b{limb, mm::limb_rest_state(limb, &rest)};
+  // The resting O2 rule (rest_o2.hpp), before the search: a set without a rest state is refused with its numbers.
+  // MASSAGESIM_REST_O2_CHECK=0 skips it (to check that every set it refuses indeed has no rest state).
+  mm::RestO2Balance o2;
+  if (const char* e = std::getenv("MASSAGESIM_REST_O2_CHECK"); !(e && std::string_view(e) == "0"))
+    o2 = mm::check_rest_o2(*limb, &rest, opt.cancel.get());
+  // Ctrl-C stops the search too; the rule's dilated state is the second guess.
+  BuiltLimb b{limb, mm::limb_rest_state(limb, &rest, nullptr, opt.cancel.get(), &o2.feasible_state)};
   return b;
 }
 

@@ -4,6 +4,7 @@
 ///        the problem builder with state names and a domain check, and the resting state (initial guess,
 ///        pseudo-transient continuation, Newton). Simulation layer: models/ knows nothing of solvers or schedules.
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -31,7 +32,8 @@ namespace massagesim::models {
 /// (`in`, default the limb's rest inputs, with the limb's arterial and central venous pressures;
 /// identical segments share one), else the default calf's scaled to its mass; pool at 1 mmol/L.
 /// `limb_rest_state` refines it.
-inline Limb::State limb_initial_guess(const Limb& limb, const LimbInputs* in = nullptr) {
+inline Limb::State limb_initial_guess(const Limb& limb, const LimbInputs* in = nullptr,
+                                      const std::atomic<bool>* cancel = nullptr) {
   static const Segment::State calf = [] {
     const Segment seg(default_calf_params());
     return rest_state(seg);
@@ -59,7 +61,7 @@ inline Limb::State limb_initial_guess(const Limb& limb, const LimbInputs* in = n
     }
     Segment::State xs;
     try {
-      xs = rest_state(limb.segment(i), &ri);
+      xs = rest_state(limb.segment(i), &ri, nullptr, cancel);
     } catch (const SolverError&) {
       xs = calf;
       const double f = pi.tissue_mass_g / m_ref;
@@ -156,12 +158,17 @@ struct LimbCoreSystem {
 /// continuation, then Newton to the roundoff floor; volumes kept positive) from `limb_initial_guess`.
 /// (`rest_steady_state`: when the rest state is not attracting, e.g. a lymphangion that pumps
 /// spontaneously at rest, the equilibrium itself.)
-/// \throws NewtonFailure naming the limb (segments, heights, masses), what failed and what to try
+/// \throws NewtonFailure naming the limb (segments, heights, masses), what failed and what to try;
+///         Cancelled as soon as `cancel` is set (checked before every Newton iteration and pseudo-time step)
+/// `second_guess` (optional, e.g. `RestO2Balance::feasible_state`) is tried when the search from
+/// `limb_initial_guess` fails.
 inline Limb::State limb_rest_state(const std::shared_ptr<const Limb>& limb, const LimbInputs* in = nullptr,
-                                   double* residual_out = nullptr) {
+                                   double* residual_out = nullptr, const std::atomic<bool>* cancel = nullptr,
+                                   const Limb::State* second_guess = nullptr) {
   LimbCoreSystem sys{limb, in ? *in : limb->rest_inputs()};
   const int N = limb->n_segments();
   SteadyStateOptions opt = rest_state_options();
+  opt.cancel = cancel;
   const auto names = limb->state_names();
   for (int i = 0; i < N; ++i)
     for (int k = 0; k < LimbCoreSystem::core_n; ++k)
@@ -174,7 +181,7 @@ inline Limb::State limb_rest_state(const std::shared_ptr<const Limb>& limb, cons
         if (!(x[i * LimbCoreSystem::core_n + k] > 0.0)) return false;
     return true;
   };
-  const Limb::State guess = limb_initial_guess(*limb, &sys.inputs);
+  const Limb::State guess = limb_initial_guess(*limb, &sys.inputs, cancel);
   std::string why;
   try {
     const auto res = rest_steady_state(sys, sys.to_core(guess), opt, positive);
@@ -182,6 +189,17 @@ inline Limb::State limb_rest_state(const std::shared_ptr<const Limb>& limb, cons
     return sys.from_core(res.x);
   } catch (const SolverError& e) {
     why = e.what();
+  }
+  if (second_guess != nullptr && second_guess->size() == limb->n_states()) {
+    // A limb whose segments must build an O2 debt to dilate: from a state where every segment's supply
+    // exceeds its demand, the debts relax to their resting values.
+    try {
+      const auto res = rest_steady_state(sys, sys.to_core(*second_guess), opt, positive);
+      if (residual_out) *residual_out = res.residual_norm;
+      return sys.from_core(res.x);
+    } catch (const SolverError& e) {
+      why += std::string(" From the second guess: ") + e.what();
+    }
   }
   std::string heights, masses;
   for (int i = 0; i < N; ++i) {

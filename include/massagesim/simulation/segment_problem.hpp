@@ -4,6 +4,7 @@
 ///        problem builder with state names and a domain check, and the resting state (pseudo-transient
 ///        continuation, then Newton). Simulation layer: models/ knows nothing of solvers.
 
+#include <atomic>
 #include <utility>
 #include <vector>
 
@@ -148,12 +149,13 @@ SteadyStateResult<State> rest_steady_state(const System& sys, const State& x0, S
 /// The resting state of `seg` under `in` (default: its rest inputs): f(x) = 0 for every state but the
 /// audit block (accumulators start at 0), from `initial_guess()` by `steady_state()` with
 /// `rest_state_options()` (volumes kept positive).
-/// \throws NewtonFailure when no steady state is found
-inline Segment::State rest_state(const Segment& seg, const SegmentInputs* in = nullptr,
-                                 double* residual_out = nullptr) {
+/// \throws NewtonFailure when no steady state is found; Cancelled when `cancel` is set
+inline Segment::State rest_state(const Segment& seg, const SegmentInputs* in = nullptr, double* residual_out = nullptr,
+                                 const std::atomic<bool>* cancel = nullptr) {
   const SegmentInputs inputs = in ? *in : seg.rest_inputs();
   SegmentCoreSystem sys{seg, inputs};
   SteadyStateOptions opt = rest_state_options();
+  opt.cancel = cancel;
   const auto names = SegmentLayout::state_names();
   opt.state_names.assign(names.begin(), names.begin() + SegmentCoreSystem::n);
   const SegmentCoreSystem::State guess = seg.initial_guess().head<SegmentCoreSystem::n>();

@@ -25,6 +25,10 @@
 /// Convergence: max_i |f_i| <= `residual_tol`, or, when `step_rtol` > 0, a Newton step with
 /// |δ_i| <= step_rtol·|x_i| + step_atol for every state (or steps at that roundoff floor that stop
 /// shrinking): a scale-free test for models whose residual floor is set by large volumes.
+///
+/// Cancellation: when `cancel` is set (the same flag as `StepControl::cancel`), the flag is read before
+/// every Newton iteration, line-search trial and pseudo-time step, and the search throws `Cancelled`
+/// (not a SolverError, so callers that retry a failed search with other settings do not retry it).
 /// \see C. T. Kelley, D. E. Keyes, Convergence analysis of pseudo-transient continuation,
 ///      SIAM J. Numer. Anal. 35 (1998) 508–523, doi:10.1137/S0036142996304796
 /// \see L. F. Shampine, Implementation of implicit formulas for the solution of ODEs, SIAM J. Sci.
@@ -37,6 +41,7 @@
 ///      method for nonlinear equations, Optim. Methods Softw. 13 (2000) 181–201, doi:10.1080/10556780008805782
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -73,6 +78,9 @@ struct SteadyStateOptions {
   double step_rtol = 0.0;                  ///< > 0: also converged on a Newton step below step_rtol·|x| + step_atol
   double step_atol = 0.0;                  ///< absolute part of the step test (units of x)
   double pseudo_dt_newton_s = 1e12;        ///< Δτ from which a pseudo-time step counts as a Newton step (step test)
+  /// Optional cancel flag (not owned), read (relaxed) before every Newton iteration, line-search trial
+  /// and pseudo-time step: once set, the search throws `Cancelled`.
+  const std::atomic<bool>* cancel = nullptr;
 
   void validate(Eigen::Index n) const {
     MASSAGESIM_CHECK(std::isfinite(t_s), "SteadyStateOptions.t_s: expected a finite time, got ", t_s);
@@ -136,7 +144,8 @@ struct AnyState {
 /// \return the state, its residual, the iteration counts
 /// \throws InvalidArgument on bad options or a non-finite x0;
 ///         NewtonFailure when neither Newton nor pseudo-transient continuation converges (the
-///         message gives the residual reached and the state with the largest residual).
+///         message gives the residual reached and the state with the largest residual);
+///         Cancelled when `opt.cancel` is set.
 template <class System, class State, class Domain = AnyState>
 requires OdeSystem<System, State> SteadyStateResult<State> steady_state(System sys, const State& x0,
                                                                         const SteadyStateOptions& opt = {},
@@ -158,7 +167,14 @@ requires OdeSystem<System, State> SteadyStateResult<State> steady_state(System s
   SteadyStateResult<State> res;
   Stats& st = res.stats;
   State x = x0, f = x0, xt = x0, ft = x0, dx = x0, err = x0;
+  auto check_cancel = [&](const char* where) {
+    if (opt.cancel != nullptr && opt.cancel->load(std::memory_order_relaxed))
+      throw Cancelled(detail::concat("steady-state search cancelled during ", where, " after ", st.n_rhs,
+                                     " right-hand-side evaluations (SteadyStateOptions::cancel was set)"),
+                      t);
+  };
   auto eval = [&](const State& y, State& fy) {
+    check_cancel(res.used_pseudo_transient ? "pseudo-transient continuation" : "Newton's method");
     sys(y, fy, t);
     ++st.n_rhs;
     return fy.allFinite() ? fy.template lpNorm<Eigen::Infinity>() : std::numeric_limits<double>::infinity();
@@ -213,6 +229,7 @@ requires OdeSystem<System, State> SteadyStateResult<State> steady_state(System s
     converged = r <= opt.residual_tol;
     for (int it = 0; !converged && it < opt.max_newton_iterations; ++it) {
       ++res.newton_iterations;
+      check_cancel("Newton's method");
       jeval.dense(sys, x, t, f, jac, st);
       lu.compute(jac);
       ++st.n_lu;
@@ -295,6 +312,7 @@ requires OdeSystem<System, State> SteadyStateResult<State> steady_state(System s
     Floor floor;
     while (res.pseudo_transient_steps < opt.max_pseudo_transient_steps) {
       ++res.pseudo_transient_steps;
+      check_cancel("pseudo-transient continuation");
       if (!fresh) {
         jeval.dense(sys, x, t, f, jac, st);
         fresh = true;

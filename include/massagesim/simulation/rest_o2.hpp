@@ -1,0 +1,259 @@
+#pragma once
+/// \file rest_o2.hpp
+/// \brief The resting O2 rule: a limb has a resting state only if every segment's blood flow can
+///        deliver its resting O2 demand. Checked before the resting-state search, so that a parameter
+///        set without a rest state is refused with the numbers instead of a solver failure.
+///
+/// At rest the O2 debt D of a segment (metabolites.hpp) obeys dD/dt = demand − VO2 with
+/// VO2 = smin(demand + D/τ, E_max CaO2 Q): it settles only at a debt where the supply-limited uptake
+/// E_max CaO2 Q reaches the demand. Both depend on the debt: it dilates the bed (vasodilator signal
+/// x_max d^n/(d^n + d50^n), d = D/m, up to `vasodilator_max`), and it hurts (pain_drive from d), pain
+/// drives spasm, and spasm costs O2 (vo2_per_activation) and squeezes the vessels (intramuscular
+/// pressure). From D = 0 the debt grows until the first debt where supply meets demand; when there is
+/// none, it grows without bound: no resting state exists.
+///
+/// The rule evaluates supply and demand exactly along that path: at each per-kg debt d of a grid
+/// (0, then d50·2^k for k = −6 … 10, then 10⁶·d50: full dilation), a steady state of the limb with
+/// every segment's debt pinned at m·d (every other state free: the posture's heights, the limb's
+/// venous coupling, myogenic tone, interstitium, spasm at their steady values; glycolysis not driven
+/// by the pinned deficit, as at the rest state, where the deficit is 0) gives each segment's demand
+/// and E_max CaO2 Q. A segment with demand ≥ supply at every grid debt has no resting state. Pinning
+/// every segment at the same per-kg debt and sampling d on a grid are the two approximations; a
+/// refusal needs at least 1/3 of the grid points solved (the others are skipped). tests/python/test_hardening_rest.py
+/// checks, on every set the rule refuses, that the rest-state search indeed fails without it.
+
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "massagesim/core/check.hpp"
+#include "massagesim/core/error.hpp"
+#include "massagesim/models/limb.hpp"
+#include "massagesim/models/parameter_registry.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
+#include "massagesim/solver/steady_state.hpp"
+
+namespace massagesim::models {
+
+/// One segment's resting O2 balance at the grid debt where supply exceeds demand most (or falls
+/// short least).
+struct RestO2Segment {
+  std::string name;
+  double muscle_mass_kg = 0.0;
+  double height_above_heart_cm = 0.0;
+  double vo2_rest_mL_per_min_per_kg = 0.0;
+  double debt_mL_per_kg = 0.0;                ///< the pinned debt d
+  double vasodilator_signal = 0.0;            ///< at d (vasodilator_max at full dilation)
+  double demand_mL_per_min = 0.0;             ///< m·vo2_rest + the O2 cost of pain-driven tone at d
+  double flow_mL_per_min = 0.0;               ///< arteriolar flow at d
+  double o2_extraction_max = 0.0;             ///< E_max
+  double arterial_o2_content_mL_per_L = 0.0;  ///< CaO2
+  double deliverable_mL_per_min = 0.0;        ///< E_max · CaO2 · flow
+  bool feasible = false;                      ///< deliverable > demand at some grid debt
+  double margin_mL_per_min() const { return deliverable_mL_per_min - demand_mL_per_min; }
+};
+
+/// The resting O2 balance of every segment (distal first); `solved` is false when a pinned steady
+/// state could not be found (then nothing is refused).
+struct RestO2Balance {
+  bool solved = false;       ///< enough grid debts solved to judge (at least 1/3 of them)
+  int n_grid = 0;            ///< grid debts tried
+  int n_solved = 0;          ///< of which the pinned steady state was found
+  std::string why_unsolved;  ///< the last pinned search that failed
+  std::vector<RestO2Segment> segments;
+  /// Each segment's pinned steady state at the first grid debt where its supply exceeded its demand
+  /// (empty if a segment never did): from there the debts relax to their resting values, a guess for
+  /// the rest-state search when the usual one fails.
+  Limb::State feasible_state;
+};
+
+namespace detail {
+
+/// The limb's core system with every segment's O2 debt pinned (removed from the unknowns).
+struct PinnedDebtSystem {
+  LimbCoreSystem core;
+  std::vector<double> debt_mL;  ///< per segment
+  static constexpr int k_debt = SegmentLayout::metabolites + kO2Debt;
+  int n() const { return core.n() - core.limb->n_segments(); }
+  // Core index of reduced index j: the debt entries are skipped.
+  int core_index(int j) const {
+    const int per = LimbCoreSystem::core_n - 1, N = core.limb->n_segments();
+    if (j >= N * per) return j + N;  // pool states
+    const int i = j / per, r = j % per;
+    return i * LimbCoreSystem::core_n + (r >= k_debt ? r + 1 : r);
+  }
+  template <class Vec>
+  void operator()(const Vec& z, Vec& dz, double t) const {
+    using S = typename Vec::Scalar;
+    const int nc = core.n();
+    Vec x(nc), dx(nc);
+    for (int i = 0; i < core.limb->n_segments(); ++i)
+      x[i * LimbCoreSystem::core_n + k_debt] = S(debt_mL[static_cast<std::size_t>(i)]);
+    for (int j = 0; j < n(); ++j) x[core_index(j)] = z[j];
+    core(x, dx, t);
+    dz.resize(n());
+    for (int j = 0; j < n(); ++j) dz[j] = dx[core_index(j)];
+  }
+  Eigen::VectorXd reduce(const Eigen::VectorXd& c) const {
+    Eigen::VectorXd z(n());
+    for (int j = 0; j < n(); ++j) z[j] = c[core_index(j)];
+    return z;
+  }
+  Eigen::VectorXd expand(const Eigen::VectorXd& z) const {
+    Eigen::VectorXd c(core.n());
+    for (int i = 0; i < core.limb->n_segments(); ++i)
+      c[i * LimbCoreSystem::core_n + k_debt] = debt_mL[static_cast<std::size_t>(i)];
+    for (int j = 0; j < n(); ++j) c[core_index(j)] = z[j];
+    return c;
+  }
+};
+
+}  // namespace detail
+
+/// Every segment's resting O2 supply and demand along the debt path (see the file comment), under
+/// `in` (default: the limb's rest inputs). Stops at the first grid debt where every segment has had
+/// supply above demand (for most sets: d = 0, one steady state). \throws Cancelled when `cancel` is set
+inline RestO2Balance limb_rest_o2_balance(const Limb& limb, const LimbInputs* in = nullptr,
+                                          const std::atomic<bool>* cancel = nullptr) {
+  LimbParams lp = limb.params();
+  const int N = limb.n_segments();
+  std::vector<double> d50(static_cast<std::size_t>(N)), mass(static_cast<std::size_t>(N));
+  RestO2Balance out;
+  for (int i = 0; i < N; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    ParameterRegistry reg(lp.segments[k]);
+    reg.set("glycolytic_deficit_fraction", 0.0, true);  // the pinned deficit drives no glycolysis
+    d50[k] = reg.get("vasodilator_half_debt_mL_per_kg");
+    mass[k] = lp.segments[k].tissue_mass_g / 1000.0;
+    RestO2Segment s;
+    s.name = limb.segment_name(i);
+    s.muscle_mass_kg = mass[k];
+    s.height_above_heart_cm = (in ? *in : limb.rest_inputs()).segment[k].height_above_heart_cm;
+    s.vo2_rest_mL_per_min_per_kg = reg.get("vo2_rest_mL_per_min_per_kg");
+    s.o2_extraction_max = reg.get("o2_extraction_max");
+    s.arterial_o2_content_mL_per_L = reg.get("arterial_o2_content_mL_per_L");
+    s.demand_mL_per_min = std::numeric_limits<double>::infinity();  // no grid point yet
+    out.segments.push_back(s);
+  }
+  auto pinned = std::make_shared<const Limb>(lp);
+  detail::PinnedDebtSystem sys{LimbCoreSystem{pinned, in ? *in : limb.rest_inputs()},
+                               std::vector<double>(static_cast<std::size_t>(N), 0.0)};
+
+  // Guess: the default calf's rest state scaled to each segment's mass (cheap; the search is robust);
+  // each grid point then starts from the last one's solution.
+  static const Segment::State calf = [] { return rest_state(Segment(default_calf_params())); }();
+  const double m_ref = default_calf_params().tissue_mass_g;
+  Limb::State guess = Limb::State::Zero(limb.n_states());
+  for (int i = 0; i < N; ++i) {
+    Segment::State xs = calf;
+    for (int k : segment_volume_states) xs[k] *= lp.segments[static_cast<std::size_t>(i)].tissue_mass_g / m_ref;
+    guess.segment(Limb::offset(i), Limb::seg_n) = xs;
+  }
+  if (limb.params().lactate_pool) {  // as limb_initial_guess
+    guess[limb.pool_offset() + kWbBlood] = 1.0;
+    guess[limb.pool_offset() + kWbMuscle + kLactateCell] = 1.2;
+    guess[limb.pool_offset() + kWbMuscle + kLactateIsf] = 1.05;
+    guess[limb.pool_offset() + kWbMuscle + kLactateCap] = 1.0;
+  }
+  Eigen::VectorXd z = sys.reduce(sys.core.to_core(guess));
+  SteadyStateOptions opt = rest_state_options();
+  opt.cancel = cancel;
+  const auto positive = [&sys, N](const Eigen::VectorXd& y) {
+    const Eigen::VectorXd c = sys.expand(y);
+    for (int i = 0; i < N; ++i)
+      for (int k : segment_volume_states)
+        if (!(c[i * LimbCoreSystem::core_n + k] > 0.0)) return false;
+    return true;
+  };
+  std::vector<double> grid{0.0};  // per-kg debt / d50
+  for (int k = -6; k <= 10; ++k) grid.push_back(std::ldexp(1.0, k));
+  grid.push_back(1e6);  // full dilation (signal within 1e-6 of vasodilator_max)
+  static const int i_q = Segment::output_index("arteriolar_flow_mL_per_min");
+  static const int i_dem = Segment::output_index("o2_demand_mL_per_min");
+  static const int i_sig = Segment::output_index("vasodilator_signal");
+  out.n_grid = static_cast<int>(grid.size());
+  Limb::State first;  // each segment's block at its first feasible grid debt
+  for (double r : grid) {
+    for (int i = 0; i < N; ++i)
+      sys.debt_mL[static_cast<std::size_t>(i)] =
+          r * d50[static_cast<std::size_t>(i)] * mass[static_cast<std::size_t>(i)];
+    try {
+      z = rest_steady_state(sys, z, opt, positive).x;
+    } catch (const SolverError& e) {
+      out.why_unsolved = e.what();
+      continue;
+    }
+    ++out.n_solved;
+    const Limb::State x = sys.core.from_core(sys.expand(z));
+    const Eigen::MatrixXd o = pinned->outputs(x, sys.core.inputs);
+    bool all_ok = true;
+    for (int i = 0; i < N; ++i) {
+      RestO2Segment& s = out.segments[static_cast<std::size_t>(i)];
+      const double cap = s.o2_extraction_max * s.arterial_o2_content_mL_per_L * o(i, i_q) * 1e-3;
+      if (!std::isfinite(s.demand_mL_per_min) || cap - o(i, i_dem) > s.margin_mL_per_min()) {
+        s.debt_mL_per_kg = r * d50[static_cast<std::size_t>(i)];
+        s.vasodilator_signal = o(i, i_sig);
+        s.demand_mL_per_min = o(i, i_dem);
+        s.flow_mL_per_min = o(i, i_q);
+        s.deliverable_mL_per_min = cap;
+      }
+      if (!s.feasible && s.margin_mL_per_min() > 0.0) {  // the first debt where supply meets demand
+        s.feasible = true;
+        if (first.size() == 0) first = Limb::State::Zero(limb.n_states());
+        first.segment(Limb::offset(i), Limb::seg_n) = x.segment(Limb::offset(i), Limb::seg_n);
+      }
+      all_ok = all_ok && s.feasible;
+    }
+    if (all_ok) {
+      out.feasible_state = first;
+      out.feasible_state.tail(limb.n_pool_states()) = x.tail(limb.n_pool_states());
+      break;
+    }
+  }
+  // A grid debt whose pinned state is not found is skipped (a state of the path the search cannot
+  // reach); a verdict needs most of the path.
+  out.solved = out.feasible_state.size() > 0 || 3 * out.n_solved >= out.n_grid;  // (all feasible: stopped early)
+  return out;
+}
+
+/// The resting O2 rule: throws InvalidArgument naming the first segment whose resting O2 demand
+/// exceeds what its flow can deliver at full metabolic dilation (no resting state exists), with the
+/// numbers and what would be allowed. Does nothing when the balance could not be computed.
+/// \return the balance (its `feasible_state` is a second guess for `limb_rest_state`)
+inline RestO2Balance check_rest_o2(const Limb& limb, const LimbInputs* in = nullptr,
+                                   const std::atomic<bool>* cancel = nullptr) {
+  RestO2Balance b = limb_rest_o2_balance(limb, in, cancel);
+  if (!b.solved) return b;
+  for (const auto& s : b.segments) {
+    if (s.feasible) continue;
+    const double tone = s.demand_mL_per_min - s.muscle_mass_kg * s.vo2_rest_mL_per_min_per_kg;
+    const double allowed = (s.deliverable_mL_per_min - tone) / s.muscle_mass_kg;
+    throw InvalidArgument(massagesim::detail::concat(
+        "parameters: segment '", s.name, "' (", s.muscle_mass_kg, " kg, ", s.height_above_heart_cm,
+        " cm above the heart) has no resting state: its resting O2 demand exceeds the O2 its blood flow can "
+        "deliver at every level of metabolic dilation, so its O2 debt would grow without bound. Closest "
+        "(O2 debt ",
+        s.debt_mL_per_kg, " mL/kg, vasodilator signal ", s.vasodilator_signal, "): demand ", s.demand_mL_per_min,
+        " mL/min (vo2_rest_mL_per_min_per_kg ", s.vo2_rest_mL_per_min_per_kg, " x ", s.muscle_mass_kg,
+        " kg = ", s.muscle_mass_kg * s.vo2_rest_mL_per_min_per_kg, " mL/min, plus ", tone,
+        " mL/min for pain-driven tone), deliverable o2_extraction_max ", s.o2_extraction_max,
+        " x arterial_o2_content_mL_per_L ", s.arterial_o2_content_mL_per_L, " x flow ", s.flow_mL_per_min * 1e-3,
+        " L/min = ", s.deliverable_mL_per_min, " mL/min. Allowed: ",
+        allowed > 0.0 ? massagesim::detail::concat("vo2_rest_mL_per_min_per_kg < ", allowed, " with these other values")
+                      : std::string("no vo2_rest_mL_per_min_per_kg would do (the tone cost alone exceeds the supply)"),
+        ", or more resting flow when dilated (vasodilator_max, "
+        "arteriolar_conductance_mL_per_min_per_mmHg_per_100g, feed_conductance_mL_per_min_per_mmHg_per_100g, "
+        "capillary_venous_conductance_mL_per_min_per_mmHg_per_100g, mean arterial pressure, a lower limb "
+        "position), more O2 per mL of flow (o2_extraction_max, arterial_o2_content_mL_per_L), or less "
+        "pain-driven tone (pain_spasm_gain, vo2_per_activation_mL_per_min_per_kg, pain_debt_scale_mL_per_kg). "
+        "See docs/models.md (cross-parameter rule: resting O2 supply)."));
+  }
+  return b;
+}
+
+}  // namespace massagesim::models
