@@ -54,6 +54,9 @@ struct SegmentInputs {
   double exercise_intensity = 0.0;     ///< fraction of VO2max
   double height_above_heart_cm = 0.0;  ///< posture: + above the heart
   double massage_drive = 0.0;          ///< 0..1 mechanoreceptor stimulation
+  /// The part of applied_pressure_mmHg from a circumferential device (compression phases: cuffs and
+  /// sleeves), which also squeezes the conduit vessels crossing the segment (models/limb.hpp).
+  double circumferential_pressure_mmHg = 0.0;
 };
 
 /// One phase of a schedule.
@@ -178,6 +181,7 @@ class Schedule {
     if (ph.technique) {
       in.applied_pressure_mmHg = ph.technique->pressure_mmHg(t_s, segment);
       in.massage_drive = ph.technique->massage_drive(t_s, segment);
+      if (ph.kind == PhaseKind::compression) in.circumferential_pressure_mmHg = in.applied_pressure_mmHg;
     }
     return in;
   }

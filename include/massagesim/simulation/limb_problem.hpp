@@ -87,6 +87,7 @@ struct ScheduleLimbInputs {
       o.exercise_intensity = s.exercise_intensity;
       o.height_above_heart_cm = s.height_above_heart_cm;
       o.massage_drive = s.massage_drive;
+      o.circumferential_pressure_mmHg = s.circumferential_pressure_mmHg;
     }
     out.whole_body_intensity = n > 0 ? out.segment[0].exercise_intensity : 0.0;
   }
