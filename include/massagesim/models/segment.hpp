@@ -64,10 +64,10 @@ struct SegmentBusTpl : SegmentSignalsTpl<S> {
 /// Templated on the scalar so that a recorded (symbolic) protocol can drive the same right-hand side.
 template <class T>
 struct SegmentInputsTpl {
-  T applied_pressure_mmHg = 0.0;        ///< on the skin
-  T exercise_intensity = 0.0;           ///< fraction of VO2max of this muscle
-  T height_above_heart_cm = 0.0;        ///< posture
-  T massage_drive = 0.0;                ///< 0..1 (reflex inhibition; used by muscle_tone.hpp)
+  T applied_pressure_mmHg = 0.0;  ///< on the skin
+  T exercise_intensity = 0.0;     ///< fraction of VO2max of this muscle
+  T height_above_heart_cm = 0.0;  ///< posture
+  T massage_drive = 0.0;          ///< 0..1 (reflex inhibition; used by muscle_tone.hpp)
   /// Pressure of a circumferential device (cuff, sleeve chamber) on the segment [mmHg]: in a limb it also
   /// squeezes the conduit vessels that cross the segment to the segments distal to it (limb.hpp). Hands
   /// do not (0). Part of `applied_pressure_mmHg`, not added to it.
@@ -99,7 +99,7 @@ struct SegmentCouplingTpl {
   /// Cuff pressure on the conduit veins of the proximal neighbour, which this segment's outlet drains
   /// through, referred to this segment's height.
   S venous_conduit_collapse_pressure_mmHg{0};
-  S arterial_pulse_pressure_mmHg{40};   ///< from the limb bus (systemic.hpp)
+  S arterial_pulse_pressure_mmHg{40};  ///< from the limb bus (systemic.hpp)
 };
 
 /// Outputs of a segment that no single module owns (its whole fluid audit).

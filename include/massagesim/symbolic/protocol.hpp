@@ -37,10 +37,10 @@ namespace massagesim::symbolic {
 
 /// What the protocol gives one segment, as expressions of time (fields as `protocols::SegmentInputs`).
 struct SymbolicSegmentInputs {
-  Expr applied_pressure_mmHg;  ///< external pressure on the skin [mmHg]
-  Expr exercise_intensity;     ///< fraction of VO2max
-  Expr height_above_heart_cm;  ///< posture: + above the heart [cm]
-  Expr massage_drive;          ///< 0..1 mechanoreceptor stimulation
+  Expr applied_pressure_mmHg;          ///< external pressure on the skin [mmHg]
+  Expr exercise_intensity;             ///< fraction of VO2max
+  Expr height_above_heart_cm;          ///< posture: + above the heart [cm]
+  Expr massage_drive;                  ///< 0..1 mechanoreceptor stimulation
   Expr circumferential_pressure_mmHg;  ///< the part of the pressure from a device (compression phases)
 };
 

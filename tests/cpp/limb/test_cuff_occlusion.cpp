@@ -35,8 +35,9 @@ constexpr int kFoot = 0, kCalf = 1, kThigh = 2;
 std::shared_ptr<mp::Schedule> cuff_schedule(double p, int segment, double hold_s, double after_s) {
   auto s = std::make_shared<mp::Schedule>(kGeometry);
   s->rest(60.0)
-      .compression(hold_s + 0.5,
-                   mp::OcclusionCuffParams{.pressure_mmHg = p, .segment = segment, .inflation_s = 0.5, .hold_s = hold_s})
+      .compression(
+          hold_s + 0.5,
+          mp::OcclusionCuffParams{.pressure_mmHg = p, .segment = segment, .inflation_s = 0.5, .hold_s = hold_s})
       .rest(after_s);
   return s;
 }
@@ -176,12 +177,10 @@ TEST(CuffOcclusion, HandsDoNotSqueezeTheConduitArteries) {
   const auto limb = foot_calf_thigh();
   auto s = std::make_shared<mp::Schedule>(kGeometry);
   s->rest(60.0)
-      .massage(120.0, mp::StaticCompressionParams{.pressure_mmHg = 220.0,
-                                                  .rise_s = 0.5,
-                                                  .hold_s = 119.0,
-                                                  .release_s = 0.5,
-                                                  .from_cm = 55.0,
-                                                  .to_cm = 95.0})
+      .massage(
+          120.0,
+          mp::StaticCompressionParams{
+              .pressure_mmHg = 220.0, .rise_s = 0.5, .hold_s = 119.0, .release_s = 0.5, .from_cm = 55.0, .to_cm = 95.0})
       .rest(10.0);
   const Trace hand = run(limb, s);
   const Trace cuff = run(limb, cuff_schedule(220.0, -1, 119.5, 10.0));
