@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include <Eigen/Core>
 #include <unsupported/Eigen/AutoDiff>
 
 #include "massagesim/models/detail/conduit.hpp"
