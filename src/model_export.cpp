@@ -22,6 +22,7 @@ models::SegmentInputsTpl<Expr> segment_inputs(const protocols::Schedule& schedul
   o.whole_body_exercise = s.whole_body_exercise;
   o.height_above_heart_cm = s.height_above_heart_cm;
   o.massage_drive = s.massage_drive;
+  o.circumferential_pressure_mmHg = s.circumferential_pressure_mmHg;
   return o;
 }
 }  // namespace

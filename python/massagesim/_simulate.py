@@ -120,7 +120,7 @@ _running: set[threading.Event] = set()
 
 def run_in_progress() -> bool:
     """True while a simulation thread started by :func:`simulate` has not finished (after Ctrl-C:
-    one whose C++ part could not be cancelled in time, such as a long rest-state search)."""
+    one whose C++ part could not be cancelled in time, e.g. a long Jacobian of a large limb)."""
     return any(not done.is_set() for done in list(_running))
 
 
@@ -315,8 +315,8 @@ def simulate(
     progress : bool or "auto"
         True shows a progress bar with the estimated time on stderr; "auto" only for runs expected
         to take more than a few seconds. Either way Ctrl-C stops the C++ run at its next solver step
-        and raises KeyboardInterrupt within a second (the rest-state search before the first arm is
-        not interruptible; it takes well under a second on the default limb).
+        and raises KeyboardInterrupt within a second (the rest-state search before the first arm stops
+        at its next evaluation too).
     **solver
         ``stepper`` (a name of ``_core.stepper_names()``: "rodas4", "rodas4p2", "dopri5", "dop853", "fehlberg78"), ``rtol`` (in [1e-12, 0.1]), ``atol``
         (in [1e-15, 1e-2]), ``dt_max_s``, ``save_every_s``.

@@ -332,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ._simulate import run_in_progress
 
         if run_in_progress():
-            os._exit(130)  # a part that cannot be cancelled (the rest-state search) still runs: leave now
+            os._exit(130)  # safety net: a C++ part did not stop in time (it checks the flag between evaluations)
         return 130
     except InvalidArgument as exc:
         print(f"massagesim: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)

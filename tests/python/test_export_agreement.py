@@ -131,18 +131,49 @@ def _short_limb_scenario(segments: list[tuple[str, float]]) -> "ms.Scenario":
     ids=["limb1", "limb2"],
 )
 def test_roadrunner_on_the_sbml_export_matches_massagesim(segments) -> None:
-    roadrunner = pytest.importorskip("roadrunner")
-    sc = _short_limb_scenario(segments)
-    t_end = 150.0
-    graph = sbml.model_graph(sc, arm="massage", kind="limb", t1_s=t_end)
-    assert len(graph["breakpoints_s"]) > 10  # the protocol really jumps and kinks
+    pytest.importorskip("roadrunner")
+    _roadrunner_agrees(_short_limb_scenario(segments), "massage", 150.0, min_breakpoints=11)
+
+
+def test_roadrunner_on_a_cuffed_limb_matches_massagesim() -> None:
+    """The conduit terms (issue 12, item 4: a thigh cuff at 50 then 180 mmHg throttles the calf's veins,
+    then its arteries) and the circumferential-pressure input survive the export."""
+    pytest.importorskip("roadrunner")
+
+    def cuff(p_mmHg: float) -> dict:
+        return ms.phase(
+            "compression",
+            30.5,
+            technique="occlusion_cuff",
+            pressure_mmHg=p_mmHg,
+            segment=-1,
+            inflation_s=0.5,
+            hold_s=30.0,
+        )
+
+    sc = ms.Scenario.build(
+        [ms.phase("rest", 10.0), cuff(50.0), ms.phase("rest", 10.0), cuff(180.0), ms.phase("rest", 20.0)],
+        name="cuffed_limb",
+        limb={"segment_names": ["calf", "thigh"], "segment_lengths_cm": [40.0, 40.0]},
+        arms=[{"name": "cuff"}],
+        outputs=["applied_pressure_mmHg"],
+        save_every_s=5.0,
+    )
+    _roadrunner_agrees(sc, "cuff", 100.0, min_breakpoints=4)
+
+
+def _roadrunner_agrees(sc, arm: str, t_end: float, min_breakpoints: int) -> None:
+    import roadrunner
+
+    graph = sbml.model_graph(sc, arm=arm, kind="limb", t1_s=t_end)
+    assert len(graph["breakpoints_s"]) >= min_breakpoints  # the protocol really jumps and kinks
     text = sbml.graph_to_sbml(graph, intermediates="functions")
     rr = roadrunner.RoadRunner(text)
     ids = [s["id"] for s in graph["states"]]
     assert list(rr.getRateRuleIds()) == ids
 
     ts = np.arange(0.0, t_end + 1e-9, 5.0)
-    ours = _bench.bench_prepared_solve(_core.prepare_arm(sc._cpp, "massage"), "dopri5", 1e-10, 1e-13, list(ts))
+    ours = _bench.bench_prepared_solve(_core.prepare_arm(sc._cpp, arm), "dopri5", 1e-10, 1e-13, list(ts))
     assert ours["ok"], ours["message"]
     y_ms = np.asarray(ours["y"])
     np.testing.assert_array_equal(y_ms[0], [s["initial_value"] for s in graph["states"]])

@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "massagesim/core/parameter.hpp"
+#include "massagesim/models/detail/conduit.hpp"
 #include "massagesim/models/detail/smooth.hpp"
 #include "massagesim/models/module.hpp"
 #include "massagesim/models/segment_signals.hpp"
@@ -209,8 +210,12 @@ HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p
   // Capillary pressure: after the arteriolar drop (filtration, ~1e-3 of the flow, is taken from
   // the venous compartment, so conservation is exact whatever this closure).
   o.capillary_pressure_mmHg = o.arterial_pressure_mmHg - o.arteriolar_flow_mL_per_min / Ga;
-  o.feed_inflow_mL_per_min = p.feed_conductance_mL_per_min_per_mmHg_per_100g * scale * dil *
-                             (o.local_arterial_pressure_mmHg - o.arterial_pressure_mmHg);
+  S feed_drive_mmHg = o.local_arterial_pressure_mmHg - o.arterial_pressure_mmHg;
+  if (bus.has_conduit)  // conduit arteries under a proximal cuff: a pulsatile Starling resistor (limb.hpp)
+    feed_drive_mmHg += conduit::feed_correction_mmHg(
+        S(bus.conduit_collapse_pressure_mmHg), S(o.local_arterial_pressure_mmHg), S(o.arterial_pressure_mmHg),
+        S(bus.arterial_pulse_pressure_mmHg), value_of(p.waterfall_smoothing_mmHg));
+  o.feed_inflow_mL_per_min = p.feed_conductance_mL_per_min_per_mmHg_per_100g * scale * dil * feed_drive_mmHg;
 
   // Venous outlet: Starling resistor (waterfall) + valve + collapse-limited conductance.
   const S Pt_outlet =
@@ -218,6 +223,10 @@ HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p
   o.waterfall_pressure_mmHg =
       smooth_max(S(o.downstream_venous_pressure_mmHg), S(Pt_outlet), value_of(p.waterfall_smoothing_mmHg));
   o.valve_pressure_difference_mmHg = o.venous_pressure_mmHg - o.waterfall_pressure_mmHg;
+  if (bus.has_conduit)  // the outlet drains through conduit veins under a cuff on the proximal segment (limb.hpp)
+    o.valve_pressure_difference_mmHg +=
+        conduit::starling_correction_mmHg(S(bus.venous_conduit_collapse_pressure_mmHg), S(o.venous_pressure_mmHg),
+                                          S(o.waterfall_pressure_mmHg), value_of(p.waterfall_smoothing_mmHg));
   const S v = x[HemodynamicsLayout::venous_volume] / Vu_v;
   const S vh2 = p.venous_collapse_half_volume_ratio * p.venous_collapse_half_volume_ratio;
   o.venous_outlet_conductance_mL_per_min_per_mmHg =

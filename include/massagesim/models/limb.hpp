@@ -143,6 +143,7 @@ template <class S>
 struct LimbBusTpl {
   S arterial_pressure_mmHg{0};  ///< systemic, at heart level
   S central_venous_pressure_mmHg{0};
+  S arterial_pulse_pressure_mmHg{40};     ///< systolic - diastolic (conduit arteries under a cuff)
   S arterial_lactate_mmol_per_L{1};       ///< what segments' capillaries receive
   S whole_body_intensity{0};              ///< the protocol's whole-body exercise intensity
   S lactate_efflux_mmol_per_min{0};       ///< sum over segments (venous + lymph)
@@ -401,10 +402,12 @@ class LimbTpl {
     c.arterial_pressure_mmHg = bus.arterial_pressure_mmHg;
     c.central_venous_pressure_mmHg = bus.central_venous_pressure_mmHg;
     S pv_next(0.0), plc_next(0.0);
+    I conduit_level(0.0);
     // Proximal -> distal: segment i needs segment i+1's venous and collector pressures, which do not
     // depend on what flows in; the inflow of i into i+1 is then added to i+1's derivatives.
     for (int i = N - 1; i >= 0; --i) {
       const auto& si = in.segment[static_cast<std::size_t>(i)];
+      conduit_coupling(in, i, conduit_level, bus.arterial_pulse_pressure_mmHg, c);
       c.has_proximal = i < N - 1;
       if (c.has_proximal) {
         const auto& sn = in.segment[static_cast<std::size_t>(i + 1)];
@@ -475,8 +478,10 @@ class LimbTpl {
     static const int i_pv = Segment::output_index("venous_pressure_mmHg");
     static const int i_plc = Segment::output_index("collector_pressure_mmHg");
     static const int i_res = Segment::output_index("fluid_balance_residual_mL");
+    double conduit_level = 0.0;
     for (int i = N - 1; i >= 0; --i) {
       const auto& si = in.segment[static_cast<std::size_t>(i)];
+      conduit_coupling(in, i, conduit_level, bus.arterial_pulse_pressure_mmHg, c);
       c.has_proximal = i < N - 1;
       if (c.has_proximal) {
         c.proximal_venous_pressure_mmHg =
@@ -559,6 +564,41 @@ class LimbTpl {
   }
 
  private:
+  /// Conduit vessels (detail/conduit.hpp). The feed of segment i crosses every proximal segment j > i,
+  /// where a circumferential device squeezes it with kappa_j P_circ,j (kappa = tissue_pressure_transmission).
+  /// The artery collapses at the level of j when its pressure falls below that, i.e. when the pressure
+  /// at the level of i falls below kappa_j P_circ,j + rho g (h_j - h_i); the largest of these over the
+  /// cuffed j > i is the collapse pressure segment i's feed sees. Veins drain in series, so segment i's
+  /// outlet crosses only the conduit veins of i+1: its outflow stops while P_v,i is below
+  /// kappa_{i+1} P_circ,i+1 + rho g (h_i+1 - h_i) (venous occlusion; the segments further distal back up
+  /// through the chain). Segments without a device count for nothing (-1e6 mmHg: both terms exactly 0).
+  /// `level` carries max_j (kappa_j P_circ,j + rho g h_j) over the cuffed j from the proximal end (call
+  /// for i = N-1 down to 0). Inputs only: the band of the Jacobian is unchanged.
+  template <class S, class I>
+  void conduit_coupling(const LimbInputsTpl<I>& in, int i, I& level, const S& pulse_pressure_mmHg,
+                        SegmentCouplingTpl<S>& c) const {
+    c.has_conduit = i < n_segments() - 1;
+    if (!c.has_conduit) return;
+    constexpr double none_mmHg = -1e6;
+    const auto& pn = p_.segments[static_cast<std::size_t>(i + 1)];
+    const auto& sn = in.segment[static_cast<std::size_t>(i + 1)];
+    const I cuff = I(pn.tissue_pressure_transmission * sn.circumferential_pressure_mmHg +
+                     pn.hydrostatic_gradient_mmHg_per_cm * sn.height_above_heart_cm);
+    I lvl;
+    if constexpr (symbolic::SymbolicScalar<I>) {
+      lvl = select(sn.circumferential_pressure_mmHg > I(0.0), cuff, I(none_mmHg));
+      level = i == n_segments() - 2 ? lvl : select(lvl >= level, lvl, level);
+    } else {
+      lvl = sn.circumferential_pressure_mmHg > 0.0 ? cuff : none_mmHg;
+      level = i == n_segments() - 2 ? lvl : std::max(level, lvl);
+    }
+    const I own = I(p_.segments[static_cast<std::size_t>(i)].hydrostatic_gradient_mmHg_per_cm *
+                    in.segment[static_cast<std::size_t>(i)].height_above_heart_cm);
+    c.conduit_collapse_pressure_mmHg = S(level - own);
+    c.venous_conduit_collapse_pressure_mmHg = S(lvl - own);
+    c.arterial_pulse_pressure_mmHg = pulse_pressure_mmHg;
+  }
+
   /// The limb bus at x: every enabled module's `publish`, then its `signals` (what segments read).
   template <class S, class I, class Work>
   void fill_bus(const ComposedParamsTpl<S, List>& mp, const S* x, const I& whole_body_intensity, LimbBusTpl<S>& bus,

@@ -64,10 +64,14 @@ struct SegmentBusTpl : SegmentSignalsTpl<S> {
 /// Templated on the scalar so that a recorded (symbolic) protocol can drive the same right-hand side.
 template <class T>
 struct SegmentInputsTpl {
-  T applied_pressure_mmHg = 0.0;        ///< on the skin
-  T exercise_intensity = 0.0;           ///< fraction of VO2max of this muscle
-  T height_above_heart_cm = 0.0;        ///< posture
-  T massage_drive = 0.0;                ///< 0..1 (reflex inhibition; used by muscle_tone.hpp)
+  T applied_pressure_mmHg = 0.0;  ///< on the skin
+  T exercise_intensity = 0.0;     ///< fraction of VO2max of this muscle
+  T height_above_heart_cm = 0.0;  ///< posture
+  T massage_drive = 0.0;          ///< 0..1 (reflex inhibition; used by muscle_tone.hpp)
+  /// Pressure of a circumferential device (cuff, sleeve chamber) on the segment [mmHg]: in a limb it also
+  /// squeezes the conduit vessels that cross the segment to the segments distal to it (limb.hpp). Hands
+  /// do not (0). Part of `applied_pressure_mmHg`, not added to it.
+  T circumferential_pressure_mmHg = 0.0;
   T arterial_lactate_mmol_per_L = 1.0;  ///< from the whole-body pool (lactate_pool.hpp); rest 1.0 (Menzies 2010)
   T arterial_pressure_mmHg = SystemicParams{}.mean_arterial_pressure_mmHg;
   T central_venous_pressure_mmHg = SystemicParams{}.central_venous_pressure_mmHg;
@@ -90,6 +94,13 @@ struct SegmentCouplingTpl {
   S arterial_pressure_mmHg{0};  ///< from the limb bus (overrides the input)
   S central_venous_pressure_mmHg{0};
   bool has_systemic = false;
+  /// true: the segment's feed crosses the conduit arteries of proximal segments (detail/conduit.hpp).
+  bool has_conduit = false;
+  S conduit_collapse_pressure_mmHg{0};  ///< largest cuff pressure on them, referred to this segment's height
+  /// Cuff pressure on the conduit veins of the proximal neighbour, which this segment's outlet drains
+  /// through, referred to this segment's height.
+  S venous_conduit_collapse_pressure_mmHg{0};
+  S arterial_pulse_pressure_mmHg{40};  ///< from the limb bus (systemic.hpp)
 };
 
 /// Outputs of a segment that no single module owns (its whole fluid audit).
@@ -229,6 +240,12 @@ class SegmentTpl {
                                            p.proximal_venous_pressure_drop_mmHg +
                                            p.hydrostatic_gradient_mmHg_per_cm * bus.height_above_heart_cm;
         bus.lymph_downstream_pressure_mmHg = coupling->proximal_lymph_pressure_mmHg;
+      }
+      if (coupling->has_conduit) {
+        bus.has_conduit = true;
+        bus.conduit_collapse_pressure_mmHg = coupling->conduit_collapse_pressure_mmHg;
+        bus.venous_conduit_collapse_pressure_mmHg = coupling->venous_conduit_collapse_pressure_mmHg;
+        bus.arterial_pulse_pressure_mmHg = coupling->arterial_pulse_pressure_mmHg;
       }
     }
     // 3. signals, 4. flows, 5. right-hand sides

@@ -65,6 +65,12 @@ struct SegmentSignalsTpl {
   S resting_tissue_pressure_mmHg{0};      ///< P_rest: solid-tissue (fascial) stress on vessels at rest
   S lymph_downstream_pressure_mmHg{0};    ///< pressure the lymphangion drains into (central or proximal collector)
   S arteriolar_flow_mL_per_min{0};        ///< flow through the arterioles into the capillaries
+
+  // --- conduit vessels crossing a proximal cuff (limb.hpp, detail/conduit.hpp) ------------------
+  bool has_conduit = false;                    ///< true: the feed passes conduit arteries under proximal segments
+  S conduit_collapse_pressure_mmHg{0};         ///< largest cuff pressure on them, referred to this segment's height
+  S venous_conduit_collapse_pressure_mmHg{0};  ///< cuff pressure on the proximal neighbour's conduit veins
+  S arterial_pulse_pressure_mmHg{40};          ///< systolic - diastolic (systemic.hpp)
 };
 
 using SegmentSignals = SegmentSignalsTpl<double>;

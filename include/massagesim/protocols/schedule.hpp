@@ -55,6 +55,9 @@ struct SegmentInputs {
   double whole_body_exercise = 0.0;    ///< 1: the muscle works in whole-body exercise (MuscleGroup::whole_body)
   double height_above_heart_cm = 0.0;  ///< posture: + above the heart
   double massage_drive = 0.0;          ///< 0..1 mechanoreceptor stimulation
+  /// The part of applied_pressure_mmHg from a circumferential device (compression phases: cuffs and
+  /// sleeves), which also squeezes the conduit vessels crossing the segment (models/limb.hpp).
+  double circumferential_pressure_mmHg = 0.0;
 };
 
 /// Which muscles an exercise or active-recovery phase works.
@@ -204,6 +207,7 @@ class Schedule {
     if (ph.technique) {
       in.applied_pressure_mmHg = ph.technique->pressure_mmHg(t_s, segment);
       in.massage_drive = ph.technique->massage_drive(t_s, segment);
+      if (ph.kind == PhaseKind::compression) in.circumferential_pressure_mmHg = in.applied_pressure_mmHg;
     }
     return in;
   }

@@ -90,6 +90,7 @@ struct ScheduleLimbInputs {
       o.whole_body_exercise = s.whole_body_exercise;
       o.height_above_heart_cm = s.height_above_heart_cm;
       o.massage_drive = s.massage_drive;
+      o.circumferential_pressure_mmHg = s.circumferential_pressure_mmHg;
     }
     out.whole_body_intensity = schedule->whole_body_intensity(t);
   }

@@ -39,7 +39,7 @@ struct SimulationOptions {
   /// Optional cancel flag: once set (from any thread), the running arm stops at its next solver step
   /// and `simulate` throws `Cancelled` (with `throw_on_failure` false: the arms report status
   /// `cancelled`); set before the start, `simulate` throws `Cancelled` at once. The rest-state search
-  /// before the first arm is not interrupted.
+  /// before the first arm stops at its next evaluation too.
   std::shared_ptr<const std::atomic<bool>> cancel;
 };
 

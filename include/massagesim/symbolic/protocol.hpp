@@ -37,11 +37,12 @@ namespace massagesim::symbolic {
 
 /// What the protocol gives one segment, as expressions of time (fields as `protocols::SegmentInputs`).
 struct SymbolicSegmentInputs {
-  Expr applied_pressure_mmHg;  ///< external pressure on the skin [mmHg]
-  Expr exercise_intensity;     ///< fraction of VO2max
-  Expr height_above_heart_cm;  ///< posture: + above the heart [cm]
-  Expr massage_drive;          ///< 0..1 mechanoreceptor stimulation
-  Expr whole_body_exercise;    ///< 1 in a whole-body effort, else 0
+  Expr applied_pressure_mmHg;          ///< external pressure on the skin [mmHg]
+  Expr exercise_intensity;             ///< fraction of VO2max
+  Expr height_above_heart_cm;          ///< posture: + above the heart [cm]
+  Expr massage_drive;                  ///< 0..1 mechanoreceptor stimulation
+  Expr whole_body_exercise;            ///< 1 in a whole-body effort, else 0
+  Expr circumferential_pressure_mmHg;  ///< the part of the pressure from a device (compression phases)
 };
 
 namespace protocol_detail {
@@ -226,7 +227,7 @@ inline Expr massage_drive(const protocols::Technique& w, const Expr& t, int segm
 /// included, to its end, excluded; zero-length phases never apply); before 0 rest in the initial
 /// posture, from the end on rest in the last one. All zero for an unknown segment.
 inline SymbolicSegmentInputs inputs(const protocols::Schedule& s, const Expr& t, int segment) {
-  SymbolicSegmentInputs in{0.0, 0.0, 0.0, 0.0, 0.0};
+  SymbolicSegmentInputs in{0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
   if (segment < 0 || segment >= s.n_segments()) return in;
   const auto seg = static_cast<std::size_t>(segment);
   const double h0 = s.initial_heights_cm()[seg];
@@ -249,6 +250,11 @@ inline SymbolicSegmentInputs inputs(const protocols::Schedule& s, const Expr& t,
                                      in.applied_pressure_mmHg);
     in.massage_drive =
         piece(before_end, ph.technique ? massage_drive(*ph.technique, t, segment) : Expr(0.0), in.massage_drive);
+    in.circumferential_pressure_mmHg =
+        piece(before_end,
+              ph.technique && ph.kind == protocols::PhaseKind::compression ? pressure_mmHg(*ph.technique, t, segment)
+                                                                           : Expr(0.0),
+              in.circumferential_pressure_mmHg);
   }
   const Condition before_start = t < 0.0;
   in.exercise_intensity = protocol_detail::piece(before_start, 0.0, in.exercise_intensity);
@@ -256,6 +262,7 @@ inline SymbolicSegmentInputs inputs(const protocols::Schedule& s, const Expr& t,
   in.height_above_heart_cm = protocol_detail::piece(before_start, h0, in.height_above_heart_cm);
   in.applied_pressure_mmHg = protocol_detail::piece(before_start, 0.0, in.applied_pressure_mmHg);
   in.massage_drive = protocol_detail::piece(before_start, 0.0, in.massage_drive);
+  in.circumferential_pressure_mmHg = protocol_detail::piece(before_start, 0.0, in.circumferential_pressure_mmHg);
   return in;
 }
 

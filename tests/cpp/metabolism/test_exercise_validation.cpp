@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "massagesim/validation/exercise.hpp"
 #include "../support/validation_check.hpp"
+#include "massagesim/validation/exercise.hpp"
 
 namespace mv = massagesim::validation;
 using massagesim::test::expect_registered;
