@@ -1,12 +1,71 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "../support/validation_check.hpp"
+#include "massagesim/core/error.hpp"
+#include "massagesim/scenario/scenario_io.hpp"
 #include "massagesim/validation/exercise.hpp"
 
 namespace mv = massagesim::validation;
+namespace ms = massagesim::scenario;
 using massagesim::test::expect_registered;
+
+namespace {
+// Here, not in the scenario area: these need the validation library, which the sanitizer build leaves out.
+const std::filesystem::path source_dir = std::filesystem::path(MASSAGESIM_SOURCE_DIR);
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+TEST(ValidationScenarios, EmbeddedKneeExtensionIsIdenticalToItsScenarioFile) {
+  const std::string file = read_text(source_dir / "scenarios" / "one_leg_knee_extension.json");
+  ASSERT_FALSE(file.empty());
+  EXPECT_EQ(std::string(massagesim::validation::knee_extension_scenario_text()), file);
+}
+
+TEST(ValidationScenarios, EmbeddedWingateIsIdenticalToItsScenarioFile) {
+  const std::string file = read_text(source_dir / "scenarios" / "wingate_recovery.json");
+  ASSERT_FALSE(file.empty());
+  EXPECT_EQ(std::string(massagesim::validation::wingate_scenario_text()), file);
+}
+
+TEST(ScenarioIo, MuscleGroupAndWorkingSegmentsRoundTripAndNameWhatIsWrong) {
+  const ms::Scenario sc = massagesim::validation::knee_extension_scenario();
+  const auto& ex = sc.protocol.at(1);
+  EXPECT_FALSE(ex.whole_body);
+  EXPECT_EQ(ex.working_segments, (std::vector<std::string>{"distal_thigh", "proximal_thigh"}));
+  const ms::Scenario back = ms::parse_scenario(ms::to_json(sc));
+  EXPECT_FALSE(back.protocol.at(1).whole_body);
+  EXPECT_EQ(back.protocol.at(1).working_segments, ex.working_segments);
+  const auto expect_error = [&](const std::string& from, const std::string& to, const std::string& needle) {
+    std::string text(massagesim::validation::knee_extension_scenario_text());
+    const auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    try {
+      (void)ms::parse_scenario(text);
+      ADD_FAILURE() << "accepted: " << to;
+    } catch (const massagesim::InvalidArgument& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  expect_error("\"muscle_group\": \"limb\"", "\"muscle_group\": \"leg\"", "muscle_group");
+  expect_error("[\"distal_thigh\", \"proximal_thigh\"]", "[\"thigh\"]",
+               "'thigh' is not a segment of the limb; expected one of: distal_calf, proximal_calf, distal_thigh, "
+               "proximal_thigh");
+  expect_error("[\"distal_thigh\", \"proximal_thigh\"]", "[\"distal_thigh\", \"distal_thigh\"]", "listed twice");
+  expect_error("[\"distal_thigh\", \"proximal_thigh\"]", "[]", "at least one segment name");
+}
 
 // These targets run their scenario files through simulation::simulate on the default subject (issue 12).
 
