@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -28,7 +29,9 @@
 #include "massagesim/models/output_catalogue.hpp"
 #include "massagesim/scenario/scenario_io.hpp"
 #include "massagesim/simulation/limb_problem.hpp"
+#include "massagesim/simulation/rest_continuation.hpp"
 #include "massagesim/simulation/rest_o2.hpp"
+#include "massagesim/simulation/rest_relaxation.hpp"
 #include "massagesim/simulation/stepper_table.hpp"
 #include "massagesim/solver/solve.hpp"
 
@@ -70,14 +73,48 @@ BuiltLimb build_limb(const msc::Scenario& sc, const SimulationOptions& opt, cons
   for (int i = 0; i < limb->n_segments(); ++i)
     rest.segment[static_cast<std::size_t>(i)].height_above_heart_cm =
         any_schedule.inputs(-1.0, i).height_above_heart_cm;
-  // The resting O2 rule (rest_o2.hpp), before the search: a set without a rest state is refused with its numbers.
-  // MASSAGESIM_REST_O2_CHECK=0 skips it (to check that every set it refuses indeed has no rest state).
-  mm::RestO2Balance o2;
+  // The resting O2 rule (rest_o2.hpp) runs only when the search from the usual guess fails (it costs
+  // as much as the search): a set without a rest state is then refused with its numbers, and for any
+  // other the rule's dilated state is the second guess. MASSAGESIM_REST_O2_CHECK=0 skips it (to check
+  // that every set it refuses indeed has no rest state). Ctrl-C stops the search and the rule.
+  std::function<mm::Limb::State()> second_guess;
   if (const char* e = std::getenv("MASSAGESIM_REST_O2_CHECK"); !(e && std::string_view(e) == "0"))
-    o2 = mm::check_rest_o2(*limb, &rest, opt.cancel.get());
-  // Ctrl-C stops the search too; the rule's dilated state is the second guess.
-  BuiltLimb b{limb, mm::limb_rest_state(limb, &rest, nullptr, opt.cancel.get(), &o2.feasible_state)};
-  return b;
+    second_guess = [&] { return mm::check_rest_o2(*limb, &rest, opt.cancel.get()).feasible_state; };
+  try {
+    return BuiltLimb{limb, mm::limb_rest_state(limb, &rest, nullptr, opt.cancel.get(), second_guess)};
+  } catch (const massagesim::NewtonFailure& e) {
+    // Next route: continuation from the same limb with the preset's parameters, supine (whose rest
+    // state the search finds), along the path to the requested parameters and posture.
+    msc::Scenario preset_only = sc;
+    preset_only.parameters.clear();
+    const mm::LimbParams start = msc::scenario_limb_params(preset_only, {});
+    const mm::LimbInputs rest_supine = mm::Limb(start).rest_inputs();
+    mm::RestContinuationStats st;
+    std::string why = std::string(e.what()) + " Continuation: ";
+    try {
+      return BuiltLimb{
+          limb, mm::limb_rest_state_by_continuation(start, rest_supine, limb->params(), rest, opt.cancel.get(), &st)};
+    } catch (const massagesim::SolverError& e2) {
+      why += e2.what();
+    }
+    // Last route, and the test that a resting state exists: the limb relaxes at rest from the nearest
+    // resting state the continuation found. An O2 debt past its bound: no resting state, refused.
+    const bool near = st.last_state.size() == limb->n_states();
+    const mm::Limb::State x0 = near ? st.last_state : mm::limb_initial_guess(*limb, &rest, opt.cancel.get());
+    const auto rx = mm::relax_limb_at_rest(limb, rest, x0, 24.0 * 3600.0, opt.cancel.get());
+    mm::check_rest_relaxation(
+        *limb, rest, rx,
+        near ? concat("the resting state ", 100.0 * st.reached, " % of the way from the preset's parameters")
+             : std::string("the generic initial guess"));
+    if (rx.integrated) {
+      try {
+        return BuiltLimb{limb, mm::limb_rest_state_from(limb, &rest, rx.x, nullptr, opt.cancel.get())};
+      } catch (const massagesim::SolverError& e3) {
+        why += concat(" After relaxing ", rx.t_s / 3600.0, " h at rest: ", e3.what());
+      }
+    }
+    throw massagesim::NewtonFailure(why, 0.0, 0.0, "");
+  }
 }
 
 Resolved resolve(const msc::Scenario& sc, const SimulationOptions& o) {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -154,6 +155,51 @@ struct LimbCoreSystem {
   }
 };
 
+namespace detail {
+
+/// The rest-state search on a limb's core system: its options (state names, cancel flag) and the
+/// domain (positive volumes).
+struct RestSearch {
+  LimbCoreSystem sys;
+  SteadyStateOptions opt;
+  int n_segments;
+
+  RestSearch(const std::shared_ptr<const Limb>& limb, const LimbInputs* in, const std::atomic<bool>* cancel)
+      : sys{limb, in ? *in : limb->rest_inputs()}, opt(rest_state_options()), n_segments(limb->n_segments()) {
+    opt.cancel = cancel;
+    const auto names = limb->state_names();
+    for (int i = 0; i < n_segments; ++i)
+      for (int k = 0; k < LimbCoreSystem::core_n; ++k)
+        opt.state_names.push_back(names[static_cast<std::size_t>(Limb::offset(i) + k)]);
+    for (int k = 0; k < limb->n_pool_states(); ++k)
+      opt.state_names.push_back(names[static_cast<std::size_t>(limb->pool_offset() + k)]);
+  }
+
+  /// The search from `guess`; throws SolverError (NewtonFailure, ...) or Cancelled.
+  Limb::State from(const Limb::State& guess, double* residual_out) const {
+    const int N = n_segments;
+    const auto positive = [N](const Eigen::VectorXd& x) {
+      for (int i = 0; i < N; ++i)
+        for (int k : segment_volume_states)
+          if (!(x[i * LimbCoreSystem::core_n + k] > 0.0)) return false;
+      return true;
+    };
+    const auto res = rest_steady_state(sys, sys.to_core(guess), opt, positive);
+    if (residual_out) *residual_out = res.residual_norm;
+    return sys.from_core(res.x);
+  }
+};
+
+}  // namespace detail
+
+/// The resting state of a limb under `in` (default: rest inputs) searched from `guess` only (e.g. the
+/// rest state of a neighbouring limb, in a continuation). \throws SolverError when not found; Cancelled.
+inline Limb::State limb_rest_state_from(const std::shared_ptr<const Limb>& limb, const LimbInputs* in,
+                                        const Limb::State& guess, double* residual_out = nullptr,
+                                        const std::atomic<bool>* cancel = nullptr) {
+  return detail::RestSearch(limb, in, cancel).from(guess, residual_out);
+}
+
 /// The resting state of a limb under `in` (default: rest inputs): f = 0 for every state but the audit
 /// blocks (which start at 0), by `rest_steady_state()` with `rest_state_options()` (pseudo-transient
 /// continuation, then Newton to the roundoff floor; volumes kept positive) from `limb_initial_guess`.
@@ -161,51 +207,37 @@ struct LimbCoreSystem {
 /// spontaneously at rest, the equilibrium itself.)
 /// \throws NewtonFailure naming the limb (segments, heights, masses), what failed and what to try;
 ///         Cancelled as soon as `cancel` is set (checked before every Newton iteration and pseudo-time step)
-/// `second_guess` (optional, e.g. `RestO2Balance::feasible_state`) is tried when the search from
-/// `limb_initial_guess` fails.
+/// `second_guess` (optional, e.g. the `RestO2Balance::feasible_state` of `check_rest_o2`) is called
+/// only when the search from `limb_initial_guess` fails, and the search is tried again from the state it
+/// returns (an empty state: no second try). It may throw to refuse the limb (the resting O2 rule does):
+/// computed lazily, it costs nothing on the usual path.
 inline Limb::State limb_rest_state(const std::shared_ptr<const Limb>& limb, const LimbInputs* in = nullptr,
                                    double* residual_out = nullptr, const std::atomic<bool>* cancel = nullptr,
-                                   const Limb::State* second_guess = nullptr) {
-  LimbCoreSystem sys{limb, in ? *in : limb->rest_inputs()};
+                                   const std::function<Limb::State()>& second_guess = {}) {
+  const detail::RestSearch search(limb, in, cancel);
   const int N = limb->n_segments();
-  SteadyStateOptions opt = rest_state_options();
-  opt.cancel = cancel;
-  const auto names = limb->state_names();
-  for (int i = 0; i < N; ++i)
-    for (int k = 0; k < LimbCoreSystem::core_n; ++k)
-      opt.state_names.push_back(names[static_cast<std::size_t>(Limb::offset(i) + k)]);
-  for (int k = 0; k < limb->n_pool_states(); ++k)
-    opt.state_names.push_back(names[static_cast<std::size_t>(limb->pool_offset() + k)]);
-  const auto positive = [N](const Eigen::VectorXd& x) {
-    for (int i = 0; i < N; ++i)
-      for (int k : segment_volume_states)
-        if (!(x[i * LimbCoreSystem::core_n + k] > 0.0)) return false;
-    return true;
-  };
-  const Limb::State guess = limb_initial_guess(*limb, &sys.inputs, cancel);
   std::string why;
   try {
-    const auto res = rest_steady_state(sys, sys.to_core(guess), opt, positive);
-    if (residual_out) *residual_out = res.residual_norm;
-    return sys.from_core(res.x);
+    return search.from(limb_initial_guess(*limb, &search.sys.inputs, cancel), residual_out);
   } catch (const SolverError& e) {
     why = e.what();
   }
-  if (second_guess != nullptr && second_guess->size() == limb->n_states()) {
+  if (second_guess) {
     // A limb whose segments must build an O2 debt to dilate: from a state where every segment's supply
     // exceeds its demand, the debts relax to their resting values.
-    try {
-      const auto res = rest_steady_state(sys, sys.to_core(*second_guess), opt, positive);
-      if (residual_out) *residual_out = res.residual_norm;
-      return sys.from_core(res.x);
-    } catch (const SolverError& e) {
-      why += std::string(" From the second guess: ") + e.what();
+    const Limb::State x2 = second_guess();
+    if (x2.size() == limb->n_states()) {
+      try {
+        return search.from(x2, residual_out);
+      } catch (const SolverError& e) {
+        why += std::string(" From the second guess: ") + e.what();
+      }
     }
   }
   std::string heights, masses;
   for (int i = 0; i < N; ++i) {
     heights += (i ? ", " : "") +
-               massagesim::detail::concat(sys.inputs.segment[static_cast<std::size_t>(i)].height_above_heart_cm);
+               massagesim::detail::concat(search.sys.inputs.segment[static_cast<std::size_t>(i)].height_above_heart_cm);
     masses += (i ? ", " : "") +
               massagesim::detail::concat(limb->params().segments[static_cast<std::size_t>(i)].tissue_mass_g);
   }
@@ -216,6 +248,22 @@ inline Limb::State limb_rest_state(const std::shared_ptr<const Limb>& limb, cons
                                  " Check the parameter overrides (the named state's module), the posture and "
                                  "the segment lengths; values near the ends of their ranges combine worst."),
       0.0, 0.0, "");
+}
+
+/// The domain of a limb's states for `OdeProblem::domain_violation`: the index of the first
+/// non-positive volume (arterial, venous, interstitial, initial lymph, collector), or -1.
+inline std::function<int(const Limb::State&)> limb_volume_domain(int n_segments) {
+  return [N = n_segments](const Limb::State& x) -> int {
+    constexpr int vols[] = {SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume,
+                            SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume,
+                            SegmentLayout::lymph + InterstitiumLymphLayout::interstitial_volume,
+                            SegmentLayout::lymph + InterstitiumLymphLayout::initial_lymph_volume,
+                            SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume};
+    for (int i = 0; i < N; ++i)
+      for (int k : vols)
+        if (!(x[Limb::offset(i) + k] > 0.0)) return Limb::offset(i) + k;
+    return -1;
+  };
 }
 
 /// The OdeProblem of a limb driven by a schedule, with the schedule's breakpoints as discontinuities,
@@ -229,18 +277,7 @@ inline auto make_limb_problem(const std::shared_ptr<const Limb>& limb,
   OdeProblem<Sys, Limb::State> prob{Sys{limb, ScheduleLimbInputs{std::move(schedule)}, true, exact_pool_jacobian}, x0,
                                     t0_s, t1_s, std::move(bps)};
   prob.state_names = limb->state_names();
-  const int N = limb->n_segments();
-  prob.domain_violation = [N](const Limb::State& x) -> int {
-    constexpr int vols[] = {SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume,
-                            SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume,
-                            SegmentLayout::lymph + InterstitiumLymphLayout::interstitial_volume,
-                            SegmentLayout::lymph + InterstitiumLymphLayout::initial_lymph_volume,
-                            SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume};
-    for (int i = 0; i < N; ++i)
-      for (int k : vols)
-        if (!(x[Limb::offset(i) + k] > 0.0)) return Limb::offset(i) + k;
-    return -1;
-  };
+  prob.domain_violation = limb_volume_domain(limb->n_segments());
   return prob;
 }
 

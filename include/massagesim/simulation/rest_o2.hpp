@@ -1,7 +1,7 @@
 #pragma once
 /// \file rest_o2.hpp
 /// \brief The resting O2 rule: a limb has a resting state only if every segment's blood flow can
-///        deliver its resting O2 demand. Checked before the resting-state search, so that a parameter
+///        deliver its resting O2 demand. Checked when the resting-state search fails, so that a parameter
 ///        set without a rest state is refused with the numbers instead of a solver failure.
 ///
 /// At rest the O2 debt D of a segment (metabolites.hpp) obeys dD/dt = demand − VO2 with
