@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -140,6 +141,7 @@ def main() -> int:
     rc = 0
     try:
         for commit in args.commits:
+            t0 = time.monotonic()
             full = git("rev-parse", commit, text=True, check=True).stdout.strip()
             if git("diff", "--quiet", full, installed, "--", *CORE_PATHS).returncode == 0:
                 put_package(pkg, commit_package(full))
@@ -153,7 +155,7 @@ def main() -> int:
                     continue
                 installed = full
                 save_package(pkg, saved)
-                how = "built"
+                how = f"built in {(time.monotonic() - t0) / 60:.1f} min"
             else:
                 print(f"backfill: {commit}: the compiled core differs from {installed[:8]}'s; give --build-dir")
                 rc = 1
@@ -170,8 +172,14 @@ def main() -> int:
                 *extra,
             ]
             print(f"backfill: {commit} ({how}):", " ".join(cmd), flush=True)
+            t1 = time.monotonic()
             r = subprocess.run(cmd, cwd=HERE)
             rc = rc or r.returncode
+            print(
+                f"backfill: {commit}: asv run {(time.monotonic() - t1) / 60:.1f} min, "
+                f"commit total {(time.monotonic() - t0) / 60:.1f} min (wall-clock), exit {r.returncode}",
+                flush=True,
+            )
     finally:
         put_package(pkg, {f.relative_to(saved): f.read_bytes() for f in package_py_files(saved)})
         shutil.rmtree(saved.parent)
