@@ -134,12 +134,15 @@ TEST(Contractions, BadValuesAreRefusedNamingTheFieldAndTheRange) {
     EXPECT_THROW(r.active_recovery(60.0, 0.3, g), massagesim::InvalidArgument) << needle;
   };
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  refused({.cadence_per_min = 0.0}, "exercise.contractions.cadence_per_min: expected contractions per minute in [1, 240]");
+  refused({.cadence_per_min = 0.0},
+          "exercise.contractions.cadence_per_min: expected contractions per minute in [1, 240]");
   refused({.cadence_per_min = 300.0}, "cadence_per_min: expected contractions per minute in [1, 240], got 300");
   refused({.cadence_per_min = nan}, "cadence_per_min");
-  refused({.duty_cycle = 0.05}, "exercise.contractions.duty_cycle: expected the contracting fraction of a cycle in [0.1, 0.9]");
+  refused({.duty_cycle = 0.05},
+          "exercise.contractions.duty_cycle: expected the contracting fraction of a cycle in [0.1, 0.9]");
   refused({.duty_cycle = 1.0}, "duty_cycle");
-  refused({.pressure_mmHg = -1.0}, "exercise.contractions.pressure_mmHg: expected a peak intramuscular pressure in [0, 400]");
+  refused({.pressure_mmHg = -1.0},
+          "exercise.contractions.pressure_mmHg: expected a peak intramuscular pressure in [0, 400]");
   refused({.pressure_mmHg = 500.0}, "pressure_mmHg");
   // The limits themselves are accepted.
   mp::MuscleGroup g;
