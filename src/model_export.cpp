@@ -23,6 +23,7 @@ models::SegmentInputsTpl<Expr> segment_inputs(const protocols::Schedule& schedul
   o.height_above_heart_cm = s.height_above_heart_cm;
   o.massage_drive = s.massage_drive;
   o.circumferential_pressure_mmHg = s.circumferential_pressure_mmHg;
+  o.contraction_pressure_mmHg = s.contraction_pressure_mmHg;
   return o;
 }
 }  // namespace

@@ -618,6 +618,25 @@ mp::TechniqueParams read_technique(Fields& f, mp::PhaseKind kind) {
   return params;
 }
 
+/// `contractions` of an exercise or active-recovery phase: every field optional (protocols::Contractions
+/// defaults), each checked against its range.
+mp::Contractions read_contractions(Fields f) {
+  using C = mp::Contractions;
+  C c;
+  if (f.number("cadence_per_min", c.cadence_per_min) &&
+      !(c.cadence_per_min >= C::min_cadence_per_min && c.cadence_per_min <= C::max_cadence_per_min))
+    f.ctx().fail(f.path("cadence_per_min"),
+                 massagesim::detail::concat("expected contractions per minute in [", C::min_cadence_per_min, ", ",
+                                            C::max_cadence_per_min, "], got ", c.cadence_per_min));
+  if (f.number("duty_cycle", c.duty_cycle) && !(c.duty_cycle >= C::min_duty_cycle && c.duty_cycle <= C::max_duty_cycle))
+    f.ctx().fail(f.path("duty_cycle"),
+                 massagesim::detail::concat("expected the contracting fraction of a cycle in [", C::min_duty_cycle,
+                                            ", ", C::max_duty_cycle, "], got ", c.duty_cycle));
+  f.number("pressure_mmHg", c.pressure_mmHg);  // [0, max_pressure_mmHg] by its unit
+  f.finish();
+  return c;
+}
+
 PhaseSpec read_phase(const Ctx& ctx, const Json& j, const std::string& path) {
   Fields f(ctx, j, path);
   PhaseSpec ph;
@@ -654,6 +673,8 @@ PhaseSpec read_phase(const Ctx& ctx, const Json& j, const std::string& path) {
         ph.working_segments.push_back(s);
       }
     }
+    if (const Json* c = f.get("contractions"))
+      ph.contractions = read_contractions(Fields(ctx, *c, f.path("contractions")));
   }
   if (ph.kind == K::posture_change) ph.posture = f.choice_of("posture", f.required("posture"), postures, "posture");
   if (ph.kind == K::massage || ph.kind == K::compression) ph.technique = read_technique(f, ph.kind);
@@ -995,6 +1016,10 @@ std::string to_json(const Scenario& sc) {
     if (ph.intensity_fraction_VO2max) p["intensity_fraction_VO2max"] = *ph.intensity_fraction_VO2max;
     if (!ph.whole_body) p["muscle_group"] = "limb";
     if (!ph.working_segments.empty()) p["working_segments"] = ph.working_segments;
+    if (ph.contractions)
+      p["contractions"] = {{"cadence_per_min", ph.contractions->cadence_per_min},
+                           {"duty_cycle", ph.contractions->duty_cycle},
+                           {"pressure_mmHg", ph.contractions->pressure_mmHg}};
     if (ph.kind == mp::PhaseKind::posture_change) p["posture"] = name_of(postures, ph.posture);
     if (ph.technique) {
       p["technique"] = mp::technique_name(*ph.technique);

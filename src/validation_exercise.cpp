@@ -82,11 +82,47 @@ const char* const wingate_text = R"massagesim_json({
 }
 )massagesim_json";
 
+// Keep identical to scenarios/walking_ambulatory_venous_pressure.json (test_walking_validation compares them).
+const char* const walking_text = R"massagesim_json({
+  "$schema": "../schemas/scenario.schema.json",
+  "format_version": 1,
+  "name": "walking_ambulatory_venous_pressure",
+  "description": "Quiet standing, then slow walking with the calf muscle pump, then standing again (Stick C, Jaeger H, Witzleb E 1992 J Appl Physiol 72:2063: median venous pressure in a superficial vein near the ankle 84.0 mmHg standing, 23.5 mmHg walking at 3 km/h; calf volume fell while walking). The distal calf stands for the ankle. 5 min standing, 20 min walking, 5 min standing. Walking: a whole-body effort at 0.25 x VO2max (walking at ~3 km/h is ~2.8 MET, Ainsworth 2011 Compendium [GK], against a VO2max of ~11 MET [GK]) whose working segments are the calf's (the thigh and the rest of the body are the lactate pool's lumped muscle), with rhythmic contractions: 50 per minute per leg (90-100 steps/min [GK]), contracting 40 % of each stride (Magosso & Ursino 2002: duty 0.4-0.6), peak intramuscular pressure 87 mmHg above rest (maximal calf contraction, 118 cmH2O, physiology.md section 3). Validation targets P6 read the distal calf's venous pressure.",
+  "subject": {
+    "preset": "default_calf",
+    "initial_posture": "standing"
+  },
+  "limb": {
+    "segment_names": ["distal_calf", "proximal_calf", "distal_thigh", "proximal_thigh"],
+    "segment_lengths_cm": [20.0, 20.0, 25.0, 25.0]
+  },
+  "parameters": [],
+  "protocol": [
+    { "kind": "rest", "duration_s": 300.0 },
+    { "kind": "exercise", "duration_s": 1200.0, "intensity_fraction_VO2max": 0.25,
+      "working_segments": ["distal_calf", "proximal_calf"],
+      "contractions": { "cadence_per_min": 50.0, "duty_cycle": 0.4, "pressure_mmHg": 87.0 } },
+    { "kind": "rest", "duration_s": 300.0 }
+  ],
+  "outputs": {
+    "names": ["venous_pressure_mmHg", "venous_volume_mL", "segment_fluid_volume_mL", "contraction_pressure_mmHg",
+              "intramuscular_pressure_mmHg", "arterial_inflow_mL_per_min", "venous_outflow_mL_per_min"],
+    "save_every_s": 0.1
+  },
+  "solver": {
+    "stepper": "rodas4",
+    "rtol": 1e-6,
+    "atol": 1e-9,
+    "dt_max_s": 10.0
+  }
+}
+)massagesim_json";
+
 /// Column of `name` in `arm` (throws naming it when absent).
 int column(const simulation::ArmResult& arm, const std::string& name) {
   for (std::size_t j = 0; j < arm.output_names.size(); ++j)
     if (arm.output_names[j] == name) return static_cast<int>(j);
-  MASSAGESIM_CHECK(false, "validation E1: output '", name, "' missing from the run");
+  MASSAGESIM_CHECK(false, "validation: output '", name, "' missing from the run");
   return -1;
 }
 }  // namespace
@@ -100,6 +136,61 @@ scenario::Scenario knee_extension_scenario() {
 std::string_view wingate_scenario_text() { return wingate_text; }
 
 scenario::Scenario wingate_scenario() { return scenario::parse_scenario(wingate_text, "wingate_recovery.json"); }
+
+std::string_view walking_scenario_text() { return walking_text; }
+
+scenario::Scenario walking_scenario() {
+  return scenario::parse_scenario(walking_text, "walking_ambulatory_venous_pressure.json");
+}
+
+const WalkingResult& p6_stick1992() {
+  static const WalkingResult r = [] {
+    const scenario::Scenario sc = walking_scenario();
+    const auto res = simulation::simulate(sc);
+    const auto& arm = res.arms.at(0);
+    // The walking phase, from the scenario itself; its first segment is the most distal (the ankle).
+    double start = 0.0, end = 0.0;
+    for (const auto& ph : sc.protocol) {
+      if (ph.kind == protocols::PhaseKind::exercise) {
+        end = start + ph.duration_s;
+        break;
+      }
+      start += ph.duration_s;
+    }
+    MASSAGESIM_CHECK(end > start + 600.0 && start >= 60.0,
+                     "validation P6: the scenario lacks its standing and walking");
+    const auto& names = sc.limb.segment_names;
+    const int pv = column(arm, names.front() + ".venous_pressure_mmHg");
+    // Means over [a, b): the sampling (0.1 s) resolves every contraction (1.2 s), and 10 min hold 500 cycles.
+    auto mean = [&](int c, double a, double b) {
+      double s = 0.0;
+      int n = 0;
+      for (std::size_t k = 0; k < arm.t_s.size(); ++k)
+        if (arm.t_s[k] >= a && arm.t_s[k] < b) s += arm.values(static_cast<Eigen::Index>(k), c), ++n;
+      MASSAGESIM_CHECK(n > 0, "validation P6: no saved point in [", a, ", ", b, ") s");
+      return s / n;
+    };
+    auto at = [&](int c, double t) {
+      std::size_t k = 0;
+      while (k + 1 < arm.t_s.size() && arm.t_s[k] < t) ++k;
+      return arm.values(static_cast<Eigen::Index>(k), c);
+    };
+    WalkingResult out;
+    out.standing_venous_pressure_mmHg = mean(pv, start - 60.0, start);
+    out.walking_venous_pressure_mmHg = mean(pv, end - 600.0, end);
+    double v0 = 0.0, v1 = 0.0;
+    for (const auto& s : names)
+      if (s.find("calf") != std::string::npos) {
+        const int c = column(arm, s + ".segment_fluid_volume_mL");
+        v0 += at(c, start);
+        v1 += at(c, end - 1e-9);
+      }
+    MASSAGESIM_CHECK(v0 > 0.0, "validation P6: no calf segment in the limb");
+    out.calf_volume_change_pct = (v1 - v0) / v0 * 100.0;
+    return out;
+  }();
+  return r;
+}
 
 const WingateResult& e2_cotterrell2005() {
   static const WingateResult r = [] {

@@ -383,6 +383,7 @@ std::vector<Target> tone_targets() {
 std::vector<Target> exercise_targets() {
   const char* a = "exercise";
   const char* rad = "Radegran 1999 J Appl Physiol 87:2375";
+  const char* stick = "Stick 1992 J Appl Physiol 72:2063";
   return {
       around("E1.perfusion", a, rad,
              "knee-extensor perfusion at peak one-legged knee extension (scenario one_leg_knee_extension)",
@@ -402,6 +403,26 @@ std::vector<Target> exercise_targets() {
           "time of the blood-lactate peak after a 30-s Wingate (scenario wingate_recovery)", "min", "~3", 3.0, 30.0,
           [] { return e2_cotterrell2005().peak_time_after_exercise_min; },
           "9.9 min: the MCT-limited release (see E2.peak) spreads the muscle's lactate over ~10 min"),
+      // Stick 1992 gives medians only (18 volunteers): 10 % around the hydrostatic standing value, 30 % around the
+      // walking value.
+      percent("P6.standing", a, stick,
+              "venous pressure near the ankle, quiet standing (scenario walking_ambulatory_venous_pressure)", "mmHg",
+              "84.0 (median)", 84.0, 10.0, [] { return p6_stick1992().standing_venous_pressure_mmHg; }),
+      percent(
+          "P6.walking", a, stick,
+          "venous pressure near the ankle, slow walking (3 km/h) with the calf muscle pump (scenario "
+          "walking_ambulatory_venous_pressure)",
+          "mmHg", "23.5 (median)", 23.5, 30.0, [] { return p6_stick1992().walking_venous_pressure_mmHg; },
+          "119 mmHg (the same walk without contractions: 97.5): a segment's veins lie inside its muscle, so their "
+          "pressure rides on the tissue pressure and each contraction raises it (peaks ~180 mmHg); no superficial "
+          "vein outside the fascia drains through perforators into emptied deep veins. Between contractions the "
+          "venous pressure falls only to the tissue-pressure floor (83.5 mmHg: the standing rest state holds "
+          "13.5 L of interstitial fluid in the distal calf, tissue pressure 72 mmHg), and the hyperaemic inflow "
+          "(930 mL/min) refills the veins in each 0.72-s relaxation: a contraction ejects ~7 of ~104 mL"),
+      banded("P6.calf_volume", a, stick,
+             "calf volume change over 20 min of slow walking (scenario walking_ambulatory_venous_pressure)", "%",
+             "falls (a rapid drop, then -0.073 %/min)", -0.073 * 18.0, -kInf, std::nextafter(0.0, -1.0),
+             BandRule::qualitative, [] { return p6_stick1992().calf_volume_change_pct; }),
   };
 }
 

@@ -75,6 +75,8 @@ def test_units_are_in_property_names() -> None:
         "replace_with",
         "muscle_group",
         "working_segments",
+        "contractions",
+        "duty_cycle",
         "format_version",
         "$schema",
         "subject",
@@ -85,7 +87,7 @@ def test_units_are_in_property_names() -> None:
         "outputs",
         "solver",
     }
-    suffixes = ("_s", "_mmHg", "_Hz", "_cm", "_cm_per_s", "_fraction_VO2max")
+    suffixes = ("_s", "_mmHg", "_Hz", "_cm", "_cm_per_s", "_per_min", "_fraction_VO2max")
 
     def walk(node: object) -> None:
         if isinstance(node, dict):

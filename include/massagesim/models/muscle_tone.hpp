@@ -10,7 +10,8 @@
 ///   tau_a da/dt = tanh(g_H (a_basal + G_ps Hill(pain; p50, n))) - a       (involuntary tone incl. spasm)
 ///   a_vol = k_vol I (1 - lambda pain)     (voluntary activation from exercise intensity; pain adaptation,
 ///                                           Lund et al. 1991: pain reduces agonist activation)
-///   muscle_activation = tanh(a + a_vol),  P_im = k_imp (muscle_activation - tanh(a_basal))
+///   muscle_activation = tanh(a + a_vol),  P_im = k_imp (muscle_activation - tanh(a_basal)) + P_c
+///   (P_c: rhythmic contractions from the protocol, bus.contraction_pressure_mmHg; the muscle pump)
 /// Fast activation dynamics (twitch 5-50 ms, tau_act 10-15 ms / tau_deact 40-60 ms; physiology.md §2e) are
 /// reduced to the quasi-steady form: a_vol is algebraic, and the involuntary tone state a represents the
 /// slower (seconds) build-up of tonic motoneuron-pool activity, not twitch activation.
@@ -154,8 +155,10 @@ void muscle_tone_outputs(const MuscleToneParamsTpl<S>& p, const S* x, SegmentSig
   bus.muscle_activation = tanh(S(x[kToneActivation] + a_vol));
   bus.reflex_gain = S(1.0) - p.reflex_inhibition_depth * x[kReflexInhibition];
   bus.passive_stiffness_rel = S(1.0) - p.stiffness_reduction_depth * x[kStiffnessReduction];
+  // Rhythmic contractions (the muscle pump) add their own phasic pressure to the tonic one.
   bus.intramuscular_pressure_mmHg =
-      p.intramuscular_pressure_per_activation_mmHg * (bus.muscle_activation - tanh(S(p.basal_tone_activation)));
+      p.intramuscular_pressure_per_activation_mmHg * (bus.muscle_activation - tanh(S(p.basal_tone_activation))) +
+      bus.contraction_pressure_mmHg;
 }
 
 /// Right-hand side of the tone block (d/dt per second). Reads massage_drive, applied_pressure_mmHg, pain_drive.

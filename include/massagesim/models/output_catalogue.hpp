@@ -33,11 +33,12 @@ struct OutputRecord {
 };
 
 /// The inputs of a segment recorded as outputs (what the protocol applies), in `SegmentInputs` terms.
-inline constexpr std::array<OutputInfo, 4> segment_input_outputs{{
+inline constexpr std::array<OutputInfo, 5> segment_input_outputs{{
     {"applied_pressure_mmHg", "mmHg", "external pressure applied to the skin of the segment"},
     {"massage_drive", "1", "mechanoreceptor stimulation 0..1 (reflex inhibition)"},
     {"exercise_intensity", "fraction of VO2max", "exercise intensity of the segment's muscle"},
     {"height_above_heart_cm", "cm", "height of the segment above the heart (posture)"},
+    {"contraction_pressure_mmHg", "mmHg", "intramuscular pressure of rhythmic contractions (the muscle pump)"},
 }};
 
 /// The value of input k of `in` (order of `segment_input_outputs`).
@@ -49,8 +50,10 @@ inline double segment_input_value(const SegmentInputs& in, int k) {
       return in.massage_drive;
     case 2:
       return in.exercise_intensity;
-    default:
+    case 3:
       return in.height_above_heart_cm;
+    default:
+      return in.contraction_pressure_mmHg;
   }
 }
 

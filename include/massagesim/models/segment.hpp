@@ -76,6 +76,9 @@ struct SegmentInputsTpl {
   T arterial_pressure_mmHg = SystemicParams{}.mean_arterial_pressure_mmHg;
   T central_venous_pressure_mmHg = SystemicParams{}.central_venous_pressure_mmHg;
   T whole_body_exercise = 0.0;  ///< 1: in whole-body exercise (O2 demand per kg of the shared cardiac output)
+  /// Rhythmic contractions (the muscle pump, protocols::Contractions) [mmHg]: added to the intramuscular
+  /// pressure (tissue pressure on the vessels, external pressure of the lymphatics), not to the skin pressure.
+  T contraction_pressure_mmHg = 0.0;
 };
 using SegmentInputs = SegmentInputsTpl<double>;
 
@@ -219,6 +222,7 @@ class SegmentTpl {
     bus.whole_body_exercise = S(in.whole_body_exercise);
     bus.height_above_heart_cm = S(in.height_above_heart_cm);
     bus.massage_drive = S(in.massage_drive);
+    bus.contraction_pressure_mmHg = S(in.contraction_pressure_mmHg);
     bus.arterial_pressure_mmHg = S(in.arterial_pressure_mmHg);
     bus.central_venous_pressure_mmHg = S(in.central_venous_pressure_mmHg);
     bus.arterial_lactate_mmol_per_L = S(in.arterial_lactate_mmol_per_L);

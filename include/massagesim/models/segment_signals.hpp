@@ -23,6 +23,7 @@ struct SegmentSignalsTpl {
   S whole_body_exercise{0};    ///< 1: the muscle works in whole-body exercise (shared cardiac output); 0: alone
   S height_above_heart_cm{0};  ///< posture: + above heart, - below (hydrostatic offset)
   S massage_drive{0};          ///< 0..1: mechanoreceptor stimulation (pressure applied/stroking) for reflex inhibition
+  S contraction_pressure_mmHg{0};  ///< rhythmic contractions (muscle pump): added to the intramuscular pressure
 
   // --- pressures ----------------------------------------------------------------------------
   S tissue_pressure_mmHg{0};         ///< total extravascular pressure seen by vessels

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <numbers>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +21,8 @@
 #include <vector>
 
 #include "massagesim/core/check.hpp"
+#include "massagesim/protocols/detail/checks.hpp"
+#include "massagesim/protocols/envelope.hpp"
 #include "massagesim/protocols/limb_geometry.hpp"
 #include "massagesim/protocols/posture.hpp"
 #include "massagesim/protocols/technique.hpp"
@@ -58,6 +61,68 @@ struct SegmentInputs {
   /// The part of applied_pressure_mmHg from a circumferential device (compression phases: cuffs and
   /// sleeves), which also squeezes the conduit vessels crossing the segment (models/limb.hpp).
   double circumferential_pressure_mmHg = 0.0;
+  /// Intramuscular pressure of rhythmic contractions (the muscle pump; `Contractions`): squeezes the
+  /// muscle's veins and lymphatics from inside, not the skin (no pressure pain, no massage drive).
+  double contraction_pressure_mmHg = 0.0;
+};
+
+/// Rhythmic contractions of the working muscles: the muscle pump that empties veins and drives lymph.
+/// Half-sine contraction pressure of Magosso & Ursino 2002 Eqs. 2-3 (physiology.md §2a, "Muscle pump forcing"):
+///   P_c(t) = A sin(pi t_c / T_im) for t_c = (t - start) mod T_c < T_im, else 0,
+///   T_c = 60 / cadence_per_min, T_im = duty_cycle T_c, A = pressure_mmHg.
+/// The pulse-train machinery of envelope.hpp finds the cycle and lists its joints (contraction begin and
+/// end, where the slope jumps) as breakpoints.
+struct Contractions {
+  /// Contractions per minute of each working muscle; default: slow walking, ~50 strides/min per leg [GK].
+  double cadence_per_min = 50.0;
+  /// Fraction of each cycle spent contracting; default 0.4 (Magosso & Ursino 2002: 0.4-0.6).
+  double duty_cycle = 0.4;
+  /// Peak intramuscular pressure of a contraction above rest [mmHg]; default: maximal calf contraction,
+  /// up to 87 mmHg (118 cmH2O, physiology.md §1E and §3 "intramuscular pressure").
+  double pressure_mmHg = 87.0;
+
+  /// Fastest cadence accepted [1/min]: 240/min (4 Hz) is above maximal pedalling (~200 rpm [GK]); each
+  /// cycle adds two breakpoints, so the solver resolves every contraction (cf. the 50-Hz technique limit,
+  /// scenario/limits.hpp).
+  static constexpr double max_cadence_per_min = 240.0;
+  static constexpr double min_cadence_per_min = 1.0;
+  /// Duty cycles accepted: below 0.1 or above 0.9 the contraction or the refill between contractions is
+  /// too short to pump.
+  static constexpr double min_duty_cycle = 0.1, max_duty_cycle = 0.9;
+
+  /// The cycle as a pulse train starting at `start_s`: each pulse "rises" over the contraction T_im.
+  PulseTrain train(double start_s) const noexcept {
+    PulseTrain tr;
+    tr.start_s = start_s;
+    tr.period_s = 60.0 / cadence_per_min;
+    tr.rise_s = duty_cycle * tr.period_s;
+    tr.rise_shape = RampShape::linear;
+    return tr;
+  }
+  /// P_c at t_s of contractions that began at `start_s` [mmHg]; 0 before it.
+  double pressure_at_mmHg(double t_s, double start_s) const noexcept {
+    const PulseTrain tr = train(start_s);
+    const long k = tr.pulse_index(t_s);
+    if (k < 0) return 0.0;
+    const double b = tr.pulse_begin_s(k);
+    if (!(t_s < b + tr.rise_s)) return 0.0;
+    return pressure_mmHg * std::sin(std::numbers::pi * ((t_s - b) / tr.rise_s));
+  }
+  /// \throws InvalidArgument naming the field and its allowed range (`what`: the phase kind)
+  void validate(std::string_view what) const {
+    MASSAGESIM_CHECK(std::isfinite(cadence_per_min) && cadence_per_min >= min_cadence_per_min &&
+                         cadence_per_min <= max_cadence_per_min,
+                     what, ".contractions.cadence_per_min: expected contractions per minute in [", min_cadence_per_min,
+                     ", ", max_cadence_per_min, "], got ", cadence_per_min);
+    MASSAGESIM_CHECK(std::isfinite(duty_cycle) && duty_cycle >= min_duty_cycle && duty_cycle <= max_duty_cycle, what,
+                     ".contractions.duty_cycle: expected the contracting fraction of a cycle in [", min_duty_cycle,
+                     ", ", max_duty_cycle, "], got ", duty_cycle);
+    // The pressure limit of every protocol input (detail/checks.hpp) is above the highest measured
+    // intramuscular pressures (soleus 269 +/- 95 mmHg running, Ballard 1998 J Appl Physiol 84:1976).
+    MASSAGESIM_CHECK(std::isfinite(pressure_mmHg) && pressure_mmHg >= 0.0 && pressure_mmHg <= max_pressure_mmHg, what,
+                     ".contractions.pressure_mmHg: expected a peak intramuscular pressure in [0, ", max_pressure_mmHg,
+                     "] mmHg, got ", pressure_mmHg);
+  }
 };
 
 /// Which muscles an exercise or active-recovery phase works.
@@ -69,6 +134,8 @@ struct MuscleGroup {
   bool whole_body = true;
   /// Indices of the segments that work; empty = every segment of the limb.
   std::vector<int> segments;
+  /// Rhythmic contractions of the working segments (the muscle pump); none: a steady effort.
+  std::optional<Contractions> contractions;
 
   bool works(int segment) const noexcept {
     return segments.empty() || std::find(segments.begin(), segments.end(), segment) != segments.end();
@@ -112,7 +179,8 @@ class Schedule {
   Schedule& passive_recovery(double duration_s) {
     return add(PhaseKind::passive_recovery, duration_s, 0.0, std::nullopt);
   }
-  /// Exercise at `intensity` (fraction of VO2max, in (0, 2]) of the muscles `group` (default: whole body).
+  /// Exercise at `intensity` (fraction of VO2max, in (0, 3]) of the muscles `group` (default: whole body),
+  /// with the group's rhythmic contractions if it has them.
   Schedule& exercise(double duration_s, double intensity, MuscleGroup group = {}) {
     check_intensity("exercise", intensity, max_exercise_intensity);
     check_group("exercise", group);
@@ -204,6 +272,8 @@ class Schedule {
     in.exercise_intensity = ph.muscles.works(segment) ? ph.exercise_intensity : 0.0;
     in.whole_body_exercise = ph.muscles.whole_body ? 1.0 : 0.0;
     in.height_above_heart_cm = ph.heights_cm[s];
+    if (ph.muscles.contractions && ph.muscles.works(segment))
+      in.contraction_pressure_mmHg = ph.muscles.contractions->pressure_at_mmHg(t_s, ph.start_s);
     if (ph.technique) {
       in.applied_pressure_mmHg = ph.technique->pressure_mmHg(t_s, segment);
       in.massage_drive = ph.technique->massage_drive(t_s, segment);
@@ -234,22 +304,23 @@ class Schedule {
   }
 
   /// Appends, sorted and unique, every time in [t0_s, t1_s] where an input jumps or kinks:
-  /// phase boundaries (including 0 and the end) and each phase's technique breakpoints strictly
-  /// inside it.
+  /// phase boundaries (including 0 and the end) and each phase's technique and contraction
+  /// breakpoints strictly inside it.
   void breakpoints(double t0_s, double t1_s, std::vector<double>& out) const {
     const std::size_t first = out.size();
     for (const Phase& ph : phases_) {
       if (ph.start_s >= t0_s && ph.start_s <= t1_s) out.push_back(ph.start_s);
       if (ph.end_s() < t0_s || ph.start_s > t1_s) continue;
-      if (ph.technique) {
-        const std::size_t before = out.size();
-        ph.technique->breakpoints(std::max(t0_s, ph.start_s), std::min(t1_s, ph.end_s()), out);
-        // Keep only those strictly inside the phase and clear of its ends by more than rounding.
-        const double tol = 1e-12 * std::max(1.0, std::abs(ph.end_s()));
-        out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(before), out.end(),
-                                 [&](double tb) { return tb <= ph.start_s + tol || tb >= ph.end_s() - tol; }),
-                  out.end());
-      }
+      if (!ph.technique && !ph.muscles.contractions) continue;
+      const std::size_t before = out.size();
+      const double a = std::max(t0_s, ph.start_s), b = std::min(t1_s, ph.end_s());
+      if (ph.technique) ph.technique->breakpoints(a, b, out);
+      if (ph.muscles.contractions) ph.muscles.contractions->train(ph.start_s).breakpoints(a, b, out);
+      // Keep only those strictly inside the phase and clear of its ends by more than rounding.
+      const double tol = 1e-12 * std::max(1.0, std::abs(ph.end_s()));
+      out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(before), out.end(),
+                               [&](double tb) { return tb <= ph.start_s + tol || tb >= ph.end_s() - tol; }),
+                out.end());
     }
     if (!phases_.empty() && duration_s() >= t0_s && duration_s() <= t1_s) out.push_back(duration_s());
     std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
@@ -269,6 +340,7 @@ class Schedule {
   }
 
   void check_group(std::string_view what, const MuscleGroup& g) const {
+    if (g.contractions) g.contractions->validate(what);
     for (std::size_t i = 0; i < g.segments.size(); ++i) {
       const int s = g.segments[i];
       MASSAGESIM_CHECK(s >= 0 && s < n_segments(), what, ".working_segments: expected segment indices in [0, ",

@@ -61,6 +61,9 @@ struct PhaseSpec {
   bool whole_body = true;
   /// Exercise, active recovery: names of the segments that work; empty = every segment.
   std::vector<std::string> working_segments;
+  /// Exercise, active recovery: rhythmic contractions of the working segments (the muscle pump); none: a
+  /// steady effort.
+  std::optional<protocols::Contractions> contractions;
   /// New posture (posture_change only).
   protocols::Posture posture = protocols::Posture::supine;
   /// Technique and its parameters (massage: a manual technique; compression: a device).
@@ -138,6 +141,7 @@ inline std::vector<PhaseSpec> arm_phases(const std::vector<PhaseSpec>& protocol,
 inline protocols::MuscleGroup muscle_group(const Limb& limb, const PhaseSpec& ph) {
   protocols::MuscleGroup g;
   g.whole_body = ph.whole_body;
+  g.contractions = ph.contractions;
   for (const auto& name : ph.working_segments) {
     const auto it = std::find(limb.segment_names.begin(), limb.segment_names.end(), name);
     if (it == limb.segment_names.end()) {

@@ -92,6 +92,7 @@ struct ScheduleLimbInputs {
       o.height_above_heart_cm = s.height_above_heart_cm;
       o.massage_drive = s.massage_drive;
       o.circumferential_pressure_mmHg = s.circumferential_pressure_mmHg;
+      o.contraction_pressure_mmHg = s.contraction_pressure_mmHg;
     }
     out.whole_body_intensity = schedule->whole_body_intensity(t);
   }

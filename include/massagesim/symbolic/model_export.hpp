@@ -91,6 +91,7 @@ inline void name_inputs(models::SegmentInputsTpl<Expr>& in, const std::string& p
   name(in.exercise_intensity, "exercise_intensity");
   name(in.height_above_heart_cm, "height_above_heart_cm");
   name(in.massage_drive, "massage_drive");
+  name(in.contraction_pressure_mmHg, "contraction_pressure_mmHg");
 }
 
 template <class Each>

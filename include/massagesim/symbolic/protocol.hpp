@@ -6,8 +6,8 @@
 /// Each function builds, for one segment, an `Expr` of the time symbol `t` that evaluates to what
 /// the double code gives at that time, with the same floating-point expressions in the same order,
 /// so that the two agree to rounding (in the tests, bit for bit). Only SBML Level 3 core math is
-/// used: arithmetic, `floor`, `cos`, comparisons and `piecewise` (`select`); no constant is
-/// infinite or NaN.
+/// used: arithmetic, `floor`, `cos`, `sin` (muscle-pump contractions), comparisons and `piecewise`
+/// (`select`); no constant is infinite or NaN.
 ///
 /// How the pieces are found:
 /// - the pulse under way is k = floor((t - origin) / period) and begins at origin + k period
@@ -43,6 +43,7 @@ struct SymbolicSegmentInputs {
   Expr massage_drive;                  ///< 0..1 mechanoreceptor stimulation
   Expr whole_body_exercise;            ///< 1 in a whole-body effort, else 0
   Expr circumferential_pressure_mmHg;  ///< the part of the pressure from a device (compression phases)
+  Expr contraction_pressure_mmHg;      ///< rhythmic contractions of the working muscles (the muscle pump)
 };
 
 namespace protocol_detail {
@@ -223,11 +224,19 @@ inline Expr massage_drive(const protocols::Technique& w, const Expr& t, int segm
   return std::visit([&](const auto& x) { return massage_drive(x, t, segment); }, w.variant());
 }
 
+/// == `Contractions::pressure_at_mmHg(t, start_s)`: the half-sine contraction of the cycle under way.
+inline Expr contraction_pressure_mmHg(const protocols::Contractions& c, double start_s, const Expr& t) {
+  const protocols::PulseTrain tr = c.train(start_s);
+  const Expr b = protocol_detail::pulse_begin_s(tr, t);
+  const Expr v = select(t < b + tr.rise_s, c.pressure_mmHg * sin(std::numbers::pi * ((t - b) / tr.rise_s)), 0.0);
+  return select(t < tr.start_s + tr.delay_s, 0.0, v);
+}
+
 /// == `Schedule::inputs(t, segment)`: piecewise in t by phase (a phase applies from its start,
 /// included, to its end, excluded; zero-length phases never apply); before 0 rest in the initial
 /// posture, from the end on rest in the last one. All zero for an unknown segment.
 inline SymbolicSegmentInputs inputs(const protocols::Schedule& s, const Expr& t, int segment) {
-  SymbolicSegmentInputs in{0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+  SymbolicSegmentInputs in{0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
   if (segment < 0 || segment >= s.n_segments()) return in;
   const auto seg = static_cast<std::size_t>(segment);
   const double h0 = s.initial_heights_cm()[seg];
@@ -255,6 +264,11 @@ inline SymbolicSegmentInputs inputs(const protocols::Schedule& s, const Expr& t,
               ph.technique && ph.kind == protocols::PhaseKind::compression ? pressure_mmHg(*ph.technique, t, segment)
                                                                            : Expr(0.0),
               in.circumferential_pressure_mmHg);
+    in.contraction_pressure_mmHg = piece(before_end,
+                                         ph.muscles.contractions && ph.muscles.works(segment)
+                                             ? contraction_pressure_mmHg(*ph.muscles.contractions, ph.start_s, t)
+                                             : Expr(0.0),
+                                         in.contraction_pressure_mmHg);
   }
   const Condition before_start = t < 0.0;
   in.exercise_intensity = protocol_detail::piece(before_start, 0.0, in.exercise_intensity);
@@ -263,6 +277,7 @@ inline SymbolicSegmentInputs inputs(const protocols::Schedule& s, const Expr& t,
   in.applied_pressure_mmHg = protocol_detail::piece(before_start, 0.0, in.applied_pressure_mmHg);
   in.massage_drive = protocol_detail::piece(before_start, 0.0, in.massage_drive);
   in.circumferential_pressure_mmHg = protocol_detail::piece(before_start, 0.0, in.circumferential_pressure_mmHg);
+  in.contraction_pressure_mmHg = protocol_detail::piece(before_start, 0.0, in.contraction_pressure_mmHg);
   return in;
 }
 

@@ -37,4 +37,19 @@ struct WingateResult {
 };
 const WingateResult& e2_cotterrell2005();
 
+/// The scenario of P6, identical to scenarios/walking_ambulatory_venous_pressure.json.
+std::string_view walking_scenario_text();
+scenario::Scenario walking_scenario();
+
+/// P6 Stick C, Jaeger H, Witzleb E (1992) J Appl Physiol 72:2063: venous pressure near the ankle standing and
+/// while walking slowly (3 km/h) with the calf muscle pump. The distal segment's venous pressure, averaged over
+/// the last 60 s of quiet standing and over the last 10 min of walking (whole contraction cycles); the calf's
+/// (distal and proximal calf segments') fluid volume at the end of walking relative to its start.
+struct WalkingResult {
+  double standing_venous_pressure_mmHg = 0.0;
+  double walking_venous_pressure_mmHg = 0.0;
+  double calf_volume_change_pct = 0.0;
+};
+const WalkingResult& p6_stick1992();
+
 }  // namespace massagesim::validation

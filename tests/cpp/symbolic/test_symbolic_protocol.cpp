@@ -116,6 +116,7 @@ void expect_sbml_core_only(const ms::Graph& g) {
       case ms::Op::div:
       case ms::Op::neg:
       case ms::Op::cos:
+      case ms::Op::sin:  // muscle-pump contractions
       case ms::Op::floor:
       case ms::Op::select:
         break;
@@ -445,8 +446,8 @@ Tally compare_schedule(const mp::Schedule& sched, unsigned seed, int n_random, s
   const int n = sched.n_segments();
   for (int s = -1; s <= n; ++s) {
     const ms::SymbolicSegmentInputs in = ms::inputs(sched, t, s);
-    roots.insert(roots.end(),
-                 {in.applied_pressure_mmHg, in.exercise_intensity, in.height_above_heart_cm, in.massage_drive});
+    roots.insert(roots.end(), {in.applied_pressure_mmHg, in.exercise_intensity, in.height_above_heart_cm,
+                               in.massage_drive, in.contraction_pressure_mmHg});
   }
   const ms::Graph g(roots);
   expect_sbml_core_only(g);
@@ -454,7 +455,8 @@ Tally compare_schedule(const mp::Schedule& sched, unsigned seed, int n_random, s
     std::vector<double> r;
     for (int s = -1; s <= n; ++s) {
       const mp::SegmentInputs in = sched.inputs(ts, s);
-      r.insert(r.end(), {in.applied_pressure_mmHg, in.exercise_intensity, in.height_above_heart_cm, in.massage_drive});
+      r.insert(r.end(), {in.applied_pressure_mmHg, in.exercise_intensity, in.height_above_heart_cm, in.massage_drive,
+                         in.contraction_pressure_mmHg});
     }
     return r;
   };
@@ -517,6 +519,31 @@ TEST(SymbolicSchedule, PostureChangesDevicesAndGapsMatchScheduleInputs) {
   EXPECT_EQ(g.evaluate({}, 0.0)[0], sched.inputs(0.0, 0).height_above_heart_cm);
   EXPECT_EQ(g.evaluate({}, 0.0)[1], 0.4);
   EXPECT_EQ(g.evaluate({}, 1e6)[0], sched.inputs(1e6, 0).height_above_heart_cm);
+}
+
+TEST(SymbolicSchedule, ContractionsMatchScheduleInputs) {
+  // The muscle pump: calf contractions while walking, every segment's in active recovery, at cadences whose
+  // periods are not binary fractions (rounded pulse begins).
+  mp::MuscleGroup calf;
+  calf.segments = {0, 1};
+  calf.contractions = mp::Contractions{.cadence_per_min = 50.0, .duty_cycle = 0.4, .pressure_mmHg = 87.0};
+  mp::MuscleGroup all;
+  all.contractions = mp::Contractions{.cadence_per_min = 77.0, .duty_cycle = 0.65, .pressure_mmHg = 40.0};
+  mp::Schedule sched(leg(), mp::Posture::standing);
+  sched.rest(30.0).exercise(300.0, 0.25, calf).massage(20.0, "tapotement").active_recovery(120.0, 0.3, all).rest(30.0);
+  std::size_t n_bp = 0;
+  const Tally tally = compare_schedule(sched, 44, 20000, &n_bp);
+  EXPECT_EQ(tally.n_fail, 0) << tally.first_failure;
+  EXPECT_EQ(tally.n_breakpoint_side, 0);
+  EXPECT_GT(n_bp, 2u * 250u);
+  report("schedule with contractions", tally, n_bp);
+  const ms::Expr t = ms::Expr::time(0.0);
+  EXPECT_FALSE(ms::inputs(sched, t, 0).contraction_pressure_mmHg.is_constant());
+  // Thigh segments contract only in active recovery; without contractions the input folds to 0.
+  EXPECT_FALSE(ms::inputs(sched, t, 3).contraction_pressure_mmHg.is_constant());
+  mp::Schedule steady(leg());
+  steady.exercise(60.0, 0.5);
+  for (int s = 0; s < 4; ++s) EXPECT_TRUE(ms::inputs(steady, t, s).contraction_pressure_mmHg.is_constant(0.0));
 }
 
 TEST(SymbolicSchedule, EmptyScheduleRestsInTheInitialPosture) {
