@@ -109,8 +109,12 @@ BuiltLimb build_limb(const msc::Scenario& sc, const SimulationOptions& opt, cons
     if (rx.integrated) {
       try {
         return BuiltLimb{limb, mm::limb_rest_state_from(limb, &rest, rx.x, nullptr, opt.cancel.get())};
-      } catch (const massagesim::SolverError& e3) {
-        why += concat(" After relaxing ", rx.t_s / 3600.0, " h at rest: ", e3.what());
+      } catch (const massagesim::SolverError&) {
+        // Bounded after a day at rest but no steady state found (a degenerate one at a fold, approached
+        // ever more slowly, or a sustained oscillation): the run starts where a day of rest leaves it.
+        return BuiltLimb{limb, rx.x,
+                         concat("started from the state after ", rx.t_s / 3600.0,
+                                " h at rest (every state bounded; no steady state was found: ", why, ")")};
       }
     }
     throw massagesim::NewtonFailure(why, 0.0, 0.0, "");
@@ -211,7 +215,7 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb&
   res.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   res.stats = sol.stats;
   res.status = sol.status;
-  res.message = sol.message;
+  res.message = b.note.empty() ? sol.message : sol.message.empty() ? b.note : sol.message + "; " + b.note;
 
   // Evaluate every sample: the metric series on the whole grid, the requested columns at output times.
   const int N = limb.n_segments();

@@ -21,6 +21,7 @@ namespace massagesim::simulation::detail {
 struct BuiltLimb {
   std::shared_ptr<const models::Limb> limb;
   models::Limb::State rest;
+  std::string note;  ///< how the start was found when not as a steady state (the arm's message says so)
 };
 BuiltLimb build_limb(const scenario::Scenario& sc, const SimulationOptions& opt,
                      const protocols::Schedule& any_schedule);

@@ -64,11 +64,15 @@ def test_contractions_round_trip_through_dicts_and_files(tmp_path: Path) -> None
 
 
 def test_bad_contractions_are_refused_naming_the_field() -> None:
-    with pytest.raises(ms.InvalidArgument, match=r"contractions\.cadence_per_min: expected contractions per minute in \[1, 240\]"):
+    with pytest.raises(
+        ms.InvalidArgument, match=r"contractions\.cadence_per_min: expected contractions per minute in \[1, 240\]"
+    ):
         walking(contractions={"cadence_per_min": 600.0})
     with pytest.raises(ms.InvalidArgument, match=r"contractions\.duty_cycle: expected the contracting fraction"):
         walking(contractions={"duty_cycle": 0.0})
-    with pytest.raises(ms.InvalidArgument, match=r"contractions\.pressure_mmHg: expected a pressure in \[0, 400\] mmHg"):
+    with pytest.raises(
+        ms.InvalidArgument, match=r"contractions\.pressure_mmHg: expected a pressure in \[0, 400\] mmHg"
+    ):
         walking(contractions={"pressure_mmHg": 1000.0})
     with pytest.raises(ms.InvalidArgument, match="unknown field 'contractions'"):
         ms.Scenario.build([ms.phase("rest", 60.0, contractions={})])
@@ -82,6 +86,7 @@ def test_contractions_empty_the_distal_veins() -> None:
     steady = next(iter(ms.simulate(walking())))
     t = np.asarray(pump.t_s)
     walk = (t >= 300.0) & (t < 420.0)  # the last 2 min (100 cycles)
+
     def transmural(arm: ms.ArmResult) -> float:
         pv = column(arm, "distal_calf.venous_pressure_mmHg")
         pt = column(arm, "distal_calf.intramuscular_pressure_mmHg")  # the tissue pressure on the vessels

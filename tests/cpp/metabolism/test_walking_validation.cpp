@@ -27,7 +27,8 @@ std::string read_text(const std::filesystem::path& p) {
   ss << in.rdbuf();
   return ss.str();
 }
-const std::string contractions = R"("contractions": { "cadence_per_min": 50.0, "duty_cycle": 0.4, "pressure_mmHg": 87.0 })";
+const std::string contractions =
+    R"("contractions": { "cadence_per_min": 50.0, "duty_cycle": 0.4, "pressure_mmHg": 87.0 })";
 
 /// The walking scenario with `from` replaced by `to`: parsing must fail with `needle` in the message.
 void expect_error(const std::string& from, const std::string& to, const std::string& needle) {
@@ -75,7 +76,8 @@ TEST(ScenarioIo, ContractionsRoundTripAndDefault) {
   text.replace(text.find(contractions), contractions.size(), R"("contractions": {})");
   const ms::Scenario defaults = ms::parse_scenario(text);
   ASSERT_TRUE(defaults.protocol.at(1).contractions.has_value());
-  EXPECT_EQ(defaults.protocol.at(1).contractions->cadence_per_min, massagesim::protocols::Contractions{}.cadence_per_min);
+  EXPECT_EQ(defaults.protocol.at(1).contractions->cadence_per_min,
+            massagesim::protocols::Contractions{}.cadence_per_min);
   EXPECT_EQ(defaults.protocol.at(1).contractions->duty_cycle, massagesim::protocols::Contractions{}.duty_cycle);
   EXPECT_EQ(defaults.protocol.at(1).contractions->pressure_mmHg, massagesim::protocols::Contractions{}.pressure_mmHg);
 }
@@ -84,8 +86,9 @@ TEST(ScenarioIo, BadContractionsNameTheFieldAndWhatIsAllowed) {
   expect_error("\"cadence_per_min\": 50.0", "\"cadence_per_min\": 300",
                "protocol[1].contractions.cadence_per_min: expected contractions per minute in [1, 240], got 300");
   expect_error("\"cadence_per_min\": 50.0", "\"cadence_per_min\": 0", "cadence_per_min");
-  expect_error("\"duty_cycle\": 0.4", "\"duty_cycle\": 1.0",
-               "protocol[1].contractions.duty_cycle: expected the contracting fraction of a cycle in [0.1, 0.9], got 1");
+  expect_error(
+      "\"duty_cycle\": 0.4", "\"duty_cycle\": 1.0",
+      "protocol[1].contractions.duty_cycle: expected the contracting fraction of a cycle in [0.1, 0.9], got 1");
   expect_error("\"pressure_mmHg\": 87.0", "\"pressure_mmHg\": -5",
                "protocol[1].contractions.pressure_mmHg: expected a pressure in [0, 400] mmHg, got -5");
   expect_error("\"cadence_per_min\": 50.0", "\"cadence_Hz\": 0.8", "wrong unit 'Hz'");

@@ -38,7 +38,8 @@ TEST(ContractionInput, AddsToTheIntramuscularPressureNotToTheSkin) {
 
 TEST(ContractionInput, IsAnOutputColumnLikeTheOtherInputs) {
   const auto& c = output_catalogue();
-  const auto it = std::find_if(c.begin(), c.end(), [](const OutputRecord& r) { return r.name == "contraction_pressure_mmHg"; });
+  const auto it =
+      std::find_if(c.begin(), c.end(), [](const OutputRecord& r) { return r.name == "contraction_pressure_mmHg"; });
   ASSERT_NE(it, c.end());
   EXPECT_EQ(it->kind, OutputKind::input);
   EXPECT_EQ(it->unit, "mmHg");
