@@ -76,9 +76,9 @@ inline Limb::State limb_rest_state_by_continuation(const LimbParams& start, cons
     auto limb = std::make_shared<const Limb>(interpolate_limb_params(start, target, s));
     in = in_target;
     for (std::size_t i = 0; i < in.segment.size(); ++i)
-      in.segment[i].height_above_heart_cm = in_start.segment[i].height_above_heart_cm +
-                                            s * (in_target.segment[i].height_above_heart_cm -
-                                                 in_start.segment[i].height_above_heart_cm);
+      in.segment[i].height_above_heart_cm =
+          in_start.segment[i].height_above_heart_cm +
+          s * (in_target.segment[i].height_above_heart_cm - in_start.segment[i].height_above_heart_cm);
     return limb;
   };
   LimbInputs in = in_start;

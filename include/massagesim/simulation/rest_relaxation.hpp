@@ -55,10 +55,11 @@ inline RestRelaxation relax_limb_at_rest(const std::shared_ptr<const Limb>& limb
     for (int i = 0; i < N; ++i) m = std::max(m, x[Limb::offset(i) + debt]);
     return m;
   };
-  Event<Limb::State> out_of_bound{.condition = [&](double, const Limb::State& x) { return max_debt(x) - r.debt_bound_mL; },
-                                  .direction = EventDirection::rising,
-                                  .terminal = true,
-                                  .name = "o2_debt_bound"};
+  Event<Limb::State> out_of_bound{
+      .condition = [&](double, const Limb::State& x) { return max_debt(x) - r.debt_bound_mL; },
+      .direction = EventDirection::rising,
+      .terminal = true,
+      .name = "o2_debt_bound"};
   StepControl ctl;
   ctl.rtol = 1e-6;
   ctl.atol = 1e-9;
