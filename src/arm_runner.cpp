@@ -73,13 +73,17 @@ BuiltLimb build_limb(const msc::Scenario& sc, const SimulationOptions& opt, cons
   for (int i = 0; i < limb->n_segments(); ++i)
     rest.segment[static_cast<std::size_t>(i)].height_above_heart_cm =
         any_schedule.inputs(-1.0, i).height_above_heart_cm;
-  // The resting O2 rule (rest_o2.hpp) runs only when the search from the usual guess fails (it costs
-  // as much as the search): a set without a rest state is then refused with its numbers, and for any
-  // other the rule's dilated state is the second guess. MASSAGESIM_REST_O2_CHECK=0 skips it (to check
-  // that every set it refuses indeed has no rest state). Ctrl-C stops the search and the rule.
+  // The resting O2 balance (rest_o2.hpp) is computed only when the search from the usual guess fails (it
+  // costs as much as the search): its dilated state is the second guess, and its numbers make the message
+  // when the relaxation below finds no resting state. It does not refuse by itself: its approximations
+  // also reject sets that have one (issue 17). MASSAGESIM_REST_O2_CHECK=0 skips it. Ctrl-C stops every route.
+  mm::RestO2Balance o2;
   std::function<mm::Limb::State()> second_guess;
   if (const char* e = std::getenv("MASSAGESIM_REST_O2_CHECK"); !(e && std::string_view(e) == "0"))
-    second_guess = [&] { return mm::check_rest_o2(*limb, &rest, opt.cancel.get()).feasible_state; };
+    second_guess = [&] {
+      o2 = mm::limb_rest_o2_balance(*limb, &rest, opt.cancel.get());
+      return o2.feasible_state;
+    };
   try {
     return BuiltLimb{limb, mm::limb_rest_state(limb, &rest, nullptr, opt.cancel.get(), second_guess)};
   } catch (const massagesim::NewtonFailure& e) {
@@ -102,6 +106,7 @@ BuiltLimb build_limb(const msc::Scenario& sc, const SimulationOptions& opt, cons
     const bool near = st.last_state.size() == limb->n_states();
     const mm::Limb::State x0 = near ? st.last_state : mm::limb_initial_guess(*limb, &rest, opt.cancel.get());
     const auto rx = mm::relax_limb_at_rest(limb, rest, x0, 24.0 * 3600.0, opt.cancel.get());
+    if (rx.debt_out_segment >= 0) mm::refuse_without_rest_o2(o2);  // the rule's numbers, when it saw it too
     mm::check_rest_relaxation(
         *limb, rest, rx,
         near ? concat("the resting state ", 100.0 * st.reached, " % of the way from the preset's parameters")

@@ -717,7 +717,9 @@ Limb read_limb(const Ctx& ctx, const Json& j) {
       const Json& x = (*a)[i];
       if (!x.is_number()) ctx.fail(p, "expected a number (cm), got " + show(x));
       const double v = x.get<double>();
-      if (!(std::isfinite(v) && v > 0.0)) ctx.fail(p, massagesim::detail::concat("expected > 0 cm, got ", v));
+      if (!(std::isfinite(v) && v > 0.0 && v <= models::kMaxSegmentLength_cm))
+        ctx.fail(p, massagesim::detail::concat("expected a length in (0, ", models::kMaxSegmentLength_cm,
+                                               "] cm (a whole leg is ~100 cm), got ", v));
       limb.segment_lengths_cm.push_back(v);
     }
     if (limb.segment_lengths_cm.empty()) ctx.fail("limb.segment_lengths_cm", "expected at least one segment, got none");
@@ -728,7 +730,10 @@ Limb read_limb(const Ctx& ctx, const Json& j) {
     if (!has_n || !has_len)
       ctx.fail("limb", "missing the segments: give segment_lengths_cm, or n_segments with length_cm");
     if (n < 1 || n > 1000) ctx.fail("limb.n_segments", massagesim::detail::concat("expected in [1, 1000], got ", n));
-    if (!(length_cm > 0.0)) ctx.fail("limb.length_cm", massagesim::detail::concat("expected > 0 cm, got ", length_cm));
+    if (!(std::isfinite(length_cm) && length_cm > 0.0 && length_cm / n <= models::kMaxSegmentLength_cm))
+      ctx.fail("limb.length_cm",
+               massagesim::detail::concat("expected > 0 cm and at most ", models::kMaxSegmentLength_cm,
+                                          " cm per segment, got ", length_cm, " for ", n, " segments"));
     limb.segment_lengths_cm.assign(static_cast<std::size_t>(n), length_cm / n);
   }
   if (const Json* a = f.array("segment_names")) {

@@ -97,6 +97,22 @@ def test_dict_nested_1e3_deep_is_refused_with_the_field() -> None:
         ms.Scenario.from_dict(with_(description=x))
 
 
+@pytest.mark.parametrize("length_cm", [1e308, 121.0])
+def test_a_segment_longer_than_a_leg_is_refused_with_the_limit(length_cm: float) -> None:
+    """Before (stop 13's survey): 1e308 cm ended in "steady_state: initial guess arterial_volume_mL is
+    not finite (inf)", which does not say what was wrong."""
+    d = with_(limb={"segment_names": ["calf"], "segment_lengths_cm": [length_cm]})
+    with pytest.raises(ms.InvalidArgument, match=r"limb\.segment_lengths_cm\[0\]: expected a length in \(0, 120\] cm"):
+        ms.simulate(ms.Scenario.from_dict(d))
+    # Through the C++ limb builder too (a scenario built in Python): the same limit, the same message.
+    with pytest.raises(ms.InvalidArgument, match=r"segment_lengths_cm\[0\]: expected a length in \(0, 120\] cm"):
+        ms.simulate(
+            ms.Scenario.build(
+                [ms.phase("rest", 10.0)], limb={"segment_names": ["calf"], "segment_lengths_cm": [length_cm]}
+            )
+        )
+
+
 def test_dict_with_a_cycle_is_refused() -> None:
     d = with_()
     d["limb"]["self"] = d["limb"]

@@ -31,6 +31,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -82,6 +83,9 @@ inline constexpr int n_limb_composition_outputs = static_cast<int>(limb_composit
 
 /// Largest number of segments of a limb (stack buffers in the right-hand side).
 inline constexpr int kMaxLimbSegments = 256;
+/// Longest segment accepted [cm]: a whole adult leg, hip to sole, is ~90-100 cm [GK]; one segment of it
+/// cannot be longer (the mass scales with the length, so a longer one is not a limb).
+inline constexpr double kMaxSegmentLength_cm = 120.0;
 
 /// The whole-body blood-lactate pool (lactate_pool.hpp) as a limb module: it publishes arterial lactate
 /// (its blood state) to every segment and integrates the limb's lactate efflux with its lumped working
@@ -231,6 +235,10 @@ inline LimbParams make_limb_params(const SegmentParams& preset, const std::vecto
                    " names (one per segment), got ", names.size());
   MASSAGESIM_CHECK(static_cast<int>(lengths_cm.size()) <= kMaxLimbSegments, "limb: expected at most ", kMaxLimbSegments,
                    " segments, got ", lengths_cm.size());
+  for (std::size_t i = 0; i < lengths_cm.size(); ++i)
+    MASSAGESIM_CHECK(std::isfinite(lengths_cm[i]) && lengths_cm[i] > 0.0 && lengths_cm[i] <= kMaxSegmentLength_cm,
+                     "limb.segment_lengths_cm[", i, "]: expected a length in (0, ", kMaxSegmentLength_cm,
+                     "] cm (a whole leg is ~100 cm), got ", lengths_cm[i]);
   if (mass_per_cm_g <= 0.0) mass_per_cm_g = preset.tissue_mass_g / 20.0;
   LimbParams lp;
   lp.segment_names = names;

@@ -221,14 +221,9 @@ inline RestO2Balance limb_rest_o2_balance(const Limb& limb, const LimbInputs* in
   return out;
 }
 
-/// The resting O2 rule: throws InvalidArgument naming the first segment whose resting O2 demand
-/// exceeds what its flow can deliver at full metabolic dilation (no resting state exists), with the
-/// numbers and what would be allowed. Does nothing when the balance could not be computed.
-/// \return the balance (its `feasible_state` is a second guess for `limb_rest_state`)
-inline RestO2Balance check_rest_o2(const Limb& limb, const LimbInputs* in = nullptr,
-                                   const std::atomic<bool>* cancel = nullptr) {
-  RestO2Balance b = limb_rest_o2_balance(limb, in, cancel);
-  if (!b.solved) return b;
+/// Throws the rule's refusal (as `check_rest_o2`) when `b` was solved and a segment is infeasible.
+inline void refuse_without_rest_o2(const RestO2Balance& b) {
+  if (!b.solved) return;
   for (const auto& s : b.segments) {
     if (s.feasible) continue;
     const double tone = s.demand_mL_per_min - s.muscle_mass_kg * s.vo2_rest_mL_per_min_per_kg;
@@ -253,6 +248,16 @@ inline RestO2Balance check_rest_o2(const Limb& limb, const LimbInputs* in = null
         "pain-driven tone (pain_spasm_gain, vo2_per_activation_mL_per_min_per_kg, pain_debt_scale_mL_per_kg). "
         "See docs/models.md (cross-parameter rule: resting O2 supply)."));
   }
+}
+
+/// The resting O2 rule: refuses (InvalidArgument) a limb with a segment whose resting O2 demand
+/// exceeds what its flow can deliver at full metabolic dilation (no resting state exists), with the
+/// numbers and what would be allowed. Does nothing when the balance could not be computed.
+/// \return the balance (its `feasible_state` is a second guess for `limb_rest_state`)
+inline RestO2Balance check_rest_o2(const Limb& limb, const LimbInputs* in = nullptr,
+                                   const std::atomic<bool>* cancel = nullptr) {
+  RestO2Balance b = limb_rest_o2_balance(limb, in, cancel);
+  refuse_without_rest_o2(b);
   return b;
 }
 
