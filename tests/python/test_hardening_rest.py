@@ -20,8 +20,8 @@ Measured, seed 17, 200 draws: stop 11: 54 failed; stop 12 (the balance refusing 
 continuation or relaxation): 5-7 failed (O2 debt growing), and with the later routes 16 of the 49 sets
 the balance refused turned out bounded at rest, so it no longer refuses by itself; stop 13
 (2026-12-05): 0 fail, 33 refused (the relaxation's debt bound), 167 run.
-Postures and geometries with default parameters: 197 of 200 run, 3 refused (a distal segment ~1 m
-above the heart), 0 fail. The legal-set test runs 200 legal draws by default (~3 min);
+Postures and geometries with default parameters: stop 12: 197 of 200 run, 3 refused by the balance (a
+distal segment ~1 m above the heart); stop 13: 200 of 200 run, 0 refused, 0 fail. The legal-set test runs 200 legal draws by default (~3 min);
 ``MASSAGESIM_REST_PROPERTY=1`` adds the refusals' check with the balance off and 200 postures/geometries with
 default parameters (20 by default); ``MASSAGESIM_REST_PROPERTY_N`` changes N and
 ``MASSAGESIM_REST_PROPERTY_SEED`` the draw. Run it as a script to print the failures and refusals
