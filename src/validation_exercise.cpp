@@ -118,6 +118,40 @@ const char* const walking_text = R"massagesim_json({
 }
 )massagesim_json";
 
+// Keep identical to scenarios/quiet_standing_fluid_shift.json (test_walking_validation compares them).
+const char* const quiet_standing_text = R"massagesim_json({
+  "$schema": "../schemas/scenario.schema.json",
+  "format_version": 1,
+  "name": "quiet_standing_fluid_shift",
+  "description": "Lying, then 35 min of quiet standing: how much fluid the dependent leg filters into its tissue and how fast (Lundvall J, Bjerkhoel P, Quittenbaum S, Lindgren P 1996 Acta Physiol Scand 158:161: plasma volume fell 466 +/- 22 mL after 5 min, 671 +/- 39 mL after 10 min and 691 +/- 44 mL after 35 min of quiet standing, n = 7 men, 'virtually completed within 10 min'; Youmans JB et al. 1934 J Clin Invest 13:447: about 1 h of standing raised leg volume a few per cent without pitting oedema, and tissue pressure limited the loss 3-5 times more than the rise in colloid osmotic pressure). 10 min supine rest, then standing. Validation targets P7 read the rise of the leg's interstitial volume (the sum over its segments) since the posture change.",
+  "subject": {
+    "preset": "default_calf",
+    "initial_posture": "supine"
+  },
+  "limb": {
+    "segment_names": ["distal_calf", "proximal_calf", "distal_thigh", "proximal_thigh"],
+    "segment_lengths_cm": [20.0, 20.0, 25.0, 25.0]
+  },
+  "parameters": [],
+  "protocol": [
+    { "kind": "rest", "duration_s": 600.0 },
+    { "kind": "posture_change", "duration_s": 0.0, "posture": "standing" },
+    { "kind": "rest", "duration_s": 2100.0 }
+  ],
+  "outputs": {
+    "names": ["interstitial_volume_mL", "venous_volume_mL", "interstitial_fluid_pressure_mmHg", "filtration_mL_per_min",
+              "lymph_flow_mL_per_min"],
+    "save_every_s": 10.0
+  },
+  "solver": {
+    "stepper": "rodas4",
+    "rtol": 1e-6,
+    "atol": 1e-9,
+    "dt_max_s": 30.0
+  }
+}
+)massagesim_json";
+
 /// Column of `name` in `arm` (throws naming it when absent).
 int column(const simulation::ArmResult& arm, const std::string& name) {
   for (std::size_t j = 0; j < arm.output_names.size(); ++j)
@@ -141,6 +175,51 @@ std::string_view walking_scenario_text() { return walking_text; }
 
 scenario::Scenario walking_scenario() {
   return scenario::parse_scenario(walking_text, "walking_ambulatory_venous_pressure.json");
+}
+
+std::string_view quiet_standing_scenario_text() { return quiet_standing_text; }
+
+scenario::Scenario quiet_standing_scenario() {
+  return scenario::parse_scenario(quiet_standing_text, "quiet_standing_fluid_shift.json");
+}
+
+const QuietStandingResult& p7_lundvall1996() {
+  static const QuietStandingResult r = [] {
+    const scenario::Scenario sc = quiet_standing_scenario();
+    const auto res = simulation::simulate(sc);
+    const auto& arm = res.arms.at(0);
+    // The posture change, from the scenario itself.
+    double t_stand = -1.0, t = 0.0;
+    for (const auto& ph : sc.protocol) {
+      if (ph.kind == protocols::PhaseKind::posture_change) {
+        t_stand = t;
+        break;
+      }
+      t += ph.duration_s;
+    }
+    MASSAGESIM_CHECK(t_stand >= 0.0 && arm.t_s.back() >= t_stand + 35.0 * 60.0 - 1e-9,
+                     "validation P7: the scenario lacks its posture change and 35 min of standing");
+    std::vector<int> cols;
+    for (const auto& s : sc.limb.segment_names) cols.push_back(column(arm, s + ".interstitial_volume_mL"));
+    // Interstitial fluid of the leg at the saved point nearest t (saves every 10 s).
+    auto fluid = [&](double ts) {
+      std::size_t k = 0;
+      while (k + 1 < arm.t_s.size() && arm.t_s[k] < ts - 1e-9) ++k;
+      double v = 0.0;
+      for (int c : cols) v += arm.values(static_cast<Eigen::Index>(k), c);
+      return v;
+    };
+    const double v0 = fluid(t_stand);
+    const double s5 = fluid(t_stand + 300.0) - v0, s15 = fluid(t_stand + 900.0) - v0,
+                 s35 = fluid(t_stand + 2100.0) - v0;
+    MASSAGESIM_CHECK(s35 > 0.0, "validation P7: the leg gained no interstitial fluid on standing");
+    QuietStandingResult out;
+    out.leg_shift_35min_mL = s35;
+    out.fraction_at_5min = s5 / s35;
+    out.late_fraction_15_to_35min = (s35 - s15) / s35;
+    return out;
+  }();
+  return r;
 }
 
 const WalkingResult& p6_stick1992() {

@@ -384,6 +384,14 @@ std::vector<Target> exercise_targets() {
   const char* a = "exercise";
   const char* rad = "Radegran 1999 J Appl Physiol 87:2375";
   const char* stick = "Stick 1992 J Appl Physiol 72:2063";
+  const char* lundvall = "Lundvall 1996 Acta Physiol Scand 158:161";
+  const char* standing_rate_reason =
+      "the leg filters on standing with K_f 0.003 mL/min/mmHg/100 g (measured limb CFC, 2.6-4.0e-3) into a tissue "
+      "of compliance 0.15 mL/mmHg/100 g, so its shift has a time constant of ~C/K_f = 50 min; Lundvall's shift "
+      "(~125 mL/min at first, done in 10 min) implies a filtration capacity ~3x larger (his 0.010) and protective "
+      "mechanisms that stop it early, which the model lacks (precapillary constriction by the veno-arteriolar "
+      "reflex, issue 13; the rise of plasma oncotic pressure in dependent blood, +29-65 % in the foot, Youmans "
+      "1934)";
   return {
       around("E1.perfusion", a, rad,
              "knee-extensor perfusion at peak one-legged knee extension (scenario one_leg_knee_extension)",
@@ -413,16 +421,34 @@ std::vector<Target> exercise_targets() {
           "venous pressure near the ankle, slow walking (3 km/h) with the calf muscle pump (scenario "
           "walking_ambulatory_venous_pressure)",
           "mmHg", "23.5 (median)", 23.5, 30.0, [] { return p6_stick1992().walking_venous_pressure_mmHg; },
-          "119 mmHg (the same walk without contractions: 97.5): a segment's veins lie inside its muscle, so their "
+          "118 mmHg (the same walk without contractions: 97.5): a segment's veins lie inside its muscle, so their "
           "pressure rides on the tissue pressure and each contraction raises it (peaks ~180 mmHg); no superficial "
           "vein outside the fascia drains through perforators into emptied deep veins. Between contractions the "
-          "venous pressure falls only to the tissue-pressure floor (83.5 mmHg: the standing rest state holds "
-          "13.5 L of interstitial fluid in the distal calf, tissue pressure 72 mmHg), and the hyperaemic inflow "
-          "(930 mL/min) refills the veins in each 0.72-s relaxation: a contraction ejects ~7 of ~104 mL"),
+          "venous pressure falls only to ~95 mmHg, above the tissue-pressure floor (IMP >= 82 mmHg: in the standing "
+          "rest state the distal calf's interstitial pressure has risen to 66 mmHg, where it balances filtration "
+          "at a capillary pressure of 98 mmHg with lymph at its plateau), and the hyperaemic inflow (946 mL/min) "
+          "refills the veins in each 0.72-s relaxation"),
       banded("P6.calf_volume", a, stick,
              "calf volume change over 20 min of slow walking (scenario walking_ambulatory_venous_pressure)", "%",
              "falls (a rapid drop, then -0.073 %/min)", -0.073 * 18.0, -kInf, std::nextafter(0.0, -1.0),
              BandRule::qualitative, [] { return p6_stick1992().calf_volume_change_pct; }),
+      // Lundvall 1996 measured the whole body's plasma loss; the dependent legs are its "predominant targets", so
+      // two model legs should hold between half of it and all of it (mean + SD).
+      banded("P7.leg_shift", a, lundvall,
+             "fluid filtered into two legs' interstitium in 35 min of quiet standing after lying (2 x the model leg; "
+             "scenario quiet_standing_fluid_shift)",
+             "mL", "whole-body plasma loss 691 ± 44; legs the predominant target", 691.0, 0.5 * 691.0, 691.0 + 44.0,
+             BandRule::qualitative, [] { return 2.0 * p7_lundvall1996().leg_shift_35min_mL; }),
+      percent(
+          "P7.rate", a, lundvall,
+          "fraction of the 35-min fluid shift reached after 5 min of standing (scenario quiet_standing_fluid_shift)",
+          "1", "466 ± 22 of 691 ± 44 mL (0.67)", 466.0 / 691.0, 30.0, [] { return p7_lundvall1996().fraction_at_5min; },
+          standing_rate_reason),
+      banded(
+          "P7.plateau", a, lundvall,
+          "fraction of the 35-min fluid shift gained after minute 15 (scenario quiet_standing_fluid_shift)", "1",
+          "707 ± 41 mL at 15 min, 691 ± 44 at 35 ('virtually completed within 10 min')", (691.0 - 707.0) / 691.0, -kInf,
+          0.1, BandRule::qualitative, [] { return p7_lundvall1996().late_fraction_15_to_35min; }, standing_rate_reason),
   };
 }
 

@@ -7,7 +7,8 @@
 /// Fluid path: capillaries --J_f--> interstitium V_isf --primary valve--> initial lymphatics V_il
 /// --secondary valve--> collecting lymphangion V_lc --outlet valve--> downstream lymph (P_lo).
 /// Pressures:
-///  - interstitial compliance curve f(V_isf) (stiff below ~0 mmHg, soft when oedematous);
+///  - interstitial compliance curve f(V_isf): stiff below ~0 mmHg, soft over a range above it (Guyton), then
+///    stiff again once the tissue swells past that range (the dependent leg's safety factor against oedema);
 ///  - filtration J = K_f w softplus(Starling / w), Starling = (P_c - P_isf) - sigma (pi_c - pi_i): no
 ///    sustained reabsorption (revised Starling principle, Levick & Michel 2010);
 ///  - interstitial fluid pressure (Starling) P_isf = f(V_isf) + kappa P_app + P_im (set by the Segment);
@@ -50,6 +51,8 @@ struct InterstitiumLymphParamsTpl {
   S interstitial_compliance_low_mL_per_mmHg_per_100g{0.15};
   S interstitial_compliance_high_mL_per_mmHg_per_100g{10.0};
   S interstitial_transition_width_mL_per_100g{0.3};
+  S interstitial_soft_range_mL_per_100g{3.0};
+  S interstitial_compliance_swollen_mL_per_mmHg_per_100g{0.15};
   S primary_valve_conductance_mL_per_min_per_mmHg_per_100g{0.01};
   S primary_valve_saturation_mmHg{3.0};
   S anchoring_pressure_mmHg{-1.5};
@@ -83,6 +86,8 @@ struct InterstitiumLymphParamsTpl {
             T(interstitial_compliance_low_mL_per_mmHg_per_100g),
             T(interstitial_compliance_high_mL_per_mmHg_per_100g),
             T(interstitial_transition_width_mL_per_100g),
+            T(interstitial_soft_range_mL_per_100g),
+            T(interstitial_compliance_swollen_mL_per_mmHg_per_100g),
             T(primary_valve_conductance_mL_per_min_per_mmHg_per_100g),
             T(primary_valve_saturation_mmHg),
             T(anchoring_pressure_mmHg),
@@ -108,7 +113,7 @@ struct InterstitiumLymphParamsTpl {
 };
 using InterstitiumLymphParams = InterstitiumLymphParamsTpl<double>;
 
-inline constexpr std::array<ParameterInfo, 30> interstitium_lymph_parameter_info{{
+inline constexpr std::array<ParameterInfo, 32> interstitium_lymph_parameter_info{{
     {"filtration_coefficient_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.003, 0.0015, 0.005,
      "PMC2290538: human lower limb CFC 2.6-4.0e-3 mL/(100 mL min mmHg); calf 0.0026 (Scand J Clin Lab Invest 1990)",
      "capillary filtration coefficient K_f"},
@@ -130,9 +135,20 @@ inline constexpr std::array<ParameterInfo, 30> interstitium_lymph_parameter_info
      "volume (Y4)",
      "interstitial compliance below the knee"},
     {"interstitial_compliance_high_mL_per_mmHg_per_100g", "mL/mmHg/100g", 10.0, 3.0, 30.0,
-     "[GK] Guyton: compliance rises steeply once P_i > 0 (oedema)", "interstitial compliance above the knee"},
+     "[GK] Guyton: compliance rises steeply once P_i > 0 (oedema)",
+     "interstitial compliance above the knee, over the soft range"},
     {"interstitial_transition_width_mL_per_100g", "mL/100g", 0.3, 0.05, 2.0, "numerical regularisation",
      "width of the knee of the compliance curve"},
+    {"interstitial_soft_range_mL_per_100g", "mL/100g", 3.0, 0.5, 30.0,
+     "[GK] ~25 % above the reference volume, below the ~30 % rise at which oedema pits (Guyton & Hall, Textbook of "
+     "Medical Physiology); chosen, not fitted",
+     "interstitial volume above the knee over which the compliance is high (Guyton's soft region)"},
+    {"interstitial_compliance_swollen_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.15, 0.05, 30.0,
+     "Youmans JB et al. 1934 J Clin Invest 13:447: ~1 h of standing raised leg volume a few per cent without pitting "
+     "oedema, tissue pressure limiting the loss 3-5x more than the oncotic rise; Lundvall 1996 Acta Physiol Scand "
+     "158:161: the standing fluid shift levels off (P7). Set to the low compliance (chosen, not fitted); without "
+     "it the dependent leg's rest state held 6.5 L (seated) to 13.5 L (standing) of interstitial fluid per segment",
+     "interstitial compliance beyond the soft range (skin and fascia bound the swelling tissue)"},
     {"primary_valve_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.01, 0.002, 0.05,
      "calibrated to resting muscle lymph ~0.1 mL/h/100g (physiology.md §3, low confidence)", "primary valves, open"},
     {"primary_valve_saturation_mmHg", "mmHg", 3.0, 0.5, 20.0,
@@ -216,15 +232,18 @@ struct InterstitiumLymphOutputsTpl {
   S outlet_valve_dp_mmHg{0};
 };
 
-/// Interstitial compliance curve f(V) [mmHg]: slope 1/C_low below the reference volume, 1/C_high above.
+/// Interstitial compliance curve f(V) [mmHg]: slope 1/C_low below the reference volume, 1/C_high over the soft
+/// range above it, 1/C_swollen beyond (two smoothed knees of width w).
 template <class S>
 S interstitial_compliance_pressure(const InterstitiumLymphParamsTpl<S>& p, const S& V_mL, const S& scale) {
   using namespace smooth;
   const S w = p.interstitial_transition_width_mL_per_100g * scale;
   const S dV = V_mL - p.interstitial_reference_volume_mL_per_100g * scale;
+  const S dV_soft = p.interstitial_soft_range_mL_per_100g * scale;
   const S el = S(1.0) / (p.interstitial_compliance_low_mL_per_mmHg_per_100g * scale);
   const S eh = S(1.0) / (p.interstitial_compliance_high_mL_per_mmHg_per_100g * scale);
-  return S(dV * el - S(el - eh) * w * softplus(S(dV / w)));
+  const S es = S(1.0) / (p.interstitial_compliance_swollen_mL_per_mmHg_per_100g * scale);
+  return S(dV * el - S(el - eh) * w * softplus(S(dV / w)) + S(es - eh) * w * softplus(S(S(dV - dV_soft) / w)));
 }
 
 /// Flows of the interstitium and lymph; writes filtration, lymph flow and interstitial pressures to the bus.

@@ -52,4 +52,18 @@ struct WalkingResult {
 };
 const WalkingResult& p6_stick1992();
 
+/// The scenario of P7, identical to scenarios/quiet_standing_fluid_shift.json.
+std::string_view quiet_standing_scenario_text();
+scenario::Scenario quiet_standing_scenario();
+
+/// P7 Lundvall J, Bjerkhoel P, Quittenbaum S, Lindgren P (1996) Acta Physiol Scand 158:161: plasma volume lost
+/// on quiet standing after lying. The model's leg: the rise of its segments' interstitial fluid since
+/// the posture change, after 5, 15 and 35 min of standing.
+struct QuietStandingResult {
+  double leg_shift_35min_mL = 0.0;         ///< one leg, 35 min
+  double fraction_at_5min = 0.0;           ///< shift(5 min) / shift(35 min)
+  double late_fraction_15_to_35min = 0.0;  ///< (shift(35) - shift(15)) / shift(35)
+};
+const QuietStandingResult& p7_lundvall1996();
+
 }  // namespace massagesim::validation
