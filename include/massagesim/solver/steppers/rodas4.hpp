@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include <Eigen/Core>
@@ -62,6 +63,12 @@ struct Rodas4 {
   /// (exact, ⌈(n − m)/C⌉ extra AD evaluations per Jacobian). A shorter list is cheaper, but entries of
   /// the border rows in unlisted columns are taken as zero.
   std::vector<Eigen::Index> border_row_columns = {};
+  /// The sparsity pattern of J (a superset of its nonzeros), e.g. `detect_jacobian_pattern`'s; null:
+  /// none. With `dense` or `bordered` and an AD or finite-difference Jacobian, J is evaluated by a
+  /// colouring of this pattern (fewer AD directions than band colours; `JacobianEvaluator::set_pattern`).
+  /// An entry missing from the pattern is taken as zero (the method then loses order, not accuracy
+  /// control), so the pattern must hold every entry that can be nonzero along the solution.
+  std::shared_ptr<const SparsityPattern> jacobian_pattern = nullptr;
   /// true: the system does not depend on t explicitly, ∂f/∂t = 0 is used (saves one RHS
   /// evaluation per Jacobian when the system has no `time_derivative`).
   bool autonomous = false;
@@ -79,6 +86,12 @@ struct Rodas4 {
     MASSAGESIM_CHECK(border_size == 0 || linear_solver == LinearSolverKind::bordered,
                      "Rodas4.border_size = ", border_size, ": only used with LinearSolverKind::bordered, got ",
                      to_string(linear_solver));
+    MASSAGESIM_CHECK(!jacobian_pattern || jacobian_pattern->n() == n, "Rodas4.jacobian_pattern: expected ", n, " x ", n,
+                     ", got ", jacobian_pattern ? jacobian_pattern->n() : 0, " x ",
+                     jacobian_pattern ? jacobian_pattern->n() : 0);
+    MASSAGESIM_CHECK(
+        !jacobian_pattern || linear_solver == LinearSolverKind::dense || linear_solver == LinearSolverKind::bordered,
+        "Rodas4.jacobian_pattern: only used with LinearSolverKind::dense or bordered, got ", to_string(linear_solver));
     for (std::size_t k = 0; k < border_row_columns.size(); ++k)
       MASSAGESIM_CHECK(border_row_columns[k] >= 0 && border_row_columns[k] < n - border_size,
                        "Rodas4.border_row_columns[", k, "] = ", border_row_columns[k],
@@ -130,10 +143,12 @@ class Rodas4Cache {
         dlu_(cfg.linear_solver == LinearSolverKind::dense || N != Eigen::Dynamic ? n_ : 0) {
     if (cfg_.linear_solver == LinearSolverKind::dense) {
       jd_.setZero(n_, n_);
+      jeval_.set_pattern(cfg_.jacobian_pattern, 0);
     } else if (cfg_.linear_solver == LinearSolverKind::bordered) {
       jbord_.resize(n_ - m_, kl_, ku_, m_);
       bordlu_.resize(n_ - m_, kl_, ku_, m_);
       jeval_.set_border_row_columns(cfg_.border_row_columns);
+      jeval_.set_pattern(cfg_.jacobian_pattern, m_);
     } else {
       jb_.resize(n_, kl_, ku_);
       if (cfg_.linear_solver == LinearSolverKind::banded)
