@@ -94,7 +94,8 @@ void expect_valid_colouring(const SparsityPattern& p, const ColumnColouring& c, 
     std::vector<int> seen(static_cast<std::size_t>(c.n_colours), 0);
     for (Eigen::Index j = 0; j < p.n(); ++j)
       if (p.contains(i, j)) ++seen[static_cast<std::size_t>(c.colour[static_cast<std::size_t>(j)])];
-    for (int k = 0; k < c.n_colours; ++k) EXPECT_LE(seen[static_cast<std::size_t>(k)], 1) << "row " << i << " colour " << k;
+    for (int k = 0; k < c.n_colours; ++k)
+      EXPECT_LE(seen[static_cast<std::size_t>(k)], 1) << "row " << i << " colour " << k;
   }
 }
 
@@ -107,9 +108,8 @@ TEST(PatternJacobian, ColouringIsValidAndNeedsNoMoreThanTheColumns) {
     expect_valid_colouring(prob.truth, c);
     EXPECT_GE(c.n_colours, prob.truth.max_row_count());  // the lower bound of any colouring
     EXPECT_LT(c.n_colours, 60);
-    std::printf("random n = 60, density 0.06, seed %d: %ld nonzeros, max row %ld, %d colours\n",
-                static_cast<int>(seed), static_cast<long>(prob.truth.nnz()), static_cast<long>(prob.truth.max_row_count()),
-                c.n_colours);
+    std::printf("random n = 60, density 0.06, seed %d: %ld nonzeros, max row %ld, %d colours\n", static_cast<int>(seed),
+                static_cast<long>(prob.truth.nnz()), static_cast<long>(prob.truth.max_row_count()), c.n_colours);
   }
   // A diagonal pattern needs one colour; a full one needs n.
   SparsityPattern diag(10), full(10);
@@ -150,7 +150,8 @@ TEST(PatternJacobian, DenseColouredEqualsDenseADExactly) {
       plain.dense(sys, x, 0.7, fx, J0, s0);
       coloured.dense(sys, x, 0.7, fx, J1, s1);
       for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j) EXPECT_EQ(J1(i, j), J0(i, j)) << to_string(kind) << " seed " << seed << " (" << i << ", " << j << ")";
+        for (int j = 0; j < n; ++j)
+          EXPECT_EQ(J1(i, j), J0(i, j)) << to_string(kind) << " seed " << seed << " (" << i << ", " << j << ")";
       if (kind == JacobianKind::finite_difference) {
         EXPECT_EQ(s0.n_rhs, n);
         EXPECT_EQ(s1.n_rhs, coloured.n_pattern_directions());  // one evaluation per colour
@@ -208,8 +209,8 @@ TEST(PatternJacobian, BorderedColouredEqualsDenseADExactly) {
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j) EXPECT_EQ(D(i, j), J(i, j)) << "(" << i << ", " << j << ")";
   // Fewer directions than band colours + border columns + one per block column for the border rows.
-  std::printf("bordered random n = %d, m = %d, band %d: %ld pattern directions (band colouring: %d + %d)\n", n, m,
-              band, static_cast<long>(ev.n_pattern_directions()), 2 * band + 1 + m, n - m);
+  std::printf("bordered random n = %d, m = %d, band %d: %ld pattern directions (band colouring: %d + %d)\n", n, m, band,
+              static_cast<long>(ev.n_pattern_directions()), 2 * band + 1 + m, n - m);
   EXPECT_LT(ev.n_pattern_directions(), 2 * band + 1 + m + (n - m));
   // An entry outside the block's band is refused.
   SparsityPattern wide = prob.truth;
@@ -258,7 +259,8 @@ TEST(PatternJacobian, LimbBorderedColouredEqualsDenseADExactly) {
   Limb::State fx(n);
   sys(x, fx, 0.0);
   const Eigen::MatrixXd J = jacobian_ad(sys, x, 0.0);
-  JacobianEvaluator<Sys, Limb::State> plain(JacobianKind::automatic, n, kl, ku), coloured(JacobianKind::automatic, n, kl, ku);
+  JacobianEvaluator<Sys, Limb::State> plain(JacobianKind::automatic, n, kl, ku),
+      coloured(JacobianKind::automatic, n, kl, ku);
   coloured.set_pattern(pattern, m);
   BorderedMatrix B0(n - m, kl, ku, m), B1(n - m, kl, ku, m);
   Stats s0, s1;
@@ -271,8 +273,10 @@ TEST(PatternJacobian, LimbBorderedColouredEqualsDenseADExactly) {
       differ += D1(i, j) != D0(i, j) ? 1 : 0;
       // Against the dense AD Jacobian on every stored position (the bordered matrix holds the band
       // block and the border; the limb's pattern lies inside them).
-      if (B1.stored(i, j)) EXPECT_EQ(D1(i, j), J(i, j)) << "(" << i << ", " << j << ")";
-      else EXPECT_EQ(J(i, j), 0.0) << "(" << i << ", " << j << ")";
+      if (B1.stored(i, j))
+        EXPECT_EQ(D1(i, j), J(i, j)) << "(" << i << ", " << j << ")";
+      else
+        EXPECT_EQ(J(i, j), 0.0) << "(" << i << ", " << j << ")";
     }
   EXPECT_EQ(differ, 0);
   const int w = kl + ku + 1;
@@ -316,4 +320,33 @@ TEST(PatternJacobian, Rodas4WithPatternGivesTheSameSolutionOnTheLimb) {
   std::printf("Rodas4 on the limb, 120 s: %ld steps; max |x_pattern - x_band| = %.3e\n",
               static_cast<long>(a.stats.n_steps), diff);
   EXPECT_EQ(diff, 0.0);
+}
+
+TEST(PatternJacobian, Rodas4KeepingTheJacobianStaysAccurateOnTheLimb) {
+  // Rodas4::jacobian_max_age (experimental): J kept for up to 4 accepted steps. Fewer Jacobians than
+  // steps, and the error against a tight solution stays within a small multiple of the tolerance.
+  auto l = leg4();
+  const Limb::State rest = limb_rest_state(l);
+  LimbInputs in = l->rest_inputs();
+  for (int i = 0; i < 4; ++i) in.segment[static_cast<std::size_t>(i)].applied_pressure_mmHg = 40.0;
+  using Sys = LimbSystem<ConstantLimbInputs>;
+  Sys sys{l, ConstantLimbInputs{std::make_shared<LimbInputs>(in)}, true, true};
+  const auto prob = make_problem(sys, rest, 0.0, 300.0);
+  Rodas4 base{.linear_solver = LinearSolverKind::bordered,
+              .lower_bandwidth = l->lower_bandwidth(),
+              .upper_bandwidth = l->upper_bandwidth(),
+              .border_size = l->n_pool_states()};
+  Rodas4 kept = base;
+  kept.jacobian_max_age = 4;
+  EXPECT_THROW((Rodas4{.jacobian_max_age = 0}.make_cache<Sys, Limb::State>(rest)), InvalidArgument);
+  const auto ref = solve(prob, base, StepControl{.rtol = 1e-11, .atol = 1e-14, .dt_max_s = 10.0}, SaveAt{.t1 = true});
+  const StepControl ctl{.rtol = 1e-6, .atol = 1e-9, .dt_max_s = 10.0};
+  const auto a = solve(prob, kept, ctl, SaveAt{.t1 = true});
+  ASSERT_TRUE(ref.ok() && a.ok()) << ref.message << a.message;
+  const double err =
+      ((a.x_final - ref.x_final).cwiseAbs().array() / (1e-9 + 1e-6 * ref.x_final.cwiseAbs().array())).maxCoeff();
+  std::printf("Rodas4, J kept up to 4 steps, 300 s: %ld steps, %ld Jacobians, error %.2f x tolerance\n",
+              static_cast<long>(a.stats.n_steps), static_cast<long>(a.stats.n_jac), err);
+  EXPECT_LT(a.stats.n_jac, a.stats.n_steps);
+  EXPECT_LT(err, 10.0);
 }

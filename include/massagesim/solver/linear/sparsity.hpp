@@ -32,8 +32,8 @@ class SparsityPattern {
 
   /// Marks (i, j) as structurally nonzero.
   void add(Eigen::Index i, Eigen::Index j) {
-    MASSAGESIM_CHECK(i >= 0 && i < n_ && j >= 0 && j < n_, "SparsityPattern::add: expected 0 <= i, j < ", n_,
-                     ", got (", i, ", ", j, ")");
+    MASSAGESIM_CHECK(i >= 0 && i < n_ && j >= 0 && j < n_, "SparsityPattern::add: expected 0 <= i, j < ", n_, ", got (",
+                     i, ", ", j, ")");
     mask_[static_cast<std::size_t>(j * n_ + i)] = 1;
     compressed_ = false;
   }
@@ -132,7 +132,8 @@ inline ColumnColouring greedy_column_colouring(const SparsityPattern& p, const s
   std::vector<std::vector<Eigen::Index>> row_cols(static_cast<std::size_t>(n));
   for (Eigen::Index j = 0; j < n; ++j)
     for (Eigen::Index k = cp[static_cast<std::size_t>(j)]; k < cp[static_cast<std::size_t>(j + 1)]; ++k)
-      if (!ignored(ri[static_cast<std::size_t>(k)])) row_cols[static_cast<std::size_t>(ri[static_cast<std::size_t>(k)])].push_back(j);
+      if (!ignored(ri[static_cast<std::size_t>(k)]))
+        row_cols[static_cast<std::size_t>(ri[static_cast<std::size_t>(k)])].push_back(j);
   // Neighbours of each column.
   std::vector<std::vector<Eigen::Index>> nb(static_cast<std::size_t>(n));
   std::vector<Eigen::Index> stamp(static_cast<std::size_t>(n), -1);
@@ -167,7 +168,8 @@ inline ColumnColouring greedy_column_colouring(const SparsityPattern& p, const s
     out.n_colours = std::max(out.n_colours, col + 1);
   }
   out.columns.assign(static_cast<std::size_t>(out.n_colours), {});
-  for (Eigen::Index j = 0; j < n; ++j) out.columns[static_cast<std::size_t>(out.colour[static_cast<std::size_t>(j)])].push_back(j);
+  for (Eigen::Index j = 0; j < n; ++j)
+    out.columns[static_cast<std::size_t>(out.colour[static_cast<std::size_t>(j)])].push_back(j);
   return out;
 }
 
