@@ -12,7 +12,7 @@ PYTHON=${PYTHON:-python3}
 
 # --- Debian packages: compilers and C++ libraries -------------------------------------------
 apt_pkgs=(g++ libeigen3-dev libboost-dev nlohmann-json3-dev)
-[ $want_test = 1 ] && apt_pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev libsundials-dev)
+[ $want_test = 1 ] && apt_pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev libsundials-dev libsuitesparse-dev)
 [ $want_test = 1 ] && apt_pkgs+=(valgrind)  # instruction counts of benchmarks/asv/check.py quick
 [ $want_test = 1 ] && apt_pkgs+=(clang-format)  # scripts/check_format.sh (clang-format 14 on Debian 12)
 missing=()

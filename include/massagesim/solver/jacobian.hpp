@@ -15,7 +15,9 @@
 #include <algorithm>
 #include <cmath>
 #include <concepts>
+#include <cstdint>
 #include <limits>
+#include <memory>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -27,6 +29,7 @@
 #include "massagesim/solver/concepts.hpp"
 #include "massagesim/solver/linear/band_matrix.hpp"
 #include "massagesim/solver/linear/bordered_matrix.hpp"
+#include "massagesim/solver/linear/sparsity.hpp"
 #include "massagesim/solver/stats.hpp"
 
 namespace massagesim {
@@ -125,6 +128,11 @@ class JacobianEvaluator {
   /// Dense J = ∂f/∂x at (x, t). `fx` must hold f(x, t) (used by finite differences).
   void dense(System& sys, const State& x, double t, const State& fx, DenseJacobian& jac, Stats& st) {
     ++st.n_jac;
+    if (pattern_ && pattern_border_ == 0 && kind_ != JacobianKind::user) {
+      jac.setZero();
+      by_pattern(sys, x, t, fx, st, [&](Eigen::Index i, Eigen::Index j, double v) { jac(i, j) = v; });
+      return;
+    }
     switch (kind_) {
       case JacobianKind::automatic:
         if constexpr (TemplatedSystem<System, State>)
@@ -167,6 +175,68 @@ class JacobianEvaluator {
   /// list that misses a dependency gives an inexact Jacobian (Rosenbrock methods then lose order).
   void set_border_row_columns(std::vector<Eigen::Index> cols) { border_row_cols_ = std::move(cols); }
 
+  /// The Jacobian's sparsity pattern (a superset of its nonzeros; null: none). With a pattern,
+  /// `dense()` and `bordered()` (AD and finite differences) seed one direction per colour of a
+  /// greedy column colouring of it instead of band colours, and write only the pattern's entries
+  /// (the others are set to zero). `bordered()` colours the block rows and the border rows apart
+  /// (⌈(colours_block + colours_border)/C⌉ AD evaluations) or all rows together, whichever needs
+  /// fewer directions (a dense border row needs one colour per entry either way). `border_size` is the m of the
+  /// bordered matrices this evaluator will fill (0 when only `dense()` is used).
+  /// \throws InvalidArgument when the pattern is not n x n, or when a block-row entry lies outside
+  ///         the band of `bordered()`'s block (kl, ku of the constructor).
+  void set_pattern(std::shared_ptr<const SparsityPattern> pattern, Eigen::Index border_size = 0) {
+    pattern_ = std::move(pattern);
+    dirs_.clear();
+    if (!pattern_) return;
+    const SparsityPattern& p = *pattern_;
+    MASSAGESIM_CHECK(p.n() == n_, "JacobianEvaluator::set_pattern: expected a ", n_, " x ", n_, " pattern, got ", p.n(),
+                     " x ", p.n());
+    MASSAGESIM_CHECK(border_size >= 0 && border_size <= n_,
+                     "JacobianEvaluator::set_pattern: border_size: expected 0 ... ", n_, ", got ", border_size);
+    const Eigen::Index nb = n_ - border_size;
+    pattern_border_ = border_size;
+    if (border_size > 0)
+      for (Eigen::Index j = 0; j < nb; ++j)
+        for (Eigen::Index i = 0; i < nb; ++i)
+          MASSAGESIM_CHECK(!p.contains(i, j) || (i - j <= kl_ && j - i <= ku_),
+                           "JacobianEvaluator::set_pattern: entry (", i, ", ", j,
+                           ") of the block lies outside its band (kl = ", kl_, ", ku = ", ku_,
+                           "); widen the bandwidths or use a dense Jacobian");
+    // Block rows [0, nb) and border rows [nb, n) coloured apart, or all rows at once, whichever
+    // needs fewer directions (apart wins when the border rows are sparse, at once when one border
+    // row alone already needs as many colours as it has entries).
+    auto add_dirs = [&](Eigen::Index r0, Eigen::Index r1) {
+      if (r1 <= r0) return;
+      std::vector<char> ignore(static_cast<std::size_t>(n_), 0);
+      for (Eigen::Index i = 0; i < n_; ++i) ignore[static_cast<std::size_t>(i)] = (i < r0 || i >= r1) ? 1 : 0;
+      const ColumnColouring c = greedy_column_colouring(p, ignore);
+      for (const auto& cols : c.columns) {
+        Direction d{r0, r1, {}};
+        for (Eigen::Index j : cols) {
+          bool touches = false;  // columns with no entry in these rows need no seed
+          for (Eigen::Index k = p.col_ptr()[static_cast<std::size_t>(j)];
+               k < p.col_ptr()[static_cast<std::size_t>(j + 1)] && !touches; ++k) {
+            const Eigen::Index i = p.row_idx()[static_cast<std::size_t>(k)];
+            touches = i >= r0 && i < r1;
+          }
+          if (touches) d.columns.push_back(j);
+        }
+        if (!d.columns.empty()) dirs_.push_back(std::move(d));
+      }
+    };
+    add_dirs(0, nb);
+    add_dirs(nb, n_);
+    if (border_size > 0) {
+      std::vector<Direction> apart = std::move(dirs_);
+      dirs_.clear();
+      add_dirs(0, n_);
+      if (apart.size() < dirs_.size()) dirs_ = std::move(apart);
+    }
+  }
+  const std::shared_ptr<const SparsityPattern>& pattern() const { return pattern_; }
+  /// Directions (AD directions, or finite-difference evaluations) per Jacobian with the pattern (0: none set).
+  Eigen::Index n_pattern_directions() const { return static_cast<Eigen::Index>(dirs_.size()); }
+
   /// Bordered J at (x, t), exact in the border: the last `jac.n_border()` states are the border, the
   /// first `jac.n_band()` form a band block with `jac.kl()`, `jac.ku()`.
   ///
@@ -180,6 +250,14 @@ class JacobianEvaluator {
                      " bordered matrix, got ", jac.rows());
     ++st.n_jac;
     const Eigen::Index nb = jac.n_band(), m = jac.n_border(), kl = jac.kl(), ku = jac.ku();
+    if (pattern_ && kind_ != JacobianKind::user) {
+      MASSAGESIM_CHECK(m == pattern_border_ && kl == kl_ && ku == ku_,
+                       "JacobianEvaluator::bordered: the pattern was set for border ", pattern_border_, ", kl ", kl_,
+                       ", ku ", ku_, "; got a matrix with border ", m, ", kl ", kl, ", ku ", ku);
+      jac.setZero();
+      by_pattern(sys, x, t, fx, st, [&](Eigen::Index i, Eigen::Index j, double v) { jac(i, j) = v; });
+      return;
+    }
     const Eigen::Index w = std::min(kl + ku + 1, std::max<Eigen::Index>(nb, 1));
     const Eigen::Index n_rows_cols = border_row_cols_.empty() ? nb : static_cast<Eigen::Index>(border_row_cols_.size());
     auto row_col = [&](Eigen::Index k) {
@@ -293,6 +371,63 @@ class JacobianEvaluator {
   }
 
  private:
+  /// One seeded direction of the pattern colouring: its columns, and the rows [r0, r1) read from it.
+  struct Direction {
+    Eigen::Index r0, r1;
+    std::vector<Eigen::Index> columns;
+  };
+
+  /// The pattern's entries of J by its directions: AD (C directions per evaluation) or forward
+  /// differences (one RHS evaluation per direction, Hairer's step as in `fd_coloured`).
+  template <class Store>
+  void by_pattern(System& sys, const State& x, double t, const State& fx, Stats& st, Store&& store) {
+    const SparsityPattern& p = *pattern_;
+    const auto& cp = p.col_ptr();
+    const auto& ri = p.row_idx();
+    auto read_column = [&](const Direction& d, Eigen::Index j, auto&& value_of_row) {
+      for (Eigen::Index k = cp[static_cast<std::size_t>(j)]; k < cp[static_cast<std::size_t>(j + 1)]; ++k) {
+        const Eigen::Index i = ri[static_cast<std::size_t>(k)];
+        if (i >= d.r0 && i < d.r1) store(i, j, value_of_row(i));
+      }
+    };
+    const Eigen::Index nd = static_cast<Eigen::Index>(dirs_.size());
+    if (kind_ == JacobianKind::automatic) {
+      if constexpr (TemplatedSystem<System, State>) {
+        for (Eigen::Index c0 = 0; c0 < nd; c0 += C) {
+          const Eigen::Index cw = std::min<Eigen::Index>(C, nd - c0);
+          for (Eigen::Index j = 0; j < n_; ++j) {
+            x_ad_[j].value() = x[j];
+            x_ad_[j].derivatives().setZero();
+          }
+          for (Eigen::Index k = 0; k < cw; ++k)
+            for (Eigen::Index j : dirs_[static_cast<std::size_t>(c0 + k)].columns) x_ad_[j].derivatives()[k] = 1.0;
+          sys(static_cast<const AdState&>(x_ad_), f_ad_, t);
+          for (Eigen::Index k = 0; k < cw; ++k) {
+            const Direction& d = dirs_[static_cast<std::size_t>(c0 + k)];
+            for (Eigen::Index j : d.columns)
+              read_column(d, j, [&](Eigen::Index i) {
+                const auto& dv = f_ad_[i].derivatives();
+                return dv.size() > 0 ? dv[k] : 0.0;
+              });
+          }
+        }
+      }
+      return;
+    }
+    const double eps = std::numeric_limits<double>::epsilon();
+    for (const Direction& d : dirs_) {
+      xp_ = x;
+      for (Eigen::Index j : d.columns) {
+        const double volatile xj = x[j] + std::sqrt(eps * std::max(1e-5, std::abs(x[j])));
+        xp_[j] = xj;
+        del_[j] = xj - x[j];
+      }
+      sys(static_cast<const State&>(xp_), fp_, t);
+      ++st.n_rhs;
+      for (Eigen::Index j : d.columns) read_column(d, j, [&](Eigen::Index i) { return (fp_[i] - fx[i]) / del_[j]; });
+    }
+  }
+
   /// AD with colours: column j has colour j mod ncolors; C colours per evaluation.
   template <class Store>
   void ad_coloured(System& sys, const State& x, double t, Eigen::Index ncolors, Eigen::Index kl, Eigen::Index ku,
@@ -345,6 +480,9 @@ class JacobianEvaluator {
   AdState x_ad_, f_ad_;
   DenseJacobian user_;
   std::vector<Eigen::Index> border_row_cols_;
+  std::shared_ptr<const SparsityPattern> pattern_;
+  Eigen::Index pattern_border_ = 0;
+  std::vector<Direction> dirs_;
 };
 
 /// Dense Jacobian of a templated system by forward-mode AD (allocates; for checks and setup).
@@ -356,6 +494,46 @@ requires TemplatedSystem<System, State> Eigen::MatrixXd jacobian_ad(System sys, 
   Stats st;
   ev.dense(sys, x, t, x, jac, st);
   return jac;
+}
+
+/// A measured sparsity pattern of a templated system's Jacobian: the diagonal and the union of the
+/// nonzeros of the exact (dense AD) Jacobian at each (xs[k], ts[k]) and at `n_perturbed` copies of
+/// each state with every component scaled by 1 + spread·u, u uniform in [−1, 1) (a fixed
+/// generator: the same pattern on every machine). Entries that vanish at every sample (a branch
+/// never taken, a product with a state that stays 0) are missed: sample the states a solve visits.
+template <class System, class State>
+requires TemplatedSystem<System, State> SparsityPattern detect_jacobian_pattern(const System& sys,
+                                                                                const std::vector<State>& xs,
+                                                                                const std::vector<double>& ts,
+                                                                                int n_perturbed = 2,
+                                                                                double spread = 0.1) {
+  MASSAGESIM_CHECK(!xs.empty() && xs.size() == ts.size(), "detect_jacobian_pattern: expected as many times as states (",
+                   xs.size(), ") and at least one, got ", ts.size());
+  MASSAGESIM_CHECK(n_perturbed >= 0 && spread >= 0.0 && spread < 1.0,
+                   "detect_jacobian_pattern: expected n_perturbed >= 0 and 0 <= spread < 1, got ", n_perturbed, ", ",
+                   spread);
+  const Eigen::Index n = xs.front().size();
+  SparsityPattern p(n);
+  p.add_diagonal();
+  std::uint64_t state = 0x9E3779B97F4A7C15ull;  // splitmix64: portable, unlike std:: distributions
+  auto uniform = [&] {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    return 2.0 * static_cast<double>(z >> 11) * 0x1.0p-53 - 1.0;
+  };
+  for (std::size_t k = 0; k < xs.size(); ++k) {
+    MASSAGESIM_CHECK(xs[k].size() == n, "detect_jacobian_pattern: xs[", k, "]: expected ", n, " states, got ",
+                     xs[k].size());
+    p.add_nonzeros(jacobian_ad(sys, xs[k], ts[k]));
+    for (int r = 0; r < n_perturbed; ++r) {
+      State xq = xs[k];
+      for (Eigen::Index i = 0; i < n; ++i) xq[i] *= 1.0 + spread * uniform();
+      p.add_nonzeros(jacobian_ad(sys, xq, ts[k]));
+    }
+  }
+  return p;
 }
 
 /// Dense Jacobian by central differences, step cbrt(eps)·max(1, |x_j|) (allocates; for checks).

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include <Eigen/Core>
@@ -62,6 +63,17 @@ struct Rodas4 {
   /// (exact, ⌈(n − m)/C⌉ extra AD evaluations per Jacobian). A shorter list is cheaper, but entries of
   /// the border rows in unlisted columns are taken as zero.
   std::vector<Eigen::Index> border_row_columns = {};
+  /// The sparsity pattern of J (a superset of its nonzeros), e.g. `detect_jacobian_pattern`'s; null:
+  /// none. With `dense` or `bordered` and an AD or finite-difference Jacobian, J is evaluated by a
+  /// colouring of this pattern (fewer AD directions than band colours; `JacobianEvaluator::set_pattern`).
+  /// An entry missing from the pattern is taken as zero (the method then loses order, not accuracy
+  /// control), so the pattern must hold every entry that can be nonzero along the solution.
+  std::shared_ptr<const SparsityPattern> jacobian_pattern = nullptr;
+  /// Experimental (issue 15, Jacobian reuse): J and ∂f/∂t are kept for up to this many accepted steps
+  /// (1: a new J every step, the classical method). Rodas4 is not a W-method, so a kept J costs order
+  /// on stiff components and the error control answers with smaller steps; a rejected step with a
+  /// kept J re-evaluates it. The LU is still refactored whenever h changes.
+  int jacobian_max_age = 1;
   /// true: the system does not depend on t explicitly, ∂f/∂t = 0 is used (saves one RHS
   /// evaluation per Jacobian when the system has no `time_derivative`).
   bool autonomous = false;
@@ -79,6 +91,14 @@ struct Rodas4 {
     MASSAGESIM_CHECK(border_size == 0 || linear_solver == LinearSolverKind::bordered,
                      "Rodas4.border_size = ", border_size, ": only used with LinearSolverKind::bordered, got ",
                      to_string(linear_solver));
+    MASSAGESIM_CHECK(!jacobian_pattern || jacobian_pattern->n() == n, "Rodas4.jacobian_pattern: expected ", n, " x ", n,
+                     ", got ", jacobian_pattern ? jacobian_pattern->n() : 0, " x ",
+                     jacobian_pattern ? jacobian_pattern->n() : 0);
+    MASSAGESIM_CHECK(
+        !jacobian_pattern || linear_solver == LinearSolverKind::dense || linear_solver == LinearSolverKind::bordered,
+        "Rodas4.jacobian_pattern: only used with LinearSolverKind::dense or bordered, got ", to_string(linear_solver));
+    MASSAGESIM_CHECK(jacobian_max_age >= 1, "Rodas4.jacobian_max_age: expected >= 1 accepted steps, got ",
+                     jacobian_max_age);
     for (std::size_t k = 0; k < border_row_columns.size(); ++k)
       MASSAGESIM_CHECK(border_row_columns[k] >= 0 && border_row_columns[k] < n - border_size,
                        "Rodas4.border_row_columns[", k, "] = ", border_row_columns[k],
@@ -130,10 +150,12 @@ class Rodas4Cache {
         dlu_(cfg.linear_solver == LinearSolverKind::dense || N != Eigen::Dynamic ? n_ : 0) {
     if (cfg_.linear_solver == LinearSolverKind::dense) {
       jd_.setZero(n_, n_);
+      jeval_.set_pattern(cfg_.jacobian_pattern, 0);
     } else if (cfg_.linear_solver == LinearSolverKind::bordered) {
       jbord_.resize(n_ - m_, kl_, ku_, m_);
       bordlu_.resize(n_ - m_, kl_, ku_, m_);
       jeval_.set_border_row_columns(cfg_.border_row_columns);
+      jeval_.set_pattern(cfg_.jacobian_pattern, m_);
     } else {
       jb_.resize(n_, kl_, ku_);
       if (cfg_.linear_solver == LinearSolverKind::banded)
@@ -157,6 +179,7 @@ class Rodas4Cache {
     sys(x_, f_, t_);
     ++st.n_rhs;
     jac_valid_ = false;
+    attempted_ = false;
   }
   /// Continues from the current state at time `t` (the driver calls this at a discontinuity t_b
   /// after a step that ended just below it): f, J and ∂f/∂t are re-evaluated there.
@@ -171,7 +194,10 @@ class Rodas4Cache {
     t_new_ = t_new;
     const double h = t_new - t_;
     bool refactor = false;
+    if (jac_valid_ && attempted_ && jac_age_ > 0) jac_valid_ = false;  // retry after a rejection: fresh J
+    attempted_ = true;
     if (!jac_valid_) {
+      jac_age_ = 0;
       if (cfg_.linear_solver == LinearSolverKind::dense)
         jeval_.dense(sys, x_, t_, f_, jd_, st);
       else if (cfg_.linear_solver == LinearSolverKind::bordered)
@@ -255,7 +281,8 @@ class Rodas4Cache {
     t_ = t_new_;  // exactly the requested end
     sys(x_, f_, t_);
     ++st.n_rhs;
-    jac_valid_ = false;
+    attempted_ = false;
+    if (++jac_age_ >= cfg_.jacobian_max_age) jac_valid_ = false;
   }
 
   /// Dense output on [t_previous, t]: (1−θ) x_old + θ (x + (1−θ)(d1 + θ d2)).
@@ -306,7 +333,8 @@ class Rodas4Cache {
   SparseLUSolver slu_;
   BorderedMatrix jbord_;
   BorderedLU bordlu_;
-  bool jac_valid_ = false, lu_ok_ = false;
+  bool jac_valid_ = false, lu_ok_ = false, attempted_ = false;
+  int jac_age_ = 0;  // accepted steps since J was evaluated
   double h_factored_ = 0.0;
   double t_ = 0.0, t_old_ = 0.0, t_new_ = 0.0;
 };

@@ -1,0 +1,554 @@
+/// CVODE on the default scenario's own right-hand side, beside massagesim's steppers (issue 15, item 2).
+///
+/// Both arms of scenarios/default.json, each prepared exactly as `simulate` builds it
+/// (`simulation::prepare_arm`: limb, rest state, schedule, breakpoints), solved from the rest state
+/// over the arm's duration and saved every 10 s by:
+///  - SUNDIALS CVODE: BDF (orders 1-5), Newton with the KLU sparse direct solver, the Jacobian by
+///    coloured forward differences on the measured sparsity pattern (CVODE's own increment,
+///    sqrt(uround)·max(|y_j|, minInc/ewt_j)); re-initialised at every protocol breakpoint (the inputs
+///    jump or kink there; massagesim restarts there too), stop time at the next breakpoint, the same
+///    maximum step as the scenario (10 s). Setup is part of each timed run.
+///  - massagesim Rodas4, Rodas4P2 (bordered LU, AD Jacobian), Dopri5, Dop853 through
+///    `simulation::solve_prepared` (as `simulate` configures them), and rodas4_pattern /
+///    rodas4p2_pattern: the same Rodas with the AD Jacobian coloured by the measured pattern
+///    (`Rodas4::jacobian_pattern`, block and border rows coloured apart), and
+///    rodas4p2_pattern_age4: that Rodas4P2 keeping J for up to 4 accepted steps
+///    (`Rodas4::jacobian_max_age`, experimental).
+/// at rtol 1e-4 ... 1e-9 with atol = 1e-3 rtol (the scenario's ratio: 1e-6 / 1e-9).
+///
+/// Error of a run: max over saved points and states of |y - ref| / max_t |ref| of that state
+/// (states that stay exactly 0 are skipped); reference Dop853 at rtol 1e-12, atol 1e-15.
+/// Sparsity pattern (`detect_jacobian_pattern`): union of the nonzeros of the exact (dense AD)
+/// Jacobian at every saved state of the reference and at every breakpoint (the state saved just
+/// after it), each also perturbed once by up to ±10 %, plus the diagonal; coloured for CVODE by
+/// `greedy_column_colouring` (solver/linear/sparsity.hpp). Measured outside the timed runs (its CPU
+/// time is in cvode_limb.json).
+///
+/// Times are thread CPU times, the minimum over --repeats runs (runs over 5 s: once). Ratio at
+/// matched error: CVODE's CPU time divided by the stepper's CPU time interpolated (log-log, between
+/// its two runs that bracket CVODE's error); "<=" when even the stepper's loosest run is more
+/// accurate than CVODE's (the stepper's time is then an upper bound), blank when none of its runs
+/// is as accurate as CVODE's.
+///
+/// Usage: massagesim_compare_cvode_limb [--out DIR] [--repeats R] [--quick]
+///   --quick: 360 s of each arm, rtol 1e-5 and 1e-7, one run each (smoke test, ctest).
+/// Writes DIR/cvode_limb.csv (every run), DIR/cvode_limb_ratios.csv, DIR/cvode_limb.json and
+/// DIR/cvode_limb.md (the tables of benchmarks/README.md).
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <cvode/cvode.h>
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+#include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_sparse.h>
+
+#include "massagesim/scenario/scenario_io.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
+#include "massagesim/simulation/simulation.hpp"
+#include "massagesim/solver/jacobian.hpp"
+#include "massagesim/solver/linear/sparsity.hpp"
+
+namespace ms = massagesim;
+namespace mm = massagesim::models;
+namespace msim = massagesim::simulation;
+namespace msc = massagesim::scenario;
+
+namespace {
+
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+using Problem =
+    decltype(mm::make_limb_problem(std::shared_ptr<const mm::Limb>{}, nullptr, mm::Limb::State{}, 0.0, 1.0, true));
+using System = decltype(Problem::system);
+
+/// One run of one method: saved states (n_states x n_saved), counters, CPU time.
+struct Run {
+  std::string arm, method;
+  double rtol = 0, atol = 0;
+  bool ok = true;
+  std::string message;
+  Eigen::MatrixXd y;
+  long steps = 0, rejected = 0, rhs = 0, jac = 0, lu = 0;
+  double cpu_s = 0.0, err = NAN;
+};
+
+// ---- CVODE with KLU and a coloured finite-difference Jacobian --------------------------------------
+
+struct CvodeUser {
+  System sys;
+  const ms::SparsityPattern* pattern = nullptr;
+  const ms::ColumnColouring* colouring = nullptr;
+  void* mem = nullptr;
+  N_Vector ewt = nullptr;
+  Eigen::VectorXd xp, fp, inc;
+  long fd_rhs = 0;
+
+  static int rhs(sunrealtype t, N_Vector y, N_Vector ydot, void* ud) {
+    auto* self = static_cast<CvodeUser*>(ud);
+    const auto n = N_VGetLength(y);
+    Eigen::Map<Eigen::VectorXd> x(N_VGetArrayPointer(y), n), dx(N_VGetArrayPointer(ydot), n);
+    self->sys(x, dx, t);
+    return 0;
+  }
+
+  /// One forward difference per colour; entries only on the pattern (CSC, as KLU wants).
+  static int jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void* ud, N_Vector, N_Vector, N_Vector) {
+    auto* self = static_cast<CvodeUser*>(ud);
+    const ms::SparsityPattern& p = *self->pattern;
+    const Eigen::Index n = p.n();
+    const double* yv = N_VGetArrayPointer(y);
+    const double* fv = N_VGetArrayPointer(fy);
+    // CVODE's own difference increment (cvLsDenseDQJac): inc = max(srur |y_j|, minInc / ewt_j).
+    CVodeGetErrWeights(self->mem, self->ewt);
+    const double* w = N_VGetArrayPointer(self->ewt);
+    double h = 0.0;
+    CVodeGetCurrentStep(self->mem, &h);
+    const double uround = DBL_EPSILON, srur = std::sqrt(uround);
+    const double fnorm = N_VWrmsNorm(fy, self->ewt);
+    const double min_inc = fnorm != 0.0 ? 1000.0 * std::abs(h) * uround * static_cast<double>(n) * fnorm : 1.0;
+    const auto& cp = p.col_ptr();
+    const auto& ri = p.row_idx();
+    sunindextype* colptrs = SM_INDEXPTRS_S(J);
+    sunindextype* rowvals = SM_INDEXVALS_S(J);
+    double* data = SM_DATA_S(J);
+    for (Eigen::Index j = 0; j <= n; ++j) colptrs[j] = static_cast<sunindextype>(cp[static_cast<std::size_t>(j)]);
+    for (std::size_t k = 0; k < ri.size(); ++k) rowvals[k] = static_cast<sunindextype>(ri[k]);
+    Eigen::Map<const Eigen::VectorXd> x(yv, n);
+    for (const auto& cols : self->colouring->columns) {
+      self->xp = x;
+      for (Eigen::Index j : cols) {
+        const double incj = std::max(srur * std::abs(yv[j]), min_inc / w[j]);
+        const double volatile xj = yv[j] + incj;
+        self->xp[j] = xj;
+        self->inc[j] = xj - yv[j];
+      }
+      self->sys(self->xp, self->fp, t);
+      ++self->fd_rhs;
+      for (Eigen::Index j : cols)
+        for (Eigen::Index k = cp[static_cast<std::size_t>(j)]; k < cp[static_cast<std::size_t>(j + 1)]; ++k) {
+          const Eigen::Index i = ri[static_cast<std::size_t>(k)];
+          data[k] = (self->fp[i] - fv[i]) / self->inc[j];
+        }
+    }
+    return 0;
+  }
+};
+
+struct CvCounts {
+  long nst = 0, nfe = 0, nje = 0, nsetups = 0, netf = 0, nncf = 0;
+  void add(void* mem) {
+    long v = 0;
+    CVodeGetNumSteps(mem, &v), nst += v;
+    CVodeGetNumRhsEvals(mem, &v), nfe += v;
+    CVodeGetNumJacEvals(mem, &v), nje += v;
+    CVodeGetNumLinSolvSetups(mem, &v), nsetups += v;
+    CVodeGetNumErrTestFails(mem, &v), netf += v;
+    CVodeGetNumNonlinSolvConvFails(mem, &v), nncf += v;
+  }
+};
+
+Run run_cvode(SUNContext ctx, const msim::PreparedArm& arm, const ms::SparsityPattern& pattern,
+              const ms::ColumnColouring& colouring, double rtol, double atol, const std::vector<double>& ts,
+              double dt_max_s) {
+  Run r;
+  r.method = "cvode_bdf_klu";
+  r.rtol = rtol;
+  r.atol = atol;
+  const double t1 = ts.back();
+  const double c0 = thread_cpu_s();
+  const Eigen::Index n = arm.rest_state.size();
+  auto prob = mm::make_limb_problem(arm.limb, arm.schedule, arm.rest_state, 0.0, t1, true);
+  CvodeUser user{prob.system, &pattern, &colouring};
+  user.xp.resize(n);
+  user.fp.resize(n);
+  user.inc.resize(n);
+  N_Vector y = N_VNew_Serial(n, ctx);
+  user.ewt = N_VNew_Serial(n, ctx);
+  std::copy(arm.rest_state.data(), arm.rest_state.data() + n, N_VGetArrayPointer(y));
+  void* mem = CVodeCreate(CV_BDF, ctx);
+  user.mem = mem;
+  CVodeInit(mem, &CvodeUser::rhs, 0.0, y);
+  CVodeSetUserData(mem, &user);
+  CVodeSStolerances(mem, rtol, atol);
+  CVodeSetMaxNumSteps(mem, 10'000'000);
+  CVodeSetMaxStep(mem, dt_max_s);
+  SUNMatrix A = SUNSparseMatrix(n, n, pattern.nnz(), CSC_MAT, ctx);
+  SUNLinearSolver LS = SUNLinSol_KLU(y, A, ctx);
+  CVodeSetLinearSolver(mem, LS, A);
+  CVodeSetJacFn(mem, &CvodeUser::jac);
+  // Breakpoints inside (0, t1), then t1; targets: save times and breakpoints in order.
+  std::vector<double> bps;
+  for (double b : arm.breakpoints_s)
+    if (b > 0.0 && b < t1) bps.push_back(b);
+  bps.push_back(t1);
+  std::vector<double> targets = bps;
+  targets.insert(targets.end(), ts.begin(), ts.end());
+  std::sort(targets.begin(), targets.end());
+  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+  std::size_t next_bp = 0, next_save = 0;
+  CVodeSetStopTime(mem, bps[0]);
+  r.y.resize(n, static_cast<Eigen::Index>(ts.size()));
+  const double* yp = N_VGetArrayPointer(y);
+  double t = 0.0;
+  CvCounts c;
+  for (double tau : targets) {
+    if (tau > t) {
+      const int flag = CVode(mem, tau, y, &t, CV_NORMAL);
+      if (flag < 0) {
+        r.ok = false;
+        r.message = "CVode failed with flag " + std::to_string(flag) + " at t = " + std::to_string(t);
+        break;
+      }
+      t = tau;
+    }
+    while (next_save < ts.size() && ts[next_save] <= tau)
+      r.y.col(static_cast<Eigen::Index>(next_save++)) = Eigen::Map<const Eigen::VectorXd>(yp, n);
+    if (next_bp < bps.size() && bps[next_bp] == tau) {
+      ++next_bp;
+      if (next_bp < bps.size()) {
+        c.add(mem);  // ReInit zeroes CVODE's counters
+        CVodeReInit(mem, tau, y);
+        CVodeSetStopTime(mem, bps[next_bp]);
+      }
+    }
+  }
+  c.add(mem);
+  CVodeFree(&mem);
+  SUNLinSolFree(LS);
+  SUNMatDestroy(A);
+  N_VDestroy(user.ewt);
+  N_VDestroy(y);
+  r.cpu_s = thread_cpu_s() - c0;
+  r.steps = c.nst;
+  r.rejected = c.netf + c.nncf;
+  r.rhs = c.nfe + user.fd_rhs;
+  r.jac = c.nje;
+  r.lu = c.nsetups;  // every linear-solver setup refactors M = I - gamma J (klu_refactor or klu_factor)
+  return r;
+}
+
+Run run_massagesim(const msim::PreparedArm& arm, const std::string& stepper, double rtol, double atol,
+                   const std::vector<double>& ts, double dt_max_s) {
+  const auto s = msim::solve_prepared(arm, stepper, rtol, atol, ts, dt_max_s);
+  Run r;
+  r.method = stepper;
+  r.rtol = rtol;
+  r.atol = atol;
+  r.ok = s.status == ms::Status::success;
+  r.message = s.message;
+  r.y = s.states;
+  r.steps = s.stats.n_steps;
+  r.rejected = s.stats.n_rejected;
+  r.rhs = s.stats.n_rhs;
+  r.jac = s.stats.n_jac;
+  r.lu = s.stats.n_lu;
+  r.cpu_s = s.cpu_s;
+  return r;
+}
+
+/// max over saved points and states of |y - ref| / max_t |ref| (states that stay 0 skipped).
+double relative_error(const Eigen::MatrixXd& y, const Eigen::MatrixXd& ref) {
+  if (y.rows() != ref.rows() || y.cols() != ref.cols()) return INFINITY;
+  double e = 0.0;
+  for (Eigen::Index i = 0; i < ref.rows(); ++i) {
+    const double scale = ref.row(i).cwiseAbs().maxCoeff();
+    if (scale == 0.0) continue;
+    const double d = (y.row(i) - ref.row(i)).cwiseAbs().maxCoeff() / scale;
+    e = std::max(e, std::isfinite(d) ? d : INFINITY);
+  }
+  return e;
+}
+
+/// The measured pattern of an arm's Jacobian (see the file comment).
+ms::SparsityPattern measure_pattern(const msim::PreparedArm& arm, const std::vector<double>& ts,
+                                    const Eigen::MatrixXd& ref) {
+  auto prob = mm::make_limb_problem(arm.limb, arm.schedule, arm.rest_state, 0.0, ts.back(), true);
+  std::vector<mm::Limb::State> xs;
+  std::vector<double> tx;
+  for (Eigen::Index k = 0; k < ref.cols(); ++k) {
+    xs.push_back(ref.col(k));
+    tx.push_back(ts[static_cast<std::size_t>(k)]);
+  }
+  for (double b : arm.breakpoints_s) {  // the inputs right after each jump
+    if (b > ts.back()) continue;
+    const auto k = static_cast<Eigen::Index>(std::lower_bound(ts.begin(), ts.end(), b) - ts.begin());
+    xs.push_back(ref.col(std::min(k, ref.cols() - 1)));
+    tx.push_back(b);
+  }
+  return ms::detect_jacobian_pattern(prob.system, xs, tx, 1, 0.1);
+}
+
+/// Rodas4 / Rodas4P2 exactly as `solve_prepared` runs them, with the Jacobian coloured by `pattern`.
+Run run_rodas_pattern(const msim::PreparedArm& arm, const std::string& stepper,
+                      const std::shared_ptr<const ms::SparsityPattern>& pattern, double rtol, double atol,
+                      const std::vector<double>& ts, double dt_max_s) {
+  auto prob = mm::make_limb_problem(arm.limb, arm.schedule, arm.rest_state, 0.0, ts.back(), true);
+  ms::Rodas4 st =
+      msim::limb_rodas4(*arm.limb, false, stepper.starts_with("rodas4p2") ? ms::rodas4p2_tableau : ms::rodas4_tableau);
+  st.jacobian_pattern = pattern;
+  if (const auto k = stepper.find("_age"); k != std::string::npos)
+    st.jacobian_max_age = std::stoi(stepper.substr(k + 4));
+  ms::StepControl ctl;
+  ctl.rtol = rtol;
+  ctl.atol = atol;
+  ctl.dt_max_s = dt_max_s;
+  ctl.throw_on_failure = false;
+  const double c0 = thread_cpu_s();
+  const auto sol = ms::solve(prob, st, ctl, ms::SaveAt{.ts_s = ts});
+  Run r;
+  r.cpu_s = thread_cpu_s() - c0;
+  r.method = stepper;
+  r.rtol = rtol;
+  r.atol = atol;
+  r.ok = sol.ok();
+  r.message = sol.message;
+  r.y = sol.x;
+  r.steps = sol.stats.n_steps;
+  r.rejected = sol.stats.n_rejected;
+  r.rhs = sol.stats.n_rhs;
+  r.jac = sol.stats.n_jac;
+  r.lu = sol.stats.n_lu;
+  return r;
+}
+
+/// CPU time of `method` interpolated at error `e` over its runs (log-log); sets `bound` to "<="
+/// when `e` is above the loosest run's error; NaN when no run is as accurate as `e`.
+double cpu_at_error(const std::vector<const Run*>& runs, double e, std::string& bound) {
+  std::vector<std::pair<double, double>> pts;  // (err, cpu)
+  for (const Run* r : runs)
+    if (r->ok && std::isfinite(r->err) && r->err > 0.0) pts.emplace_back(r->err, r->cpu_s);
+  std::sort(pts.begin(), pts.end());
+  bound.clear();
+  if (pts.empty() || e < pts.front().first) return NAN;
+  if (e >= pts.back().first) {
+    bound = e > pts.back().first ? "<=" : "";
+    return pts.back().second;
+  }
+  for (std::size_t k = 0; k + 1 < pts.size(); ++k) {
+    const auto [e0, c0] = pts[k];
+    const auto [e1, c1] = pts[k + 1];
+    if (e >= e0 && e <= e1) {
+      if (e1 == e0) return std::min(c0, c1);
+      const double f = (std::log(e) - std::log(e0)) / (std::log(e1) - std::log(e0));
+      return std::exp(std::log(c0) + f * (std::log(c1) - std::log(c0)));
+    }
+  }
+  return NAN;
+}
+
+std::string fmt(double v, const char* f = "%.3g") {
+  if (!std::isfinite(v)) return "";
+  char b[64];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+std::string load_average() {
+  std::ifstream f("/proc/loadavg");
+  std::string s;
+  std::getline(f, s);
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::filesystem::path out = "benchmarks/results";
+  int repeats = 3;
+  bool quick = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--out" && i + 1 < argc) {
+      out = argv[++i];
+    } else if (a == "--repeats" && i + 1 < argc) {
+      repeats = std::max(1, std::stoi(argv[++i]));
+    } else if (a == "--quick") {
+      quick = true;
+      repeats = 1;
+    } else {
+      std::cerr << "massagesim_compare_cvode_limb: unknown argument '" << a
+                << "'; expected --out DIR, --repeats R, --quick\n";
+      return 2;
+    }
+  }
+  std::filesystem::create_directories(out);
+  const char* env = std::getenv("MASSAGESIM_SCENARIO");
+  const msc::Scenario sc = msc::load_scenario(env ? env : MASSAGESIM_DEFAULT_SCENARIO_FILE);
+  const std::vector<double> rtols =
+      quick ? std::vector<double>{1e-5, 1e-7} : std::vector<double>{1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9};
+  const std::vector<std::string> steppers{
+      "rodas4", "rodas4p2", "dopri5", "dop853", "rodas4_pattern", "rodas4p2_pattern", "rodas4p2_pattern_age4"};
+  const double dt_max_s = sc.solver.dt_max_s;
+  const std::string load_start = load_average();
+
+  SUNContext ctx = nullptr;
+  SUNContext_Create(nullptr, &ctx);
+
+  std::vector<Run> runs;
+  std::ostringstream js_arms;
+  std::vector<std::string> arm_names;
+  for (const auto& a : sc.arms) arm_names.push_back(a.name);
+  if (arm_names.empty()) arm_names.push_back("");
+  for (const std::string& arm_name : arm_names) {
+    const msim::PreparedArm arm = msim::prepare_arm(sc, arm_name);
+    const double T = quick ? std::min(360.0, arm.schedule->duration_s()) : arm.schedule->duration_s();
+    const auto ts = ms::linspace(0.0, T, static_cast<std::size_t>(std::llround(T / 10.0)) + 1);
+    std::cerr << "arm " << arm.arm << ": " << arm.rest_state.size() << " states, " << arm.breakpoints_s.size()
+              << " breakpoints, " << T << " s\n";
+    const Run ref = run_massagesim(arm, "dop853", 1e-12, 1e-15, ts, dt_max_s);
+    if (!ref.ok) {
+      std::cerr << "reference failed: " << ref.message << "\n";
+      return 1;
+    }
+    const double c0 = thread_cpu_s();
+    const auto pattern_ptr = std::make_shared<const ms::SparsityPattern>(measure_pattern(arm, ts, ref.y));
+    const ms::SparsityPattern& pattern = *pattern_ptr;
+    const double pattern_s = thread_cpu_s() - c0;
+    const ms::ColumnColouring colouring = ms::greedy_column_colouring(pattern);
+    ms::JacobianEvaluator<System, mm::Limb::State> ev(ms::JacobianKind::automatic, pattern.n(),
+                                                      arm.limb->lower_bandwidth(), arm.limb->upper_bandwidth());
+    ev.set_pattern(pattern_ptr, arm.limb->n_pool_states());
+    const Eigen::Index rodas_dirs = ev.n_pattern_directions();
+    const Eigen::Index nb = pattern.n() - arm.limb->n_pool_states();
+    const Eigen::Index rodas_band_dirs = std::min<Eigen::Index>(
+        arm.limb->lower_bandwidth() + arm.limb->upper_bandwidth() + 1 + arm.limb->n_pool_states(), pattern.n());
+    std::cerr << "  pattern: " << pattern.nnz() << " nonzeros, " << colouring.n_colours << " colours (max row "
+              << pattern.max_row_count() << "), measured in " << pattern_s << " s; Rodas directions " << rodas_dirs
+              << " (band colouring: " << rodas_band_dirs << " + " << nb << " border-row columns)\n";
+    if (!js_arms.str().empty()) js_arms << ",\n";
+    js_arms << "    {\"arm\": \"" << arm.arm << "\", \"n_states\": " << pattern.n() << ", \"span_s\": " << T
+            << ", \"breakpoints\": " << arm.breakpoints_s.size() << ", \"pattern_nnz\": " << pattern.nnz()
+            << ", \"colours\": " << colouring.n_colours << ", \"max_row_nnz\": " << pattern.max_row_count()
+            << ", \"rodas_pattern_directions\": " << rodas_dirs << ", \"rodas_band_directions\": \"" << rodas_band_dirs
+            << " + " << nb << "\", \"pattern_cpu_s\": " << pattern_s
+            << ", \"reference\": \"dop853 rtol 1e-12 atol 1e-15\", \"reference_cpu_s\": " << ref.cpu_s << "}";
+    for (double rtol : rtols) {
+      const double atol = 1e-3 * rtol;
+      std::vector<std::string> methods{"cvode_bdf_klu"};
+      methods.insert(methods.end(), steppers.begin(), steppers.end());
+      for (const auto& m : methods) {
+        Run best;
+        for (int k = 0; k < repeats; ++k) {
+          Run r = m == "cvode_bdf_klu" ? run_cvode(ctx, arm, pattern, colouring, rtol, atol, ts, dt_max_s)
+                  : m.find("_pattern") != std::string::npos
+                      ? run_rodas_pattern(arm, m, pattern_ptr, rtol, atol, ts, dt_max_s)
+                      : run_massagesim(arm, m, rtol, atol, ts, dt_max_s);
+          if (k == 0 || r.cpu_s < best.cpu_s) best = std::move(r);
+          if (best.cpu_s > 5.0) break;
+        }
+        best.arm = arm.arm;
+        best.err = best.ok ? relative_error(best.y, ref.y) : NAN;
+        std::cerr << "  " << m << " rtol " << rtol << ": " << best.cpu_s << " s, " << best.steps << " steps, err "
+                  << best.err << (best.ok ? "" : " FAILED: " + best.message) << "\n";
+        best.y.resize(0, 0);
+        runs.push_back(std::move(best));
+      }
+    }
+  }
+  SUNContext_Free(&ctx);
+
+  // Both arms together: summed counts and times, the larger error.
+  std::vector<Run> both;
+  for (const Run& r : runs) {
+    if (r.arm != runs.front().arm) continue;
+    Run s = r;
+    s.arm = "both";
+    for (const Run& q : runs)
+      if (q.arm != r.arm && q.method == r.method && q.rtol == r.rtol) {
+        s.ok = s.ok && q.ok;
+        s.steps += q.steps, s.rejected += q.rejected, s.rhs += q.rhs, s.jac += q.jac, s.lu += q.lu;
+        s.cpu_s += q.cpu_s;
+        s.err = std::max(s.err, q.err);
+      }
+    both.push_back(s);
+  }
+  runs.insert(runs.end(), both.begin(), both.end());
+
+  // Every run.
+  std::ofstream csv(out / "cvode_limb.csv");
+  csv << "arm,method,rtol,atol,ok,cpu_s,err,steps,rejected,rhs_evals,jac_evals,lu_factorisations\n";
+  for (const Run& r : runs)
+    csv << r.arm << "," << r.method << "," << r.rtol << "," << r.atol << "," << (r.ok ? 1 : 0) << ","
+        << fmt(r.cpu_s, "%.6g") << "," << fmt(r.err, "%.4g") << "," << r.steps << "," << r.rejected << "," << r.rhs
+        << "," << r.jac << "," << r.lu << "\n";
+
+  // Ratios at CVODE's error, and the markdown tables.
+  std::ofstream rcsv(out / "cvode_limb_ratios.csv");
+  rcsv << "arm,rtol,cvode_err,cvode_cpu_s,stepper,stepper_cpu_s_at_cvode_err,bound,ratio_cvode_over_stepper\n";
+  std::ostringstream md;
+  md << "CVODE BDF + KLU (coloured FD Jacobian) vs massagesim on the default scenario, both arms summed "
+        "(`results/cvode_limb.csv`; CPU s, min of "
+     << repeats << " runs; error vs Dop853 1e-12):\n\n";
+  md << "| rtol | method | CPU s | error | steps | RHS | Jacobians | LU |\n|---|---|---|---|---|---|---|---|\n";
+  for (double rtol : rtols)
+    for (const Run& r : runs)
+      if (r.arm == "both" && r.rtol == rtol)
+        md << "| " << fmt(rtol, "%.0e") << " | " << r.method << " | " << fmt(r.cpu_s, "%.3f") << " | "
+           << (r.ok ? fmt(r.err, "%.2e") : "failed") << " | " << r.steps << " | " << r.rhs << " | " << r.jac << " | "
+           << r.lu << " |\n";
+  md << "\nCVODE time / stepper time at CVODE's error (> 1: the stepper is faster):\n\n| arm | rtol | CVODE error |";
+  for (const auto& s : steppers) md << " " << s << " |";
+  md << "\n|---|---|---|";
+  for (std::size_t k = 0; k < steppers.size(); ++k) md << "---|";
+  md << "\n";
+  std::vector<std::string> arms_out = arm_names;
+  for (auto& a : arms_out)
+    if (a.empty()) a = "protocol";
+  arms_out.push_back("both");
+  for (const auto& a : arms_out)
+    for (double rtol : rtols) {
+      const Run* cv = nullptr;
+      for (const Run& r : runs)
+        if (r.arm == a && r.method == "cvode_bdf_klu" && r.rtol == rtol) cv = &r;
+      if (!cv || !cv->ok) continue;
+      md << "| " << a << " | " << fmt(rtol, "%.0e") << " | " << fmt(cv->err, "%.2e") << " |";
+      for (const auto& s : steppers) {
+        std::vector<const Run*> sr;
+        for (const Run& r : runs)
+          if (r.arm == a && r.method == s) sr.push_back(&r);
+        std::string bound;
+        const double c = cpu_at_error(sr, cv->err, bound);
+        const double ratio = cv->cpu_s / c;
+        rcsv << a << "," << rtol << "," << fmt(cv->err, "%.4g") << "," << fmt(cv->cpu_s, "%.6g") << "," << s << ","
+             << fmt(c, "%.6g") << "," << bound << "," << fmt(ratio, "%.4g") << "\n";
+        md << " " << (std::isfinite(ratio) ? (bound == "<=" ? ">= " : "") + fmt(ratio, "%.2f") : "—") << " |";
+      }
+      md << "\n";
+    }
+  std::ofstream(out / "cvode_limb.md") << md.str();
+
+  std::ofstream js(out / "cvode_limb.json");
+  js << "{\n  \"program\": \"massagesim_compare_cvode_limb" << (quick ? " --quick" : "")
+     << "\",\n  \"repeats\": " << repeats << ",\n  \"loadavg_start\": \"" << load_start << "\",\n  \"loadavg_end\": \""
+     << load_average() << "\",\n  \"cvode\": \"SUNDIALS " << SUNDIALS_VERSION
+     << " CVODE BDF, SUNLinSol_KLU, coloured forward-difference Jacobian on the measured pattern, ReInit at every "
+        "breakpoint\",\n  \"arms\": [\n"
+     << js_arms.str() << "\n  ],\n  \"runs\": [\n";
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const Run& r = runs[k];
+    js << "    {\"arm\": \"" << r.arm << "\", \"method\": \"" << r.method << "\", \"rtol\": " << r.rtol
+       << ", \"atol\": " << r.atol << ", \"ok\": " << (r.ok ? "true" : "false") << ", \"cpu_s\": " << r.cpu_s
+       << ", \"err\": " << (std::isfinite(r.err) ? fmt(r.err, "%.6g") : "null") << ", \"steps\": " << r.steps
+       << ", \"rejected\": " << r.rejected << ", \"rhs_evals\": " << r.rhs << ", \"jac_evals\": " << r.jac
+       << ", \"lu_factorisations\": " << r.lu << "}" << (k + 1 < runs.size() ? "," : "") << "\n";
+  }
+  js << "  ]\n}\n";
+  std::cout << md.str() << "\nwrote " << out.string() << "/cvode_limb.{csv,json,md}, cvode_limb_ratios.csv\n";
+  return 0;
+}
