@@ -96,12 +96,11 @@ inline constexpr auto derived_output_bounds = std::to_array<OutputBound>({
     {"filtration_mL_per_min", "", -detail::kInf, detail::kInf, "per kg below"},
     {"filtration_mL_per_min", "per_kg", -20.0, 20.0,
      "[D] CFC <= 4.0e-3 mL/min/100 mL/mmHg (PMC2290538, physiology.md 2c) x <= 500 mmHg net pressure"},
-    {"lymph_flow_mL_per_min", "", 0.0, detail::kInf,
-     "min: lymphatic valves stop backflow [GK]; max: none published for instantaneous flow (lymph moves in "
-     "pulses, Olszewski 1980)"},
-    {"lymph_flow_mL_per_h_per_100g", "", 0.0, detail::kInf,
-     "min: valves [GK]; max: none published instantaneous (mean 0.05-0.1 rest [D, low confidence], ~5x with "
-     "exercise, Y4)"},
+    {"lymph_flow_mL_per_min", "", -detail::kInf, detail::kInf,
+     "none published: instantaneous flow (lymph moves in pulses, Olszewski 1980) and the backflow of a closing "
+     "valve (finite back resistance, Bertram 2011) have no bound"},
+    {"lymph_flow_mL_per_h_per_100g", "", -detail::kInf, detail::kInf,
+     "none published for instantaneous flow (mean 0.05-0.1 at rest [D, low confidence], ~5x with exercise, Y4)"},
     {"interstitial_compliance_pressure_mmHg", "", -10.0, 15.0,
      "P_i muscle -1.2 +/- 3.4, DVT limb 6.3 +/- 3.5 (informahealthcare 1990), subcutaneous -1 to +10 "
      "(Olszewski): [mean - 2.5 SD, DVT mean + 2.5 SD]"},
@@ -144,7 +143,7 @@ inline constexpr auto derived_output_bounds = std::to_array<OutputBound>({
      "rest 1.0 +/- 0.1 (Menzies 2010), 15.9 +/- 1.5 after a Wingate (Cotterrell 2005); the pool state's bound"},
     {"central_venous_return_mL_per_min", "", -detail::kInf, detail::kInf,
      "none published (as venous_outflow_mL_per_min)"},
-    {"central_lymph_return_mL_per_min", "", 0.0, detail::kInf, "min: lymphatic valves [GK]; max: none published"},
+    {"central_lymph_return_mL_per_min", "", -detail::kInf, detail::kInf, "none published (as lymph_flow_mL_per_min)"},
     {"limb_lactate_efflux_mmol_per_min", "", -detail::kInf, detail::kInf,
      "none published (the net efflux may be negative)"},
     {"limb_fluid_balance_residual_mL", "", -0.01, 0.01,
@@ -162,8 +161,6 @@ inline constexpr auto state_per_kg_bounds = std::to_array<OutputBound>({
      "[GK]; min: none published (the module's -50 mL)"},
     {"interstitial_volume_mL", "per_kg", 0.0, 250.0,
      "[GK] interstitial fluid ~11 L of a 70-kg adult (~160 mL/kg) + a visible oedema's <= ~50 % rise"},
-    {"venous_volume_mL", "per_kg", 0.0, detail::kInf,
-     "max: none published per kg (calf venous compliance 1.1 %/kPa, 1977, sets changes, not a ceiling)"},
 });
 
 /// One row of the envelope as the bindings list it.
