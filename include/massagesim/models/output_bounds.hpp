@@ -56,9 +56,10 @@ inline constexpr auto derived_output_bounds = std::to_array<OutputBound>({
     {"arterial_inflow_mL_per_min_per_100g", "", -detail::kInf, 400.0,
      "max: peak knee-extensor perfusion 246 +/- 24, highest subject 373 (Radegran 1999; Rowell: small masses > "
      "300); min: none published"},
-    {"arteriolar_flow_mL_per_min", "", 0.0, 22000.0,
-     "max: as arterial inflow (Rowell); min: arterioles do not carry capillary blood back [GK]"},
-    {"arteriolar_flow_mL_per_min", "per_kg", 0.0, 4000.0, "max: 400 mL/min/100 g (Radegran 1999, highest subject 373)"},
+    {"arteriolar_flow_mL_per_min", "", -detail::kInf, 22000.0,
+     "max: as arterial inflow (Rowell); min: none published (contractions and loads squeeze blood back)"},
+    {"arteriolar_flow_mL_per_min", "per_kg", -detail::kInf, 4000.0,
+     "max: 400 mL/min/100 g (Radegran 1999, highest subject 373); min: none published"},
     {"venous_outflow_mL_per_min", "", -detail::kInf, detail::kInf,
      "none published: transient emptying under a load (IPC femoral velocity 40.6 cm/s, Ilgenfritz 1994) and the "
      "closing reflux of a competent valve (< 0.5 s, [GK]) have no flow bound"},
