@@ -1,11 +1,14 @@
 """The physiological envelope (issue 12, item 7): every state stays inside the bounds its module declares
-(the state catalogue: name, unit, min, max), in every shipped scenario, on the path users run
-(`ms.simulate`, default subject). docs/models.md "Physiological envelope" prints the same table; a test
-checks it against the catalogue so it is written once.
+(the state catalogue: name, unit, min, max), and every output inside its bound (`_core.output_bounds()`,
+models/output_bounds.hpp: absolute, and per kg of segment tissue for extensive quantities), in every shipped
+scenario, on the path users run (`ms.simulate`, default subject, every output). docs/models.md "Physiological
+envelope" prints both tables; a test checks them against the catalogues so they are written once
+(`python tests/python/test_envelope.py --write` regenerates them, `--survey` prints every shipped scenario's
+violations). Random protocols: test_envelope_random.py.
 
 A scenario that leaves the envelope is an expected failure, measured, with its cause, never a loosened
-bound (`strict=True` turns a fix into a failure until the mark goes). The default and IPC scenarios did until exercise hyperaemia and VO2 kinetics (issue 12): muscle-cell
-lactate 173-181 mmol/L, O2 debt 2.1 L.
+bound (`strict=True` turns a fix into a failure until the mark goes). The default and IPC scenarios did until
+exercise hyperaemia and VO2 kinetics (issue 12): muscle-cell lactate 173-181 mmol/L, O2 debt 2.1 L.
 """
 
 from __future__ import annotations
@@ -193,8 +196,8 @@ COLLAPSED_VESSELS = (
     "issue 12: emptied veins and lymphatics hold strongly negative pressures (the collapse branch of the tube "
     "law) once exercise, contractions, a massage stroke or a cuff has squeezed them: venous pressure down to -35 "
     "(default, massage arm), -38 (forearm tapotement) and -170 mmHg (thigh cuff release); initial-lymph and "
-    "collector pressures down to -12 to -48 mmHg in every shipped scenario (-172 mmHg under the thigh cuff) (bound -10 mmHg: collapsible vessels "
-    "collapse instead)."
+    "collector pressures down to -12 to -48 mmHg in every shipped scenario (-172 mmHg under the thigh cuff; "
+    "bound -10 mmHg: collapsible vessels collapse instead)."
 )
 ARTERIAL_SURGE = (
     "issue 12 (cuffs): a pneumatic chamber or cuff that inflates or releases at once drives the feed-artery "

@@ -314,8 +314,8 @@ KNOWN_CAUSES: list[Cause] = [
     Cause(
         "load_arterial_surge",
         "issue 12 (cuffs): a load that inflates or releases at once pushes the feed-artery compartment's "
-        "inflow past any measured perfusion and drives arterial and capillary pressure negative: up to 43040 mL/min (2544 mL/min/100 g; bounds 22000, 400) and -13.7 mmHg; 3 of 200 "
-        "draws.",
+        "inflow past any measured perfusion and drives arterial and capillary pressure negative: up to 43040 "
+        "mL/min (2544 mL/min/100 g; bounds 22000, 400) and -13.7 mmHg; 3 of 200 draws.",
         lambda c, v: loaded(c) and v.name in ARTERIAL_SIDE,
     ),
     Cause(
