@@ -25,7 +25,8 @@ violation explained by a known cause (draws per cause; a draw may show several):
 pressures down to -273, veins to -213 mmHg), dependent oedema 92 (seated, standing, limb lowered: up to 8003
 mL/kg of interstitial fluid, P_i 79 mmHg), loaded myogenic state 15 (down to -145 mmHg), arterial surge under a
 load 3 (up to 2544 mL/min/100 g), contraction swings 1 (520 mL/min/100 g within a cycle). Wall time ~290 s on a
-loaded 2-core machine with 2 threads (load average ~8).
+loaded 2-core machine with 2 threads (load average ~8). Seed 13, 100 draws: 0 failed, 12 inside, 88 outside, one
+draw only by a cause seed 12 does not draw (sprint lactate: 55 mmol/L after a Wingate-like 2.17 x VO2max).
 
 Environment: ``MASSAGESIM_ENVELOPE_N`` (draws, default 200), ``MASSAGESIM_ENVELOPE_SEED`` (default 12),
 ``MASSAGESIM_ENVELOPE_LONG=1`` (phases of 30-300 s and limbs of up to 20 segments: a longer run, ~10x),
@@ -240,6 +241,8 @@ class Cause:
     id: str
     reason: str
     matches: Callable[[dict[str, Any], Violation], bool]
+    #: False for a cause the default survey (seed 12) does not draw: its expected failure cannot be strict there.
+    in_default_survey: bool = True
 
 
 DEPENDENT = {"seated", "standing", "limb_lowered"}
@@ -330,6 +333,18 @@ KNOWN_CAUSES: list[Cause] = [
             and not loaded(c)
             and v.name in {"arterial_inflow_mL_per_min", "arterial_inflow_mL_per_min_per_100g"}
         ),
+    ),
+    Cause(
+        "sprint_lactate",
+        "issue 12 (target E2, test_envelope.py SPRINT_LACTATE): after a Wingate-like effort muscle-cell lactate "
+        "passes 45 mmol/L (MCT-limited efflux): 55 mmol/L after <= 30 s at 2.17 x VO2max (seed 13: 1 of 100 "
+        "draws; seed 12 draws none, so not strict there; the shipped Wingate scenario's mark is).",
+        lambda c, v: (
+            any(p.get("intensity_fraction_VO2max", 0.0) > 1.0 for p in c["protocol"])
+            and v.name.endswith("lactate_cell_mmol_per_L")
+            and above(v)
+        ),
+        in_default_survey=False,
     ),
 ]
 
@@ -464,7 +479,10 @@ def test_the_draws_cover_the_space(draws: list[Draw]) -> None:
 
 @pytest.mark.parametrize(
     "cause",
-    [pytest.param(c, id=c.id, marks=pytest.mark.xfail(strict=MEASURED, reason=c.reason)) for c in KNOWN_CAUSES],
+    [
+        pytest.param(c, id=c.id, marks=pytest.mark.xfail(strict=MEASURED and c.in_default_survey, reason=c.reason))
+        for c in KNOWN_CAUSES
+    ],
 )
 def test_known_cause_is_gone(draws: list[Draw], cause: Cause) -> None:
     """No draw shows this known cause any more (XPASS once the model is fixed: then drop the cause)."""
