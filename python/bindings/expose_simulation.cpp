@@ -15,6 +15,7 @@
 #include <pybind11/stl.h>
 
 #include "massagesim/core/error.hpp"
+#include "massagesim/models/output_bounds.hpp"
 #include "massagesim/models/output_catalogue.hpp"
 #include "massagesim/scenario/limits.hpp"
 #include "massagesim/simulation/run_estimate.hpp"
@@ -294,6 +295,18 @@ Units of result columns come from here (models/output_catalogue.hpp).)doc");
         return out;
       },
       "Every state as (name, unit, min, max, description): a segment's, then the limb-level modules'.");
+  m.def(
+      "output_bounds",
+      []() {
+        std::vector<std::tuple<std::string, std::string, std::string, std::string, double, double, std::string>> out;
+        for (const auto& b : models::output_bounds())
+          out.emplace_back(b.name, b.unit, b.level, b.basis, b.min, b.max, b.source);
+        return out;
+      },
+      R"doc(The physiological envelope as (name, unit, level, basis, min, max, source): every output's bound
+in catalogue order (states from their module's state table), then its bound per kg of segment tissue
+(basis 'per_kg', unit '<unit>/kg') when it has one. An infinite bound means none was published
+(models/output_bounds.hpp).)doc");
   m.def(
       "stepper_names",
       []() {
