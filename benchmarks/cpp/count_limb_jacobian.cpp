@@ -26,14 +26,14 @@ namespace msim = massagesim::simulation;
 
 namespace {
 
-using Problem = decltype(mm::make_limb_problem(std::shared_ptr<const mm::Limb>{}, nullptr, mm::Limb::State{}, 0.0,
-                                               1.0, true));
+using Problem =
+    decltype(mm::make_limb_problem(std::shared_ptr<const mm::Limb>{}, nullptr, mm::Limb::State{}, 0.0, 1.0, true));
 using System = decltype(Problem::system);
 using Eval = ms::JacobianEvaluator<System, mm::Limb::State>;
 
 [[gnu::noinline]] double count_these_jacobians(Eval& ev, System& sys, const std::vector<mm::Limb::State>& xs,
-                                  const std::vector<double>& ts, const std::vector<mm::Limb::State>& fs,
-                                  ms::BorderedMatrix& B, Eval::DenseJacobian* D, int count) {
+                                               const std::vector<double>& ts, const std::vector<mm::Limb::State>& fs,
+                                               ms::BorderedMatrix& B, Eval::DenseJacobian* D, int count) {
   ms::Stats st;
   double sink = 0.0;
   for (int k = 0; k < count; ++k) {
@@ -80,13 +80,13 @@ int main(int argc, char** argv) {
   }
   Eval ev(ms::JacobianKind::automatic, n, mode == "dense" ? n - 1 : limb.lower_bandwidth(),
           mode == "dense" ? n - 1 : limb.upper_bandwidth());
-  long directions = mode == "dense" ? static_cast<long>(n)
-                                    : static_cast<long>(std::min<Eigen::Index>(
-                                          limb.lower_bandwidth() + limb.upper_bandwidth() + 1 + m, n) +
-                                                        (n - m));
+  long directions =
+      mode == "dense"
+          ? static_cast<long>(n)
+          : static_cast<long>(std::min<Eigen::Index>(limb.lower_bandwidth() + limb.upper_bandwidth() + 1 + m, n) +
+                              (n - m));
   if (mode == "pattern") {
-    ev.set_pattern(std::make_shared<const ms::SparsityPattern>(ms::detect_jacobian_pattern(prob.system, xs, ts, 2)),
-                   m);
+    ev.set_pattern(std::make_shared<const ms::SparsityPattern>(ms::detect_jacobian_pattern(prob.system, xs, ts, 2)), m);
     directions = static_cast<long>(ev.n_pattern_directions());
     std::printf("pattern: %ld nonzeros\n", static_cast<long>(ev.pattern()->nnz()));
   }
