@@ -19,9 +19,10 @@ balance off too (``MASSAGESIM_REST_O2_CHECK=0``).
 Measured, seed 17, 200 draws: stop 11: 54 failed; stop 12 (the balance refusing up front, no
 continuation or relaxation): 5-7 failed (O2 debt growing), and with the later routes 16 of the 49 sets
 the balance refused turned out bounded at rest, so it no longer refuses by itself; stop 13
-(2026-12-05): 0 fail, 33 refused (the relaxation's debt bound), 167 run.
+(2026-12-05): 0 fail, 33 refused (the relaxation's debt bound), 167 run; stop 14 (the three-slope
+interstitium, whose two new parameters change the draws): 0 fail, 30 refused, 170 run.
 Postures and geometries with default parameters: stop 12: 197 of 200 run, 3 refused by the balance (a
-distal segment ~1 m above the heart); stop 13: 200 of 200 run, 0 refused, 0 fail. The legal-set test runs 200 legal draws by default (~3 min);
+distal segment ~1 m above the heart); stops 13 and 14: 200 of 200 run, 0 refused, 0 fail. The legal-set test runs 200 legal draws by default (~3 min);
 ``MASSAGESIM_REST_PROPERTY=1`` adds the refusals' check with the balance off and 200 postures/geometries with
 default parameters (20 by default); ``MASSAGESIM_REST_PROPERTY_N`` changes N and
 ``MASSAGESIM_REST_PROPERTY_SEED`` the draw. Run it as a script to print the failures and refusals
@@ -290,7 +291,7 @@ def _case_file(name: str) -> dict[str, Any]:
 def test_a_set_the_rule_accepts_without_a_resting_state_is_refused_by_the_relaxation() -> None:
     """Before: NewtonFailure. The rule's approximations accept the set; a day at rest takes the O2 debt
     past its documented bound, so it is refused with the segment, the debt and what would be allowed."""
-    why = run_case(_case_file("rest_no_state_seated_calf.json"))
+    why = run_case(_case_file("rest_no_state_raised_calf.json"))
     assert why is not None and why.startswith("refused:"), why
     for part in ("segment 's0'", "documented bound of o2_debt_mL", "min)", "Allowed:", "vasodilator_max"):
         assert part in why, (part, why)
@@ -299,7 +300,7 @@ def test_a_set_the_rule_accepts_without_a_resting_state_is_refused_by_the_relaxa
 def test_a_legal_set_without_a_steady_state_found_starts_after_a_day_at_rest() -> None:
     """Before: NewtonFailure. Bounded at rest but no steady state found: the run starts where a day at
     rest ends, finite, and the arm's message says so."""
-    case = _case_file("rest_day_of_rest_standing_forearm.json")
+    case = _case_file("rest_day_of_rest_standing_calf.json")
     res = ms.simulate(scenario(case), parameters=case["parameters"], throw_on_failure=False)
     for arm in res:
         assert arm.status == "success", arm.message
