@@ -164,8 +164,10 @@ def scipy_piecewise(rhs: Any, y0: list[float], times: np.ndarray, breakpoints: l
 
 
 def header_unit_strings() -> set[str]:
-    """The unit of every ParameterInfo entry {"name", "unit", default, min, max, ...} in the model headers."""
-    entry = re.compile(r'\{\s*"[A-Za-z0-9_]+",\s*"([^"]*)",\s*[-+0-9.eE]+\s*,')
+    """The unit of every ParameterInfo entry {"name", "unit", default, min, max, ...} in the model headers
+    (three numbers after the unit: an output bound {"name", "per_kg", lo, hi, "source"} is not one)."""
+    num = r"\s*[-+0-9.eE]+\s*,"
+    entry = re.compile(r'\{\s*"[A-Za-z0-9_]+",\s*"([^"]*)",' + num * 3)
     units: set[str] = set()
     for header in (ROOT / "include" / "massagesim").rglob("*.hpp"):
         units.update(entry.findall(header.read_text()))
