@@ -48,22 +48,22 @@
 #include <string>
 #include <vector>
 
-#include <cvode/cvode.h>
-#include <nvector/nvector_serial.h>
-#include <sundials/sundials_context.h>
-#include <sunlinsol/sunlinsol_klu.h>
-#include <sunmatrix/sunmatrix_sparse.h>
-
 #include "massagesim/scenario/scenario_io.hpp"
 #include "massagesim/simulation/limb_problem.hpp"
 #include "massagesim/simulation/simulation.hpp"
 #include "massagesim/solver/jacobian.hpp"
 #include "massagesim/solver/linear/sparsity.hpp"
 
+#include "cvode_peer.hpp"
+#include "work_precision.hpp"
+
 namespace ms = massagesim;
 namespace mm = massagesim::models;
 namespace msim = massagesim::simulation;
 namespace msc = massagesim::scenario;
+namespace mb = massagesim::bench;
+using mb::fmt;
+using mb::load_average;
 
 namespace {
 
@@ -150,19 +150,6 @@ struct CvodeUser {
   }
 };
 
-struct CvCounts {
-  long nst = 0, nfe = 0, nje = 0, nsetups = 0, netf = 0, nncf = 0;
-  void add(void* mem) {
-    long v = 0;
-    CVodeGetNumSteps(mem, &v), nst += v;
-    CVodeGetNumRhsEvals(mem, &v), nfe += v;
-    CVodeGetNumJacEvals(mem, &v), nje += v;
-    CVodeGetNumLinSolvSetups(mem, &v), nsetups += v;
-    CVodeGetNumErrTestFails(mem, &v), netf += v;
-    CVodeGetNumNonlinSolvConvFails(mem, &v), nncf += v;
-  }
-};
-
 Run run_cvode(SUNContext ctx, const msim::PreparedArm& arm, const ms::SparsityPattern& pattern,
               const ms::ColumnColouring& colouring, double rtol, double atol, const std::vector<double>& ts,
               double dt_max_s) {
@@ -178,62 +165,26 @@ Run run_cvode(SUNContext ctx, const msim::PreparedArm& arm, const ms::SparsityPa
   user.xp.resize(n);
   user.fp.resize(n);
   user.inc.resize(n);
-  N_Vector y = N_VNew_Serial(n, ctx);
   user.ewt = N_VNew_Serial(n, ctx);
-  std::copy(arm.rest_state.data(), arm.rest_state.data() + n, N_VGetArrayPointer(y));
-  void* mem = CVodeCreate(CV_BDF, ctx);
-  user.mem = mem;
-  CVodeInit(mem, &CvodeUser::rhs, 0.0, y);
-  CVodeSetUserData(mem, &user);
-  CVodeSStolerances(mem, rtol, atol);
-  CVodeSetMaxNumSteps(mem, 10'000'000);
-  CVodeSetMaxStep(mem, dt_max_s);
-  SUNMatrix A = SUNSparseMatrix(n, n, pattern.nnz(), CSC_MAT, ctx);
-  SUNLinearSolver LS = SUNLinSol_KLU(y, A, ctx);
-  CVodeSetLinearSolver(mem, LS, A);
-  CVodeSetJacFn(mem, &CvodeUser::jac);
-  // Breakpoints inside (0, t1), then t1; targets: save times and breakpoints in order.
-  std::vector<double> bps;
-  for (double b : arm.breakpoints_s)
-    if (b > 0.0 && b < t1) bps.push_back(b);
-  bps.push_back(t1);
-  std::vector<double> targets = bps;
-  targets.insert(targets.end(), ts.begin(), ts.end());
-  std::sort(targets.begin(), targets.end());
-  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
-  std::size_t next_bp = 0, next_save = 0;
-  CVodeSetStopTime(mem, bps[0]);
   r.y.resize(n, static_cast<Eigen::Index>(ts.size()));
-  const double* yp = N_VGetArrayPointer(y);
-  double t = 0.0;
-  CvCounts c;
-  for (double tau : targets) {
-    if (tau > t) {
-      const int flag = CVode(mem, tau, y, &t, CV_NORMAL);
-      if (flag < 0) {
-        r.ok = false;
-        r.message = "CVode failed with flag " + std::to_string(flag) + " at t = " + std::to_string(t);
-        break;
-      }
-      t = tau;
-    }
-    while (next_save < ts.size() && ts[next_save] <= tau)
-      r.y.col(static_cast<Eigen::Index>(next_save++)) = Eigen::Map<const Eigen::VectorXd>(yp, n);
-    if (next_bp < bps.size() && bps[next_bp] == tau) {
-      ++next_bp;
-      if (next_bp < bps.size()) {
-        c.add(mem);  // ReInit zeroes CVODE's counters
-        CVodeReInit(mem, tau, y);
-        CVodeSetStopTime(mem, bps[next_bp]);
-      }
-    }
+  mb::CvodeCounts c;
+  {
+    const mb::CvodeOptions opt{.linear_solver = mb::CvodeLinearSolver::klu,
+                               .jacobian = &CvodeUser::jac,
+                               .klu_nnz = static_cast<sunindextype>(pattern.nnz()),
+                               .rtol = rtol,
+                               .atol = atol,
+                               .dt_max_s = dt_max_s};
+    mb::CvodeRun cv(ctx, opt, &CvodeUser::rhs, &user, arm.rest_state.data(), n);
+    user.mem = cv.mem();
+    const auto out = cv.integrate(t1, ts, arm.breakpoints_s, [&](std::size_t k, const double* y) {
+      r.y.col(static_cast<Eigen::Index>(k)) = Eigen::Map<const Eigen::VectorXd>(y, n);
+    });
+    r.ok = out.ok;
+    r.message = out.message;
+    c = out.counts;
   }
-  c.add(mem);
-  CVodeFree(&mem);
-  SUNLinSolFree(LS);
-  SUNMatDestroy(A);
   N_VDestroy(user.ewt);
-  N_VDestroy(y);
   r.cpu_s = thread_cpu_s() - c0;
   r.steps = c.nst;
   r.rejected = c.netf + c.nncf;
@@ -243,23 +194,29 @@ Run run_cvode(SUNContext ctx, const msim::PreparedArm& arm, const ms::SparsityPa
   return r;
 }
 
+/// A massagesim run's record from its solution's counters.
+Run massagesim_run(const std::string& method, double rtol, double atol, bool ok, const std::string& message,
+                   Eigen::MatrixXd y, const ms::Stats& stats, double cpu_s) {
+  Run r;
+  r.method = method;
+  r.rtol = rtol;
+  r.atol = atol;
+  r.ok = ok;
+  r.message = message;
+  r.y = std::move(y);
+  r.steps = stats.n_steps;
+  r.rejected = stats.n_rejected;
+  r.rhs = stats.n_rhs;
+  r.jac = stats.n_jac;
+  r.lu = stats.n_lu;
+  r.cpu_s = cpu_s;
+  return r;
+}
+
 Run run_massagesim(const msim::PreparedArm& arm, const std::string& stepper, double rtol, double atol,
                    const std::vector<double>& ts, double dt_max_s) {
   const auto s = msim::solve_prepared(arm, stepper, rtol, atol, ts, dt_max_s);
-  Run r;
-  r.method = stepper;
-  r.rtol = rtol;
-  r.atol = atol;
-  r.ok = s.status == ms::Status::success;
-  r.message = s.message;
-  r.y = s.states;
-  r.steps = s.stats.n_steps;
-  r.rejected = s.stats.n_rejected;
-  r.rhs = s.stats.n_rhs;
-  r.jac = s.stats.n_jac;
-  r.lu = s.stats.n_lu;
-  r.cpu_s = s.cpu_s;
-  return r;
+  return massagesim_run(stepper, rtol, atol, s.status == ms::Status::success, s.message, s.states, s.stats, s.cpu_s);
 }
 
 /// max over saved points and states of |y - ref| / max_t |ref| (states that stay 0 skipped).
@@ -311,59 +268,16 @@ Run run_rodas_pattern(const msim::PreparedArm& arm, const std::string& stepper,
   ctl.throw_on_failure = false;
   const double c0 = thread_cpu_s();
   const auto sol = ms::solve(prob, st, ctl, ms::SaveAt{.ts_s = ts});
-  Run r;
-  r.cpu_s = thread_cpu_s() - c0;
-  r.method = stepper;
-  r.rtol = rtol;
-  r.atol = atol;
-  r.ok = sol.ok();
-  r.message = sol.message;
-  r.y = sol.x;
-  r.steps = sol.stats.n_steps;
-  r.rejected = sol.stats.n_rejected;
-  r.rhs = sol.stats.n_rhs;
-  r.jac = sol.stats.n_jac;
-  r.lu = sol.stats.n_lu;
-  return r;
+  const double cpu_s = thread_cpu_s() - c0;
+  return massagesim_run(stepper, rtol, atol, sol.ok(), sol.message, sol.x, sol.stats, cpu_s);
 }
 
-/// CPU time of `method` interpolated at error `e` over its runs (log-log); sets `bound` to "<="
-/// when `e` is above the loosest run's error; NaN when no run is as accurate as `e`.
+/// CPU time of a method's runs interpolated at error `e` (`bench::cpu_at_error`).
 double cpu_at_error(const std::vector<const Run*>& runs, double e, std::string& bound) {
   std::vector<std::pair<double, double>> pts;  // (err, cpu)
   for (const Run* r : runs)
-    if (r->ok && std::isfinite(r->err) && r->err > 0.0) pts.emplace_back(r->err, r->cpu_s);
-  std::sort(pts.begin(), pts.end());
-  bound.clear();
-  if (pts.empty() || e < pts.front().first) return NAN;
-  if (e >= pts.back().first) {
-    bound = e > pts.back().first ? "<=" : "";
-    return pts.back().second;
-  }
-  for (std::size_t k = 0; k + 1 < pts.size(); ++k) {
-    const auto [e0, c0] = pts[k];
-    const auto [e1, c1] = pts[k + 1];
-    if (e >= e0 && e <= e1) {
-      if (e1 == e0) return std::min(c0, c1);
-      const double f = (std::log(e) - std::log(e0)) / (std::log(e1) - std::log(e0));
-      return std::exp(std::log(c0) + f * (std::log(c1) - std::log(c0)));
-    }
-  }
-  return NAN;
-}
-
-std::string fmt(double v, const char* f = "%.3g") {
-  if (!std::isfinite(v)) return "";
-  char b[64];
-  std::snprintf(b, sizeof b, f, v);
-  return b;
-}
-
-std::string load_average() {
-  std::ifstream f("/proc/loadavg");
-  std::string s;
-  std::getline(f, s);
-  return s;
+    if (r->ok) pts.emplace_back(r->err, r->cpu_s);
+  return mb::cpu_at_error(pts, e, bound);
 }
 
 }  // namespace
@@ -397,8 +311,7 @@ int main(int argc, char** argv) {
   const double dt_max_s = sc.solver.dt_max_s;
   const std::string load_start = load_average();
 
-  SUNContext ctx = nullptr;
-  SUNContext_Create(nullptr, &ctx);
+  const mb::SunContext ctx;
 
   std::vector<Run> runs;
   std::ostringstream js_arms;
@@ -461,7 +374,6 @@ int main(int argc, char** argv) {
       }
     }
   }
-  SUNContext_Free(&ctx);
 
   // Both arms together: summed counts and times, the larger error.
   std::vector<Run> both;

@@ -6,9 +6,11 @@
 ///        Python entry `python/bindings/expose_benchmarks.cpp` (used by `compare_peers.py`).
 ///
 /// Problems (by name): "rober" (t1 = 1e5 or 1e11, final state), "hires" (t1 = 321.8122, final
-/// state), "chain8" / "chain30" (tissue_chain.hpp, 4 / 15 segments, saved every second on [0, t1]).
-/// Methods: "dopri5", "fehlberg78", "rodas4" (AD Jacobian), "rodas4_user" (hand-written Jacobian,
-/// ROBER and HIRES only). ROBER and HIRES are autonomous and run with `Rodas4{.autonomous = true}`.
+/// state), "vdpol" (t1 = 2), "orego" (t1 = 360), "chain8" / "chain30" (tissue_chain.hpp, 4 / 15
+/// segments, saved every second on [0, t1]). Methods: "dopri5", "fehlberg78", "rodas4" (AD
+/// Jacobian), "rodas4_user" (hand-written Jacobian), "rodas4p2", "rodas4p2_user" (the same with the
+/// Rodas4P2 coefficients); the *_user ones on the four Test Set problems only. Those four are
+/// autonomous and run with `Rodas4{.autonomous = true}`.
 
 #include <cmath>
 #include <ctime>
@@ -50,12 +52,14 @@ inline bool is_chain(const std::string& p) { return p == "chain8" || p == "chain
 inline int n_states_of(const std::string& p) {
   if (p == "rober") return 3;
   if (p == "hires") return 8;
+  if (p == "vdpol") return 2;
+  if (p == "orego") return 3;
   if (p == "chain8") return 8;
   if (p == "chain30") return 30;
-  throw std::invalid_argument("peer problem: expected rober, hires, chain8 or chain30, got '" + p + "'");
+  throw std::invalid_argument("peer problem: expected rober, hires, vdpol, orego, chain8 or chain30, got '" + p + "'");
 }
 
-/// Save times of a problem: the final time for ROBER/HIRES, every second for the chain.
+/// Save times of a problem: the final time for the Test Set problems, every second for the chain.
 inline std::vector<double> save_times(const std::string& p, double t1_s) {
   if (!is_chain(p)) return {t1_s};
   const int n = static_cast<int>(std::floor(t1_s)) + 1;
@@ -99,8 +103,16 @@ PeerRun dispatch(const Problem& prob, const std::string& method, const StepContr
   if (method == "rodas4") return run_with(prob, Rodas4{.autonomous = autonomous}, ctl, ts, final_only);
   if (method == "rodas4_user" && has_user_jac)
     return run_with(prob, Rodas4{.jacobian = JacobianKind::user, .autonomous = autonomous}, ctl, ts, final_only);
-  throw std::invalid_argument("peer method: expected dopri5, fehlberg78, rodas4 or rodas4_user (ROBER/HIRES), got '" +
-                              method + "'");
+  if (method == "rodas4p2")
+    return run_with(prob, Rodas4{.tableau = &rodas4p2_tableau, .autonomous = autonomous}, ctl, ts, final_only);
+  if (method == "rodas4p2_user" && has_user_jac)
+    return run_with(prob,
+                    Rodas4{.jacobian = JacobianKind::user, .tableau = &rodas4p2_tableau, .autonomous = autonomous}, ctl,
+                    ts, final_only);
+  throw std::invalid_argument(
+      "peer method: expected dopri5, fehlberg78, rodas4, rodas4p2, or rodas4_user / rodas4p2_user (Test Set problems "
+      "only), got '" +
+      method + "'");
 }
 
 template <int N>
@@ -126,6 +138,14 @@ inline PeerRun run_massagesim(const std::string& p, const std::string& method, d
     const auto prob = make_problem(Hires{}, stiff_test::hires_x0(), 0.0, t1_s);
     return dispatch(prob, method, ctl, ts, true, true, true);
   }
+  if (p == "vdpol") {
+    const auto prob = make_problem(Vdpol{}, vdpol_x0(), 0.0, t1_s);
+    return dispatch(prob, method, ctl, ts, true, true, true);
+  }
+  if (p == "orego") {
+    const auto prob = make_problem(Orego{}, orego_x0(), 0.0, t1_s);
+    return dispatch(prob, method, ctl, ts, true, true, true);
+  }
   if (p == "chain8") {
     const TissueChain<4> sys{};
     const auto prob = make_problem(sys, sys.x0<ChainState<4>>(), 0.0, t1_s, sys.jumps(t1_s));
@@ -140,28 +160,28 @@ inline PeerRun run_massagesim(const std::string& p, const std::string& method, d
   return {};
 }
 
-/// Reference solution at the save times: the Test Set values for ROBER at 1e11 and HIRES at
-/// 321.8122; otherwise computed here, Rodas4 at rtol 1e-12 with tiny per-state atol (ROBER), or
-/// Fehlberg78 at rtol 1e-12, atol 1e-14 (chain, HIRES at other times). On chain8 over one hour it
-/// agrees with Dopri5 at 1e-12 and Rodas4 at 1e-11 to 2.6e-10 (relative_error), so errors below
-/// ~1e-9 are not resolved by it.
+/// A Test Set reference value as a run (one saved point at t1_s).
+inline PeerRun test_set_reference(const Eigen::VectorXd& x, double t1_s, const std::string& source) {
+  PeerRun r;
+  r.n_states = static_cast<int>(x.size());
+  r.t_s = {t1_s};
+  r.y.assign(x.data(), x.data() + x.size());
+  r.message = "Test Set for IVP Solvers (" + source + ")";
+  return r;
+}
+
+/// Reference solution at the save times: the Test Set values for ROBER at 1e11, HIRES at
+/// 321.8122, VDPOL at 2 and OREGO at 360; otherwise computed here, Rodas4 at rtol 1e-12 with tiny per-state atol
+/// (ROBER), or Fehlberg78 at rtol 1e-12, atol 1e-14 (chain, HIRES at other times). On chain8 over one hour it agrees
+/// with Dopri5 at 1e-12 and Rodas4 at 1e-11 to 2.6e-10 (relative_error), so errors below ~1e-9 are not resolved by it.
 inline PeerRun reference(const std::string& p, double t1_s) {
-  if (p == "rober" && t1_s == 1e11) {
-    PeerRun r;
-    r.n_states = 3;
-    r.t_s = {t1_s};
-    const Eigen::Vector3d x = rober_ref_1e11();
-    r.y.assign(x.data(), x.data() + 3);
-    r.message = "Test Set for IVP Solvers (rober.f)";
-    return r;
-  }
-  if (p == "hires" && t1_s == 321.8122) {
-    PeerRun r;
-    r.n_states = 8;
-    r.t_s = {t1_s};
-    const auto x = hires_ref();
-    r.y.assign(x.data(), x.data() + 8);
-    r.message = "Test Set for IVP Solvers (hires.f)";
+  if (p == "rober" && t1_s == 1e11) return test_set_reference(rober_ref_1e11(), t1_s, "rober.f");
+  if (p == "hires" && t1_s == 321.8122) return test_set_reference(hires_ref(), t1_s, "hires.f");
+  if (p == "vdpol" && t1_s == 2.0) return test_set_reference(vdpol_ref(), t1_s, "vdpol.f");
+  if (p == "orego" && t1_s == 360.0) return test_set_reference(orego_ref(), t1_s, "orego.f");
+  if (p == "vdpol" || p == "orego") {
+    auto r = run_massagesim(p, "rodas4p2_user", 1e-13, 1e-13, t1_s);
+    r.message = "massagesim Rodas4P2 (user Jacobian), rtol = atol = 1e-13";
     return r;
   }
   if (p == "rober") {
@@ -184,6 +204,8 @@ inline std::vector<double> rhs(const std::string& p, const std::vector<double>& 
   Eigen::VectorXd xv = Eigen::Map<const Eigen::VectorXd>(x.data(), n), dx(n);
   if (p == "rober") Rober{}(xv, dx, t);
   if (p == "hires") Hires{}(xv, dx, t);
+  if (p == "vdpol") Vdpol{}(xv, dx, t);
+  if (p == "orego") Orego{}(xv, dx, t);
   if (p == "chain8") TissueChain<4>{}(xv, dx, t);
   if (p == "chain30") TissueChain<15>{}(xv, dx, t);
   return {dx.data(), dx.data() + n};
@@ -216,8 +238,9 @@ double rhs_cost_on(const System& sys, const Sol& sol, int reps) {
 }  // namespace detail_peers
 
 /// CPU cost of one RHS evaluation of `p` with the fixed-size state the solvers use [ns], averaged
-/// over 1001 states of its own trajectory (the floor's unit): ROBER on [0, 1e5] and HIRES on
-/// [0, 321.8122] with Rodas4, the chain over its first 10 s with Dopri5.
+/// over 1001 states of its own trajectory (the floor's unit): ROBER on [0, 1e5], HIRES on
+/// [0, 321.8122], VDPOL on [0, 2] and OREGO on [0, 360] with Rodas4, the chain over its first 10 s
+/// with Dopri5.
 inline double rhs_cost_ns(const std::string& p, int reps = 200000) {
   using namespace detail_peers;
   const StepControl ctl{.rtol = 1e-6, .atol = 1e-8};
@@ -228,6 +251,14 @@ inline double rhs_cost_ns(const std::string& p, int reps = 200000) {
   if (p == "hires") {
     const auto prob = make_problem(Hires{}, stiff_test::hires_x0(), 0.0, 321.8122);
     return rhs_cost_on(Hires{}, solve(prob, Rodas4{}, ctl, SaveAt{.ts_s = linspace(0.0, 321.8122, 1001)}), reps);
+  }
+  if (p == "vdpol") {
+    const auto prob = make_problem(Vdpol{}, vdpol_x0(), 0.0, 2.0);
+    return rhs_cost_on(Vdpol{}, solve(prob, Rodas4{}, ctl, SaveAt{.ts_s = linspace(0.0, 2.0, 1001)}), reps);
+  }
+  if (p == "orego") {
+    const auto prob = make_problem(Orego{}, orego_x0(), 0.0, 360.0);
+    return rhs_cost_on(Orego{}, solve(prob, Rodas4{}, ctl, SaveAt{.ts_s = linspace(0.0, 360.0, 1001)}), reps);
   }
   auto chain = [&](const auto& sys, auto x0) {
     const auto prob = make_problem(sys, x0, 0.0, 10.0, sys.jumps(10.0));
