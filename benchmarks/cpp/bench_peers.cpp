@@ -174,34 +174,15 @@ void report(benchmark::State& bs, const mb::PeerRun& last, const Case& c, Tol to
   }
 }
 
-void BM_cvode(benchmark::State& bs, Case c, CvMethod m, Tol tol) {
-  const mb::SunContext ctx;
-  reference_for(c);
+/// The timed loop of one benchmark: `solve_once()` per iteration, counters summed, the first
+/// failure reported as the benchmark's error.
+template <class Solve>
+void timed_solves(benchmark::State& bs, const Case& c, Tol tol, double rhs_cost, Solve&& solve_once) {
   double rhs = 0, steps = 0, jac = 0, rej = 0;
   mb::PeerRun last;
   const double c0 = mb::thread_cpu_ns();
   for (auto _ : bs) {
-    last = run_cvode_case(ctx, c, m, tol);
-    benchmark::DoNotOptimize(last.y.data());
-    rhs += static_cast<double>(last.stats.n_rhs), steps += static_cast<double>(last.stats.n_steps);
-    jac += static_cast<double>(last.stats.n_jac), rej += static_cast<double>(last.stats.n_rejected);
-    if (!last.ok) {
-      bs.SkipWithError(last.message.c_str());
-      break;
-    }
-  }
-  const double cpu = mb::thread_cpu_ns() - c0;
-  if (last.ok) report(bs, last, c, tol, rhs, steps, jac, rej, cpu, 0.0);
-}
-
-void BM_massagesim(benchmark::State& bs, Case c, std::string method, Tol tol) {
-  reference_for(c);
-  const double rhs_cost = mb::rhs_cost_ns(c.problem);
-  double rhs = 0, steps = 0, jac = 0, rej = 0;
-  mb::PeerRun last;
-  const double c0 = mb::thread_cpu_ns();
-  for (auto _ : bs) {
-    last = mb::run_massagesim(c.problem, method, tol.rtol, tol.atol, c.t1_s);
+    last = solve_once();
     benchmark::DoNotOptimize(last.y.data());
     rhs += static_cast<double>(last.stats.n_rhs), steps += static_cast<double>(last.stats.n_steps);
     jac += static_cast<double>(last.stats.n_jac), rej += static_cast<double>(last.stats.n_rejected);
@@ -212,6 +193,18 @@ void BM_massagesim(benchmark::State& bs, Case c, std::string method, Tol tol) {
   }
   const double cpu = mb::thread_cpu_ns() - c0;
   if (last.ok) report(bs, last, c, tol, rhs, steps, jac, rej, cpu, rhs_cost);
+}
+
+void BM_cvode(benchmark::State& bs, Case c, CvMethod m, Tol tol) {
+  const mb::SunContext ctx;
+  reference_for(c);
+  timed_solves(bs, c, tol, 0.0, [&] { return run_cvode_case(ctx, c, m, tol); });
+}
+
+void BM_massagesim(benchmark::State& bs, Case c, std::string method, Tol tol) {
+  reference_for(c);
+  const double rhs_cost = mb::rhs_cost_ns(c.problem);
+  timed_solves(bs, c, tol, rhs_cost, [&] { return mb::run_massagesim(c.problem, method, tol.rtol, tol.atol, c.t1_s); });
 }
 
 std::string tol_name(Tol t) {

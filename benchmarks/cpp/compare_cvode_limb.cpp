@@ -7,7 +7,8 @@
 ///    coloured forward differences on the measured sparsity pattern (CVODE's own increment,
 ///    sqrt(uround)·max(|y_j|, minInc/ewt_j)); re-initialised at every protocol breakpoint (the inputs
 ///    jump or kink there; massagesim restarts there too), stop time at the next breakpoint, the same
-///    maximum step as the scenario (10 s). Setup is part of each timed run.
+///    maximum step as the scenario (10 s). Setup is part of each timed run; it is the shared setup of
+///    `cvode_peer.hpp` (also used by bench_peers.cpp).
 ///  - massagesim Rodas4, Rodas4P2 (bordered LU, AD Jacobian), Dopri5, Dop853 through
 ///    `simulation::solve_prepared` (as `simulate` configures them), and rodas4_pattern /
 ///    rodas4p2_pattern: the same Rodas with the AD Jacobian coloured by the measured pattern
