@@ -247,10 +247,9 @@ S interstitial_compliance_pressure(const InterstitiumLymphParamsTpl<S>& p, const
 }
 
 /// Flows of the interstitium and lymph; writes filtration, lymph flow and interstitial pressures to the bus.
-/// Reads: tissue_mass_g, capillary_pressure_mmHg, interstitial_fluid_pressure_mmHg, tissue_pressure_mmHg,
-/// intramuscular_pressure_mmHg, applied_pressure_mmHg, tissue_pressure_transmission, lymph_downstream_pressure_mmHg;
-/// `resting_tissue_pressure`
-/// is the Segment's P_rest.
+/// Reads: tissue_mass_g, interstitial_pressure_mmHg (signals()), capillary_pressure_mmHg,
+/// interstitial_fluid_pressure_mmHg, tissue_pressure_mmHg, intramuscular_pressure_mmHg, applied_pressure_mmHg,
+/// tissue_pressure_transmission, lymph_downstream_pressure_mmHg; `resting_tissue_pressure` is the Segment's P_rest.
 template <class S>
 InterstitiumLymphOutputsTpl<S> interstitium_lymph_outputs(const InterstitiumLymphParamsTpl<S>& p, const S* x,
                                                           const S& resting_tissue_pressure_mmHg,
@@ -259,7 +258,8 @@ InterstitiumLymphOutputsTpl<S> interstitium_lymph_outputs(const InterstitiumLymp
   using I = InterstitiumLymphLayout;
   const S scale = bus.tissue_mass_g / S(100.0);
   InterstitiumLymphOutputsTpl<S> o;
-  o.compliance_pressure_mmHg = interstitial_compliance_pressure(p, x[I::interstitial_volume], scale);
+  // signals() already put f(V_isf) on the bus; reading it saves a second three-slope evaluation.
+  o.compliance_pressure_mmHg = bus.interstitial_pressure_mmHg;
   // Revised Starling principle: no sustained reabsorption; J -> 0 smoothly when the classic
   // Starling pressure turns negative (hockey-stick curve of Levick & Michel 2010, Fig. 5).
   const S starling = (bus.capillary_pressure_mmHg - bus.interstitial_fluid_pressure_mmHg) -
