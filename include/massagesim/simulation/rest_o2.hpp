@@ -221,6 +221,16 @@ inline RestO2Balance limb_rest_o2_balance(const Limb& limb, const LimbInputs* in
   return out;
 }
 
+/// The end of every "no resting state" refusal (this rule's and the day at rest's, rest_relaxation.hpp): what
+/// else, besides a lower resting demand, would give the segment a resting state.
+inline constexpr const char* rest_o2_other_remedies =
+    ", or more resting flow when dilated (vasodilator_max, arteriolar_conductance_mL_per_min_per_mmHg_per_100g, "
+    "feed_conductance_mL_per_min_per_mmHg_per_100g, capillary_venous_conductance_mL_per_min_per_mmHg_per_100g, "
+    "mean arterial pressure, a lower limb position), more O2 per mL of flow (o2_extraction_max, "
+    "arterial_o2_content_mL_per_L), or less pain-driven tone (pain_spasm_gain, "
+    "vo2_per_activation_mL_per_min_per_kg, pain_debt_scale_mL_per_kg). See docs/models.md (cross-parameter rule: "
+    "resting O2 supply).";
+
 /// Throws the rule's refusal (as `check_rest_o2`) when `b` was solved and a segment is infeasible.
 inline void refuse_without_rest_o2(const RestO2Balance& b) {
   if (!b.solved) return;
@@ -241,12 +251,7 @@ inline void refuse_without_rest_o2(const RestO2Balance& b) {
         " L/min = ", s.deliverable_mL_per_min, " mL/min. Allowed: ",
         allowed > 0.0 ? massagesim::detail::concat("vo2_rest_mL_per_min_per_kg < ", allowed, " with these other values")
                       : std::string("no vo2_rest_mL_per_min_per_kg would do (the tone cost alone exceeds the supply)"),
-        ", or more resting flow when dilated (vasodilator_max, "
-        "arteriolar_conductance_mL_per_min_per_mmHg_per_100g, feed_conductance_mL_per_min_per_mmHg_per_100g, "
-        "capillary_venous_conductance_mL_per_min_per_mmHg_per_100g, mean arterial pressure, a lower limb "
-        "position), more O2 per mL of flow (o2_extraction_max, arterial_o2_content_mL_per_L), or less "
-        "pain-driven tone (pain_spasm_gain, vo2_per_activation_mL_per_min_per_kg, pain_debt_scale_mL_per_kg). "
-        "See docs/models.md (cross-parameter rule: resting O2 supply)."));
+        rest_o2_other_remedies));
   }
 }
 

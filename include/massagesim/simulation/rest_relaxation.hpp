@@ -18,6 +18,7 @@
 #include "massagesim/models/limb.hpp"
 #include "massagesim/models/metabolites.hpp"
 #include "massagesim/simulation/limb_problem.hpp"
+#include "massagesim/simulation/rest_o2.hpp"
 #include "massagesim/simulation/stepper_table.hpp"
 #include "massagesim/solver/event.hpp"
 #include "massagesim/solver/solve.hpp"
@@ -93,13 +94,7 @@ inline void check_rest_relaxation(const Limb& limb, const LimbInputs& in, const 
       " cm above the heart) has no resting state: its resting O2 demand exceeds the O2 its blood flow delivers at "
       "every level of metabolic dilation it reaches, so its O2 debt grows without bound (at rest from ",
       from, " it reached ", r.debt_mL, " mL, the documented bound of o2_debt_mL, after ", r.t_s / 60.0,
-      " min). Allowed: a lower vo2_rest_mL_per_min_per_kg with these other values, or more resting flow when "
-      "dilated (vasodilator_max, arteriolar_conductance_mL_per_min_per_mmHg_per_100g, "
-      "feed_conductance_mL_per_min_per_mmHg_per_100g, capillary_venous_conductance_mL_per_min_per_mmHg_per_100g, "
-      "mean arterial pressure, a lower limb position), more O2 per mL of flow (o2_extraction_max, "
-      "arterial_o2_content_mL_per_L), or less pain-driven tone (pain_spasm_gain, "
-      "vo2_per_activation_mL_per_min_per_kg, pain_debt_scale_mL_per_kg). See docs/models.md (cross-parameter "
-      "rule: resting O2 supply)."));
+      " min). Allowed: a lower vo2_rest_mL_per_min_per_kg with these other values", rest_o2_other_remedies));
 }
 
 }  // namespace massagesim::models
