@@ -385,6 +385,7 @@ std::vector<Target> exercise_targets() {
   const char* rad = "Radegran 1999 J Appl Physiol 87:2375";
   const char* stick = "Stick 1992 J Appl Physiol 72:2063";
   const char* lundvall = "Lundvall 1996 Acta Physiol Scand 158:161";
+  const char* beneke2000 = "Beneke 2000 Med Sci Sports Exerc 32:1135";
   const char* standing_rate_reason =
       "the leg filters on standing with K_f 0.003 mL/min/mmHg/100 g (measured limb CFC, 2.6-4.0e-3) into a tissue "
       "of compliance 0.15 mL/mmHg/100 g, so its shift has a time constant of ~C/K_f = 50 min; Lundvall's shift "
@@ -411,6 +412,21 @@ std::vector<Target> exercise_targets() {
           "time of the blood-lactate peak after a 30-s Wingate (scenario wingate_recovery)", "min", "~3", 3.0, 30.0,
           [] { return e2_cotterrell2005().peak_time_after_exercise_min; },
           "9.9 min: the MCT-limited release (see E2.peak) spreads the muscle's lactate over ~10 min"),
+      // Beneke 2000: MLSS 4.9 ± 1.4 mmol/L (n = 33 men); by its definition blood lactate rises < 1.0 mmol/L over
+      // the last 20 of the 30 min.
+      around("E3.level", a, beneke2000,
+             "blood lactate after 30 min of cycling at the maximal lactate steady state, 0.75 VO2max (scenario "
+             "maximal_lactate_steady_state)",
+             "mmol/L", "4.9 ± 1.4", 4.9, 1.4, BandRule::mean_sd,
+             [] { return e3_beneke2000().blood_lactate_30min_mmol_per_L; }),
+      banded("E3.steady", a, beneke2000,
+             "rise of blood lactate from minute 10 to minute 30 of cycling at the MLSS (scenario "
+             "maximal_lactate_steady_state)",
+             "mmol/L", "< 1.0 (the MLSS definition)", 0.0, -1.0, 1.0, BandRule::qualitative,
+             [] {
+               const auto& r = e3_beneke2000();
+               return r.blood_lactate_30min_mmol_per_L - r.blood_lactate_10min_mmol_per_L;
+             }),
       // Stick 1992 gives medians only (18 volunteers): 10 % around the hydrostatic standing value, 30 % around the
       // walking value.
       percent("P6.standing", a, stick,

@@ -206,6 +206,7 @@ KNOWN_OUTPUTS = {
     "default.json": COLLAPSED_VESSELS,
     "forearm_tapotement.json": COLLAPSED_VESSELS,
     "ipc_vs_passive.json": ARTERIAL_SURGE + " " + COLLAPSED_VESSELS,
+    "maximal_lactate_steady_state.json": DEPENDENT_BALANCE,
     "one_leg_knee_extension.json": DEPENDENT_BALANCE + " " + COLLAPSED_VESSELS,
     "quiet_standing_fluid_shift.json": DEPENDENT_BALANCE,
     "thigh_cuff_occlusion.json": CUFFED_SEGMENT + " " + ARTERIAL_SURGE + " " + COLLAPSED_VESSELS,

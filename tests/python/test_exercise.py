@@ -75,3 +75,51 @@ def test_an_unknown_working_segment_is_refused_naming_the_segments() -> None:
         ms.simulate(knee_extension(muscle_group="limb", working_segments=["knee"]))
     with pytest.raises(ms.InvalidArgument, match="muscle_group"):
         ms.simulate(knee_extension(muscle_group="arm"))
+
+
+@pytest.fixture(scope="module")
+def default_run() -> ms.Result:
+    """The default scenario, as `massagesim run` runs it, with the outputs issue 12's done-when reads."""
+    outs = ["blood_lactate_mmol_per_L", "lactate_cell_mmol_per_L", "arterial_inflow_mL_per_min"]
+    return ms.simulate(None, outputs=outs)
+
+
+def exercise_end_s() -> float:
+    """End of the default scenario's exercise phase, read from the scenario itself."""
+    t = 0.0
+    for ph in ms.Scenario.default().to_dict()["protocol"]:
+        t += ph["duration_s"]
+        if ph["kind"] == "exercise":
+            return t
+    raise AssertionError("the default scenario has no exercise phase")
+
+
+@pytest.mark.parametrize("arm_name", ["massage", "passive"])
+def test_default_scenario_blood_lactate_peaks_2_to_5_min_after_exercise(default_run: ms.Result, arm_name: str) -> None:
+    """Blood lactate peaks ~3 min after a hard bout (Gupta 1996 Int J Sports Med 17:106; Cotterrell 2005, physiology.md
+    §3), and 3 min at 95 % VO2max leaves more than the rest value of 1.0 mmol/L (Menzies 2010): above the lactate
+    threshold (Beneke 2000's MLSS 4.9 mmol/L at 0.75 VO2max, target E3)."""
+    arm = default_run[arm_name]
+    t, la = np.asarray(arm.t_s), column(arm, "blood_lactate_mmol_per_L")
+    end = exercise_end_s()
+    k = int(np.argmax(la))
+    assert 2.0 <= (t[k] - end) / 60.0 <= 5.0
+    assert la[k] > 2.0 * la[0]
+
+
+def test_default_scenario_muscle_lactate_stays_physiological(default_run: ms.Result) -> None:
+    """Muscle lactate after exhaustive exercise ~25-30 mmol/kg wet weight, ~35-45 mmol/L of cell water (physiology.md
+    §3 [GK]): every segment's cell lactate stays at or below 45 mmol/L in both arms."""
+    for arm in default_run:
+        cells = [n for n in arm.output_names if n.endswith(".lactate_cell_mmol_per_L")]
+        assert cells
+        assert max(column(arm, n).max() for n in cells) <= 45.0
+
+
+def test_default_scenario_calf_inflow_is_back_below_twice_rest_within_10_min(default_run: ms.Result) -> None:
+    """Post-exercise hyperaemia decays over minutes (issue 12's done-when, passive arm)."""
+    arm = default_run["passive"]
+    t, q = np.asarray(arm.t_s), column(arm, "distal_calf.arterial_inflow_mL_per_min")
+    end = exercise_end_s()
+    rest = q[t < 290.0][-1]
+    assert q[np.searchsorted(t, end + 600.0)] < 2.0 * rest

@@ -24,7 +24,8 @@
 ///            above resting tone (muscle_tone.hpp)
 ///   J_ox   = VO2/67.2 f_max C_m/(K_ox + C_m)   (3 O2 per lactate; 22.4 mL/mmol; oxidation rises with
 ///            O2 supply and with activity, which raises VO2 — active recovery oxidises more)
-///   P      = m [p_rest + p_max Hill(I; I50, n)] + f_gly (VO2_demand - VO2 - (D_k - D)+/tau)+/22.4 * 5.6
+///   P      = m [p_rest + p_max Hill(I; I50, n) + s_thr ramp(I; I_thr, 1)] + f_gly (VO2_demand - VO2 - (D_k -
+///   D)+/tau)+/22.4 * 5.6
 ///            (glycolysis covers part of an O2 deficit that supply causes, not the kinetic lag: ischaemia
 ///            produces lactate)
 /// Algebraic outputs (metabolites_outputs, evaluated before the flows):
@@ -71,8 +72,8 @@ struct MetabolitesParamsTpl {
   S ps_recruitment_per_flow{1.0};
   S production_rest_mmol_per_min_per_kg{0.02};
   S production_max_mmol_per_min_per_kg{120.0};
-  S production_half_intensity{2.05};
-  S production_hill{8.0};
+  S production_half_intensity{2.087};
+  S production_hill{8.94};
   S glycolytic_deficit_fraction{0.5};
   S vo2_rest_mL_per_min_per_kg{2.5};
   S vo2_per_intensity_mL_per_min_per_kg{350.0};
@@ -93,6 +94,8 @@ struct MetabolitesParamsTpl {
   S pain_debt_scale_mL_per_kg{5.0};
   S pain_pressure_threshold_mmHg{150.0};
   S pain_pressure_scale_mmHg{50.0};
+  S production_threshold_intensity{0.65};
+  S production_threshold_slope_mmol_per_min_per_kg{9.0};
 
   template <class T>
   MetabolitesParamsTpl<T> cast() const {
@@ -113,7 +116,7 @@ struct MetabolitesParamsTpl {
 using MetabolitesParams = MetabolitesParamsTpl<double>;
 
 /// Name, unit, default, physiological range and source of every metabolite parameter.
-inline constexpr std::array<ParameterInfo, 34> metabolites_parameter_info{{
+inline constexpr std::array<ParameterInfo, 36> metabolites_parameter_info{{
     {"muscle_mass_kg", "kg", 1.0, 0.05, 40.0, "segment anatomy (forearm ~1 kg, both legs' working muscle ~20 kg)",
      "muscle mass of the segment"},
     {"cell_water_L_per_kg", "L/kg", 0.55, 0.45, 0.65, "[GK] muscle water ~0.75 L/kg, ~3/4 intracellular",
@@ -141,9 +144,12 @@ inline constexpr std::array<ParameterInfo, 34> metabolites_parameter_info{{
      "calibrated to rest blood lactate 1.0 mmol/L (Menzies 2010)", "basal glycolytic lactate production"},
     {"production_max_mmol_per_min_per_kg", "mmol/min/kg", 120.0, 40.0, 200.0,
      "calibrated to peak blood lactate after sprints (Beneke 2007 A)", "maximal glycolytic lactate production"},
-    {"production_half_intensity", "1", 2.05, 1.5, 3.5, "calibrated (sprint ~2.5-3x VO2max power)",
+    {"production_half_intensity", "1", 2.087, 1.5, 3.5,
+     "calibrated (sprint ~2.5-3x VO2max power); moved from 2.05 with production_hill so that total production at "
+     "1.5 (L2, Gupta 1996) and 2.2 VO2max (E2 Wingate) stays as calibrated after the threshold ramp was added",
      "exercise intensity (fraction VO2max) at half-maximal production"},
-    {"production_hill", "1", 8.0, 4.0, 12.0, "calibrated (lactate threshold ~0.6-0.7 VO2max)",
+    {"production_hill", "1", 8.94, 4.0, 12.0,
+     "calibrated (all-out efforts; 8 before the threshold ramp, see production_half_intensity)",
      "Hill exponent of production vs intensity"},
     {"glycolytic_deficit_fraction", "1", 0.5, 0.0, 1.0,
      "[GK] part of an O2 deficit covered by glycolysis (rest by PCr)",
@@ -199,6 +205,13 @@ inline constexpr std::array<ParameterInfo, 34> metabolites_parameter_info{{
     {"pain_pressure_threshold_mmHg", "mmHg", 150.0, 80.0, 400.0, "[GK] pressure-pain threshold ~2-4 kg/cm2",
      "applied pressure where pressure pain starts"},
     {"pain_pressure_scale_mmHg", "mmHg", 50.0, 10.0, 200.0, "[GK]", "applied-pressure scale of pain"},
+    {"production_threshold_intensity", "1", 0.65, 0.3, 0.9,
+     "[GK] lactate threshold ~0.6-0.7 VO2max; chosen mid-range, not fitted",
+     "exercise intensity (fraction VO2max) above which glycolytic production rises linearly, up to VO2max"},
+    {"production_threshold_slope_mmol_per_min_per_kg", "mmol/min/kg", 9.0, 0.0, 40.0,
+     "fitted to E3.level and E3.steady (Beneke 2000 MSSE 32:1135: MLSS 4.9 +/- 1.4 mmol/L, rising < 1.0 mmol/L "
+     "over minutes 10-30 at 0.75 VO2max)",
+     "rise of glycolytic production per unit intensity between the lactate threshold and VO2max"},
 }};
 
 template <class S>
@@ -239,6 +252,8 @@ void MetabolitesParamsTpl<S>::visit(P& p, F&& f) {
   f(I[31], p.pain_debt_scale_mL_per_kg);
   f(I[32], p.pain_pressure_threshold_mmHg);
   f(I[33], p.pain_pressure_scale_mmHg);
+  f(I[34], p.production_threshold_intensity);
+  f(I[35], p.production_threshold_slope_mmol_per_min_per_kg);
 }
 
 template <class S>
@@ -321,6 +336,17 @@ void metabolites_outputs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSi
 /// exercise_intensity, involuntary_activation, arterial_lactate_mmol_per_L. Writes: o2_delivery_mL_per_min,
 /// vo2_mL_per_min and the lactate fluxes (production, oxidation, venous efflux, lymph efflux) in mmol/min,
 /// o2_demand_mL_per_min.
+/// Glycolytic production between the lactate threshold and VO2max [mmol/min/kg]: rises linearly with intensity
+/// from I_thr to 1 (VO2max) and stays there above it, where the Hill term of all-out efforts takes over (both
+/// knees smoothed by softplus of width 0.05).
+template <class S>
+S threshold_production_mmol_per_min_per_kg(const MetabolitesParamsTpl<S>& p, const S& intensity) {
+  constexpr double w = 0.05;  // fraction of VO2max over which each knee of the ramp is smoothed
+  using smooth::softplus;
+  return p.production_threshold_slope_mmol_per_min_per_kg * w *
+         (softplus(S((intensity - p.production_threshold_intensity) / w)) - softplus(S((intensity - 1.0) / w)));
+}
+
 template <class S>
 void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignalsTpl<S>& bus, S* dxdt) {
   using smooth::hill;
@@ -355,7 +381,8 @@ void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignal
   const S prod =
       m * (p.production_rest_mmol_per_min_per_kg +
            p.production_max_mmol_per_min_per_kg *
-               hill(S(bus.exercise_intensity), p.production_half_intensity, smooth::value_of(p.production_hill))) +
+               hill(S(bus.exercise_intensity), p.production_half_intensity, smooth::value_of(p.production_hill)) +
+           threshold_production_mmol_per_min_per_kg(p, S(bus.exercise_intensity))) +
       p.glycolytic_deficit_fraction * smooth_pos(shortfall, 1e-6) * (5.6 / 22.4);
   const S mct =
       m * (p.mct1_vmax_mmol_per_min_per_kg * (Cm / (p.mct1_km_mmol_per_L + Cm) - Ci / (p.mct1_km_mmol_per_L + Ci)) +

@@ -10,7 +10,8 @@
 
 namespace massagesim::validation {
 
-/// The scenario of E1, identical to scenarios/one_leg_knee_extension.json (a test compares them).
+/// The scenario of E1, identical to scenarios/one_leg_knee_extension.json (embedded from that file at configure time; a
+/// test checks the embedding).
 std::string_view knee_extension_scenario_text();
 scenario::Scenario knee_extension_scenario();
 
@@ -65,5 +66,19 @@ struct QuietStandingResult {
   double late_fraction_15_to_35min = 0.0;  ///< (shift(35) - shift(15)) / shift(35)
 };
 const QuietStandingResult& p7_lundvall1996();
+
+/// The scenario of E3, identical to scenarios/maximal_lactate_steady_state.json.
+std::string_view mlss_scenario_text();
+scenario::Scenario mlss_scenario();
+
+/// E3 Beneke R, Huetler M, Leithaeuser RM (2000) Med Sci Sports Exerc 32:1135: 30 min of cycling at the maximal
+/// lactate steady state. Blood lactate at minutes 10 and 30 of the exercise, and the highest muscle-cell lactate
+/// of the limb.
+struct MlssResult {
+  double blood_lactate_10min_mmol_per_L = 0.0;
+  double blood_lactate_30min_mmol_per_L = 0.0;
+  double max_muscle_cell_lactate_mmol_per_L = 0.0;
+};
+const MlssResult& e3_beneke2000();
 
 }  // namespace massagesim::validation

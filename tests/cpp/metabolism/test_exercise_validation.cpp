@@ -93,3 +93,23 @@ TEST(ExerciseValidation, E2_Cotterrell2005_WingatePeak_ExpectedFailure) {
   expect_registered("E2.peak_time", r.peak_time_after_exercise_min);
   EXPECT_GT(r.max_muscle_cell_lactate_mmol_per_L, 45.0) << "muscle lactate now bounded: update the envelope xfail";
 }
+
+TEST(ValidationScenarios, EmbeddedMlssIsIdenticalToItsScenarioFile) {
+  const std::string file = read_text(source_dir / "scenarios" / "maximal_lactate_steady_state.json");
+  ASSERT_FALSE(file.empty());
+  EXPECT_EQ(std::string(massagesim::validation::mlss_scenario_text()), file);
+}
+
+TEST(ExerciseValidation, E3_Beneke2000_MaximalLactateSteadyState) {
+  // Beneke 2000 Med Sci Sports Exerc 32:1135: 30 min of cycling at the MLSS (0.75 VO2max, derived from 71 % of
+  // peak workload) holds blood lactate at 4.9 +/- 1.4 mmol/L, rising < 1.0 mmol/L from minute 10 to 30.
+  const auto& r = mv::e3_beneke2000();
+  std::printf("E3: blood lactate %.2f mmol/L at 10 min, %.2f at 30 min; muscle-cell lactate up to %.1f mmol/L\n",
+              r.blood_lactate_10min_mmol_per_L, r.blood_lactate_30min_mmol_per_L, r.max_muscle_cell_lactate_mmol_per_L);
+  expect_registered("E3.level", r.blood_lactate_30min_mmol_per_L);
+  expect_registered("E3.steady", r.blood_lactate_30min_mmol_per_L - r.blood_lactate_10min_mmol_per_L);
+  // Above the rest value (Menzies 2010: 1.0 mmol/L): the threshold ramp makes lactate at 0.75 VO2max.
+  EXPECT_GT(r.blood_lactate_10min_mmol_per_L, 2.0);
+  // Muscle lactate at ~4 mmol/L blood: 6.9 (2.1-12.6) mmol/kg wet weight (physiology.md §3), well below 45 mmol/L.
+  EXPECT_LT(r.max_muscle_cell_lactate_mmol_per_L, 45.0);
+}
