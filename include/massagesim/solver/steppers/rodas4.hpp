@@ -76,8 +76,8 @@ struct Rodas4 {
   /// pattern) and used for that step. A nonzero outside the pattern widens this solve's pattern (union
   /// with the full Jacobian's nonzeros) and recolours it: the only allocation in the stepping loop, once
   /// per widening (`Stats::n_pattern_widenings`). Entries outside the band and border are outside
-  /// both and taken as zero, as without a pattern. 64 costs ~1.5 % on the default scenario
-  /// (docs/solver.md, "Pattern Jacobians").
+  /// both and taken as zero, as without a pattern. On the default scenario the restart checks cost ~3 %
+  /// and every 64th ~2 % more (docs/solver.md, "Pattern Jacobians").
   int pattern_check_interval = 64;
   /// Experimental (issue 15, Jacobian reuse): J and ∂f/∂t are kept for up to this many accepted steps
   /// (1: a new J every step, the classical method). Rodas4 is not a W-method, so a kept J costs order
