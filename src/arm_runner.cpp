@@ -215,8 +215,12 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb&
   const auto t_start = std::chrono::steady_clock::now();
   Solution<mm::Limb::State> sol;
   const auto& limb = *b.limb;
-  sol = with_stepper(r.stepper, limb,
-                     [&](const auto& st) { return solve_arm(b, sched, st, r, ts, opt.throw_on_failure); });
+  // The Rosenbrock steppers colour their Jacobian by the arm's pattern (rest state under every phase's
+  // inputs; the stepper's guard widens it if the solve meets more nonzeros): inside the timed part.
+  const auto pattern = stepper_jacobian_pattern(
+      r.stepper, mm::make_limb_problem(b.limb, sched, b.rest, 0.0, ts.back(), /*exact_pool_jacobian=*/true));
+  sol = with_stepper(
+      r.stepper, limb, [&](const auto& st) { return solve_arm(b, sched, st, r, ts, opt.throw_on_failure); }, pattern);
   res.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   res.stats = sol.stats;
   res.status = sol.status;

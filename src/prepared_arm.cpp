@@ -62,7 +62,10 @@ PreparedSolve solve_prepared(const PreparedArm& a, const std::string& stepper, d
   PreparedSolve out;
   Solution<mm::Limb::State> sol;
   const double c0 = thread_cpu_s();
-  sol = with_stepper(stepper, limb, [&](const auto& st) { return solve(prob, st, ctl, SaveAt{.ts_s = t_s}); });
+  // As run_arm: the Rosenbrock steppers' Jacobian pattern is detected inside the timed part.
+  sol = with_stepper(
+      stepper, limb, [&](const auto& st) { return solve(prob, st, ctl, SaveAt{.ts_s = t_s}); },
+      stepper_jacobian_pattern(stepper, prob));
   out.cpu_s = thread_cpu_s() - c0;
   out.t_s = sol.t_s;
   out.states = sol.x;

@@ -1,14 +1,21 @@
 #pragma once
 /// \file stepper_table.hpp
 /// \brief The one table of steppers a scenario or a run can name, and the dispatch from a name to the
-///        stepper configured for a limb (banded Rodas4 on the limb's Jacobian band).
+///        stepper configured for a limb (bordered Rodas4 on the limb's Jacobian band and border, its
+///        AD Jacobian coloured by the arm's sparsity pattern, `limb_jacobian_pattern`).
 
 #include <array>
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "massagesim/core/error.hpp"
 #include "massagesim/core/names.hpp"
+#include "massagesim/models/limb.hpp"
+#include "massagesim/solver/jacobian.hpp"
+#include "massagesim/solver/linear/sparsity.hpp"
 #include "massagesim/solver/steppers/dop853.hpp"
 #include "massagesim/solver/steppers/dopri5.hpp"
 #include "massagesim/solver/steppers/fehlberg78.hpp"
@@ -43,12 +50,74 @@ Rodas4 limb_rodas4(const Limb& limb, bool autonomous = false, const RodasTableau
                 .autonomous = autonomous};
 }
 
-/// Calls f(stepper) with the stepper `name` configured for a limb.
+/// True for the steppers that take a Jacobian pattern (the Rosenbrock ones).
+inline bool stepper_uses_jacobian(std::string_view name) { return name == "rodas4" || name == "rodas4p2"; }
+
+/// The sparsity pattern of a limb problem's Jacobian (`make_limb_problem`'s: `prob.system` is a
+/// LimbSystem with an `inputs(t, LimbInputs&, n)` function, `prob.discontinuities_s` its breakpoints):
+/// the diagonal and the nonzeros of the exact dense AD Jacobian at the start state `prob.x0`, and at
+/// `n_perturbed` copies of it scaled componentwise by up to ±`spread` (`detect_jacobian_pattern`), under
+/// the inputs of every distinct phase: at t0, just after every breakpoint and in the middle of every
+/// interval between breakpoints, skipping times whose inputs have the same signs (−, 0, +) field by
+/// field as an earlier sample's (a term switched on or off, a posture above or below the heart, changes
+/// the structure; a different magnitude rarely does). A superset of the nonzeros at the sampled points;
+/// states far from rest can have more (a vessel that closes, a flow that reverses): Rodas4's guard
+/// (`Rodas4::pattern_check_interval`) finds those along the solve and widens the pattern.
+template <class Problem>
+SparsityPattern limb_jacobian_pattern(const Problem& prob, int n_perturbed = 2, double spread = 0.1) {
+  const int n_seg = prob.system.limb->n_segments();
+  std::vector<double> cand{prob.t0_s};
+  double prev = prob.t0_s;
+  for (double b : prob.discontinuities_s) {
+    if (!(b > prev && b < prob.t1_s)) continue;
+    cand.push_back(0.5 * (prev + b));
+    cand.push_back(b);
+    prev = b;
+  }
+  if (prob.t1_s > prev) cand.push_back(0.5 * (prev + prob.t1_s));
+  auto sign = [](double v) { return static_cast<signed char>(v > 0.0 ? 1 : v < 0.0 ? -1 : 0); };
+  std::vector<std::vector<signed char>> seen;
+  std::vector<typename Problem::state_type> xs;
+  std::vector<double> ts;
+  for (double t : cand) {
+    models::LimbInputs in;
+    prob.system.inputs(t, in, n_seg);
+    std::vector<signed char> key{sign(in.whole_body_intensity)};
+    for (int i = 0; i < n_seg; ++i) {
+      const auto& s = in.segment[static_cast<std::size_t>(i)];
+      for (double v : {s.applied_pressure_mmHg, s.exercise_intensity, s.height_above_heart_cm, s.massage_drive,
+                       s.circumferential_pressure_mmHg, s.arterial_lactate_mmol_per_L, s.arterial_pressure_mmHg,
+                       s.central_venous_pressure_mmHg, s.whole_body_exercise, s.contraction_pressure_mmHg})
+        key.push_back(sign(v));
+    }
+    bool dup = false;
+    for (const auto& k : seen) dup = dup || k == key;
+    if (dup) continue;
+    seen.push_back(std::move(key));
+    xs.push_back(prob.x0);
+    ts.push_back(t);
+  }
+  return detect_jacobian_pattern(prob.system, xs, ts, n_perturbed, spread);
+}
+
+/// `limb_jacobian_pattern(prob)` for the steppers that use one (`stepper_uses_jacobian`), else null.
+template <class Problem>
+std::shared_ptr<const SparsityPattern> stepper_jacobian_pattern(std::string_view name, const Problem& prob) {
+  if (!stepper_uses_jacobian(name)) return nullptr;
+  return std::make_shared<const SparsityPattern>(limb_jacobian_pattern(prob));
+}
+
+/// Calls f(stepper) with the stepper `name` configured for a limb; the Rosenbrock steppers colour
+/// their Jacobian by `pattern` when one is given (`stepper_jacobian_pattern`), with the guard on.
 template <class Limb, class F>
-decltype(auto) with_stepper(std::string_view name, const Limb& limb, F&& f) {
+decltype(auto) with_stepper(std::string_view name, const Limb& limb, F&& f,
+                            std::shared_ptr<const SparsityPattern> pattern = nullptr) {
   check_stepper_name(name);
-  if (name == "rodas4") return f(limb_rodas4(limb));
-  if (name == "rodas4p2") return f(limb_rodas4(limb, false, rodas4p2_tableau));
+  if (stepper_uses_jacobian(name)) {
+    Rodas4 st = limb_rodas4(limb, false, name == "rodas4p2" ? rodas4p2_tableau : rodas4_tableau);
+    st.jacobian_pattern = std::move(pattern);
+    return f(st);
+  }
   if (name == "dopri5") return f(Dopri5{});
   if (name == "dop853") return f(Dop853{});
   return f(Fehlberg78{});

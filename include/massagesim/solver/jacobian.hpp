@@ -126,9 +126,11 @@ class JacobianEvaluator {
   JacobianKind kind() const { return kind_; }
 
   /// Dense J = ∂f/∂x at (x, t). `fx` must hold f(x, t) (used by finite differences).
-  void dense(System& sys, const State& x, double t, const State& fx, DenseJacobian& jac, Stats& st) {
+  /// With `ignore_pattern`, the full Jacobian (every column its own direction), as if no pattern were set.
+  void dense(System& sys, const State& x, double t, const State& fx, DenseJacobian& jac, Stats& st,
+             bool ignore_pattern = false) {
     ++st.n_jac;
-    if (pattern_ && pattern_border_ == 0 && kind_ != JacobianKind::user) {
+    if (pattern_ && !ignore_pattern && pattern_border_ == 0 && kind_ != JacobianKind::user) {
       jac.setZero();
       by_pattern(sys, x, t, fx, st, [&](Eigen::Index i, Eigen::Index j, double v) { jac(i, j) = v; });
       return;
@@ -245,12 +247,15 @@ class JacobianEvaluator {
   /// column the border rows depend on (reading only the border rows): ⌈(w + m)/C⌉ + ⌈n_cols/C⌉
   /// evaluations, n_cols = n_band or the size of `set_border_row_columns`'s list. Finite differences:
   /// the same directions, one RHS evaluation each. User: copied from the system's dense Jacobian.
-  void bordered(System& sys, const State& x, double t, const State& fx, BorderedMatrix& jac, Stats& st) {
+  /// With `ignore_pattern`, the band-and-border colouring below even when a pattern is set (every
+  /// stored entry evaluated: what the pattern guard of Rodas4 compares the pattern with).
+  void bordered(System& sys, const State& x, double t, const State& fx, BorderedMatrix& jac, Stats& st,
+                bool ignore_pattern = false) {
     MASSAGESIM_CHECK(jac.rows() == n_, "JacobianEvaluator::bordered: expected a ", n_, " x ", n_,
                      " bordered matrix, got ", jac.rows());
     ++st.n_jac;
     const Eigen::Index nb = jac.n_band(), m = jac.n_border(), kl = jac.kl(), ku = jac.ku();
-    if (pattern_ && kind_ != JacobianKind::user) {
+    if (pattern_ && !ignore_pattern && kind_ != JacobianKind::user) {
       MASSAGESIM_CHECK(m == pattern_border_ && kl == kl_ && ku == ku_,
                        "JacobianEvaluator::bordered: the pattern was set for border ", pattern_border_, ", kl ", kl_,
                        ", ku ", ku_, "; got a matrix with border ", m, ", kl ", kl, ", ku ", ku);

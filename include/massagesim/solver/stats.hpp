@@ -16,6 +16,11 @@ struct Stats {
   std::int64_t n_lu = 0;             ///< LU decompositions
   std::int64_t n_linear_solves = 0;  ///< forward/back substitutions
   std::int64_t n_breakpoints = 0;    ///< discontinuities landed on (each restarts the stepper)
+  /// Rodas4 with a sparsity pattern: Jacobians evaluated in full to check the pattern (the guard);
+  /// they are part of `n_jac`.
+  std::int64_t n_pattern_checks = 0;
+  /// Rodas4 with a sparsity pattern: checks that found a nonzero outside the pattern (then widened).
+  std::int64_t n_pattern_widenings = 0;
 };
 
 }  // namespace massagesim

@@ -11,7 +11,9 @@
 #include <atomic>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <new>
+#include <vector>
 
 #include "arrow_chain.hpp"
 #include "massagesim/solver/solve.hpp"
@@ -133,6 +135,25 @@ TEST(Rodas4Allocation, BorderedAllocatesNothingPerStep) {
                  .upper_bandwidth = 2,
                  .border_size = 2,
                  .border_row_columns = {0, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23}});
+}
+
+TEST(Rodas4Allocation, BorderedWithPatternAndGuardAllocatesNothingPerStep) {
+  // The pattern's guard evaluates every 4th Jacobian in full and compares it with the pattern: no
+  // allocation unless it widens the pattern (a complete pattern here: none).
+  const ArrowChain a{.k_blocks = 8};
+  ms::Rodas4 cfg{.linear_solver = ms::LinearSolverKind::bordered,
+                 .lower_bandwidth = 2,
+                 .upper_bandwidth = 2,
+                 .border_size = 2,
+                 .pattern_check_interval = 4};
+  cfg.jacobian_pattern = std::make_shared<const ms::SparsityPattern>(
+      ms::detect_jacobian_pattern(a, std::vector<Eigen::VectorXd>{a.x0()}, std::vector<double>{0.0}));
+  expect_no_per_step_allocation("ArrowChain K=8, VectorXd, AD, bordered, pattern + guard every 4th", a, a.x0(), 0.01,
+                                cfg);
+  const auto p = ms::make_problem(a, a.x0(), 0.0, 1.0);
+  const auto sol = ms::solve(p, cfg, ms::StepControl{.dt_initial_s = 0.01, .adaptive = false});
+  EXPECT_GE(sol.stats.n_pattern_checks, 20);
+  EXPECT_EQ(sol.stats.n_pattern_widenings, 0);
 }
 
 // Eigen's SparseLU allocates its work arrays inside factorize() and solve(): this test documents

@@ -8,7 +8,8 @@
 /// per accepted point, lazily at the first attempt from it; a rejected attempt only refactors W
 /// for the new h. Dense, banded, bordered and sparse linear solvers are available; after construction of
 /// the cache nothing is allocated per step on the dense and banded paths (Eigen's SparseLU
-/// allocates inside each factorisation and solve).
+/// allocates inside each factorisation and solve; with a Jacobian pattern, a widening by the guard
+/// allocates the wider pattern and its colouring, once per widening).
 ///
 /// \see E. Hairer, G. Wanner, Solving Ordinary Differential Equations II, 2nd ed., Springer (1996),
 ///      Section IV.7 (method RODAS), doi:10.1007/978-3-642-05221-7; coefficients in rodas4_tableau.hpp.
@@ -66,9 +67,18 @@ struct Rodas4 {
   /// The sparsity pattern of J (a superset of its nonzeros), e.g. `detect_jacobian_pattern`'s; null:
   /// none. With `dense` or `bordered` and an AD or finite-difference Jacobian, J is evaluated by a
   /// colouring of this pattern (fewer AD directions than band colours; `JacobianEvaluator::set_pattern`).
-  /// An entry missing from the pattern is taken as zero (the method then loses order, not accuracy
-  /// control), so the pattern must hold every entry that can be nonzero along the solution.
+  /// An entry missing from the pattern would be taken as zero (the method then loses order, not
+  /// accuracy control); the guard (`pattern_check_interval`) finds such entries and widens the pattern.
   std::shared_ptr<const SparsityPattern> jacobian_pattern = nullptr;
+  /// The guard of `jacobian_pattern`: the first Jacobian after the start and after every restart (a
+  /// breakpoint: new inputs), and then every `pattern_check_interval`-th Jacobian, is evaluated in full
+  /// (every stored entry of the band and border, or of the dense matrix: the cost of a Jacobian without
+  /// pattern) and used for that step. A nonzero outside the pattern widens this solve's pattern (union
+  /// with the full Jacobian's nonzeros) and recolours it: the only allocation in the stepping loop, once
+  /// per widening (`Stats::n_pattern_widenings`). Entries outside the band and border are outside
+  /// both and taken as zero, as without a pattern. On the default scenario the restart checks cost ~3 %
+  /// and every 64th ~2 % more (docs/solver.md, "Pattern Jacobians").
+  int pattern_check_interval = 64;
   /// Experimental (issue 15, Jacobian reuse): J and ∂f/∂t are kept for up to this many accepted steps
   /// (1: a new J every step, the classical method). Rodas4 is not a W-method, so a kept J costs order
   /// on stiff components and the error control answers with smaller steps; a rejected step with a
@@ -97,6 +107,9 @@ struct Rodas4 {
     MASSAGESIM_CHECK(
         !jacobian_pattern || linear_solver == LinearSolverKind::dense || linear_solver == LinearSolverKind::bordered,
         "Rodas4.jacobian_pattern: only used with LinearSolverKind::dense or bordered, got ", to_string(linear_solver));
+    MASSAGESIM_CHECK(pattern_check_interval >= 1,
+                     "Rodas4.pattern_check_interval: expected >= 1 Jacobians between full checks, got ",
+                     pattern_check_interval);
     MASSAGESIM_CHECK(jacobian_max_age >= 1, "Rodas4.jacobian_max_age: expected >= 1 accepted steps, got ",
                      jacobian_max_age);
     for (std::size_t k = 0; k < border_row_columns.size(); ++k)
@@ -147,15 +160,16 @@ class Rodas4Cache {
         k6_(x0),
         dense1_(x0),
         dense2_(x0),
-        dlu_(cfg.linear_solver == LinearSolverKind::dense || N != Eigen::Dynamic ? n_ : 0) {
+        dlu_(cfg.linear_solver == LinearSolverKind::dense || N != Eigen::Dynamic ? n_ : 0),
+        pattern_(cfg.jacobian_pattern) {
     if (cfg_.linear_solver == LinearSolverKind::dense) {
       jd_.setZero(n_, n_);
-      jeval_.set_pattern(cfg_.jacobian_pattern, 0);
+      jeval_.set_pattern(pattern_, 0);
     } else if (cfg_.linear_solver == LinearSolverKind::bordered) {
       jbord_.resize(n_ - m_, kl_, ku_, m_);
       bordlu_.resize(n_ - m_, kl_, ku_, m_);
       jeval_.set_border_row_columns(cfg_.border_row_columns);
-      jeval_.set_pattern(cfg_.jacobian_pattern, m_);
+      jeval_.set_pattern(pattern_, m_);
     } else {
       jb_.resize(n_, kl_, ku_);
       if (cfg_.linear_solver == LinearSolverKind::banded)
@@ -180,6 +194,7 @@ class Rodas4Cache {
     ++st.n_rhs;
     jac_valid_ = false;
     attempted_ = false;
+    check_next_ = pattern_ != nullptr;  // new inputs may bring new nonzeros: the next J is checked
   }
   /// Continues from the current state at time `t` (the driver calls this at a discontinuity t_b
   /// after a step that ended just below it): f, J and ∂f/∂t are re-evaluated there.
@@ -198,12 +213,14 @@ class Rodas4Cache {
     attempted_ = true;
     if (!jac_valid_) {
       jac_age_ = 0;
+      const bool check = pattern_ && (check_next_ || ++jacs_since_check_ >= cfg_.pattern_check_interval);
       if (cfg_.linear_solver == LinearSolverKind::dense)
-        jeval_.dense(sys, x_, t_, f_, jd_, st);
+        jeval_.dense(sys, x_, t_, f_, jd_, st, check);
       else if (cfg_.linear_solver == LinearSolverKind::bordered)
-        jeval_.bordered(sys, x_, t_, f_, jbord_, st);
+        jeval_.bordered(sys, x_, t_, f_, jbord_, st, check);
       else
         jeval_.banded(sys, x_, t_, f_, jb_, st);
+      if (check) check_pattern(st);
       if (cfg_.autonomous)
         dfdt_.setZero();
       else
@@ -296,6 +313,9 @@ class Rodas4Cache {
     out = th1 * x_old_ + th * (x_ + th1 * (dense1_ + th * dense2_));
   }
 
+  /// The pattern J is coloured by now: `Rodas4::jacobian_pattern`, widened by the guard (null: none).
+  const std::shared_ptr<const SparsityPattern>& jacobian_pattern() const { return pattern_; }
+
   const State& x() const { return x_; }
   const State& x_new() const { return x_new_; }
   const State& error() const { return k6_; }
@@ -304,6 +324,40 @@ class Rodas4Cache {
   double t_previous() const { return t_old_; }
 
  private:
+  /// The guard: J was just evaluated in full; widen the pattern by its nonzeros outside it, if any.
+  void check_pattern(Stats& st) {
+    ++st.n_pattern_checks;
+    check_next_ = false;
+    jacs_since_check_ = 0;
+    const SparsityPattern& p = *pattern_;
+    auto outside = [&](Eigen::Index i, Eigen::Index j, double v) {
+      return v != 0.0 && !std::isnan(v) && !p.contains(i, j);
+    };
+    std::shared_ptr<SparsityPattern> wider;  // allocated only when an entry is missing
+    auto visit = [&](Eigen::Index i, Eigen::Index j, double v) {
+      if (!outside(i, j, v)) return;
+      if (!wider) wider = std::make_shared<SparsityPattern>(p);
+      wider->add(i, j);
+    };
+    if (cfg_.linear_solver == LinearSolverKind::dense) {
+      for (Eigen::Index j = 0; j < n_; ++j)
+        for (Eigen::Index i = 0; i < n_; ++i) visit(i, j, jd_(i, j));
+    } else {
+      const Eigen::Index nb = n_ - m_;
+      for (Eigen::Index j = 0; j < n_; ++j) {
+        const Eigen::Index i0 = j < nb ? std::max<Eigen::Index>(0, j - ku_) : 0;
+        const Eigen::Index i1 = j < nb ? std::min(nb, j + kl_ + 1) : n_;
+        for (Eigen::Index i = i0; i < i1; ++i) visit(i, j, jbord_(i, j));
+        if (j < nb)
+          for (Eigen::Index i = nb; i < n_; ++i) visit(i, j, jbord_(i, j));
+      }
+    }
+    if (!wider) return;
+    ++st.n_pattern_widenings;
+    pattern_ = std::move(wider);
+    jeval_.set_pattern(pattern_, cfg_.linear_solver == LinearSolverKind::bordered ? m_ : 0);
+  }
+
   void solve(State& b, Stats& st) {
     switch (cfg_.linear_solver) {
       case LinearSolverKind::dense:
@@ -334,7 +388,10 @@ class Rodas4Cache {
   BorderedMatrix jbord_;
   BorderedLU bordlu_;
   bool jac_valid_ = false, lu_ok_ = false, attempted_ = false;
-  int jac_age_ = 0;  // accepted steps since J was evaluated
+  int jac_age_ = 0;                                 // accepted steps since J was evaluated
+  std::shared_ptr<const SparsityPattern> pattern_;  // cfg_.jacobian_pattern, widened by the guard
+  bool check_next_ = false;                         // the next J is a full one (start, restart)
+  int jacs_since_check_ = 0;                        // Jacobians since the last full one
   double h_factored_ = 0.0;
   double t_ = 0.0, t_old_ = 0.0, t_new_ = 0.0;
 };

@@ -1,0 +1,175 @@
+// The guard of Rodas4's Jacobian pattern (Rodas4::pattern_check_interval): a pattern that misses an
+// entry which becomes nonzero later is widened by the full Jacobians the guard evaluates, and on the
+// scenario path (simulation::stepper_jacobian_pattern + with_stepper, as run_arm and solve_prepared
+// use them) the default scenario's arms give bitwise the same solution as band colouring, with no
+// widening.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "massagesim/scenario/scenario_io.hpp"
+#include "massagesim/simulation/limb_problem.hpp"
+#include "massagesim/simulation/simulation.hpp"
+#include "massagesim/simulation/stepper_table.hpp"
+#include "massagesim/solver/jacobian.hpp"
+#include "massagesim/solver/linear/sparsity.hpp"
+#include "massagesim/solver/solve.hpp"
+#include "massagesim/solver/steppers/rodas4.hpp"
+
+using namespace massagesim;
+
+namespace {
+
+/// Six states, the last one a border state (bordered, kl = ku = 1). x0 relaxes from 0 towards 1; the
+/// couplings (1, 0), (1, 2) switch on when x0 passes 0.5 and (5, 4) (a border row) when it passes
+/// 0.8: a pattern detected at the start (x0 = 0) misses all three.
+struct SwitchingSystem {
+  template <class Vec>
+  void operator()(const Vec& x, Vec& dxdt, double) const {
+    using S = typename Vec::Scalar;
+    dxdt[0] = 1.0 - x[0];
+    dxdt[1] = -2.0 * x[1] + (x[0] > 0.5 ? S((x[0] - 0.5) * x[2]) : S(0.0));
+    dxdt[2] = -x[2] + 0.1 * x[1] + 1.0;
+    dxdt[3] = -x[3] + x[2];
+    dxdt[4] = -x[4] + 0.5 * x[3];
+    dxdt[5] = -x[5] + (x[0] > 0.8 ? S(0.1 * x[4]) : S(0.0));
+  }
+};
+
+using State = Eigen::VectorXd;
+
+State start_state() {
+  State x(6);
+  x << 0.0, 0.2, 0.3, 0.4, 0.5, 0.6;
+  return x;
+}
+
+Rodas4 bordered_rodas() {
+  return Rodas4{.linear_solver = LinearSolverKind::bordered,
+                .lower_bandwidth = 1,
+                .upper_bandwidth = 1,
+                .border_size = 1,
+                .autonomous = true};
+}
+
+/// Fixed steps of h from the start state; returns the states after every step.
+std::vector<State> fixed_steps(const Rodas4& cfg, int n_steps, double h, Stats& st,
+                               std::shared_ptr<const SparsityPattern>* final_pattern = nullptr) {
+  SwitchingSystem sys;
+  auto cache = cfg.make_cache<SwitchingSystem, State>(start_state());
+  cache.initialize(sys, start_state(), 0.0, st);
+  std::vector<State> out;
+  for (int k = 1; k <= n_steps; ++k) {
+    cache.attempt(sys, k * h, st);
+    cache.accept(sys, st);
+    out.push_back(cache.x());
+  }
+  if (final_pattern) *final_pattern = cache.jacobian_pattern();
+  return out;
+}
+
+}  // namespace
+
+TEST(PatternGuard, WidensAPatternThatMissesEntriesBecomingNonzeroLater) {
+  SwitchingSystem sys;
+  const State x0 = start_state();
+  auto start = std::make_shared<const SparsityPattern>(
+      detect_jacobian_pattern(sys, std::vector<State>{x0}, std::vector<double>{0.0}));
+  ASSERT_FALSE(start->contains(1, 0));
+  ASSERT_FALSE(start->contains(1, 2));
+  ASSERT_FALSE(start->contains(5, 4));
+  // ... and the entries are nonzero at the end (x0 ≈ 1 - e^-3 > 0.8).
+  State x_end = x0;
+  x_end[0] = 0.95;
+  const Eigen::MatrixXd J_end = jacobian_ad(sys, x_end, 0.0);
+  ASSERT_NE(J_end(1, 0), 0.0);
+  ASSERT_NE(J_end(1, 2), 0.0);
+  ASSERT_NE(J_end(5, 4), 0.0);
+
+  for (int interval : {1, 4}) {
+    Rodas4 guarded = bordered_rodas();
+    guarded.jacobian_pattern = start;
+    guarded.pattern_check_interval = interval;
+    Stats s_band, s_pat;
+    const auto band = fixed_steps(bordered_rodas(), 60, 0.05, s_band);
+    std::shared_ptr<const SparsityPattern> final_pattern;
+    const auto pat = fixed_steps(guarded, 60, 0.05, s_pat, &final_pattern);
+    std::printf("interval %d: %ld Jacobians, %ld full checks, %ld widenings; pattern %ld -> %ld nonzeros\n", interval,
+                static_cast<long>(s_pat.n_jac), static_cast<long>(s_pat.n_pattern_checks),
+                static_cast<long>(s_pat.n_pattern_widenings), static_cast<long>(start->nnz()),
+                static_cast<long>(final_pattern->nnz()));
+    EXPECT_GE(s_pat.n_pattern_widenings, 1) << "interval " << interval;
+    EXPECT_EQ(s_pat.n_jac, s_band.n_jac);
+    EXPECT_EQ(s_pat.n_pattern_checks, (s_pat.n_jac - 1) / interval + 1);  // the first, then every interval-th
+    EXPECT_TRUE(final_pattern->contains(1, 0) && final_pattern->contains(1, 2) && final_pattern->contains(5, 4))
+        << "interval " << interval;
+    EXPECT_EQ(s_band.n_pattern_checks, 0);
+    EXPECT_EQ(s_band.n_pattern_widenings, 0);
+    if (interval == 1) {
+      // Every Jacobian evaluated in full: bitwise the band-coloured solution.
+      for (std::size_t k = 0; k < band.size(); ++k)
+        for (Eigen::Index i = 0; i < 6; ++i) EXPECT_EQ(pat[k][i], band[k][i]) << "step " << k << " state " << i;
+    }
+  }
+  // The user's pattern is not changed; only the solve's copy is widened.
+  EXPECT_FALSE(start->contains(1, 2));
+}
+
+TEST(PatternGuard, ChecksAfterEveryRestartAndRefusesABadInterval) {
+  // A breakpoint restarts the stepper: the next Jacobian is a full one.
+  SwitchingSystem sys;
+  Rodas4 cfg = bordered_rodas();
+  cfg.jacobian_pattern = std::make_shared<const SparsityPattern>(
+      detect_jacobian_pattern(sys, std::vector<State>{start_state()}, std::vector<double>{0.0}));
+  cfg.pattern_check_interval = 1000;
+  const auto prob = make_problem(sys, start_state(), 0.0, 3.0, std::vector<double>{1.0, 2.0});
+  const auto sol = solve(prob, cfg, StepControl{.rtol = 1e-6, .atol = 1e-9}, SaveAt{.t1 = true});
+  ASSERT_TRUE(sol.ok()) << sol.message;
+  EXPECT_EQ(sol.stats.n_breakpoints, 2);
+  EXPECT_EQ(sol.stats.n_pattern_checks, 3);  // the start and two restarts
+  EXPECT_GE(sol.stats.n_pattern_widenings, 1);
+  cfg.pattern_check_interval = 0;
+  EXPECT_THROW((cfg.make_cache<SwitchingSystem, State>(start_state())), InvalidArgument);
+}
+
+TEST(PatternGuard, DefaultScenarioArmsOnTheScenarioPathMatchBandColouringBitwise) {
+  const auto sc = scenario::default_scenario();
+  for (const auto& a : sc.arms) {
+    const simulation::PreparedArm arm = simulation::prepare_arm(sc, a.name);
+    const double T = arm.schedule->duration_s();
+    std::vector<double> ts;
+    for (double t = 0.0; t < T; t += 10.0) ts.push_back(t);
+    ts.push_back(T);
+    const auto prob = models::make_limb_problem(arm.limb, arm.schedule, arm.rest_state, 0.0, T, true);
+    StepControl ctl;
+    ctl.rtol = sc.solver.rtol;
+    ctl.atol = sc.solver.atol;
+    ctl.dt_max_s = sc.solver.dt_max_s;
+    const auto pattern = simulation::stepper_jacobian_pattern(sc.solver.stepper, prob);
+    ASSERT_NE(pattern, nullptr) << "the default scenario's stepper '" << sc.solver.stepper << "' takes no pattern";
+    auto run = [&](std::shared_ptr<const SparsityPattern> p) {
+      return simulation::with_stepper(
+          sc.solver.stepper, *arm.limb, [&](const auto& st) { return solve(prob, st, ctl, SaveAt{.ts_s = ts}); }, p);
+    };
+    const auto band = run(nullptr);
+    const auto coloured = run(pattern);
+    ASSERT_TRUE(band.ok()) << band.message;
+    ASSERT_TRUE(coloured.ok()) << coloured.message;
+    std::printf("arm %s: pattern %ld nonzeros; %ld steps, %ld Jacobians, %ld full checks, %ld widenings\n",
+                arm.arm.c_str(), static_cast<long>(pattern->nnz()), static_cast<long>(coloured.stats.n_steps),
+                static_cast<long>(coloured.stats.n_jac), static_cast<long>(coloured.stats.n_pattern_checks),
+                static_cast<long>(coloured.stats.n_pattern_widenings));
+    EXPECT_EQ(coloured.stats.n_steps, band.stats.n_steps) << arm.arm;
+    EXPECT_EQ(coloured.stats.n_rejected, band.stats.n_rejected) << arm.arm;
+    EXPECT_GE(coloured.stats.n_pattern_checks, 1 + coloured.stats.n_breakpoints) << arm.arm;
+    // Measured (count_limb_jacobian scenario): the detected pattern holds every nonzero of the run.
+    EXPECT_EQ(coloured.stats.n_pattern_widenings, 0) << arm.arm;
+    ASSERT_EQ(coloured.x.cols(), band.x.cols());
+    long differ = 0;
+    for (Eigen::Index k = 0; k < band.x.cols(); ++k)
+      for (Eigen::Index i = 0; i < band.x.rows(); ++i) differ += coloured.x(i, k) != band.x(i, k) ? 1 : 0;
+    EXPECT_EQ(differ, 0) << arm.arm << ": saved values that differ from band colouring";
+  }
+}
