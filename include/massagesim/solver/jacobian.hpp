@@ -256,7 +256,9 @@ class JacobianEvaluator {
     ++st.n_jac;
     const Eigen::Index nb = jac.n_band(), m = jac.n_border(), kl = jac.kl(), ku = jac.ku();
     if (pattern_ && !ignore_pattern && kind_ != JacobianKind::user) {
-      MASSAGESIM_CHECK(m == pattern_border_ && kl == kl_ && ku == ku_,
+      // The block's own bandwidths are clamped to its size (a one-segment limb's band is wider than its block).
+      const Eigen::Index nb_max = std::max<Eigen::Index>(n_ - m - 1, 0);
+      MASSAGESIM_CHECK(m == pattern_border_ && kl == std::min(kl_, nb_max) && ku == std::min(ku_, nb_max),
                        "JacobianEvaluator::bordered: the pattern was set for border ", pattern_border_, ", kl ", kl_,
                        ", ku ", ku_, "; got a matrix with border ", m, ", kl ", kl, ", ku ", ku);
       jac.setZero();

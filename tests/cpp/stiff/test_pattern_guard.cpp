@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "massagesim/scenario/scenario_io.hpp"
@@ -171,5 +172,30 @@ TEST(PatternGuard, DefaultScenarioArmsOnTheScenarioPathMatchBandColouringBitwise
     for (Eigen::Index k = 0; k < band.x.cols(); ++k)
       for (Eigen::Index i = 0; i < band.x.rows(); ++i) differ += coloured.x(i, k) != band.x(i, k) ? 1 : 0;
     EXPECT_EQ(differ, 0) << arm.arm << ": saved values that differ from band colouring";
+  }
+}
+
+TEST(PatternGuard, ShortLimbsWhoseBandIsWiderThanTheirBlockRunOnTheScenarioPath) {
+  // Regression: a one- or two-segment limb's band (the limb's bandwidths) is wider than its block, so the
+  // block's stored bandwidths are clamped; the pattern path refused such limbs ("the pattern was set for ...
+  // kl 23 ...; got ... kl 18") before the clamp was taken into account.
+  for (int n_seg : {1, 2}) {
+    auto sc = scenario::default_scenario();
+    sc.limb.segment_names.clear();
+    sc.limb.segment_lengths_cm.clear();
+    for (int i = 0; i < n_seg; ++i) {
+      sc.limb.segment_names.push_back("s" + std::to_string(i));
+      sc.limb.segment_lengths_cm.push_back(40.0 / n_seg);
+    }
+    sc.protocol.resize(3);  // rest, exercise, the first massage phase
+    sc.protocol[2].duration_s = 30.0;
+    for (const std::string stepper : {"rodas4", "rodas4p2"}) {
+      sc.solver.stepper = stepper;
+      const auto res = simulation::simulate(sc);
+      for (const auto& arm : res.arms) {
+        EXPECT_TRUE(arm.status == Status::success) << n_seg << " segment(s), " << stepper << ": " << arm.message;
+        EXPECT_GT(arm.stats.n_pattern_checks, 0) << n_seg << " segment(s), " << stepper << ": no pattern in use";
+      }
+    }
   }
 }
