@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,15 @@ double mean_over(const simulation::ArmResult& arm, int c, double a_s, double b_s
   MASSAGESIM_CHECK(n > 0, "validation ", what, ": no saved point in [", a_s, ", ", b_s, ") s");
   return sum / n;
 }
+/// Largest saved value of the segment output `quantity` over every segment of the limb and every point.
+double max_over_segments(const simulation::ArmResult& arm, const scenario::Scenario& sc, const std::string& quantity) {
+  double m = -std::numeric_limits<double>::infinity();
+  for (const auto& s : sc.limb.segment_names) {
+    const int c = column(arm, s + "." + quantity);
+    for (Eigen::Index k = 0; k < arm.values.rows(); ++k) m = std::max(m, arm.values(k, c));
+  }
+  return m;
+}
 }  // namespace
 
 std::string_view knee_extension_scenario_text() { return knee_extension_text; }
@@ -100,11 +110,7 @@ const MlssResult& e3_beneke2000() {
     MlssResult out;
     out.blood_lactate_10min_mmol_per_L = value_at(arm, la, ride.start_s + 600.0);
     out.blood_lactate_30min_mmol_per_L = value_at(arm, la, ride.start_s + 1800.0);
-    for (const auto& s : sc.limb.segment_names) {
-      const int c = column(arm, s + ".lactate_cell_mmol_per_L");
-      for (Eigen::Index k = 0; k < arm.values.rows(); ++k)
-        out.max_muscle_cell_lactate_mmol_per_L = std::max(out.max_muscle_cell_lactate_mmol_per_L, arm.values(k, c));
-    }
+    out.max_muscle_cell_lactate_mmol_per_L = max_over_segments(arm, sc, "lactate_cell_mmol_per_L");
     return out;
   }();
   return r;
@@ -188,11 +194,7 @@ const WingateResult& e2_cotterrell2005() {
         out.peak_time_after_exercise_min = (arm.t_s[k] - end) / 60.0;
       }
     }
-    for (const auto& s : sc.limb.segment_names) {
-      const int c = column(arm, s + ".lactate_cell_mmol_per_L");
-      for (Eigen::Index k = 0; k < arm.values.rows(); ++k)
-        out.max_muscle_cell_lactate_mmol_per_L = std::max(out.max_muscle_cell_lactate_mmol_per_L, arm.values(k, c));
-    }
+    out.max_muscle_cell_lactate_mmol_per_L = max_over_segments(arm, sc, "lactate_cell_mmol_per_L");
     return out;
   }();
   return r;
