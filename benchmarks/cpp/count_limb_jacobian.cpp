@@ -27,6 +27,7 @@
 
 #include "massagesim/scenario/scenario_io.hpp"
 #include "massagesim/simulation/limb_problem.hpp"
+#include "massagesim/simulation/prepared_problem.hpp"
 #include "massagesim/simulation/simulation.hpp"
 #include "massagesim/solver/jacobian.hpp"
 
@@ -69,19 +70,12 @@ double thread_cpu_s() {
 int scenario_mode(const ms::scenario::Scenario& sc, int check_interval) {
   for (const auto& a : sc.arms) {
     const msim::PreparedArm arm = msim::prepare_arm(sc, a.name);
-    const double T = arm.schedule->duration_s();
-    std::vector<double> ts;
-    for (double t = 0.0; t < T; t += 1.0) ts.push_back(t);
-    ts.push_back(T);
-    auto prob = mm::make_limb_problem(arm.limb, arm.schedule, arm.rest_state, 0.0, T, true);
+    const std::vector<double> ts = msim::prepared_arm_save_times(arm, 1.0);
+    auto prob = msim::prepared_arm_problem(arm);
     const double c0 = thread_cpu_s();
     auto pattern = std::make_shared<const ms::SparsityPattern>(msim::limb_jacobian_pattern(prob));
     const double detect_s = thread_cpu_s() - c0;
-    ms::StepControl ctl;
-    ctl.rtol = sc.solver.rtol;
-    ctl.atol = sc.solver.atol;
-    ctl.dt_max_s = sc.solver.dt_max_s;
-    ctl.throw_on_failure = false;
+    const ms::StepControl ctl = msim::scenario_step_control(sc.solver, /*throw_on_failure=*/false);
     ms::Rodas4 band = msim::limb_rodas4(*arm.limb, false,
                                         sc.solver.stepper == "rodas4p2" ? ms::rodas4p2_tableau : ms::rodas4_tableau);
     ms::Rodas4 coloured = band;
@@ -143,7 +137,7 @@ int main(int argc, char** argv) {
   if (mode == "scenario") return scenario_mode(sc, argc > 2 ? count : 0);
   const msim::PreparedArm arm = msim::prepare_arm(sc, "massage");
   const double T = arm.schedule->duration_s();
-  auto prob = mm::make_limb_problem(arm.limb, arm.schedule, arm.rest_state, 0.0, T, true);
+  auto prob = msim::prepared_arm_problem(arm);
   const auto& limb = *arm.limb;
   const Eigen::Index n = limb.n_states(), m = limb.n_pool_states();
   std::vector<mm::Limb::State> xs, fs;

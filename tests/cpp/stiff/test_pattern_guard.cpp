@@ -12,6 +12,7 @@
 
 #include "massagesim/scenario/scenario_io.hpp"
 #include "massagesim/simulation/limb_problem.hpp"
+#include "massagesim/simulation/prepared_problem.hpp"
 #include "massagesim/simulation/simulation.hpp"
 #include "massagesim/simulation/stepper_table.hpp"
 #include "massagesim/solver/jacobian.hpp"
@@ -139,15 +140,9 @@ TEST(PatternGuard, DefaultScenarioArmsOnTheScenarioPathMatchBandColouringBitwise
   const auto sc = scenario::default_scenario();
   for (const auto& a : sc.arms) {
     const simulation::PreparedArm arm = simulation::prepare_arm(sc, a.name);
-    const double T = arm.schedule->duration_s();
-    std::vector<double> ts;
-    for (double t = 0.0; t < T; t += 10.0) ts.push_back(t);
-    ts.push_back(T);
-    const auto prob = models::make_limb_problem(arm.limb, arm.schedule, arm.rest_state, 0.0, T, true);
-    StepControl ctl;
-    ctl.rtol = sc.solver.rtol;
-    ctl.atol = sc.solver.atol;
-    ctl.dt_max_s = sc.solver.dt_max_s;
+    const std::vector<double> ts = simulation::prepared_arm_save_times(arm, 10.0);
+    const auto prob = simulation::prepared_arm_problem(arm);
+    const StepControl ctl = simulation::scenario_step_control(sc.solver);
     const auto pattern = simulation::stepper_jacobian_pattern(sc.solver.stepper, prob);
     ASSERT_NE(pattern, nullptr) << "the default scenario's stepper '" << sc.solver.stepper << "' takes no pattern";
     auto run = [&](std::shared_ptr<const SparsityPattern> p) {
