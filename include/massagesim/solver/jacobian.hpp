@@ -197,6 +197,9 @@ class JacobianEvaluator {
                      "JacobianEvaluator::set_pattern: border_size: expected 0 ... ", n_, ", got ", border_size);
     const Eigen::Index nb = n_ - border_size;
     pattern_border_ = border_size;
+    // The bordered matrices' block bandwidths: clamped to the block (a one-segment limb's band is wider).
+    pattern_kl_ = std::min(kl_, std::max<Eigen::Index>(nb - 1, 0));
+    pattern_ku_ = std::min(ku_, std::max<Eigen::Index>(nb - 1, 0));
     if (border_size > 0)
       for (Eigen::Index j = 0; j < nb; ++j)
         for (Eigen::Index i = 0; i < nb; ++i)
@@ -256,11 +259,9 @@ class JacobianEvaluator {
     ++st.n_jac;
     const Eigen::Index nb = jac.n_band(), m = jac.n_border(), kl = jac.kl(), ku = jac.ku();
     if (pattern_ && !ignore_pattern && kind_ != JacobianKind::user) {
-      // The block's own bandwidths are clamped to its size (a one-segment limb's band is wider than its block).
-      const Eigen::Index nb_max = std::max<Eigen::Index>(n_ - m - 1, 0);
-      MASSAGESIM_CHECK(m == pattern_border_ && kl == std::min(kl_, nb_max) && ku == std::min(ku_, nb_max),
-                       "JacobianEvaluator::bordered: the pattern was set for border ", pattern_border_, ", kl ", kl_,
-                       ", ku ", ku_, "; got a matrix with border ", m, ", kl ", kl, ", ku ", ku);
+      MASSAGESIM_CHECK(m == pattern_border_ && kl == pattern_kl_ && ku == pattern_ku_,
+                       "JacobianEvaluator::bordered: the pattern was set for border ", pattern_border_, ", kl ",
+                       pattern_kl_, ", ku ", pattern_ku_, "; got a matrix with border ", m, ", kl ", kl, ", ku ", ku);
       jac.setZero();
       by_pattern(sys, x, t, fx, st, [&](Eigen::Index i, Eigen::Index j, double v) { jac(i, j) = v; });
       return;
@@ -489,6 +490,7 @@ class JacobianEvaluator {
   std::vector<Eigen::Index> border_row_cols_;
   std::shared_ptr<const SparsityPattern> pattern_;
   Eigen::Index pattern_border_ = 0;
+  Eigen::Index pattern_kl_ = 0, pattern_ku_ = 0;  // the block bandwidths at set_pattern, clamped to the block
   std::vector<Direction> dirs_;
 };
 
