@@ -55,6 +55,8 @@ py::dict stats_dict(const Stats& s) {
   d["n_lu"] = s.n_lu;
   d["n_linear_solves"] = s.n_linear_solves;
   d["n_breakpoints"] = s.n_breakpoints;
+  d["n_pattern_checks"] = s.n_pattern_checks;
+  d["n_pattern_widenings"] = s.n_pattern_widenings;
   return d;
 }
 

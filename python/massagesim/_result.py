@@ -35,7 +35,10 @@ class ArmTrace:
         ``"success"`` or the failure kind; ``message`` says more.
     message : str
     stats : dict
-        Solver work counters (n_steps, n_rhs, ...).
+        Solver work counters: n_steps (accepted), n_rejected, n_rhs, n_jac, n_lu, n_linear_solves,
+        n_breakpoints, and for the Rosenbrock steppers' pattern-coloured Jacobian n_pattern_checks (full
+        Jacobians that check the pattern; part of n_jac) and n_pattern_widenings (checks that found an
+        entry outside it).
     wall_time_s : float
         Time spent integrating this arm.
     """

@@ -38,6 +38,23 @@ def test_simulate_short_scenario(short_scenario: ms.Scenario) -> None:
     assert res["passive"].column("applied_pressure_mmHg").max() == 0.0
 
 
+def test_stats_count_the_solver_work(short_scenario: ms.Scenario) -> None:
+    """Every counter of the C++ Stats reaches Python, and they are consistent: the Rosenbrock stepper
+    checks its Jacobian pattern in full at the start and after every breakpoint (part of n_jac), finds no
+    entry outside it on this scenario; an explicit stepper evaluates no Jacobian."""
+    keys = {"n_steps", "n_rejected", "n_rhs", "n_jac", "n_lu", "n_linear_solves", "n_breakpoints"}
+    keys |= {"n_pattern_checks", "n_pattern_widenings"}
+    for arm in ms.simulate(short_scenario, stepper="rodas4"):
+        s = arm.stats
+        assert set(s) == keys, arm.name
+        assert s["n_steps"] > 0 and s["n_jac"] >= s["n_steps"] >= s["n_breakpoints"] >= 1, (arm.name, s)
+        assert s["n_jac"] >= s["n_pattern_checks"] >= 1 + s["n_breakpoints"], (arm.name, s)
+        assert s["n_pattern_widenings"] == 0, (arm.name, s)
+    for arm in ms.simulate(short_scenario, stepper="dopri5"):
+        s = arm.stats
+        assert s["n_jac"] == s["n_lu"] == s["n_pattern_checks"] == 0 and s["n_steps"] > 0, (arm.name, s)
+
+
 def test_arrays_outlive_the_result(short_scenario: ms.Scenario) -> None:
     arr = ms.simulate(short_scenario, outputs=["applied_pressure_mmHg"])["massage"].values
     import gc
