@@ -64,9 +64,20 @@ auto solve_arm(const BuiltLimb& b, std::shared_ptr<const mp::Schedule> sched, co
 
 }  // namespace
 
-BuiltLimb build_limb(const msc::Scenario& sc, const SimulationOptions& opt, const mp::Schedule& any_schedule) {
+namespace {
+std::vector<mm::ParameterValue> option_overrides(const SimulationOptions& opt) {
   std::vector<mm::ParameterValue> extra;
   for (const auto& [n, v] : opt.parameter_overrides) extra.push_back({n, v, false});
+  return extra;
+}
+}  // namespace
+
+msc::LactateThresholds run_lactate_thresholds(const msc::Scenario& sc, const SimulationOptions& opt) {
+  return msc::scenario_lactate_thresholds(msc::scenario_limb_params(sc, option_overrides(opt)));
+}
+
+BuiltLimb build_limb(const msc::Scenario& sc, const SimulationOptions& opt, const mp::Schedule& any_schedule) {
+  const std::vector<mm::ParameterValue> extra = option_overrides(opt);
   auto limb = std::make_shared<const mm::Limb>(msc::scenario_limb_params(sc, extra));
   // Rest in the initial posture (the schedule's heights before t = 0).
   mm::LimbInputs rest = limb->rest_inputs();
@@ -198,7 +209,9 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb&
                   const std::vector<Column>& cols, const Windows& w, const SimulationOptions& opt) {
   ArmResult res;
   res.arm = arm ? arm->name : std::string("protocol");
-  auto sched = std::make_shared<const mp::Schedule>(arm ? msc::build_schedule(sc, *arm) : msc::build_schedule(sc));
+  const msc::LactateThresholds lt = msc::scenario_lactate_thresholds(b.limb->params());
+  auto sched =
+      std::make_shared<const mp::Schedule>(arm ? msc::build_schedule(sc, *arm, &lt) : msc::build_schedule(sc, &lt));
   const double T = sched->duration_s();
   MASSAGESIM_CHECK(T > 0.0, "protocol: expected a duration > 0 s, got ", T);
   // Sample grid: outputs every save_every_s (and the end); metrics on a 1-s grid merged with it.

@@ -37,13 +37,15 @@ double thread_cpu_s() {
 PreparedArm prepare_arm(const scenario::Scenario& sc, const std::string& arm_name, const SimulationOptions& options) {
   MASSAGESIM_CHECK(sc.limb.n_segments() >= 1, "limb.segment_lengths_cm: expected at least one segment, got 0");
   const msc::Arm* arm = detail::find_arm(sc, arm_name, "arm");
-  const mp::Schedule written = msc::build_schedule(sc);
+  const msc::LactateThresholds lt = detail::run_lactate_thresholds(sc, options);
+  const mp::Schedule written = msc::build_schedule(sc, &lt);
   const detail::BuiltLimb b = detail::build_limb(sc, options, written);
   PreparedArm out;
   out.arm = arm ? arm->name : std::string("protocol");
   out.limb = b.limb;
   out.rest_state = b.rest;
-  out.schedule = std::make_shared<const mp::Schedule>(arm ? msc::build_schedule(sc, *arm) : msc::build_schedule(sc));
+  out.schedule =
+      std::make_shared<const mp::Schedule>(arm ? msc::build_schedule(sc, *arm, &lt) : msc::build_schedule(sc, &lt));
   out.schedule->breakpoints(0.0, out.schedule->duration_s(), out.breakpoints_s);
   return out;
 }

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@
 #include "massagesim/core/error.hpp"
 #include "massagesim/core/names.hpp"
 #include "massagesim/models/default_subject.hpp"
+#include "massagesim/models/limb.hpp"
 #include "massagesim/models/output_catalogue.hpp"
 #include "massagesim/models/parameter_registry.hpp"
 #include "massagesim/models/parameter_space.hpp"
@@ -650,13 +652,25 @@ PhaseSpec read_phase(const Ctx& ctx, const Json& j, const std::string& path) {
                                    " s for a phase of kind ", name_of(phase_kinds, ph.kind), ", got ", ph.duration_s));
   using K = mp::PhaseKind;
   if (ph.kind == K::exercise || ph.kind == K::active_recovery) {
-    if (ph.kind == K::exercise) f.required("intensity_fraction_VO2max");
+    const bool by_threshold = f.get("intensity_fraction_lactate_threshold") != nullptr;
+    if (ph.kind == K::exercise && !by_threshold) f.required("intensity_fraction_VO2max");
     if (f.number("intensity_fraction_VO2max", ph.intensity_fraction_VO2max)) {
       const double v = *ph.intensity_fraction_VO2max;
       const double max = ph.kind == K::exercise ? mp::Schedule::max_exercise_intensity : 1.0;
       if (!(v > 0.0 && v <= max))
         ctx.fail(f.path("intensity_fraction_VO2max"),
                  massagesim::detail::concat("expected a fraction of VO2max in (0, ", max, "], got ", v));
+      if (by_threshold)
+        ctx.fail(f.path("intensity_fraction_lactate_threshold"),
+                 "give the intensity once: intensity_fraction_VO2max or intensity_fraction_lactate_threshold, "
+                 "not both");
+    }
+    if (f.number("intensity_fraction_lactate_threshold", ph.intensity_fraction_lactate_threshold)) {
+      // The product with the threshold is checked against the VO2max bound when the schedule is built.
+      const double v = *ph.intensity_fraction_lactate_threshold;
+      if (!(v > 0.0 && std::isfinite(v)))
+        ctx.fail(f.path("intensity_fraction_lactate_threshold"),
+                 massagesim::detail::concat("expected a multiple of the lactate threshold > 0, got ", v));
     }
     if (const Json* g = f.get("muscle_group"))
       ph.whole_body = f.choice_of("muscle_group", *g, muscle_groups, "muscle group");
@@ -916,15 +930,17 @@ Scenario parse(const Ctx& ctx, std::string_view text) {
 
   // Semantic checks the model and the protocol own: overrides through the registry, and every
   // arm's schedule built (techniques check their cross-field rules on the limb).
+  LactateThresholds lt;  // the scenario's own (its overrides applied), for phases given relative to them
   try {
     (void)subject_params(sc);
+    lt = scenario_lactate_thresholds(scenario_limb_params(sc));
   } catch (const UnknownName& e) {
     throw UnknownName(ctx.source + ": " + e.what());
   } catch (const InvalidArgument& e) {
     throw InvalidArgument(ctx.source + ": " + e.what());
   }
   try {
-    sc.schedule = build_schedule(sc);
+    sc.schedule = build_schedule(sc, &lt);
   } catch (const UnknownName& e) {
     throw UnknownName(ctx.source + ": " + e.what());
   } catch (const InvalidArgument& e) {
@@ -932,7 +948,7 @@ Scenario parse(const Ctx& ctx, std::string_view text) {
   }
   for (std::size_t k = 0; k < sc.arms.size(); ++k) {
     try {
-      const auto s = build_schedule(sc, sc.arms[k]);
+      const auto s = build_schedule(sc, sc.arms[k], &lt);
       if (k == 0) sc.schedule = s;
     } catch (const InvalidArgument& e) {
       throw InvalidArgument(
@@ -985,6 +1001,23 @@ models::LimbParams scenario_limb_params(const Scenario& sc, const std::vector<mo
                                    all);
 }
 
+LactateThresholds scenario_lactate_thresholds(const models::LimbParams& lp) {
+  LactateThresholds lt;
+  for (const auto& sp : lp.segments) {
+    models::SegmentParams copy = sp;  // the registry takes a mutable block
+    lt.segment_fraction_VO2max.push_back(models::ParameterRegistry(copy).get("production_threshold_intensity"));
+  }
+  double pool = std::numeric_limits<double>::quiet_NaN();
+  models::for_each_limb_parameter(lp, [&](std::string_view module, const ParameterInfo& info, const double& v) {
+    if (module == "lactate_pool" && info.name == "production_threshold_intensity") pool = v;
+  });
+  // Without the pool (lactate_pool = false) a whole-body effort refers to the limb's own (first segment's).
+  lt.whole_body_fraction_VO2max = lp.lactate_pool && std::isfinite(pool)
+                                      ? pool
+                                      : (lt.segment_fraction_VO2max.empty() ? 0.0 : lt.segment_fraction_VO2max[0]);
+  return lt;
+}
+
 Scenario parse_scenario(std::string_view json_text, std::string_view source_name) {
   return parse(Ctx{std::string(source_name)}, json_text);
 }
@@ -1019,6 +1052,8 @@ std::string to_json(const Scenario& sc) {
     if (ph.start_s) p["start_s"] = *ph.start_s;
     p["duration_s"] = ph.duration_s;
     if (ph.intensity_fraction_VO2max) p["intensity_fraction_VO2max"] = *ph.intensity_fraction_VO2max;
+    if (ph.intensity_fraction_lactate_threshold)
+      p["intensity_fraction_lactate_threshold"] = *ph.intensity_fraction_lactate_threshold;
     if (!ph.whole_body) p["muscle_group"] = "limb";
     if (!ph.working_segments.empty()) p["working_segments"] = ph.working_segments;
     if (ph.contractions)

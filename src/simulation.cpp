@@ -35,7 +35,8 @@ SimulationResult simulate(const scenario::Scenario& sc, const SimulationOptions&
   } else {
     for (const auto& name : options.arms) arms.push_back(detail::find_arm(sc, name, "options.arms"));
   }
-  const mp::Schedule written = msc::build_schedule(sc);
+  const msc::LactateThresholds lt = detail::run_lactate_thresholds(sc, options);
+  const mp::Schedule written = msc::build_schedule(sc, &lt);
   const detail::Windows w = detail::windows_of(written);
   const detail::BuiltLimb b = detail::build_limb(sc, options, written);
   const auto cols = detail::resolve_columns(*b.limb, r.requested);

@@ -349,7 +349,10 @@ def phase(kind: str, duration_s: float, *, technique: str | None = None, **field
         For ``massage`` / ``compression`` phases; technique defaults fill unspecified fields.
     **fields
         Other phase or technique fields (``intensity_fraction_VO2max``, ``pressure_mmHg``, ...). Exercise and
-        active-recovery phases take ``muscle_group``, ``working_segments`` and ``contractions``, a dict
+        active-recovery phases take the intensity as ``intensity_fraction_VO2max`` or as
+        ``intensity_fraction_lactate_threshold`` (a multiple of the subject's lactate threshold, the parameter
+        ``production_threshold_intensity``; an override of it moves the intensity), ``muscle_group``,
+        ``working_segments`` and ``contractions``, a dict
         ``{"cadence_per_min": 50, "duty_cycle": 0.4, "pressure_mmHg": 87}`` of rhythmic contractions (the
         muscle pump; every key optional, these are the defaults).
 

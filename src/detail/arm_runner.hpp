@@ -26,6 +26,10 @@ struct BuiltLimb {
 BuiltLimb build_limb(const scenario::Scenario& sc, const SimulationOptions& opt,
                      const protocols::Schedule& any_schedule);
 
+/// The subject's lactate thresholds with the scenario's and the run's parameter overrides, for phases whose
+/// intensity is a multiple of them (`scenario::build_schedule`).
+scenario::LactateThresholds run_lactate_thresholds(const scenario::Scenario& sc, const SimulationOptions& opt);
+
 /// Solver and output settings after the run's options are laid over the scenario's.
 struct Resolved {
   std::string stepper;

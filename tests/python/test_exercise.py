@@ -123,3 +123,45 @@ def test_default_scenario_calf_inflow_is_back_below_twice_rest_within_10_min(def
     end = exercise_end_s()
     rest = q[t < 290.0][-1]
     assert q[np.searchsorted(t, end + 600.0)] < 2.0 * rest
+
+
+def cycling(**intensity: float) -> ms.Scenario:
+    """One-segment calf, supine: 1 min rest, 2 min of a whole-body ride, 1 min of recovery."""
+    return ms.Scenario.build(
+        [ms.phase("rest", 60.0), ms.phase("exercise", 120.0, **intensity), ms.phase("passive_recovery", 60.0)],
+        name="ride",
+        limb={"segment_names": ["calf"], "segment_lengths_cm": [40.0]},
+        outputs=["exercise_intensity", "blood_lactate_mmol_per_L"],
+        save_every_s=5.0,
+    )
+
+
+def test_intensity_as_a_multiple_of_the_lactate_threshold_is_that_fraction_of_vo2max() -> None:
+    """Issue 12 (intensity as a fraction of the lactate threshold): 1.2 x the threshold runs exactly as
+    1.2 x production_threshold_intensity x VO2max (the parameter's default read from the catalogue, not
+    written here), and a run-time override of the threshold moves the intensity with it."""
+    thr = ms.parameters()["lactate_pool.production_threshold_intensity"]
+    by_threshold = next(iter(ms.simulate(cycling(intensity_fraction_lactate_threshold=1.2))))
+    by_vo2max = next(iter(ms.simulate(cycling(intensity_fraction_VO2max=1.2 * thr))))
+    assert np.array_equal(by_threshold.values, by_vo2max.values)
+    during = (np.asarray(by_threshold.t_s) > 60.0) & (np.asarray(by_threshold.t_s) < 180.0)
+    assert column(by_threshold, "calf.exercise_intensity")[during] == pytest.approx(1.2 * thr)
+    moved = next(
+        iter(
+            ms.simulate(
+                cycling(intensity_fraction_lactate_threshold=1.2),
+                parameters={"lactate_pool.production_threshold_intensity": 0.7},
+            )
+        )
+    )
+    assert column(moved, "calf.exercise_intensity")[during] == pytest.approx(1.2 * 0.7)
+
+
+def test_intensity_is_given_once_and_checked_against_vo2max() -> None:
+    with pytest.raises(ms.InvalidArgument, match="not both"):
+        cycling(intensity_fraction_VO2max=0.8, intensity_fraction_lactate_threshold=1.2)
+    with pytest.raises(ms.InvalidArgument, match="intensity_fraction_VO2max"):
+        cycling()
+    # 5 x the default threshold is past the 3 x VO2max of all-out sprints: refused, with the product.
+    with pytest.raises(ms.InvalidArgument, match=r"x VO2max: expected at most 3"):
+        cycling(intensity_fraction_lactate_threshold=5.0)

@@ -54,8 +54,14 @@ struct PhaseSpec {
   double duration_s = 0.0;
   /// Absolute start [s]; empty = right after the previous phase. A gap is filled with rest.
   std::optional<double> start_s;
-  /// Fraction of VO2max (exercise: required; active_recovery: default 0.3; others: unused).
+  /// Fraction of VO2max (exercise: this or `intensity_fraction_lactate_threshold` required; active_recovery:
+  /// default 0.3; others: unused).
   std::optional<double> intensity_fraction_VO2max;
+  /// Exercise, active recovery: intensity as a multiple of the subject's lactate threshold (the parameter
+  /// `production_threshold_intensity`, a fraction of VO2max: the lactate pool's for a whole-body effort, the
+  /// working segments' for the limb's muscles alone); converted when the schedule is built on the limb's
+  /// parameters (`LactateThresholds`), so an override of the threshold moves the intensity with it.
+  std::optional<double> intensity_fraction_lactate_threshold;
   /// Exercise, active recovery: a whole-body effort (default) or this limb's muscles alone
   /// (`protocols::MuscleGroup::whole_body`).
   bool whole_body = true;
@@ -135,6 +141,58 @@ inline std::vector<PhaseSpec> arm_phases(const std::vector<PhaseSpec>& protocol,
   return out;
 }
 
+/// The subject's lactate thresholds [fraction of VO2max] that `intensity_fraction_lactate_threshold` refers
+/// to: the lactate pool's lumped working muscle (a whole-body effort) and each segment's (the limb's muscles
+/// alone). `scenario_lactate_thresholds` (scenario_io.hpp) reads them from a limb's parameters.
+struct LactateThresholds {
+  double whole_body_fraction_VO2max = 0.0;
+  std::vector<double> segment_fraction_VO2max;  ///< one per segment, distal first
+};
+
+/// A phase's intensity as a fraction of VO2max: `intensity_fraction_VO2max`, or the lactate-threshold
+/// multiple times the threshold of the muscles that work (`fallback` when neither is given).
+/// \throws InvalidArgument when the threshold is needed but `lt` is null, or when the working segments'
+///         thresholds differ (no single threshold to refer to)
+inline double phase_intensity_fraction_VO2max(const PhaseSpec& ph, const LactateThresholds* lt, double fallback,
+                                              const std::vector<int>& working, double max_fraction_VO2max) {
+  if (ph.intensity_fraction_VO2max) return *ph.intensity_fraction_VO2max;
+  if (!ph.intensity_fraction_lactate_threshold) return fallback;
+  const double f = *ph.intensity_fraction_lactate_threshold;
+  MASSAGESIM_CHECK(lt != nullptr, "intensity_fraction_lactate_threshold = ", f,
+                   ": the schedule was built without the subject's lactate thresholds; build it on the limb's "
+                   "parameters (scenario_lactate_thresholds), or give intensity_fraction_VO2max");
+  auto checked = [&](double thr, const char* whose) {
+    const double v = f * thr;
+    MASSAGESIM_CHECK(v <= max_fraction_VO2max, "intensity_fraction_lactate_threshold = ", f,
+                     " x the lactate threshold (", whose, " production_threshold_intensity ", thr, " x VO2max) = ", v,
+                     " x VO2max: expected at most ", max_fraction_VO2max,
+                     " x VO2max for this phase, i.e. a multiple <= ", max_fraction_VO2max / thr);
+    return v;
+  };
+  if (ph.whole_body) return checked(lt->whole_body_fraction_VO2max, "the lactate pool's");
+  const std::size_t n = lt->segment_fraction_VO2max.size();
+  std::vector<int> segs = working;
+  if (segs.empty())
+    for (std::size_t i = 0; i < n; ++i) segs.push_back(static_cast<int>(i));
+  MASSAGESIM_CHECK(!segs.empty() && static_cast<std::size_t>(segs.front()) < n,
+                   "intensity_fraction_lactate_threshold: no lactate threshold for the working segments (", n,
+                   " given)");
+  const double thr = lt->segment_fraction_VO2max[static_cast<std::size_t>(segs.front())];
+  for (int i : segs) {
+    MASSAGESIM_CHECK(static_cast<std::size_t>(i) < n,
+                     "intensity_fraction_lactate_threshold: no lactate threshold "
+                     "for segment ",
+                     i, " (", n, " given)");
+    const double ti = lt->segment_fraction_VO2max[static_cast<std::size_t>(i)];
+    MASSAGESIM_CHECK(ti == thr, "intensity_fraction_lactate_threshold = ", f,
+                     ": the working segments' lactate thresholds differ (production_threshold_intensity ", thr, " and ",
+                     ti,
+                     " x VO2max), so there is no single threshold to refer to; give intensity_fraction_VO2max, or "
+                     "the same threshold to every working segment");
+  }
+  return checked(thr, "the working segments'");
+}
+
 /// Builds the schedule of `phases` on `limb` starting in `initial_posture`.
 /// The muscles a phase works, with its segment names resolved on `limb`.
 /// \throws InvalidArgument naming an unknown segment and the limb's segments
@@ -155,8 +213,10 @@ inline protocols::MuscleGroup muscle_group(const Limb& limb, const PhaseSpec& ph
 }
 
 /// \throws InvalidArgument with "protocol[i] (kind): ..." prefixed to the schedule's message
+/// `lt`: the subject's lactate thresholds, needed only by phases that give
+/// `intensity_fraction_lactate_threshold` (null: such a phase is refused with a message that says so).
 inline protocols::Schedule build_schedule(const Limb& limb, protocols::Posture initial_posture,
-                                          const std::vector<PhaseSpec>& phases) {
+                                          const std::vector<PhaseSpec>& phases, const LactateThresholds* lt = nullptr) {
   using protocols::PhaseKind;
   protocols::Schedule s(limb.geometry(), initial_posture);
   for (std::size_t i = 0; i < phases.size(); ++i) {
@@ -170,17 +230,24 @@ inline protocols::Schedule build_schedule(const Limb& limb, protocols::Posture i
         case PhaseKind::passive_recovery:
           s.passive_recovery(ph.duration_s);
           break;
-        case PhaseKind::exercise:
-          MASSAGESIM_CHECK(ph.intensity_fraction_VO2max.has_value(),
-                           "intensity_fraction_VO2max: required for exercise, got none");
-          s.exercise(ph.duration_s, *ph.intensity_fraction_VO2max, muscle_group(limb, ph));
-          break;
-        case PhaseKind::active_recovery:
-          s.active_recovery(
+        case PhaseKind::exercise: {
+          MASSAGESIM_CHECK(ph.intensity_fraction_VO2max || ph.intensity_fraction_lactate_threshold,
+                           "intensity_fraction_VO2max or intensity_fraction_lactate_threshold: one is required for "
+                           "exercise, got none");
+          const auto g = muscle_group(limb, ph);
+          s.exercise(
               ph.duration_s,
-              ph.intensity_fraction_VO2max.value_or(protocols::Schedule::default_active_recovery_intensity),
-              muscle_group(limb, ph));
+              phase_intensity_fraction_VO2max(ph, lt, 0.0, g.segments, protocols::Schedule::max_exercise_intensity), g);
           break;
+        }
+        case PhaseKind::active_recovery: {
+          const auto g = muscle_group(limb, ph);
+          s.active_recovery(ph.duration_s,
+                            phase_intensity_fraction_VO2max(
+                                ph, lt, protocols::Schedule::default_active_recovery_intensity, g.segments, 1.0),
+                            g);
+          break;
+        }
         case PhaseKind::massage:
           MASSAGESIM_CHECK(ph.technique.has_value(), "technique: required for massage, got none");
           s.massage(ph.duration_s, *ph.technique);
@@ -203,12 +270,12 @@ inline protocols::Schedule build_schedule(const Limb& limb, protocols::Posture i
 }
 
 /// The schedule of arm `arm` of `sc`.
-inline protocols::Schedule build_schedule(const Scenario& sc, const Arm& arm) {
-  return build_schedule(sc.limb, sc.subject.initial_posture, arm_phases(sc.protocol, arm));
+inline protocols::Schedule build_schedule(const Scenario& sc, const Arm& arm, const LactateThresholds* lt = nullptr) {
+  return build_schedule(sc.limb, sc.subject.initial_posture, arm_phases(sc.protocol, arm), lt);
 }
 /// The schedule of the protocol as written.
-inline protocols::Schedule build_schedule(const Scenario& sc) {
-  return build_schedule(sc.limb, sc.subject.initial_posture, sc.protocol);
+inline protocols::Schedule build_schedule(const Scenario& sc, const LactateThresholds* lt = nullptr) {
+  return build_schedule(sc.limb, sc.subject.initial_posture, sc.protocol, lt);
 }
 
 }  // namespace massagesim::scenario

@@ -56,6 +56,10 @@ models::SegmentParams subject_params(const Scenario& sc);
 /// \throws UnknownName, InvalidArgument
 models::LimbParams scenario_limb_params(const Scenario& sc, const std::vector<models::ParameterValue>& extra = {});
 
+/// The lactate thresholds of limb parameters `lp` (`production_threshold_intensity`: the lactate pool's and
+/// each segment's), to which a phase's `intensity_fraction_lactate_threshold` refers (`build_schedule`).
+LactateThresholds scenario_lactate_thresholds(const models::LimbParams& lp);
+
 /// Bare quantity names of the output catalogue (models/output_catalogue.hpp): segment states, outputs and
 /// inputs, then limb-level quantities. `outputs.names` also takes "<segment>.<quantity>".
 std::vector<std::string> known_output_names();

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -105,6 +106,7 @@ void expect_same(const ms::Scenario& a, const ms::Scenario& b) {
     EXPECT_EQ(pa.duration_s, pb.duration_s);
     EXPECT_TRUE(same(pa.start_s, pb.start_s));
     EXPECT_TRUE(same(pa.intensity_fraction_VO2max, pb.intensity_fraction_VO2max));
+    EXPECT_TRUE(same(pa.intensity_fraction_lactate_threshold, pb.intensity_fraction_lactate_threshold));
     if (pa.kind == mp::PhaseKind::posture_change) {
       EXPECT_EQ(pa.posture, pb.posture);
     }
@@ -335,6 +337,50 @@ TEST(ScenarioParse, TechniqueFieldsOverrideDefaultsAndOthersKeepThem) {
   EXPECT_DOUBLE_EQ(p.rate_Hz, 0.42);
   EXPECT_DOUBLE_EQ(p.depth_mmHg, mp::PetrissageParams{}.depth_mmHg);
   EXPECT_TRUE(std::isnan(p.to_cm));
+}
+
+TEST(ScenarioParse, IntensityAsAMultipleOfTheLactateThresholdFollowsTheThresholdParameter) {
+  // Two segments; a whole-body ride at 1.2 x the lactate threshold, then the calf alone at 0.9 x.
+  const std::string head = R"({"name": "lt", "limb": {"segment_names": ["calf", "thigh"],
+      "segment_lengths_cm": [40, 40]}, )";
+  const std::string protocol = R"("protocol": [{"kind": "rest", "duration_s": 10},
+      {"kind": "exercise", "duration_s": 10, "intensity_fraction_lactate_threshold": 1.2},
+      {"kind": "exercise", "duration_s": 10, "intensity_fraction_lactate_threshold": 0.9,
+       "muscle_group": "limb", "working_segments": ["calf"]}]})";
+  auto intensities = [&](const std::string& parameters) {
+    const auto sc = ms::parse_scenario(head + parameters + protocol, "lt");
+    const auto lt = ms::scenario_lactate_thresholds(ms::scenario_limb_params(sc));
+    return std::array<double, 4>{sc.schedule->exercise_intensity(15.0), sc.schedule->exercise_intensity(25.0),
+                                 lt.whole_body_fraction_VO2max, lt.segment_fraction_VO2max.at(0)};
+  };
+  const auto base = intensities("");
+  // The default thresholds come from the parameters (0.65 x VO2max, metabolites.hpp), not from the loader.
+  EXPECT_DOUBLE_EQ(base[2], 0.65);
+  EXPECT_DOUBLE_EQ(base[0], 1.2 * base[2]);
+  EXPECT_DOUBLE_EQ(base[1], 0.9 * base[3]);
+  // Overrides move the intensity: the pool's threshold for the whole-body ride, the segments' for the calf.
+  const auto moved = intensities(R"("parameters": [{"name": "lactate_pool.production_threshold_intensity",
+      "value": 0.7}, {"name": "production_threshold_intensity", "value": 0.6}], )");
+  EXPECT_DOUBLE_EQ(moved[0], 1.2 * 0.7);
+  EXPECT_DOUBLE_EQ(moved[1], 0.9 * 0.6);
+  // Working segments with different thresholds: no single threshold to refer to, a clear error.
+  try {
+    (void)ms::parse_scenario(head + R"("parameters": [{"name": "calf.production_threshold_intensity",
+        "value": 0.6}], "protocol": [{"kind": "exercise", "duration_s": 10,
+        "intensity_fraction_lactate_threshold": 0.9, "muscle_group": "limb"}]})",
+                             "lt");
+    ADD_FAILURE() << "expected a refusal";
+  } catch (const massagesim::InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("thresholds differ"), std::string::npos) << e.what();
+  }
+  // A schedule built without thresholds refuses such a phase and says how to build it.
+  const auto sc = ms::parse_scenario(head + protocol, "lt");
+  try {
+    (void)ms::build_schedule(sc);
+    ADD_FAILURE() << "expected a refusal";
+  } catch (const massagesim::InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("scenario_lactate_thresholds"), std::string::npos) << e.what();
+  }
 }
 
 TEST(ScenarioParse, OverridesGoThroughTheModelsParameterRegistryInOrder) {
