@@ -653,7 +653,16 @@ PhaseSpec read_phase(const Ctx& ctx, const Json& j, const std::string& path) {
   using K = mp::PhaseKind;
   if (ph.kind == K::exercise || ph.kind == K::active_recovery) {
     const bool by_threshold = f.get("intensity_fraction_lactate_threshold") != nullptr;
-    if (ph.kind == K::exercise && !by_threshold) f.required("intensity_fraction_VO2max");
+    const bool by_watts = f.get("intensity_W") != nullptr;
+    if (ph.kind == K::exercise && !by_threshold && !by_watts) f.required("intensity_fraction_VO2max");
+    if (by_watts && (by_threshold || f.get("intensity_fraction_VO2max")))
+      ctx.fail(f.path("intensity_W"),
+               "give the intensity once: intensity_fraction_VO2max, intensity_fraction_lactate_threshold or "
+               "intensity_W, not both");
+    if (f.number("intensity_W", ph.intensity_W) && !(*ph.intensity_W > 0.0 && *ph.intensity_W <= 2500.0))
+      ctx.fail(f.path("intensity_W"),
+               massagesim::detail::concat("expected a cycling power in (0, 2500] W (all-out sprints), got ",
+                                          *ph.intensity_W));
     if (f.number("intensity_fraction_VO2max", ph.intensity_fraction_VO2max)) {
       const double v = *ph.intensity_fraction_VO2max;
       const double max = ph.kind == K::exercise ? mp::Schedule::max_exercise_intensity : 1.0;
@@ -780,6 +789,13 @@ Subject read_subject(const Ctx& ctx, const Json& j) {
                                           nearest(s.preset, known, 1) + "? expected one of: " + joined(known));
   }
   f.choice("initial_posture", s.initial_posture, postures, "posture");
+  // Only for converting intensity_W; ranges: adults ([GK]), and VO2max from deconditioned to elite endurance.
+  if (f.number("body_mass_kg", s.body_mass_kg) && !(*s.body_mass_kg >= 30.0 && *s.body_mass_kg <= 200.0))
+    ctx.fail(f.path("body_mass_kg"), massagesim::detail::concat("expected 30 ... 200 kg, got ", *s.body_mass_kg));
+  if (f.number("VO2max_mL_per_min_per_kg", s.VO2max_mL_per_min_per_kg) &&
+      !(*s.VO2max_mL_per_min_per_kg >= 15.0 && *s.VO2max_mL_per_min_per_kg <= 90.0))
+    ctx.fail(f.path("VO2max_mL_per_min_per_kg"),
+             massagesim::detail::concat("expected 15 ... 90 mL/min/kg, got ", *s.VO2max_mL_per_min_per_kg));
   f.finish();
   return s;
 }
@@ -1037,6 +1053,9 @@ std::string to_json(const Scenario& sc) {
   if (!sc.description.empty()) j["description"] = sc.description;
   j["subject"] =
       Json{{"preset", sc.subject.preset}, {"initial_posture", name_of(postures, sc.subject.initial_posture)}};
+  if (sc.subject.body_mass_kg) j["subject"]["body_mass_kg"] = *sc.subject.body_mass_kg;
+  if (sc.subject.VO2max_mL_per_min_per_kg)
+    j["subject"]["VO2max_mL_per_min_per_kg"] = *sc.subject.VO2max_mL_per_min_per_kg;
   j["limb"] = Json{{"segment_names", sc.limb.segment_names}, {"segment_lengths_cm", sc.limb.segment_lengths_cm}};
   Json params = Json::array();
   for (const auto& o : sc.parameters) {
@@ -1054,6 +1073,7 @@ std::string to_json(const Scenario& sc) {
     if (ph.intensity_fraction_VO2max) p["intensity_fraction_VO2max"] = *ph.intensity_fraction_VO2max;
     if (ph.intensity_fraction_lactate_threshold)
       p["intensity_fraction_lactate_threshold"] = *ph.intensity_fraction_lactate_threshold;
+    if (ph.intensity_W) p["intensity_W"] = *ph.intensity_W;
     if (!ph.whole_body) p["muscle_group"] = "limb";
     if (!ph.working_segments.empty()) p["working_segments"] = ph.working_segments;
     if (ph.contractions)

@@ -113,7 +113,9 @@ class Scenario:
         arms : list of dict, optional
             Comparison arms (default: none, the protocol as written).
         subject, limb : dict, optional
-            ``{"preset", "initial_posture"}``, ``{"segment_names", "segment_lengths_cm"}``.
+            ``{"preset", "initial_posture", "body_mass_kg", "VO2max_mL_per_min_per_kg"}`` (the last two only
+            convert a phase's ``intensity_W``; defaults 75 kg and 45 mL/min/kg),
+            ``{"segment_names", "segment_lengths_cm"}``.
         parameters : dict, optional
             Overrides ``{name: value}`` (range-checked).
         outputs : list of str, optional
@@ -349,9 +351,11 @@ def phase(kind: str, duration_s: float, *, technique: str | None = None, **field
         For ``massage`` / ``compression`` phases; technique defaults fill unspecified fields.
     **fields
         Other phase or technique fields (``intensity_fraction_VO2max``, ``pressure_mmHg``, ...). Exercise and
-        active-recovery phases take the intensity as ``intensity_fraction_VO2max`` or as
+        active-recovery phases take the intensity as ``intensity_fraction_VO2max``, as
         ``intensity_fraction_lactate_threshold`` (a multiple of the subject's lactate threshold, the parameter
-        ``production_threshold_intensity``; an override of it moves the intensity), ``muscle_group``,
+        ``production_threshold_intensity``; an override of it moves the intensity) or, for a whole-body
+        effort, as cycling power ``intensity_W`` (ACSM leg-cycling O2 cost over the subject's VO2max),
+        ``muscle_group``,
         ``working_segments`` and ``contractions``, a dict
         ``{"cadence_per_min": 50, "duty_cycle": 0.4, "pressure_mmHg": 87}`` of rhythmic contractions (the
         muscle pump; every key optional, these are the defaults).

@@ -165,3 +165,24 @@ def test_intensity_is_given_once_and_checked_against_vo2max() -> None:
     # 5 x the default threshold is past the 3 x VO2max of all-out sprints: refused, with the product.
     with pytest.raises(ms.InvalidArgument, match=r"x VO2max: expected at most 3"):
         cycling(intensity_fraction_lactate_threshold=5.0)
+
+
+def test_intensity_in_watts_uses_the_acsm_cycling_cost_and_the_subjects_vo2max() -> None:
+    """150 W for a 60-kg subject with VO2max 50 mL/min/kg runs exactly as (10.8 x 150 / 60 + 7) / 50 of VO2max
+    (ACSM leg-cycling equation, docs/models.md); watts on the limb's muscles alone are refused."""
+
+    def ride(**phase: object) -> ms.Scenario:
+        return ms.Scenario.build(
+            [ms.phase("rest", 60.0), ms.phase("exercise", 120.0, **phase), ms.phase("passive_recovery", 60.0)],
+            name="ride_W",
+            subject={"body_mass_kg": 60.0, "VO2max_mL_per_min_per_kg": 50.0},
+            limb={"segment_names": ["calf"], "segment_lengths_cm": [40.0]},
+            outputs=["exercise_intensity", "blood_lactate_mmol_per_L"],
+            save_every_s=5.0,
+        )
+
+    by_watts = next(iter(ms.simulate(ride(intensity_W=150.0))))
+    by_fraction = next(iter(ms.simulate(ride(intensity_fraction_VO2max=(10.8 * 150.0 / 60.0 + 7.0) / 50.0))))
+    assert np.array_equal(by_watts.values, by_fraction.values)
+    with pytest.raises(ms.InvalidArgument, match="whole-body effort"):
+        ride(intensity_W=150.0, muscle_group="limb")

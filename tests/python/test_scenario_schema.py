@@ -87,7 +87,18 @@ def test_units_are_in_property_names() -> None:
         "outputs",
         "solver",
     }
-    suffixes = ("_s", "_mmHg", "_Hz", "_cm", "_cm_per_s", "_per_min", "_fraction_VO2max", "_fraction_lactate_threshold")
+    suffixes = (
+        "_s",
+        "_mmHg",
+        "_Hz",
+        "_cm",
+        "_cm_per_s",
+        "_per_min",
+        "_fraction_VO2max",
+        "_fraction_lactate_threshold",
+        "_W",
+        "_kg",
+    )
 
     def walk(node: object) -> None:
         if isinstance(node, dict):

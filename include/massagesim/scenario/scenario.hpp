@@ -29,7 +29,29 @@ struct Subject {
   /// Preset name: "default_calf" or "default_forearm" (models/default_subject.hpp).
   std::string preset = "default_calf";
   protocols::Posture initial_posture = protocols::Posture::supine;
+  /// Body mass [kg] and aerobic capacity [mL O2/min/kg], used only to convert a phase's `intensity_W`
+  /// (the model itself works in fractions of VO2max); empty: the defaults below.
+  std::optional<double> body_mass_kg;
+  std::optional<double> VO2max_mL_per_min_per_kg;
+
+  /// [GK] a young adult man; the lactate pool's 20 kg of working muscle (lactate_pool.hpp) is his legs'.
+  static constexpr double default_body_mass_kg = 75.0;
+  /// [GK] ACSM's normative VO2max of an untrained man of 20-39 years, ~40-48 mL/min/kg.
+  static constexpr double default_VO2max_mL_per_min_per_kg = 45.0;
 };
+
+/// O2 cost of leg cycling (ACSM metabolic equation, ACSM's Guidelines for Exercise Testing and Prescription,
+/// 10th ed. 2018, Table 6.3): VO2 [mL/min/kg] = 3.5 (rest) + 3.5 (unloaded pedalling) + 1.8 x work rate
+/// [kg m/min] / body mass, with 1 W ~ 6 kg m/min, i.e. 10.8 mL O2/min per W; stated for 50-200 W.
+inline constexpr double kCyclingO2_mL_per_min_per_W = 10.8;
+inline constexpr double kCyclingO2Unloaded_mL_per_min_per_kg = 7.0;
+
+/// Cycling power [W] as a fraction of the subject's VO2max (the ACSM leg-cycling equation above).
+inline double cycling_fraction_VO2max(double power_W, const Subject& s) {
+  const double m = s.body_mass_kg.value_or(Subject::default_body_mass_kg);
+  const double vo2max = s.VO2max_mL_per_min_per_kg.value_or(Subject::default_VO2max_mL_per_min_per_kg);
+  return (kCyclingO2_mL_per_min_per_W * power_W / m + kCyclingO2Unloaded_mL_per_min_per_kg) / vo2max;
+}
 
 /// The limb's segments, distal (index 0) to proximal.
 struct Limb {
@@ -62,6 +84,9 @@ struct PhaseSpec {
   /// working segments' for the limb's muscles alone); converted when the schedule is built on the limb's
   /// parameters (`LactateThresholds`), so an override of the threshold moves the intensity with it.
   std::optional<double> intensity_fraction_lactate_threshold;
+  /// Exercise, active recovery of the whole body: cycling power [W], converted with the subject's body mass
+  /// and VO2max (`cycling_fraction_VO2max`) when the scenario's schedule is built.
+  std::optional<double> intensity_W;
   /// Exercise, active recovery: a whole-body effort (default) or this limb's muscles alone
   /// (`protocols::MuscleGroup::whole_body`).
   bool whole_body = true;
@@ -156,6 +181,9 @@ struct LactateThresholds {
 inline double phase_intensity_fraction_VO2max(const PhaseSpec& ph, const LactateThresholds* lt, double fallback,
                                               const std::vector<int>& working, double max_fraction_VO2max) {
   if (ph.intensity_fraction_VO2max) return *ph.intensity_fraction_VO2max;
+  MASSAGESIM_CHECK(!ph.intensity_W, "intensity_W = ", ph.intensity_W.value_or(0.0),
+                   ": watts are converted with the subject's body mass and VO2max; build the schedule from the "
+                   "scenario (build_schedule(scenario, ...)), or give intensity_fraction_VO2max");
   if (!ph.intensity_fraction_lactate_threshold) return fallback;
   const double f = *ph.intensity_fraction_lactate_threshold;
   MASSAGESIM_CHECK(lt != nullptr, "intensity_fraction_lactate_threshold = ", f,
@@ -231,9 +259,9 @@ inline protocols::Schedule build_schedule(const Limb& limb, protocols::Posture i
           s.passive_recovery(ph.duration_s);
           break;
         case PhaseKind::exercise: {
-          MASSAGESIM_CHECK(ph.intensity_fraction_VO2max || ph.intensity_fraction_lactate_threshold,
-                           "intensity_fraction_VO2max or intensity_fraction_lactate_threshold: one is required for "
-                           "exercise, got none");
+          MASSAGESIM_CHECK(ph.intensity_fraction_VO2max || ph.intensity_fraction_lactate_threshold || ph.intensity_W,
+                           "intensity_fraction_VO2max, intensity_fraction_lactate_threshold or intensity_W: one is "
+                           "required for exercise, got none");
           const auto g = muscle_group(limb, ph);
           s.exercise(
               ph.duration_s,
@@ -269,13 +297,37 @@ inline protocols::Schedule build_schedule(const Limb& limb, protocols::Posture i
   return s;
 }
 
+/// `phases` with every `intensity_W` converted to a fraction of the subject's VO2max (cycling, whole body).
+/// \throws InvalidArgument for watts on the limb's muscles alone, or a power past the phase's bound
+inline std::vector<PhaseSpec> with_watts_converted(std::vector<PhaseSpec> phases, const Subject& subject) {
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    PhaseSpec& ph = phases[i];
+    if (!ph.intensity_W) continue;
+    const double w = *ph.intensity_W;
+    MASSAGESIM_CHECK(ph.whole_body, "protocol[", i, "] (", protocols::to_string(ph.kind), "): intensity_W = ", w,
+                     ": watts are converted with the leg-cycling O2 cost of a whole-body effort; for the limb's "
+                     "muscles alone give intensity_fraction_VO2max (a fraction of their own peak)");
+    const double f = cycling_fraction_VO2max(w, subject);
+    const double max = ph.kind == protocols::PhaseKind::exercise ? protocols::Schedule::max_exercise_intensity : 1.0;
+    MASSAGESIM_CHECK(f > 0.0 && f <= max, "protocol[", i, "] (", protocols::to_string(ph.kind), "): intensity_W = ", w,
+                     " W is ", f, " x VO2max for this subject (body mass ",
+                     subject.body_mass_kg.value_or(Subject::default_body_mass_kg), " kg, VO2max ",
+                     subject.VO2max_mL_per_min_per_kg.value_or(Subject::default_VO2max_mL_per_min_per_kg),
+                     " mL/min/kg; ACSM leg-cycling O2 cost): expected at most ", max, " x VO2max");
+    ph.intensity_fraction_VO2max = f;
+    ph.intensity_W.reset();
+  }
+  return phases;
+}
+
 /// The schedule of arm `arm` of `sc`.
 inline protocols::Schedule build_schedule(const Scenario& sc, const Arm& arm, const LactateThresholds* lt = nullptr) {
-  return build_schedule(sc.limb, sc.subject.initial_posture, arm_phases(sc.protocol, arm), lt);
+  return build_schedule(sc.limb, sc.subject.initial_posture,
+                        with_watts_converted(arm_phases(sc.protocol, arm), sc.subject), lt);
 }
 /// The schedule of the protocol as written.
 inline protocols::Schedule build_schedule(const Scenario& sc, const LactateThresholds* lt = nullptr) {
-  return build_schedule(sc.limb, sc.subject.initial_posture, sc.protocol, lt);
+  return build_schedule(sc.limb, sc.subject.initial_posture, with_watts_converted(sc.protocol, sc.subject), lt);
 }
 
 }  // namespace massagesim::scenario

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -107,6 +108,7 @@ void expect_same(const ms::Scenario& a, const ms::Scenario& b) {
     EXPECT_TRUE(same(pa.start_s, pb.start_s));
     EXPECT_TRUE(same(pa.intensity_fraction_VO2max, pb.intensity_fraction_VO2max));
     EXPECT_TRUE(same(pa.intensity_fraction_lactate_threshold, pb.intensity_fraction_lactate_threshold));
+    EXPECT_TRUE(same(pa.intensity_W, pb.intensity_W));
     if (pa.kind == mp::PhaseKind::posture_change) {
       EXPECT_EQ(pa.posture, pb.posture);
     }
@@ -381,6 +383,40 @@ TEST(ScenarioParse, IntensityAsAMultipleOfTheLactateThresholdFollowsTheThreshold
   } catch (const massagesim::InvalidArgument& e) {
     EXPECT_NE(std::string(e.what()).find("scenario_lactate_thresholds"), std::string::npos) << e.what();
   }
+}
+
+TEST(ScenarioParse, IntensityInWattsIsTheAcsmCyclingCostOverTheSubjectsVO2max) {
+  auto ride = [](const std::string& subject, const std::string& extra) {
+    return ms::parse_scenario(R"({"name": "w", "limb": {"segment_lengths_cm": [40]}, )" + subject +
+                                  R"("protocol": [{"kind": "rest", "duration_s": 10},
+        {"kind": "exercise", "duration_s": 10, "intensity_W": 150)" +
+                                  extra + "}]}",
+                              "w");
+  };
+  // ACSM leg cycling: VO2 = 10.8 mL/min/W x P / body mass + 7 mL/min/kg; default 75 kg, VO2max 45 mL/min/kg.
+  const auto base = ride("", "");
+  EXPECT_NEAR(base.schedule->exercise_intensity(15.0), (10.8 * 150.0 / 75.0 + 7.0) / 45.0, 1e-12);
+  const auto light = ride(R"("subject": {"body_mass_kg": 60, "VO2max_mL_per_min_per_kg": 50}, )", "");
+  EXPECT_NEAR(light.schedule->exercise_intensity(15.0), (10.8 * 150.0 / 60.0 + 7.0) / 50.0, 1e-12);
+  // Written back as given (watts and the subject), so a round trip converts the same way.
+  const auto again = ms::parse_scenario(ms::to_json(light), "again");
+  EXPECT_EQ(again.protocol[1].intensity_W, std::optional<double>(150.0));
+  EXPECT_EQ(again.subject.body_mass_kg, std::optional<double>(60.0));
+  EXPECT_DOUBLE_EQ(again.schedule->exercise_intensity(15.0), light.schedule->exercise_intensity(15.0));
+  // Refusals: watts and another intensity, watts for the limb alone, a power past 3 x VO2max, bad subjects.
+  auto refused = [&](const std::string& subject, const std::string& extra, const std::string& part) {
+    try {
+      (void)ride(subject, extra);
+      ADD_FAILURE() << "expected a refusal mentioning '" << part << "'";
+    } catch (const massagesim::InvalidArgument& e) {
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+    }
+  };
+  refused("", R"(, "intensity_fraction_VO2max": 0.5)", "not both");
+  refused("", R"(, "muscle_group": "limb")", "whole-body effort");
+  refused(R"("subject": {"body_mass_kg": 40, "VO2max_mL_per_min_per_kg": 15}, )", "", "expected at most 3");
+  refused(R"("subject": {"body_mass_kg": 10}, )", "", "subject.body_mass_kg");
+  refused(R"("subject": {"VO2max_mL_per_min_per_kg": 120}, )", "", "subject.VO2max_mL_per_min_per_kg");
 }
 
 TEST(ScenarioParse, OverridesGoThroughTheModelsParameterRegistryInOrder) {
