@@ -510,6 +510,7 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
       ++stats.n_breakpoints;
       t = t_target;
       cache.restart_at(sys, t, stats);
+      if constexpr (own_step_control) dt = cache.proposed_dt();
       err_prev = 1e-4;
       if (const Eigen::Index bad = detail::first_non_finite(cache.derivative()); bad >= 0) {
         const std::string name = problem.state_name(bad);

@@ -238,10 +238,14 @@ class BdfCache {
     eta_ = 1.0;
     proposed_h_ = std::numeric_limits<double>::quiet_NaN();
   }
-  /// Continues from the current state at time `t` (past a discontinuity), at order 1.
+  /// Continues from the current state at time `t` (past a discontinuity), at order 1, and proposes
+  /// a first step for it (`proposed_dt`): the inputs jumped, the step of the last order-k steps
+  /// says nothing about the transient that follows.
   void restart_at(System& sys, double t, Stats& st) {
+    const double h_last = h_;
     t_ = t_old_ = t;
     restart(sys, st);
+    proposed_h_ = std::min(std::abs(h_last), starting_step(sys, st));
   }
 
   /// Tries one step from the current point to `t_new`; fills x_new(), error() and proposed_dt().
@@ -287,6 +291,9 @@ class BdfCache {
       err_ = 2.0 * (atol_.array() + rtol_ * x_.array().abs());
       proposed_h_ = 0.5 * h;
       last_safety_ = 0.9;
+      // A singular W with a J of this step: J at a predictor far out (a long step may extrapolate
+      // out of the model's domain, NaN entries). The shorter retry evaluates J at its own predictor.
+      if (!lu_ok_) jac_valid_ = false;
       return;
     }
     err_ = error_const_[k] * d_;
@@ -372,6 +379,30 @@ class BdfCache {
  private:
   static constexpr double kFactorMin = 0.2;
   static constexpr double kFactorMax = 10.0;
+
+  /// Hairer, Nørsett & Wanner's starting step for order 1 (Solving ODEs I, Sec. II.4): from ‖x‖, ‖f‖
+  /// and a difference estimate of ‖f′‖ in the error weights; one RHS evaluation (in `fy_`, `dy_`).
+  double starting_step(System& sys, Stats& st) {
+    auto norm = [&](const auto& v) {
+      double acc = 0.0;
+      for (Eigen::Index i = 0; i < n_; ++i) {
+        const double r = v[i] / (atol_[i] + rtol_ * std::abs(x_[i]));
+        acc += r * r;
+      }
+      return std::sqrt(acc / static_cast<double>(n_));
+    };
+    const double d0 = norm(x_), d1 = norm(f_);
+    const double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
+    dy_ = x_ + h0 * f_;
+    sys(dy_, fy_, t_ + h0);
+    ++st.n_rhs;
+    dy_ = fy_ - f_;
+    const double d2 = norm(dy_) / h0;
+    const double dmax = std::max(d1, d2);
+    const double h1 = dmax <= 1e-15 ? std::max(1e-6, 1e-3 * h0) : std::sqrt(0.01 / dmax);
+    const double h = std::min(100.0 * h0, h1);
+    return std::isfinite(h) && h > 0.0 ? h : h0;
+  }
 
   void set_newton_tolerance() {
     newton_tol_ = cfg_.newton_tolerance > 0.0 ? cfg_.newton_tolerance
@@ -466,6 +497,13 @@ class BdfCache {
       if (c != c_factored_) dy_ *= 2.0 * c / (c_factored_ + c);  // W factored for another c
       const double dy_norm = std::sqrt((dy_.array() / scale_.array()).square().sum() / static_cast<double>(n_));
       if (!std::isfinite(dy_norm)) return false;
+      // A correction at the level of rounding (RADAU5's floor of its Newton tolerance): converged;
+      // the rate of two such corrections is noise.
+      if (dy_norm <= 10.0 * std::numeric_limits<double>::epsilon() / rtol_) {
+        x_new_ += dy_;
+        d_ += dy_;
+        return true;
+      }
       double rate = -1.0;
       if (dy_norm_old > 0.0) {
         rate = dy_norm / dy_norm_old;
