@@ -507,7 +507,10 @@ class BdfCache {
       double rate = -1.0;
       if (dy_norm_old > 0.0) {
         rate = dy_norm / dy_norm_old;
-        if (rate >= 1.0 || std::pow(rate, itmax - it) / (1.0 - rate) * dy_norm > newton_tol_) return false;
+        if (rate >= 1.0) return false;
+        double rate_pow = rate;  // rate^(itmax − it): the error left after the remaining iterations
+        for (int j = it + 1; j < itmax; ++j) rate_pow *= rate;
+        if (rate_pow / (1.0 - rate) * dy_norm > newton_tol_) return false;
       }
       x_new_ += dy_;
       d_ += dy_;
@@ -518,8 +521,16 @@ class BdfCache {
         return true;
       } else if (cfg_.carry_convergence_rate) {
         // First iteration: the rate of the last converged iteration, slowly forgotten.
-        const double eta0 = std::pow(std::max(eta_, std::numeric_limits<double>::epsilon()), 0.8);
-        if (eta0 * dy_norm < newton_tol_) {
+        // η₀ = η_old^0.8 lies between η_old and 1: skip the pow when it cannot pass.
+        double eta0 = eta_;
+        bool pass = false;
+        if (eta_ == 1.0) {
+          pass = dy_norm < newton_tol_;
+        } else if (eta_ > 1.0 || eta_ * dy_norm < newton_tol_) {
+          eta0 = std::pow(std::max(eta_, std::numeric_limits<double>::epsilon()), 0.8);
+          pass = eta0 * dy_norm < newton_tol_;
+        }
+        if (pass) {
           eta_ = eta0;
           return true;
         }
