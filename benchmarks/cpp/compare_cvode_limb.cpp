@@ -14,7 +14,9 @@
 ///    rodas4p2_pattern: the same Rodas with the AD Jacobian coloured by the measured pattern
 ///    (`Rodas4::jacobian_pattern`, block and border rows coloured apart), and
 ///    rodas4p2_pattern_age4: that Rodas4P2 keeping J for up to 4 accepted steps
-///    (`Rodas4::jacobian_max_age`, experimental).
+///    (`Rodas4::jacobian_max_age`, experimental); bdf: the variable-order NDF/BDF with J and LU
+///    reuse (`Bdf`, bordered LU, the pattern-coloured AD Jacobian, J only on Newton failure), and
+///    bdf_age50: the same with J re-evaluated at least every 50 accepted steps (CVODE's msbj).
 /// at rtol 1e-4 ... 1e-9 with atol = 1e-3 rtol (the scenario's ratio: 1e-6 / 1e-9).
 ///
 /// Error of a run: max over saved points and states of |y - ref| / max_t |ref| of that state
@@ -54,6 +56,7 @@
 #include "massagesim/simulation/simulation.hpp"
 #include "massagesim/solver/jacobian.hpp"
 #include "massagesim/solver/linear/sparsity.hpp"
+#include "massagesim/solver/steppers/bdf.hpp"
 
 #include "cvode_peer.hpp"
 #include "work_precision.hpp"
@@ -273,6 +276,45 @@ Run run_rodas_pattern(const msim::PreparedArm& arm, const std::string& stepper,
   return massagesim_run(stepper, rtol, atol, sol.ok(), sol.message, sol.x, sol.stats, cpu_s);
 }
 
+/// Bdf configured like `limb_rodas4` (bordered LU, AD Jacobian coloured by `pattern`); "bdf_ageN"
+/// also re-evaluates J after N accepted steps (`Bdf::jacobian_max_age`).
+Run run_bdf(const msim::PreparedArm& arm, const std::string& stepper,
+            const std::shared_ptr<const ms::SparsityPattern>& pattern, double rtol, double atol,
+            const std::vector<double>& ts, double dt_max_s) {
+  auto prob = mm::make_limb_problem(arm.limb, arm.schedule, arm.rest_state, 0.0, ts.back(), true);
+  const ms::Rodas4 r = msim::limb_rodas4(*arm.limb);
+  ms::Bdf st{.jacobian = r.jacobian,
+             .linear_solver = r.linear_solver,
+             .lower_bandwidth = r.lower_bandwidth,
+             .upper_bandwidth = r.upper_bandwidth,
+             .border_size = r.border_size,
+             .border_row_columns = r.border_row_columns,
+             .jacobian_pattern = pattern};
+  // Variants by name: _ageN (J after N accepted steps), _luP (LU kept within P % change of h/α),
+  // _ntolX (Newton tolerance X), _twoit (at least two Newton iterations), _bdf (classical BDF).
+  auto option = [&](const std::string& key) -> std::string {
+    const auto k = stepper.find("_" + key);
+    if (k == std::string::npos) return "";
+    const auto v0 = k + key.size() + 1;
+    return stepper.substr(v0,
+                          stepper.find('_', v0) == std::string::npos ? std::string::npos : stepper.find('_', v0) - v0);
+  };
+  if (const auto v = option("age"); !v.empty()) st.jacobian_max_age = std::stoi(v);
+  if (const auto v = option("lu"); !v.empty()) st.lu_reuse_max_change = std::stod(v) / 100.0;
+  if (const auto v = option("ntol"); !v.empty()) st.newton_tolerance = std::stod(v);
+  if (stepper.find("_twoit") != std::string::npos) st.carry_convergence_rate = false;
+  if (stepper.find("_bdf") != std::string::npos) st.ndf = false;
+  ms::StepControl ctl;
+  ctl.rtol = rtol;
+  ctl.atol = atol;
+  ctl.dt_max_s = dt_max_s;
+  ctl.throw_on_failure = false;
+  const double c0 = thread_cpu_s();
+  const auto sol = ms::solve(prob, st, ctl, ms::SaveAt{.ts_s = ts});
+  const double cpu_s = thread_cpu_s() - c0;
+  return massagesim_run(stepper, rtol, atol, sol.ok(), sol.message, sol.x, sol.stats, cpu_s);
+}
+
 /// CPU time of a method's runs interpolated at error `e` (`bench::cpu_at_error`).
 double cpu_at_error(const std::vector<const Run*>& runs, double e, std::string& bound) {
   std::vector<std::pair<double, double>> pts;  // (err, cpu)
@@ -287,18 +329,23 @@ int main(int argc, char** argv) {
   std::filesystem::path out = "benchmarks/results";
   int repeats = 3;
   bool quick = false;
+  std::vector<std::string> methods_arg;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--out" && i + 1 < argc) {
       out = argv[++i];
     } else if (a == "--repeats" && i + 1 < argc) {
       repeats = std::max(1, std::stoi(argv[++i]));
+    } else if (a == "--methods" && i + 1 < argc) {
+      std::stringstream list(argv[++i]);
+      methods_arg.clear();
+      for (std::string m; std::getline(list, m, ',');) methods_arg.push_back(m);
     } else if (a == "--quick") {
       quick = true;
       repeats = 1;
     } else {
       std::cerr << "massagesim_compare_cvode_limb: unknown argument '" << a
-                << "'; expected --out DIR, --repeats R, --quick\n";
+                << "'; expected --out DIR, --repeats R, --quick, --methods m1,m2,... (besides cvode_bdf_klu)\n";
       return 2;
     }
   }
@@ -307,8 +354,12 @@ int main(int argc, char** argv) {
   const msc::Scenario sc = msc::load_scenario(env ? env : MASSAGESIM_DEFAULT_SCENARIO_FILE);
   const std::vector<double> rtols =
       quick ? std::vector<double>{1e-5, 1e-7} : std::vector<double>{1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9};
-  const std::vector<std::string> steppers{
-      "rodas4", "rodas4p2", "dopri5", "dop853", "rodas4_pattern", "rodas4p2_pattern", "rodas4p2_pattern_age4"};
+  const std::vector<std::string> steppers =
+      !methods_arg.empty()
+          ? methods_arg
+          : std::vector<std::string>{
+                "rodas4", "rodas4p2", "dopri5", "dop853", "rodas4_pattern", "rodas4p2_pattern", "rodas4p2_pattern_age4",
+                "bdf",    "bdf_age50"};
   const double dt_max_s = sc.solver.dt_max_s;
   const std::string load_start = load_average();
 
@@ -359,7 +410,8 @@ int main(int argc, char** argv) {
       for (const auto& m : methods) {
         Run best;
         for (int k = 0; k < repeats; ++k) {
-          Run r = m == "cvode_bdf_klu" ? run_cvode(ctx, arm, pattern, colouring, rtol, atol, ts, dt_max_s)
+          Run r = m == "cvode_bdf_klu"   ? run_cvode(ctx, arm, pattern, colouring, rtol, atol, ts, dt_max_s)
+                  : m.starts_with("bdf") ? run_bdf(arm, m, pattern_ptr, rtol, atol, ts, dt_max_s)
                   : m.find("_pattern") != std::string::npos
                       ? run_rodas_pattern(arm, m, pattern_ptr, rtol, atol, ts, dt_max_s)
                       : run_massagesim(arm, m, rtol, atol, ts, dt_max_s);

@@ -16,6 +16,7 @@
 #include "massagesim/models/limb.hpp"
 #include "massagesim/solver/jacobian.hpp"
 #include "massagesim/solver/linear/sparsity.hpp"
+#include "massagesim/solver/steppers/bdf.hpp"
 #include "massagesim/solver/steppers/dop853.hpp"
 #include "massagesim/solver/steppers/dopri5.hpp"
 #include "massagesim/solver/steppers/fehlberg78.hpp"
@@ -24,7 +25,8 @@
 namespace massagesim::simulation {
 
 /// Names a scenario's `solver.stepper` and `simulate(stepper=...)` take.
-inline constexpr std::array<std::string_view, 5> stepper_names{"rodas4", "rodas4p2", "dopri5", "dop853", "fehlberg78"};
+inline constexpr std::array<std::string_view, 6> stepper_names{"rodas4", "rodas4p2",   "dopri5",
+                                                               "dop853", "fehlberg78", "bdf"};
 
 /// Throws UnknownName (naming `what`, the allowed names and the nearest) unless `name` is in the table.
 inline void check_stepper_name(std::string_view name, std::string_view what = "stepper") {
@@ -50,8 +52,20 @@ Rodas4 limb_rodas4(const Limb& limb, bool autonomous = false, const RodasTableau
                 .autonomous = autonomous};
 }
 
-/// True for the steppers that take a Jacobian pattern (the Rosenbrock ones).
-inline bool stepper_uses_jacobian(std::string_view name) { return name == "rodas4" || name == "rodas4p2"; }
+/// Bdf for a limb: the Jacobian and linear solver of `limb_rodas4` (bordered LU on the band and the
+/// limb-level border), variable order 1-5, J and LU kept across steps.
+template <class Limb>
+Bdf limb_bdf(const Limb& limb) {
+  return Bdf{.linear_solver = LinearSolverKind::bordered,
+             .lower_bandwidth = limb.lower_bandwidth(),
+             .upper_bandwidth = limb.upper_bandwidth(),
+             .border_size = limb.n_pool_states()};
+}
+
+/// True for the steppers that take a Jacobian pattern (the Rosenbrock ones and Bdf).
+inline bool stepper_uses_jacobian(std::string_view name) {
+  return name == "rodas4" || name == "rodas4p2" || name == "bdf";
+}
 
 /// The sparsity pattern of a limb problem's Jacobian (`make_limb_problem`'s: `prob.system` is a
 /// LimbSystem with an `inputs(t, LimbInputs&, n)` function, `prob.discontinuities_s` its breakpoints):
@@ -107,12 +121,17 @@ std::shared_ptr<const SparsityPattern> stepper_jacobian_pattern(std::string_view
   return std::make_shared<const SparsityPattern>(limb_jacobian_pattern(prob));
 }
 
-/// Calls f(stepper) with the stepper `name` configured for a limb; the Rosenbrock steppers colour
-/// their Jacobian by `pattern` when one is given (`stepper_jacobian_pattern`), with the guard on.
+/// Calls f(stepper) with the stepper `name` configured for a limb; the Rosenbrock steppers and Bdf
+/// colour their Jacobian by `pattern` when one is given (`stepper_jacobian_pattern`), with the guard on.
 template <class Limb, class F>
 decltype(auto) with_stepper(std::string_view name, const Limb& limb, F&& f,
                             std::shared_ptr<const SparsityPattern> pattern = nullptr) {
   check_stepper_name(name);
+  if (name == "bdf") {
+    Bdf st = limb_bdf(limb);
+    st.jacobian_pattern = std::move(pattern);
+    return f(st);
+  }
   if (stepper_uses_jacobian(name)) {
     Rodas4 st = limb_rodas4(limb, false, name == "rodas4p2" ? rodas4p2_tableau : rodas4_tableau);
     st.jacobian_pattern = std::move(pattern);

@@ -37,6 +37,11 @@ concept JacobianSystem = OdeSystem<System, State> &&
 };
 
 /// What the driver needs from a stepper's cache (the stepper struct holds configuration only).
+///
+/// Optional members the driver uses only when present (`if constexpr (requires …)`):
+/// `combine_error(weights)`; `prepare_dense(sys, stats)`; `set_tolerances(atol, rtol)` (called once)
+/// with `proposed_dt()`: a stepper that chooses its own step and order (Bdf) replaces the driver's
+/// PI controller after every attempt, accepted or rejected.
 template <class Cache, class System, class State>
 concept StepperCache = requires(Cache& c, const Cache& cc, System& sys, const State& x, State& out, double t,
                                 Stats& st) {

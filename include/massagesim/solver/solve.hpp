@@ -130,6 +130,11 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
   else
     atol_vec.setConstant(control.atol);
   const double rtol = control.rtol;
+  // Optional hooks of steppers that choose their own step (and order), e.g. Bdf: the error weights
+  // once, and `proposed_dt()` instead of the PI controller after every attempt. Other steppers do
+  // not see them.
+  constexpr bool own_step_control = requires { cache.proposed_dt(); };
+  if constexpr (requires { cache.set_tolerances(atol_vec, rtol); }) cache.set_tolerances(atol_vec, rtol);
   State scratch = problem.x0;   // dense output, events
   State scratch2 = problem.x0;  // initial step estimate
   State weights = problem.x0;   // per-state error weights, for steppers that combine estimates
@@ -367,7 +372,10 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
       ++stats.n_rejected;
       last_rejected = true;
       last_reason = Reject::error;
-      dt = dt_try * std::max(control.factor_min, control.safety * std::pow(err, -1.0 / k_ctrl));
+      if constexpr (own_step_control)
+        dt = cache.proposed_dt();
+      else
+        dt = dt_try * std::max(control.factor_min, control.safety * std::pow(err, -1.0 / k_ctrl));
       continue;
     }
     if (problem.domain_violation) {
@@ -398,7 +406,10 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
     fac = std::clamp(fac, control.factor_min, control.factor_max);
     if (last_rejected) fac = std::min(fac, 1.0);
     err_prev = err;
-    dt = control.adaptive ? (landing ? std::max(dt_try, dt_nominal) : dt_try) * fac : control.dt_initial_s;
+    if constexpr (own_step_control)
+      dt = control.adaptive ? cache.proposed_dt() : control.dt_initial_s;
+    else
+      dt = control.adaptive ? (landing ? std::max(dt_try, dt_nominal) : dt_try) * fac : control.dt_initial_s;
     last_rejected = false;
     last_reason = Reject::none;
 
@@ -499,6 +510,7 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
       ++stats.n_breakpoints;
       t = t_target;
       cache.restart_at(sys, t, stats);
+      if constexpr (own_step_control) dt = cache.proposed_dt();
       err_prev = 1e-4;
       if (const Eigen::Index bad = detail::first_non_finite(cache.derivative()); bad >= 0) {
         const std::string name = problem.state_name(bad);
