@@ -78,7 +78,8 @@ void expose_simulation(py::module_& m) {
                                 "Overrides of a scenario's solver and output sections; unset fields (None) keep the "
                                 "scenario's values.")
       .def(py::init<>())
-      .def_readwrite("stepper", &SimulationOptions::stepper, "'rodas4' | 'dopri5' | 'dop853' | 'fehlberg78' or None.")
+      .def_readwrite("stepper", &SimulationOptions::stepper,
+                     "'rodas4' | 'rodas4p2' | 'bdf' | 'dopri5' | 'dop853' | 'fehlberg78' (stepper_names()) or None.")
       .def_readwrite("rtol", &SimulationOptions::rtol, "Relative tolerance in (0, 1), or None.")
       .def_readwrite("atol", &SimulationOptions::atol, "Absolute tolerance > 0, or None.")
       .def_readwrite("dt_max_s", &SimulationOptions::dt_max_s, "Largest step [s] > 0, or None.")

@@ -272,7 +272,7 @@ class SimulationOptions:
     @property
     def stepper(self) -> str | None:
         """
-        'rodas4' | 'dopri5' | 'dop853' | 'fehlberg78' or None.
+        'rodas4' | 'rodas4p2' | 'bdf' | 'dopri5' | 'dop853' | 'fehlberg78' (stepper_names()) or None.
         """
     @stepper.setter
     def stepper(self, arg0: str | None) -> None:

@@ -318,7 +318,7 @@ def simulate(
         and raises KeyboardInterrupt within a second (the rest-state search before the first arm stops
         at its next evaluation too).
     **solver
-        ``stepper`` (a name of ``_core.stepper_names()``: "rodas4", "rodas4p2", "dopri5", "dop853", "fehlberg78"), ``rtol`` (in [1e-12, 0.1]), ``atol``
+        ``stepper`` (a name of ``_core.stepper_names()``: "rodas4", "rodas4p2", "bdf", "dopri5", "dop853", "fehlberg78"), ``rtol`` (in [1e-12, 0.1]), ``atol``
         (in [1e-15, 1e-2]), ``dt_max_s``, ``save_every_s``.
 
     Before running, memory (save points x values) and work (solver steps) are estimated; a run
