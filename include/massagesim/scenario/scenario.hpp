@@ -123,7 +123,8 @@ struct Outputs {
 
 /// Solver settings (see solver/step_control.hpp).
 struct SolverOptions {
-  std::string stepper = "rodas4";  ///< "dopri5", "fehlberg78" or "rodas4"
+  std::string stepper =
+      "bdf";  ///< a name of `stepper_names` (simulation/stepper_table.hpp); bdf by measurement (issue 15)
   double rtol = 1e-6;
   double atol = 1e-9;
   double dt_max_s = std::numeric_limits<double>::infinity();  ///< infinite = no limit
