@@ -33,7 +33,7 @@ REFERENCE_DIR = HERE.parent / "reference"
 #: on a regression (tests/python/test_bench_check.py). Never set it otherwise.
 INJECT_ENV = "MASSAGESIM_BENCH_INJECT_EXTRA_RHS"
 
-STEPPERS = ("dopri5", "fehlberg78", "rodas4")
+STEPPERS = ("dopri5", "fehlberg78", "rodas4", "bdf")
 STATS = ("n_steps", "n_rejected", "n_rhs", "n_jac", "n_lu")
 
 #: Duration of every phase of the short scenario [s]: the default scenario's five phases (rest,
