@@ -11,7 +11,8 @@
 /// arm's rest state at the middle of each protocol phase in turn (inputs of every phase).
 ///
 /// Mode `scenario [K]`: the scenario path's pattern (`simulation::limb_jacobian_pattern`) on both arms
-/// of the default scenario, with the scenario's stepper, tolerances and dt_max on a 1-s save grid:
+/// of the default scenario, with its Rodas4 variant (rodas4p2 when the scenario names it, else rodas4: the
+/// guard's interval is a Rodas4 setting), tolerances and dt_max on a 1-s save grid:
 /// nonzeros of the detected pattern, of the union of exact Jacobians at every saved state of the solve
 /// (and how many of those the detected one misses), thread CPU time of detection and of the solve with
 /// band colouring and with the pattern (guard every K Jacobians, default Rodas4's), the guard's checks
@@ -108,8 +109,8 @@ int scenario_mode(const ms::scenario::Scenario& sc, int check_interval) {
     std::printf(
         "arm %s (%s, rtol %g): detected pattern %ld nonzeros in %.4f s; met along the solve %ld, of them "
         "missed by the detected %ld\n",
-        arm.arm.c_str(), sc.solver.stepper.c_str(), sc.solver.rtol, static_cast<long>(pattern->nnz()), detect_s,
-        static_cast<long>(seen.nnz()), missed);
+        arm.arm.c_str(), sc.solver.stepper == "rodas4p2" ? "rodas4p2" : "rodas4", sc.solver.rtol,
+        static_cast<long>(pattern->nnz()), detect_s, static_cast<long>(seen.nnz()), missed);
     std::printf("  band:    %.3f s, %ld steps, %ld Jacobians, %s\n", band_s, static_cast<long>(sb.stats.n_steps),
                 static_cast<long>(sb.stats.n_jac), sb.ok() ? "ok" : sb.message.c_str());
     std::printf(
