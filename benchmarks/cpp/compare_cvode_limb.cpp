@@ -276,20 +276,15 @@ Run run_rodas_pattern(const msim::PreparedArm& arm, const std::string& stepper,
   return massagesim_run(stepper, rtol, atol, sol.ok(), sol.message, sol.x, sol.stats, cpu_s);
 }
 
-/// Bdf configured like `limb_rodas4` (bordered LU, AD Jacobian coloured by `pattern`); "bdf_ageN"
+/// Bdf as the scenario configures it (`limb_bdf`: bordered LU, Newton tolerance 0.1; AD Jacobian coloured
+/// by `pattern`); "bdf_ageN"
 /// also re-evaluates J after N accepted steps (`Bdf::jacobian_max_age`).
 Run run_bdf(const msim::PreparedArm& arm, const std::string& stepper,
             const std::shared_ptr<const ms::SparsityPattern>& pattern, double rtol, double atol,
             const std::vector<double>& ts, double dt_max_s) {
   auto prob = mm::make_limb_problem(arm.limb, arm.schedule, arm.rest_state, 0.0, ts.back(), true);
-  const ms::Rodas4 r = msim::limb_rodas4(*arm.limb);
-  ms::Bdf st{.jacobian = r.jacobian,
-             .linear_solver = r.linear_solver,
-             .lower_bandwidth = r.lower_bandwidth,
-             .upper_bandwidth = r.upper_bandwidth,
-             .border_size = r.border_size,
-             .border_row_columns = r.border_row_columns,
-             .jacobian_pattern = pattern};
+  ms::Bdf st = msim::limb_bdf(*arm.limb);  // the scenario's configuration
+  st.jacobian_pattern = pattern;
   // Variants by name: _ageN (J after N accepted steps), _luP (LU kept within P % change of h/α),
   // _ntolX (Newton tolerance X), _twoit (at least two Newton iterations), _bdf (classical BDF).
   auto option = [&](const std::string& key) -> std::string {
