@@ -6,6 +6,7 @@ set(MASSAGESIM_EMBEDDED_SCENARIOS
   default
   one_leg_knee_extension
   wingate_recovery
+  gupta_1996_lactate_recovery
   walking_ambulatory_venous_pressure
   quiet_standing_fluid_shift
   maximal_lactate_steady_state)

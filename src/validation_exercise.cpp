@@ -22,6 +22,7 @@ const std::string_view wingate_text = embedded::wingate_recovery_json;
 const std::string_view walking_text = embedded::walking_ambulatory_venous_pressure_json;
 const std::string_view quiet_standing_text = embedded::quiet_standing_fluid_shift_json;
 const std::string_view mlss_text = embedded::maximal_lactate_steady_state_json;
+const std::string_view gupta_text = embedded::gupta_1996_lactate_recovery_json;
 
 /// Column of `name` in `arm` (throws naming it when absent).
 int column(const simulation::ArmResult& arm, const std::string& name) {
@@ -111,6 +112,71 @@ const MlssResult& e3_beneke2000() {
     out.blood_lactate_10min_mmol_per_L = value_at(arm, la, ride.start_s + 600.0);
     out.blood_lactate_30min_mmol_per_L = value_at(arm, la, ride.start_s + 1800.0);
     out.max_muscle_cell_lactate_mmol_per_L = max_over_segments(arm, sc, "lactate_cell_mmol_per_L");
+    return out;
+  }();
+  return r;
+}
+
+std::string_view gupta_scenario_text() { return gupta_text; }
+
+scenario::Scenario gupta_scenario() { return scenario::parse_scenario(gupta_text, "gupta_1996_lactate_recovery.json"); }
+
+namespace {
+/// Blood-lactate peak at or after `t_end_s`, its time and the half-life from it (as the harness's
+/// `recovery_metrics`: the first crossing of half the peak, interpolated). NaN half-life: never halved.
+LactateRecovery recovery_after(const simulation::ArmResult& arm, int c, double t_end_s) {
+  LactateRecovery m;
+  Eigen::Index kp = -1;
+  for (Eigen::Index k = 0; k < arm.values.rows(); ++k)
+    if (arm.t_s[static_cast<std::size_t>(k)] >= t_end_s - 1e-9 && (kp < 0 || arm.values(k, c) > m.peak_mmol_per_L))
+      m.peak_mmol_per_L = arm.values(k, c), kp = k;
+  MASSAGESIM_CHECK(kp >= 0, "validation L2: no saved point after the exercise");
+  m.t_peak_min = (arm.t_s[static_cast<std::size_t>(kp)] - t_end_s) / 60.0;
+  m.half_life_min = std::numeric_limits<double>::quiet_NaN();
+  const double half = 0.5 * m.peak_mmol_per_L;
+  for (Eigen::Index k = kp + 1; k < arm.values.rows(); ++k)
+    if (arm.values(k, c) <= half) {
+      const double c0 = arm.values(k - 1, c), c1 = arm.values(k, c);
+      const double t0 = arm.t_s[static_cast<std::size_t>(k - 1)], t1 = arm.t_s[static_cast<std::size_t>(k)];
+      const double t = t0 + (c0 - half) / (c0 - c1) * (t1 - t0);
+      m.half_life_min = (t - arm.t_s[static_cast<std::size_t>(kp)]) / 60.0;
+      break;
+    }
+  return m;
+}
+}  // namespace
+
+const GuptaLegResult& l2_gupta1996_leg() {
+  static const GuptaLegResult r = [] {
+    const scenario::Scenario sc = gupta_scenario();
+    // The end of the last bout, from the scenario itself.
+    double t = 0.0, t_end = -1.0;
+    for (const auto& ph : sc.protocol) {
+      t += ph.duration_s;
+      if (ph.kind == protocols::PhaseKind::exercise) t_end = t;
+    }
+    MASSAGESIM_CHECK(t_end > 0.0, "validation L2: the scenario has no exercise");
+    const auto res = simulation::simulate(sc);
+    GuptaLegResult out;
+    for (const auto& arm : res.arms) {
+      MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation L2: arm '", arm.arm,
+                       "' failed: ", arm.message);
+      const auto m = recovery_after(arm, column(arm, "blood_lactate_mmol_per_L"), t_end);
+      if (arm.arm == "passive")
+        out.passive = m;
+      else if (arm.arm == "massage")
+        out.massage = m;
+      else if (arm.arm == "active")
+        out.active = m;
+      else
+        MASSAGESIM_CHECK(false, "validation L2: unexpected arm '", arm.arm, "'");
+      out.max_segment_cell_lactate_mmol_per_L =
+          std::max(out.max_segment_cell_lactate_mmol_per_L, max_over_segments(arm, sc, "lactate_cell_mmol_per_L"));
+      const int wm = column(arm, "working_muscle.lactate_cell_mmol_per_L");
+      for (Eigen::Index k = 0; k < arm.values.rows(); ++k)
+        out.max_working_muscle_cell_lactate_mmol_per_L =
+            std::max(out.max_working_muscle_cell_lactate_mmol_per_L, arm.values(k, wm));
+    }
     return out;
   }();
   return r;

@@ -283,14 +283,24 @@ std::vector<Target> lactate_targets() {
   const char* wilt = "Wiltshire 2010 MSSE 42:1062";
   const double nb = kLactateNullBand_mmol_per_L;
   std::vector<Target> t = {
-      around("L2.passive", a, gupta, "blood-lactate half-life, passive recovery", "min", "21.5 ± 2.8", 21.5, 2.8,
-             BandRule::mean_sd, [] { return l2_gupta1996().passive.half_life_min; }),
-      around("L2.massage", a, gupta, "blood-lactate half-life, massage", "min", "21.8 ± 3.5", 21.8, 3.5,
-             BandRule::mean_sd, [] { return l2_gupta1996().massage.half_life_min; }),
-      around("L2.active", a, gupta, "blood-lactate half-life, active recovery at 30 % VO2max", "min", "15.7 ± 2.5",
-             15.7, 2.5, BandRule::mean_sd, [] { return l2_gupta1996().active.half_life_min; }),
-      percent("L2.peak_time", a, gupta, "time of the blood-lactate peak after exercise (passive)", "min", "~3", 3.0,
-              30.0, [] { return l2_gupta1996().passive.t_peak_min; }),
+      around("L2.passive", a, gupta, "blood-lactate half-life, passive recovery (scenario gupta_1996_lactate_recovery)",
+             "min", "21.5 ± 2.8", 21.5, 2.8, BandRule::mean_sd,
+             [] { return l2_gupta1996_leg().passive.half_life_min; }),
+      around("L2.massage", a, gupta, "blood-lactate half-life, massage (scenario gupta_1996_lactate_recovery)", "min",
+             "21.8 ± 3.5", 21.8, 3.5, BandRule::mean_sd, [] { return l2_gupta1996_leg().massage.half_life_min; }),
+      around("L2.active", a, gupta,
+             "blood-lactate half-life, active recovery at 30 % VO2max (scenario gupta_1996_lactate_recovery)", "min",
+             "15.7 ± 2.5", 15.7, 2.5, BandRule::mean_sd, [] { return l2_gupta1996_leg().active.half_life_min; }),
+      percent("L2.peak_time", a, gupta,
+              "time of the blood-lactate peak after exercise, passive (scenario gupta_1996_lactate_recovery)", "min",
+              "~3", 3.0, 30.0, [] { return l2_gupta1996_leg().passive.t_peak_min; }),
+      // physiology.md section 3: ~25-30 mmol/kg wet weight after exhaustive exercise, ~45 mmol/L of cell water at
+      // the model's 0.55 L/kg ([GK]); the bound of the envelope, not a measured mean.
+      banded("L2.muscle_cell_lactate", a, "physiology.md section 3 [GK] (muscle lactate after exhaustive exercise)",
+             "highest muscle-cell lactate of the leg's segments after Gupta's five bouts (scenario "
+             "gupta_1996_lactate_recovery) [per L of cell water]",
+             "mmol/L", "~25-30 mmol/kg wet wt (<= 45 mmol/L of cell water)", std::nan(""), 0.0, 45.0,
+             BandRule::qualitative, [] { return l2_gupta1996_leg().max_segment_cell_lactate_mmol_per_L; }),
       around("L2.massage_flow_x0.76", a, gupta, "half-life, massage lowering muscle inflow 24 % (sensitivity)", "min",
              "21.8 ± 3.5", 21.8, 3.5, BandRule::mean_sd,
              [] { return l2_massage_sensitivity().flow_x076.half_life_min; }),
@@ -404,14 +414,16 @@ std::vector<Target> exercise_targets() {
           "E2.peak", a, "Cotterrell 2005 J Physiol 565P PC28",
           "peak blood lactate after a 30-s Wingate, passive recovery (scenario wingate_recovery)", "mmol/L",
           "15.9 ± 1.5", 15.9, 1.5, BandRule::mean_sd, [] { return e2_cotterrell2005().peak_blood_lactate_mmol_per_L; },
-          "13.1 mmol/L: muscle lactate leaves through saturable MCTs (MCT4 Vmax 10.4 mmol/min/kg, Km 25 mM), so "
-          "muscle-cell lactate reaches 67 mmol/L (physiological <= ~45) and is still draining when the pool "
-          "peaks; the L10 calibration fits Beneke's curve shape, not the peak"),
+          "11.4 mmol/L (13.1 before the acidosis brake on the leg's glycolysis, which holds its muscle-cell "
+          "lactate at 43 mmol/L): the lumped working muscle (no brake) releases through saturable MCTs (MCT4 Vmax "
+          "10.4 mmol/min/kg, Km 25 mM) from 68 mmol/L of cell water (physiological <= ~45) and is still draining "
+          "when the pool peaks; the L10 calibration fits Beneke's curve shape, not the peak"),
       percent(
           "E2.peak_time", a, "Cotterrell 2005 J Physiol 565P PC28; Gupta 1996",
           "time of the blood-lactate peak after a 30-s Wingate (scenario wingate_recovery)", "min", "~3", 3.0, 30.0,
           [] { return e2_cotterrell2005().peak_time_after_exercise_min; },
-          "9.9 min: the MCT-limited release (see E2.peak) spreads the muscle's lactate over ~10 min"),
+          "6.1 min (9.9 before the acidosis brake): the lumped muscle's MCT-limited release (see E2.peak) spreads "
+          "its lactate over minutes"),
       // Beneke 2000: MLSS 4.9 ± 1.4 mmol/L (n = 33 men); by its definition blood lactate rises < 1.0 mmol/L over
       // the last 20 of the 30 min.
       around("E3.level", a, beneke2000,

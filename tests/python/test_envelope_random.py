@@ -347,7 +347,8 @@ KNOWN_CAUSES: list[Cause] = [
         "sprint_lactate",
         "issue 12 (target E2, test_envelope.py SPRINT_LACTATE): after a Wingate-like effort muscle-cell lactate "
         "passes 45 mmol/L (MCT-limited efflux): 55 mmol/L after <= 30 s at 2.17 x VO2max (seed 13: 1 of 100 "
-        "draws; seed 12 draws none, so not strict there; the shipped Wingate scenario's mark is).",
+        "draws, measured before the acidosis brake on the segments' glycolysis; the lactate pool's lumped muscle "
+        "has no brake; seed 12 draws none, so not strict there; the shipped Wingate scenario's mark is).",
         lambda c, v: (
             any(p.get("intensity_fraction_VO2max", 0.0) > 1.0 for p in c["protocol"])
             and v.name.endswith("lactate_cell_mmol_per_L")

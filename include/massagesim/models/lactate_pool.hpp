@@ -196,6 +196,9 @@ struct WholeBodyLactateParamsTpl {
     m.vasodilator_max = S(40.0);
     m.vasodilator_half_debt_mL_per_kg = S(2.0);
     m.vasodilator_hill = S(1.0);
+    // No acidosis brake on its glycolysis: Beneke's 30-s sprint amplitude (L10.A_30s, 15.3 mmol/L) needs its
+    // production uninhibited up to ~60 mmol/L; with a segment's brake it falls to ~11.8 (issue 12).
+    m.production_inhibition_lactate_mmol_per_L = S(200.0);
     // Its flow law and debt dilation, calibrated with uptake following demand at once, stand in for the
     // kinetic lag and the functional dilation (L2/L10).
     m.kinetic_deficit_fraction = S(0.0);

@@ -96,6 +96,8 @@ struct MetabolitesParamsTpl {
   S pain_pressure_scale_mmHg{50.0};
   S production_threshold_intensity{0.65};
   S production_threshold_slope_mmol_per_min_per_kg{9.0};
+  S production_inhibition_lactate_mmol_per_L{36.0};
+  S production_inhibition_hill{8.0};
 
   template <class T>
   MetabolitesParamsTpl<T> cast() const {
@@ -116,7 +118,7 @@ struct MetabolitesParamsTpl {
 using MetabolitesParams = MetabolitesParamsTpl<double>;
 
 /// Name, unit, default, physiological range and source of every metabolite parameter.
-inline constexpr std::array<ParameterInfo, 36> metabolites_parameter_info{{
+inline constexpr std::array<ParameterInfo, 38> metabolites_parameter_info{{
     {"muscle_mass_kg", "kg", 1.0, 0.05, 40.0, "segment anatomy (forearm ~1 kg, both legs' working muscle ~20 kg)",
      "muscle mass of the segment"},
     {"cell_water_L_per_kg", "L/kg", 0.55, 0.45, 0.65, "[GK] muscle water ~0.75 L/kg, ~3/4 intracellular",
@@ -212,6 +214,17 @@ inline constexpr std::array<ParameterInfo, 36> metabolites_parameter_info{{
      "fitted to E3.level and E3.steady (Beneke 2000 MSSE 32:1135: MLSS 4.9 +/- 1.4 mmol/L, rising < 1.0 mmol/L "
      "over minutes 10-30 at 0.75 VO2max)",
      "rise of glycolytic production per unit intensity between the lactate threshold and VO2max"},
+    {"production_inhibition_lactate_mmol_per_L", "mmol/L", 36.0, 25.0, 200.0,
+     "fitted (with production_inhibition_hill) so that muscle-cell lactate stays <= 45 mmol/L (~25-30 mmol/kg wet wt "
+     "after exhaustive exercise, physiology.md section 3) in L2's protocol (Gupta 1996) on the default leg; "
+     "mechanism: glycolysis falls in repeated sprints as the muscle acidifies although power holds (Bogdanis 1996 J "
+     "Appl Physiol 80:876, citing Gaitanos 1993 and Spriet 1989); the lumped whole-body muscle 200 (none), its "
+     "L2/L10 calibration",
+     "muscle-cell lactate at which glycolytic lactate production is halved (acidosis inhibits glycolysis)"},
+    {"production_inhibition_hill", "1", 8.0, 2.0, 12.0,
+     "fitted with production_inhibition_lactate_mmol_per_L (steep: < 1 % below 20 mmol/L, so submaximal exercise "
+     "is unchanged)",
+     "Hill exponent of the inhibition of glycolytic production by muscle-cell lactate"},
 }};
 
 template <class S>
@@ -254,6 +267,8 @@ void MetabolitesParamsTpl<S>::visit(P& p, F&& f) {
   f(I[33], p.pain_pressure_scale_mmHg);
   f(I[34], p.production_threshold_intensity);
   f(I[35], p.production_threshold_slope_mmol_per_min_per_kg);
+  f(I[36], p.production_inhibition_lactate_mmol_per_L);
+  f(I[37], p.production_inhibition_hill);
 }
 
 template <class S>
@@ -378,12 +393,18 @@ void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignal
   const S shortfall = deficit - smooth_pos(lag, 1e-3 * smooth::value_of(m)) / tau_min;
 
   // Lactate fluxes [mmol/min].
+  // Glycolysis slows as the cell acidifies (H+ inhibits phosphofructokinase and phosphorylase): in repeated
+  // sprints its rate falls although power holds (Bogdanis 1996), which keeps muscle lactate near its
+  // exhaustive ~25-30 mmol/kg. The basal rate is left alone so that rest is unchanged.
+  const S inhibition =
+      S(1.0) - hill(Cm, p.production_inhibition_lactate_mmol_per_L, smooth::value_of(p.production_inhibition_hill));
   const S prod =
-      m * (p.production_rest_mmol_per_min_per_kg +
-           p.production_max_mmol_per_min_per_kg *
-               hill(S(bus.exercise_intensity), p.production_half_intensity, smooth::value_of(p.production_hill)) +
-           threshold_production_mmol_per_min_per_kg(p, S(bus.exercise_intensity))) +
-      p.glycolytic_deficit_fraction * smooth_pos(shortfall, 1e-6) * (5.6 / 22.4);
+      m * p.production_rest_mmol_per_min_per_kg +
+      inhibition *
+          (m * (p.production_max_mmol_per_min_per_kg *
+                    hill(S(bus.exercise_intensity), p.production_half_intensity, smooth::value_of(p.production_hill)) +
+                threshold_production_mmol_per_min_per_kg(p, S(bus.exercise_intensity))) +
+           p.glycolytic_deficit_fraction * smooth_pos(shortfall, 1e-6) * (5.6 / 22.4));
   const S mct =
       m * (p.mct1_vmax_mmol_per_min_per_kg * (Cm / (p.mct1_km_mmol_per_L + Cm) - Ci / (p.mct1_km_mmol_per_L + Ci)) +
            p.mct4_vmax_mmol_per_min_per_kg * (Cm / (p.mct4_km_mmol_per_L + Cm) - Ci / (p.mct4_km_mmol_per_L + Ci)));

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "massagesim/scenario/scenario.hpp"
+#include "massagesim/validation/lactate.hpp"
 
 namespace massagesim::validation {
 
@@ -80,5 +81,20 @@ struct MlssResult {
   double max_muscle_cell_lactate_mmol_per_L = 0.0;
 };
 const MlssResult& e3_beneke2000();
+
+/// The scenario of L2, identical to scenarios/gupta_1996_lactate_recovery.json.
+std::string_view gupta_scenario_text();
+scenario::Scenario gupta_scenario();
+
+/// L2 Gupta S et al. (1996) Int J Sports Med 17:106 on the composed leg: five 1-min bouts at 150 % VO2max, then
+/// 45 min of recovery in three arms (massage, passive, active at 30 % VO2max). Each arm's blood-lactate peak after
+/// the last bout, its time and the half-life from the peak (linear interpolation between saved points); the
+/// highest muscle-cell lactate of the limb's segments and of the lumped working muscle over the three arms.
+struct GuptaLegResult {
+  LactateRecovery passive, massage, active;
+  double max_segment_cell_lactate_mmol_per_L = 0.0;
+  double max_working_muscle_cell_lactate_mmol_per_L = 0.0;
+};
+const GuptaLegResult& l2_gupta1996_leg();
 
 }  // namespace massagesim::validation

@@ -121,12 +121,10 @@ TEST(LactatePool, L2_Gupta1996_HalfLifePassiveMassageActive) {
   EXPECT_NEAR(p.half_life_min, 21.5, 2.8) << "Gupta 1996 t1/2 passive";
   EXPECT_NEAR(m.half_life_min, 21.8, 3.5) << "Gupta 1996 t1/2 massage";
   EXPECT_NEAR(a.half_life_min, 15.7, 2.5) << "Gupta 1996 t1/2 active 30 % VO2max";
-  expect_registered("L2.passive", p.half_life_min);
-  expect_registered("L2.massage", m.half_life_min);
-  expect_registered("L2.active", a.half_life_min);
+  // The registered L2 rows run the scenario on the composed leg (test_exercise_validation.cpp); this is the
+  // lactate pool's module check, the same protocol on the whole-body harness.
   // Peak ~3 min (sampling at 0, 3, 5 min): within 30 % of 3 min.
   EXPECT_NEAR(p.t_peak_min, 3.0, 0.9);
-  expect_registered("L2.peak_time", p.t_peak_min);
   std::printf("L2 peaks: passive %.2f mmol/L at %.2f min, massage %.2f at %.2f, active %.2f at %.2f\n",
               p.peak_mmol_per_L, p.t_peak_min, m.peak_mmol_per_L, m.t_peak_min, a.peak_mmol_per_L, a.t_peak_min);
   // Honesty (model.md): default massage must not speed clearance over passive rest; active recovery does.

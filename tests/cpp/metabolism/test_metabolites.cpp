@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <string>
 
@@ -181,4 +182,32 @@ TEST(Metabolites, PainRisesWithIschaemiaAndMetabolites) {
   EXPECT_GT(r.bus[30].pain_drive, 0.5);  // ischaemic + 250 mmHg pressure pain
   EXPECT_GT(r.bus.back().pain_drive, r.bus[30].pain_drive);
   EXPECT_GT(r.x(mm::kLactateCell, r.x.cols() - 1), x0[mm::kLactateCell]);  // ischaemia produces lactate
+}
+
+TEST(Metabolites, AcidosisBrakeHalvesGlycolysisAtItsConstantAndSparesTheBasalRate) {
+  // Bogdanis 1996 J Appl Physiol 80:876 (citing Gaitanos 1993, Spriet 1989): glycolysis falls in repeated sprints
+  // as the muscle acidifies. The brake multiplies the exercise-driven production by K^n / (K^n + C_m^n).
+  const mm::MetabolitesParams p;
+  const auto production = [&](double cell_mmol_per_L, double intensity) {
+    const Eigen::Vector4d x(cell_mmol_per_L, 1.0, 1.0, 0.0);
+    Eigen::Vector4d dx;
+    mm::SegmentSignals bus{};
+    bus.exercise_intensity = intensity;
+    bus.arteriolar_flow_mL_per_min = 30.0;
+    mm::metabolites_outputs(p, x.data(), bus);
+    mm::metabolites_rhs(p, x.data(), bus, dx.data());
+    return bus.lactate_production_mmol_per_min;
+  };
+  const double K = p.production_inhibition_lactate_mmol_per_L;
+  const double basal = p.muscle_mass_kg * p.production_rest_mmol_per_min_per_kg;
+  const double p_low = production(1.0, 1.5), p_half = production(K, 1.5), p_high = production(2.0 * K, 1.5);
+  std::printf("production at 1.5 VO2max: %.4f (C_m 1), %.4f (C_m = K = %.0f), %.4f (2K) mmol/min; basal %.4f\n", p_low,
+              p_half, K, p_high, basal);
+  EXPECT_GT(p_low - basal, 1.0);  // a sprint-level rate, mmol/min per kg
+  EXPECT_NEAR((p_half - basal) / (p_low - basal), 0.5, 0.01);
+  EXPECT_LT((p_high - basal) / (p_low - basal), 0.01);  // n = 8: 2^-8
+  // At rest the brake does nothing, whatever the cell lactate.
+  EXPECT_NEAR(production(1.0, 0.0), production(2.0 * K, 0.0), 1e-9);
+  // Below ~20 mmol/L (submaximal exercise) it takes less than 1 %.
+  EXPECT_GT((production(20.0, 0.8) - basal) / (production(0.5, 0.8) - basal), 0.99);
 }
