@@ -368,6 +368,7 @@ void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignal
   using smooth::smooth_min;
   using smooth::smooth_pos;
   using std::exp;
+  using std::pow;
   const S& m = p.muscle_mass_kg;
   const S Cm = x[kLactateCell], Ci = x[kLactateIsf], Cc = x[kLactateCap], D = x[kO2Debt];
   const S Ca = bus.arterial_lactate_mmol_per_L;
@@ -396,8 +397,9 @@ void metabolites_rhs(const MetabolitesParamsTpl<S>& p, const S* x, SegmentSignal
   // Glycolysis slows as the cell acidifies (H+ inhibits phosphofructokinase and phosphorylase): in repeated
   // sprints its rate falls although power holds (Bogdanis 1996), which keeps muscle lactate near its
   // exhaustive ~25-30 mmol/kg. The basal rate is left alone so that rest is unchanged.
-  const S inhibition =
-      S(1.0) - hill(Cm, p.production_inhibition_lactate_mmol_per_L, smooth::value_of(p.production_inhibition_hill));
+  // K^n / (K^n + C^n) written with one pow (the right-hand side's costliest call).
+  const S inhibition = S(1.0) / (S(1.0) + pow(S(smooth_pos(Cm, 1e-9) / p.production_inhibition_lactate_mmol_per_L),
+                                              smooth::value_of(p.production_inhibition_hill)));
   const S prod =
       m * p.production_rest_mmol_per_min_per_kg +
       inhibition *
