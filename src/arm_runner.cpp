@@ -72,13 +72,13 @@ std::vector<mm::ParameterValue> option_overrides(const SimulationOptions& opt) {
 }
 }  // namespace
 
-msc::LactateThresholds run_lactate_thresholds(const msc::Scenario& sc, const SimulationOptions& opt) {
-  return msc::scenario_lactate_thresholds(msc::scenario_limb_params(sc, option_overrides(opt)));
+mm::LimbParams run_limb_params(const msc::Scenario& sc, const SimulationOptions& opt) {
+  return msc::scenario_limb_params(sc, option_overrides(opt));
 }
 
-BuiltLimb build_limb(const msc::Scenario& sc, const SimulationOptions& opt, const mp::Schedule& any_schedule) {
-  const std::vector<mm::ParameterValue> extra = option_overrides(opt);
-  auto limb = std::make_shared<const mm::Limb>(msc::scenario_limb_params(sc, extra));
+BuiltLimb build_limb(const msc::Scenario& sc, mm::LimbParams params, const SimulationOptions& opt,
+                     const mp::Schedule& any_schedule) {
+  auto limb = std::make_shared<const mm::Limb>(std::move(params));
   // Rest in the initial posture (the schedule's heights before t = 0).
   mm::LimbInputs rest = limb->rest_inputs();
   for (int i = 0; i < limb->n_segments(); ++i)

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "detail/arm_runner.hpp"
@@ -37,9 +38,10 @@ double thread_cpu_s() {
 PreparedArm prepare_arm(const scenario::Scenario& sc, const std::string& arm_name, const SimulationOptions& options) {
   MASSAGESIM_CHECK(sc.limb.n_segments() >= 1, "limb.segment_lengths_cm: expected at least one segment, got 0");
   const msc::Arm* arm = detail::find_arm(sc, arm_name, "arm");
-  const msc::LactateThresholds lt = detail::run_lactate_thresholds(sc, options);
+  mm::LimbParams params = detail::run_limb_params(sc, options);
+  const msc::LactateThresholds lt = msc::scenario_lactate_thresholds(params);
   const mp::Schedule written = msc::build_schedule(sc, &lt);
-  const detail::BuiltLimb b = detail::build_limb(sc, options, written);
+  const detail::BuiltLimb b = detail::build_limb(sc, std::move(params), options, written);
   PreparedArm out;
   out.arm = arm ? arm->name : std::string("protocol");
   out.limb = b.limb;

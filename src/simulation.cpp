@@ -35,10 +35,11 @@ SimulationResult simulate(const scenario::Scenario& sc, const SimulationOptions&
   } else {
     for (const auto& name : options.arms) arms.push_back(detail::find_arm(sc, name, "options.arms"));
   }
-  const msc::LactateThresholds lt = detail::run_lactate_thresholds(sc, options);
+  mm::LimbParams params = detail::run_limb_params(sc, options);
+  const msc::LactateThresholds lt = msc::scenario_lactate_thresholds(params);
   const mp::Schedule written = msc::build_schedule(sc, &lt);
   const detail::Windows w = detail::windows_of(written);
-  const detail::BuiltLimb b = detail::build_limb(sc, options, written);
+  const detail::BuiltLimb b = detail::build_limb(sc, std::move(params), options, written);
   const auto cols = detail::resolve_columns(*b.limb, r.requested);
 
   SimulationResult out;

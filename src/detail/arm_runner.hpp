@@ -23,12 +23,12 @@ struct BuiltLimb {
   models::Limb::State rest;
   std::string note;  ///< how the start was found when not as a steady state (the arm's message says so)
 };
-BuiltLimb build_limb(const scenario::Scenario& sc, const SimulationOptions& opt,
+BuiltLimb build_limb(const scenario::Scenario& sc, models::LimbParams params, const SimulationOptions& opt,
                      const protocols::Schedule& any_schedule);
 
-/// The subject's lactate thresholds with the scenario's and the run's parameter overrides, for phases whose
-/// intensity is a multiple of them (`scenario::build_schedule`).
-scenario::LactateThresholds run_lactate_thresholds(const scenario::Scenario& sc, const SimulationOptions& opt);
+/// The limb's parameters with the scenario's and the run's overrides, built once per run: the lactate
+/// thresholds of the written schedule (`scenario::scenario_lactate_thresholds`) and `build_limb` read them.
+models::LimbParams run_limb_params(const scenario::Scenario& sc, const SimulationOptions& opt);
 
 /// Solver and output settings after the run's options are laid over the scenario's.
 struct Resolved {
