@@ -249,7 +249,7 @@ class PatternLU {
   std::vector<Eigen::Index> row_ptr_, col_idx_, diag_ptr_;
   std::vector<double> val_, orig_;  // the factors; the permuted matrix before elimination (for the fallback)
   std::vector<Eigen::Index> entry_row_, entry_col_, entry_slot_, diag_slot_;
-  mutable std::vector<Eigen::Index> pos_;
+  std::vector<Eigen::Index> pos_;  // position in the current row of each column (factor_stored)
   mutable Eigen::VectorXd work_;
   Eigen::MatrixXd dense_a_;
   DenseLU<Eigen::Dynamic> dense_;

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -144,7 +145,8 @@ class ShiftedSystem {
     jeval_.time_derivative(sys, x, t, fx, h_scale, dfdt, st);
   }
 
-  /// Factors W = shift·I − J (counted in `Stats::n_lu`). Returns false when W is singular.
+  /// Factors W = shift·I − J (counted in `Stats::n_lu`, and `pattern_lu`'s fallbacks to partial pivoting in
+  /// `Stats::n_lu_pivot_fallbacks`). Returns false when W is singular.
   bool factor(double shift, Stats& st) {
     bool ok = false;
     switch (kind_) {
@@ -160,9 +162,12 @@ class ShiftedSystem {
       case LinearSolverKind::bordered:
         ok = bordlu_.factor_shifted(jbord_, shift);
         break;
-      case LinearSolverKind::pattern_lu:
+      case LinearSolverKind::pattern_lu: {
+        const std::int64_t before = plu_.n_pivot_fallbacks();
         ok = m_ > 0 ? plu_.factor_shifted(jbord_, shift) : plu_.factor_shifted(jd_, shift);
+        st.n_lu_pivot_fallbacks += plu_.n_pivot_fallbacks() - before;
         break;
+      }
     }
     ++st.n_lu;
     return ok;
