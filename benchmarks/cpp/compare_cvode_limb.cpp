@@ -56,6 +56,7 @@
 #include "massagesim/simulation/prepared_problem.hpp"
 #include "massagesim/simulation/simulation.hpp"
 #include "massagesim/solver/jacobian.hpp"
+#include "massagesim/solver/linear/pattern_lu.hpp"
 #include "massagesim/solver/linear/sparsity.hpp"
 #include "massagesim/solver/steppers/bdf.hpp"
 
@@ -395,7 +396,8 @@ int main(int argc, char** argv) {
         arm.limb->lower_bandwidth() + arm.limb->upper_bandwidth() + 1 + arm.limb->n_pool_states(), pattern.n());
     std::cerr << "  pattern: " << pattern.nnz() << " nonzeros, " << colouring.n_colours << " colours (max row "
               << pattern.max_row_count() << "), measured in " << pattern_s << " s; Rodas directions " << rodas_dirs
-              << " (band colouring: " << rodas_band_dirs << " + " << nb << " border-row columns)\n";
+              << " (band colouring: " << rodas_band_dirs << " + " << nb << " border-row columns); pattern LU "
+              << ms::PatternLU(pattern).nnz_factors() << " entries in L + U\n";
     if (!js_arms.str().empty()) js_arms << ",\n";
     js_arms << "    {\"arm\": \"" << arm.arm << "\", \"n_states\": " << pattern.n() << ", \"span_s\": " << T
             << ", \"breakpoints\": " << arm.breakpoints_s.size() << ", \"pattern_nnz\": " << pattern.nnz()
