@@ -53,8 +53,10 @@
 
 #include "massagesim/scenario/scenario_io.hpp"
 #include "massagesim/simulation/limb_problem.hpp"
+#include "massagesim/simulation/prepared_problem.hpp"
 #include "massagesim/simulation/simulation.hpp"
 #include "massagesim/solver/jacobian.hpp"
+#include "massagesim/solver/linear/pattern_lu.hpp"
 #include "massagesim/solver/linear/sparsity.hpp"
 #include "massagesim/solver/steppers/bdf.hpp"
 
@@ -255,6 +257,15 @@ ms::SparsityPattern measure_pattern(const msim::PreparedArm& arm, const std::vec
   return ms::detect_jacobian_pattern(prob.system, xs, tx, 1, 0.1);
 }
 
+/// The scenario's step control (`scenario_step_control`) at these tolerances, failures returned, not thrown.
+ms::StepControl step_control(double rtol, double atol, double dt_max_s) {
+  msc::SolverOptions opts;
+  opts.rtol = rtol;
+  opts.atol = atol;
+  opts.dt_max_s = dt_max_s;
+  return msim::scenario_step_control(opts, /*throw_on_failure=*/false);
+}
+
 /// Rodas4 / Rodas4P2 exactly as `solve_prepared` runs them, with the Jacobian coloured by `pattern`.
 Run run_rodas_pattern(const msim::PreparedArm& arm, const std::string& stepper,
                       const std::shared_ptr<const ms::SparsityPattern>& pattern, double rtol, double atol,
@@ -265,11 +276,7 @@ Run run_rodas_pattern(const msim::PreparedArm& arm, const std::string& stepper,
   st.jacobian_pattern = pattern;
   if (const auto k = stepper.find("_age"); k != std::string::npos)
     st.jacobian_max_age = std::stoi(stepper.substr(k + 4));
-  ms::StepControl ctl;
-  ctl.rtol = rtol;
-  ctl.atol = atol;
-  ctl.dt_max_s = dt_max_s;
-  ctl.throw_on_failure = false;
+  const ms::StepControl ctl = step_control(rtol, atol, dt_max_s);
   const double c0 = thread_cpu_s();
   const auto sol = ms::solve(prob, st, ctl, ms::SaveAt{.ts_s = ts});
   const double cpu_s = thread_cpu_s() - c0;
@@ -286,7 +293,8 @@ Run run_bdf(const msim::PreparedArm& arm, const std::string& stepper,
   ms::Bdf st = msim::limb_bdf(*arm.limb);  // the scenario's configuration
   st.jacobian_pattern = pattern;
   // Variants by name: _ageN (J after N accepted steps), _luP (LU kept within P % change of h/α),
-  // _ntolX (Newton tolerance X), _twoit (at least two Newton iterations), _bdf (classical BDF).
+  // _ntolX (Newton tolerance X), _twoit (at least two Newton iterations), _bdf (classical BDF),
+  // _bordered / _plu (the bordered LU / the pattern LU, whatever limb_bdf chooses).
   auto option = [&](const std::string& key) -> std::string {
     const auto k = stepper.find("_" + key);
     if (k == std::string::npos) return "";
@@ -299,11 +307,9 @@ Run run_bdf(const msim::PreparedArm& arm, const std::string& stepper,
   if (const auto v = option("ntol"); !v.empty()) st.newton_tolerance = std::stod(v);
   if (stepper.find("_twoit") != std::string::npos) st.carry_convergence_rate = false;
   if (stepper.find("_bdf") != std::string::npos) st.ndf = false;
-  ms::StepControl ctl;
-  ctl.rtol = rtol;
-  ctl.atol = atol;
-  ctl.dt_max_s = dt_max_s;
-  ctl.throw_on_failure = false;
+  if (stepper.find("_bordered") != std::string::npos) st.linear_solver = ms::LinearSolverKind::bordered;
+  if (stepper.find("_plu") != std::string::npos) st.linear_solver = ms::LinearSolverKind::pattern_lu;
+  const ms::StepControl ctl = step_control(rtol, atol, dt_max_s);
   const double c0 = thread_cpu_s();
   const auto sol = ms::solve(prob, st, ctl, ms::SaveAt{.ts_s = ts});
   const double cpu_s = thread_cpu_s() - c0;
@@ -390,7 +396,8 @@ int main(int argc, char** argv) {
         arm.limb->lower_bandwidth() + arm.limb->upper_bandwidth() + 1 + arm.limb->n_pool_states(), pattern.n());
     std::cerr << "  pattern: " << pattern.nnz() << " nonzeros, " << colouring.n_colours << " colours (max row "
               << pattern.max_row_count() << "), measured in " << pattern_s << " s; Rodas directions " << rodas_dirs
-              << " (band colouring: " << rodas_band_dirs << " + " << nb << " border-row columns)\n";
+              << " (band colouring: " << rodas_band_dirs << " + " << nb << " border-row columns); pattern LU "
+              << ms::PatternLU(pattern).nnz_factors() << " entries in L + U\n";
     if (!js_arms.str().empty()) js_arms << ",\n";
     js_arms << "    {\"arm\": \"" << arm.arm << "\", \"n_states\": " << pattern.n() << ", \"span_s\": " << T
             << ", \"breakpoints\": " << arm.breakpoints_s.size() << ", \"pattern_nnz\": " << pattern.nnz()

@@ -52,15 +52,19 @@ Rodas4 limb_rodas4(const Limb& limb, bool autonomous = false, const RodasTableau
                 .autonomous = autonomous};
 }
 
-/// Bdf for a limb: the Jacobian and linear solver of `limb_rodas4` (bordered LU on the band and the
-/// limb-level border), variable order 1-5, J and LU kept across steps.
+/// Bdf for a limb: the Jacobian of `limb_rodas4` (band and limb-level border, coloured by the arm's pattern
+/// when one is given), factored by the sparse LU on that pattern (`LinearSolverKind::pattern_lu`), variable
+/// order 1-5, J and LU kept across steps.
 template <class Limb>
 Bdf limb_bdf(const Limb& limb) {
+  // pattern_lu, not bordered: the limb's band block is nearly full (kl + ku + 1 = 80 of 81 on the default
+  // arm), so the bordered LU is dense work, while J has ~550 nonzeros; the pattern LU (AMD ordering, static
+  // pivots) makes the same steps and is faster on the default scenario (compare_cvode_limb, bdf_plu).
   // Newton stops at 0.1 of the error weights, CVODE's nonlinear convergence coefficient (nlscoef), not the
   // solver's default min(0.03, sqrt(rtol)) (1e-3 at rtol 1e-6): on the default scenario's massage arm 31-36 %
   // less CPU at rtol 1e-5...1e-8 (Jacobians 690 -> 97, RHS 80 k -> 55 k at 1e-6) for ~15-30 % more error
   // against a 1e-10 reference, still faster at matched error (docs/solver.md "The scenario default").
-  return Bdf{.linear_solver = LinearSolverKind::bordered,
+  return Bdf{.linear_solver = LinearSolverKind::pattern_lu,
              .lower_bandwidth = limb.lower_bandwidth(),
              .upper_bandwidth = limb.upper_bandwidth(),
              .border_size = limb.n_pool_states(),

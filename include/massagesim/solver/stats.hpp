@@ -21,6 +21,9 @@ struct Stats {
   std::int64_t n_pattern_checks = 0;
   /// Rodas4 with a sparsity pattern: checks that found a nonzero outside the pattern (then widened).
   std::int64_t n_pattern_widenings = 0;
+  /// `LinearSolverKind::pattern_lu`: factorisations whose static pivots were rejected and that used the
+  /// dense LU with partial pivoting instead (part of `n_lu`).
+  std::int64_t n_lu_pivot_fallbacks = 0;
 };
 
 }  // namespace massagesim

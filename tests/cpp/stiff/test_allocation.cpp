@@ -1,65 +1,28 @@
 // Counts heap allocations during whole solves and checks that doubling the number of steps does
 // not increase them: after setup, nothing is allocated per step.
 //
-// Two counters, both local to this executable:
-// - the global `operator new` is replaced by a counting one (C++ containers, std::string, ...);
-// - `malloc`/`calloc`/`realloc` are interposed (glibc's __libc_* are called underneath), because
-//   Eigen allocates its dynamic matrices with std::malloc, not operator new.
+// Allocations are counted by tests/cpp/support/alloc_counter.cpp (linked into this executable only:
+// it replaces the global allocation functions): operator new and malloc/calloc/realloc, once each.
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
+#include <cstdint>
 #include <iostream>
 #include <memory>
-#include <new>
 #include <vector>
 
 #include "arrow_chain.hpp"
 #include "massagesim/solver/solve.hpp"
 #include "massagesim/solver/steppers/rodas4.hpp"
 #include "stiff_problems.hpp"
-
-namespace {
-std::atomic<long> g_new{0};
-std::atomic<long> g_malloc{0};
-}  // namespace
-
-extern "C" {
-void* __libc_malloc(std::size_t);
-void* __libc_calloc(std::size_t, std::size_t);
-void* __libc_realloc(void*, std::size_t);
-void* malloc(std::size_t n) {
-  g_malloc.fetch_add(1, std::memory_order_relaxed);
-  return __libc_malloc(n);
-}
-void* calloc(std::size_t a, std::size_t b) {
-  g_malloc.fetch_add(1, std::memory_order_relaxed);
-  return __libc_calloc(a, b);
-}
-void* realloc(void* p, std::size_t n) {
-  g_malloc.fetch_add(1, std::memory_order_relaxed);
-  return __libc_realloc(p, n);
-}
-}
-
-void* operator new(std::size_t n) {
-  g_new.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#include "support/alloc_counter.hpp"
 
 namespace ms = massagesim;
 using namespace stiff_test;
 
 namespace {
 struct Count {
-  long news, mallocs;
+  std::int64_t allocations;
 };
 
 /// Allocations during one fixed-step solve of `n_steps` steps of size h.
@@ -67,9 +30,9 @@ template <class System, class State>
 Count count_solve(const System& sys, const State& x0, double h, int n_steps, const ms::Rodas4& cfg) {
   const auto p = ms::make_problem(sys, x0, 0.0, h * n_steps);
   const ms::StepControl ctl{.dt_initial_s = h, .adaptive = false};
-  const long n0 = g_new.load(), m0 = g_malloc.load();
+  const std::int64_t n0 = ms::test::allocation_count();
   const auto sol = ms::solve(p, cfg, ctl);
-  const Count c{g_new.load() - n0, g_malloc.load() - m0};
+  const Count c{ms::test::allocation_count() - n0};
   EXPECT_EQ(sol.stats.n_steps, n_steps);
   return c;
 }
@@ -79,11 +42,10 @@ void expect_no_per_step_allocation(const char* what, const System& sys, const St
                                    const ms::Rodas4& cfg) {
   const Count a = count_solve(sys, x0, h, 50, cfg);
   const Count b = count_solve(sys, x0, h, 100, cfg);
-  std::cout << "[alloc] " << what << ": 50 steps -> " << a.news << " new / " << a.mallocs << " malloc; 100 steps -> "
-            << b.news << " new / " << b.mallocs << " malloc\n";
-  EXPECT_GT(a.mallocs, 0) << "the counter does not see allocations: the test would be vacuous";
-  EXPECT_LE(b.news, a.news) << what;
-  EXPECT_LE(b.mallocs, a.mallocs) << what;
+  std::cout << "[alloc] " << what << ": 50 steps -> " << a.allocations << " allocations; 100 steps -> " << b.allocations
+            << "\n";
+  EXPECT_GT(a.allocations, 0) << "the counter does not see allocations: the test would be vacuous";
+  EXPECT_LE(b.allocations, a.allocations) << what;
 }
 }  // namespace
 
@@ -163,8 +125,8 @@ TEST(Rodas4Allocation, SparseAllocatesPerStepAndSaysSo) {
   const ms::Rodas4 cfg{.linear_solver = ms::LinearSolverKind::sparse, .lower_bandwidth = 2, .upper_bandwidth = 2};
   const Count a = count_solve(b, b.x0(), 0.02, 50, cfg);
   const Count c = count_solve(b, b.x0(), 0.02, 100, cfg);
-  const double per_step = static_cast<double>(c.mallocs - a.mallocs) / 50.0;
+  const double per_step = static_cast<double>(c.allocations - a.allocations) / 50.0;
   std::cout << "[alloc] Bruss1D m=20, sparse (Eigen SparseLU): " << per_step << " malloc per step\n";
   RecordProperty("sparse_mallocs_per_step", std::to_string(per_step));
-  EXPECT_GE(c.mallocs, a.mallocs);
+  EXPECT_GE(c.allocations, a.allocations);
 }

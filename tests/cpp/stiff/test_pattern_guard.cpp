@@ -5,6 +5,7 @@
 // widening.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -136,7 +137,11 @@ TEST(PatternGuard, ChecksAfterEveryRestartAndRefusesABadInterval) {
   EXPECT_THROW((cfg.make_cache<SwitchingSystem, State>(start_state())), InvalidArgument);
 }
 
-/// The pattern and band paths of `sc`'s stepper on every arm: bitwise-equal saved values and counts.
+/// The pattern and band paths of `sc`'s stepper on every arm: bitwise-equal saved values and counts, or,
+/// when the stepper's LU works on the pattern (`LinearSolverKind::pattern_lu`: with the pattern its
+/// nonzeros, without one every stored entry, so another ordering and other rounding that moves the
+/// adaptive step sequence), the same steps to 1 % and the same values to 5e-5 of each state's largest
+/// magnitude (measured 1.4e-5 and 4.9e-6; the solve's error at rtol 1e-6 is ~1.3e-4, compare_cvode_limb).
 void check_pattern_matches_band(const scenario::Scenario& sc) {
   for (const auto& a : sc.arms) {
     const simulation::PreparedArm arm = simulation::prepare_arm(sc, a.name);
@@ -149,6 +154,11 @@ void check_pattern_matches_band(const scenario::Scenario& sc) {
       return simulation::with_stepper(
           sc.solver.stepper, *arm.limb, [&](const auto& st) { return solve(prob, st, ctl, SaveAt{.ts_s = ts}); }, p);
     };
+    bool lu_on_pattern = false;
+    simulation::with_stepper(sc.solver.stepper, *arm.limb, [&](const auto& st) {
+      if constexpr (requires { st.linear_solver; }) lu_on_pattern = st.linear_solver == LinearSolverKind::pattern_lu;
+      return 0;
+    });
     const auto band = run(nullptr);
     const auto coloured = run(pattern);
     ASSERT_TRUE(band.ok()) << band.message;
@@ -157,8 +167,14 @@ void check_pattern_matches_band(const scenario::Scenario& sc) {
                 arm.arm.c_str(), static_cast<long>(pattern->nnz()), static_cast<long>(coloured.stats.n_steps),
                 static_cast<long>(coloured.stats.n_jac), static_cast<long>(coloured.stats.n_pattern_checks),
                 static_cast<long>(coloured.stats.n_pattern_widenings));
-    EXPECT_EQ(coloured.stats.n_steps, band.stats.n_steps) << arm.arm;
-    EXPECT_EQ(coloured.stats.n_rejected, band.stats.n_rejected) << arm.arm;
+    if (lu_on_pattern) {
+      EXPECT_NEAR(static_cast<double>(coloured.stats.n_steps), static_cast<double>(band.stats.n_steps),
+                  0.01 * static_cast<double>(band.stats.n_steps))
+          << arm.arm;
+    } else {
+      EXPECT_EQ(coloured.stats.n_steps, band.stats.n_steps) << arm.arm;
+      EXPECT_EQ(coloured.stats.n_rejected, band.stats.n_rejected) << arm.arm;
+    }
     // Rodas evaluates J at every restart, each one a full check; a BDF keeps its J across breakpoints, and
     // checks the first J it evaluates after one (and the first of the run).
     if (sc.solver.stepper.starts_with("rodas4"))
@@ -169,14 +185,25 @@ void check_pattern_matches_band(const scenario::Scenario& sc) {
     // Measured (count_limb_jacobian scenario): the detected pattern holds every nonzero of the run.
     EXPECT_EQ(coloured.stats.n_pattern_widenings, 0) << arm.arm;
     ASSERT_EQ(coloured.x.cols(), band.x.cols());
-    long differ = 0;
-    for (Eigen::Index k = 0; k < band.x.cols(); ++k)
-      for (Eigen::Index i = 0; i < band.x.rows(); ++i) differ += coloured.x(i, k) != band.x(i, k) ? 1 : 0;
-    EXPECT_EQ(differ, 0) << arm.arm << ": saved values that differ from band colouring";
+    if (lu_on_pattern) {
+      double rel = 0.0;
+      for (Eigen::Index i = 0; i < band.x.rows(); ++i) {
+        const double scale = band.x.row(i).cwiseAbs().maxCoeff();
+        if (scale > 0.0) rel = std::max(rel, (coloured.x.row(i) - band.x.row(i)).cwiseAbs().maxCoeff() / scale);
+      }
+      std::printf("arm %s: LU on the pattern; band path %ld steps, largest relative difference %.3g\n", arm.arm.c_str(),
+                  static_cast<long>(band.stats.n_steps), rel);
+      EXPECT_LT(rel, 5e-5) << arm.arm;
+    } else {
+      long differ = 0;
+      for (Eigen::Index k = 0; k < band.x.cols(); ++k)
+        for (Eigen::Index i = 0; i < band.x.rows(); ++i) differ += coloured.x(i, k) != band.x(i, k) ? 1 : 0;
+      EXPECT_EQ(differ, 0) << arm.arm << ": saved values that differ from band colouring";
+    }
   }
 }
 
-TEST(PatternGuard, DefaultScenarioArmsOnTheScenarioPathMatchBandColouringBitwise) {
+TEST(PatternGuard, DefaultScenarioArmsOnTheScenarioPathMatchBandColouring) {
   // The scenario's own stepper (bdf) and the Rosenbrock one (rodas4), each with and without the pattern.
   auto sc = scenario::default_scenario();
   for (const std::string& stepper : {sc.solver.stepper, std::string("rodas4")}) {

@@ -10,6 +10,10 @@ enum class LinearSolverKind {
   banded,    ///< massagesim's band LU with partial pivoting (LAPACK gbtrf-style); cost O(n·kl·(kl+ku))
   sparse,    ///< Eigen SparseLU on the band pattern, pattern analysed once
   bordered,  ///< band block + dense border of the last m states: band LU + Schur complement (BorderedLU)
+  /// sparse LU on the Jacobian's pattern (PatternLU): ordering and fill computed once, static pivots
+  /// with a dense partial-pivoting fallback, no allocation after setup; J stored bordered when a
+  /// border is given (for its colouring), else dense
+  pattern_lu,
 };
 
 inline const char* to_string(LinearSolverKind k) {
@@ -22,6 +26,8 @@ inline const char* to_string(LinearSolverKind k) {
       return "sparse";
     case LinearSolverKind::bordered:
       return "bordered";
+    case LinearSolverKind::pattern_lu:
+      return "pattern_lu";
   }
   return "unknown";
 }

@@ -1,7 +1,8 @@
 #pragma once
 /// \file bdf.hpp
 /// \brief Bdf: variable-order (1 … 5) quasi-constant step-size NDF/BDF with Jacobian and LU reuse,
-///        written on Eigen and the solver's Jacobian evaluator and dense / banded / bordered LUs.
+///        written on Eigen and the solver's shared linear system W (`ShiftedSystem`: Jacobian evaluator,
+///        dense / banded / bordered / pattern LUs).
 ///
 /// The method is the one of MATLAB's ode15s: the numerical differentiation formulas (NDF) of
 /// Shampine & Reichelt, in the backward-difference form of their Sec. 2.3, with the history kept as
@@ -16,7 +17,7 @@
 /// `jacobian_max_age`, after that many accepted steps); W is refactored only when h or the order
 /// changed or J was re-evaluated. One accepted step costs 1 + (Newton iterations) RHS evaluations
 /// and as many forward/back substitutions. After construction of the cache nothing is allocated per
-/// step on the dense, banded and bordered paths (Eigen's SparseLU allocates; a widening of the
+/// step on the dense, banded, bordered and pattern paths (Eigen's SparseLU allocates; a widening of the
 /// Jacobian pattern by the guard allocates once per widening, as in Rodas4).
 ///
 /// Driver interplay (see `solve()`): the cache chooses its own step through the optional hooks
@@ -32,6 +33,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <memory>
 #include <vector>
@@ -41,13 +43,8 @@
 #include "massagesim/core/check.hpp"
 #include "massagesim/solver/concepts.hpp"
 #include "massagesim/solver/jacobian.hpp"
-#include "massagesim/solver/linear/band_matrix.hpp"
-#include "massagesim/solver/linear/banded_lu.hpp"
-#include "massagesim/solver/linear/bordered_lu.hpp"
-#include "massagesim/solver/linear/bordered_matrix.hpp"
-#include "massagesim/solver/linear/dense_lu.hpp"
 #include "massagesim/solver/linear/linear_solver_kind.hpp"
-#include "massagesim/solver/linear/sparse_lu.hpp"
+#include "massagesim/solver/linear/shifted_system.hpp"
 #include "massagesim/solver/stats.hpp"
 
 namespace massagesim {
@@ -96,23 +93,7 @@ struct Bdf {
 
   /// Throws InvalidArgument on bandwidths that do not fit n states or out-of-range options.
   void validate(Eigen::Index n) const {
-    MASSAGESIM_CHECK(lower_bandwidth >= -1 && lower_bandwidth < std::max<Eigen::Index>(n, 1),
-                     "Bdf.lower_bandwidth: expected -1 (full) or 0 ... n-1 = ", n - 1, ", got ", lower_bandwidth);
-    MASSAGESIM_CHECK(upper_bandwidth >= -1 && upper_bandwidth < std::max<Eigen::Index>(n, 1),
-                     "Bdf.upper_bandwidth: expected -1 (full) or 0 ... n-1 = ", n - 1, ", got ", upper_bandwidth);
-    MASSAGESIM_CHECK(border_size >= 0 && border_size <= n, "Bdf.border_size: expected 0 ... n = ", n, ", got ",
-                     border_size);
-    MASSAGESIM_CHECK(border_size == 0 || linear_solver == LinearSolverKind::bordered, "Bdf.border_size = ", border_size,
-                     ": only used with LinearSolverKind::bordered, got ", to_string(linear_solver));
-    MASSAGESIM_CHECK(!jacobian_pattern || jacobian_pattern->n() == n, "Bdf.jacobian_pattern: expected ", n, " x ", n,
-                     ", got ", jacobian_pattern ? jacobian_pattern->n() : 0, " x ",
-                     jacobian_pattern ? jacobian_pattern->n() : 0);
-    MASSAGESIM_CHECK(
-        !jacobian_pattern || linear_solver == LinearSolverKind::dense || linear_solver == LinearSolverKind::bordered,
-        "Bdf.jacobian_pattern: only used with LinearSolverKind::dense or bordered, got ", to_string(linear_solver));
-    MASSAGESIM_CHECK(pattern_check_interval >= 1,
-                     "Bdf.pattern_check_interval: expected >= 1 Jacobians between full checks, got ",
-                     pattern_check_interval);
+    ShiftedSystemOptions::of(*this).validate("Bdf", n);
     MASSAGESIM_CHECK(max_order >= 1 && max_order <= 5, "Bdf.max_order: expected 1 ... 5, got ", max_order);
     MASSAGESIM_CHECK(max_newton_iterations >= 1 && max_newton_iterations <= 20,
                      "Bdf.max_newton_iterations: expected 1 ... 20, got ", max_newton_iterations);
@@ -122,10 +103,6 @@ struct Bdf {
                      "Bdf.lu_reuse_max_change: expected in [0, 1), got ", lu_reuse_max_change);
     MASSAGESIM_CHECK(std::isfinite(newton_tolerance) && newton_tolerance >= 0.0 && newton_tolerance < 1.0,
                      "Bdf.newton_tolerance: expected 0 (automatic) or in (0, 1), got ", newton_tolerance);
-    for (std::size_t k = 0; k < border_row_columns.size(); ++k)
-      MASSAGESIM_CHECK(border_row_columns[k] >= 0 && border_row_columns[k] < n - border_size, "Bdf.border_row_columns[",
-                       k, "] = ", border_row_columns[k],
-                       ": expected a block column 0 ... n - border_size - 1 = ", n - border_size - 1);
   }
 
   template <class System, class State>
@@ -141,8 +118,6 @@ class BdfCache {
   static constexpr int N = State::RowsAtCompileTime;
   static constexpr int kMaxOrder = 5;
   static constexpr int kCols = kMaxOrder + 3;  // D⁰ … D^{k+2}
-  using Jac = JacobianEvaluator<System, State>;
-  using DenseJacobian = typename Jac::DenseJacobian;
   using History = Eigen::Matrix<double, N, kCols>;
   using Small = Eigen::Matrix<double, kMaxOrder + 1, kMaxOrder + 1>;
 
@@ -157,10 +132,7 @@ class BdfCache {
   BdfCache(const Bdf& cfg, const State& x0)
       : cfg_(cfg),
         n_(x0.size()),
-        m_(cfg.linear_solver == LinearSolverKind::bordered ? cfg.border_size : 0),
-        kl_(cfg.lower_bandwidth < 0 ? std::max<Eigen::Index>(n_ - m_ - 1, 0) : cfg.lower_bandwidth),
-        ku_(cfg.upper_bandwidth < 0 ? std::max<Eigen::Index>(n_ - m_ - 1, 0) : cfg.upper_bandwidth),
-        jeval_(cfg.jacobian, n_, kl_, ku_),
+        w_(ShiftedSystemOptions::of(cfg), n_),
         x_(x0),
         x_new_(x0),
         f_(x0),
@@ -172,26 +144,9 @@ class BdfCache {
         fy_(x0),
         fpred_(x0),
         scale_(x0),
-        atol_(x0),
-        dlu_(cfg.linear_solver == LinearSolverKind::dense || N != Eigen::Dynamic ? n_ : 0),
-        pattern_(cfg.jacobian_pattern) {
+        atol_(x0) {
     D_.setZero(n_, kCols);
     tmp_.setZero(n_, kCols);
-    if (cfg_.linear_solver == LinearSolverKind::dense) {
-      jd_.setZero(n_, n_);
-      jeval_.set_pattern(pattern_, 0);
-    } else if (cfg_.linear_solver == LinearSolverKind::bordered) {
-      jbord_.resize(n_ - m_, kl_, ku_, m_);
-      bordlu_.resize(n_ - m_, kl_, ku_, m_);
-      jeval_.set_border_row_columns(cfg_.border_row_columns);
-      jeval_.set_pattern(pattern_, m_);
-    } else {
-      jb_.resize(n_, kl_, ku_);
-      if (cfg_.linear_solver == LinearSolverKind::banded)
-        blu_.resize(n_, kl_, ku_);
-      else
-        slu_.resize(n_, kl_, ku_);
-    }
     // Coefficients (Shampine & Reichelt 1997, Sec. 2.2): γ_k = Σ_{j≤k} 1/j, α_k = (1 − κ_k) γ_k, and the
     // error constant κ_k γ_k + 1/(k + 1) of the leading term of the local error.
     const std::array<double, kMaxOrder + 1> kappa_ndf{0.0, -0.1850, -1.0 / 9.0, -0.0823, -0.0415, 0.0};
@@ -234,7 +189,7 @@ class BdfCache {
     n_equal_ = 0;
     lu_valid_ = false;
     jac_fresh_ = false;
-    check_next_ = pattern_ != nullptr;
+    w_.restart();
     eta_ = 1.0;
     proposed_h_ = std::numeric_limits<double>::quiet_NaN();
   }
@@ -366,7 +321,9 @@ class BdfCache {
     }
   }
 
-  const std::shared_ptr<const SparsityPattern>& jacobian_pattern() const { return pattern_; }
+  const std::shared_ptr<const SparsityPattern>& jacobian_pattern() const { return w_.pattern(); }
+  /// `LinearSolverKind::pattern_lu`: factorisations that fell back to partial pivoting.
+  std::int64_t n_pivot_fallbacks() const { return w_.n_pivot_fallbacks(); }
   int current_order() const { return order_; }
 
   const State& x() const { return x_; }
@@ -441,14 +398,7 @@ class BdfCache {
   }
 
   void evaluate_jacobian(System& sys, double t, Stats& st) {
-    const bool check = pattern_ && (check_next_ || ++jacs_since_check_ >= cfg_.pattern_check_interval);
-    if (cfg_.linear_solver == LinearSolverKind::dense)
-      jeval_.dense(sys, ypred_, t, fpred_, jd_, st, check);
-    else if (cfg_.linear_solver == LinearSolverKind::bordered)
-      jeval_.bordered(sys, ypred_, t, fpred_, jbord_, st, check);
-    else
-      jeval_.banded(sys, ypred_, t, fpred_, jb_, st);
-    if (check) check_pattern(st);
+    w_.evaluate(sys, ypred_, t, fpred_, st);
     jac_valid_ = true;
     jac_fresh_ = true;
     jac_age_ = 0;
@@ -456,22 +406,7 @@ class BdfCache {
   }
 
   void factor(double c, Stats& st) {
-    const double shift = 1.0 / c;  // W = (α_k/h) I − J
-    switch (cfg_.linear_solver) {
-      case LinearSolverKind::dense:
-        lu_ok_ = dlu_.factor_shifted(jd_, shift);
-        break;
-      case LinearSolverKind::banded:
-        lu_ok_ = blu_.factor_shifted(jb_, shift);
-        break;
-      case LinearSolverKind::sparse:
-        lu_ok_ = slu_.factor_shifted(jb_, shift);
-        break;
-      case LinearSolverKind::bordered:
-        lu_ok_ = bordlu_.factor_shifted(jbord_, shift);
-        break;
-    }
-    ++st.n_lu;
+    lu_ok_ = w_.factor(1.0 / c, st);  // W = (α_k/h) I − J
     c_factored_ = c;
     lu_valid_ = true;
   }
@@ -540,72 +475,14 @@ class BdfCache {
     return false;
   }
 
-  /// The guard of a Jacobian pattern (as in Rodas4): J was just evaluated in full; widen the pattern by
-  /// its nonzeros outside it, if any.
-  void check_pattern(Stats& st) {
-    ++st.n_pattern_checks;
-    check_next_ = false;
-    jacs_since_check_ = 0;
-    const SparsityPattern& p = *pattern_;
-    std::shared_ptr<SparsityPattern> wider;  // allocated only when an entry is missing
-    auto visit = [&](Eigen::Index i, Eigen::Index j, double v) {
-      if (v == 0.0 || std::isnan(v) || p.contains(i, j)) return;
-      if (!wider) wider = std::make_shared<SparsityPattern>(p);
-      wider->add(i, j);
-    };
-    if (cfg_.linear_solver == LinearSolverKind::dense) {
-      for (Eigen::Index j = 0; j < n_; ++j)
-        for (Eigen::Index i = 0; i < n_; ++i) visit(i, j, jd_(i, j));
-    } else {
-      const Eigen::Index nb = n_ - m_;
-      for (Eigen::Index j = 0; j < n_; ++j) {
-        const Eigen::Index i0 = j < nb ? std::max<Eigen::Index>(0, j - ku_) : 0;
-        const Eigen::Index i1 = j < nb ? std::min(nb, j + kl_ + 1) : n_;
-        for (Eigen::Index i = i0; i < i1; ++i) visit(i, j, jbord_(i, j));
-        if (j < nb)
-          for (Eigen::Index i = nb; i < n_; ++i) visit(i, j, jbord_(i, j));
-      }
-    }
-    if (!wider) return;
-    ++st.n_pattern_widenings;
-    pattern_ = std::move(wider);
-    jeval_.set_pattern(pattern_, cfg_.linear_solver == LinearSolverKind::bordered ? m_ : 0);
-  }
-
-  void solve(State& b, Stats& st) {
-    switch (cfg_.linear_solver) {
-      case LinearSolverKind::dense:
-        dlu_.solve_in_place(b);
-        break;
-      case LinearSolverKind::banded:
-        blu_.solve_in_place(b);
-        break;
-      case LinearSolverKind::sparse:
-        slu_.solve_in_place(b);
-        break;
-      case LinearSolverKind::bordered:
-        bordlu_.solve_in_place(b);
-        break;
-    }
-    ++st.n_linear_solves;
-  }
+  void solve(State& b, Stats& st) { w_.solve(b, st); }
 
   Bdf cfg_;
-  Eigen::Index n_, m_, kl_, ku_;
-  Jac jeval_;
+  Eigen::Index n_;
+  ShiftedSystem<System, State> w_;  // J, its evaluation with the pattern guard, the LU of W
   State x_, x_new_, f_, err_, ypred_, psi_, d_, dy_, fy_, fpred_, scale_, atol_;
   History D_, tmp_;
   std::array<double, kMaxOrder + 1> gamma_{}, alpha_{}, error_const_{};
-  DenseJacobian jd_;
-  BandMatrix jb_;
-  DenseLU<N> dlu_;
-  BandedLU blu_;
-  SparseLUSolver slu_;
-  BorderedMatrix jbord_;
-  BorderedLU bordlu_;
-  std::shared_ptr<const SparsityPattern> pattern_;
-  bool check_next_ = false;
-  int jacs_since_check_ = 0;
   bool jac_valid_ = false;  // J holds a Jacobian (maybe from an earlier step)
   bool jac_fresh_ = false;  // J was evaluated during the attempts of the current step
   int jac_age_ = 0;         // accepted steps since J was evaluated

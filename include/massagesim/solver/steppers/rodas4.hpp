@@ -6,16 +6,16 @@
 /// One step costs 6 RHS evaluations (5 stages + f at the accepted point), one LU of
 /// W = I/(γh) − J and 6 forward/back substitutions. The Jacobian (and ∂f/∂t) is computed once
 /// per accepted point, lazily at the first attempt from it; a rejected attempt only refactors W
-/// for the new h. Dense, banded, bordered and sparse linear solvers are available; after construction of
-/// the cache nothing is allocated per step on the dense and banded paths (Eigen's SparseLU
-/// allocates inside each factorisation and solve; with a Jacobian pattern, a widening by the guard
-/// allocates the wider pattern and its colouring, once per widening).
+/// for the new h. Dense, banded, bordered, pattern and sparse linear solvers are available
+/// (`ShiftedSystem`, solver/linear/shifted_system.hpp); after construction of the cache nothing is
+/// allocated per step except by Eigen's SparseLU (`sparse`) and by a widening of the Jacobian pattern.
 ///
 /// \see E. Hairer, G. Wanner, Solving Ordinary Differential Equations II, 2nd ed., Springer (1996),
 ///      Section IV.7 (method RODAS), doi:10.1007/978-3-642-05221-7; coefficients in rodas4_tableau.hpp.
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <memory>
 #include <vector>
@@ -25,13 +25,8 @@
 #include "massagesim/core/check.hpp"
 #include "massagesim/solver/concepts.hpp"
 #include "massagesim/solver/jacobian.hpp"
-#include "massagesim/solver/linear/band_matrix.hpp"
-#include "massagesim/solver/linear/banded_lu.hpp"
-#include "massagesim/solver/linear/bordered_lu.hpp"
-#include "massagesim/solver/linear/bordered_matrix.hpp"
-#include "massagesim/solver/linear/dense_lu.hpp"
 #include "massagesim/solver/linear/linear_solver_kind.hpp"
-#include "massagesim/solver/linear/sparse_lu.hpp"
+#include "massagesim/solver/linear/shifted_system.hpp"
 #include "massagesim/solver/stats.hpp"
 #include "massagesim/solver/steppers/rodas4_tableau.hpp"
 
@@ -57,15 +52,15 @@ struct Rodas4 {
   int lower_bandwidth = -1;
   /// Super-diagonals of J for the banded/sparse solvers (of the band block for `bordered`); −1 means full.
   int upper_bandwidth = -1;
-  /// `bordered` only: the number m of border states, the LAST m entries of the state (e.g. limb-level
-  /// pools coupled to every segment). J's border rows and columns are evaluated exactly.
+  /// `bordered` and `pattern_lu` only: the number m of border states, the LAST m entries of the state
+  /// (e.g. limb-level pools coupled to every segment). J's border rows and columns are evaluated exactly.
   int border_size = 0;
-  /// `bordered` only: the block columns (< n − m) on which the border rows depend; empty = all of them
+  /// `bordered` and `pattern_lu` only: the block columns (< n − m) on which the border rows depend; empty = all of them
   /// (exact, ⌈(n − m)/C⌉ extra AD evaluations per Jacobian). A shorter list is cheaper, but entries of
   /// the border rows in unlisted columns are taken as zero.
   std::vector<Eigen::Index> border_row_columns = {};
   /// The sparsity pattern of J (a superset of its nonzeros), e.g. `detect_jacobian_pattern`'s; null:
-  /// none. With `dense` or `bordered` and an AD or finite-difference Jacobian, J is evaluated by a
+  /// none. With `dense`, `bordered` or `pattern_lu` and an AD or finite-difference Jacobian, J is evaluated by a
   /// colouring of this pattern (fewer AD directions than band colours; `JacobianEvaluator::set_pattern`).
   /// An entry missing from the pattern would be taken as zero (the method then loses order, not
   /// accuracy control); the guard (`pattern_check_interval`) finds such entries and widens the pattern.
@@ -88,34 +83,13 @@ struct Rodas4 {
   /// evaluation per Jacobian when the system has no `time_derivative`).
   bool autonomous = false;
 
-  /// Throws InvalidArgument on bandwidths that do not fit n states.
+  /// Throws InvalidArgument on bandwidths that do not fit n states or out-of-range options.
   void validate(Eigen::Index n) const {
     MASSAGESIM_CHECK(tableau != nullptr,
                      "Rodas4.tableau: expected a tableau (rodas4_tableau, rodas4p2_tableau), got null");
-    MASSAGESIM_CHECK(lower_bandwidth >= -1 && lower_bandwidth < std::max<Eigen::Index>(n, 1),
-                     "Rodas4.lower_bandwidth: expected -1 (full) or 0 ... n-1 = ", n - 1, ", got ", lower_bandwidth);
-    MASSAGESIM_CHECK(upper_bandwidth >= -1 && upper_bandwidth < std::max<Eigen::Index>(n, 1),
-                     "Rodas4.upper_bandwidth: expected -1 (full) or 0 ... n-1 = ", n - 1, ", got ", upper_bandwidth);
-    MASSAGESIM_CHECK(border_size >= 0 && border_size <= n, "Rodas4.border_size: expected 0 ... n = ", n, ", got ",
-                     border_size);
-    MASSAGESIM_CHECK(border_size == 0 || linear_solver == LinearSolverKind::bordered,
-                     "Rodas4.border_size = ", border_size, ": only used with LinearSolverKind::bordered, got ",
-                     to_string(linear_solver));
-    MASSAGESIM_CHECK(!jacobian_pattern || jacobian_pattern->n() == n, "Rodas4.jacobian_pattern: expected ", n, " x ", n,
-                     ", got ", jacobian_pattern ? jacobian_pattern->n() : 0, " x ",
-                     jacobian_pattern ? jacobian_pattern->n() : 0);
-    MASSAGESIM_CHECK(
-        !jacobian_pattern || linear_solver == LinearSolverKind::dense || linear_solver == LinearSolverKind::bordered,
-        "Rodas4.jacobian_pattern: only used with LinearSolverKind::dense or bordered, got ", to_string(linear_solver));
-    MASSAGESIM_CHECK(pattern_check_interval >= 1,
-                     "Rodas4.pattern_check_interval: expected >= 1 Jacobians between full checks, got ",
-                     pattern_check_interval);
+    ShiftedSystemOptions::of(*this).validate("Rodas4", n);
     MASSAGESIM_CHECK(jacobian_max_age >= 1, "Rodas4.jacobian_max_age: expected >= 1 accepted steps, got ",
                      jacobian_max_age);
-    for (std::size_t k = 0; k < border_row_columns.size(); ++k)
-      MASSAGESIM_CHECK(border_row_columns[k] >= 0 && border_row_columns[k] < n - border_size,
-                       "Rodas4.border_row_columns[", k, "] = ", border_row_columns[k],
-                       ": expected a block column 0 ... n - border_size - 1 = ", n - border_size - 1);
   }
 
   template <class System, class State>
@@ -128,10 +102,6 @@ struct Rodas4 {
 /// Stage buffers, Jacobian, LU and dense-output data of Rodas4, sized once at construction.
 template <class System, class State>
 class Rodas4Cache {
-  static constexpr int N = State::RowsAtCompileTime;
-  using Jac = JacobianEvaluator<System, State>;
-  using DenseJacobian = typename Jac::DenseJacobian;
-
  public:
   static constexpr int order = 4;
   static constexpr int error_order = 3;
@@ -140,11 +110,7 @@ class Rodas4Cache {
 
   Rodas4Cache(const Rodas4& cfg, const State& x0)
       : cfg_(cfg),
-        n_(x0.size()),
-        m_(cfg.linear_solver == LinearSolverKind::bordered ? cfg.border_size : 0),
-        kl_(cfg.lower_bandwidth < 0 ? std::max<Eigen::Index>(n_ - m_ - 1, 0) : cfg.lower_bandwidth),
-        ku_(cfg.upper_bandwidth < 0 ? std::max<Eigen::Index>(n_ - m_ - 1, 0) : cfg.upper_bandwidth),
-        jeval_(cfg.jacobian, n_, kl_, ku_),
+        w_(ShiftedSystemOptions::of(cfg), x0.size()),
         x_(x0),
         x_new_(x0),
         x_old_(x0),
@@ -159,24 +125,7 @@ class Rodas4Cache {
         k5_(x0),
         k6_(x0),
         dense1_(x0),
-        dense2_(x0),
-        dlu_(cfg.linear_solver == LinearSolverKind::dense || N != Eigen::Dynamic ? n_ : 0),
-        pattern_(cfg.jacobian_pattern) {
-    if (cfg_.linear_solver == LinearSolverKind::dense) {
-      jd_.setZero(n_, n_);
-      jeval_.set_pattern(pattern_, 0);
-    } else if (cfg_.linear_solver == LinearSolverKind::bordered) {
-      jbord_.resize(n_ - m_, kl_, ku_, m_);
-      bordlu_.resize(n_ - m_, kl_, ku_, m_);
-      jeval_.set_border_row_columns(cfg_.border_row_columns);
-      jeval_.set_pattern(pattern_, m_);
-    } else {
-      jb_.resize(n_, kl_, ku_);
-      if (cfg_.linear_solver == LinearSolverKind::banded)
-        blu_.resize(n_, kl_, ku_);
-      else
-        slu_.resize(n_, kl_, ku_);
-    }
+        dense2_(x0) {
     dfdt_.setZero();
     k6_.setZero();
     dense1_.setZero();
@@ -194,7 +143,7 @@ class Rodas4Cache {
     ++st.n_rhs;
     jac_valid_ = false;
     attempted_ = false;
-    check_next_ = pattern_ != nullptr;  // new inputs may bring new nonzeros: the next J is checked
+    w_.restart();  // new inputs may bring new nonzeros: the next J is checked
   }
   /// Continues from the current state at time `t` (the driver calls this at a discontinuity t_b
   /// after a step that ended just below it): f, J and ∂f/∂t are re-evaluated there.
@@ -213,38 +162,16 @@ class Rodas4Cache {
     attempted_ = true;
     if (!jac_valid_) {
       jac_age_ = 0;
-      const bool check = pattern_ && (check_next_ || ++jacs_since_check_ >= cfg_.pattern_check_interval);
-      if (cfg_.linear_solver == LinearSolverKind::dense)
-        jeval_.dense(sys, x_, t_, f_, jd_, st, check);
-      else if (cfg_.linear_solver == LinearSolverKind::bordered)
-        jeval_.bordered(sys, x_, t_, f_, jbord_, st, check);
-      else
-        jeval_.banded(sys, x_, t_, f_, jb_, st);
-      if (check) check_pattern(st);
+      w_.evaluate(sys, x_, t_, f_, st);
       if (cfg_.autonomous)
         dfdt_.setZero();
       else
-        jeval_.time_derivative(sys, x_, t_, f_, h, dfdt_, st);
+        w_.time_derivative(sys, x_, t_, f_, h, dfdt_, st);
       jac_valid_ = true;
       refactor = true;
     }
     if (refactor || h != h_factored_) {
-      const double cinv = 1.0 / (c.gamma * h);
-      switch (cfg_.linear_solver) {
-        case LinearSolverKind::dense:
-          lu_ok_ = dlu_.factor_shifted(jd_, cinv);
-          break;
-        case LinearSolverKind::banded:
-          lu_ok_ = blu_.factor_shifted(jb_, cinv);
-          break;
-        case LinearSolverKind::sparse:
-          lu_ok_ = slu_.factor_shifted(jb_, cinv);
-          break;
-        case LinearSolverKind::bordered:
-          lu_ok_ = bordlu_.factor_shifted(jbord_, cinv);
-          break;
-      }
-      ++st.n_lu;
+      lu_ok_ = w_.factor(1.0 / (c.gamma * h), st);
       h_factored_ = h;
     }
     if (!lu_ok_) {  // singular W: report a non-finite attempt so that the driver shrinks the step
@@ -314,7 +241,9 @@ class Rodas4Cache {
   }
 
   /// The pattern J is coloured by now: `Rodas4::jacobian_pattern`, widened by the guard (null: none).
-  const std::shared_ptr<const SparsityPattern>& jacobian_pattern() const { return pattern_; }
+  const std::shared_ptr<const SparsityPattern>& jacobian_pattern() const { return w_.pattern(); }
+  /// `LinearSolverKind::pattern_lu`: factorisations that fell back to partial pivoting.
+  std::int64_t n_pivot_fallbacks() const { return w_.n_pivot_fallbacks(); }
 
   const State& x() const { return x_; }
   const State& x_new() const { return x_new_; }
@@ -324,74 +253,13 @@ class Rodas4Cache {
   double t_previous() const { return t_old_; }
 
  private:
-  /// The guard: J was just evaluated in full; widen the pattern by its nonzeros outside it, if any.
-  void check_pattern(Stats& st) {
-    ++st.n_pattern_checks;
-    check_next_ = false;
-    jacs_since_check_ = 0;
-    const SparsityPattern& p = *pattern_;
-    auto outside = [&](Eigen::Index i, Eigen::Index j, double v) {
-      return v != 0.0 && !std::isnan(v) && !p.contains(i, j);
-    };
-    std::shared_ptr<SparsityPattern> wider;  // allocated only when an entry is missing
-    auto visit = [&](Eigen::Index i, Eigen::Index j, double v) {
-      if (!outside(i, j, v)) return;
-      if (!wider) wider = std::make_shared<SparsityPattern>(p);
-      wider->add(i, j);
-    };
-    if (cfg_.linear_solver == LinearSolverKind::dense) {
-      for (Eigen::Index j = 0; j < n_; ++j)
-        for (Eigen::Index i = 0; i < n_; ++i) visit(i, j, jd_(i, j));
-    } else {
-      const Eigen::Index nb = n_ - m_;
-      for (Eigen::Index j = 0; j < n_; ++j) {
-        const Eigen::Index i0 = j < nb ? std::max<Eigen::Index>(0, j - ku_) : 0;
-        const Eigen::Index i1 = j < nb ? std::min(nb, j + kl_ + 1) : n_;
-        for (Eigen::Index i = i0; i < i1; ++i) visit(i, j, jbord_(i, j));
-        if (j < nb)
-          for (Eigen::Index i = nb; i < n_; ++i) visit(i, j, jbord_(i, j));
-      }
-    }
-    if (!wider) return;
-    ++st.n_pattern_widenings;
-    pattern_ = std::move(wider);
-    jeval_.set_pattern(pattern_, cfg_.linear_solver == LinearSolverKind::bordered ? m_ : 0);
-  }
-
-  void solve(State& b, Stats& st) {
-    switch (cfg_.linear_solver) {
-      case LinearSolverKind::dense:
-        dlu_.solve_in_place(b);
-        break;
-      case LinearSolverKind::banded:
-        blu_.solve_in_place(b);
-        break;
-      case LinearSolverKind::sparse:
-        slu_.solve_in_place(b);
-        break;
-      case LinearSolverKind::bordered:
-        bordlu_.solve_in_place(b);
-        break;
-    }
-    ++st.n_linear_solves;
-  }
+  void solve(State& b, Stats& st) { w_.solve(b, st); }
 
   Rodas4 cfg_;
-  Eigen::Index n_, m_, kl_, ku_;
-  Jac jeval_;
+  ShiftedSystem<System, State> w_;  // J, its evaluation with the pattern guard, the LU of W
   State x_, x_new_, x_old_, f_, dfdt_, u_, du_, k1_, k2_, k3_, k4_, k5_, k6_, dense1_, dense2_;
-  DenseJacobian jd_;
-  BandMatrix jb_;
-  DenseLU<N> dlu_;
-  BandedLU blu_;
-  SparseLUSolver slu_;
-  BorderedMatrix jbord_;
-  BorderedLU bordlu_;
   bool jac_valid_ = false, lu_ok_ = false, attempted_ = false;
-  int jac_age_ = 0;                                 // accepted steps since J was evaluated
-  std::shared_ptr<const SparsityPattern> pattern_;  // cfg_.jacobian_pattern, widened by the guard
-  bool check_next_ = false;                         // the next J is a full one (start, restart)
-  int jacs_since_check_ = 0;                        // Jacobians since the last full one
+  int jac_age_ = 0;  // accepted steps since J was evaluated
   double h_factored_ = 0.0;
   double t_ = 0.0, t_old_ = 0.0, t_new_ = 0.0;
 };
