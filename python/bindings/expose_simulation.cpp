@@ -57,6 +57,7 @@ py::dict stats_dict(const Stats& s) {
   d["n_breakpoints"] = s.n_breakpoints;
   d["n_pattern_checks"] = s.n_pattern_checks;
   d["n_pattern_widenings"] = s.n_pattern_widenings;
+  d["n_lu_pivot_fallbacks"] = s.n_lu_pivot_fallbacks;
   return d;
 }
 

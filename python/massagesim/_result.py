@@ -38,7 +38,8 @@ class ArmTrace:
         Solver work counters: n_steps (accepted), n_rejected, n_rhs, n_jac, n_lu, n_linear_solves,
         n_breakpoints, and for the Rosenbrock steppers' pattern-coloured Jacobian n_pattern_checks (full
         Jacobians that check the pattern; part of n_jac) and n_pattern_widenings (checks that found an
-        entry outside it).
+        entry outside it); n_lu_pivot_fallbacks: factorisations by the sparse pattern LU (the bdf stepper's)
+        whose static pivots were rejected and that fell back to dense partial pivoting (part of n_lu).
     wall_time_s : float
         Time spent integrating this arm.
     """

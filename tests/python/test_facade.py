@@ -43,13 +43,19 @@ def test_stats_count_the_solver_work(short_scenario: ms.Scenario) -> None:
     checks its Jacobian pattern in full at the start and after every breakpoint (part of n_jac), finds no
     entry outside it on this scenario; an explicit stepper evaluates no Jacobian."""
     keys = {"n_steps", "n_rejected", "n_rhs", "n_jac", "n_lu", "n_linear_solves", "n_breakpoints"}
-    keys |= {"n_pattern_checks", "n_pattern_widenings"}
+    keys |= {"n_pattern_checks", "n_pattern_widenings", "n_lu_pivot_fallbacks"}
     for arm in ms.simulate(short_scenario, stepper="rodas4"):
         s = arm.stats
         assert set(s) == keys, arm.name
         assert s["n_steps"] > 0 and s["n_jac"] >= s["n_steps"] >= s["n_breakpoints"] >= 1, (arm.name, s)
         assert s["n_jac"] >= s["n_pattern_checks"] >= 1 + s["n_breakpoints"], (arm.name, s)
         assert s["n_pattern_widenings"] == 0, (arm.name, s)
+        assert s["n_lu_pivot_fallbacks"] == 0, (arm.name, s)  # rodas4's band LU pivots every time
+    for arm in ms.simulate(short_scenario, stepper="bdf"):  # the scenario's stepper: the pattern LU
+        s = arm.stats
+        assert set(s) == keys, arm.name
+        # Its static pivots hold for most factorisations; a rejected one falls back to dense pivoting.
+        assert 0 <= s["n_lu_pivot_fallbacks"] <= 0.1 * s["n_lu"] and s["n_jac"] < s["n_steps"], (arm.name, s)
     for arm in ms.simulate(short_scenario, stepper="dopri5"):
         s = arm.stats
         assert s["n_jac"] == s["n_lu"] == s["n_pattern_checks"] == 0 and s["n_steps"] > 0, (arm.name, s)
