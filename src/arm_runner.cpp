@@ -51,8 +51,8 @@ bool limb_has(const mm::Limb& limb, const mm::OutputRecord& r) {
 
 template <class Stepper>
 auto solve_arm(const BuiltLimb& b, std::shared_ptr<const mp::Schedule> sched, const Stepper& st, const Resolved& r,
-               const std::vector<double>& ts, bool throw_on_failure) {
-  auto prob = mm::make_limb_problem(b.limb, std::move(sched), b.rest, 0.0, ts.back(), /*exact_pool_jacobian=*/true);
+               const std::vector<double>& ts, bool throw_on_failure, const mm::Limb::State& x0, double t0_s) {
+  auto prob = mm::make_limb_problem(b.limb, std::move(sched), x0, t0_s, ts.back(), /*exact_pool_jacobian=*/true);
   StepControl ctl;
   ctl.rtol = r.rtol;
   ctl.atol = r.atol;
@@ -62,7 +62,92 @@ auto solve_arm(const BuiltLimb& b, std::shared_ptr<const mp::Schedule> sched, co
   return solve(prob, st, ctl, SaveAt{.ts_s = ts});
 }
 
+/// Sample grid of a run of duration T: outputs every save_every_s (and the end) in `out_t`; in `ts` the
+/// metrics' 1-s grid merged with them and with the window edges.
+void sample_times(double T, const Resolved& r, const Windows& w, std::vector<double>& out_t, std::vector<double>& ts) {
+  out_t.clear();
+  for (double t = 0.0; t <= T * (1.0 + 1e-12); t = out_t.size() * r.save_every_s) out_t.push_back(std::min(t, T));
+  if (out_t.back() < T) out_t.push_back(T);
+  ts = out_t;
+  for (double t = 1.0; t < T; t += 1.0) ts.push_back(t);
+  for (double e : {w.massage_start, w.massage_end, w.exercise_end})
+    if (std::isfinite(e) && e > 0.0 && e < T) ts.push_back(e);
+  std::sort(ts.begin(), ts.end());
+  ts.erase(std::unique(ts.begin(), ts.end(), [](double a, double c) { return std::abs(a - c) < 1e-9; }), ts.end());
+}
+
+void add_stats(Stats& a, const Stats& o) {
+  a.n_steps += o.n_steps;
+  a.n_rejected += o.n_rejected;
+  a.n_rhs += o.n_rhs;
+  a.n_jac += o.n_jac;
+  a.n_lu += o.n_lu;
+  a.n_linear_solves += o.n_linear_solves;
+  a.n_breakpoints += o.n_breakpoints;
+  a.n_pattern_checks += o.n_pattern_checks;
+  a.n_pattern_widenings += o.n_pattern_widenings;
+  a.n_lu_pivot_fallbacks += o.n_lu_pivot_fallbacks;
+}
+
+/// True when `a` and `b` give every segment the same inputs at every breakpoint of either and every 0.25 s
+/// of [0, t_end_s) (the prefix's solution is then the arm's).
+bool same_inputs_before(const mp::Schedule& a, const mp::Schedule& b, int n_segments, double t_end_s) {
+  std::vector<double> ts, bb;
+  a.breakpoints(0.0, t_end_s, ts);
+  b.breakpoints(0.0, t_end_s, bb);
+  ts.insert(ts.end(), bb.begin(), bb.end());
+  for (double t = 0.0; t < t_end_s; t += 0.25) ts.push_back(t);
+  for (double t : ts) {
+    if (!(t < t_end_s)) continue;
+    for (double tt : {t, std::nextafter(t, -1.0)}) {
+      if (tt < 0.0) continue;
+      if (a.whole_body_intensity(tt) != b.whole_body_intensity(tt)) return false;
+      for (int i = 0; i < n_segments; ++i) {
+        const auto x = a.inputs(tt, i), y = b.inputs(tt, i);
+        if (x.applied_pressure_mmHg != y.applied_pressure_mmHg || x.exercise_intensity != y.exercise_intensity ||
+            x.whole_body_exercise != y.whole_body_exercise || x.height_above_heart_cm != y.height_above_heart_cm ||
+            x.massage_drive != y.massage_drive || x.circumferential_pressure_mmHg != y.circumferential_pressure_mmHg ||
+            x.contraction_pressure_mmHg != y.contraction_pressure_mmHg)
+          return false;
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+double shared_prefix_end_s(const msc::Scenario& sc, const std::vector<const msc::Arm*>& arms) {
+  if (arms.size() < 2) return 0.0;
+  double t = 0.0;
+  for (const auto& ph : sc.protocol) {
+    for (const msc::Arm* a : arms)
+      if (std::find(a->replace_kinds.begin(), a->replace_kinds.end(), ph.kind) != a->replace_kinds.end()) return t;
+    t += ph.duration_s;
+  }
+  return 0.0;  // no arm replaces anything: the arms are one run each (nothing to part from)
+}
+
+SharedPrefix run_shared_prefix(const BuiltLimb& b, std::shared_ptr<const mp::Schedule> written, const Resolved& r,
+                               const Windows& w, double t_end_s, const SimulationOptions& opt) {
+  SharedPrefix p;
+  p.schedule = written;
+  p.t_end_s = t_end_s;
+  std::vector<double> out_t, ts, tp;
+  sample_times(written->duration_s(), r, w, out_t, ts);
+  for (double t : ts)
+    if (t < t_end_s - 1e-9) tp.push_back(t);
+  tp.push_back(t_end_s);
+  const auto t_start = std::chrono::steady_clock::now();
+  const auto pattern = stepper_jacobian_pattern(
+      r.stepper,
+      mm::make_limb_problem(b.limb, written, b.rest, 0.0, written->duration_s(), /*exact_pool_jacobian=*/true));
+  p.sol = with_stepper(
+      r.stepper, *b.limb,
+      [&](const auto& st) { return solve_arm(b, written, st, r, tp, opt.throw_on_failure, b.rest, 0.0); }, pattern);
+  p.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  return p;
+}
 
 namespace {
 std::vector<mm::ParameterValue> option_overrides(const SimulationOptions& opt) {
@@ -206,7 +291,8 @@ std::vector<std::string> available_names(const models::Limb& limb) {
 }
 
 ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb& b, const Resolved& r,
-                  const std::vector<Column>& cols, const Windows& w, const SimulationOptions& opt) {
+                  const std::vector<Column>& cols, const Windows& w, const SimulationOptions& opt,
+                  const SharedPrefix* prefix) {
   ArmResult res;
   res.arm = arm ? arm->name : std::string("protocol");
   const msc::LactateThresholds lt = msc::scenario_lactate_thresholds(b.limb->params());
@@ -215,26 +301,55 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb&
   const double T = sched->duration_s();
   MASSAGESIM_CHECK(T > 0.0, "protocol: expected a duration > 0 s, got ", T);
   // Sample grid: outputs every save_every_s (and the end); metrics on a 1-s grid merged with it.
-  std::vector<double> out_t;
-  for (double t = 0.0; t <= T * (1.0 + 1e-12); t = out_t.size() * r.save_every_s) out_t.push_back(std::min(t, T));
-  if (out_t.back() < T) out_t.push_back(T);
-  std::vector<double> ts = out_t;
-  for (double t = 1.0; t < T; t += 1.0) ts.push_back(t);
-  for (double e : {w.massage_start, w.massage_end, w.exercise_end})
-    if (std::isfinite(e) && e > 0.0 && e < T) ts.push_back(e);
-  std::sort(ts.begin(), ts.end());
-  ts.erase(std::unique(ts.begin(), ts.end(), [](double a, double c) { return std::abs(a - c) < 1e-9; }), ts.end());
+  std::vector<double> out_t, ts;
+  sample_times(T, r, w, out_t, ts);
 
   const auto t_start = std::chrono::steady_clock::now();
   Solution<mm::Limb::State> sol;
   const auto& limb = *b.limb;
+  // Continue from the shared prefix when there is one and this arm's inputs are the written ones before it.
+  const bool from_prefix = prefix && prefix->sol.ok() && !prefix->sol.t_s.empty() &&
+                           std::abs(prefix->sol.t_s.back() - prefix->t_end_s) < 1e-9 && prefix->t_end_s < T &&
+                           same_inputs_before(*sched, *prefix->schedule, limb.n_segments(), prefix->t_end_s);
+  const double t0 = from_prefix ? prefix->t_end_s : 0.0;
+  std::vector<double> tt;  // this solve's save times
+  if (from_prefix) tt.push_back(t0);
+  for (double t : ts)
+    if (t > t0 + 1e-9 || (!from_prefix && t >= t0)) tt.push_back(t);
   // The Rosenbrock steppers colour their Jacobian by the arm's pattern (rest state under every phase's
   // inputs; the stepper's guard widens it if the solve meets more nonzeros): inside the timed part.
   const auto pattern = stepper_jacobian_pattern(
       r.stepper, mm::make_limb_problem(b.limb, sched, b.rest, 0.0, ts.back(), /*exact_pool_jacobian=*/true));
+  const mm::Limb::State& x0 = from_prefix ? prefix->sol.x_final : b.rest;
   sol = with_stepper(
-      r.stepper, limb, [&](const auto& st) { return solve_arm(b, sched, st, r, ts, opt.throw_on_failure); }, pattern);
+      r.stepper, limb, [&](const auto& st) { return solve_arm(b, sched, st, r, tt, opt.throw_on_failure, x0, t0); },
+      pattern);
   res.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  if (from_prefix) {
+    // The prefix's rows before t0, then this solve's (its first row, at t0, only if t0 is a sample time).
+    const bool keep_t0 = std::any_of(ts.begin(), ts.end(), [&](double t) { return std::abs(t - t0) < 1e-9; });
+    const auto& ps = prefix->sol;
+    std::vector<Eigen::Index> rows_p, rows_s;
+    for (Eigen::Index k = 0; k < ps.n_saved(); ++k)
+      if (ps.t_s[static_cast<std::size_t>(k)] < t0 - 1e-9) rows_p.push_back(k);
+    for (Eigen::Index k = keep_t0 ? 0 : 1; k < sol.n_saved(); ++k) rows_s.push_back(k);
+    Solution<mm::Limb::State> merged;
+    merged.x.resize(sol.x.rows(), static_cast<Eigen::Index>(rows_p.size() + rows_s.size()));
+    Eigen::Index c = 0;
+    for (Eigen::Index k : rows_p)
+      merged.t_s.push_back(ps.t_s[static_cast<std::size_t>(k)]), merged.x.col(c++) = ps.x.col(k);
+    for (Eigen::Index k : rows_s)
+      merged.t_s.push_back(sol.t_s[static_cast<std::size_t>(k)]), merged.x.col(c++) = sol.x.col(k);
+    merged.stats = ps.stats;
+    add_stats(merged.stats, sol.stats);
+    merged.status = sol.status;
+    merged.message = sol.message;
+    merged.events = sol.events;
+    merged.t_final_s = sol.t_final_s;
+    merged.x_final = sol.x_final;
+    sol = std::move(merged);
+    res.wall_time_s += prefix->wall_time_s;
+  }
   res.stats = sol.stats;
   res.status = sol.status;
   res.message = b.note.empty() ? sol.message : sol.message.empty() ? b.note : sol.message + "; " + b.note;

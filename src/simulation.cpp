@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,7 +49,14 @@ SimulationResult simulate(const scenario::Scenario& sc, const SimulationOptions&
   if (arms.empty()) {
     out.arms.push_back(detail::run_arm(sc, nullptr, b, r, cols, w, options));
   } else {
-    for (const msc::Arm* a : arms) out.arms.push_back(detail::run_arm(sc, a, b, r, cols, w, options));
+    // The arms share the protocol up to the first phase one of them replaces: integrate that once
+    // (issue 15; the default scenario's arms share their 480 s of rest and exercise).
+    const double t_split = detail::shared_prefix_end_s(sc, arms);
+    std::optional<detail::SharedPrefix> prefix;
+    if (t_split > 0.0)
+      prefix = detail::run_shared_prefix(b, std::make_shared<const mp::Schedule>(written), r, w, t_split, options);
+    for (const msc::Arm* a : arms)
+      out.arms.push_back(detail::run_arm(sc, a, b, r, cols, w, options, prefix ? &*prefix : nullptr));
   }
   return out;
 }

@@ -13,6 +13,7 @@
 #include "massagesim/protocols/schedule.hpp"
 #include "massagesim/scenario/scenario.hpp"
 #include "massagesim/simulation/simulation.hpp"
+#include "massagesim/solver/solution.hpp"
 #include "metrics.hpp"
 
 namespace massagesim::simulation::detail {
@@ -51,9 +52,30 @@ std::vector<Column> resolve_columns(const models::Limb& limb, const std::vector<
 /// Every output name of a built limb (limb-level first, then per segment, distal first).
 std::vector<std::string> available_names(const models::Limb& limb);
 
-/// Runs one arm (`arm == nullptr`: the protocol as written).
+/// The stretch of the protocol that every arm of a run shares, integrated once (issue 15): the written
+/// schedule from the rest state to `t_end_s`, saved at the arms' sample times before it and at `t_end_s`.
+/// Each arm continues from its end state.
+struct SharedPrefix {
+  std::shared_ptr<const protocols::Schedule> schedule;  ///< the written schedule it integrated
+  double t_end_s = 0.0;
+  Solution<models::Limb::State> sol;
+  double wall_time_s = 0.0;
+};
+
+/// Where the protocols of `arms` part [s]: the start of the first phase that any of them replaces. 0 when
+/// fewer than two arms run or the first phase is replaced (nothing shared).
+double shared_prefix_end_s(const scenario::Scenario& sc, const std::vector<const scenario::Arm*>& arms);
+
+/// Integrates the written schedule over [0, t_end_s] once.
+SharedPrefix run_shared_prefix(const BuiltLimb& b, std::shared_ptr<const protocols::Schedule> written,
+                               const Resolved& r, const Windows& w, double t_end_s, const SimulationOptions& opt);
+
+/// Runs one arm (`arm == nullptr`: the protocol as written). With `prefix`, the arm continues from the
+/// prefix's end state when its inputs equal the written schedule's before it (checked at every breakpoint
+/// and every 0.25 s); its stats and wall time then include the prefix's.
 ArmResult run_arm(const scenario::Scenario& sc, const scenario::Arm* arm, const BuiltLimb& b, const Resolved& r,
-                  const std::vector<Column>& cols, const Windows& w, const SimulationOptions& opt);
+                  const std::vector<Column>& cols, const Windows& w, const SimulationOptions& opt,
+                  const SharedPrefix* prefix = nullptr);
 
 /// The arm named `name` (empty: the first arm, or nullptr when the scenario has none).
 /// \throws UnknownName listing the scenario's arms

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "massagesim/core/error.hpp"
@@ -111,4 +112,49 @@ TEST(Simulation, BadOptionsRaiseClearMessages) {
   o = {};
   o.parameter_overrides = {{"calf.tissue_mass_g", 1000.0}};
   EXPECT_NE(message_of([&] { sim::simulate(sc, o); }).find("unknown segment 'calf'"), std::string::npos);
+}
+
+TEST(Simulation, ArmsIntegrateTheirSharedPrefixOnceAndAgreeWithSeparateRuns) {
+  // Issue 15: the default scenario's arms share rest and exercise (the passive arm replaces the massage
+  // phases), so `simulate` integrates that prefix once and continues each arm from its end state. Each arm
+  // must agree with the arm run alone (options.arms = one arm: nothing shared) within the solve's tolerance
+  // (the stepper restarts at the split; an arm alone colours and orders its LU by its own pattern), and
+  // the two arms' rows before the split are the same rows.
+  const msc::Scenario sc = short_default();
+  const double t_split = sc.protocol[0].duration_s + sc.protocol[1].duration_s;  // rest + exercise
+  const auto both = sim::simulate(sc);
+  ASSERT_EQ(both.arms.size(), 2u);
+  for (const auto& a : both.arms) {
+    sim::SimulationOptions one;
+    one.arms = {a.arm};
+    const auto alone = sim::simulate(sc, one);
+    ASSERT_EQ(alone.arms.size(), 1u);
+    const auto& b = alone.arms[0];
+    ASSERT_EQ(a.t_s, b.t_s) << a.arm;
+    ASSERT_EQ(a.values.cols(), b.values.cols());
+    double worst_before = 0.0, worst_after = 0.0;
+    for (Eigen::Index k = 0; k < a.values.rows(); ++k) {
+      const double t = a.t_s[static_cast<std::size_t>(k)];
+      for (Eigen::Index j = 0; j < a.values.cols(); ++j) {
+        const double scale = std::max(1.0, b.values.col(j).cwiseAbs().maxCoeff());
+        const double d = std::abs(a.values(k, j) - b.values(k, j)) / scale;
+        (t < t_split - 1e-9 ? worst_before : worst_after) =
+            std::max(t < t_split - 1e-9 ? worst_before : worst_after, d);
+      }
+    }
+    std::printf(
+        "%s against the arm alone: largest difference %.2e before the split, %.2e after (relative to each "
+        "output's largest value)\n",
+        a.arm.c_str(), worst_before, worst_after);
+    EXPECT_LT(worst_before, 1e-3) << a.arm;
+    EXPECT_LT(worst_after, 1e-3) << a.arm;
+    // The shared part's work is counted in every arm, so each arm's counters cover its whole trajectory.
+    EXPECT_GE(a.stats.n_steps, 1);
+    EXPECT_EQ(a.status, massagesim::Status::success) << a.message;
+  }
+  // Both arms hold the prefix's rows: identical before the split.
+  const auto& m = both.arms[0];
+  const auto& p = both.arms[1];
+  for (Eigen::Index k = 0; k < m.values.rows() && m.t_s[static_cast<std::size_t>(k)] < t_split - 1e-9; ++k)
+    for (Eigen::Index j = 0; j < m.values.cols(); ++j) ASSERT_EQ(m.values(k, j), p.values(k, j));
 }
