@@ -102,14 +102,8 @@ bool same_inputs_before(const mp::Schedule& a, const mp::Schedule& b, int n_segm
     for (double tt : {t, std::nextafter(t, -1.0)}) {
       if (tt < 0.0) continue;
       if (a.whole_body_intensity(tt) != b.whole_body_intensity(tt)) return false;
-      for (int i = 0; i < n_segments; ++i) {
-        const auto x = a.inputs(tt, i), y = b.inputs(tt, i);
-        if (x.applied_pressure_mmHg != y.applied_pressure_mmHg || x.exercise_intensity != y.exercise_intensity ||
-            x.whole_body_exercise != y.whole_body_exercise || x.height_above_heart_cm != y.height_above_heart_cm ||
-            x.massage_drive != y.massage_drive || x.circumferential_pressure_mmHg != y.circumferential_pressure_mmHg ||
-            x.contraction_pressure_mmHg != y.contraction_pressure_mmHg)
-          return false;
-      }
+      for (int i = 0; i < n_segments; ++i)
+        if (a.inputs(tt, i) != b.inputs(tt, i)) return false;
     }
   }
   return true;
@@ -159,6 +153,19 @@ std::vector<mm::ParameterValue> option_overrides(const SimulationOptions& opt) {
 
 mm::LimbParams run_limb_params(const msc::Scenario& sc, const SimulationOptions& opt) {
   return msc::scenario_limb_params(sc, option_overrides(opt));
+}
+
+RunSetup setup_run(const msc::Scenario& sc, const SimulationOptions& opt) {
+  mm::LimbParams params = run_limb_params(sc, opt);
+  const msc::LactateThresholds lt = msc::scenario_lactate_thresholds(params);
+  mp::Schedule written = msc::build_schedule(sc, &lt);
+  BuiltLimb b = build_limb(sc, std::move(params), opt, written);
+  return RunSetup{lt, std::move(written), std::move(b)};
+}
+
+std::shared_ptr<const mp::Schedule> arm_schedule(const msc::Scenario& sc, const msc::Arm* arm,
+                                                 const msc::LactateThresholds& lt) {
+  return std::make_shared<const mp::Schedule>(arm ? msc::build_schedule(sc, *arm, &lt) : msc::build_schedule(sc, &lt));
 }
 
 BuiltLimb build_limb(const msc::Scenario& sc, mm::LimbParams params, const SimulationOptions& opt,
@@ -295,9 +302,7 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb&
                   const SharedPrefix* prefix) {
   ArmResult res;
   res.arm = arm ? arm->name : std::string("protocol");
-  const msc::LactateThresholds lt = msc::scenario_lactate_thresholds(b.limb->params());
-  auto sched =
-      std::make_shared<const mp::Schedule>(arm ? msc::build_schedule(sc, *arm, &lt) : msc::build_schedule(sc, &lt));
+  const auto sched = arm_schedule(sc, arm, msc::scenario_lactate_thresholds(b.limb->params()));
   const double T = sched->duration_s();
   MASSAGESIM_CHECK(T > 0.0, "protocol: expected a duration > 0 s, got ", T);
   // Sample grid: outputs every save_every_s (and the end); metrics on a 1-s grid merged with it.

@@ -38,16 +38,12 @@ double thread_cpu_s() {
 PreparedArm prepare_arm(const scenario::Scenario& sc, const std::string& arm_name, const SimulationOptions& options) {
   MASSAGESIM_CHECK(sc.limb.n_segments() >= 1, "limb.segment_lengths_cm: expected at least one segment, got 0");
   const msc::Arm* arm = detail::find_arm(sc, arm_name, "arm");
-  mm::LimbParams params = detail::run_limb_params(sc, options);
-  const msc::LactateThresholds lt = msc::scenario_lactate_thresholds(params);
-  const mp::Schedule written = msc::build_schedule(sc, &lt);
-  const detail::BuiltLimb b = detail::build_limb(sc, std::move(params), options, written);
+  detail::RunSetup setup = detail::setup_run(sc, options);
   PreparedArm out;
   out.arm = arm ? arm->name : std::string("protocol");
-  out.limb = b.limb;
-  out.rest_state = b.rest;
-  out.schedule =
-      std::make_shared<const mp::Schedule>(arm ? msc::build_schedule(sc, *arm, &lt) : msc::build_schedule(sc, &lt));
+  out.limb = setup.built.limb;
+  out.rest_state = std::move(setup.built.rest);
+  out.schedule = detail::arm_schedule(sc, arm, setup.thresholds);
   out.schedule->breakpoints(0.0, out.schedule->duration_s(), out.breakpoints_s);
   return out;
 }

@@ -37,11 +37,10 @@ SimulationResult simulate(const scenario::Scenario& sc, const SimulationOptions&
   } else {
     for (const auto& name : options.arms) arms.push_back(detail::find_arm(sc, name, "options.arms"));
   }
-  mm::LimbParams params = detail::run_limb_params(sc, options);
-  const msc::LactateThresholds lt = msc::scenario_lactate_thresholds(params);
-  const mp::Schedule written = msc::build_schedule(sc, &lt);
+  const detail::RunSetup setup = detail::setup_run(sc, options);
+  const mp::Schedule& written = setup.written;
+  const detail::BuiltLimb& b = setup.built;
   const detail::Windows w = detail::windows_of(written);
-  const detail::BuiltLimb b = detail::build_limb(sc, std::move(params), options, written);
   const auto cols = detail::resolve_columns(*b.limb, r.requested);
 
   SimulationResult out;

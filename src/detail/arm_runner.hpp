@@ -31,6 +31,20 @@ BuiltLimb build_limb(const scenario::Scenario& sc, models::LimbParams params, co
 /// thresholds of the written schedule (`scenario::scenario_lactate_thresholds`) and `build_limb` read them.
 models::LimbParams run_limb_params(const scenario::Scenario& sc, const SimulationOptions& opt);
 
+/// What every run of a scenario builds first (simulate, prepare_arm): the limb with the scenario's and the
+/// run's overrides and its rest state, the lactate thresholds its parameters give the protocol's
+/// intensities, and the schedule as written.
+struct RunSetup {
+  scenario::LactateThresholds thresholds;
+  protocols::Schedule written;
+  BuiltLimb built;
+};
+RunSetup setup_run(const scenario::Scenario& sc, const SimulationOptions& opt);
+
+/// The schedule of `arm` (nullptr: the protocol as written), with the run's lactate thresholds.
+std::shared_ptr<const protocols::Schedule> arm_schedule(const scenario::Scenario& sc, const scenario::Arm* arm,
+                                                        const scenario::LactateThresholds& lt);
+
 /// Solver and output settings after the run's options are laid over the scenario's.
 struct Resolved {
   std::string stepper;

@@ -64,6 +64,9 @@ struct SegmentInputs {
   /// Intramuscular pressure of rhythmic contractions (the muscle pump; `Contractions`): squeezes the
   /// muscle's veins and lymphatics from inside, not the skin (no pressure pain, no massage drive).
   double contraction_pressure_mmHg = 0.0;
+
+  /// Field by field (so a new field is compared without touching the callers).
+  friend bool operator==(const SegmentInputs&, const SegmentInputs&) = default;
 };
 
 /// Rhythmic contractions of the working muscles: the muscle pump that empties veins and drives lymph.

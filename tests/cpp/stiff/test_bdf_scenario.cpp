@@ -16,21 +16,47 @@
 
 using namespace massagesim;
 
+namespace {
+
+/// One arm of the default scenario over its first 900 s (the rest phase and the first part of the protocol,
+/// its breakpoints included, keep the tests short), saved every 10 s. Prepared once for both tests.
+struct ArmCase {
+  simulation::PreparedArm arm;
+  double T_s = 0.0;
+  double dt_max_s = 0.0;
+  std::vector<double> ts;
+};
+
+const std::vector<ArmCase>& default_arms() {
+  static const std::vector<ArmCase> cases = [] {
+    const auto sc = scenario::default_scenario();
+    std::vector<ArmCase> out;
+    for (const auto& a : sc.arms) {
+      ArmCase c{simulation::prepare_arm(sc, a.name)};
+      c.T_s = std::min(900.0, c.arm.schedule->duration_s());
+      c.dt_max_s = sc.solver.dt_max_s;
+      for (double t = 0.0; t < c.T_s; t += 10.0) c.ts.push_back(t);
+      c.ts.push_back(c.T_s);
+      out.push_back(std::move(c));
+    }
+    return out;
+  }();
+  return cases;
+}
+
+}  // namespace
+
 TEST(BdfScenario, DefaultScenarioArmsMatchATightReference) {
-  const auto sc = scenario::default_scenario();
-  for (const auto& a : sc.arms) {
-    const simulation::PreparedArm arm = simulation::prepare_arm(sc, a.name);
-    // The rest phase and the first part of the protocol (its breakpoints included) keep the test short.
-    const double T = std::min(900.0, arm.schedule->duration_s());
-    std::vector<double> ts;
-    for (double t = 0.0; t < T; t += 10.0) ts.push_back(t);
-    ts.push_back(T);
+  for (const ArmCase& c : default_arms()) {
+    const auto& arm = c.arm;
+    const auto& ts = c.ts;
+    const double T = c.T_s, dt_max_s = c.dt_max_s;
     const auto prob = models::make_limb_problem(arm.limb, arm.schedule, arm.rest_state, 0.0, T, true);
     auto run = [&](const char* name, double rtol, double atol) {
       StepControl ctl;
       ctl.rtol = rtol;
       ctl.atol = atol;
-      ctl.dt_max_s = sc.solver.dt_max_s;
+      ctl.dt_max_s = dt_max_s;
       return simulation::with_stepper(
           name, *arm.limb, [&](const auto& st) { return solve(prob, st, ctl, SaveAt{.ts_s = ts}); },
           simulation::stepper_jacobian_pattern(name, prob));
@@ -68,19 +94,16 @@ TEST(BdfScenario, PatternLUGivesTheBorderedLUsAnswer) {
   // differs moves the adaptive step sequence (a few steps in 10^4), so the saved values agree to well below
   // the solve's own error, not bitwise: measured 9.5e-6 (massage) and 1.7e-8 (passive) here, against
   // errors of 1.3e-4 and 9.4e-5 versus the tight reference (DefaultScenarioArmsMatchATightReference).
-  const auto sc = scenario::default_scenario();
-  for (const auto& a : sc.arms) {
-    const simulation::PreparedArm arm = simulation::prepare_arm(sc, a.name);
-    const double T = std::min(900.0, arm.schedule->duration_s());
-    std::vector<double> ts;
-    for (double t = 0.0; t < T; t += 10.0) ts.push_back(t);
-    ts.push_back(T);
+  for (const ArmCase& c : default_arms()) {
+    const auto& arm = c.arm;
+    const auto& ts = c.ts;
+    const double T = c.T_s, dt_max_s = c.dt_max_s;
     const auto prob = models::make_limb_problem(arm.limb, arm.schedule, arm.rest_state, 0.0, T, true);
     const auto pattern = simulation::stepper_jacobian_pattern("bdf", prob);
     StepControl ctl;
     ctl.rtol = 1e-6;
     ctl.atol = 1e-9;
-    ctl.dt_max_s = sc.solver.dt_max_s;
+    ctl.dt_max_s = dt_max_s;
     Bdf st = simulation::limb_bdf(*arm.limb);
     ASSERT_EQ(st.linear_solver, LinearSolverKind::pattern_lu);
     st.jacobian_pattern = pattern;
