@@ -22,7 +22,7 @@ its 81 states over 2880 s, saved every 10 s) is the real model: its equations ar
 right-hand side (``_core.model_graph_json``) and exported with ``massagesim.sbml`` as SBML (for
 libRoadRunner: BDF and Adams, restarted at every protocol breakpoint) and as a generated pure-Python
 RHS (for SciPy, checked against the C++ RHS at random states first). massagesim runs through
-``_core.bench_prepared_solve`` (Dopri5, Fehlberg78, Rodas4). Error: max over saved points and states of
+``_core.bench_prepared_solve`` (Dopri5, Fehlberg78, Rodas4, BDF: the scenarios' stepper). Error: max over saved points and states of
 |y - ref| / max_t |ref| of that state; reference Fehlberg78 at rtol 1e-12, atol 1e-15 (checked
 against Dopri5 at the same tolerances). libRoadRunner loads in a child process under a memory cap.
 
@@ -983,6 +983,7 @@ def main(argv=None) -> int:
             "dopri5": [(1e-4, 1e-7), (1e-6, 1e-9), (1e-8, 1e-11)],
             "rodas4": [(1e-6, 1e-9)],
             "fehlberg78": [(1e-6, 1e-9)],
+            "bdf": [(1e-6, 1e-9)],
         }
         default_scipy = ["LSODA-pw"]
         default_budget = min(10.0, args.scipy_budget_default_s)
@@ -1002,6 +1003,8 @@ def main(argv=None) -> int:
             "dopri5": [(1e-3, 1e-6), *default_tols, (1e-10, 1e-13)],
             "fehlberg78": default_tols,
             "rodas4": [(1e-3, 1e-6), (1e-4, 1e-7), (1e-6, 1e-9)],
+            # The scenarios' stepper (simulation::limb_bdf: BDF orders 1-5, sparse LU on the pattern).
+            "bdf": [(1e-3, 1e-6), *default_tols, (1e-10, 1e-13)],
         }
         # Plain one-shot RK45 (not told about the breakpoints) costs as much as RK45-pw (~40 s CPU per
         # run, stability-limited): not cheap, left out of the full run (--scipy-default-plain adds it).
