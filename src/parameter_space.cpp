@@ -131,7 +131,8 @@ void check_parameter(std::string_view name, double value, bool allow_out_of_rang
 
 LimbParams build_limb_params(const SegmentParams& preset_in, const std::vector<std::string>& segment_names,
                              const std::vector<double>& segment_lengths_cm,
-                             const std::vector<ParameterValue>& overrides) {
+                             const std::vector<ParameterValue>& overrides,
+                             const std::vector<double>& segment_masses_g) {
   for (const auto& n : segment_names)
     MASSAGESIM_CHECK(!is_limb_module(n), "limb.segment_names: '", n,
                      "' is the name of a limb-level module; choose another segment name");
@@ -147,7 +148,8 @@ LimbParams build_limb_params(const SegmentParams& preset_in, const std::vector<s
   for (std::size_t k = 0; k < overrides.size(); ++k)
     if (resolved[k].target == ResolvedParameter::Target::all_segments)
       pre.set(resolved[k].name, overrides[k].value, true);
-  LimbParams lp = make_limb_params(preset, segment_names, segment_lengths_cm);
+  LimbParams lp = make_limb_params(preset, segment_names, segment_lengths_cm, -1.0, segment_masses_g);
+  bool lumped_mass_given = false;
   for (std::size_t k = 0; k < overrides.size(); ++k) {
     const auto& r = resolved[k];
     if (r.target == ResolvedParameter::Target::one_segment) {
@@ -155,9 +157,13 @@ LimbParams build_limb_params(const SegmentParams& preset_in, const std::vector<s
       ParameterRegistry reg(lp.segments[static_cast<std::size_t>(it - lp.segment_names.begin())]);
       reg.set(r.name, overrides[k].value, true);
     } else if (r.target == ResolvedParameter::Target::limb) {
-      set_limb_parameter(lp, r.id.substr(0, r.id.find('.')), r.name, overrides[k].value);
+      const std::string module = r.id.substr(0, r.id.find('.'));
+      set_limb_parameter(lp, module, r.name, overrides[k].value);
+      lumped_mass_given = lumped_mass_given || (module == "lactate_pool" && r.name == "muscle_mass_kg");
     }
   }
+  // A segment's mass or muscle fraction set alone moves the limb's muscle: the lumped rest follows.
+  if (!lumped_mass_given) lp.muscle.muscle_mass_kg = other_working_muscle_kg(lp.segments);
   return lp;
 }
 

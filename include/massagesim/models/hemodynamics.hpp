@@ -161,9 +161,9 @@ struct HemodynamicsOutputsTpl {
 };
 
 /// Computes the blood side's pressures and flows and writes them to the bus.
-/// Reads from the bus: tissue_mass_g, tissue_pressure_mmHg, applied_pressure_mmHg, height_above_heart_cm,
-/// arterial_pressure_mmHg, central_venous_pressure_mmHg, vasodilator_signal, tissue_pressure_transmission.
-/// \param[in] x  the block's states (HemodynamicsLayout)
+/// Reads from the bus: tissue_mass_g, muscle_fraction, tissue_pressure_mmHg, applied_pressure_mmHg,
+/// height_above_heart_cm, arterial_pressure_mmHg, central_venous_pressure_mmHg, vasodilator_signal,
+/// tissue_pressure_transmission. \param[in] x  the block's states (HemodynamicsLayout)
 template <class S>
 HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p, const S* x,
                                                SegmentSignalsTpl<S>& bus) {
@@ -189,13 +189,14 @@ HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p
       Mmax /
       (S(1.0) + (Mmax - S(1.0)) * exp(p.myogenic_gain_per_mmHg * (x[HemodynamicsLayout::myogenic_pressure] -
                                                                   p.myogenic_reference_transmural_pressure_mmHg)));
-  o.arteriolar_conductance_mL_per_min_per_mmHg = p.arteriolar_conductance_mL_per_min_per_mmHg_per_100g * scale *
-                                                 o.myogenic_factor * (S(1.0) + bus.vasodilator_signal);
+  // Metabolic dilation acts on the whole bed of the muscle part of the segment (muscle_fraction; skin, fat
+  // and bone keep their resting conductance): arterioles, feed arteries (ascending dilation, Segal 2005)
+  // and capillary/venular conductance (capillary recruitment), so that exercise hyperaemia is not capped
+  // by a fixed post-capillary resistance.
+  const S dil = S(1.0) + bus.muscle_fraction * bus.vasodilator_signal;
+  o.arteriolar_conductance_mL_per_min_per_mmHg =
+      p.arteriolar_conductance_mL_per_min_per_mmHg_per_100g * scale * o.myogenic_factor * dil;
   const S Ga = o.arteriolar_conductance_mL_per_min_per_mmHg;
-  // Metabolic dilation acts on the whole bed: arterioles, feed arteries (ascending dilation, Segal
-  // 2005) and capillary/venular conductance (capillary recruitment), so that exercise hyperaemia is
-  // not capped by a fixed post-capillary resistance.
-  const S dil = S(1.0) + bus.vasodilator_signal;
   const S Gcv = p.capillary_venous_conductance_mL_per_min_per_mmHg_per_100g * scale * dil;
   // Microcirculation (arterioles -> capillaries -> venules) as a Starling resistor: venules and
   // capillaries collapse when their transmural pressure turns negative, so the pressure "seen"

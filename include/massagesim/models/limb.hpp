@@ -222,6 +222,14 @@ inline constexpr double kWholeBodyWorkingMuscleKg = 20.0;
 /// Smallest lumped "other working muscle" kept when the explicit limb is heavy [kg].
 inline constexpr double kMinOtherWorkingMuscleKg = 1.0;
 
+/// The pool's lumped "other working muscle" [kg]: the whole-body working muscle minus the muscle of the
+/// limb's segments (tissue mass x muscle_fraction), at least kMinOtherWorkingMuscleKg.
+inline double other_working_muscle_kg(const std::vector<SegmentParams>& segments) {
+  double limb_kg = 0.0;
+  for (const auto& p : segments) limb_kg += p.tissue_mass_g * p.muscle_fraction / 1000.0;
+  return std::max(kMinOtherWorkingMuscleKg, kWholeBodyWorkingMuscleKg - limb_kg);
+}
+
 /// Builds limb parameters from one segment preset: every segment gets the preset, with a mass
 /// proportional to its length (`mass_per_cm_g`, default: the preset's mass per 20 cm, [GK] ~100 g/cm of
 /// leg muscle: a 2-kg calf over 20 cm; thigh segments of 25 cm get 2.5 kg). The lumped other working
@@ -240,16 +248,16 @@ inline LimbParams make_limb_params(const SegmentParams& preset, const std::vecto
                      "limb.segment_lengths_cm[", i, "]: expected a length in (0, ", kMaxSegmentLength_cm,
                      "] cm (a whole leg is ~100 cm), got ", lengths_cm[i]);
   if (mass_per_cm_g <= 0.0) mass_per_cm_g = preset.tissue_mass_g / 20.0;
+  MASSAGESIM_CHECK(masses_g.empty() || masses_g.size() == lengths_cm.size(), "limb segment masses: expected ",
+                   lengths_cm.size(), " (one per segment), got ", masses_g.size());
   LimbParams lp;
   lp.segment_names = names;
-  double total_kg = 0.0;
   for (std::size_t i = 0; i < lengths_cm.size(); ++i) {
     SegmentParams p = preset;
-    p.tissue_mass_g = masses_g.empty() ? mass_per_cm_g * lengths_cm[i] : masses_g.at(i);
-    total_kg += p.tissue_mass_g / 1000.0;
+    p.tissue_mass_g = masses_g.empty() ? mass_per_cm_g * lengths_cm[i] : masses_g[i];
     lp.segments.push_back(p);
   }
-  lp.muscle.muscle_mass_kg = std::max(kMinOtherWorkingMuscleKg, kWholeBodyWorkingMuscleKg - total_kg);
+  lp.muscle.muscle_mass_kg = other_working_muscle_kg(lp.segments);
   // Outlets carry everything from distal: size segment i's venous and lymphatic outlets for the
   // cumulative tissue mass it drains and for its share of the limb's length, so the whole chain has the
   // resting outflow resistance of one lone segment of the limb's mass (rest pressure drop from the

@@ -462,12 +462,13 @@ struct MetabolitesModule {
       {"lactate_venous_efflux_mmol_per_min", "mmol/min", "net lactate carried into the venous blood"},
   }};
 
-  /// In a segment the muscle mass is the segment's tissue mass (it is a parameter of its own only where
-  /// the module stands alone, e.g. the lumped working muscle of the lactate pool).
+  /// In a segment the muscle mass is the muscle part of the segment's tissue (tissue.hpp: tissue_mass_g x
+  /// muscle_fraction); it is a parameter of its own only where the module stands alone, e.g. the lumped
+  /// working muscle of the lactate pool.
   template <class P>
   static void derive(P& p) {
     using S = typename P::scalar_type;
-    if constexpr (requires { p.tissue_mass_g; }) p.muscle_mass_kg = p.tissue_mass_g / S(1000.0);
+    if constexpr (requires { p.tissue_mass_g; }) p.muscle_mass_kg = p.tissue_mass_g * p.muscle_fraction / S(1000.0);
   }
   template <class S, class Bus>
   static void signals(const Params<S>& p, const S* x, Bus& bus, Work<S>&) {

@@ -58,9 +58,13 @@ void check_parameter(std::string_view name, double value, bool allow_out_of_rang
                      const std::vector<std::string>& segment_names = {});
 
 /// Limb parameters from a preset and overrides, in order: segment-wide ones on the preset (before the
-/// limb is divided), then per-segment and limb-level ones on the built limb.
+/// limb is divided), then per-segment and limb-level ones on the built limb. `segment_masses_g` (optional,
+/// one per segment) gives the segments' tissue masses (segment_tissue.hpp presets); empty: the preset's
+/// mass per cm times each length. The pool's lumped other working muscle follows the limb's muscle after
+/// every override (`other_working_muscle_kg`), unless `lactate_pool.muscle_mass_kg` is overridden.
 LimbParams build_limb_params(const SegmentParams& preset, const std::vector<std::string>& segment_names,
                              const std::vector<double>& segment_lengths_cm,
-                             const std::vector<ParameterValue>& overrides);
+                             const std::vector<ParameterValue>& overrides,
+                             const std::vector<double>& segment_masses_g = {});
 
 }  // namespace massagesim::models

@@ -61,6 +61,7 @@ struct SegmentSignalsTpl {
 
   // --- fluid side: extra signals (hemodynamics.hpp, interstitium_lymph.hpp, segment.hpp) ------
   S tissue_mass_g{100};                   ///< mass of the segment's tissue (scales per-100 g parameters)
+  S muscle_fraction{1};                   ///< fraction of that mass that is skeletal muscle (dilates in exercise)
   S tissue_pressure_transmission{0.8};    ///< kappa: fraction of skin pressure reaching the deep tissue
   S interstitial_fluid_pressure_mmHg{0};  ///< free-fluid pressure driving Starling filtration and lymph
   S resting_tissue_pressure_mmHg{0};      ///< P_rest: solid-tissue (fascial) stress on vessels at rest

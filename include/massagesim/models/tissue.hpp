@@ -24,16 +24,17 @@ struct TissueParamsTpl {
   S rest_height_above_heart_cm{-5.0};
   S tissue_pressure_transmission{0.8};
   S resting_tissue_pressure_mmHg{6.0};
+  S muscle_fraction{1.0};
 
   template <class T>
   TissueParamsTpl<T> cast() const {
     return {T(tissue_mass_g), T(rest_height_above_heart_cm), T(tissue_pressure_transmission),
-            T(resting_tissue_pressure_mmHg)};
+            T(resting_tissue_pressure_mmHg), T(muscle_fraction)};
   }
 };
 using TissueParams = TissueParamsTpl<double>;
 
-inline constexpr std::array<ParameterInfo, 4> tissue_parameter_info{{
+inline constexpr std::array<ParameterInfo, 5> tissue_parameter_info{{
     {"tissue_mass_g", "g", 2000.0, 200.0, 10000.0, "[GK] adult calf ~2 kg (forearm ~1 kg)",
      "mass of the segment's tissue"},
     {"rest_height_above_heart_cm", "cm", -5.0, -120.0, 60.0, "[GK] supine calf slightly below heart level",
@@ -45,6 +46,12 @@ inline constexpr std::array<ParameterInfo, 4> tissue_parameter_info{{
     {"resting_tissue_pressure_mmHg", "mmHg", 6.0, 2.0, 10.0,
      "calibrated to resting IMP 3.7-7.4 mmHg (5-10 cmH2O recumbent, physiology.md §1E) with P_i ~ -1 mmHg",
      "P_rest: solid-tissue (fascial) stress on vessels at rest"},
+    {"muscle_fraction", "1", 1.0, 0.1, 1.0,
+     "1: all of the segment's tissue is working muscle, as the per-100 g flows, VO2 and lactate parameters were "
+     "calibrated (muscle perfusion and VO2 per 100 g, physiology.md 3); lower it from imaging of the subject "
+     "(muscle volume / segment volume: MRI, CT, or girths and skinfolds, Knapik 1996 MSSE 28:1523) [user]",
+     "fraction of the segment's tissue mass that is skeletal muscle (exercise metabolism and exercise "
+     "dilation; skin, fat and bone keep their resting perfusion)"},
 }};
 
 /// The tissue as a segment module (no states).
@@ -66,6 +73,7 @@ struct TissueModule {
     bus.tissue_mass_g = p.tissue_mass_g;
     bus.tissue_pressure_transmission = p.tissue_pressure_transmission;
     bus.resting_tissue_pressure_mmHg = p.resting_tissue_pressure_mmHg;
+    bus.muscle_fraction = p.muscle_fraction;
   }
   template <class S, class Bus>
   static void signals(const Params<S>& p, const S*, Bus& bus, Work<S>&) {

@@ -224,3 +224,31 @@ TEST(Segment, AdJacobianMatchesCentralDifferences) {
     EXPECT_LT(err, 1e-6 * scale) << "t = " << t << " s, max |J| = " << scale;
   }
 }
+
+TEST(Segment, MuscleFractionScalesTheMusclesMetabolismAndDilatesOnlyTheMusclePart) {
+  // Half of the calf's tissue as muscle (tissue.hpp muscle_fraction): the muscle mass of the metabolites is
+  // halved (their derive step), so every O2 demand halves; the bed keeps its resting conductance and only
+  // the muscle half dilates: conductance x (1 + f v) (hemodynamics.hpp). Same state, same inputs.
+  SegmentParams p = default_calf_params();
+  const Segment whole(p);
+  p.muscle_fraction = 0.5;
+  const Segment half(p);
+  const Segment::State x = rest_state(whole);
+  for (double intensity : {0.0, 0.5, 1.0}) {
+    SCOPED_TRACE(intensity);
+    SegmentInputs in = whole.rest_inputs();
+    in.exercise_intensity = intensity;
+    const double dw = out(whole, x, in, "o2_demand_mL_per_min"), dh = out(half, x, in, "o2_demand_mL_per_min");
+    EXPECT_GT(dw, 0.0);
+    EXPECT_NEAR(dh / dw, 0.5, 1e-12);
+    // The dilator signal is per kg of muscle, so the same in both (but for the rest state's ~1e-7 of O2 debt,
+    // the same mL over half the muscle); the flow through the bed differs by (1 + f v_half) / (1 + v_whole)
+    // exactly (the pressures are those of the same state).
+    const double vw = out(whole, x, in, "vasodilator_signal"), vh = out(half, x, in, "vasodilator_signal");
+    EXPECT_NEAR(vh, vw, 1e-9);
+    if (intensity > 0.0) EXPECT_GT(vw, 0.5);  // functional dilation in exercise
+    const double qw = out(whole, x, in, "arteriolar_flow_mL_per_min"),
+                 qh = out(half, x, in, "arteriolar_flow_mL_per_min");
+    EXPECT_NEAR(qh / qw, (1.0 + 0.5 * vh) / (1.0 + vw), 1e-12);
+  }
+}
