@@ -775,6 +775,36 @@ Limb read_limb(const Ctx& ctx, const Json& j) {
   } else {
     for (int i = 0; i < limb.n_segments(); ++i) limb.segment_names.push_back("segment_" + std::to_string(i));
   }
+  if (const Json* a = f.array("segment_tissue")) {
+    std::vector<std::string> known;
+    for (const auto& p : models::segment_tissue_presets) known.emplace_back(p.name);
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const std::string p = "limb.segment_tissue[" + std::to_string(i) + "]";
+      if (!(*a)[i].is_string()) ctx.fail(p, "expected a tissue preset name, got " + show((*a)[i]));
+      const auto name = (*a)[i].get<std::string>();
+      if (std::find(known.begin(), known.end(), name) == known.end())
+        ctx.fail_name(p, "unknown segment tissue '" + name + "'; did you mean " + nearest(name, known, 1) +
+                             "? expected one of: " + joined(known));
+      limb.segment_tissue.push_back(name);
+    }
+  }
+  if (const Json* a = f.array("segment_mass_g")) {
+    if (!limb.segment_tissue.empty())
+      ctx.fail("limb.segment_mass_g", "give either segment_tissue (presets) or segment_mass_g (masses), not both");
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      if (!(*a)[i].is_number())
+        ctx.fail("limb.segment_mass_g[" + std::to_string(i) + "]", "expected a number (g), got " + show((*a)[i]));
+      limb.segment_mass_g.push_back((*a)[i].get<double>());
+    }
+  }
+  try {
+    limb.segment_masses_g();  // counts and ranges, with the field's name
+  } catch (const InvalidArgument& e) {
+    const std::string what = e.what();
+    const auto colon = what.find(": ");
+    ctx.fail(colon == std::string::npos ? std::string("limb") : what.substr(0, colon),
+             colon == std::string::npos ? what : what.substr(colon + 2));
+  }
   f.finish();
   return limb;
 }
@@ -1014,7 +1044,7 @@ models::LimbParams scenario_limb_params(const Scenario& sc, const std::vector<mo
   for (const auto& o : sc.parameters) all.push_back({o.name, o.value, o.allow_out_of_range});
   all.insert(all.end(), extra.begin(), extra.end());
   return models::build_limb_params(preset_params(sc.subject.preset), sc.limb.segment_names, sc.limb.segment_lengths_cm,
-                                   all);
+                                   all, sc.limb.segment_masses_g());
 }
 
 LactateThresholds scenario_lactate_thresholds(const models::LimbParams& lp) {
@@ -1057,6 +1087,8 @@ std::string to_json(const Scenario& sc) {
   if (sc.subject.VO2max_mL_per_min_per_kg)
     j["subject"]["VO2max_mL_per_min_per_kg"] = *sc.subject.VO2max_mL_per_min_per_kg;
   j["limb"] = Json{{"segment_names", sc.limb.segment_names}, {"segment_lengths_cm", sc.limb.segment_lengths_cm}};
+  if (!sc.limb.segment_tissue.empty()) j["limb"]["segment_tissue"] = sc.limb.segment_tissue;
+  if (!sc.limb.segment_mass_g.empty()) j["limb"]["segment_mass_g"] = sc.limb.segment_mass_g;
   Json params = Json::array();
   for (const auto& o : sc.parameters) {
     Json p{{"name", o.name}, {"value", o.value}};

@@ -37,6 +37,15 @@ Picklable (through its JSON form).)doc")
       .def_property_readonly("preset", [](const Scenario& s) { return s.subject.preset; })
       .def_property_readonly("segment_names", [](const Scenario& s) { return s.limb.segment_names; })
       .def_property_readonly("segment_lengths_cm", [](const Scenario& s) { return s.limb.segment_lengths_cm; })
+      .def_property_readonly(
+          "segment_masses_g",
+          [](const Scenario& s) {
+            std::vector<double> m;
+            for (const auto& p : scenario::scenario_limb_params(s).segments) m.push_back(p.tissue_mass_g);
+            return m;
+          },
+          "Tissue mass of each segment [g] as a run builds it: the subject preset's mass per cm, or "
+          "limb.segment_tissue / limb.segment_mass_g, then the parameter overrides.")
       .def_property_readonly("arm_names",
                              [](const Scenario& s) {
                                std::vector<std::string> out;
@@ -70,6 +79,23 @@ Picklable (through its JSON form).)doc")
   m.def(
       "default_scenario_json", []() { return std::string(scenario::default_scenario_json()); },
       "The JSON text of the embedded default scenario (identical to scenarios/default.json).");
+  m.def(
+      "segment_tissue_presets",
+      []() {
+        std::vector<py::dict> out;
+        for (const auto& p : models::segment_tissue_presets) {
+          py::dict d;
+          d["name"] = std::string(p.name);
+          d["mass_per_cm_g"] = p.mass_per_cm_g();
+          d["body_mass_fraction"] = p.body_mass_fraction;
+          d["height_fraction"] = p.height_fraction;
+          d["description"] = std::string(p.description);
+          out.push_back(std::move(d));
+        }
+        return out;
+      },
+      "The tissue presets of limb.segment_tissue (models/segment_tissue.hpp): name, mass per cm of a reference "
+      "adult of 75 kg and 175 cm [g/cm], segment mass / body mass, segment length / height, description.");
   m.def("known_output_names", &scenario::known_output_names,
         "Names accepted in outputs.names: segment states, segment observables and schedule inputs.");
   m.def(

@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import os
 import typing
-__all__: list[str] = ['ArmResult', 'CancelFlag', 'Cancelled', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'PreparedArm', 'RunEstimate', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'canonical_parameter_id', 'check_parameter', 'check_run', 'default_scenario_json', 'estimate_run', 'is_device_technique', 'known_output_names', 'metric_info', 'metric_names', 'model_graph_json', 'output_bounds', 'output_catalogue', 'parameter_info', 'phase_kinds', 'posture_catalogue', 'prepare_arm', 'preset_names', 'preset_parameters', 'simulate', 'simulate_batch', 'solver_demo', 'state_catalogue', 'stepper_names', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'tolerance_problem', 'validation_report', 'validation_rows']
+__all__: list[str] = ['ArmResult', 'CancelFlag', 'Cancelled', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'PreparedArm', 'RunEstimate', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'canonical_parameter_id', 'check_parameter', 'check_run', 'default_scenario_json', 'estimate_run', 'is_device_technique', 'known_output_names', 'metric_info', 'metric_names', 'model_graph_json', 'output_bounds', 'output_catalogue', 'parameter_info', 'phase_kinds', 'posture_catalogue', 'prepare_arm', 'preset_names', 'preset_parameters', 'segment_tissue_presets', 'simulate', 'simulate_batch', 'solver_demo', 'state_catalogue', 'stepper_names', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'tolerance_problem', 'validation_report', 'validation_rows']
 class InvalidArgument(ValueError):
     """
     Bad input: the message says what was given and what is allowed.
@@ -166,6 +166,11 @@ class Scenario:
     @property
     def segment_lengths_cm(self) -> list[float]:
         ...
+    @property
+    def segment_masses_g(self) -> list[float]:
+        """
+        Tissue mass of each segment [g] as a run builds it: the subject preset's mass per cm, or limb.segment_tissue / limb.segment_mass_g, then the parameter overrides.
+        """
     @property
     def segment_names(self) -> list[str]:
         ...
@@ -531,6 +536,10 @@ def preset_parameters(preset: str = 'default_calf') -> list[tuple[str, float]]:
     ------
     UnknownName
         For an unknown preset.
+    """
+def segment_tissue_presets() -> list[dict]:
+    """
+    The tissue presets of limb.segment_tissue (models/segment_tissue.hpp): name, mass per cm of a reference adult of 75 kg and 175 cm [g/cm], segment mass / body mass, segment length / height, description.
     """
 def simulate(scenario: Scenario, options: SimulationOptions = ...) -> SimulationResult:
     """

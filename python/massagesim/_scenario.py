@@ -115,7 +115,9 @@ class Scenario:
         subject, limb : dict, optional
             ``{"preset", "initial_posture", "body_mass_kg", "VO2max_mL_per_min_per_kg"}`` (the last two only
             convert a phase's ``intensity_W``; defaults 75 kg and 45 mL/min/kg),
-            ``{"segment_names", "segment_lengths_cm"}``.
+            ``{"segment_names", "segment_lengths_cm"}``, optionally with ``"segment_tissue"`` (one preset per
+            segment: foot, calf, thigh, forearm, upper_arm; its mass per cm from anthropometric tables) or
+            ``"segment_mass_g"`` (one mass per segment [g]).
         parameters : dict, optional
             Overrides ``{name: value}`` (range-checked).
         outputs : list of str, optional
@@ -191,6 +193,18 @@ class Scenario:
     def segment_names(self) -> list[str]:
         """Limb segments, distal to proximal."""
         return list(self._cpp.segment_names)
+
+    @property
+    def segment_lengths_cm(self) -> list[float]:
+        """Lengths of the limb segments [cm], distal to proximal."""
+        return list(self._cpp.segment_lengths_cm)
+
+    @property
+    def segment_masses_g(self) -> list[float]:
+        """Tissue mass of each segment [g] as a run builds it: the subject preset's mass per cm (default_calf
+        100 g/cm), or the limb's ``segment_tissue`` presets (foot, calf, thigh, forearm, upper_arm) or
+        ``segment_mass_g``, then the parameter overrides (e.g. ``"distal_calf.tissue_mass_g"``)."""
+        return list(self._cpp.segment_masses_g)
 
     @property
     def duration_s(self) -> float:

@@ -212,6 +212,7 @@ ARTERIAL_SURGE = (
     "second."
 )
 KNOWN_OUTPUTS = {
+    "anthropometric_leg_knee_extension.json": COLLAPSED_VESSELS,
     "default.json": COLLAPSED_VESSELS,
     "forearm_tapotement.json": COLLAPSED_VESSELS,
     "gupta_1996_lactate_recovery.json": GUPTA_LUMPED_MUSCLE + " " + COLLAPSED_VESSELS,

@@ -70,6 +70,7 @@ def test_units_are_in_property_names() -> None:
         "value",
         "allow_out_of_range",
         "segment_names",
+        "segment_tissue",
         "n_segments",
         "replace_kinds",
         "replace_with",
@@ -98,6 +99,7 @@ def test_units_are_in_property_names() -> None:
         "_fraction_lactate_threshold",
         "_W",
         "_kg",
+        "_g",
     )
 
     def walk(node: object) -> None:
@@ -144,3 +146,11 @@ def test_schema_steppers_are_the_core_table() -> None:
 
     enum = SCHEMA["properties"]["solver"]["properties"]["stepper"]["enum"]
     assert sorted(enum) == sorted(_core.stepper_names())
+
+
+def test_schema_segment_tissues_are_the_core_presets() -> None:
+    """limb.segment_tissue's enum is models/segment_tissue.hpp's list, in its order."""
+    from massagesim import _core
+
+    enum = SCHEMA["properties"]["limb"]["properties"]["segment_tissue"]["items"]["enum"]
+    assert enum == [p["name"] for p in _core.segment_tissue_presets()]

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "massagesim/core/check.hpp"
+#include "massagesim/models/segment_tissue.hpp"
 #include "massagesim/protocols/limb_geometry.hpp"
 #include "massagesim/protocols/posture.hpp"
 #include "massagesim/protocols/schedule.hpp"
@@ -58,8 +59,46 @@ struct Limb {
   std::vector<std::string> segment_names;  ///< one per segment, unique
   std::vector<double> segment_lengths_cm;  ///< one per segment, each > 0
 
+  /// Optional, one per segment: a tissue preset (models/segment_tissue.hpp: foot, calf, thigh, forearm,
+  /// upper_arm) giving the segment's mass as its mass per cm times the length. Empty: every segment has the
+  /// subject preset's mass per cm (default_calf: 100 g/cm).
+  std::vector<std::string> segment_tissue;
+  /// Optional, one per segment, instead of segment_tissue: the segments' tissue masses [g].
+  std::vector<double> segment_mass_g;
+
+  /// Lightest and heaviest segment tissue [g] (the range of the tissue parameter tissue_mass_g).
+  static constexpr double min_segment_mass_g = 200.0, max_segment_mass_g = 10000.0;
+
   int n_segments() const noexcept { return static_cast<int>(segment_lengths_cm.size()); }
   protocols::LimbGeometry geometry() const { return protocols::LimbGeometry(segment_lengths_cm); }
+
+  /// The segments' tissue masses [g] from segment_mass_g or segment_tissue; empty when neither is given
+  /// (the subject preset's mass per cm applies). \throws InvalidArgument on a wrong count or a mass outside
+  /// [min_segment_mass_g, max_segment_mass_g]; UnknownName on an unknown preset.
+  std::vector<double> segment_masses_g() const {
+    MASSAGESIM_CHECK(segment_tissue.empty() || segment_mass_g.empty(),
+                     "limb: give either segment_tissue or segment_mass_g, not both");
+    std::vector<double> m = segment_mass_g;
+    const char* field = "segment_mass_g";
+    if (!segment_tissue.empty()) {
+      field = "segment_tissue";
+      MASSAGESIM_CHECK(segment_tissue.size() == segment_lengths_cm.size(), "limb.segment_tissue: expected ",
+                       segment_lengths_cm.size(), " presets (one per segment), got ", segment_tissue.size());
+      for (std::size_t i = 0; i < segment_tissue.size(); ++i)
+        m.push_back(models::segment_tissue_preset(segment_tissue[i]).mass_per_cm_g() * segment_lengths_cm[i]);
+    }
+    MASSAGESIM_CHECK(m.empty() || m.size() == segment_lengths_cm.size(), "limb.segment_mass_g: expected ",
+                     segment_lengths_cm.size(), " masses (one per segment), got ", m.size());
+    for (std::size_t i = 0; i < m.size(); ++i)
+      MASSAGESIM_CHECK(std::isfinite(m[i]) && m[i] >= min_segment_mass_g && m[i] <= max_segment_mass_g, "limb.", field,
+                       "[", i, "]: expected a segment tissue mass in [", min_segment_mass_g, ", ", max_segment_mass_g,
+                       "] g, got ", m[i],
+                       segment_tissue.empty()
+                           ? std::string()
+                           : massagesim::detail::concat(" g ('", segment_tissue[i], "' over ", segment_lengths_cm[i],
+                                                        " cm); give a longer segment or its mass in segment_mass_g"));
+    return m;
+  }
 };
 
 /// One parameter override, applied in order to the model's parameter registry

@@ -7,9 +7,11 @@
 #include <set>
 #include <string>
 
+#include "massagesim/models/default_subject.hpp"
 #include "massagesim/models/output_catalogue.hpp"
 #include "massagesim/models/parameter_registry.hpp"
 #include "massagesim/models/parameter_space.hpp"
+#include "massagesim/models/segment_tissue.hpp"
 #include "massagesim/scenario/scenario_io.hpp"
 
 using namespace massagesim;
@@ -103,4 +105,45 @@ TEST(OutputCatalogue, ScenarioFilesTakeEveryAvailableOutputAndParameter) {
   std::string bad = text;
   bad.replace(bad.find("proximal_calf.venous_outflow_mL_per_min"), 13, "no_such_segmt");
   EXPECT_THROW(scenario::parse_scenario(bad, "test"), UnknownName);
+}
+
+TEST(ParameterSpace, TheLumpedWorkingMuscleIsTheWholeBodysLessTheLimbsMuscle) {
+  // 20 kg of whole-body working muscle (limb.hpp): two 2-kg segments leave 16 kg; a segment's muscle fraction
+  // or mass set alone moves it; an explicit lactate_pool.muscle_mass_kg stays as given.
+  const SegmentParams calf = default_calf_params();
+  const auto plain = build_limb_params(calf, {"a", "b"}, {20.0, 20.0}, {});
+  EXPECT_DOUBLE_EQ(plain.muscle.muscle_mass_kg, 16.0);
+  const auto half = build_limb_params(calf, {"a", "b"}, {20.0, 20.0}, {{"b.muscle_fraction", 0.5}});
+  EXPECT_DOUBLE_EQ(half.muscle.muscle_mass_kg, 17.0);
+  const auto heavy = build_limb_params(calf, {"a", "b"}, {20.0, 20.0}, {{"a.tissue_mass_g", 3000.0}});
+  EXPECT_DOUBLE_EQ(heavy.muscle.muscle_mass_kg, 15.0);
+  const auto fixed = build_limb_params(calf, {"a", "b"}, {20.0, 20.0},
+                                       {{"lactate_pool.muscle_mass_kg", 12.0}, {"b.muscle_fraction", 0.5}});
+  EXPECT_DOUBLE_EQ(fixed.muscle.muscle_mass_kg, 12.0);
+  // Masses given per segment (segment_tissue presets) replace the preset's mass per cm.
+  const auto given = build_limb_params(calf, {"a", "b"}, {20.0, 20.0}, {}, {800.0, 4200.0});
+  EXPECT_EQ(given.segments[0].tissue_mass_g, 800.0);
+  EXPECT_EQ(given.segments[1].tissue_mass_g, 4200.0);
+  EXPECT_DOUBLE_EQ(given.muscle.muscle_mass_kg, 15.0);
+  EXPECT_THROW(build_limb_params(calf, {"a", "b"}, {20.0, 20.0}, {}, {800.0}), InvalidArgument);
+}
+
+TEST(SegmentTissue, PresetsGiveTheAnthropometricMassPerCm) {
+  // Plagenhoef 1983 (males) mass fractions over Drillis & Contini 1966 length fractions, for 75 kg and
+  // 175 cm: e.g. the thigh 0.105 x 75 kg / (0.245 x 175 cm) = 183.7 g/cm, the calf 82.8 g/cm.
+  EXPECT_NEAR(segment_tissue_preset("thigh").mass_per_cm_g(), 183.67, 0.01);
+  EXPECT_NEAR(segment_tissue_preset("calf").mass_per_cm_g(), 82.75, 0.01);
+  EXPECT_NEAR(segment_tissue_preset("foot").mass_per_cm_g(), 40.32, 0.01);
+  EXPECT_NEAR(segment_tissue_preset("forearm").mass_per_cm_g(), 54.89, 0.01);
+  EXPECT_NEAR(segment_tissue_preset("upper_arm").mass_per_cm_g(), 74.88, 0.01);
+  // Each preset's whole segment (length fraction x 175 cm) weighs its fraction of 75 kg.
+  for (const auto& p : segment_tissue_presets)
+    EXPECT_NEAR(p.mass_per_cm_g() * p.height_fraction * 175.0, p.body_mass_fraction * 75000.0, 1e-9) << p.name;
+  try {
+    (void)segment_tissue_preset("shank");
+    ADD_FAILURE() << "expected UnknownName";
+  } catch (const UnknownName& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown segment tissue 'shank'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("upper_arm"), std::string::npos) << e.what();  // every preset listed
+  }
 }

@@ -93,6 +93,8 @@ void expect_same(const ms::Scenario& a, const ms::Scenario& b) {
   EXPECT_EQ(a.subject.initial_posture, b.subject.initial_posture);
   EXPECT_EQ(a.limb.segment_names, b.limb.segment_names);
   EXPECT_EQ(a.limb.segment_lengths_cm, b.limb.segment_lengths_cm);
+  EXPECT_EQ(a.limb.segment_tissue, b.limb.segment_tissue);
+  EXPECT_EQ(a.limb.segment_mass_g, b.limb.segment_mass_g);
   ASSERT_EQ(a.parameters.size(), b.parameters.size());
   for (std::size_t i = 0; i < a.parameters.size(); ++i) {
     EXPECT_EQ(a.parameters[i].name, b.parameters[i].name);
@@ -330,6 +332,33 @@ TEST(ScenarioParse, UniformLimbGetsEqualSegmentsAndDefaultNames) {
   EXPECT_EQ(sc.subject.preset, "default_calf");
   EXPECT_TRUE(sc.arms.empty());
   EXPECT_DOUBLE_EQ(sc.schedule->duration_s(), 10.0);
+}
+
+TEST(ScenarioParse, SegmentTissuePresetsOrMassesSetTheSegmentsMasses) {
+  const std::string head = R"({"name": "tissue", "protocol": [{"kind": "rest", "duration_s": 60}], "limb": {
+      "segment_names": ["foot", "calf", "thigh"], "segment_lengths_cm": [20, 40, 40], )";
+  const auto sc = ms::parse_scenario(head + R"("segment_tissue": ["foot", "calf", "thigh"]}})", "presets");
+  const auto lp = ms::scenario_limb_params(sc);
+  ASSERT_EQ(lp.segments.size(), 3u);
+  EXPECT_DOUBLE_EQ(lp.segments[0].tissue_mass_g,
+                   20.0 * massagesim::models::segment_tissue_preset("foot").mass_per_cm_g());
+  EXPECT_DOUBLE_EQ(lp.segments[1].tissue_mass_g,
+                   40.0 * massagesim::models::segment_tissue_preset("calf").mass_per_cm_g());
+  EXPECT_DOUBLE_EQ(lp.segments[2].tissue_mass_g,
+                   40.0 * massagesim::models::segment_tissue_preset("thigh").mass_per_cm_g());
+  EXPECT_NEAR(lp.muscle.muscle_mass_kg, 20.0 - (806.4 + 3310.1 + 7346.9) / 1000.0, 1e-3);  // 8.54 kg
+  expect_same(sc, ms::parse_scenario(ms::to_json(sc), "round trip"));
+  // A per-segment override still wins over the preset's mass.
+  const auto over = ms::parse_scenario(head + R"("segment_tissue": ["foot", "calf", "thigh"]},
+      "parameters": [{"name": "calf.tissue_mass_g", "value": 3000}]})",
+                                       "override");
+  EXPECT_EQ(ms::scenario_limb_params(over).segments[1].tissue_mass_g, 3000.0);
+  const auto given = ms::parse_scenario(head + R"("segment_mass_g": [700, 3000, 6000]}})", "masses");
+  EXPECT_EQ(ms::scenario_limb_params(given).segments[2].tissue_mass_g, 6000.0);
+  expect_same(given, ms::parse_scenario(ms::to_json(given), "round trip"));
+  // Without either, the subject preset's 100 g/cm as before.
+  const auto plain = ms::parse_scenario(head.substr(0, head.size() - 2) + "}}", "plain");
+  EXPECT_EQ(ms::scenario_limb_params(plain).segments[1].tissue_mass_g, 4000.0);
 }
 
 TEST(ScenarioParse, TechniqueFieldsOverrideDefaultsAndOthersKeepThem) {
