@@ -266,6 +266,37 @@ const WingateResult& e2_cotterrell2005() {
   return r;
 }
 
+const RestLegValues& rest_default_leg() {
+  static const RestLegValues r = [] {
+    const scenario::Scenario sc = scenario::default_scenario();
+    MASSAGESIM_CHECK(!sc.protocol.empty() && sc.protocol.front().kind == protocols::PhaseKind::rest,
+                     "validation Rest: the default scenario no longer starts with a rest phase");
+    RestLegValues out;
+    out.segment = sc.limb.segment_names.front();
+    const std::string s = out.segment + ".";
+    simulation::SimulationOptions opt;
+    if (!sc.arms.empty()) opt.arms = {sc.arms.front().name};  // the rest phase is every arm's
+    opt.outputs = std::vector<std::string>{s + "arterial_inflow_mL_per_min_per_100g",
+                                           s + "capillary_pressure_mmHg",
+                                           s + "interstitial_fluid_pressure_mmHg",
+                                           s + "intramuscular_pressure_mmHg",
+                                           "mean_arterial_pressure_mmHg",
+                                           "blood_lactate_mmol_per_L"};
+    const auto res = simulation::simulate(sc, opt);
+    const auto& arm = res.arms.at(0);
+    const double end = sc.protocol.front().duration_s;
+    const auto mean = [&](const std::string& name) { return mean_over(arm, column(arm, name), 0.0, end, "Rest"); };
+    out.flow_mL_per_min_per_100g = mean(s + "arterial_inflow_mL_per_min_per_100g");
+    out.capillary_pressure_mmHg = mean(s + "capillary_pressure_mmHg");
+    out.interstitial_pressure_mmHg = mean(s + "interstitial_fluid_pressure_mmHg");
+    out.intramuscular_pressure_mmHg = mean(s + "intramuscular_pressure_mmHg");
+    out.mean_arterial_pressure_mmHg = mean("mean_arterial_pressure_mmHg");
+    out.blood_lactate_mmol_per_L = mean("blood_lactate_mmol_per_L");
+    return out;
+  }();
+  return r;
+}
+
 const KneeExtensionResult& e1_radegran1999() {
   static const KneeExtensionResult r = [] {
     const scenario::Scenario sc = knee_extension_scenario();

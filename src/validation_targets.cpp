@@ -117,23 +117,28 @@ constexpr double kInf = kNoBound;
 
 // ---- Rest ------------------------------------------------------------------------------------------
 std::vector<Target> rest_targets() {
+  // On the composed default leg at rest, as users run it (scenario default, its rest phase, the most distal
+  // segment: `rest_default_leg`); the lone-segment harness (validation/rest.hpp) is the module's unit test.
   const char* a = "rest";
   return {
-      banded("Rest.flow", a, "Scand J Clin Lab Invest 1990; Bochmann 2005", "resting muscle blood flow (calf)",
-             "mL/min/100 g", "2–4", 3.0, 2.0, 4.0, BandRule::range,
-             [] { return rest_values().flow_mL_per_min_per_100g; }),
-      banded("Rest.capillary_pressure", a, "Perry 1986 J Appl Physiol 60:2114", "capillary pressure", "mmHg", "17–25",
-             21.0, 17.0, 25.0, BandRule::range, [] { return rest_values().capillary_pressure_mmHg; }),
+      banded("Rest.flow", a, "Scand J Clin Lab Invest 1990; Bochmann 2005",
+             "resting muscle blood flow (scenario default, distal calf, rest phase)", "mL/min/100 g", "2–4", 3.0, 2.0,
+             4.0, BandRule::range, [] { return rest_default_leg().flow_mL_per_min_per_100g; }),
+      banded("Rest.capillary_pressure", a, "Perry 1986 J Appl Physiol 60:2114",
+             "capillary pressure (scenario default, distal calf, rest phase)", "mmHg", "17–25", 21.0, 17.0, 25.0,
+             BandRule::range, [] { return rest_default_leg().capillary_pressure_mmHg; }),
       banded("Rest.interstitial_pressure", a, "validation.md Rest (deep calf −1.2 ± 3.4, wick-in-needle)",
-             "muscle interstitial fluid pressure", "mmHg", "−1 ± 3", -1.0, -4.0, 2.0, BandRule::mean_sd,
-             [] { return rest_values().interstitial_pressure_mmHg; }),
-      banded("Rest.intramuscular_pressure", a, "physiology.md §1E (5–10 cmH2O recumbent)", "intramuscular pressure",
-             "mmHg", "4–7", 5.5, 4.0, 7.0, BandRule::range, [] { return rest_values().intramuscular_pressure_mmHg; }),
+             "muscle interstitial fluid pressure (scenario default, distal calf, rest phase)", "mmHg", "−1 ± 3", -1.0,
+             -4.0, 2.0, BandRule::mean_sd, [] { return rest_default_leg().interstitial_pressure_mmHg; }),
+      banded("Rest.intramuscular_pressure", a, "physiology.md §1E (5–10 cmH2O recumbent)",
+             "intramuscular pressure (scenario default, distal calf, rest phase)", "mmHg", "4–7", 5.5, 4.0, 7.0,
+             BandRule::range, [] { return rest_default_leg().intramuscular_pressure_mmHg; }),
       banded("Rest.mean_arterial_pressure", a, "validation.md Rest",
-             "mean arterial pressure (a constant input until the baroreflex issue)", "mmHg", "90–95", 92.5, 90.0, 95.0,
-             BandRule::range, [] { return rest_values().mean_arterial_pressure_mmHg; }),
-      around("Rest.blood_lactate", a, "Menzies 2010", "resting blood lactate (whole-body model)", "mmol/L", "1.0 ± 0.1",
-             1.0, 0.1, BandRule::mean_sd, [] { return rest_blood_lactate_mmol_per_L(); }),
+             "mean arterial pressure (scenario default, rest phase; a constant input until the baroreflex issue)",
+             "mmHg", "90–95", 92.5, 90.0, 95.0, BandRule::range,
+             [] { return rest_default_leg().mean_arterial_pressure_mmHg; }),
+      around("Rest.blood_lactate", a, "Menzies 2010", "resting blood lactate (scenario default, rest phase)", "mmol/L",
+             "1.0 ± 0.1", 1.0, 0.1, BandRule::mean_sd, [] { return rest_default_leg().blood_lactate_mmol_per_L; }),
   };
 }
 

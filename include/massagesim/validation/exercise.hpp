@@ -4,6 +4,7 @@
 ///        `simulation::simulate`, the path `massagesim run` and `ms.simulate` take, on the default subject.
 ///        Compiled in src/validation_exercise.cpp; results cached on first use.
 
+#include <string>
 #include <string_view>
 
 #include "massagesim/scenario/scenario.hpp"
@@ -25,6 +26,22 @@ struct KneeExtensionResult {
   double calf_inflow_over_rest = 0.0;
 };
 const KneeExtensionResult& e1_radegran1999();
+
+/// Rest (issue 12 item 7): the default scenario (`scenario::default_scenario()`, scenarios/default.json) run
+/// through `simulation::simulate`, its first arm, averaged over the rest phase it starts with: the most
+/// distal segment's inflow per 100 g, capillary, interstitial-fluid and intramuscular pressures, the
+/// systemic mean arterial pressure and the blood lactate of the limb's pool. (The lone-segment and
+/// whole-body harness values, validation/rest.hpp, stay as the modules' unit tests.)
+struct RestLegValues {
+  std::string segment;  ///< the segment read (the scenario's most distal)
+  double flow_mL_per_min_per_100g = 0.0;
+  double capillary_pressure_mmHg = 0.0;
+  double interstitial_pressure_mmHg = 0.0;
+  double intramuscular_pressure_mmHg = 0.0;
+  double mean_arterial_pressure_mmHg = 0.0;
+  double blood_lactate_mmol_per_L = 0.0;
+};
+const RestLegValues& rest_default_leg();
 
 /// The scenario of E2, identical to scenarios/wingate_recovery.json.
 std::string_view wingate_scenario_text();

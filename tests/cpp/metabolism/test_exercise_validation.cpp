@@ -69,6 +69,24 @@ TEST(ScenarioIo, MuscleGroupAndWorkingSegmentsRoundTripAndNameWhatIsWrong) {
 
 // These targets run their scenario files through simulation::simulate on the default subject (issue 12).
 
+TEST(ExerciseValidation, Rest_TheDefaultScenarioRestsInsideThePublishedRanges) {
+  // validation.md "Rest": calf flow 2-4 mL/min/100 g (Scand J Clin Lab Invest 1990; Bochmann 2005), capillary
+  // pressure 17-25 mmHg (Perry 1986), muscle interstitial pressure -1 +/- 3 (deep calf -1.2 +/- 3.4), IMP
+  // 4-7 mmHg recumbent (physiology.md §1E), MAP 90-95, blood lactate 1.0 +/- 0.1 mmol/L (Menzies 2010); read on the
+  // composed leg of the default scenario over its first (rest) phase, distal calf.
+  const auto& r = mv::rest_default_leg();
+  std::printf("Rest (%s): %.3f mL/min/100 g, Pc %.2f, Pi %.2f, IMP %.2f, MAP %.1f mmHg, lactate %.4f mmol/L\n",
+              r.segment.c_str(), r.flow_mL_per_min_per_100g, r.capillary_pressure_mmHg, r.interstitial_pressure_mmHg,
+              r.intramuscular_pressure_mmHg, r.mean_arterial_pressure_mmHg, r.blood_lactate_mmol_per_L);
+  EXPECT_EQ(r.segment, "distal_calf");
+  expect_registered("Rest.flow", r.flow_mL_per_min_per_100g);
+  expect_registered("Rest.capillary_pressure", r.capillary_pressure_mmHg);
+  expect_registered("Rest.interstitial_pressure", r.interstitial_pressure_mmHg);
+  expect_registered("Rest.intramuscular_pressure", r.intramuscular_pressure_mmHg);
+  expect_registered("Rest.mean_arterial_pressure", r.mean_arterial_pressure_mmHg);
+  expect_registered("Rest.blood_lactate", r.blood_lactate_mmol_per_L);
+}
+
 TEST(ExerciseValidation, E1_Radegran1999_KneeExtensorPerfusionAndVo2AtPeak) {
   // Radegran 1999 J Appl Physiol 87:2375: one-legged knee extension at peak, perfusion 246 +/- 24 mL/min/100 g,
   // VO2 35.2 +/- 3.7 mL/min/100 g (physiology.md §3).

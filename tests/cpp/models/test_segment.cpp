@@ -87,11 +87,8 @@ TEST(Segment, RestIsASteadyStateWithPublishedRestValues) {
   EXPECT_LE(imp, 7.0);
   // Inflow = venous outflow + lymph at rest (mass balance of the steady state).
   EXPECT_NEAR(v.arterial_inflow_mL_per_min, v.venous_outflow_mL_per_min + v.lymph_flow_mL_per_min, 1e-9);
-  massagesim::test::expect_registered("Rest.flow", flow);
-  massagesim::test::expect_registered("Rest.capillary_pressure", pc);
-  massagesim::test::expect_registered("Rest.interstitial_pressure", pi);
-  massagesim::test::expect_registered("Rest.intramuscular_pressure", imp);
-  massagesim::test::expect_registered("Rest.mean_arterial_pressure", v.mean_arterial_pressure_mmHg);
+  // The registry's Rest.* rows read the composed default leg (test_exercise_validation.cpp); this lone
+  // segment is the module's own check against the same bands.
 }
 
 TEST(Segment, FluidIsConservedOverExerciseMassageRecovery) {
