@@ -182,9 +182,7 @@ def test_segment_tissue_presets_set_masses_and_muscle_fraction_scales_the_muscle
     limb = {"segment_names": ["calf", "thigh"], "segment_lengths_cm": [30.0, 30.0]}
     protocol = [
         ms.phase("rest", 60.0),
-        ms.phase(
-            "exercise", 120.0, intensity_fraction_VO2max=0.5, muscle_group="limb", working_segments=["thigh"]
-        ),
+        ms.phase("exercise", 120.0, intensity_fraction_VO2max=0.5, muscle_group="limb", working_segments=["thigh"]),
     ]
     sc = ms.Scenario.build(protocol, name="tissue", limb=dict(limb, segment_tissue=["calf", "thigh"]))
     assert sc.segment_masses_g == pytest.approx([30.0 * presets["calf"], 30.0 * presets["thigh"]], rel=1e-12)
