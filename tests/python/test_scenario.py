@@ -211,3 +211,26 @@ def test_segment_tissue_presets_set_masses_and_muscle_fraction_scales_the_muscle
     assert q_half < 0.65 * q_full
     # The heavier preset thigh (5.5 kg against 3 kg) takes up more O2 at the same intensity: 957.0 / 521.1.
     assert vo2_full / thigh(plain)[0] == pytest.approx(30.0 * presets["thigh"] / 3000.0, rel=0.01)
+
+
+@pytest.mark.parametrize("posture", [name for name, _ in _core.posture_catalogue()])
+def test_tissue_preset_limbs_rest_in_every_posture(posture: str) -> None:
+    """Issue 12 items 3 and 5: a foot-to-hip leg and an arm built from the tissue presets (shortest foot: 5 cm,
+    202 g) find their resting state in every posture and run an exercise bout to finite values."""
+    protocol = [ms.phase("rest", 30.0), ms.phase("exercise", 60.0, intensity_fraction_VO2max=1.0)]
+    limbs = [
+        {"segment_names": ["foot", "calf", "thigh"], "segment_lengths_cm": [5.0, 40.0, 40.0],
+         "segment_tissue": ["foot", "calf", "thigh"]},
+        {"segment_names": ["forearm", "upper_arm"], "segment_lengths_cm": [26.0, 33.0],
+         "segment_tissue": ["forearm", "upper_arm"]},
+    ]  # fmt: skip
+    for limb in limbs:
+        sc = ms.Scenario.build(
+            protocol, name="tissue_posture", limb=limb, subject={"preset": "default_calf", "initial_posture": posture}
+        )
+        arm = ms.simulate(sc, outputs=["arterial_inflow_mL_per_min_per_100g", "o2_uptake_mL_per_min"])["protocol"]
+        values = np.asarray(arm.values)
+        assert (
+            np.isfinite(values).all()
+            and (values[:, arm.output_names.index(limb["segment_names"][-1] + ".o2_uptake_mL_per_min")] > 0).all()
+        )
