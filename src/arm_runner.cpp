@@ -297,12 +297,13 @@ std::vector<std::string> available_names(const models::Limb& limb) {
   return out;
 }
 
-ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const BuiltLimb& b, const Resolved& r,
+ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const RunSetup& setup, const Resolved& r,
                   const std::vector<Column>& cols, const Windows& w, const SimulationOptions& opt,
                   const SharedPrefix* prefix) {
+  const BuiltLimb& b = setup.built;
   ArmResult res;
   res.arm = arm ? arm->name : std::string("protocol");
-  const auto sched = arm_schedule(sc, arm, msc::scenario_lactate_thresholds(b.limb->params()));
+  const auto sched = arm_schedule(sc, arm, setup.thresholds);
   const double T = sched->duration_s();
   MASSAGESIM_CHECK(T > 0.0, "protocol: expected a duration > 0 s, got ", T);
   // Sample grid: outputs every save_every_s (and the end); metrics on a 1-s grid merged with it.

@@ -726,6 +726,13 @@ std::vector<PhaseSpec> read_protocol(const Ctx& ctx, const Json& a) {
   return out;
 }
 
+/// (name, index) of the segment tissue presets, for Fields::choice_at.
+constexpr auto segment_tissue_choices = [] {
+  std::array<std::pair<std::string_view, std::size_t>, models::segment_tissue_presets.size()> t{};
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = {models::segment_tissue_presets[i].name, i};
+  return t;
+}();
+
 Limb read_limb(const Ctx& ctx, const Json& j) {
   Fields f(ctx, j, "limb");
   Limb limb;
@@ -775,35 +782,22 @@ Limb read_limb(const Ctx& ctx, const Json& j) {
   } else {
     for (int i = 0; i < limb.n_segments(); ++i) limb.segment_names.push_back("segment_" + std::to_string(i));
   }
-  if (const Json* a = f.array("segment_tissue")) {
-    std::vector<std::string> known;
-    for (const auto& p : models::segment_tissue_presets) known.emplace_back(p.name);
+  if (const Json* a = f.array("segment_tissue"))
     for (std::size_t i = 0; i < a->size(); ++i) {
-      const std::string p = "limb.segment_tissue[" + std::to_string(i) + "]";
-      if (!(*a)[i].is_string()) ctx.fail(p, "expected a tissue preset name, got " + show((*a)[i]));
-      const auto name = (*a)[i].get<std::string>();
-      if (std::find(known.begin(), known.end(), name) == known.end())
-        ctx.fail_name(p, "unknown segment tissue '" + name + "'; did you mean " + nearest(name, known, 1) +
-                             "? expected one of: " + joined(known));
-      limb.segment_tissue.push_back(name);
+      const std::size_t k = f.choice_at("limb.segment_tissue[" + std::to_string(i) + "]", (*a)[i],
+                                        segment_tissue_choices, "segment tissue");
+      limb.segment_tissue.emplace_back(models::segment_tissue_presets[k].name);
     }
-  }
-  if (const Json* a = f.array("segment_mass_g")) {
-    if (!limb.segment_tissue.empty())
-      ctx.fail("limb.segment_mass_g", "give either segment_tissue (presets) or segment_mass_g (masses), not both");
+  if (const Json* a = f.array("segment_mass_g"))
     for (std::size_t i = 0; i < a->size(); ++i) {
       if (!(*a)[i].is_number())
         ctx.fail("limb.segment_mass_g[" + std::to_string(i) + "]", "expected a number (g), got " + show((*a)[i]));
       limb.segment_mass_g.push_back((*a)[i].get<double>());
     }
-  }
   try {
-    limb.segment_masses_g();  // counts and ranges, with the field's name
+    limb.segment_masses_g();  // both given, counts and ranges; its messages start with the field's path
   } catch (const InvalidArgument& e) {
-    const std::string what = e.what();
-    const auto colon = what.find(": ");
-    ctx.fail(colon == std::string::npos ? std::string("limb") : what.substr(0, colon),
-             colon == std::string::npos ? what : what.substr(colon + 2));
+    ctx.fail("", e.what());
   }
   f.finish();
   return limb;

@@ -46,7 +46,7 @@ SimulationResult simulate(const scenario::Scenario& sc, const SimulationOptions&
   SimulationResult out;
   out.scenario_name = sc.name;
   if (arms.empty()) {
-    out.arms.push_back(detail::run_arm(sc, nullptr, b, r, cols, w, options));
+    out.arms.push_back(detail::run_arm(sc, nullptr, setup, r, cols, w, options));
   } else {
     // The arms share the protocol up to the first phase one of them replaces: integrate that once
     // (issue 15; the default scenario's arms share their 480 s of rest and exercise).
@@ -55,7 +55,7 @@ SimulationResult simulate(const scenario::Scenario& sc, const SimulationOptions&
     if (t_split > 0.0)
       prefix = detail::run_shared_prefix(b, std::make_shared<const mp::Schedule>(written), r, w, t_split, options);
     for (const msc::Arm* a : arms)
-      out.arms.push_back(detail::run_arm(sc, a, b, r, cols, w, options, prefix ? &*prefix : nullptr));
+      out.arms.push_back(detail::run_arm(sc, a, setup, r, cols, w, options, prefix ? &*prefix : nullptr));
   }
   return out;
 }

@@ -87,7 +87,7 @@ SharedPrefix run_shared_prefix(const BuiltLimb& b, std::shared_ptr<const protoco
 /// Runs one arm (`arm == nullptr`: the protocol as written). With `prefix`, the arm continues from the
 /// prefix's end state when its inputs equal the written schedule's before it (checked at every breakpoint
 /// and every 0.25 s); its stats and wall time then include the prefix's.
-ArmResult run_arm(const scenario::Scenario& sc, const scenario::Arm* arm, const BuiltLimb& b, const Resolved& r,
+ArmResult run_arm(const scenario::Scenario& sc, const scenario::Arm* arm, const RunSetup& setup, const Resolved& r,
                   const std::vector<Column>& cols, const Windows& w, const SimulationOptions& opt,
                   const SharedPrefix* prefix = nullptr);
 

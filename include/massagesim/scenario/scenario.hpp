@@ -77,7 +77,7 @@ struct Limb {
   /// [min_segment_mass_g, max_segment_mass_g]; UnknownName on an unknown preset.
   std::vector<double> segment_masses_g() const {
     MASSAGESIM_CHECK(segment_tissue.empty() || segment_mass_g.empty(),
-                     "limb: give either segment_tissue or segment_mass_g, not both");
+                     "limb.segment_mass_g: give either segment_tissue (presets) or segment_mass_g (masses), not both");
     std::vector<double> m = segment_mass_g;
     const char* field = "segment_mass_g";
     if (!segment_tissue.empty()) {
