@@ -2,6 +2,7 @@
 /// \brief Validation area "exercise": scenarios run through simulation::simulate (exercise.hpp).
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -23,6 +24,13 @@ const std::string_view walking_text = embedded::walking_ambulatory_venous_pressu
 const std::string_view quiet_standing_text = embedded::quiet_standing_fluid_shift_json;
 const std::string_view mlss_text = embedded::maximal_lactate_steady_state_json;
 const std::string_view gupta_text = embedded::gupta_1996_lactate_recovery_json;
+const std::string_view martin_text = embedded::martin_1998_massage_vs_rest_json;
+const std::string_view hemmings_text = embedded::hemmings_2000_boxing_massage_json;
+const std::string_view robertson_text = embedded::robertson_2004_leg_massage_json;
+const std::string_view dolgener_text = embedded::dolgener_1993_lactate_disappearance_json;
+const std::string_view sullivan_text = embedded::sullivan_1991_h_reflex_json;
+const std::string_view eriksson_text = embedded::eriksson_crommert_2015_stiffness_json;
+const std::string_view kong_text = embedded::kong_2018_stiffness_days_json;
 
 /// Column of `name` in `arm` (throws naming it when absent).
 int column(const simulation::ArmResult& arm, const std::string& name) {
@@ -177,6 +185,170 @@ const GuptaLegResult& l2_gupta1996_leg() {
         out.max_working_muscle_cell_lactate_mmol_per_L =
             std::max(out.max_working_muscle_cell_lactate_mmol_per_L, arm.values(k, wm));
     }
+    return out;
+  }();
+  return r;
+}
+
+namespace {
+/// Runs a massage-vs-rest scenario (`what` names its target in errors) and reads blood lactate in each arm
+/// `after_s` after the start of the recovery: the base protocol's first massage phase.
+template <std::size_t N>
+std::array<LactateNullArms, N> null_arms(std::string_view text, const char* file, const char* what,
+                                         const std::array<double, N>& after_s) {
+  const scenario::Scenario sc = scenario::parse_scenario(text, file);
+  const PhaseSpan rec = first_phase(sc, protocols::PhaseKind::massage);
+  MASSAGESIM_CHECK(rec.phase, "validation ", what, ": the scenario has no massage phase");
+  const auto res = simulation::simulate(sc);
+  std::array<LactateNullArms, N> out;
+  for (auto& o : out) o.active = std::numeric_limits<double>::quiet_NaN();
+  bool massage = false, rest = false;
+  for (const auto& arm : res.arms) {
+    MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation ", what, ": arm '", arm.arm,
+                     "' failed: ", arm.message);
+    MASSAGESIM_CHECK(arm.t_s.back() >= rec.start_s + after_s.back() - 1e-9, "validation ", what, ": arm '", arm.arm,
+                     "' ends before the last reading");
+    const int c = column(arm, "blood_lactate_mmol_per_L");
+    for (std::size_t i = 0; i < N; ++i) {
+      const double v = value_at(arm, c, rec.start_s + after_s[i]);
+      if (arm.arm == "massage")
+        out[i].massage = v, massage = true;
+      else if (arm.arm == "rest" || arm.arm == "passive")
+        out[i].rest = v, rest = true;
+      else if (arm.arm == "active")
+        out[i].active = v;
+      else
+        MASSAGESIM_CHECK(false, "validation ", what, ": unexpected arm '", arm.arm, "'");
+    }
+  }
+  MASSAGESIM_CHECK(massage && rest, "validation ", what, ": the scenario needs a 'massage' and a 'rest' arm");
+  return out;
+}
+}  // namespace
+
+std::string_view martin1998_scenario_text() { return martin_text; }
+const LactateNullArms& l3_martin1998_leg() {
+  static const LactateNullArms r =
+      null_arms<1>(martin_text, "martin_1998_massage_vs_rest.json", "L3", {1200.0}).front();
+  return r;
+}
+
+std::string_view hemmings2000_scenario_text() { return hemmings_text; }
+const LactateNullArms& l5_hemmings2000_leg() {
+  static const LactateNullArms r = [] {
+    // 6 min after the end of the second performance (the last exercise phase), from the scenario itself.
+    const scenario::Scenario sc = scenario::parse_scenario(hemmings_text, "hemmings_2000_boxing_massage.json");
+    double t = 0.0, t_end = -1.0;
+    for (const auto& ph : sc.protocol) {
+      t += ph.duration_s;
+      if (ph.kind == protocols::PhaseKind::exercise) t_end = t;
+    }
+    const double after_s = t_end + 360.0 - first_phase(sc, protocols::PhaseKind::massage).start_s;
+    return null_arms<1>(hemmings_text, "hemmings_2000_boxing_massage.json", "L5", {after_s}).front();
+  }();
+  return r;
+}
+
+std::string_view robertson2004_scenario_text() { return robertson_text; }
+const LactateNullArms& l6_robertson2004_leg() {
+  static const LactateNullArms r =
+      null_arms<1>(robertson_text, "robertson_2004_leg_massage.json", "L6", {1200.0}).front();
+  return r;
+}
+
+std::string_view dolgener1993_scenario_text() { return dolgener_text; }
+const L7Result& l7_dolgener1993_leg() {
+  static const L7Result r = [] {
+    L7Result l;
+    l.at = null_arms<4>(dolgener_text, "dolgener_1993_lactate_disappearance.json", "L7", L7Result::t_eval_s);
+    return l;
+  }();
+  return r;
+}
+
+namespace {
+/// The first arm of the scenario `text` and its massage phase; `what` names the targets in errors.
+struct MassageRun {
+  scenario::Scenario sc;
+  simulation::SimulationResult res;
+  PhaseSpan massage;
+};
+MassageRun run_massage_scenario(std::string_view text, const char* file, const char* what) {
+  MassageRun m{scenario::parse_scenario(text, file), {}, {}};
+  m.massage = first_phase(m.sc, protocols::PhaseKind::massage);
+  MASSAGESIM_CHECK(m.massage.phase, "validation ", what, ": the scenario has no massage phase");
+  m.res = simulation::simulate(m.sc);
+  for (const auto& arm : m.res.arms)
+    MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation ", what, ": arm '", arm.arm,
+                     "' failed: ", arm.message);
+  return m;
+}
+/// The segment the tone targets read: the most distal (the distal calf of the default leg).
+std::string tone_column(const scenario::Scenario& sc, const char* quantity) {
+  return sc.limb.segment_names.front() + "." + quantity;
+}
+const MassageRun& sullivan_run() {
+  static const MassageRun m = run_massage_scenario(sullivan_text, "sullivan_1991_h_reflex.json", "T2/T3");
+  return m;
+}
+}  // namespace
+
+std::string_view sullivan1991_scenario_text() { return sullivan_text; }
+const ReflexResult& t2t3_reflex_leg() {
+  static const ReflexResult r = [] {
+    const MassageRun& m = sullivan_run();
+    const auto& arm = m.res.arms.at(0);
+    const int c = column(arm, tone_column(m.sc, "reflex_gain"));
+    ReflexResult out;
+    out.before = value_at(arm, c, m.massage.start_s - 10.0);
+    out.during = mean_over(arm, c, m.massage.start_s + 10.0, m.massage.end_s + 1e-9, "T2/T3");
+    out.after_10s = value_at(arm, c, m.massage.end_s + 10.0);
+    return out;
+  }();
+  return r;
+}
+const ReflexSegmentResult& t2t3_reflex_instant_leg() {
+  static const ReflexSegmentResult r = [] {
+    const MassageRun& m = sullivan_run();
+    const auto& arm = m.res.arms.at(0);
+    const int c = column(arm, tone_column(m.sc, "reflex_gain"));
+    return ReflexSegmentResult{value_at(arm, c, m.massage.start_s + 140.0), value_at(arm, c, m.massage.end_s + 10.0)};
+  }();
+  return r;
+}
+
+std::string_view eriksson_crommert2015_scenario_text() { return eriksson_text; }
+const T1Result& t1_eriksson_crommert2015_leg() {
+  static const T1Result r = [] {
+    const MassageRun m = run_massage_scenario(eriksson_text, "eriksson_crommert_2015_stiffness.json", "T1");
+    const auto& arm = m.res.arms.at(0);
+    const int c = column(arm, tone_column(m.sc, "passive_stiffness_rel"));
+    T1Result out;
+    out.right_after_pct = 100.0 * (value_at(arm, c, m.massage.end_s) - 1.0);
+    out.after_3min_pct = 100.0 * (value_at(arm, c, m.massage.end_s + 180.0) - 1.0);
+    return out;
+  }();
+  return r;
+}
+
+std::string_view kong2018_scenario_text() { return kong_text; }
+const T4Result& t4_kong2018_leg() {
+  static const T4Result r = [] {
+    const MassageRun m = run_massage_scenario(kong_text, "kong_2018_stiffness_days.json", "T4");
+    const simulation::ArmResult* massage = nullptr;
+    const simulation::ArmResult* control = nullptr;
+    for (const auto& arm : m.res.arms) (arm.arm == "massage" ? massage : control) = &arm;
+    MASSAGESIM_CHECK(massage && control && m.res.arms.size() == 2,
+                     "validation T4: the scenario needs a 'massage' and a control arm");
+    const int cm = column(*massage, tone_column(m.sc, "passive_stiffness_rel"));
+    const int cc = column(*control, tone_column(m.sc, "passive_stiffness_rel"));
+    T4Result out;
+    for (std::size_t i = 0; i < out.hours.size(); ++i) {
+      const double t = m.massage.end_s + 3600.0 * out.hours[i];
+      MASSAGESIM_CHECK(massage->t_s.back() >= t - 1e-9, "validation T4: the run ends before ", out.hours[i], " h");
+      out.difference_pct[i] = 100.0 * (value_at(*massage, cm, t) - value_at(*control, cc, t));
+    }
+    out.stiffness_rel_end_of_massage = value_at(*massage, cm, m.massage.end_s);
     return out;
   }();
   return r;

@@ -333,22 +333,25 @@ std::vector<Target> lactate_targets() {
              0.119, BandRule::mean_sd, [] { return l10_beneke2007().k1[0]; }),
       around("L10.k1_30s", a, beneke, "invasion constant k1 after a 30-s sprint", "1/min", "0.505 ± 0.107", 0.505,
              0.107, BandRule::mean_sd, [] { return l10_beneke2007().k1[1]; }),
-      around("L3.massage_minus_rest", a, "Martin 1998 J Athl Train 33:30", "blood lactate after 20 min, massage − rest",
-             "mmol/L", "no difference", 0.0, nb, BandRule::null_band,
-             [] { return l3_martin1998().massage_minus_rest(); }),
+      around("L3.massage_minus_rest", a, "Martin 1998 J Athl Train 33:30",
+             "blood lactate after 20 min, massage − rest (scenario martin_1998_massage_vs_rest)", "mmol/L",
+             "no difference", 0.0, nb, BandRule::null_band, [] { return l3_martin1998_leg().massage_minus_rest(); }),
       around("L5.massage_minus_rest", a, "Hemmings 2000 Br J Sports Med 34:109",
-             "blood lactate after bout 2, massage − rest", "mmol/L", "no difference", 0.0, nb, BandRule::null_band,
-             [] { return l5_hemmings2000().massage_minus_rest(); }),
+             "blood lactate 6 min after bout 2, massage − rest (scenario hemmings_2000_boxing_massage)", "mmol/L",
+             "no difference", 0.0, nb, BandRule::null_band, [] { return l5_hemmings2000_leg().massage_minus_rest(); }),
       around("L6.massage_minus_rest", a, "Robertson 2004 Br J Sports Med 38:173",
-             "blood lactate after 20 min, massage − rest", "mmol/L", "no difference (P = 0.82)", 0.0, nb,
-             BandRule::null_band, [] { return l6_robertson2004().massage_minus_rest(); }),
+             "blood lactate after 20 min, massage − rest (scenario robertson_2004_leg_massage)", "mmol/L",
+             "no difference (P = 0.82)", 0.0, nb, BandRule::null_band,
+             [] { return l6_robertson2004_leg().massage_minus_rest(); }),
   };
   const char* l7min[4] = {"3", "5", "15", "20"};
   for (std::size_t i = 0; i < 4; ++i)
-    t.push_back(
-        around(std::string("L7.massage_minus_rest.") + l7min[i] + "min", a, "Dolgener 1993 J Strength Cond Res 7:159",
-               std::string("blood lactate at ") + l7min[i] + " min, massage − passive", "mmol/L", "no difference", 0.0,
-               nb, BandRule::null_band, [i] { return l7_dolgener1993().at[i].massage_minus_rest(); }));
+    t.push_back(around(std::string("L7.massage_minus_rest.") + l7min[i] + "min", a,
+                       "Dolgener 1993 J Strength Cond Res 7:159",
+                       std::string("blood lactate at ") + l7min[i] +
+                           " min, massage − passive (scenario dolgener_1993_lactate_disappearance)",
+                       "mmol/L", "no difference", 0.0, nb, BandRule::null_band,
+                       [i] { return l7_dolgener1993_leg().at[i].massage_minus_rest(); }));
   t.push_back(around(
       "L1.efflux_massage", a, wilt, "10-min lactate efflux with massage (prescribed measured inflows)", "mmol",
       "14.7 ± 1.6 (SE)", 14.7, 1.6, BandRule::mean_se, [] { return l1_wiltshire2010_efflux().massage_efflux_mmol; },
@@ -369,27 +372,34 @@ std::vector<Target> tone_targets() {
   const char* sul = "Sullivan 1991 Arch Phys Med Rehabil 72:915";
   const char* ec = "Eriksson Crommert 2015 SJMSS 25:e490";
   std::vector<Target> t = {
-      banded("T3.reflex_during", a, sul, "H-reflex during / before massage", "1", "0.76 ± 0.58 / 2.58 mV (0.295)",
-             0.76 / 2.58, (0.76 - 0.58) / 2.58, (0.76 + 0.58) / 2.58, BandRule::mean_sd,
-             [] { return t2t3_reflex().during; }),
-      percent("T2.reflex_reduction", a, "Morelli 1990 JOSPT 12:55", "H-reflex change during massage", "%", "−71", -71.0,
-              30.0, [] { return 100.0 * (t2t3_reflex().during - 1.0); }),
-      banded("T3.reflex_10s_after", a, sul, "H-reflex 10 s after / before massage", "1", "2.82 ± 1.14 / 2.58 mV (1.09)",
-             2.82 / 2.58, (2.82 - 1.14) / 2.58, (2.82 + 1.14) / 2.58, BandRule::mean_sd,
-             [] { return t2t3_reflex().after_10s; }),
-      banded("T3.reflex_during_segment", a, sul, "H-reflex during / before massage, inside the calf Segment", "1",
+      banded("T3.reflex_during", a, sul,
+             "H-reflex during / before massage (scenario sullivan_1991_h_reflex, distal calf)", "1",
+             "0.76 ± 0.58 / 2.58 mV (0.295)", 0.76 / 2.58, (0.76 - 0.58) / 2.58, (0.76 + 0.58) / 2.58,
+             BandRule::mean_sd, [] { return t2t3_reflex_leg().during; }),
+      percent("T2.reflex_reduction", a, "Morelli 1990 JOSPT 12:55",
+              "H-reflex change during massage (scenario sullivan_1991_h_reflex)", "%", "−71", -71.0, 30.0,
+              [] { return 100.0 * (t2t3_reflex_leg().during - 1.0); }),
+      banded("T3.reflex_10s_after", a, sul, "H-reflex 10 s after / before massage (scenario sullivan_1991_h_reflex)",
+             "1", "2.82 ± 1.14 / 2.58 mV (1.09)", 2.82 / 2.58, (2.82 - 1.14) / 2.58, (2.82 + 1.14) / 2.58,
+             BandRule::mean_sd, [] { return t2t3_reflex_leg().after_10s; }),
+      banded("T3.reflex_during_segment", a, sul,
+             "H-reflex during / before massage at one instant, 140 s in (scenario sullivan_1991_h_reflex)", "1",
              "0.76 ± 0.58 / 2.58 mV (0.295)", 0.76 / 2.58, 0.07, 0.52, BandRule::mean_sd,
-             [] { return t2t3_reflex_segment().during; }),
-      around("T1.right_after", a, ec, "passive stiffness change right after 7 min of massage", "%", "−5.2 ± 8.8", -5.2,
-             8.8, BandRule::mean_sd, [] { return t1_eriksson_crommert2015().right_after_pct; }),
-      around("T1.after_3min", a, ec, "passive stiffness change 3 min later (null, ± SE of n = 18)", "%", "n.s.", 0.0,
-             8.8 / std::sqrt(18.0), BandRule::null_band, [] { return t1_eriksson_crommert2015().after_3min_pct; }),
+             [] { return t2t3_reflex_instant_leg().during; }),
+      around("T1.right_after", a, ec,
+             "passive stiffness change right after 7 min of massage (scenario eriksson_crommert_2015_stiffness)", "%",
+             "−5.2 ± 8.8", -5.2, 8.8, BandRule::mean_sd, [] { return t1_eriksson_crommert2015_leg().right_after_pct; }),
+      around("T1.after_3min", a, ec,
+             "passive stiffness change 3 min later (null, ± SE of n = 18; scenario eriksson_crommert_2015_stiffness)",
+             "%", "n.s.", 0.0, 8.8 / std::sqrt(18.0), BandRule::null_band,
+             [] { return t1_eriksson_crommert2015_leg().after_3min_pct; }),
   };
   for (std::size_t i = 0; i < 4; ++i) {
     const std::string h = std::to_string(T4Result::hours[i]);
     t.push_back(around("T4.massage_minus_control." + h + "h", a, "Kong 2018 J Sports Sci Med 17:599",
-                       "stiffness, massage − control, " + h + " h later", "%", "no effect", 0.0, 1.0,
-                       BandRule::null_band, [i] { return t4_kong2018().difference_pct[i]; }));
+                       "stiffness, massage − control, " + h + " h later (scenario kong_2018_stiffness_days)", "%",
+                       "no effect", 0.0, 1.0, BandRule::null_band,
+                       [i] { return t4_kong2018_leg().difference_pct[i]; }));
   }
   return t;
 }

@@ -211,15 +211,30 @@ ARTERIAL_SURGE = (
     "(1324 mL/min/100 g), 24150 mL/min into the calf, with arterial and capillary pressure -83 mmHg in the same "
     "second."
 )
+BOUT_TO_ACTIVE_RECOVERY = (
+    "issue 12 (exercise as a protocol of muscle groups; measured 2026-12-06): a bout's squeeze on the tissue "
+    "switches on and off at once at its phase boundaries (no ramp), so the arteries it emptied refill in the "
+    "next seconds; when the bout gives way to active recovery they refill at the still-dilated conductance of "
+    "the lighter work: 413 mL/min/100 g (martin_1998, active arm, t = 480 s, the end of the second bout) and 501 "
+    "(robertson_2004, t = 330 s, the end of the first 30-s bout) at a saved point (bound 400, Radegran 1999); a "
+    "bout that ends in rest peaks at 239 (the same bouts, massage and rest arms)."
+)
 KNOWN_OUTPUTS = {
     "anthropometric_leg_knee_extension.json": COLLAPSED_VESSELS,
     "default.json": COLLAPSED_VESSELS,
+    "dolgener_1993_lactate_disappearance.json": COLLAPSED_VESSELS,
+    "eriksson_crommert_2015_stiffness.json": COLLAPSED_VESSELS,
     "forearm_tapotement.json": COLLAPSED_VESSELS,
     "gupta_1996_lactate_recovery.json": GUPTA_LUMPED_MUSCLE + " " + COLLAPSED_VESSELS,
+    "hemmings_2000_boxing_massage.json": COLLAPSED_VESSELS,
     "ipc_vs_passive.json": ARTERIAL_SURGE + " " + COLLAPSED_VESSELS,
+    "kong_2018_stiffness_days.json": COLLAPSED_VESSELS,
+    "martin_1998_massage_vs_rest.json": BOUT_TO_ACTIVE_RECOVERY + " " + COLLAPSED_VESSELS,
     "maximal_lactate_steady_state.json": DEPENDENT_BALANCE,
     "one_leg_knee_extension.json": DEPENDENT_BALANCE + " " + COLLAPSED_VESSELS,
     "quiet_standing_fluid_shift.json": DEPENDENT_BALANCE,
+    "robertson_2004_leg_massage.json": BOUT_TO_ACTIVE_RECOVERY + " " + COLLAPSED_VESSELS,
+    "sullivan_1991_h_reflex.json": COLLAPSED_VESSELS,
     "thigh_cuff_occlusion.json": CUFFED_SEGMENT + " " + ARTERIAL_SURGE + " " + COLLAPSED_VESSELS,
     "walking_ambulatory_venous_pressure.json": DEPENDENT_BALANCE + " " + COLLAPSED_VESSELS,
     "wingate_recovery.json": SPRINT_LACTATE + " " + COLLAPSED_VESSELS,

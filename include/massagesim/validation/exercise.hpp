@@ -9,6 +9,7 @@
 
 #include "massagesim/scenario/scenario.hpp"
 #include "massagesim/validation/lactate.hpp"
+#include "massagesim/validation/tone.hpp"
 
 namespace massagesim::validation {
 
@@ -113,5 +114,39 @@ struct GuptaLegResult {
   double max_working_muscle_cell_lactate_mmol_per_L = 0.0;
 };
 const GuptaLegResult& l2_gupta1996_leg();
+
+/// The massage-vs-rest blood-lactate nulls on the composed leg: each study's scenario file, run through
+/// `simulation::simulate`, read in each arm at times after the start of its recovery (the base protocol's first
+/// massage phase, which the other arms replace). `rest` is the arm named "rest" or "passive"; `active` is NaN
+/// where the study had no active arm.
+///
+/// L3 Martin 1998, scenarios/martin_1998_massage_vs_rest.json: blood lactate at the end of the 20-min recovery.
+std::string_view martin1998_scenario_text();
+const LactateNullArms& l3_martin1998_leg();
+/// L5 Hemmings 2000, scenarios/hemmings_2000_boxing_massage.json: 6 min after the second performance.
+std::string_view hemmings2000_scenario_text();
+const LactateNullArms& l5_hemmings2000_leg();
+/// L6 Robertson 2004, scenarios/robertson_2004_leg_massage.json: at the end of the 20 min of massage or rest.
+std::string_view robertson2004_scenario_text();
+const LactateNullArms& l6_robertson2004_leg();
+/// L7 Dolgener 1993, scenarios/dolgener_1993_lactate_disappearance.json: at 3, 5, 15 and 20 min of recovery.
+std::string_view dolgener1993_scenario_text();
+const L7Result& l7_dolgener1993_leg();
+
+/// The tone targets on the composed leg, the distal calf read (the massage kneads the calf):
+/// T2 Morelli 1990 / T3 Sullivan 1991, scenarios/sullivan_1991_h_reflex.json: reflex gain at the last saved point
+/// before the massage, its mean from 10 s into the massage to its end, and 10 s after it.
+std::string_view sullivan1991_scenario_text();
+const ReflexResult& t2t3_reflex_leg();
+/// The same run without averaging: reflex gain at one saved point 140 s into the massage, and 10 s after it.
+const ReflexSegmentResult& t2t3_reflex_instant_leg();
+/// T1 Eriksson Crommert 2015, scenarios/eriksson_crommert_2015_stiffness.json: passive stiffness change [%] at
+/// the end of the 7-min massage and 3 min later.
+std::string_view eriksson_crommert2015_scenario_text();
+const T1Result& t1_eriksson_crommert2015_leg();
+/// T4 Kong 2018, scenarios/kong_2018_stiffness_days.json: passive stiffness, massage arm minus control arm [%],
+/// 24-96 h after the massage ends; the massage arm's stiffness at its end.
+std::string_view kong2018_scenario_text();
+const T4Result& t4_kong2018_leg();
 
 }  // namespace massagesim::validation

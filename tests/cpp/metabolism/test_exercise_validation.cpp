@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../support/validation_check.hpp"
@@ -157,4 +159,115 @@ TEST(ExerciseValidation, L2_Gupta1996_OnTheComposedLeg) {
   // Active recovery clears faster than passive (Gupta's main finding), massage no faster than passive.
   EXPECT_LT(r.active.half_life_min, r.passive.half_life_min);
   EXPECT_GT(r.massage.half_life_min, r.passive.half_life_min - 0.5);
+}
+
+TEST(ValidationScenarios, EmbeddedNullAndToneScenariosAreIdenticalToTheirFiles) {
+  const std::pair<const char*, std::string_view> files[] = {
+      {"martin_1998_massage_vs_rest.json", mv::martin1998_scenario_text()},
+      {"hemmings_2000_boxing_massage.json", mv::hemmings2000_scenario_text()},
+      {"robertson_2004_leg_massage.json", mv::robertson2004_scenario_text()},
+      {"dolgener_1993_lactate_disappearance.json", mv::dolgener1993_scenario_text()},
+      {"sullivan_1991_h_reflex.json", mv::sullivan1991_scenario_text()},
+      {"eriksson_crommert_2015_stiffness.json", mv::eriksson_crommert2015_scenario_text()},
+      {"kong_2018_stiffness_days.json", mv::kong2018_scenario_text()},
+  };
+  for (const auto& [name, text] : files) {
+    const std::string file = read_text(source_dir / "scenarios" / name);
+    ASSERT_FALSE(file.empty()) << name;
+    EXPECT_EQ(std::string(text), file) << name;
+  }
+}
+
+// Massage does not lower blood lactate compared with rest (validation.md L3, L5, L6, L7), on the composed leg:
+// each study's scenario file through simulation::simulate. Null band +/- 0.6 mmol/L (lactate.hpp: SE of a paired
+// difference, between-subject SD ~1.8 mmol/L, n ~ 9).
+namespace {
+void print_null(const char* id, const mv::LactateNullArms& r) {
+  std::printf("%s (leg): rest %.3f, massage %.3f, active %.3f mmol/L; massage - rest %+.4f\n", id, r.rest, r.massage,
+              r.active, r.massage_minus_rest());
+}
+}  // namespace
+
+TEST(ExerciseValidation, L3_Martin1998_MassageEqualsRestActiveLower_OnTheLeg) {
+  // Martin NA et al. (1998) J Athl Train 33:30: active recovery lowered blood lactate vs massage and rest; massage
+  // and rest did not differ.
+  const auto& r = mv::l3_martin1998_leg();
+  print_null("L3", r);
+  expect_registered("L3.massage_minus_rest", r.massage_minus_rest());
+  EXPECT_LT(r.active, r.rest - mv::kLactateNullBand_mmol_per_L);
+  EXPECT_LT(r.active, r.massage - mv::kLactateNullBand_mmol_per_L);
+}
+
+TEST(ExerciseValidation, L5_Hemmings2000_MassageNoLowerAfterTheSecondBout_OnTheLeg) {
+  // Hemmings B et al. (2000) Br J Sports Med 34:109: no difference in recovery blood lactate; after the second
+  // performance it was higher following massage (P < 0.05).
+  const auto& r = mv::l5_hemmings2000_leg();
+  print_null("L5", r);
+  expect_registered("L5.massage_minus_rest", r.massage_minus_rest());
+  EXPECT_GT(r.massage_minus_rest(), 0.0) << "Hemmings: higher after massage";
+  EXPECT_TRUE(std::isnan(r.active)) << "the study had no active arm";
+}
+
+TEST(ExerciseValidation, L6_Robertson2004_LegMassageVsSupineRest_OnTheLeg) {
+  // Robertson A et al. (2004) Br J Sports Med 38:173: 20 min of leg massage vs supine rest, no effect on blood
+  // lactate (P = 0.82).
+  const auto& r = mv::l6_robertson2004_leg();
+  print_null("L6", r);
+  expect_registered("L6.massage_minus_rest", r.massage_minus_rest());
+}
+
+TEST(ExerciseValidation, L7_Dolgener1993_MassageEqualsPassiveCyclingLower_OnTheLeg) {
+  // J Strength Cond Res 7(3):159 (1993): blood lactate at 3, 5, 15, 20 min of recovery; cycling at 40 % VO2max
+  // lower than passive at 15 and 20 min, massage = passive.
+  const auto& l7 = mv::l7_dolgener1993_leg();
+  for (std::size_t i = 0; i < l7.t_eval_s.size(); ++i) {
+    const std::string id = "L7.massage_minus_rest." + std::to_string(int(l7.t_eval_s[i] / 60)) + "min";
+    print_null(id.c_str(), l7.at[i]);
+    expect_registered(id, l7.at[i].massage_minus_rest());
+    if (l7.t_eval_s[i] >= 900.0) {
+      EXPECT_LT(l7.at[i].active, l7.at[i].rest) << "cycling lowers it at " << id;
+    }
+  }
+}
+
+// Tone on the composed leg: each study's scenario file through simulation::simulate, the distal calf read.
+
+TEST(ExerciseValidation, T2T3_ReflexInhibitedDuringMassageAndBackAtOnce_OnTheLeg) {
+  // T2 Morelli 1990 (JOSPT 12:55): soleus H-reflex -71 % during massage. T3 Sullivan 1991 (Arch Phys Med Rehabil
+  // 72:915): 0.76 +/- 0.58 mV during vs 2.58 before and 2.82 +/- 1.14 mV after (returns at once).
+  const auto& r = mv::t2t3_reflex_leg();
+  const auto& i = mv::t2t3_reflex_instant_leg();
+  std::printf("T2/T3 (leg): reflex gain before %.4f, during %.4f (at 140 s: %.4f), 10 s after %.4f\n", r.before,
+              r.during, i.during, r.after_10s);
+  EXPECT_NEAR(r.before, 1.0, 1e-3);
+  EXPECT_GT(r.after_10s, 0.95);  // back within 5 % by 10 s
+  EXPECT_DOUBLE_EQ(i.after_10s, r.after_10s);
+  expect_registered("T3.reflex_during", r.during);
+  expect_registered("T2.reflex_reduction", 100.0 * (r.during - 1.0));
+  expect_registered("T3.reflex_10s_after", r.after_10s);
+  expect_registered("T3.reflex_during_segment", i.during);
+}
+
+TEST(ExerciseValidation, T1_StiffnessDropsAfter7MinMassageAndRecoversWithin3Min_OnTheLeg) {
+  // Eriksson Crommert 2015 (SJMSS 25:e490): -5.2 +/- 8.8 % right after 7 min of massage (n = 18), no difference
+  // from baseline 3 min later.
+  const auto& r = mv::t1_eriksson_crommert2015_leg();
+  std::printf("T1 (leg): stiffness %+.3f %% right after, %+.3f %% 3 min later\n", r.right_after_pct, r.after_3min_pct);
+  EXPECT_LT(r.right_after_pct, -2.0);  // the drop is there, not just inside a wide band
+  expect_registered("T1.right_after", r.right_after_pct);
+  expect_registered("T1.after_3min", r.after_3min_pct);
+}
+
+TEST(ExerciseValidation, T4_Kong2018_MassageLeavesStiffnessUnchangedDaysLater_OnTheLeg) {
+  // Kong 2018 (J Sports Sci Med 17:599): no effect of massage on stiffness 24-96 h later. The model has no muscle
+  // damage; the acute effect must exist and be gone.
+  const auto& r = mv::t4_kong2018_leg();
+  std::printf(
+      "T4 (leg): stiffness at the end of the massage %.4f; massage - control at 24/48/72/96 h: %.2e %.2e %.2e "
+      "%.2e %%\n",
+      r.stiffness_rel_end_of_massage, r.difference_pct[0], r.difference_pct[1], r.difference_pct[2],
+      r.difference_pct[3]);
+  EXPECT_LT(r.stiffness_rel_end_of_massage, 0.96);
+  for (std::size_t i = 0; i < r.hours.size(); ++i)
+    expect_registered("T4.massage_minus_control." + std::to_string(r.hours[i]) + "h", r.difference_pct[i]);
 }

@@ -195,7 +195,8 @@ void check_null(const char* id, const mv::LactateNullArms& r) {
   std::printf("   %s: rest %.2f, massage %.2f, active %.2f mmol/L\n", id, r.rest, r.massage, r.active);
   EXPECT_LE(std::abs(d), kNullBand_mmol_per_L) << id;
   EXPECT_GE(d, -0.1) << id << ": massage must not clear lactate faster than rest";
-  expect_registered(id, d);
+  // The registry's row reads the study's scenario on the composed leg (test_exercise_validation.cpp); this
+  // whole-body harness stays as the lactate pool's unit test, against the same band.
 }
 }  // namespace
 

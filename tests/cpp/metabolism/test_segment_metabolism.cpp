@@ -42,7 +42,7 @@ TEST(SegmentMetabolism, T2T3_ReflexInhibitionInsideTheSegment) {
   EXPECT_GE(r.during, 0.07);
   EXPECT_LE(r.during, 0.52);
   EXPECT_GT(r.after_10s, 0.95);
-  expect_registered("T3.reflex_during_segment", r.during);
+  // The registry's T3.reflex_during_segment reads one instant of the composed leg (test_exercise_validation.cpp).
 }
 
 TEST(SegmentMetabolism, L1_Wiltshire2010_MassageLowersInflow) {
