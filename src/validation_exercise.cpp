@@ -12,6 +12,7 @@
 #include "massagesim/scenario/scenario_io.hpp"
 #include "massagesim/simulation/simulation.hpp"
 #include "massagesim/validation/exercise.hpp"
+#include "massagesim/validation/harness.hpp"
 #include "massagesim_generated/embedded_scenarios.hpp"
 
 namespace massagesim::validation {
@@ -169,10 +170,17 @@ const GuptaLegResult& l2_gupta1996_leg() {
     for (const auto& arm : res.arms) {
       MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation L2: arm '", arm.arm,
                        "' failed: ", arm.message);
-      const auto m = recovery_after(arm, column(arm, "blood_lactate_mmol_per_L"), t_end);
-      if (arm.arm == "passive")
+      const int la = column(arm, "blood_lactate_mmol_per_L");
+      const auto m = recovery_after(arm, la, t_end);
+      if (arm.arm == "passive") {
         out.passive = m;
-      else if (arm.arm == "massage")
+        MASSAGESIM_CHECK(arm.t_s.back() >= t_end + 2700.0 - 1e-9, "validation L2: the passive arm ends before 45 min");
+        std::vector<double> t_min, c;
+        for (int k = 0; k <= 90; ++k) t_min.push_back(0.5 * k), c.push_back(value_at(arm, la, t_end + 30.0 * k));
+        const auto f = harness::fit_freund(t_min, c);
+        out.freund_A1_mmol_per_L = f.A1, out.freund_g1_per_min = f.g1, out.freund_A2_mmol_per_L = f.A2;
+        out.freund_g2_per_min = f.g2, out.freund_rms_mmol_per_L = f.rms;
+      } else if (arm.arm == "massage")
         out.massage = m;
       else if (arm.arm == "active")
         out.active = m;

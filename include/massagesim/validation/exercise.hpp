@@ -112,6 +112,10 @@ struct GuptaLegResult {
   LactateRecovery passive, massage, active;
   double max_segment_cell_lactate_mmol_per_L = 0.0;
   double max_working_muscle_cell_lactate_mmol_per_L = 0.0;
+  /// Freund's form fitted to the passive arm's blood lactate, 0-45 min after the last bout every 30 s
+  /// (`harness::fit_freund`, as the harness fits its own run).
+  double freund_A1_mmol_per_L = 0.0, freund_g1_per_min = 0.0, freund_A2_mmol_per_L = 0.0, freund_g2_per_min = 0.0;
+  double freund_rms_mmol_per_L = 0.0;
 };
 const GuptaLegResult& l2_gupta1996_leg();
 

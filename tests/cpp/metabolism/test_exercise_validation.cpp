@@ -161,6 +161,21 @@ TEST(ExerciseValidation, L2_Gupta1996_OnTheComposedLeg) {
   EXPECT_GT(r.massage.half_life_min, r.passive.half_life_min - 0.5);
 }
 
+TEST(ExerciseValidation, L2_TwoExponentialRecoveryEmergesOnTheLeg) {
+  // Zouloumian & Freund 1981, Freund et al. 1986: arterial lactate in recovery = La(0) + A1 (1 - e^{-g1 t})
+  // + A2 (1 - e^{-g2 t}) with A1 > 0 (exchange; Beneke 2007 4-parameter g1 0.58 +/- 0.14 and 0.49 +/- 0.08 /min)
+  // and A2 < 0 (removal). The model has no such formula: fit it to the passive arm of Gupta's scenario.
+  const auto& r = mv::l2_gupta1996_leg();
+  std::printf("L2 (leg) passive, Freund fit: A1 %.2f g1 %.3f /min, A2 %.2f g2 %.4f /min, rms %.3f mmol/L\n",
+              r.freund_A1_mmol_per_L, r.freund_g1_per_min, r.freund_A2_mmol_per_L, r.freund_g2_per_min,
+              r.freund_rms_mmol_per_L);
+  EXPECT_GT(r.freund_A1_mmol_per_L, 0.0);
+  EXPECT_LT(r.freund_A2_mmol_per_L, 0.0);
+  EXPECT_GT(r.freund_g1_per_min / r.freund_g2_per_min, 5.0);
+  EXPECT_LT(r.freund_rms_mmol_per_L, 0.2);
+  expect_registered("L2.freund_g1", r.freund_g1_per_min);
+}
+
 TEST(ValidationScenarios, EmbeddedNullAndToneScenariosAreIdenticalToTheirFiles) {
   const std::pair<const char*, std::string_view> files[] = {
       {"martin_1998_massage_vs_rest.json", mv::martin1998_scenario_text()},

@@ -155,7 +155,7 @@ TEST(LactatePool, L2_TwoExponentialRecoveryEmerges) {
   EXPECT_LT(l2.freund_A2, 0.0);
   EXPECT_GT(l2.freund_g1 / l2.freund_g2, 5.0);
   EXPECT_LT(l2.freund_rms, 0.2);
-  expect_registered("L2.freund_g1", l2.freund_g1);
+  // The registry's L2.freund_g1 fits the composed leg's passive arm (test_exercise_validation.cpp).
 }
 
 TEST(LactatePool, L10_Beneke2007_ClearanceSlowsWithLargerLoad) {
