@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "massagesim/core/check.hpp"
@@ -32,6 +33,7 @@ const std::string_view dolgener_text = embedded::dolgener_1993_lactate_disappear
 const std::string_view sullivan_text = embedded::sullivan_1991_h_reflex_json;
 const std::string_view eriksson_text = embedded::eriksson_crommert_2015_stiffness_json;
 const std::string_view kong_text = embedded::kong_2018_stiffness_days_json;
+const std::string_view shoemaker_text = embedded::shoemaker_1997_forearm_massage_json;
 
 /// Column of `name` in `arm` (throws naming it when absent).
 int column(const simulation::ArmResult& arm, const std::string& name) {
@@ -358,6 +360,52 @@ const T4Result& t4_kong2018_leg() {
     }
     out.stiffness_rel_end_of_massage = value_at(*massage, cm, m.massage.end_s);
     return out;
+  }();
+  return r;
+}
+
+std::string_view shoemaker1997_scenario_text() { return shoemaker_text; }
+const B1Result& b1_shoemaker1997_forearm() {
+  static const B1Result r = [] {
+    const scenario::Scenario sc = scenario::parse_scenario(shoemaker_text, "shoemaker_1997_forearm_massage.json");
+    const auto res = simulation::simulate(sc);
+    const auto& arm = res.arms.at(0);
+    MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation B1: the run failed: ", arm.message);
+    const int c = column(arm, sc.limb.segment_names.front() + ".cumulative_arterial_inflow_mL");
+    // Mean inflow over [a, b) [mL/min], from the cumulative inflow.
+    auto mean_inflow = [&](double a_s, double b_s) {
+      return (value_at(arm, c, b_s) - value_at(arm, c, a_s)) / (b_s - a_s) * 60.0;
+    };
+    B1Result b;
+    std::size_t i = 0;
+    double t = 0.0, rest_start = -1.0, rest_end = -1.0;
+    bool contraction = false;
+    for (const auto& ph : sc.protocol) {
+      const double t0 = t, t1 = t + ph.duration_s;
+      t = t1;
+      if (ph.kind == protocols::PhaseKind::rest) {
+        rest_start = t0, rest_end = t1;
+        continue;
+      }
+      MASSAGESIM_CHECK(rest_end == t0, "validation B1: each massage and the handgrip must follow a rest phase");
+      const double rest = mean_inflow(rest_start, rest_end);
+      if (i == 0) b.rest_inflow_mL_per_min = rest;
+      if (ph.kind == protocols::PhaseKind::massage && i < b.pressure_mmHg.size()) {
+        const auto* tap = ph.technique ? std::get_if<protocols::TapotementParams>(&*ph.technique) : nullptr;
+        MASSAGESIM_CHECK(tap, "validation B1: the massage phases must be tapotement");
+        b.pressure_mmHg[i] = tap->pressure_mmHg;
+        b.mean_inflow_mL_per_min[i] = mean_inflow(t0, t1);
+        b.change[i] = b.mean_inflow_mL_per_min[i] / rest - 1.0;
+        ++i;
+      } else if (ph.kind == protocols::PhaseKind::exercise && !contraction) {
+        b.contraction_intensity = ph.intensity_fraction_VO2max.value_or(std::nan(""));
+        b.contraction_inflow_ratio = mean_inflow(t1 - 30.0, t1) / rest;
+        contraction = true;
+      }
+    }
+    MASSAGESIM_CHECK(i == b.pressure_mmHg.size() && contraction,
+                     "validation B1: the scenario needs three massage phases and a handgrip");
+    return b;
   }();
   return r;
 }

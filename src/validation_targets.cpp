@@ -154,20 +154,25 @@ std::vector<Target> blood_flow_targets() {
   const std::string r1_reason =
       "peak too high: posture changes only the perfusion pressure, and short occlusions overshoot";
   std::vector<Target> t = {
-      banded("B1.30mmHg", a, shoemaker, "forearm inflow change during 5 min of massage, 30 mmHg (nominal)", "%",
-             "unchanged (< ~10 %)", 0.0, -10.0, 10.0, BandRule::null_band,
-             [] { return 100.0 * b1_shoemaker1997().change[0]; }),
-      banded("B1.60mmHg", a, shoemaker, "forearm inflow change, 60 mmHg (must not rise > 10 %)", "%",
+      banded(
+          "B1.30mmHg", a, shoemaker,
+          "forearm inflow change during 5 min of massage, 30 mmHg (nominal; scenario shoemaker_1997_forearm_massage)",
+          "%", "unchanged (< ~10 %)", 0.0, -10.0, 10.0, BandRule::null_band,
+          [] { return 100.0 * b1_shoemaker1997_forearm().change[0]; }),
+      banded("B1.60mmHg", a, shoemaker,
+             "forearm inflow change, 60 mmHg (must not rise > 10 %; scenario shoemaker_1997_forearm_massage)", "%",
              "unchanged (< ~10 %)", 0.0, -kInf, 10.0, BandRule::qualitative,
-             [] { return 100.0 * b1_shoemaker1997().change[1]; }),
-      banded("B1.100mmHg", a, shoemaker, "forearm inflow change, 100 mmHg (must not rise > 10 %)", "%",
+             [] { return 100.0 * b1_shoemaker1997_forearm().change[1]; }),
+      banded("B1.100mmHg", a, shoemaker,
+             "forearm inflow change, 100 mmHg (must not rise > 10 %; scenario shoemaker_1997_forearm_massage)", "%",
              "unchanged (< ~10 %)", 0.0, -kInf, 10.0, BandRule::qualitative,
-             [] { return 100.0 * b1_shoemaker1997().change[2]; }),
+             [] { return 100.0 * b1_shoemaker1997_forearm().change[2]; }),
       percent(
           "B1.light_contraction", a, shoemaker,
-          "forearm inflow during light voluntary contraction (35 % of this muscle's maximum) / rest", "1",
-          "126 ± 19 / 39.1 ± 6.4 mL/min (3.2)", 126.0 / 39.1, 30.0,
-          [] { return b1_shoemaker1997().contraction_inflow_ratio; },
+          "forearm inflow during light voluntary contraction (35 % of this muscle's maximum) / rest (scenario "
+          "shoemaker_1997_forearm_massage)",
+          "1", "126 ± 19 / 39.1 ± 6.4 mL/min (3.2)", 126.0 / 39.1, 30.0,
+          [] { return b1_shoemaker1997_forearm().contraction_inflow_ratio; },
           "exercise hyperaemia too strong for a light contraction: the mapping of % MVC to the model's exercise "
           "intensity (0.35 of this muscle) is uncalibrated and metabolic dilation saturates high"),
       around(

@@ -200,9 +200,10 @@ def test_every_state_stays_inside_its_bounds(file: str) -> None:
 COLLAPSED_VESSELS = (
     "issue 12: emptied veins and lymphatics hold strongly negative pressures (the collapse branch of the tube "
     "law) once exercise, contractions, a massage stroke or a cuff has squeezed them: venous pressure down to -35 "
-    "(default, massage arm), -38 (forearm tapotement) and -170 mmHg (thigh cuff release); initial-lymph and "
-    "collector pressures down to -12 to -48 mmHg in every shipped scenario (-172 mmHg under the thigh cuff; "
-    "bound -10 mmHg: collapsible vessels collapse instead)."
+    "(default, massage arm), -38 (forearm tapotement), -70 (1-s pulses of 100 mmHg on the forearm, "
+    "shoemaker_1997) and -170 mmHg (thigh cuff release); initial-lymph and collector pressures down to -12 to "
+    "-71 mmHg in every shipped scenario (-172 mmHg under the thigh cuff; bound -10 mmHg: collapsible vessels "
+    "collapse instead)."
 )
 ARTERIAL_SURGE = (
     "issue 12 (cuffs): a pneumatic chamber or cuff that inflates or releases at once drives the feed-artery "
@@ -234,6 +235,7 @@ KNOWN_OUTPUTS = {
     "one_leg_knee_extension.json": DEPENDENT_BALANCE + " " + COLLAPSED_VESSELS,
     "quiet_standing_fluid_shift.json": DEPENDENT_BALANCE,
     "robertson_2004_leg_massage.json": BOUT_TO_ACTIVE_RECOVERY + " " + COLLAPSED_VESSELS,
+    "shoemaker_1997_forearm_massage.json": COLLAPSED_VESSELS,
     "sullivan_1991_h_reflex.json": COLLAPSED_VESSELS,
     "thigh_cuff_occlusion.json": CUFFED_SEGMENT + " " + ARTERIAL_SURGE + " " + COLLAPSED_VESSELS,
     "walking_ambulatory_venous_pressure.json": DEPENDENT_BALANCE + " " + COLLAPSED_VESSELS,

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "massagesim/scenario/scenario.hpp"
+#include "massagesim/validation/blood_flow.hpp"
 #include "massagesim/validation/lactate.hpp"
 #include "massagesim/validation/tone.hpp"
 
@@ -152,5 +153,11 @@ const T1Result& t1_eriksson_crommert2015_leg();
 /// 24-96 h after the massage ends; the massage arm's stiffness at its end.
 std::string_view kong2018_scenario_text();
 const T4Result& t4_kong2018_leg();
+
+/// B1 Shoemaker 1997 on a composed forearm, scenarios/shoemaker_1997_forearm_massage.json: the mean inflow of each
+/// massage phase (tapotement pulses; from the cumulative inflow, so exact over the pulses) over that of the rest
+/// phase before it, and the last 30 s of the handgrip (the exercise phase) over the rest before it.
+std::string_view shoemaker1997_scenario_text();
+const B1Result& b1_shoemaker1997_forearm();
 
 }  // namespace massagesim::validation

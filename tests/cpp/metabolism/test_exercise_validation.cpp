@@ -176,7 +176,7 @@ TEST(ExerciseValidation, L2_TwoExponentialRecoveryEmergesOnTheLeg) {
   expect_registered("L2.freund_g1", r.freund_g1_per_min);
 }
 
-TEST(ValidationScenarios, EmbeddedNullAndToneScenariosAreIdenticalToTheirFiles) {
+TEST(ValidationScenarios, EmbeddedNullToneAndForearmScenariosAreIdenticalToTheirFiles) {
   const std::pair<const char*, std::string_view> files[] = {
       {"martin_1998_massage_vs_rest.json", mv::martin1998_scenario_text()},
       {"hemmings_2000_boxing_massage.json", mv::hemmings2000_scenario_text()},
@@ -185,6 +185,7 @@ TEST(ValidationScenarios, EmbeddedNullAndToneScenariosAreIdenticalToTheirFiles) 
       {"sullivan_1991_h_reflex.json", mv::sullivan1991_scenario_text()},
       {"eriksson_crommert_2015_stiffness.json", mv::eriksson_crommert2015_scenario_text()},
       {"kong_2018_stiffness_days.json", mv::kong2018_scenario_text()},
+      {"shoemaker_1997_forearm_massage.json", mv::shoemaker1997_scenario_text()},
   };
   for (const auto& [name, text] : files) {
     const std::string file = read_text(source_dir / "scenarios" / name);
@@ -285,4 +286,21 @@ TEST(ExerciseValidation, T4_Kong2018_MassageLeavesStiffnessUnchangedDaysLater_On
   EXPECT_LT(r.stiffness_rel_end_of_massage, 0.96);
   for (std::size_t i = 0; i < r.hours.size(); ++i)
     expect_registered("T4.massage_minus_control." + std::to_string(r.hours[i]) + "h", r.difference_pct[i]);
+}
+
+TEST(ExerciseValidation, B1_Shoemaker1997_MassageOfTheRestingForearmLeavesInflowUnchanged) {
+  // Shoemaker JK, Tiidus PM, Mader R (1997) Med Sci Sports Exerc 29:610: massage of the resting forearm leaves
+  // brachial inflow unchanged (39.1 +/- 6.4 mL/min; change < ~10 %); a light handgrip raises it to 126 +/- 19.
+  const auto& b = mv::b1_shoemaker1997_forearm();
+  const char* ids[3] = {"B1.30mmHg", "B1.60mmHg", "B1.100mmHg"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    std::printf("B1 (forearm scenario) %5.1f mmHg: inflow %.2f mL/min during, %+.2f %% vs the rest before\n",
+                b.pressure_mmHg[i], b.mean_inflow_mL_per_min[i], 100.0 * b.change[i]);
+    EXPECT_LE(b.change[i], 0.10) << "massage raised resting inflow at " << b.pressure_mmHg[i] << " mmHg";
+    expect_registered(ids[i], 100.0 * b.change[i]);
+  }
+  EXPECT_NEAR(b.rest_inflow_mL_per_min, 39.1, 6.4);  // the resting forearm itself
+  std::printf("B1 light contraction: inflow / rest = %.2f (data 3.2)\n", b.contraction_inflow_ratio);
+  EXPECT_GT(b.contraction_inflow_ratio, 1.5);
+  expect_registered("B1.light_contraction", b.contraction_inflow_ratio);
 }
