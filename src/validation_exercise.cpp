@@ -34,6 +34,7 @@ const std::string_view sullivan_text = embedded::sullivan_1991_h_reflex_json;
 const std::string_view eriksson_text = embedded::eriksson_crommert_2015_stiffness_json;
 const std::string_view kong_text = embedded::kong_2018_stiffness_days_json;
 const std::string_view shoemaker_text = embedded::shoemaker_1997_forearm_massage_json;
+const std::string_view calf_emptying_text = embedded::calf_venous_emptying_json;
 
 /// Column of `name` in `arm` (throws naming it when absent).
 int column(const simulation::ArmResult& arm, const std::string& name) {
@@ -406,6 +407,47 @@ const B1Result& b1_shoemaker1997_forearm() {
     MASSAGESIM_CHECK(i == b.pressure_mmHg.size() && contraction,
                      "validation B1: the scenario needs three massage phases and a handgrip");
     return b;
+  }();
+  return r;
+}
+
+std::string_view calf_emptying_scenario_text() { return calf_emptying_text; }
+const CalfEmptyingResult& calf_venous_emptying_leg() {
+  static const CalfEmptyingResult r = [] {
+    const MassageRun m = run_massage_scenario(calf_emptying_text, "calf_venous_emptying.json", "P5");
+    const auto& arm = m.res.arms.at(0);
+    const double t0 = m.massage.start_s, t1 = m.massage.end_s, mid = 0.5 * (t0 + t1);
+    std::vector<int> cols;
+    for (const auto& s : m.sc.limb.segment_names)
+      if (value_at(arm, column(arm, s + ".applied_pressure_mmHg"), mid) > 0.0)
+        cols.push_back(column(arm, s + ".blood_volume_mL"));
+    MASSAGESIM_CHECK(!cols.empty(), "validation P5: no segment is under pressure halfway through the hold");
+    auto volume = [&](std::size_t k) {
+      double v = 0.0;
+      for (int c : cols) v += arm.values(static_cast<Eigen::Index>(k), c);
+      return v;
+    };
+    std::size_t k0 = 0, k1 = 0;
+    while (k0 + 1 < arm.t_s.size() && arm.t_s[k0] < t0 - 1e-9) ++k0;
+    while (k1 + 1 < arm.t_s.size() && arm.t_s[k1 + 1] <= t1 + 1e-9) ++k1;
+    // The end of the hold: the last saved point before the release starts (the phase ends with it).
+    const auto* sc = std::get_if<protocols::StaticCompressionParams>(&*m.massage.phase->technique);
+    MASSAGESIM_CHECK(sc, "validation P5: the pressure must be a static compression");
+    while (k1 > k0 && arm.t_s[k1] > t0 + sc->rise_s + sc->hold_s + 1e-9) --k1;
+    const double v0 = volume(k0), vinf = volume(k1);
+    CalfEmptyingResult c;
+    c.expelled_mL = v0 - vinf;
+    for (std::size_t k = k0; k <= k1; ++k)
+      if (volume(k) - vinf <= (v0 - vinf) / std::exp(1.0)) {
+        c.tau_s = arm.t_s[k] - t0;
+        break;
+      }
+    if (c.tau_s > 0.0) {
+      std::size_t k2 = k0;
+      while (k2 < k1 && arm.t_s[k2] < t0 + 2.0 * c.tau_s - 1e-9) ++k2;
+      c.remaining_at_2tau = (volume(k2) - vinf) / (v0 - vinf);
+    }
+    return c;
   }();
   return r;
 }

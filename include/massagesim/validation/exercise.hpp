@@ -160,4 +160,10 @@ const T4Result& t4_kong2018_leg();
 std::string_view shoemaker1997_scenario_text();
 const B1Result& b1_shoemaker1997_forearm();
 
+/// P5 on the composed leg, scenarios/calf_venous_emptying.json: the summed blood volume of the segments under the
+/// pressure (those with an applied pressure halfway through the hold); tau = time from the start of the pressure
+/// to 1/e of the volume expelled by the end of its phase.
+std::string_view calf_emptying_scenario_text();
+const CalfEmptyingResult& calf_venous_emptying_leg();
+
 }  // namespace massagesim::validation

@@ -78,7 +78,7 @@ TEST(FluidValidation, CalfVenousEmptyingTimeConstant) {
   EXPECT_GE(tau, 4.2 - 1.8);
   EXPECT_LE(tau, 4.2 + 1.8);
   EXPECT_NEAR(c.remaining_at_2tau, std::exp(-2.0), 0.08) << "emptying should be close to exponential";
-  expect_registered("P5.calf_tau", tau);
+  // The registry's P5 reads the composed leg (test_exercise_validation.cpp), where it is an expected failure.
 }
 
 // R1 reactive hyperaemia vs occlusion duration and arm position (PMC4556838): peak flow increase
