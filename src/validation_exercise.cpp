@@ -35,6 +35,9 @@ const std::string_view eriksson_text = embedded::eriksson_crommert_2015_stiffnes
 const std::string_view kong_text = embedded::kong_2018_stiffness_days_json;
 const std::string_view shoemaker_text = embedded::shoemaker_1997_forearm_massage_json;
 const std::string_view calf_emptying_text = embedded::calf_venous_emptying_json;
+const std::string_view olszewski_light_text = embedded::olszewski_1980_lymph_light_json;
+const std::string_view olszewski_firm_text = embedded::olszewski_1980_lymph_firm_json;
+const std::string_view knott_text = embedded::knott_2005_lymph_pump_json;
 
 /// Column of `name` in `arm` (throws naming it when absent).
 int column(const simulation::ArmResult& arm, const std::string& name) {
@@ -448,6 +451,77 @@ const CalfEmptyingResult& calf_venous_emptying_leg() {
       c.remaining_at_2tau = (volume(k2) - vinf) / (v0 - vinf);
     }
     return c;
+  }();
+  return r;
+}
+
+namespace {
+/// Y1 readings of segment `seg`'s collector over the saved points in [a_s, b_s].
+Y1Arm y1_window(const simulation::ArmResult& arm, const std::string& seg, double a_s, double b_s) {
+  const int ia = column(arm, seg + ".collector_activation"), ip = column(arm, seg + ".collector_pressure_mmHg");
+  const int ifill = column(arm, seg + ".collector_filling_pressure_mmHg");
+  const int il = column(arm, seg + ".cumulative_lymph_outflow_mL");
+  Y1Arm y;
+  std::size_t k0 = 0;
+  while (k0 + 1 < arm.t_s.size() && arm.t_s[k0] < a_s - 1e-9) ++k0;
+  std::size_t k1 = k0;
+  for (std::size_t k = k0 + 1; k < arm.t_s.size() && arm.t_s[k] <= b_s + 1e-9; ++k) {
+    const auto K = static_cast<Eigen::Index>(k);
+    if (arm.values(K - 1, ia) < 0.2 && arm.values(K, ia) >= 0.2) {
+      ++y.pulses;
+      // The filling that triggered it: the largest filling pressure in the 5 s before the crossing.
+      double fmax = -1e9;
+      for (std::size_t j = k; j > k0 && arm.t_s[j] >= arm.t_s[k] - 5.0 - 1e-9; --j)
+        fmax = std::max(fmax, arm.values(static_cast<Eigen::Index>(j), ifill));
+      y.min_fill_at_onset_mmHg = std::min(y.min_fill_at_onset_mmHg, fmax);
+    }
+    y.peak_pressure_mmHg = std::max(y.peak_pressure_mmHg, arm.values(K, ip));
+    k1 = k;
+  }
+  y.lymph_mL = arm.values(static_cast<Eigen::Index>(k1), il) - arm.values(static_cast<Eigen::Index>(k0), il);
+  return y;
+}
+}  // namespace
+
+std::string_view olszewski1980_light_scenario_text() { return olszewski_light_text; }
+std::string_view olszewski1980_firm_scenario_text() { return olszewski_firm_text; }
+const Y1Result& y1_olszewski1980_leg() {
+  static const Y1Result r = [] {
+    const MassageRun light = run_massage_scenario(olszewski_light_text, "olszewski_1980_lymph_light.json", "Y1");
+    const MassageRun firm = run_massage_scenario(olszewski_firm_text, "olszewski_1980_lymph_firm.json", "Y1");
+    const std::string seg = light.sc.limb.segment_names.front();
+    Y1Result y;
+    MASSAGESIM_CHECK(light.massage.start_s >= 300.0 - 1e-9, "validation Y1: the light file needs 5 min of rest first");
+    y.rest = y1_window(light.res.arms.at(0), seg, light.massage.start_s - 300.0, light.massage.start_s);
+    y.light = y1_window(light.res.arms.at(0), seg, light.massage.start_s, light.massage.end_s);
+    y.firm = y1_window(firm.res.arms.at(0), seg, firm.massage.start_s, firm.massage.end_s);
+    const auto lp = scenario::scenario_limb_params(light.sc);
+    y.contraction_threshold_mmHg = lp.segments.front().contraction_threshold_mmHg;
+    y.contraction_trigger_width_mmHg = lp.segments.front().contraction_trigger_width_mmHg;
+    return y;
+  }();
+  return r;
+}
+
+std::string_view knott2005_scenario_text() { return knott_text; }
+const Y4Result& y4_lymph_pump_leg() {
+  static const Y4Result r = [] {
+    const MassageRun m = run_massage_scenario(knott_text, "knott_2005_lymph_pump.json", "Y4");
+    const auto& arm = m.res.arms.at(0);
+    const std::string seg = m.sc.limb.segment_names.front();
+    const int il = column(arm, seg + ".cumulative_lymph_outflow_mL");
+    const int iq = column(arm, seg + ".lymph_flow_mL_per_min");
+    MASSAGESIM_CHECK(m.massage.end_s - m.massage.start_s >= 3600.0 - 1e-9, "validation Y4: the pump needs 60 min");
+    Y4Result y;
+    y.baseline_mL_per_min = value_at(arm, iq, 0.0);  // the resting state
+    auto cum = [&](int minute) { return value_at(arm, il, m.massage.start_s + 60.0 * minute); };
+    auto extra = [&](int m0, int m1) { return cum(m1) - cum(m0) - y.baseline_mL_per_min * (m1 - m0); };
+    y.extra_first10_mL = extra(0, 10);
+    y.extra_last10_mL = extra(50, 60);
+    y.extra_total_mL = extra(0, 60);
+    y.minute2_ratio = (cum(2) - cum(1)) / y.baseline_mL_per_min;
+    y.last10_ratio = (cum(60) - cum(50)) / 10.0 / y.baseline_mL_per_min;
+    return y;
   }();
   return r;
 }

@@ -213,8 +213,14 @@ const ReactiveHyperaemiaResult& r1_r2_reactive_hyperaemia() {
 
 // ---- Y1 ------------------------------------------------------------------------------------------------
 double Y1Result::trigger_margin_mmHg() const {
+  if (light.pulses == 0 && firm.pulses == 0) return std::nan("");  // no pulse: nothing to judge
   return std::min(light.min_fill_at_onset_mmHg, firm.min_fill_at_onset_mmHg) -
          (contraction_threshold_mmHg - 2.0 * contraction_trigger_width_mmHg);
+}
+
+double Y1Result::firm_minus_light_pulses() const {
+  if (light.pulses == 0 && firm.pulses == 0) return std::nan("");  // no pulse in either: no evidence either way
+  return double(firm.pulses - light.pulses);
 }
 
 const Y1Result& y1_olszewski1980() {

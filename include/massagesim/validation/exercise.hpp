@@ -10,6 +10,7 @@
 #include "massagesim/scenario/scenario.hpp"
 #include "massagesim/validation/blood_flow.hpp"
 #include "massagesim/validation/lactate.hpp"
+#include "massagesim/validation/lymph.hpp"
 #include "massagesim/validation/tone.hpp"
 
 namespace massagesim::validation {
@@ -165,5 +166,17 @@ const B1Result& b1_shoemaker1997_forearm();
 /// to 1/e of the volume expelled by the end of its phase.
 std::string_view calf_emptying_scenario_text();
 const CalfEmptyingResult& calf_venous_emptying_leg();
+
+/// Y1 Olszewski 1980 on the composed leg, scenarios/olszewski_1980_lymph_light.json and _firm.json (one run
+/// each: after a massage the interstitium refills over ~100 min): the most distal segment's collector; rest =
+/// the light file's rest phase, light / firm = each file's massage phase. Pulses: collector activation crossing
+/// 0.2 upward at saved points; lymph from the cumulative lymph outflow.
+std::string_view olszewski1980_light_scenario_text();
+std::string_view olszewski1980_firm_scenario_text();
+const Y1Result& y1_olszewski1980_leg();
+/// Y4 Knott 2005 on the composed leg, scenarios/knott_2005_lymph_pump.json: the most distal segment's lymph
+/// outflow at whole minutes of pumping against its resting flow.
+std::string_view knott2005_scenario_text();
+const Y4Result& y4_lymph_pump_leg();
 
 }  // namespace massagesim::validation

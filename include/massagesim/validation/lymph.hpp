@@ -19,8 +19,10 @@ struct Y1Result {
   double contraction_threshold_mmHg = 0.0;
   double contraction_trigger_width_mmHg = 0.0;
   /// lowest triggering filling pressure minus (threshold - 2 trigger widths): >= 0 when every pulse was
-  /// triggered by filling
+  /// triggered by filling; NaN when neither massage triggered a pulse
   double trigger_margin_mmHg() const;
+  /// firm minus light pulses; NaN when neither massage triggered a pulse (0 - 0 is no evidence)
+  double firm_minus_light_pulses() const;
 };
 const Y1Result& y1_olszewski1980();
 

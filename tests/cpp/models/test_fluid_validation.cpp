@@ -151,13 +151,9 @@ TEST(FluidValidation, Y1_LymphPulsesTriggeredByFillingMassageRaisesFlowNotPressu
   // EXPECTED FAILURE (current gap): at rest the model's lymphangion is quiescent (a steady state with a
   // passive trickle), whereas Olszewski saw flow only during spontaneous pulse waves.
   EXPECT_EQ(r0.pulses, 0) << "spontaneous resting pulses now present: replace by a pulse-frequency band";
-  expect_registered("Y1.rest_pulses", r0.pulses);
-  expect_registered("Y1.pulses_light_minus_rest", r1.pulses - r0.pulses);
-  expect_registered("Y1.pulses_firm_minus_light", r2.pulses - r1.pulses);
-  expect_registered("Y1.flow_light_over_rest", r1.lymph_mL / r0.lymph_mL);
-  expect_registered("Y1.flow_firm_over_light", r2.lymph_mL / r1.lymph_mL);
-  expect_registered("Y1.peak_pressure_firm_over_light", r2.peak_pressure_mmHg / r1.peak_pressure_mmHg);
-  expect_registered("Y1.trigger_margin", y.trigger_margin_mmHg());
+  EXPECT_GE(y.trigger_margin_mmHg(), 0.0);
+  EXPECT_GE(y.firm_minus_light_pulses(), 0.0);
+  // The registry's Y1 rows read the composed leg (test_exercise_validation.cpp), where the collectors do not pulse.
 }
 
 // Y4 (dogs) manual lymphatic pump: flow rises (1.7 +/- 0.5 -> 5.0 +/- 1.1 mL/min, thoracic duct) and
@@ -174,7 +170,5 @@ TEST(FluidValidation, Y4_PumpingMobilisesAFiniteVolumeThenFlowReturnsToBaseline)
   EXPECT_GT(y.minute2_ratio, 2.0) << "pumping must raise lymph flow";
   EXPECT_LT(y.extra_last10_mL, 0.25 * y.extra_first10_mL) << "the mobilisable volume must run out";
   EXPECT_NEAR(y.last10_ratio, 1.0, 0.5) << "flow must return toward baseline despite continued pumping";
-  expect_registered("Y4.minute2_over_baseline", y.minute2_ratio);
-  expect_registered("Y4.last10_over_first10", y.extra_last10_mL / y.extra_first10_mL);
-  expect_registered("Y4.last10_flow_over_baseline", y.last10_ratio);
+  // The registry's Y4 rows read the composed leg (test_exercise_validation.cpp).
 }
