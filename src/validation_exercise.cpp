@@ -38,6 +38,9 @@ const std::string_view calf_emptying_text = embedded::calf_venous_emptying_json;
 const std::string_view olszewski_light_text = embedded::olszewski_1980_lymph_light_json;
 const std::string_view olszewski_firm_text = embedded::olszewski_1980_lymph_firm_json;
 const std::string_view knott_text = embedded::knott_2005_lymph_pump_json;
+const std::string_view rh_above_text = embedded::forearm_reactive_hyperaemia_arm_above_heart_json;
+const std::string_view rh_below_text = embedded::forearm_reactive_hyperaemia_arm_below_heart_json;
+const std::string_view rh_level_text = embedded::forearm_reactive_hyperaemia_arm_heart_level_json;
 
 /// Column of `name` in `arm` (throws naming it when absent).
 int column(const simulation::ArmResult& arm, const std::string& name) {
@@ -523,6 +526,105 @@ const Y4Result& y4_lymph_pump_leg() {
     y.last10_ratio = (cum(60) - cum(50)) / 10.0 / y.baseline_mL_per_min;
     return y;
   }();
+  return r;
+}
+
+namespace {
+/// One arm file's readings: R1 peak increase per occlusion duration (NaN: not in the file) and the B4 rise.
+struct ArmReadings {
+  std::array<double, 4> r1_mL_per_min{};
+  double b4_mL_per_100g_per_min = std::numeric_limits<double>::quiet_NaN();
+};
+ArmReadings read_arm_file(std::string_view text, const char* file) {
+  const scenario::Scenario sc = scenario::parse_scenario(text, file);
+  const auto res = simulation::simulate(sc);
+  const auto& arm = res.arms.at(0);
+  MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation R1/B4: ", file, " failed: ", arm.message);
+  // The forearm: the segments up to and including the cuffed one.
+  int cuffed = -1;
+  for (const auto& ph : sc.protocol)
+    if (ph.technique)
+      if (const auto* c = std::get_if<protocols::OcclusionCuffParams>(&*ph.technique)) cuffed = c->segment;
+  MASSAGESIM_CHECK(cuffed >= 0, "validation R1/B4: ", file, " needs an occlusion_cuff on a given segment");
+  std::vector<int> cols;
+  double mass_g = 0.0;
+  const auto masses = sc.limb.segment_masses_g();
+  for (int s = 0; s <= cuffed; ++s) {
+    cols.push_back(column(arm, sc.limb.segment_names[static_cast<std::size_t>(s)] + ".cumulative_arterial_inflow_mL"));
+    mass_g += masses.at(static_cast<std::size_t>(s));
+  }
+  auto cum = [&](double t_s) {
+    double v = 0.0;
+    for (int c : cols) v += value_at(arm, c, t_s);
+    return v;
+  };
+  auto mean = [&](double a_s, double b_s) { return (cum(b_s) - cum(a_s)) / (b_s - a_s) * 60.0; };  // mL/min
+  // Largest mean over windows of `w_s` starting at saved points in [a_s, b_s].
+  auto peak = [&](double a_s, double b_s, double w_s) {
+    double best = -std::numeric_limits<double>::infinity();
+    for (double t : arm.t_s)
+      if (t >= a_s - 1e-9 && t <= b_s + 1e-9) best = std::max(best, mean(t, t + w_s));
+    return best;
+  };
+  ArmReadings out;
+  out.r1_mL_per_min.fill(std::numeric_limits<double>::quiet_NaN());
+  double t = 0.0, rest_end = -1.0;
+  for (const auto& ph : sc.protocol) {
+    const double t0 = t, t1 = t + ph.duration_s;
+    t = t1;
+    if (ph.kind == protocols::PhaseKind::rest) {
+      MASSAGESIM_CHECK(ph.duration_s >= 60.0, "validation R1/B4: each rest must last >= 60 s");
+      rest_end = t1;
+      continue;
+    }
+    MASSAGESIM_CHECK(rest_end == t0, "validation R1/B4: each compression must follow a rest phase");
+    const double rest = mean(rest_end - 60.0, rest_end);
+    const auto* cuff = std::get_if<protocols::OcclusionCuffParams>(&*ph.technique);
+    if (cuff) {
+      const auto& d = ReactiveHyperaemiaResult::durations_s;
+      const auto it = std::find(d.begin(), d.end(), cuff->hold_s);
+      MASSAGESIM_CHECK(it != d.end(), "validation R1: occlusion of ", cuff->hold_s, " s is not one of R1's");
+      out.r1_mL_per_min[static_cast<std::size_t>(it - d.begin())] = peak(t1, t1 + 120.0 - 3.0, 3.0) - rest;
+    } else {
+      out.b4_mL_per_100g_per_min = (peak(t1, t1 + 29.0, 1.0) - rest) * 100.0 / mass_g;
+    }
+  }
+  return out;
+}
+const ArmReadings& above_readings() {
+  static const ArmReadings r = read_arm_file(rh_above_text, "forearm_reactive_hyperaemia_arm_above_heart.json");
+  return r;
+}
+const ArmReadings& below_readings() {
+  static const ArmReadings r = read_arm_file(rh_below_text, "forearm_reactive_hyperaemia_arm_below_heart.json");
+  return r;
+}
+}  // namespace
+
+std::string_view rh_above_heart_scenario_text() { return rh_above_text; }
+std::string_view rh_below_heart_scenario_text() { return rh_below_text; }
+std::string_view rh_heart_level_scenario_text() { return rh_level_text; }
+
+const ReactiveHyperaemiaResult& r1_r2_reactive_hyperaemia_arm() {
+  static const ReactiveHyperaemiaResult r = [] {
+    ReactiveHyperaemiaResult rh;
+    rh.above = above_readings().r1_mL_per_min;
+    rh.below = below_readings().r1_mL_per_min;
+    rh.heart_level_5min =
+        read_arm_file(rh_level_text, "forearm_reactive_hyperaemia_arm_heart_level.json").r1_mL_per_min[3];
+    for (double v : rh.above)
+      MASSAGESIM_CHECK(std::isfinite(v), "validation R1: the above-heart file lacks an occlusion");
+    for (double v : rh.below)
+      MASSAGESIM_CHECK(std::isfinite(v), "validation R1: the below-heart file lacks an occlusion");
+    MASSAGESIM_CHECK(std::isfinite(rh.heart_level_5min),
+                     "validation R2: the heart-level file lacks its 5-min occlusion");
+    return rh;
+  }();
+  return r;
+}
+
+const B4Result& b4_tschakovsky1996_arm() {
+  static const B4Result r{below_readings().b4_mL_per_100g_per_min, above_readings().b4_mL_per_100g_per_min};
   return r;
 }
 

@@ -168,7 +168,15 @@ CUFFED_SEGMENT = (
     "(bound -50). Measured the same (-87.63) on main before the conduit terms: any suprasystolic pressure on a "
     "segment does it; the cuffed (most proximal) segment has no conduit term."
 )
+CUFFED_FOREARM = (
+    "issue 12 (measured 2026-12-06): the same cause under the 200-mmHg occlusion cuff on the proximal forearm of "
+    "the reactive-hyperaemia arm (R1, B4): its filtered arteriolar transmural pressure falls to -84.5 (arm "
+    "raised), -64.3 (lowered) and -71.9 mmHg (heart level); bound -50."
+)
 KNOWN = {
+    "forearm_reactive_hyperaemia_arm_above_heart.json": CUFFED_SEGMENT + " " + CUFFED_FOREARM,
+    "forearm_reactive_hyperaemia_arm_below_heart.json": CUFFED_SEGMENT + " " + CUFFED_FOREARM,
+    "forearm_reactive_hyperaemia_arm_heart_level.json": CUFFED_SEGMENT + " " + CUFFED_FOREARM,
     "wingate_recovery.json": SPRINT_LACTATE,
     "gupta_1996_lactate_recovery.json": GUPTA_LUMPED_MUSCLE,
     "thigh_cuff_occlusion.json": CUFFED_SEGMENT,
@@ -225,6 +233,27 @@ KNOWN_OUTPUTS = {
     "default.json": COLLAPSED_VESSELS,
     "dolgener_1993_lactate_disappearance.json": COLLAPSED_VESSELS,
     "eriksson_crommert_2015_stiffness.json": COLLAPSED_VESSELS,
+    "forearm_reactive_hyperaemia_arm_above_heart.json": CUFFED_SEGMENT
+    + " "
+    + CUFFED_FOREARM
+    + " "
+    + ARTERIAL_SURGE
+    + " "
+    + COLLAPSED_VESSELS,
+    "forearm_reactive_hyperaemia_arm_below_heart.json": CUFFED_SEGMENT
+    + " "
+    + CUFFED_FOREARM
+    + " "
+    + ARTERIAL_SURGE
+    + " "
+    + COLLAPSED_VESSELS,
+    "forearm_reactive_hyperaemia_arm_heart_level.json": CUFFED_SEGMENT
+    + " "
+    + CUFFED_FOREARM
+    + " "
+    + ARTERIAL_SURGE
+    + " "
+    + COLLAPSED_VESSELS,
     "forearm_tapotement.json": COLLAPSED_VESSELS,
     "gupta_1996_lactate_recovery.json": GUPTA_LUMPED_MUSCLE + " " + COLLAPSED_VESSELS,
     "hemmings_2000_boxing_massage.json": COLLAPSED_VESSELS,

@@ -179,4 +179,16 @@ const Y1Result& y1_olszewski1980_leg();
 std::string_view knott2005_scenario_text();
 const Y4Result& y4_lymph_pump_leg();
 
+/// R1 / R2 / B4 on a composed arm (distal forearm 15 + proximal forearm 10 + upper arm 30 cm, tissue presets):
+/// scenarios/forearm_reactive_hyperaemia_arm_above_heart.json (limb_raised), _below_heart (limb_lowered) and
+/// _heart_level (supine). "Brachial" inflow = the summed inflow of the segments up to the cuffed one (the forearm),
+/// from their cumulative inflow. R1: peak 3-s mean in the 120 s after each cuff's release minus the mean of the
+/// last 60 s of the rest before it [mL/min]; B4: peak 1-s mean in the 29 s after the 1-s compression, minus the same
+/// rest mean, per 100 g of forearm tissue. R2's heart level: the heart-level file's 5-min occlusion.
+std::string_view rh_above_heart_scenario_text();
+std::string_view rh_below_heart_scenario_text();
+std::string_view rh_heart_level_scenario_text();
+const ReactiveHyperaemiaResult& r1_r2_reactive_hyperaemia_arm();
+const B4Result& b4_tschakovsky1996_arm();
+
 }  // namespace massagesim::validation

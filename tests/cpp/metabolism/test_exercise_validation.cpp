@@ -190,6 +190,9 @@ TEST(ValidationScenarios, EmbeddedValidationScenariosAreIdenticalToTheirFiles) {
       {"olszewski_1980_lymph_light.json", mv::olszewski1980_light_scenario_text()},
       {"olszewski_1980_lymph_firm.json", mv::olszewski1980_firm_scenario_text()},
       {"knott_2005_lymph_pump.json", mv::knott2005_scenario_text()},
+      {"forearm_reactive_hyperaemia_arm_above_heart.json", mv::rh_above_heart_scenario_text()},
+      {"forearm_reactive_hyperaemia_arm_below_heart.json", mv::rh_below_heart_scenario_text()},
+      {"forearm_reactive_hyperaemia_arm_heart_level.json", mv::rh_heart_level_scenario_text()},
   };
   for (const auto& [name, text] : files) {
     const std::string file = read_text(source_dir / "scenarios" / name);
@@ -361,4 +364,43 @@ TEST(ExerciseValidation, Y4_Knott2005_PumpingMobilisesAFiniteVolume_OnTheLeg) {
   expect_registered("Y4.minute2_over_baseline", y.minute2_ratio);
   expect_registered("Y4.last10_over_first10", y.extra_last10_mL / y.extra_first10_mL);
   expect_registered("Y4.last10_flow_over_baseline", y.last10_ratio);
+}
+
+TEST(ExerciseValidation, R1_R2_ReactiveHyperaemia_OnTheArm) {
+  // R1 (PMC4556838): peak increase above heart 77 +/- 11, 178 +/- 24, 291 +/- 25, 398 +/- 33 mL/min; below heart
+  // 96 +/- 19, 279 +/- 62, 550 +/- 60, 711 +/- 69 mL/min after 0.5, 1, 2, 5 min. R2 (PMC3285391): arm up < heart level.
+  const auto& rh = mv::r1_r2_reactive_hyperaemia_arm();
+  const char* dur[4] = {"0.5", "1", "2", "5"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    std::printf("R1 (arm) %s min: above %.1f (data %.0f), below %.1f (data %.0f) mL/min\n", dur[i], rh.above[i],
+                rh.above_data[i], rh.below[i], rh.below_data[i]);
+    expect_registered(std::string("R1.above_heart.") + dur[i] + "min", rh.above[i]);
+    expect_registered(std::string("R1.below_heart.") + dur[i] + "min", rh.below[i]);
+  }
+  for (const auto* peak : {&rh.above, &rh.below}) {
+    for (std::size_t i = 0; i + 1 < 4; ++i)
+      EXPECT_GT((*peak)[i + 1], (*peak)[i]) << "the peak rises with occlusion time";
+    EXPECT_LT(((*peak)[3] - (*peak)[2]) / 3.0, ((*peak)[1] - (*peak)[0]) / 0.5) << "and saturates";
+  }
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_GT(rh.below[i], rh.above[i]) << "below the heart exceeds above";
+  std::printf("R2 (arm): 5-min up %.1f, heart level %.1f mL/min\n", rh.above[3], rh.heart_level_5min);
+  expect_registered("R2.up_over_heart_level", rh.above[3] / rh.heart_level_5min);
+  // EXPECTED FAILURE (current gap): the above-heart 5-min peak is too high.
+  EXPECT_GT(rh.above[3], rh.above_data[3] + rh.above_sd[3]) << "R1 above-heart 5-min peak now in band";
+}
+
+TEST(ExerciseValidation, B4_Tschakovsky1996_SingleCompression_OnTheArm) {
+  // Tschakovsky ME, Shoemaker JK, Hughson RL (1996) Am J Physiol: one 1-s 100 mmHg forearm compression, post-release
+  // rise 7.7 +/- 0.7 mL/100 mL/min below the heart, 3.0 +/- 0.4 above.
+  const auto& b = mv::b4_tschakovsky1996_arm();
+  std::printf("B4 (arm): below %.3f, above %.3f mL/100 g/min, ratio %.3f (data 7.7, 3.0, 0.39)\n", b.below_heart,
+              b.above_heart, b.above_heart / b.below_heart);
+  EXPECT_GT(b.below_heart, 1.0);
+  EXPECT_GT(b.above_heart, 1.0);
+  // EXPECTED FAILURE (current gap): the rise below the heart is too small and posture moves it too little.
+  EXPECT_LT(b.below_heart, 7.7 - 0.7);
+  EXPECT_GT(b.above_heart / b.below_heart, 0.6);
+  expect_registered("B4.below_heart", b.below_heart);
+  expect_registered("B4.above_heart", b.above_heart);
+  expect_registered("B4.above_over_below", b.above_heart / b.below_heart);
 }

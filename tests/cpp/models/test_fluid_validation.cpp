@@ -58,9 +58,7 @@ TEST(FluidValidation, B4_SingleCompressionInflowRise_ExpectedFailure) {
   // has no compression-induced rapid vasodilation (Kirby 2007 J Physiol 583:861; Clifford 2006).
   EXPECT_LT(below, 7.7 - 0.7) << "B4 below heart now inside the band: replace this gap assertion by the band";
   EXPECT_GT(above / below, 0.6) << "B4 posture ratio fixed: replace this gap assertion by the band";
-  expect_registered("B4.below_heart", below);
-  expect_registered("B4.above_heart", above);
-  expect_registered("B4.above_over_below", above / below);
+  // The registry's B4 rows read the composed arm (test_exercise_validation.cpp).
 }
 
 // P5 calf venous emptying: Phys Med Biol 1977;22:1146 (PubMed 594144): volume falls exponentially under
@@ -93,7 +91,6 @@ TEST(FluidValidation, R1_R2_ReactiveHyperaemiaRisesSaturatesAndDependsOnPosture)
   const double peak[2][4] = {{rh.above[0], rh.above[1], rh.above[2], rh.above[3]},
                              {rh.below[0], rh.below[1], rh.below[2], rh.below[3]}};
   int in_band = 0;
-  const char* dur[4] = {"0.5", "1", "2", "5"};
   for (std::size_t i = 0; i < 4; ++i) {
     const bool a_ok = std::abs(peak[0][i] - above_data[i]) <= above_sd[i];
     const bool b_ok = std::abs(peak[1][i] - below_data[i]) <= below_sd[i];
@@ -101,8 +98,6 @@ TEST(FluidValidation, R1_R2_ReactiveHyperaemiaRisesSaturatesAndDependsOnPosture)
     std::printf("R1 %3.0f s: above %.0f (data %.0f +/- %.0f)%s, below %.0f (data %.0f +/- %.0f)%s mL/min\n",
                 rh.durations_s[i], peak[0][i], above_data[i], above_sd[i], a_ok ? "" : " OUT", peak[1][i],
                 below_data[i], below_sd[i], b_ok ? "" : " OUT");
-    expect_registered(std::string("R1.above_heart.") + dur[i] + "min", peak[0][i]);
-    expect_registered(std::string("R1.below_heart.") + dur[i] + "min", peak[1][i]);
   }
   for (int h = 0; h < 2; ++h) {
     for (int i = 0; i + 1 < 4; ++i) EXPECT_GT(peak[h][i + 1], peak[h][i]) << "peak must rise with occlusion time";
@@ -116,12 +111,12 @@ TEST(FluidValidation, R1_R2_ReactiveHyperaemiaRisesSaturatesAndDependsOnPosture)
     std::printf("R2 5-min peak increase: up %.0f, heart level %.0f, down %.0f mL/min\n", peak[0][3], supine,
                 peak[1][3]);
     EXPECT_LT(peak[0][3], supine);
-    expect_registered("R2.up_over_heart_level", peak[0][3] / supine);
   }
   // EXPECTED FAILURE (current gap): posture dependence of the magnitude is too weak (above-heart peaks
   // after 2 and 5 min exceed their bands: only perfusion pressure differs between positions).
   std::printf("R1 points inside mean +/- SD: %d of 8\n", in_band);
   EXPECT_GT(peak[0][3], above_data[3] + above_sd[3]) << "R1 above-heart 5-min peak now in band: tighten this test";
+  // The registry's R1 and R2 rows read the composed arm (test_exercise_validation.cpp).
 }
 
 // Y1 Olszewski WL, Engeset A (1980) Am J Physiol 239:H775: lymph moves in pulses of intrinsic
