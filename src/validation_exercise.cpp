@@ -41,6 +41,8 @@ const std::string_view knott_text = embedded::knott_2005_lymph_pump_json;
 const std::string_view rh_above_text = embedded::forearm_reactive_hyperaemia_arm_above_heart_json;
 const std::string_view rh_below_text = embedded::forearm_reactive_hyperaemia_arm_below_heart_json;
 const std::string_view rh_level_text = embedded::forearm_reactive_hyperaemia_arm_heart_level_json;
+const std::string_view beneke10_text = embedded::beneke_2007_sprint_10s_json;
+const std::string_view beneke30_text = embedded::beneke_2007_sprint_30s_json;
 
 /// Column of `name` in `arm` (throws naming it when absent).
 int column(const simulation::ArmResult& arm, const std::string& name) {
@@ -625,6 +627,34 @@ const ReactiveHyperaemiaResult& r1_r2_reactive_hyperaemia_arm() {
 
 const B4Result& b4_tschakovsky1996_arm() {
   static const B4Result r{below_readings().b4_mL_per_100g_per_min, above_readings().b4_mL_per_100g_per_min};
+  return r;
+}
+
+std::string_view beneke2007_10s_scenario_text() { return beneke10_text; }
+std::string_view beneke2007_30s_scenario_text() { return beneke30_text; }
+const L10Result& l10_beneke2007_leg() {
+  static const L10Result r = [] {
+    L10Result l;
+    const std::string_view texts[2] = {beneke10_text, beneke30_text};
+    const char* files[2] = {"beneke_2007_sprint_10s.json", "beneke_2007_sprint_30s.json"};
+    for (std::size_t i = 0; i < 2; ++i) {
+      const scenario::Scenario sc = scenario::parse_scenario(texts[i], files[i]);
+      const PhaseSpan sprint = first_phase(sc, protocols::PhaseKind::exercise);
+      MASSAGESIM_CHECK(sprint.phase, "validation L10: ", files[i], " has no sprint");
+      const auto res = simulation::simulate(sc);
+      const auto& arm = res.arms.at(0);
+      MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation L10: ", files[i],
+                       " failed: ", arm.message);
+      MASSAGESIM_CHECK(arm.t_s.back() >= sprint.start_s + 3600.0 - 1e-9, "validation L10: ", files[i],
+                       " ends before 60 min after the sprint's start");
+      const int la = column(arm, "blood_lactate_mmol_per_L");
+      std::vector<double> t_min, c;
+      for (int m = 1; m <= 60; ++m) t_min.push_back(m), c.push_back(value_at(arm, la, sprint.start_s + 60.0 * m));
+      const auto f = harness::fit_beneke(t_min, c, value_at(arm, la, sprint.start_s));
+      l.A[i] = f.A, l.k1[i] = f.k1, l.k2[i] = f.k2, l.rms[i] = f.rms;
+    }
+    return l;
+  }();
   return r;
 }
 

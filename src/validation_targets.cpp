@@ -330,6 +330,13 @@ std::vector<Target> lactate_targets() {
   const char* beneke = "Beneke 2007 Dyn Med 6:10";
   const char* wilt = "Wiltshire 2010 MSSE 42:1062";
   const double nb = kLactateNullBand_mmol_per_L;
+  // Measured 2026-12-06 on the composed leg (issue 12).
+  const std::string l10_k1_reason =
+      "blood lactate appears too slowly: on the leg 9 of the 20 kg of working muscle are the explicit segments, "
+      "whose vasodilator flow law (x_max 12, n = 2) lets only 28 % / 23 % of their sprint lactate reach the blood "
+      "in 5 min (half by 11-12 min): k1 0.451 / 0.341; with the segments' muscle cut to 0.9 kg, 0.670 / 0.407 "
+      "(the harness without the leg: 0.711 / 0.415); with the lumped muscle's flow law on the segments, 0.609 / "
+      "0.426";
   std::vector<Target> t = {
       around("L2.passive", a, gupta, "blood-lactate half-life, passive recovery (scenario gupta_1996_lactate_recovery)",
              "min", "21.5 ± 2.8", 21.5, 2.8, BandRule::mean_sd,
@@ -359,24 +366,29 @@ std::vector<Target> lactate_targets() {
              "exchange constant g1 of the passive recovery curve (scenario gupta_1996_lactate_recovery)", "1/min",
              "0.49 ± 0.08 and 0.58 ± 0.14", 0.535, 0.489 - 0.076, 0.579 + 0.137, BandRule::range,
              [] { return l2_gupta1996_leg().freund_g1_per_min; }),
-      around("L10.k2_10s", a, beneke, "disappearance constant k2 after a 10-s sprint", "1/min", "0.0421 ± 0.0106",
-             0.0421, 0.0106, BandRule::mean_sd, [] { return l10_beneke2007().k2[0]; }),
-      around("L10.k2_30s", a, beneke, "disappearance constant k2 after a 30-s sprint", "1/min", "0.0245 ± 0.0104",
-             0.0245, 0.0104, BandRule::mean_sd, [] { return l10_beneke2007().k2[1]; }),
-      percent("L10.k2_ratio", a, beneke, "k2(10 s) / k2(30 s): clearance slows with a larger load", "1",
+      around("L10.k2_10s", a, beneke, "disappearance constant k2 after a 10-s sprint (scenario beneke_2007_sprint_10s)",
+             "1/min", "0.0421 ± 0.0106", 0.0421, 0.0106, BandRule::mean_sd, [] { return l10_beneke2007_leg().k2[0]; }),
+      around("L10.k2_30s", a, beneke, "disappearance constant k2 after a 30-s sprint (scenario beneke_2007_sprint_30s)",
+             "1/min", "0.0245 ± 0.0104", 0.0245, 0.0104, BandRule::mean_sd, [] { return l10_beneke2007_leg().k2[1]; }),
+      percent("L10.k2_ratio", a, beneke,
+              "k2(10 s) / k2(30 s): clearance slows with a larger load (scenarios beneke_2007_sprint_*)", "1",
               "1.72 (ratio of means)", 1.72, 30.0,
               [] {
-                const auto& l = l10_beneke2007();
+                const auto& l = l10_beneke2007_leg();
                 return l.k2[0] / l.k2[1];
               }),
-      around("L10.A_10s", a, beneke, "amplitude A after a 10-s sprint", "mmol/L", "9.1 ± 2.1", 9.1, 2.1,
-             BandRule::mean_sd, [] { return l10_beneke2007().A[0]; }),
-      around("L10.A_30s", a, beneke, "amplitude A after a 30-s sprint", "mmol/L", "15.3 ± 2.1", 15.3, 2.1,
-             BandRule::mean_sd, [] { return l10_beneke2007().A[1]; }),
-      around("L10.k1_10s", a, beneke, "invasion constant k1 after a 10-s sprint", "1/min", "0.610 ± 0.119", 0.610,
-             0.119, BandRule::mean_sd, [] { return l10_beneke2007().k1[0]; }),
-      around("L10.k1_30s", a, beneke, "invasion constant k1 after a 30-s sprint", "1/min", "0.505 ± 0.107", 0.505,
-             0.107, BandRule::mean_sd, [] { return l10_beneke2007().k1[1]; }),
+      around("L10.A_10s", a, beneke, "amplitude A after a 10-s sprint (scenario beneke_2007_sprint_10s)", "mmol/L",
+             "9.1 ± 2.1", 9.1, 2.1, BandRule::mean_sd, [] { return l10_beneke2007_leg().A[0]; }),
+      around("L10.A_30s", a, beneke, "amplitude A after a 30-s sprint (scenario beneke_2007_sprint_30s)", "mmol/L",
+             "15.3 ± 2.1", 15.3, 2.1, BandRule::mean_sd, [] { return l10_beneke2007_leg().A[1]; }),
+      around(
+          "L10.k1_10s", a, beneke, "invasion constant k1 after a 10-s sprint (scenario beneke_2007_sprint_10s)",
+          "1/min", "0.610 ± 0.119", 0.610, 0.119, BandRule::mean_sd, [] { return l10_beneke2007_leg().k1[0]; },
+          l10_k1_reason),
+      around(
+          "L10.k1_30s", a, beneke, "invasion constant k1 after a 30-s sprint (scenario beneke_2007_sprint_30s)",
+          "1/min", "0.505 ± 0.107", 0.505, 0.107, BandRule::mean_sd, [] { return l10_beneke2007_leg().k1[1]; },
+          l10_k1_reason),
       around("L3.massage_minus_rest", a, "Martin 1998 J Athl Train 33:30",
              "blood lactate after 20 min, massage − rest (scenario martin_1998_massage_vs_rest)", "mmol/L",
              "no difference", 0.0, nb, BandRule::null_band, [] { return l3_martin1998_leg().massage_minus_rest(); }),

@@ -174,6 +174,7 @@ CUFFED_FOREARM = (
     "raised), -64.3 (lowered) and -71.9 mmHg (heart level); bound -50."
 )
 KNOWN = {
+    "beneke_2007_sprint_30s.json": SPRINT_LACTATE,
     "forearm_reactive_hyperaemia_arm_above_heart.json": CUFFED_SEGMENT + " " + CUFFED_FOREARM,
     "forearm_reactive_hyperaemia_arm_below_heart.json": CUFFED_SEGMENT + " " + CUFFED_FOREARM,
     "forearm_reactive_hyperaemia_arm_heart_level.json": CUFFED_SEGMENT + " " + CUFFED_FOREARM,
@@ -229,6 +230,8 @@ BOUT_TO_ACTIVE_RECOVERY = (
     "bout that ends in rest peaks at 239 (the same bouts, massage and rest arms)."
 )
 KNOWN_OUTPUTS = {
+    "beneke_2007_sprint_10s.json": COLLAPSED_VESSELS,
+    "beneke_2007_sprint_30s.json": SPRINT_LACTATE + " " + COLLAPSED_VESSELS,
     "anthropometric_leg_knee_extension.json": COLLAPSED_VESSELS,
     "default.json": COLLAPSED_VESSELS,
     "dolgener_1993_lactate_disappearance.json": COLLAPSED_VESSELS,

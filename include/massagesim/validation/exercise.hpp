@@ -191,4 +191,10 @@ std::string_view rh_heart_level_scenario_text();
 const ReactiveHyperaemiaResult& r1_r2_reactive_hyperaemia_arm();
 const B4Result& b4_tschakovsky1996_arm();
 
+/// L10 Beneke 2007 on the composed leg, scenarios/beneke_2007_sprint_10s.json and _30s.json: the 3-parameter form
+/// fitted (`harness::fit_beneke`) to blood lactate at minutes 1-60 after the sprint's start, above its value then.
+std::string_view beneke2007_10s_scenario_text();
+std::string_view beneke2007_30s_scenario_text();
+const L10Result& l10_beneke2007_leg();
+
 }  // namespace massagesim::validation

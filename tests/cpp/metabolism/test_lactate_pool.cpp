@@ -173,13 +173,7 @@ TEST(LactatePool, L10_Beneke2007_ClearanceSlowsWithLargerLoad) {
   EXPECT_GT(f.k2[0], f.k2[1]);  // the point of L10: a larger load clears more slowly
   const double ratio = f.k2[0] / f.k2[1];
   EXPECT_NEAR(ratio, 1.72, 0.3 * 1.72);
-  expect_registered("L10.k2_10s", f.k2[0]);
-  expect_registered("L10.k2_30s", f.k2[1]);
-  expect_registered("L10.A_10s", f.A[0]);
-  expect_registered("L10.A_30s", f.A[1]);
-  expect_registered("L10.k1_10s", f.k1[0]);
-  expect_registered("L10.k1_30s", f.k1[1]);
-  expect_registered("L10.k2_ratio", ratio);
+  // The registry's L10 rows fit the composed leg's sprints (test_exercise_validation.cpp).
 }
 
 // ------------------------------------------------------------------------------------------------
