@@ -66,6 +66,16 @@ PhaseSpan first_phase(const scenario::Scenario& sc, protocols::PhaseKind kind) {
   return {};
 }
 
+/// Where the last phase of `kind` ends [s] (-1: none).
+double last_phase_end(const scenario::Scenario& sc, protocols::PhaseKind kind) {
+  double t = 0.0, end = -1.0;
+  for (const auto& ph : sc.protocol) {
+    t += ph.duration_s;
+    if (ph.kind == kind) end = t;
+  }
+  return end;
+}
+
 /// Value of column `c` at the first saved point at or after `t_s` (the last point when none is).
 double value_at(const simulation::ArmResult& arm, int c, double t_s) {
   std::size_t k = 0;
@@ -170,11 +180,7 @@ const GuptaLegResult& l2_gupta1996_leg() {
   static const GuptaLegResult r = [] {
     const scenario::Scenario sc = gupta_scenario();
     // The end of the last bout, from the scenario itself.
-    double t = 0.0, t_end = -1.0;
-    for (const auto& ph : sc.protocol) {
-      t += ph.duration_s;
-      if (ph.kind == protocols::PhaseKind::exercise) t_end = t;
-    }
+    const double t_end = last_phase_end(sc, protocols::PhaseKind::exercise);
     MASSAGESIM_CHECK(t_end > 0.0, "validation L2: the scenario has no exercise");
     const auto res = simulation::simulate(sc);
     GuptaLegResult out;
@@ -257,11 +263,8 @@ const LactateNullArms& l5_hemmings2000_leg() {
   static const LactateNullArms r = [] {
     // 6 min after the end of the second performance (the last exercise phase), from the scenario itself.
     const scenario::Scenario sc = scenario::parse_scenario(hemmings_text, "hemmings_2000_boxing_massage.json");
-    double t = 0.0, t_end = -1.0;
-    for (const auto& ph : sc.protocol) {
-      t += ph.duration_s;
-      if (ph.kind == protocols::PhaseKind::exercise) t_end = t;
-    }
+    const double t_end = last_phase_end(sc, protocols::PhaseKind::exercise);
+    MASSAGESIM_CHECK(t_end > 0.0, "validation L5: the scenario has no exercise");
     const double after_s = t_end + 360.0 - first_phase(sc, protocols::PhaseKind::massage).start_s;
     return null_arms<1>(hemmings_text, "hemmings_2000_boxing_massage.json", "L5", {after_s}).front();
   }();

@@ -229,6 +229,8 @@ BOUT_TO_ACTIVE_RECOVERY = (
     "(robertson_2004, t = 330 s, the end of the first 30-s bout) at a saved point (bound 400, Radegran 1999); a "
     "bout that ends in rest peaks at 239 (the same bouts, massage and rest arms)."
 )
+#: The reactive-hyperaemia arm (three postures): its cuff, its release and its emptied vessels.
+CUFFED_ARM_OUTPUTS = " ".join([CUFFED_SEGMENT, CUFFED_FOREARM, ARTERIAL_SURGE, COLLAPSED_VESSELS])
 KNOWN_OUTPUTS = {
     "beneke_2007_sprint_10s.json": COLLAPSED_VESSELS,
     "beneke_2007_sprint_30s.json": SPRINT_LACTATE + " " + COLLAPSED_VESSELS,
@@ -236,27 +238,9 @@ KNOWN_OUTPUTS = {
     "default.json": COLLAPSED_VESSELS,
     "dolgener_1993_lactate_disappearance.json": COLLAPSED_VESSELS,
     "eriksson_crommert_2015_stiffness.json": COLLAPSED_VESSELS,
-    "forearm_reactive_hyperaemia_arm_above_heart.json": CUFFED_SEGMENT
-    + " "
-    + CUFFED_FOREARM
-    + " "
-    + ARTERIAL_SURGE
-    + " "
-    + COLLAPSED_VESSELS,
-    "forearm_reactive_hyperaemia_arm_below_heart.json": CUFFED_SEGMENT
-    + " "
-    + CUFFED_FOREARM
-    + " "
-    + ARTERIAL_SURGE
-    + " "
-    + COLLAPSED_VESSELS,
-    "forearm_reactive_hyperaemia_arm_heart_level.json": CUFFED_SEGMENT
-    + " "
-    + CUFFED_FOREARM
-    + " "
-    + ARTERIAL_SURGE
-    + " "
-    + COLLAPSED_VESSELS,
+    "forearm_reactive_hyperaemia_arm_above_heart.json": CUFFED_ARM_OUTPUTS,
+    "forearm_reactive_hyperaemia_arm_below_heart.json": CUFFED_ARM_OUTPUTS,
+    "forearm_reactive_hyperaemia_arm_heart_level.json": CUFFED_ARM_OUTPUTS,
     "forearm_tapotement.json": COLLAPSED_VESSELS,
     "gupta_1996_lactate_recovery.json": GUPTA_LUMPED_MUSCLE + " " + COLLAPSED_VESSELS,
     "hemmings_2000_boxing_massage.json": COLLAPSED_VESSELS,
