@@ -52,28 +52,43 @@ int column(const simulation::ArmResult& arm, const std::string& name) {
   return -1;
 }
 
-/// Where the first phase of `kind` starts and ends [s], and the phase itself (null: none).
+/// Where a phase starts and ends [s], and the phase itself (null: none).
 struct PhaseSpan {
   double start_s = 0.0, end_s = 0.0;
   const scenario::PhaseSpec* phase = nullptr;
 };
-PhaseSpan first_phase(const scenario::Scenario& sc, protocols::PhaseKind kind) {
+/// Every phase of the protocol as written, with its times (a phase with an absolute start begins there).
+std::vector<PhaseSpan> phase_spans(const scenario::Scenario& sc) {
+  std::vector<PhaseSpan> out;
   double t = 0.0;
   for (const auto& ph : sc.protocol) {
-    if (ph.kind == kind) return {t, t + ph.duration_s, &ph};
+    if (ph.start_s) t = std::max(t, *ph.start_s);
+    out.push_back({t, t + ph.duration_s, &ph});
     t += ph.duration_s;
   }
+  return out;
+}
+PhaseSpan first_phase(const scenario::Scenario& sc, protocols::PhaseKind kind) {
+  for (const auto& s : phase_spans(sc))
+    if (s.phase->kind == kind) return s;
   return {};
 }
 
 /// Where the last phase of `kind` ends [s] (-1: none).
 double last_phase_end(const scenario::Scenario& sc, protocols::PhaseKind kind) {
-  double t = 0.0, end = -1.0;
-  for (const auto& ph : sc.protocol) {
-    t += ph.duration_s;
-    if (ph.kind == kind) end = t;
-  }
+  double end = -1.0;
+  for (const auto& s : phase_spans(sc))
+    if (s.phase->kind == kind) end = s.end_s;
   return end;
+}
+
+/// simulate(sc), every arm checked to have succeeded; `what` names the targets in the error.
+simulation::SimulationResult simulate_checked(const scenario::Scenario& sc, const std::string& what) {
+  auto res = simulation::simulate(sc);
+  for (const auto& arm : res.arms)
+    MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation ", what, ": arm '", arm.arm, "' of ",
+                     sc.name, " failed: ", arm.message);
+  return res;
 }
 
 /// Value of column `c` at the first saved point at or after `t_s` (the last point when none is).
@@ -81,6 +96,14 @@ double value_at(const simulation::ArmResult& arm, int c, double t_s) {
   std::size_t k = 0;
   while (k + 1 < arm.t_s.size() && arm.t_s[k] < t_s - 1e-9) ++k;
   return arm.values(static_cast<Eigen::Index>(k), c);
+}
+
+/// Mean rate [per min] over [a_s, b_s] of the summed cumulative columns `cols` (e.g. mL -> mL/min): exact over
+/// pulses, where a mean of sampled flows depends on where the saved points fall.
+double mean_rate_per_min(const simulation::ArmResult& arm, const std::vector<int>& cols, double a_s, double b_s) {
+  double d = 0.0;
+  for (int c : cols) d += value_at(arm, c, b_s) - value_at(arm, c, a_s);
+  return d / (b_s - a_s) * 60.0;
 }
 
 /// Mean of column `c` over the saved points in [a_s, b_s); `what` names the target in the error.
@@ -182,11 +205,9 @@ const GuptaLegResult& l2_gupta1996_leg() {
     // The end of the last bout, from the scenario itself.
     const double t_end = last_phase_end(sc, protocols::PhaseKind::exercise);
     MASSAGESIM_CHECK(t_end > 0.0, "validation L2: the scenario has no exercise");
-    const auto res = simulation::simulate(sc);
+    const auto res = simulate_checked(sc, "L2");
     GuptaLegResult out;
     for (const auto& arm : res.arms) {
-      MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation L2: arm '", arm.arm,
-                       "' failed: ", arm.message);
       const int la = column(arm, "blood_lactate_mmol_per_L");
       const auto m = recovery_after(arm, la, t_end);
       if (arm.arm == "passive") {
@@ -224,13 +245,11 @@ std::array<LactateNullArms, N> null_arms(std::string_view text, const char* file
   const scenario::Scenario sc = scenario::parse_scenario(text, file);
   const PhaseSpan rec = first_phase(sc, protocols::PhaseKind::massage);
   MASSAGESIM_CHECK(rec.phase, "validation ", what, ": the scenario has no massage phase");
-  const auto res = simulation::simulate(sc);
+  const auto res = simulate_checked(sc, what);
   std::array<LactateNullArms, N> out;
   for (auto& o : out) o.active = std::numeric_limits<double>::quiet_NaN();
   bool massage = false, rest = false;
   for (const auto& arm : res.arms) {
-    MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation ", what, ": arm '", arm.arm,
-                     "' failed: ", arm.message);
     MASSAGESIM_CHECK(arm.t_s.back() >= rec.start_s + after_s.back() - 1e-9, "validation ", what, ": arm '", arm.arm,
                      "' ends before the last reading");
     const int c = column(arm, "blood_lactate_mmol_per_L");
@@ -299,10 +318,7 @@ MassageRun run_massage_scenario(std::string_view text, const char* file, const c
   MassageRun m{scenario::parse_scenario(text, file), {}, {}};
   m.massage = first_phase(m.sc, protocols::PhaseKind::massage);
   MASSAGESIM_CHECK(m.massage.phase, "validation ", what, ": the scenario has no massage phase");
-  m.res = simulation::simulate(m.sc);
-  for (const auto& arm : m.res.arms)
-    MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation ", what, ": arm '", arm.arm,
-                     "' failed: ", arm.message);
+  m.res = simulate_checked(m.sc, what);
   return m;
 }
 /// The segment the tone targets read: the most distal (the distal calf of the default leg).
@@ -380,27 +396,24 @@ std::string_view shoemaker1997_scenario_text() { return shoemaker_text; }
 const B1Result& b1_shoemaker1997_forearm() {
   static const B1Result r = [] {
     const scenario::Scenario sc = scenario::parse_scenario(shoemaker_text, "shoemaker_1997_forearm_massage.json");
-    const auto res = simulation::simulate(sc);
+    const auto res = simulate_checked(sc, "B1");
     const auto& arm = res.arms.at(0);
-    MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation B1: the run failed: ", arm.message);
-    const int c = column(arm, sc.limb.segment_names.front() + ".cumulative_arterial_inflow_mL");
-    // Mean inflow over [a, b) [mL/min], from the cumulative inflow.
-    auto mean_inflow = [&](double a_s, double b_s) {
-      return (value_at(arm, c, b_s) - value_at(arm, c, a_s)) / (b_s - a_s) * 60.0;
-    };
+    const std::vector<int> c = {column(arm, sc.limb.segment_names.front() + ".cumulative_arterial_inflow_mL")};
+    auto mean_inflow = [&](double a_s, double b_s) { return mean_rate_per_min(arm, c, a_s, b_s); };  // mL/min
     B1Result b;
     std::size_t i = 0;
-    double t = 0.0, rest_start = -1.0, rest_end = -1.0;
+    PhaseSpan rest_phase;
     bool contraction = false;
-    for (const auto& ph : sc.protocol) {
-      const double t0 = t, t1 = t + ph.duration_s;
-      t = t1;
+    for (const auto& span : phase_spans(sc)) {
+      const auto& ph = *span.phase;
+      const double t0 = span.start_s, t1 = span.end_s;
       if (ph.kind == protocols::PhaseKind::rest) {
-        rest_start = t0, rest_end = t1;
+        rest_phase = span;
         continue;
       }
-      MASSAGESIM_CHECK(rest_end == t0, "validation B1: each massage and the handgrip must follow a rest phase");
-      const double rest = mean_inflow(rest_start, rest_end);
+      MASSAGESIM_CHECK(rest_phase.phase && rest_phase.end_s == t0,
+                       "validation B1: each massage and the handgrip must follow a rest phase");
+      const double rest = mean_inflow(rest_phase.start_s, rest_phase.end_s);
       if (i == 0) b.rest_inflow_mL_per_min = rest;
       if (ph.kind == protocols::PhaseKind::massage && i < b.pressure_mmHg.size()) {
         const auto* tap = ph.technique ? std::get_if<protocols::TapotementParams>(&*ph.technique) : nullptr;
@@ -542,9 +555,8 @@ struct ArmReadings {
 };
 ArmReadings read_arm_file(std::string_view text, const char* file) {
   const scenario::Scenario sc = scenario::parse_scenario(text, file);
-  const auto res = simulation::simulate(sc);
+  const auto res = simulate_checked(sc, "R1/B4");
   const auto& arm = res.arms.at(0);
-  MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation R1/B4: ", file, " failed: ", arm.message);
   // The forearm: the segments up to and including the cuffed one.
   int cuffed = -1;
   for (const auto& ph : sc.protocol)
@@ -558,12 +570,7 @@ ArmReadings read_arm_file(std::string_view text, const char* file) {
     cols.push_back(column(arm, sc.limb.segment_names[static_cast<std::size_t>(s)] + ".cumulative_arterial_inflow_mL"));
     mass_g += masses.at(static_cast<std::size_t>(s));
   }
-  auto cum = [&](double t_s) {
-    double v = 0.0;
-    for (int c : cols) v += value_at(arm, c, t_s);
-    return v;
-  };
-  auto mean = [&](double a_s, double b_s) { return (cum(b_s) - cum(a_s)) / (b_s - a_s) * 60.0; };  // mL/min
+  auto mean = [&](double a_s, double b_s) { return mean_rate_per_min(arm, cols, a_s, b_s); };  // mL/min
   // Largest mean over windows of `w_s` starting at saved points in [a_s, b_s].
   auto peak = [&](double a_s, double b_s, double w_s) {
     double best = -std::numeric_limits<double>::infinity();
@@ -573,10 +580,10 @@ ArmReadings read_arm_file(std::string_view text, const char* file) {
   };
   ArmReadings out;
   out.r1_mL_per_min.fill(std::numeric_limits<double>::quiet_NaN());
-  double t = 0.0, rest_end = -1.0;
-  for (const auto& ph : sc.protocol) {
-    const double t0 = t, t1 = t + ph.duration_s;
-    t = t1;
+  double rest_end = -1.0;
+  for (const auto& span : phase_spans(sc)) {
+    const auto& ph = *span.phase;
+    const double t0 = span.start_s, t1 = span.end_s;
     if (ph.kind == protocols::PhaseKind::rest) {
       MASSAGESIM_CHECK(ph.duration_s >= 60.0, "validation R1/B4: each rest must last >= 60 s");
       rest_end = t1;
@@ -644,10 +651,8 @@ const L10Result& l10_beneke2007_leg() {
       const scenario::Scenario sc = scenario::parse_scenario(texts[i], files[i]);
       const PhaseSpan sprint = first_phase(sc, protocols::PhaseKind::exercise);
       MASSAGESIM_CHECK(sprint.phase, "validation L10: ", files[i], " has no sprint");
-      const auto res = simulation::simulate(sc);
+      const auto res = simulate_checked(sc, "L10");
       const auto& arm = res.arms.at(0);
-      MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation L10: ", files[i],
-                       " failed: ", arm.message);
       MASSAGESIM_CHECK(arm.t_s.back() >= sprint.start_s + 3600.0 - 1e-9, "validation L10: ", files[i],
                        " ends before 60 min after the sprint's start");
       const int la = column(arm, "blood_lactate_mmol_per_L");
