@@ -388,8 +388,11 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const RunSetup& 
         limb.params().lactate_pool ? x[limb.pool_offset()] : limb.params().fixed_arterial_lactate_mmol_per_L;
     ser.arterial_inflow_mL_per_min[k] = o.col(i_in).sum();
     ser.lactate_efflux_mmol_per_min[k] = fl.lactate_efflux_mmol_per_min;
-    const int a_last = mm::Limb::offset(N - 1) + mm::SegmentLayout::audit;
-    ser.lymph_returned_mL[k] = x[a_last + mm::FluidAuditLayout::lymph_outflow];
+    double lymph = 0.0;  // what every limb's most proximal segment has returned centrally
+    for (int s = 0; s < N; ++s)
+      if (limb.is_proximal_end(s))
+        lymph += x[mm::Limb::offset(s) + mm::SegmentLayout::audit + mm::FluidAuditLayout::lymph_outflow];
+    ser.lymph_returned_mL[k] = lymph;
     double vv = 0.0, sf = 0.0, rg = 0.0;
     for (int s = 0; s < N; ++s) {
       const double m = limb.params().segments[static_cast<std::size_t>(s)].tissue_mass_g / mass;

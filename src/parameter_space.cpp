@@ -131,15 +131,17 @@ void check_parameter(std::string_view name, double value, bool allow_out_of_rang
 
 LimbParams build_limb_params(const SegmentParams& preset_in, const std::vector<std::string>& segment_names,
                              const std::vector<double>& segment_lengths_cm,
-                             const std::vector<ParameterValue>& overrides,
-                             const std::vector<double>& segment_masses_g) {
-  for (const auto& n : segment_names)
+                             const std::vector<ParameterValue>& overrides, const std::vector<double>& segment_masses_g,
+                             const std::vector<std::string>& sides) {
+  // Overrides name the model's segments: with sides, "<side>_<segment>".
+  const std::vector<std::string> model_names = protocols::limb_segment_names(segment_names, sides);
+  for (const auto& n : model_names)
     MASSAGESIM_CHECK(!is_limb_module(n), "limb.segment_names: '", n,
                      "' is the name of a limb-level module; choose another segment name");
   std::vector<ResolvedParameter> resolved;
   resolved.reserve(overrides.size());
   for (std::size_t k = 0; k < overrides.size(); ++k) {
-    resolved.push_back(resolve_parameter(overrides[k].name, segment_names));
+    resolved.push_back(resolve_parameter(overrides[k].name, model_names));
     check_range(resolved.back(), overrides[k].value, overrides[k].allow_out_of_range);
   }
   // Segment-wide overrides go on the preset, so the limb's length scaling acts on them.
@@ -148,7 +150,7 @@ LimbParams build_limb_params(const SegmentParams& preset_in, const std::vector<s
   for (std::size_t k = 0; k < overrides.size(); ++k)
     if (resolved[k].target == ResolvedParameter::Target::all_segments)
       pre.set(resolved[k].name, overrides[k].value, true);
-  LimbParams lp = make_limb_params(preset, segment_names, segment_lengths_cm, -1.0, segment_masses_g);
+  LimbParams lp = make_limb_params(preset, segment_names, segment_lengths_cm, -1.0, segment_masses_g, sides);
   bool lumped_mass_given = false;
   for (std::size_t k = 0; k < overrides.size(); ++k) {
     const auto& r = resolved[k];

@@ -84,7 +84,7 @@ RunEstimate estimate_run(const scenario::Scenario& sc, const SimulationOptions& 
   const double dt_max = o.dt_max_s.value_or(sc.solver.dt_max_s);
   e.save_every_s = o.save_every_s.value_or(sc.outputs.save_every_s);
   e.n_arms = !o.arms.empty() ? static_cast<int>(o.arms.size()) : std::max<int>(1, static_cast<int>(sc.arms.size()));
-  e.n_segments = std::max(1, sc.limb.n_segments());
+  e.n_segments = std::max(1, sc.limb.n_model_segments());
   const int n_available = static_cast<int>(available_outputs(sc).size());
   const auto& names = o.outputs ? *o.outputs : sc.outputs.names;
   const int n_out = names.empty() ? n_available : static_cast<int>(names.size());

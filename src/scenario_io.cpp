@@ -635,6 +635,12 @@ mp::Contractions read_contractions(Fields f) {
                  massagesim::detail::concat("expected the contracting fraction of a cycle in [", C::min_duty_cycle,
                                             ", ", C::max_duty_cycle, "], got ", c.duty_cycle));
   f.number("pressure_mmHg", c.pressure_mmHg);  // [0, max_pressure_mmHg] by its unit
+  if (f.number("limb_offset_cycles", c.limb_offset_cycles) &&
+      !(c.limb_offset_cycles >= 0.0 && c.limb_offset_cycles < 1.0))
+    f.ctx().fail(f.path("limb_offset_cycles"),
+                 massagesim::detail::concat("expected the lag of each limb behind the one before, a fraction of a "
+                                            "cycle in [0, 1), got ",
+                                            c.limb_offset_cycles));
   f.finish();
   return c;
 }
@@ -698,6 +704,23 @@ PhaseSpec read_phase(const Ctx& ctx, const Json& j, const std::string& path) {
     }
     if (const Json* c = f.get("contractions"))
       ph.contractions = read_contractions(Fields(ctx, *c, f.path("contractions")));
+  }
+  if (const Json* a = f.array("sides")) {
+    if (!(ph.kind == K::exercise || ph.kind == K::active_recovery || ph.kind == K::massage ||
+          ph.kind == K::compression))
+      ctx.fail(f.path("sides"), "a phase of kind " + std::string(name_of(phase_kinds, ph.kind)) +
+                                    " acts on every limb; sides is for exercise, active_recovery, massage and "
+                                    "compression");
+    if (a->empty()) ctx.fail(f.path("sides"), "expected at least one side (omit it for every limb), got []");
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const std::string p = f.path("sides") + "[" + std::to_string(i) + "]";
+      if (!(*a)[i].is_string() || (*a)[i].get<std::string>().empty())
+        ctx.fail(p, "expected a side name (non-empty string), got " + show((*a)[i]));
+      const auto s = (*a)[i].get<std::string>();
+      if (std::find(ph.sides.begin(), ph.sides.end(), s) != ph.sides.end())
+        ctx.fail(p, "side '" + s + "' listed twice");
+      ph.sides.push_back(s);
+    }
   }
   if (ph.kind == K::posture_change) ph.posture = f.choice_of("posture", f.required("posture"), postures, "posture");
   if (ph.kind == K::massage || ph.kind == K::compression) ph.technique = read_technique(f, ph.kind);
@@ -794,6 +817,24 @@ Limb read_limb(const Ctx& ctx, const Json& j) {
         ctx.fail("limb.segment_mass_g[" + std::to_string(i) + "]", "expected a number (g), got " + show((*a)[i]));
       limb.segment_mass_g.push_back((*a)[i].get<double>());
     }
+  if (const Json* a = f.array("sides")) {
+    if (a->empty() || a->size() > static_cast<std::size_t>(mp::Schedule::max_limbs))
+      ctx.fail("limb.sides", massagesim::detail::concat("expected 1 ... ", mp::Schedule::max_limbs,
+                                                        " limb names (e.g. [\"left\", \"right\"]), got ", a->size()));
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const std::string p = "limb.sides[" + std::to_string(i) + "]";
+      if (!(*a)[i].is_string() || (*a)[i].get<std::string>().empty())
+        ctx.fail(p, "expected a non-empty string, got " + show((*a)[i]));
+      const auto s = (*a)[i].get<std::string>();
+      if (std::find(limb.sides.begin(), limb.sides.end(), s) != limb.sides.end())
+        ctx.fail(p, "duplicate side '" + s + "'; names must be unique");
+      limb.sides.push_back(s);
+    }
+    if (limb.n_model_segments() > models::kMaxLimbSegments)
+      ctx.fail("limb.sides",
+               massagesim::detail::concat("expected at most ", models::kMaxLimbSegments, " segments in all, got ",
+                                          limb.sides.size(), " sides x ", limb.n_segments(), " segments"));
+  }
   try {
     limb.segment_masses_g();  // both given, counts and ranges; its messages start with the field's path
   } catch (const InvalidArgument& e) {
@@ -963,7 +1004,7 @@ Scenario parse(const Ctx& ctx, std::string_view text) {
   if (const Json* v = top.get("parameters")) sc.parameters = read_parameters(ctx, *v);
   sc.protocol = read_protocol(ctx, top.required("protocol"));
   if (const Json* v = top.get("arms")) sc.arms = read_arms(ctx, *v);
-  if (const Json* v = top.get("outputs")) sc.outputs = read_outputs(ctx, *v, sc.limb.segment_names);
+  if (const Json* v = top.get("outputs")) sc.outputs = read_outputs(ctx, *v, sc.limb.model_segment_names());
   if (const Json* v = top.get("solver")) sc.solver = read_solver(ctx, *v);
   top.finish();
   if (const auto p = find_limit_problem(sc)) ctx.fail(p->path, p->message);  // sane values (scenario/limits.hpp)
@@ -1018,11 +1059,12 @@ models::SegmentParams preset_params(const std::string& preset) {
 models::SegmentParams subject_params(const Scenario& sc) {
   models::SegmentParams p = preset_params(sc.subject.preset);
   models::ParameterRegistry reg(p);
+  const std::vector<std::string> names = sc.limb.model_segment_names();
   for (std::size_t i = 0; i < sc.parameters.size(); ++i) {
     const auto& o = sc.parameters[i];
     try {
-      const auto r = models::resolve_parameter(o.name, sc.limb.segment_names);
-      models::check_parameter(o.name, o.value, o.allow_out_of_range, sc.limb.segment_names);
+      const auto r = models::resolve_parameter(o.name, names);
+      models::check_parameter(o.name, o.value, o.allow_out_of_range, names);
       if (r.target == models::ResolvedParameter::Target::all_segments) reg.set(r.name, o.value, true);
     } catch (const UnknownName& e) {
       throw UnknownName(massagesim::detail::concat("parameters[", i, "].name: ", e.what()));
@@ -1038,7 +1080,7 @@ models::LimbParams scenario_limb_params(const Scenario& sc, const std::vector<mo
   for (const auto& o : sc.parameters) all.push_back({o.name, o.value, o.allow_out_of_range});
   all.insert(all.end(), extra.begin(), extra.end());
   return models::build_limb_params(preset_params(sc.subject.preset), sc.limb.segment_names, sc.limb.segment_lengths_cm,
-                                   all, sc.limb.segment_masses_g());
+                                   all, sc.limb.segment_masses_g(), sc.limb.sides);
 }
 
 LactateThresholds scenario_lactate_thresholds(const models::LimbParams& lp) {
@@ -1083,6 +1125,7 @@ std::string to_json(const Scenario& sc) {
   j["limb"] = Json{{"segment_names", sc.limb.segment_names}, {"segment_lengths_cm", sc.limb.segment_lengths_cm}};
   if (!sc.limb.segment_tissue.empty()) j["limb"]["segment_tissue"] = sc.limb.segment_tissue;
   if (!sc.limb.segment_mass_g.empty()) j["limb"]["segment_mass_g"] = sc.limb.segment_mass_g;
+  if (!sc.limb.sides.empty()) j["limb"]["sides"] = sc.limb.sides;
   Json params = Json::array();
   for (const auto& o : sc.parameters) {
     Json p{{"name", o.name}, {"value", o.value}};
@@ -1102,10 +1145,12 @@ std::string to_json(const Scenario& sc) {
     if (ph.intensity_W) p["intensity_W"] = *ph.intensity_W;
     if (!ph.whole_body) p["muscle_group"] = "limb";
     if (!ph.working_segments.empty()) p["working_segments"] = ph.working_segments;
+    if (!ph.sides.empty()) p["sides"] = ph.sides;
     if (ph.contractions)
       p["contractions"] = {{"cadence_per_min", ph.contractions->cadence_per_min},
                            {"duty_cycle", ph.contractions->duty_cycle},
-                           {"pressure_mmHg", ph.contractions->pressure_mmHg}};
+                           {"pressure_mmHg", ph.contractions->pressure_mmHg},
+                           {"limb_offset_cycles", ph.contractions->limb_offset_cycles}};
     if (ph.kind == mp::PhaseKind::posture_change) p["posture"] = name_of(postures, ph.posture);
     if (ph.technique) {
       p["technique"] = mp::technique_name(*ph.technique);

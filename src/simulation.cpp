@@ -89,7 +89,8 @@ std::vector<SimulationResult> simulate_batch(const scenario::Scenario& scenario,
 }
 
 std::vector<std::string> available_outputs(const scenario::Scenario& sc) {
-  mm::LimbParams lp = mm::make_limb_params(msc::subject_params(sc), sc.limb.segment_names, sc.limb.segment_lengths_cm);
+  mm::LimbParams lp = mm::make_limb_params(msc::subject_params(sc), sc.limb.segment_names, sc.limb.segment_lengths_cm,
+                                           -1.0, {}, sc.limb.sides);
   const mm::Limb limb(std::move(lp));
   return detail::available_names(limb);
 }

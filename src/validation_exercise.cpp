@@ -82,9 +82,10 @@ double last_phase_end(const scenario::Scenario& sc, protocols::PhaseKind kind) {
   return end;
 }
 
-/// simulate(sc), every arm checked to have succeeded; `what` names the targets in the error.
-simulation::SimulationResult simulate_checked(const scenario::Scenario& sc, const std::string& what) {
-  auto res = simulation::simulate(sc);
+/// simulate(sc, opt), every arm checked to have succeeded; `what` names the targets in the error.
+simulation::SimulationResult simulate_checked(const scenario::Scenario& sc, const std::string& what,
+                                              const simulation::SimulationOptions& opt = {}) {
+  auto res = simulation::simulate(sc, opt);
   for (const auto& arm : res.arms)
     MASSAGESIM_CHECK(arm.status == decltype(arm.status)::success, "validation ", what, ": arm '", arm.arm, "' of ",
                      sc.name, " failed: ", arm.message);
@@ -155,7 +156,7 @@ scenario::Scenario mlss_scenario() { return scenario::parse_scenario(mlss_text, 
 const MlssResult& e3_beneke2000() {
   static const MlssResult r = [] {
     const scenario::Scenario sc = mlss_scenario();
-    const auto res = simulation::simulate(sc);
+    const auto res = simulate_checked(sc, "E3");
     const auto& arm = res.arms.at(0);
     const PhaseSpan ride = first_phase(sc, protocols::PhaseKind::exercise);
     MASSAGESIM_CHECK(ride.phase && ride.end_s - ride.start_s >= 30.0 * 60.0 - 1e-9,
@@ -535,13 +536,16 @@ const Y4Result& y4_lymph_pump_leg() {
     MASSAGESIM_CHECK(m.massage.end_s - m.massage.start_s >= 3600.0 - 1e-9, "validation Y4: the pump needs 60 min");
     Y4Result y;
     y.baseline_mL_per_min = value_at(arm, iq, 0.0);  // the resting state
-    auto cum = [&](int minute) { return value_at(arm, il, m.massage.start_s + 60.0 * minute); };
-    auto extra = [&](int m0, int m1) { return cum(m1) - cum(m0) - y.baseline_mL_per_min * (m1 - m0); };
+    // Mean lymph flow [mL/min] over minutes [m0, m1] of the pump, from the cumulative outflow.
+    auto flow = [&](int m0, int m1) {
+      return mean_rate_per_min(arm, {il}, m.massage.start_s + 60.0 * m0, m.massage.start_s + 60.0 * m1);
+    };
+    auto extra = [&](int m0, int m1) { return (flow(m0, m1) - y.baseline_mL_per_min) * (m1 - m0); };
     y.extra_first10_mL = extra(0, 10);
     y.extra_last10_mL = extra(50, 60);
     y.extra_total_mL = extra(0, 60);
-    y.minute2_ratio = (cum(2) - cum(1)) / y.baseline_mL_per_min;
-    y.last10_ratio = (cum(60) - cum(50)) / 10.0 / y.baseline_mL_per_min;
+    y.minute2_ratio = flow(1, 2) / y.baseline_mL_per_min;
+    y.last10_ratio = flow(50, 60) / y.baseline_mL_per_min;
     return y;
   }();
   return r;
@@ -669,7 +673,7 @@ const L10Result& l10_beneke2007_leg() {
 const QuietStandingResult& p7_lundvall1996() {
   static const QuietStandingResult r = [] {
     const scenario::Scenario sc = quiet_standing_scenario();
-    const auto res = simulation::simulate(sc);
+    const auto res = simulate_checked(sc, "P7");
     const auto& arm = res.arms.at(0);
     // The posture change, from the scenario itself.
     const PhaseSpan stand = first_phase(sc, protocols::PhaseKind::posture_change);
@@ -700,7 +704,7 @@ const QuietStandingResult& p7_lundvall1996() {
 const WalkingResult& p6_stick1992() {
   static const WalkingResult r = [] {
     const scenario::Scenario sc = walking_scenario();
-    const auto res = simulation::simulate(sc);
+    const auto res = simulate_checked(sc, "P6");
     const auto& arm = res.arms.at(0);
     // The walking phase, from the scenario itself; its first segment is the most distal (the ankle).
     const PhaseSpan walk = first_phase(sc, protocols::PhaseKind::exercise);
@@ -730,7 +734,7 @@ const WalkingResult& p6_stick1992() {
 const WingateResult& e2_cotterrell2005() {
   static const WingateResult r = [] {
     const scenario::Scenario sc = wingate_scenario();
-    const auto res = simulation::simulate(sc);
+    const auto res = simulate_checked(sc, "E2");
     const auto& arm = res.arms.at(0);
     const PhaseSpan sprint = first_phase(sc, protocols::PhaseKind::exercise);
     MASSAGESIM_CHECK(sprint.phase, "validation E2: the scenario lacks its sprint");
@@ -766,7 +770,7 @@ const RestLegValues& rest_default_leg() {
                                            s + "intramuscular_pressure_mmHg",
                                            "mean_arterial_pressure_mmHg",
                                            "blood_lactate_mmol_per_L"};
-    const auto res = simulation::simulate(sc, opt);
+    const auto res = simulate_checked(sc, "Rest", opt);
     const auto& arm = res.arms.at(0);
     const double end = sc.protocol.front().duration_s;
     const auto mean = [&](const std::string& name) { return mean_over(arm, column(arm, name), 0.0, end, "Rest"); };
@@ -786,7 +790,7 @@ const KneeExtensionResult& e1_radegran1999() {
     const scenario::Scenario sc = knee_extension_scenario();
     simulation::SimulationOptions opt;
     opt.outputs = std::vector<std::string>{};  // every output
-    const auto res = simulation::simulate(sc, opt);
+    const auto res = simulate_checked(sc, "E1", opt);
     const auto& arm = res.arms.at(0);
     // The exercise phase and its working segments, from the scenario itself.
     const PhaseSpan kick = first_phase(sc, protocols::PhaseKind::exercise);

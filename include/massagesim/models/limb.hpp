@@ -17,6 +17,8 @@
 ///    metabolites module counts lymph outflow x C_isf; a tiny flux, and lactate stays conserved).
 ///  - the pool is `whole_body_lactate_rhs`: pool S + one lumped instance of the other working muscle
 ///    (both legs' muscle minus the explicit limb), so the two-exponential recovery keeps its calibration.
+///  - several limbs (two legs: `LimbParams::chain_sizes`) are chains of this kind one after the other in
+///    the segment order, each draining centrally; they share the systemic pressures and the pool only.
 ///
 /// State vector: segment blocks of `Segment::n_states` (19) in order distal -> proximal, then the pool
 /// block (5 states: blood lactate, lumped muscle lactate x3 and O2 debt). Neighbours couple only to
@@ -52,6 +54,7 @@
 #include "massagesim/models/lactate_pool.hpp"
 #include "massagesim/models/segment.hpp"
 #include "massagesim/models/systemic.hpp"
+#include "massagesim/protocols/limb_geometry.hpp"
 
 namespace massagesim::models {
 
@@ -161,6 +164,9 @@ template <class List = LimbModules>
 struct LimbParamsTpl : ComposedParamsTpl<double, List> {
   std::vector<std::string> segment_names;  ///< unique, distal first
   std::vector<SegmentParams> segments;     ///< same length as segment_names
+  /// Segments per limb when the segments form several limbs (two legs), limb after limb, each distal
+  /// first and draining centrally; empty = one limb of every segment.
+  std::vector<int> chain_sizes;
   /// false: no pool states; arterial lactate is the constant below (a limb of N = 1 is then a Segment).
   bool lactate_pool = true;
   double fixed_arterial_lactate_mmol_per_L = 1.0;
@@ -234,10 +240,13 @@ inline double other_working_muscle_kg(const std::vector<SegmentParams>& segments
 /// proportional to its length (`mass_per_cm_g`, default: the preset's mass per 20 cm, [GK] ~100 g/cm of
 /// leg muscle: a 2-kg calf over 20 cm; thigh segments of 25 cm get 2.5 kg). The lumped other working
 /// muscle of the pool is 20 kg minus the limb's mass (at least 1 kg). `masses_g` (optional, one per
-/// segment) gives the masses directly (e.g. a foot lighter per cm than a calf).
+/// segment) gives the masses directly (e.g. a foot lighter per cm than a calf). `limb_names` (optional):
+/// that many limbs of this geometry (two legs), each a chain of its own draining centrally, with the
+/// segment names of `protocols::limb_segment_names`; the lumped other working muscle is then 20 kg minus all of them.
 inline LimbParams make_limb_params(const SegmentParams& preset, const std::vector<std::string>& names,
                                    const std::vector<double>& lengths_cm, double mass_per_cm_g = -1.0,
-                                   const std::vector<double>& masses_g = {}) {
+                                   const std::vector<double>& masses_g = {},
+                                   const std::vector<std::string>& limb_names = {}) {
   MASSAGESIM_CHECK(!lengths_cm.empty(), "limb: expected at least one segment, got 0");
   MASSAGESIM_CHECK(names.size() == lengths_cm.size(), "limb segment_names: expected ", lengths_cm.size(),
                    " names (one per segment), got ", names.size());
@@ -271,6 +280,19 @@ inline LimbParams make_limb_params(const SegmentParams& preset, const std::vecto
     p.venous_outflow_conductance_mL_per_min_per_mmHg_per_100g *= f;
     p.collector_outlet_conductance_mL_per_min_per_mmHg_per_100g *= f;
   }
+  if (!limb_names.empty()) {
+    MASSAGESIM_CHECK(static_cast<int>(limb_names.size() * lengths_cm.size()) <= kMaxLimbSegments,
+                     "limb: expected at most ", kMaxLimbSegments, " segments in all, got ", limb_names.size(),
+                     " limbs x ", lengths_cm.size(), " segments");
+    const std::vector<SegmentParams> one = lp.segments;
+    lp.segments.clear();
+    for (std::size_t l = 0; l < limb_names.size(); ++l) {
+      lp.segments.insert(lp.segments.end(), one.begin(), one.end());
+      lp.chain_sizes.push_back(static_cast<int>(one.size()));
+    }
+    lp.segment_names = protocols::limb_segment_names(names, limb_names);
+    lp.muscle.muscle_mass_kg = other_working_muscle_kg(lp.segments);
+  }
   return lp;
 }
 
@@ -283,8 +305,8 @@ struct LimbInputsTpl {
 };
 using LimbInputs = LimbInputsTpl<double>;
 
-/// N segments in series plus the limb-level modules of `List` (default: systemic pressures and the
-/// lactate pool). Immutable; `rhs` is const and thread-safe.
+/// N segments in series (or several limbs of segments in series, `LimbParams::chain_sizes`) plus the limb-level modules
+/// of `List` (default: systemic pressures and the lactate pool). Immutable; `rhs` is const and thread-safe.
 template <class List = LimbModules>
 class LimbTpl {
  public:
@@ -317,6 +339,15 @@ class LimbTpl {
                          "limb segment_names: expected unique names, got '",
                          p_.segment_names[static_cast<std::size_t>(i)], "' twice");
     for (std::size_t i = 0; i < p_.segments.size(); ++i) seg_.emplace_back(p_.segments[i], p_.segment_names[i]);
+    if (p_.chain_sizes.empty()) p_.chain_sizes = {n};
+    int sum = 0;
+    proximal_end_.assign(static_cast<std::size_t>(n), 0);
+    for (int c : p_.chain_sizes) {
+      MASSAGESIM_CHECK(c >= 1, "limb chain_sizes: expected at least one segment per limb, got ", c);
+      sum += c;
+      if (sum <= n) proximal_end_[static_cast<std::size_t>(sum - 1)] = 1;
+    }
+    MASSAGESIM_CHECK(sum == n, "limb chain_sizes: expected segments per limb adding up to ", n, ", got ", sum);
   }
 
   const Params& params() const { return p_; }
@@ -325,6 +356,12 @@ class LimbTpl {
   const std::string& segment_name(int i) const { return p_.segment_names[static_cast<std::size_t>(i)]; }
   /// First state of segment i.
   static int offset(int i) { return i * seg_n; }
+  /// Number of limbs (chains of segments draining centrally).
+  int n_chains() const { return static_cast<int>(p_.chain_sizes.size()); }
+  /// Whether segment i is the most proximal of its limb (it drains to the central veins and lymph).
+  bool is_proximal_end(int i) const { return proximal_end_[static_cast<std::size_t>(i)] != 0; }
+  /// Whether segment i is the most distal of its limb (nothing drains into it).
+  bool is_distal_end(int i) const { return i == 0 || is_proximal_end(i - 1); }
   /// First limb-level state (== number of segment states); the lactate pool's block when it is first.
   int pool_offset() const { return n_segments() * seg_n; }
   /// Whether limb module M takes part (the lactate pool can be switched off).
@@ -383,8 +420,8 @@ class LimbTpl {
 
   /// Everything the right-hand side computes that outputs need, per segment.
   struct Flows {
-    double venous_outflow_mL_per_min = 0.0;  ///< of the most proximal segment (central venous return)
-    double lymph_outflow_mL_per_min = 0.0;   ///< of the most proximal segment (central lymph return)
+    double venous_outflow_mL_per_min = 0.0;  ///< of the most proximal segments (central venous return)
+    double lymph_outflow_mL_per_min = 0.0;   ///< of the most proximal segments (central lymph return)
     double lactate_efflux_mmol_per_min = 0.0;
     /// The limb modules' own outputs (`write_outputs`), module by module.
     std::array<double, n_module_outputs> module_outputs{};
@@ -419,12 +456,13 @@ class LimbTpl {
     c.central_venous_pressure_mmHg = bus.central_venous_pressure_mmHg;
     S pv_next(0.0), plc_next(0.0);
     I conduit_level(0.0);
+    if (flows) flows->venous_outflow_mL_per_min = flows->lymph_outflow_mL_per_min = 0.0;
     // Proximal -> distal: segment i needs segment i+1's venous and collector pressures, which do not
     // depend on what flows in; the inflow of i into i+1 is then added to i+1's derivatives.
     for (int i = N - 1; i >= 0; --i) {
       const auto& si = in.segment[static_cast<std::size_t>(i)];
       conduit_coupling(in, i, conduit_level, bus.arterial_pulse_pressure_mmHg, c);
-      c.has_proximal = i < N - 1;
+      c.has_proximal = !is_proximal_end(i);
       if (c.has_proximal) {
         const auto& sn = in.segment[static_cast<std::size_t>(i + 1)];
         c.proximal_venous_pressure_mmHg =
@@ -435,14 +473,14 @@ class LimbTpl {
       const auto e = seg_[static_cast<std::size_t>(i)].evaluate(x + offset(i), si, dxdt + offset(i), accumulate, &c);
       pv_next = e.template of<HemodynamicsModule>().venous_pressure_mmHg;
       plc_next = e.template of<InterstitiumLymphModule>().collector_pressure_mmHg;
-      if (i < N - 1) {
+      if (!is_proximal_end(i)) {
         dxdt[offset(i + 1) + SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume] +=
             e.template of<HemodynamicsModule>().venous_outflow_mL_per_min / S(60.0);
         dxdt[offset(i + 1) + SegmentLayout::lymph + InterstitiumLymphLayout::collector_volume] +=
             e.template of<InterstitiumLymphModule>().lymph_outflow_mL_per_min / S(60.0);
       } else if (flows) {
-        flows->venous_outflow_mL_per_min = value_of(e.template of<HemodynamicsModule>().venous_outflow_mL_per_min);
-        flows->lymph_outflow_mL_per_min = value_of(e.template of<InterstitiumLymphModule>().lymph_outflow_mL_per_min);
+        flows->venous_outflow_mL_per_min += value_of(e.template of<HemodynamicsModule>().venous_outflow_mL_per_min);
+        flows->lymph_outflow_mL_per_min += value_of(e.template of<InterstitiumLymphModule>().lymph_outflow_mL_per_min);
       }
       efflux += e.bus.lactate_venous_efflux_mmol_per_min + e.bus.lactate_lymph_efflux_mmol_per_min;
       if (!exact_pool_jacobian)
@@ -498,7 +536,7 @@ class LimbTpl {
     for (int i = N - 1; i >= 0; --i) {
       const auto& si = in.segment[static_cast<std::size_t>(i)];
       conduit_coupling(in, i, conduit_level, bus.arterial_pulse_pressure_mmHg, c);
-      c.has_proximal = i < N - 1;
+      c.has_proximal = !is_proximal_end(i);
       if (c.has_proximal) {
         c.proximal_venous_pressure_mmHg =
             out(i + 1, i_pv) +
@@ -511,7 +549,7 @@ class LimbTpl {
       if (x_start) x0s = x_start->segment<seg_n>(offset(i));
       const auto o = seg_[static_cast<std::size_t>(i)].outputs(xs, si, x_start ? &x0s : nullptr, &c);
       for (int k = 0; k < Segment::n_outputs; ++k) out(i, k) = o[static_cast<std::size_t>(k)];
-      if (x_start && i > 0) {
+      if (x_start && !is_distal_end(i)) {
         const int a = offset(i - 1) + SegmentLayout::audit;
         const double up = (x[a + FluidAuditLayout::venous_outflow] - (*x_start)[a + FluidAuditLayout::venous_outflow]) +
                           (x[a + FluidAuditLayout::lymph_outflow] - (*x_start)[a + FluidAuditLayout::lymph_outflow]);
@@ -538,13 +576,14 @@ class LimbTpl {
     o[4] = 0.0;
     if (x_start) {
       const int N = n_segments();
-      double up = 0.0;
-      const int a = offset(N - 1) + SegmentLayout::audit;
-      for (int s = 0; s < N; ++s)
-        up += x[offset(s) + SegmentLayout::audit + FluidAuditLayout::arterial_inflow] -
-              (*x_start)[offset(s) + SegmentLayout::audit + FluidAuditLayout::arterial_inflow];
-      const double out = (x[a + FluidAuditLayout::venous_outflow] - (*x_start)[a + FluidAuditLayout::venous_outflow]) +
-                         (x[a + FluidAuditLayout::lymph_outflow] - (*x_start)[a + FluidAuditLayout::lymph_outflow]);
+      double up = 0.0, out = 0.0;
+      for (int s = 0; s < N; ++s) {
+        const int a = offset(s) + SegmentLayout::audit;
+        up += x[a + FluidAuditLayout::arterial_inflow] - (*x_start)[a + FluidAuditLayout::arterial_inflow];
+        if (is_proximal_end(s))
+          out += (x[a + FluidAuditLayout::venous_outflow] - (*x_start)[a + FluidAuditLayout::venous_outflow]) +
+                 (x[a + FluidAuditLayout::lymph_outflow] - (*x_start)[a + FluidAuditLayout::lymph_outflow]);
+      }
       o[4] = (fluid_volume_mL(x) - fluid_volume_mL(*x_start)) - (up - out);
     }
     std::size_t k = static_cast<std::size_t>(n_limb_composition_outputs), m_out = 0;
@@ -589,11 +628,12 @@ class LimbTpl {
   /// kappa_{i+1} P_circ,i+1 + rho g (h_i+1 - h_i) (venous occlusion; the segments further distal back up
   /// through the chain). Segments without a device count for nothing (-1e6 mmHg: both terms exactly 0).
   /// `level` carries max_j (kappa_j P_circ,j + rho g h_j) over the cuffed j from the proximal end (call
-  /// for i = N-1 down to 0). Inputs only: the band of the Jacobian is unchanged.
+  /// for i = N-1 down to 0; it starts again at each limb's proximal end). Inputs only: the band of the
+  /// Jacobian is unchanged.
   template <class S, class I>
   void conduit_coupling(const LimbInputsTpl<I>& in, int i, I& level, const S& pulse_pressure_mmHg,
                         SegmentCouplingTpl<S>& c) const {
-    c.has_conduit = i < n_segments() - 1;
+    c.has_conduit = !is_proximal_end(i);
     if (!c.has_conduit) return;
     constexpr double none_mmHg = -1e6;
     const auto& pn = p_.segments[static_cast<std::size_t>(i + 1)];
@@ -603,10 +643,10 @@ class LimbTpl {
     I lvl;
     if constexpr (symbolic::SymbolicScalar<I>) {
       lvl = select(sn.circumferential_pressure_mmHg > I(0.0), cuff, I(none_mmHg));
-      level = i == n_segments() - 2 ? lvl : select(lvl >= level, lvl, level);
+      level = is_proximal_end(i + 1) ? lvl : select(lvl >= level, lvl, level);
     } else {
       lvl = sn.circumferential_pressure_mmHg > 0.0 ? cuff : none_mmHg;
-      level = i == n_segments() - 2 ? lvl : std::max(level, lvl);
+      level = is_proximal_end(i + 1) ? lvl : std::max(level, lvl);
     }
     const I own = I(p_.segments[static_cast<std::size_t>(i)].hydrostatic_gradient_mmHg_per_cm *
                     in.segment[static_cast<std::size_t>(i)].height_above_heart_cm);
@@ -632,6 +672,7 @@ class LimbTpl {
 
   Params p_;
   std::vector<Segment> seg_;
+  std::vector<char> proximal_end_;  ///< 1 for the most proximal segment of each limb
 };
 
 /// The default limb.

@@ -62,9 +62,12 @@ void check_parameter(std::string_view name, double value, bool allow_out_of_rang
 /// one per segment) gives the segments' tissue masses (segment_tissue.hpp presets); empty: the preset's
 /// mass per cm times each length. The pool's lumped other working muscle follows the limb's muscle after
 /// every override (`other_working_muscle_kg`), unless `lactate_pool.muscle_mass_kg` is overridden.
+/// `sides` (optional): that many limbs of this geometry (two legs, `make_limb_params`); overrides then
+/// name their segments "<side>_<segment>" (`protocols::limb_segment_names`).
 LimbParams build_limb_params(const SegmentParams& preset, const std::vector<std::string>& segment_names,
                              const std::vector<double>& segment_lengths_cm,
                              const std::vector<ParameterValue>& overrides,
-                             const std::vector<double>& segment_masses_g = {});
+                             const std::vector<double>& segment_masses_g = {},
+                             const std::vector<std::string>& sides = {});
 
 }  // namespace massagesim::models

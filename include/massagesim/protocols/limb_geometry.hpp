@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -78,5 +79,18 @@ class LimbGeometry {
   std::vector<double> lengths_cm_;
   std::vector<double> edges_cm_;
 };
+
+/// The segment names of limbs `limb_names` (two legs: {"left", "right"}) that share one geometry with
+/// segments `names`: "<limb>_<segment>", limb after limb (the order of their states); `names` itself for a
+/// single unnamed limb (`limb_names` empty).
+inline std::vector<std::string> limb_segment_names(const std::vector<std::string>& names,
+                                                   const std::vector<std::string>& limb_names) {
+  if (limb_names.empty()) return names;
+  std::vector<std::string> out;
+  out.reserve(names.size() * limb_names.size());
+  for (const auto& l : limb_names)
+    for (const auto& n : names) out.push_back(l + "_" + n);
+  return out;
+}
 
 }  // namespace massagesim::protocols

@@ -83,6 +83,9 @@ struct Contractions {
   /// Peak intramuscular pressure of a contraction above rest [mmHg]; default: maximal calf contraction,
   /// up to 87 mmHg (118 cmH2O, physiology.md §1E and §3 "intramuscular pressure").
   double pressure_mmHg = 87.0;
+  /// With several limbs (two legs), the fraction of a cycle by which each limb lags the one before it;
+  /// default 0.5: the legs alternate, as in cycling and walking [GK]; 0: every limb contracts together.
+  double limb_offset_cycles = 0.5;
 
   /// Fastest cadence accepted [1/min]: 240/min (4 Hz) is above maximal pedalling (~200 rpm [GK]); each
   /// cycle adds two breakpoints, so the solver resolves every contraction (cf. the 50-Hz technique limit,
@@ -101,6 +104,10 @@ struct Contractions {
     tr.rise_s = duty_cycle * tr.period_s;
     tr.rise_shape = RampShape::linear;
     return tr;
+  }
+  /// When limb `limb`'s contractions begin, for a phase that starts at `start_s` (limb 0 at once).
+  double limb_start_s(double start_s, int limb) const noexcept {
+    return start_s + limb * limb_offset_cycles * (60.0 / cadence_per_min);
   }
   /// P_c at t_s of contractions that began at `start_s` [mmHg]; 0 before it.
   double pressure_at_mmHg(double t_s, double start_s) const noexcept {
@@ -125,6 +132,9 @@ struct Contractions {
     MASSAGESIM_CHECK(std::isfinite(pressure_mmHg) && pressure_mmHg >= 0.0 && pressure_mmHg <= max_pressure_mmHg, what,
                      ".contractions.pressure_mmHg: expected a peak intramuscular pressure in [0, ", max_pressure_mmHg,
                      "] mmHg, got ", pressure_mmHg);
+    MASSAGESIM_CHECK(std::isfinite(limb_offset_cycles) && limb_offset_cycles >= 0.0 && limb_offset_cycles < 1.0, what,
+                     ".contractions.limb_offset_cycles: expected a fraction of a cycle in [0, 1), got ",
+                     limb_offset_cycles);
   }
 };
 
@@ -155,11 +165,20 @@ struct Phase {
   Posture posture = Posture::supine;   ///< posture held during the phase
   std::optional<Technique> technique;  ///< massage or compression phases
   std::vector<double> heights_cm;      ///< height of each segment above the heart in this posture
+  /// Exercise, active recovery, massage, compression: the limbs (indices) its technique and its working
+  /// muscles act on; empty = every limb.
+  std::vector<int> limbs;
 
   double end_s() const noexcept { return start_s + duration_s; }
+  /// Whether the phase acts on limb `l`.
+  bool on_limb(int l) const noexcept {
+    return limbs.empty() || std::find(limbs.begin(), limbs.end(), l) != limbs.end();
+  }
 };
 
-/// Phases in sequence on one limb.
+/// Phases in sequence on one limb, or on `n_limbs` limbs of the same geometry (two legs): their segments
+/// are numbered limb after limb (limb l's segment i is l * segments_per_limb() + i), every limb takes the
+/// posture, and a phase acts on the limbs `on_limbs` gives it (default: all).
 class Schedule {
  public:
   /// Largest exercise intensity accepted: all-out sprints, ~2.8 x the VO2max power over 10 s and ~2.2 x over a
@@ -169,10 +188,15 @@ class Schedule {
   /// Active-recovery default intensity: 30 % VO2max (Gupta 1996, physiology.md §1A).
   static constexpr double default_active_recovery_intensity = 0.3;
 
-  explicit Schedule(LimbGeometry limb, Posture initial = Posture::supine, PostureTable postures = {})
-      : limb_(std::move(limb)), postures_(std::move(postures)), posture_(initial) {
+  /// Largest number of limbs (the two legs and the two arms).
+  static constexpr int max_limbs = 4;
+
+  explicit Schedule(LimbGeometry limb, Posture initial = Posture::supine, PostureTable postures = {}, int n_limbs = 1)
+      : limb_(std::move(limb)), postures_(std::move(postures)), posture_(initial), n_limbs_(n_limbs) {
+    MASSAGESIM_CHECK(n_limbs >= 1 && n_limbs <= max_limbs, "schedule n_limbs: expected 1 ... ", max_limbs,
+                     " limbs, got ", n_limbs);
     postures_.validate();
-    initial_heights_ = postures_.segment_heights_cm(initial, limb_);
+    initial_heights_ = heights_cm(initial);
   }
 
   // --- building -------------------------------------------------------------------------------
@@ -222,6 +246,27 @@ class Schedule {
   Schedule& compression(double duration_s, std::string_view technique_name) {
     return compression(duration_s, default_technique_params(technique_name));
   }
+  /// The last phase added acts on limbs `limbs` only (indices in [0, n_limbs()), each once; not empty).
+  /// \throws InvalidArgument for a phase kind without a technique or working muscles, or a wrong index
+  Schedule& on_limbs(std::vector<int> limbs) {
+    MASSAGESIM_CHECK(!phases_.empty(), "on_limbs: no phase yet; add the phase first");
+    Phase& ph = phases_.back();
+    MASSAGESIM_CHECK(ph.kind == PhaseKind::exercise || ph.kind == PhaseKind::active_recovery ||
+                         ph.kind == PhaseKind::massage || ph.kind == PhaseKind::compression,
+                     to_string(ph.kind),
+                     ".limbs: only exercise, active_recovery, massage and compression act on chosen limbs");
+    MASSAGESIM_CHECK(!limbs.empty(), to_string(ph.kind),
+                     ".limbs: expected at least one limb (omit it for all), got none");
+    for (std::size_t i = 0; i < limbs.size(); ++i) {
+      MASSAGESIM_CHECK(limbs[i] >= 0 && limbs[i] < n_limbs_, to_string(ph.kind),
+                       ".limbs: expected limb indices in [0, ", n_limbs_ - 1, "], got ", limbs[i]);
+      for (std::size_t j = 0; j < i; ++j)
+        MASSAGESIM_CHECK(limbs[j] != limbs[i], to_string(ph.kind), ".limbs: expected each limb once, got ", limbs[i],
+                         " twice");
+    }
+    ph.limbs = std::move(limbs);
+    return *this;
+  }
   /// Changes posture, then rests for `duration_s` (>= 0) in it; later phases keep the posture.
   Schedule& posture_change(double duration_s, Posture p) {
     posture_ = p;
@@ -238,8 +283,21 @@ class Schedule {
   }
 
   // --- queries --------------------------------------------------------------------------------
+  /// The geometry of one limb (every limb has it).
   const LimbGeometry& limb() const noexcept { return limb_; }
-  int n_segments() const noexcept { return limb_.n_segments(); }
+  int n_limbs() const noexcept { return n_limbs_; }
+  int segments_per_limb() const noexcept { return limb_.n_segments(); }
+  /// Segments of every limb.
+  int n_segments() const noexcept { return n_limbs_ * limb_.n_segments(); }
+  /// The limb of segment `segment`, and its index in that limb's geometry.
+  int limb_of(int segment) const noexcept { return segment / limb_.n_segments(); }
+  int local_segment(int segment) const noexcept { return segment % limb_.n_segments(); }
+  /// Whether phase `ph` works the muscle of `segment` (its muscle group and its limbs).
+  bool works(const Phase& ph, int segment) const noexcept {
+    return ph.muscles.works(segment) && ph.on_limb(limb_of(segment));
+  }
+  /// Whether phase `ph`'s technique reaches `segment` (its limbs; the technique places it along the limb).
+  bool touches(const Phase& ph, int segment) const noexcept { return ph.technique && ph.on_limb(limb_of(segment)); }
   int n_phases() const noexcept { return static_cast<int>(phases_.size()); }
   const Phase& phase(int i) const { return phases_.at(static_cast<std::size_t>(i)); }
   /// End of the last phase [s]; the schedule starts at 0.
@@ -272,14 +330,17 @@ class Schedule {
       return in;
     }
     const Phase& ph = phases_[static_cast<std::size_t>(i)];
-    in.exercise_intensity = ph.muscles.works(segment) ? ph.exercise_intensity : 0.0;
+    const bool works_here = works(ph, segment);
+    in.exercise_intensity = works_here ? ph.exercise_intensity : 0.0;
     in.whole_body_exercise = ph.muscles.whole_body ? 1.0 : 0.0;
     in.height_above_heart_cm = ph.heights_cm[s];
-    if (ph.muscles.contractions && ph.muscles.works(segment))
-      in.contraction_pressure_mmHg = ph.muscles.contractions->pressure_at_mmHg(t_s, ph.start_s);
-    if (ph.technique) {
-      in.applied_pressure_mmHg = ph.technique->pressure_mmHg(t_s, segment);
-      in.massage_drive = ph.technique->massage_drive(t_s, segment);
+    if (ph.muscles.contractions && works_here)
+      in.contraction_pressure_mmHg = ph.muscles.contractions->pressure_at_mmHg(
+          t_s, ph.muscles.contractions->limb_start_s(ph.start_s, limb_of(segment)));
+    if (touches(ph, segment)) {
+      const int local = local_segment(segment);
+      in.applied_pressure_mmHg = ph.technique->pressure_mmHg(t_s, local);
+      in.massage_drive = ph.technique->massage_drive(t_s, local);
       if (ph.kind == PhaseKind::compression) in.circumferential_pressure_mmHg = in.applied_pressure_mmHg;
     }
     return in;
@@ -318,7 +379,11 @@ class Schedule {
       const std::size_t before = out.size();
       const double a = std::max(t0_s, ph.start_s), b = std::min(t1_s, ph.end_s());
       if (ph.technique) ph.technique->breakpoints(a, b, out);
-      if (ph.muscles.contractions) ph.muscles.contractions->train(ph.start_s).breakpoints(a, b, out);
+      if (ph.muscles.contractions) {
+        const Contractions& c = *ph.muscles.contractions;
+        for (int l = 0; l < (c.limb_offset_cycles > 0.0 ? n_limbs_ : 1); ++l)
+          c.train(c.limb_start_s(ph.start_s, l)).breakpoints(a, b, out);
+      }
       // Keep only those strictly inside the phase and clear of its ends by more than rounding.
       const double tol = 1e-12 * std::max(1.0, std::abs(ph.end_s()));
       out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(before), out.end(),
@@ -363,16 +428,26 @@ class Schedule {
     ph.duration_s = duration_s;
     ph.exercise_intensity = intensity;
     ph.posture = posture_;
-    ph.heights_cm = postures_.segment_heights_cm(posture_, limb_);
+    ph.heights_cm = heights_cm(posture_);
     if (tech) ph.technique.emplace(*tech, limb_, ph.start_s);
     phases_.push_back(std::move(ph));
     starts_.push_back(phases_.back().start_s);
     return *this;
   }
 
+  /// Every segment's height in posture p: each limb's as the posture places one limb.
+  std::vector<double> heights_cm(Posture p) const {
+    const std::vector<double> one = postures_.segment_heights_cm(p, limb_);
+    std::vector<double> all;
+    all.reserve(one.size() * static_cast<std::size_t>(n_limbs_));
+    for (int l = 0; l < n_limbs_; ++l) all.insert(all.end(), one.begin(), one.end());
+    return all;
+  }
+
   LimbGeometry limb_;
   PostureTable postures_;
   Posture posture_;
+  int n_limbs_ = 1;
   std::vector<Phase> phases_;
   std::vector<double> starts_;
   std::vector<double> initial_heights_;

@@ -78,6 +78,9 @@ inline std::optional<LimitProblem> find_limit_problem(const Scenario& sc) {
   for (std::size_t i = 0; i < sc.limb.segment_names.size(); ++i)
     if (const auto p = limits_detail::label_problem(sc.limb.segment_names[i]))
       return LimitProblem{detail::concat("limb.segment_names[", i, "]"), *p};
+  for (std::size_t i = 0; i < sc.limb.sides.size(); ++i)
+    if (const auto p = limits_detail::label_problem(sc.limb.sides[i]))
+      return LimitProblem{detail::concat("limb.sides[", i, "]"), *p};
   if (const auto p = tolerance_problem("rtol", sc.solver.rtol)) return LimitProblem{"solver.rtol", *p};
   if (const auto p = tolerance_problem("atol", sc.solver.atol)) return LimitProblem{"solver.atol", *p};
   for (std::size_t i = 0; i < sc.protocol.size(); ++i) {

@@ -65,11 +65,23 @@ struct Limb {
   std::vector<std::string> segment_tissue;
   /// Optional, one per segment, instead of segment_tissue: the segments' tissue masses [g].
   std::vector<double> segment_mass_g;
+  /// Optional: names of the limbs that have these segments (two legs: {"left", "right"}), each a chain of
+  /// its own draining centrally and sharing the systemic pool. Their segments are named
+  /// "<side>_<segment>" (`model_segment_names`). Empty: one limb, segments named as given.
+  std::vector<std::string> sides;
 
   /// Lightest and heaviest segment tissue [g] (the range of the tissue parameter tissue_mass_g).
   static constexpr double min_segment_mass_g = 200.0, max_segment_mass_g = 10000.0;
 
+  /// Segments of one limb (the geometry).
   int n_segments() const noexcept { return static_cast<int>(segment_lengths_cm.size()); }
+  /// Number of limbs of this geometry (1 without sides).
+  int n_sides() const noexcept { return sides.empty() ? 1 : static_cast<int>(sides.size()); }
+  /// Segments of the model: every limb's.
+  int n_model_segments() const noexcept { return n_sides() * n_segments(); }
+  /// The model's segment names (what outputs, overrides and working_segments name): `segment_names`
+  /// without sides, else "<side>_<segment>" limb after limb.
+  std::vector<std::string> model_segment_names() const { return protocols::limb_segment_names(segment_names, sides); }
   protocols::LimbGeometry geometry() const { return protocols::LimbGeometry(segment_lengths_cm); }
 
   /// The segments' tissue masses [g] from segment_mass_g or segment_tissue; empty when neither is given
@@ -129,8 +141,12 @@ struct PhaseSpec {
   /// Exercise, active recovery: a whole-body effort (default) or this limb's muscles alone
   /// (`protocols::MuscleGroup::whole_body`).
   bool whole_body = true;
-  /// Exercise, active recovery: names of the segments that work; empty = every segment.
+  /// Exercise, active recovery: names of the segments that work (`Limb::model_segment_names`); empty = every
+  /// segment.
   std::vector<std::string> working_segments;
+  /// Exercise, active recovery, massage, compression: the limbs (`Limb::sides`) the phase acts on; empty =
+  /// every limb.
+  std::vector<std::string> sides;
   /// Exercise, active recovery: rhythmic contractions of the working segments (the muscle pump); none: a
   /// steady effort.
   std::optional<protocols::Contractions> contractions;
@@ -268,16 +284,36 @@ inline protocols::MuscleGroup muscle_group(const Limb& limb, const PhaseSpec& ph
   protocols::MuscleGroup g;
   g.whole_body = ph.whole_body;
   g.contractions = ph.contractions;
+  const std::vector<std::string> names = limb.model_segment_names();
   for (const auto& name : ph.working_segments) {
-    const auto it = std::find(limb.segment_names.begin(), limb.segment_names.end(), name);
-    if (it == limb.segment_names.end()) {
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
       std::string known;
-      for (const auto& n : limb.segment_names) known += (known.empty() ? "" : ", ") + n;
+      for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
       MASSAGESIM_CHECK(false, "working_segments: '", name, "' is not a segment of the limb; expected one of: ", known);
     }
-    g.segments.push_back(static_cast<int>(it - limb.segment_names.begin()));
+    g.segments.push_back(static_cast<int>(it - names.begin()));
   }
   return g;
+}
+
+/// The indices of the limbs a phase names in `sides` (empty: every limb).
+/// \throws InvalidArgument naming an unknown side and the limb's sides
+inline std::vector<int> phase_sides(const Limb& limb, const PhaseSpec& ph) {
+  std::vector<int> out;
+  for (const auto& name : ph.sides) {
+    const auto it = std::find(limb.sides.begin(), limb.sides.end(), name);
+    if (it == limb.sides.end()) {
+      std::string known;
+      for (const auto& n : limb.sides) known += (known.empty() ? "" : ", ") + n;
+      MASSAGESIM_CHECK(false, "sides: '", name, "' is not a side of the limb; ",
+                       limb.sides.empty()
+                           ? std::string("the limb has no sides (give limb.sides, e.g. [\"left\", \"right\"])")
+                           : "expected one of: " + known);
+    }
+    out.push_back(static_cast<int>(it - limb.sides.begin()));
+  }
+  return out;
 }
 
 /// \throws InvalidArgument with "protocol[i] (kind): ..." prefixed to the schedule's message
@@ -286,7 +322,7 @@ inline protocols::MuscleGroup muscle_group(const Limb& limb, const PhaseSpec& ph
 inline protocols::Schedule build_schedule(const Limb& limb, protocols::Posture initial_posture,
                                           const std::vector<PhaseSpec>& phases, const LactateThresholds* lt = nullptr) {
   using protocols::PhaseKind;
-  protocols::Schedule s(limb.geometry(), initial_posture);
+  protocols::Schedule s(limb.geometry(), initial_posture, {}, limb.n_sides());
   for (std::size_t i = 0; i < phases.size(); ++i) {
     const PhaseSpec& ph = phases[i];
     try {
@@ -328,6 +364,7 @@ inline protocols::Schedule build_schedule(const Limb& limb, protocols::Posture i
           s.posture_change(ph.duration_s, ph.posture);
           break;
       }
+      if (!ph.sides.empty()) s.on_limbs(phase_sides(limb, ph));
     } catch (const UnknownName& e) {
       throw UnknownName(detail::concat("protocol[", i, "] (", protocols::to_string(ph.kind), "): ", e.what()));
     } catch (const InvalidArgument& e) {

@@ -251,24 +251,27 @@ inline SymbolicSegmentInputs inputs(const protocols::Schedule& s, const Expr& t,
     if (!(ph.end_s() > ph.start_s)) continue;
     const Condition before_end = t < ph.end_s();
     using protocol_detail::piece;
-    in.exercise_intensity =
-        piece(before_end, ph.muscles.works(segment) ? ph.exercise_intensity : 0.0, in.exercise_intensity);
+    // As Schedule::inputs: the phase's limbs choose the segments; the technique sees the limb's own index.
+    const bool works_here = s.works(ph, segment), touched = s.touches(ph, segment);
+    const int local = s.local_segment(segment);
+    in.exercise_intensity = piece(before_end, works_here ? ph.exercise_intensity : 0.0, in.exercise_intensity);
     in.whole_body_exercise = piece(before_end, ph.muscles.whole_body ? 1.0 : 0.0, in.whole_body_exercise);
     in.height_above_heart_cm = piece(before_end, ph.heights_cm[seg], in.height_above_heart_cm);
-    in.applied_pressure_mmHg = piece(before_end, ph.technique ? pressure_mmHg(*ph.technique, t, segment) : Expr(0.0),
-                                     in.applied_pressure_mmHg);
+    in.applied_pressure_mmHg =
+        piece(before_end, touched ? pressure_mmHg(*ph.technique, t, local) : Expr(0.0), in.applied_pressure_mmHg);
     in.massage_drive =
-        piece(before_end, ph.technique ? massage_drive(*ph.technique, t, segment) : Expr(0.0), in.massage_drive);
-    in.circumferential_pressure_mmHg =
+        piece(before_end, touched ? massage_drive(*ph.technique, t, local) : Expr(0.0), in.massage_drive);
+    in.circumferential_pressure_mmHg = piece(
+        before_end,
+        touched && ph.kind == protocols::PhaseKind::compression ? pressure_mmHg(*ph.technique, t, local) : Expr(0.0),
+        in.circumferential_pressure_mmHg);
+    in.contraction_pressure_mmHg =
         piece(before_end,
-              ph.technique && ph.kind == protocols::PhaseKind::compression ? pressure_mmHg(*ph.technique, t, segment)
-                                                                           : Expr(0.0),
-              in.circumferential_pressure_mmHg);
-    in.contraction_pressure_mmHg = piece(before_end,
-                                         ph.muscles.contractions && ph.muscles.works(segment)
-                                             ? contraction_pressure_mmHg(*ph.muscles.contractions, ph.start_s, t)
-                                             : Expr(0.0),
-                                         in.contraction_pressure_mmHg);
+              ph.muscles.contractions && works_here
+                  ? contraction_pressure_mmHg(*ph.muscles.contractions,
+                                              ph.muscles.contractions->limb_start_s(ph.start_s, s.limb_of(segment)), t)
+                  : Expr(0.0),
+              in.contraction_pressure_mmHg);
   }
   const Condition before_start = t < 0.0;
   in.exercise_intensity = protocol_detail::piece(before_start, 0.0, in.exercise_intensity);

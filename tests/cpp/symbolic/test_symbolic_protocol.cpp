@@ -558,3 +558,30 @@ TEST(SymbolicSchedule, EmptyScheduleRestsInTheInitialPosture) {
     EXPECT_TRUE(in.massage_drive.is_constant(0.0));
   }
 }
+
+TEST(SymbolicSchedule, TwoLimbsMatchScheduleInputs) {
+  // Two legs: contractions alternating between them (limb_offset_cycles 0.5), massage and a device on one leg
+  // only, exercise of both: the recorded inputs of all 8 segments equal Schedule::inputs.
+  mp::MuscleGroup both;
+  both.contractions = mp::Contractions{.cadence_per_min = 70.0, .duty_cycle = 0.4, .pressure_mmHg = 87.0};
+  mp::MuscleGroup right_calf;
+  right_calf.segments = {4, 5};
+  mp::Schedule sched(leg(), mp::Posture::supine, mp::PostureTable{}, 2);
+  sched.rest(30.0)
+      .exercise(120.0, 0.8, both)
+      .massage(120.0, scenario_effleurage())
+      .on_limbs({0})
+      .compression(60.0, mp::SequentialCompressionParams{})
+      .on_limbs({1})
+      .exercise(60.0, 0.5, right_calf)
+      .rest(30.0);
+  std::size_t n_bp = 0;
+  const Tally tally = compare_schedule(sched, 45, 20000, &n_bp);
+  EXPECT_EQ(tally.n_fail, 0) << tally.first_failure;
+  EXPECT_EQ(tally.n_breakpoint_side, 0);
+  report("schedule of two limbs", tally, n_bp);
+  const ms::Expr t = ms::Expr::time(0.0);
+  EXPECT_FALSE(ms::inputs(sched, t, 0).applied_pressure_mmHg.is_constant());
+  EXPECT_FALSE(ms::inputs(sched, t, 4).applied_pressure_mmHg.is_constant());  // the device on the right leg
+  EXPECT_FALSE(ms::inputs(sched, t, 5).contraction_pressure_mmHg.is_constant());
+}
