@@ -7,6 +7,7 @@ set(MASSAGESIM_EMBEDDED_SCENARIOS
   one_leg_knee_extension
   wingate_recovery
   gupta_1996_lactate_recovery
+  gupta_1996_massage_45min
   walking_ambulatory_venous_pressure
   quiet_standing_fluid_shift
   maximal_lactate_steady_state

@@ -26,6 +26,7 @@ const std::string_view walking_text = embedded::walking_ambulatory_venous_pressu
 const std::string_view quiet_standing_text = embedded::quiet_standing_fluid_shift_json;
 const std::string_view mlss_text = embedded::maximal_lactate_steady_state_json;
 const std::string_view gupta_text = embedded::gupta_1996_lactate_recovery_json;
+const std::string_view gupta45_text = embedded::gupta_1996_massage_45min_json;
 const std::string_view martin_text = embedded::martin_1998_massage_vs_rest_json;
 const std::string_view hemmings_text = embedded::hemmings_2000_boxing_massage_json;
 const std::string_view robertson_text = embedded::robertson_2004_leg_massage_json;
@@ -233,6 +234,21 @@ const GuptaLegResult& l2_gupta1996_leg() {
             std::max(out.max_working_muscle_cell_lactate_mmol_per_L, arm.values(k, wm));
     }
     return out;
+  }();
+  return r;
+}
+
+std::string_view gupta_massage_45min_scenario_text() { return gupta45_text; }
+const LactateRecovery& l2_massage_45min_leg() {
+  static const LactateRecovery r = [] {
+    const scenario::Scenario sc = scenario::parse_scenario(gupta45_text, "gupta_1996_massage_45min.json");
+    const double t_end = last_phase_end(sc, protocols::PhaseKind::exercise);
+    const PhaseSpan rub = first_phase(sc, protocols::PhaseKind::massage);
+    MASSAGESIM_CHECK(t_end > 0.0 && rub.phase && rub.end_s - rub.start_s >= 2700.0 - 1e-9,
+                     "validation L2.massage_45min: the scenario lacks its bouts and 45 min of massage");
+    const auto res = simulate_checked(sc, "L2.massage_45min");
+    const auto& arm = res.arms.at(0);
+    return recovery_after(arm, column(arm, "blood_lactate_mmol_per_L"), t_end);
   }();
   return r;
 }
@@ -681,8 +697,8 @@ const QuietStandingResult& p7_lundvall1996() {
     MASSAGESIM_CHECK(t_stand >= 0.0 && arm.t_s.back() >= t_stand + 35.0 * 60.0 - 1e-9,
                      "validation P7: the scenario lacks its posture change and 35 min of standing");
     std::vector<int> cols;
-    for (const auto& s : sc.limb.segment_names) cols.push_back(column(arm, s + ".interstitial_volume_mL"));
-    // Interstitial fluid of the leg at a saved point (saves every 10 s).
+    for (const auto& s : sc.limb.model_segment_names()) cols.push_back(column(arm, s + ".interstitial_volume_mL"));
+    // Interstitial fluid of the legs at a saved point (saves every 10 s).
     auto fluid = [&](double ts) {
       double v = 0.0;
       for (int c : cols) v += value_at(arm, c, ts);
@@ -691,9 +707,9 @@ const QuietStandingResult& p7_lundvall1996() {
     const double v0 = fluid(t_stand);
     const double s5 = fluid(t_stand + 300.0) - v0, s15 = fluid(t_stand + 900.0) - v0,
                  s35 = fluid(t_stand + 2100.0) - v0;
-    MASSAGESIM_CHECK(s35 > 0.0, "validation P7: the leg gained no interstitial fluid on standing");
+    MASSAGESIM_CHECK(s35 > 0.0, "validation P7: the legs gained no interstitial fluid on standing");
     QuietStandingResult out;
-    out.leg_shift_35min_mL = s35;
+    out.legs_shift_35min_mL = s35;
     out.fraction_at_5min = s5 / s35;
     out.late_fraction_15_to_35min = (s35 - s15) / s35;
     return out;

@@ -359,9 +359,9 @@ std::vector<Target> lactate_targets() {
       around("L2.massage_flow_x0.76", a, gupta, "half-life, massage lowering muscle inflow 24 % (sensitivity)", "min",
              "21.8 ± 3.5", 21.8, 3.5, BandRule::mean_sd,
              [] { return l2_massage_sensitivity().flow_x076.half_life_min; }),
-      around("L2.massage_45min", a, gupta, "half-life, massage over the whole 45-min recovery (sensitivity)", "min",
-             "21.8 ± 3.5", 21.8, 3.5, BandRule::mean_sd,
-             [] { return l2_massage_sensitivity().massage_45min.half_life_min; }),
+      around("L2.massage_45min", a, gupta,
+             "half-life, massage over the whole 45-min recovery (sensitivity; scenario gupta_1996_massage_45min)",
+             "min", "21.8 ± 3.5", 21.8, 3.5, BandRule::mean_sd, [] { return l2_massage_45min_leg().half_life_min; }),
       banded("L2.freund_g1", a, "Freund 1986 form; Beneke 2007 4-parameter g1",
              "exchange constant g1 of the passive recovery curve (scenario gupta_1996_lactate_recovery)", "1/min",
              "0.49 ± 0.08 and 0.58 ± 0.14", 0.535, 0.489 - 0.076, 0.579 + 0.137, BandRule::range,
@@ -532,12 +532,12 @@ std::vector<Target> exercise_targets() {
              "falls (a rapid drop, then -0.073 %/min)", -0.073 * 18.0, -kInf, std::nextafter(0.0, -1.0),
              BandRule::qualitative, [] { return p6_stick1992().calf_volume_change_pct; }),
       // Lundvall 1996 measured the whole body's plasma loss; the dependent legs are its "predominant targets", so
-      // two model legs should hold between half of it and all of it (mean + SD).
+      // the scenario's two legs should hold between half of it and all of it (mean + SD).
       banded("P7.leg_shift", a, lundvall,
-             "fluid filtered into two legs' interstitium in 35 min of quiet standing after lying (2 x the model leg; "
-             "scenario quiet_standing_fluid_shift)",
+             "fluid filtered into both legs' interstitium in 35 min of quiet standing after lying (scenario "
+             "quiet_standing_fluid_shift, two legs)",
              "mL", "whole-body plasma loss 691 ± 44; legs the predominant target", 691.0, 0.5 * 691.0, 691.0 + 44.0,
-             BandRule::qualitative, [] { return 2.0 * p7_lundvall1996().leg_shift_35min_mL; }),
+             BandRule::qualitative, [] { return p7_lundvall1996().legs_shift_35min_mL; }),
       percent(
           "P7.rate", a, lundvall,
           "fraction of the 35-min fluid shift reached after 5 min of standing (scenario quiet_standing_fluid_shift)",

@@ -35,8 +35,16 @@ Picklable (through its JSON form).)doc")
       .def_readonly("name", &Scenario::name)
       .def_readonly("description", &Scenario::description)
       .def_property_readonly("preset", [](const Scenario& s) { return s.subject.preset; })
-      .def_property_readonly("segment_names", [](const Scenario& s) { return s.limb.segment_names; })
-      .def_property_readonly("segment_lengths_cm", [](const Scenario& s) { return s.limb.segment_lengths_cm; })
+      .def_property_readonly("segment_names", [](const Scenario& s) { return s.limb.model_segment_names(); })
+      .def_property_readonly("segment_lengths_cm",
+                             [](const Scenario& s) {
+                               std::vector<double> out;  // one per model segment, limb after limb
+                               for (int k = 0; k < s.limb.n_sides(); ++k)
+                                 out.insert(out.end(), s.limb.segment_lengths_cm.begin(),
+                                            s.limb.segment_lengths_cm.end());
+                               return out;
+                             })
+      .def_property_readonly("sides", [](const Scenario& s) { return s.limb.sides; })
       .def_property_readonly(
           "segment_masses_g",
           [](const Scenario& s) {

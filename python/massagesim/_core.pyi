@@ -175,6 +175,9 @@ class Scenario:
     def segment_names(self) -> list[str]:
         ...
     @property
+    def sides(self) -> list[str]:
+        ...
+    @property
     def stepper(self) -> str:
         ...
 class CancelFlag:

@@ -117,7 +117,9 @@ class Scenario:
             convert a phase's ``intensity_W``; defaults 75 kg and 45 mL/min/kg),
             ``{"segment_names", "segment_lengths_cm"}``, optionally with ``"segment_tissue"`` (one preset per
             segment: foot, calf, thigh, forearm, upper_arm; its mass per cm from anthropometric tables) or
-            ``"segment_mass_g"`` (one mass per segment [g]).
+            ``"segment_mass_g"`` (one mass per segment [g]), and ``"sides"`` (e.g. ``["left", "right"]``: two
+            limbs of these segments sharing the systemic pool; segments are then ``"left_distal_calf"`` ...,
+            and a phase's ``"sides"`` chooses the limbs it acts on).
         parameters : dict, optional
             Overrides ``{name: value}`` (range-checked).
         outputs : list of str, optional
@@ -191,13 +193,20 @@ class Scenario:
 
     @property
     def segment_names(self) -> list[str]:
-        """Limb segments, distal to proximal."""
+        """The model's segments, distal to proximal, as outputs and overrides name them: the limb's
+        ``segment_names``, or with ``limb.sides`` ``"<side>_<segment>"`` limb after limb."""
         return list(self._cpp.segment_names)
 
     @property
     def segment_lengths_cm(self) -> list[float]:
-        """Lengths of the limb segments [cm], distal to proximal."""
+        """Lengths of the model's segments [cm], distal to proximal (limb after limb with sides)."""
         return list(self._cpp.segment_lengths_cm)
+
+    @property
+    def sides(self) -> list[str]:
+        """Names of the limbs that share the limb's geometry (``limb.sides``, e.g. left and right leg);
+        empty: one limb."""
+        return list(self._cpp.sides)
 
     @property
     def segment_masses_g(self) -> list[float]:
@@ -372,7 +381,9 @@ def phase(kind: str, duration_s: float, *, technique: str | None = None, **field
         ``muscle_group``,
         ``working_segments`` and ``contractions``, a dict
         ``{"cadence_per_min": 50, "duty_cycle": 0.4, "pressure_mmHg": 87}`` of rhythmic contractions (the
-        muscle pump; every key optional, these are the defaults).
+        muscle pump; every key optional, these are the defaults). Exercise, active-recovery, massage and
+        compression phases take ``sides`` (e.g. ``["left"]``): the limbs of ``limb.sides`` they act on
+        (default: every limb).
 
     Returns
     -------

@@ -211,8 +211,8 @@ COLLAPSED_VESSELS = (
     "law) once exercise, contractions, a massage stroke or a cuff has squeezed them: venous pressure down to -35 "
     "(default, massage arm), -38 (forearm tapotement), -70 (1-s pulses of 100 mmHg on the forearm, "
     "shoemaker_1997) and -170 mmHg (thigh cuff release); initial-lymph and collector pressures down to -12 to "
-    "-71 mmHg in every shipped scenario (-172 mmHg under the thigh cuff; bound -10 mmHg: collapsible vessels "
-    "collapse instead)."
+    "-71 mmHg in every shipped scenario (-172 mmHg under the thigh cuff; -81 mmHg in both legs' cycling, "
+    "two_legs; bound -10 mmHg: collapsible vessels collapse instead)."
 )
 ARTERIAL_SURGE = (
     "issue 12 (cuffs): a pneumatic chamber or cuff that inflates or releases at once drives the feed-artery "
@@ -257,6 +257,7 @@ KNOWN_OUTPUTS = {
     "shoemaker_1997_forearm_massage.json": COLLAPSED_VESSELS,
     "sullivan_1991_h_reflex.json": COLLAPSED_VESSELS,
     "thigh_cuff_occlusion.json": CUFFED_SEGMENT + " " + ARTERIAL_SURGE + " " + COLLAPSED_VESSELS,
+    "two_legs_cycling_one_leg_massage.json": COLLAPSED_VESSELS,
     "walking_ambulatory_venous_pressure.json": DEPENDENT_BALANCE + " " + COLLAPSED_VESSELS,
     "wingate_recovery.json": SPRINT_LACTATE + " " + COLLAPSED_VESSELS,
 }

@@ -13,7 +13,7 @@ import massagesim as ms
 
 ROOT = Path(__file__).resolve().parents[2]
 WALKING = ROOT / "scenarios" / "walking_ambulatory_venous_pressure.json"
-PUMP = {"cadence_per_min": 50.0, "duty_cycle": 0.4, "pressure_mmHg": 87.0}
+PUMP = {"cadence_per_min": 50.0, "duty_cycle": 0.4, "pressure_mmHg": 87.0, "limb_offset_cycles": 0.5}
 
 
 def walking(**exercise: object) -> ms.Scenario:

@@ -76,6 +76,7 @@ def test_units_are_in_property_names() -> None:
         "replace_with",
         "muscle_group",
         "working_segments",
+        "sides",
         "contractions",
         "duty_cycle",
         "format_version",
@@ -100,6 +101,7 @@ def test_units_are_in_property_names() -> None:
         "_W",
         "_kg",
         "_g",
+        "_cycles",
     )
 
     def walk(node: object) -> None:

@@ -79,10 +79,10 @@ std::string_view quiet_standing_scenario_text();
 scenario::Scenario quiet_standing_scenario();
 
 /// P7 Lundvall J, Bjerkhoel P, Quittenbaum S, Lindgren P (1996) Acta Physiol Scand 158:161: plasma volume lost
-/// on quiet standing after lying. The model's leg: the rise of its segments' interstitial fluid since
+/// on quiet standing after lying. The model's two legs: the rise of their segments' interstitial fluid since
 /// the posture change, after 5, 15 and 35 min of standing.
 struct QuietStandingResult {
-  double leg_shift_35min_mL = 0.0;         ///< one leg, 35 min
+  double legs_shift_35min_mL = 0.0;        ///< both legs, 35 min
   double fraction_at_5min = 0.0;           ///< shift(5 min) / shift(35 min)
   double late_fraction_15_to_35min = 0.0;  ///< (shift(35) - shift(15)) / shift(35)
 };
@@ -120,6 +120,11 @@ struct GuptaLegResult {
   double freund_rms_mmol_per_L = 0.0;
 };
 const GuptaLegResult& l2_gupta1996_leg();
+
+/// L2.massage_45min, scenarios/gupta_1996_massage_45min.json: Gupta's bouts, then massage over the whole 45-min
+/// recovery; the blood-lactate peak after the last bout, its time and the half-life from it.
+std::string_view gupta_massage_45min_scenario_text();
+const LactateRecovery& l2_massage_45min_leg();
 
 /// The massage-vs-rest blood-lactate nulls on the composed leg: each study's scenario file, run through
 /// `simulation::simulate`, read in each arm at times after the start of its recovery (the base protocol's first

@@ -135,7 +135,8 @@ TEST(TwoLimbs, RestStateIsSymmetricAndOneLegMassageKeepsFluidClosed) {
     worst = std::max(worst, std::abs(limb->limb_outputs(x, fl, &rest)[static_cast<std::size_t>(ires)]));
     const double t = sol.t_s[static_cast<std::size_t>(k)];
     const double d = (x.segment(0, n) - x.segment(n, n)).cwiseAbs().maxCoeff();
-    if (t <= 90.0) EXPECT_LE(d, 1e-6 * x.segment(0, n).cwiseAbs().maxCoeff()) << "legs identical until the massage, t = " << t;
+    if (t <= 90.0)
+      EXPECT_LE(d, 1e-6 * x.segment(0, n).cwiseAbs().maxCoeff()) << "legs identical until the massage, t = " << t;
     split = std::max(split, d);
   }
   EXPECT_LE(worst, 1e-6 * vol) << "fluid of both legs closes: (V - V0) = inflow - central outflows";
