@@ -180,6 +180,7 @@ KNOWN = {
     "forearm_reactive_hyperaemia_arm_heart_level.json": CUFFED_SEGMENT + " " + CUFFED_FOREARM,
     "wingate_recovery.json": SPRINT_LACTATE,
     "gupta_1996_lactate_recovery.json": GUPTA_LUMPED_MUSCLE,
+    "gupta_1996_massage_45min.json": GUPTA_LUMPED_MUSCLE,
     "thigh_cuff_occlusion.json": CUFFED_SEGMENT,
 }
 #: Every shipped scenario; the known ones are expected failures, measured, with their cause.
@@ -243,6 +244,7 @@ KNOWN_OUTPUTS = {
     "forearm_reactive_hyperaemia_arm_heart_level.json": CUFFED_ARM_OUTPUTS,
     "forearm_tapotement.json": COLLAPSED_VESSELS,
     "gupta_1996_lactate_recovery.json": GUPTA_LUMPED_MUSCLE + " " + COLLAPSED_VESSELS,
+    "gupta_1996_massage_45min.json": GUPTA_LUMPED_MUSCLE + " " + COLLAPSED_VESSELS,
     "hemmings_2000_boxing_massage.json": COLLAPSED_VESSELS,
     "ipc_vs_passive.json": ARTERIAL_SURGE + " " + COLLAPSED_VESSELS,
     "knott_2005_lymph_pump.json": COLLAPSED_VESSELS,
