@@ -153,3 +153,19 @@ def test_legs_alternate_their_contractions() -> None:
     assert not ((left > 0.0) & (right > 0.0)).any()  # never both at once
     t0, left0, right0 = pressures(0.0)
     assert np.array_equal(left0, right0) and left0.max() > 80.0
+
+
+def test_legs_whose_contractions_meet_run() -> None:
+    """Legal input runs: duty 0.5 with the legs half a cycle apart makes one leg's contraction end the other's
+    begin, the same instant computed twice with different roundings (an ulp apart); the solver once took a 0-s
+    step there (step_size_underflow; found by the random envelope survey, draw 77 of seed 12)."""
+    sc = ms.Scenario.build(
+        [ms.phase("rest", 5.5), ms.phase("exercise", 6.4, intensity_fraction_VO2max=2.93, muscle_group="limb",
+                                         contractions={"cadence_per_min": 118.1, "duty_cycle": 0.5,
+                                                       "pressure_mmHg": 55.2}),
+         ms.phase("passive_recovery", 35.6)],
+        name="meeting", limb={"segment_names": ["s0"], "segment_lengths_cm": [31.7], "sides": ["left", "right"]},
+        subject={"preset": "default_forearm", "initial_posture": "limb_raised"},
+    )  # fmt: skip
+    result = ms.simulate(sc, throw_on_failure=False)
+    assert [a.status for a in result] == ["success"], [a.message for a in result]

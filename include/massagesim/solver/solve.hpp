@@ -244,7 +244,12 @@ Solution<State> solve(const OdeProblem<System, State>& problem, const Stepper& s
           detail::concat("cancelled at t = ", t, " s of [", t0, ", ", t1, "] after ", stats.n_steps,
                          " steps (StepControl::cancel was set)"),
           t, dt);
-    if (next_break < breaks.size() && breaks[next_break] <= t) ++next_break;  // defensive: never behind
+    // Never behind, and a discontinuity within 16 ulp of t is the one just landed on: two sources computing the
+    // same instant with different roundings (one leg's contraction end, the other's begin) give jumps an ulp
+    // or two apart, and landing on the double below the second would be a step of 0 s (or a wasted 1-ulp one).
+    while (next_break < breaks.size() && breaks[next_break] - t <= 16.0 * std::numeric_limits<double>::epsilon() *
+                                                                       std::max(std::abs(t), 1e-12 * span))
+      ++next_break;
     // Where this step must end at the latest: a discontinuity, t1, or (without accurate dense
     // output) the next save time.
     double t_target = t1;

@@ -125,6 +125,19 @@ TEST(Breakpoints, OnlyJumpsInTheSpanCountAndDuplicatesOnce) {
   EXPECT_NEAR(sol.x_final[0], f.exact(3.0), 1e-5);
 }
 
+TEST(Breakpoints, JumpsOneUlpApartAreOneLanding) {
+  // Two sources computing the same instant with different roundings (one leg's contraction end, the other's
+  // begin: issue 12 two legs) give jumps one ulp apart: the driver lands on the first and steps on, instead
+  // of a 0-s step to the second (step_size_underflow before).
+  const auto f = single_pulse();
+  const double a = 1.0, b = std::nextafter(1.0, 2.0), c = std::nextafter(b, 2.0);
+  ms::OdeProblem<PulseForced, V1> p{f, V1(0.0), 0.0, 3.0, {a, b, c, 1.05}};
+  const auto sol = ms::solve(p, ms::Dopri5{});
+  ASSERT_TRUE(sol.ok()) << sol.message;
+  EXPECT_EQ(sol.stats.n_breakpoints, 2);  // 1.0 (a; b and c within 16 ulp of it are the same landing) and 1.05
+  EXPECT_NEAR(sol.x_final[0], f.exact(3.0), 1e-5);
+}
+
 TEST(Breakpoints, NonFiniteJumpTimeIsRejected) {
   ms::OdeProblem<PulseForced, V1> p{single_pulse(), V1(0.0), 0.0, 3.0, {1.0, std::nan("")}};
   try {
