@@ -389,17 +389,16 @@ ArmResult run_arm(const msc::Scenario& sc, const msc::Arm* arm, const RunSetup& 
     ser.arterial_inflow_mL_per_min[k] = o.col(i_in).sum();
     ser.lactate_efflux_mmol_per_min[k] = fl.lactate_efflux_mmol_per_min;
     double lymph = 0.0;  // what every limb's most proximal segment has returned centrally
-    for (int s = 0; s < N; ++s)
-      if (limb.is_proximal_end(s))
-        lymph += x[mm::Limb::offset(s) + mm::SegmentLayout::audit + mm::FluidAuditLayout::lymph_outflow];
-    ser.lymph_returned_mL[k] = lymph;
     double vv = 0.0, sf = 0.0, rg = 0.0;
     for (int s = 0; s < N; ++s) {
+      if (limb.is_proximal_end(s))
+        lymph += x[mm::Limb::offset(s) + mm::SegmentLayout::audit + mm::FluidAuditLayout::lymph_outflow];
       const double m = limb.params().segments[static_cast<std::size_t>(s)].tissue_mass_g / mass;
       vv += x[mm::Limb::offset(s) + mm::HemodynamicsLayout::venous_volume];
       sf += m * o(s, i_st);
       rg += m * o(s, i_rg);
     }
+    ser.lymph_returned_mL[k] = lymph;
     ser.venous_volume_mL[k] = vv;
     ser.passive_stiffness_rel[k] = sf;
     ser.reflex_gain[k] = rg;

@@ -320,6 +320,22 @@ struct Ctx {
   }
 };
 
+/// An array of unique non-empty names (segments, sides); `what` names one element in the messages.
+std::vector<std::string> read_unique_names(const Ctx& ctx, const Json& a, const std::string& path,
+                                           std::string_view what) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::string p = path + "[" + std::to_string(i) + "]";
+    if (!a[i].is_string() || a[i].get<std::string>().empty())
+      ctx.fail(p, massagesim::detail::concat("expected a ", what, " name (non-empty string), got ", show(a[i])));
+    auto s = a[i].get<std::string>();
+    if (std::find(out.begin(), out.end(), s) != out.end())
+      ctx.fail(p, massagesim::detail::concat("duplicate ", what, " '", s, "'; names must be unique"));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 std::string join_path(std::string_view parent, std::string_view key) {
   return parent.empty() ? std::string(key) : std::string(parent) + "." + std::string(key);
 }
@@ -692,15 +708,7 @@ PhaseSpec read_phase(const Ctx& ctx, const Json& j, const std::string& path) {
     if (const Json* a = f.array("working_segments")) {
       if (a->empty())
         ctx.fail(f.path("working_segments"), "expected at least one segment name (omit it for all), got []");
-      for (std::size_t i = 0; i < a->size(); ++i) {
-        const std::string p = f.path("working_segments") + "[" + std::to_string(i) + "]";
-        if (!(*a)[i].is_string() || (*a)[i].get<std::string>().empty())
-          ctx.fail(p, "expected a segment name (non-empty string), got " + show((*a)[i]));
-        const auto s = (*a)[i].get<std::string>();
-        if (std::find(ph.working_segments.begin(), ph.working_segments.end(), s) != ph.working_segments.end())
-          ctx.fail(p, "segment '" + s + "' listed twice");
-        ph.working_segments.push_back(s);
-      }
+      ph.working_segments = read_unique_names(ctx, *a, f.path("working_segments"), "segment");
     }
     if (const Json* c = f.get("contractions"))
       ph.contractions = read_contractions(Fields(ctx, *c, f.path("contractions")));
@@ -712,15 +720,7 @@ PhaseSpec read_phase(const Ctx& ctx, const Json& j, const std::string& path) {
                                     " acts on every limb; sides is for exercise, active_recovery, massage and "
                                     "compression");
     if (a->empty()) ctx.fail(f.path("sides"), "expected at least one side (omit it for every limb), got []");
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      const std::string p = f.path("sides") + "[" + std::to_string(i) + "]";
-      if (!(*a)[i].is_string() || (*a)[i].get<std::string>().empty())
-        ctx.fail(p, "expected a side name (non-empty string), got " + show((*a)[i]));
-      const auto s = (*a)[i].get<std::string>();
-      if (std::find(ph.sides.begin(), ph.sides.end(), s) != ph.sides.end())
-        ctx.fail(p, "side '" + s + "' listed twice");
-      ph.sides.push_back(s);
-    }
+    ph.sides = read_unique_names(ctx, *a, f.path("sides"), "side");
   }
   if (ph.kind == K::posture_change) ph.posture = f.choice_of("posture", f.required("posture"), postures, "posture");
   if (ph.kind == K::massage || ph.kind == K::compression) ph.technique = read_technique(f, ph.kind);
@@ -793,15 +793,7 @@ Limb read_limb(const Ctx& ctx, const Json& j) {
     if (static_cast<int>(a->size()) != limb.n_segments())
       ctx.fail("limb.segment_names",
                massagesim::detail::concat("expected ", limb.n_segments(), " names (one per segment), got ", a->size()));
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      const std::string p = "limb.segment_names[" + std::to_string(i) + "]";
-      if (!(*a)[i].is_string() || (*a)[i].get<std::string>().empty())
-        ctx.fail(p, "expected a non-empty string, got " + show((*a)[i]));
-      const auto s = (*a)[i].get<std::string>();
-      if (std::find(limb.segment_names.begin(), limb.segment_names.end(), s) != limb.segment_names.end())
-        ctx.fail(p, "duplicate segment name '" + s + "'; names must be unique");
-      limb.segment_names.push_back(s);
-    }
+    limb.segment_names = read_unique_names(ctx, *a, "limb.segment_names", "segment");
   } else {
     for (int i = 0; i < limb.n_segments(); ++i) limb.segment_names.push_back("segment_" + std::to_string(i));
   }
@@ -821,15 +813,7 @@ Limb read_limb(const Ctx& ctx, const Json& j) {
     if (a->empty() || a->size() > static_cast<std::size_t>(mp::Schedule::max_limbs))
       ctx.fail("limb.sides", massagesim::detail::concat("expected 1 ... ", mp::Schedule::max_limbs,
                                                         " limb names (e.g. [\"left\", \"right\"]), got ", a->size()));
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      const std::string p = "limb.sides[" + std::to_string(i) + "]";
-      if (!(*a)[i].is_string() || (*a)[i].get<std::string>().empty())
-        ctx.fail(p, "expected a non-empty string, got " + show((*a)[i]));
-      const auto s = (*a)[i].get<std::string>();
-      if (std::find(limb.sides.begin(), limb.sides.end(), s) != limb.sides.end())
-        ctx.fail(p, "duplicate side '" + s + "'; names must be unique");
-      limb.sides.push_back(s);
-    }
+    limb.sides = read_unique_names(ctx, *a, "limb.sides", "side");
     if (limb.n_model_segments() > models::kMaxLimbSegments)
       ctx.fail("limb.sides",
                massagesim::detail::concat("expected at most ", models::kMaxLimbSegments, " segments in all, got ",

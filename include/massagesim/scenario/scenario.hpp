@@ -13,6 +13,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -277,43 +278,43 @@ inline double phase_intensity_fraction_VO2max(const PhaseSpec& ph, const Lactate
   return checked(thr, "the working segments'");
 }
 
-/// Builds the schedule of `phases` on `limb` starting in `initial_posture`.
+namespace limb_detail {
+/// The index of each of `names` in `known` (the limb's segments or sides).
+/// \throws InvalidArgument "<field>: '<name>' is not a <what> of the limb; expected one of: ..." (or
+///         `if_none` when the limb has none)
+inline std::vector<int> indices_on_limb(const std::vector<std::string>& names, const std::vector<std::string>& known,
+                                        std::string_view field, std::string_view what, std::string_view if_none) {
+  std::vector<int> out;
+  for (const auto& name : names) {
+    const auto it = std::find(known.begin(), known.end(), name);
+    if (it == known.end()) {
+      std::string list;
+      for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
+      MASSAGESIM_CHECK(false, field, ": '", name, "' is not a ", what, " of the limb; ",
+                       known.empty() ? std::string(if_none) : "expected one of: " + list);
+    }
+    out.push_back(static_cast<int>(it - known.begin()));
+  }
+  return out;
+}
+}  // namespace limb_detail
+
 /// The muscles a phase works, with its segment names resolved on `limb`.
 /// \throws InvalidArgument naming an unknown segment and the limb's segments
 inline protocols::MuscleGroup muscle_group(const Limb& limb, const PhaseSpec& ph) {
   protocols::MuscleGroup g;
   g.whole_body = ph.whole_body;
   g.contractions = ph.contractions;
-  const std::vector<std::string> names = limb.model_segment_names();
-  for (const auto& name : ph.working_segments) {
-    const auto it = std::find(names.begin(), names.end(), name);
-    if (it == names.end()) {
-      std::string known;
-      for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-      MASSAGESIM_CHECK(false, "working_segments: '", name, "' is not a segment of the limb; expected one of: ", known);
-    }
-    g.segments.push_back(static_cast<int>(it - names.begin()));
-  }
+  g.segments = limb_detail::indices_on_limb(ph.working_segments, limb.model_segment_names(), "working_segments",
+                                            "segment", "the limb has no segments");
   return g;
 }
 
 /// The indices of the limbs a phase names in `sides` (empty: every limb).
 /// \throws InvalidArgument naming an unknown side and the limb's sides
 inline std::vector<int> phase_sides(const Limb& limb, const PhaseSpec& ph) {
-  std::vector<int> out;
-  for (const auto& name : ph.sides) {
-    const auto it = std::find(limb.sides.begin(), limb.sides.end(), name);
-    if (it == limb.sides.end()) {
-      std::string known;
-      for (const auto& n : limb.sides) known += (known.empty() ? "" : ", ") + n;
-      MASSAGESIM_CHECK(false, "sides: '", name, "' is not a side of the limb; ",
-                       limb.sides.empty()
-                           ? std::string("the limb has no sides (give limb.sides, e.g. [\"left\", \"right\"])")
-                           : "expected one of: " + known);
-    }
-    out.push_back(static_cast<int>(it - limb.sides.begin()));
-  }
-  return out;
+  return limb_detail::indices_on_limb(ph.sides, limb.sides, "sides", "side",
+                                      "the limb has no sides (give limb.sides, e.g. [\"left\", \"right\"])");
 }
 
 /// \throws InvalidArgument with "protocol[i] (kind): ..." prefixed to the schedule's message

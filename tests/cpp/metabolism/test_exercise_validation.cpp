@@ -65,7 +65,8 @@ TEST(ScenarioIo, MuscleGroupAndWorkingSegmentsRoundTripAndNameWhatIsWrong) {
   expect_error("[\"distal_thigh\", \"proximal_thigh\"]", "[\"thigh\"]",
                "'thigh' is not a segment of the limb; expected one of: distal_calf, proximal_calf, distal_thigh, "
                "proximal_thigh");
-  expect_error("[\"distal_thigh\", \"proximal_thigh\"]", "[\"distal_thigh\", \"distal_thigh\"]", "listed twice");
+  expect_error("[\"distal_thigh\", \"proximal_thigh\"]", "[\"distal_thigh\", \"distal_thigh\"]",
+               "duplicate segment 'distal_thigh'");
   expect_error("[\"distal_thigh\", \"proximal_thigh\"]", "[]", "at least one segment name");
 }
 
