@@ -209,9 +209,8 @@ std::vector<Target> blood_flow_targets() {
           [] { return calf_venous_emptying_leg().tau_s; },
           "the limb scales each segment's venous outlet conductance by (cumulative mass / own mass) x (limb "
           "length / own length), 4.5x and 9x the lone value in the distal and proximal calf (so that the chain "
-          "rests with one lone outlet's resistance), and the thigh's veins take up 20 mL in the first 0.5 s: the "
-          "calf empties with tau 1.12 s (with the lone conductance, 2.1 mL/min/mmHg/100 g, on both calf "
-          "segments: 6.85 s; the lone calf Segment: 2.53 s)"),
+          "rests with one lone outlet's resistance), and the thigh's veins take up 22 mL in the first 0.5 s: the "
+          "calf empties with tau 2.37 s (the lone calf Segment: 4.89 s)"),
   };
   const auto& d = ReactiveHyperaemiaResult{};
   const char* dur[4] = {"0.5", "1", "2", "5"};

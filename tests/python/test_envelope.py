@@ -208,12 +208,15 @@ def test_every_state_stays_inside_its_bounds(file: str) -> None:
 # Output causes measured 2026-12-05 (helper/envelope on main 755cef8; `python tests/python/test_envelope.py
 # --survey` prints them). A scenario's reason lists every cause its outputs show.
 COLLAPSED_VESSELS = (
-    "issue 12: emptied veins and lymphatics hold strongly negative pressures (the collapse branch of the tube "
-    "law) once exercise, contractions, a massage stroke or a cuff has squeezed them: venous pressure down to -35 "
-    "(default, massage arm), -38 (forearm tapotement), -70 (1-s pulses of 100 mmHg on the forearm, "
-    "shoemaker_1997) and -170 mmHg (thigh cuff release); initial-lymph and collector pressures down to -12 to "
-    "-71 mmHg in every shipped scenario (-172 mmHg under the thigh cuff; -81 mmHg in both legs' cycling, "
-    "two_legs; bound -10 mmHg: collapsible vessels collapse instead)."
+    "issue 12: a vein or lymphatic squeezed empty under a load (exercise, contractions, a stroke, a cuff) drains "
+    "until its transmural pressure is about minus the load, and on release it keeps that pressure until it has "
+    "refilled, at the inflow rate (veins: seconds) or at the rate lymph forms (lymphatics: minutes). Setting the "
+    "collapse stiffness apart (2 mmHg for veins, Shapiro 1977; 0.5 for initial lymphatics) made the emptied vessel "
+    "softer but not the release: veins down to -26 (default, massage arm; -35 before), -30 (forearm tapotement; "
+    "-38), -47 (1-s pulses of 100 mmHg on the forearm, shoemaker_1997; -70), -57 (firm lymph pulses) and -170 mmHg "
+    "(thigh cuff release; unchanged); initial-lymph and collector pressures -15 to -78 mmHg in every shipped "
+    "scenario (-150 to -172 under the forearm and thigh cuffs; the collector keeps the stiff collapse and sucks "
+    "the initial lymphatics empty). Bound -10 mmHg (measured lymphatic lumen pressures -9 to +4 mmHg)."
 )
 ARTERIAL_SURGE = (
     "issue 12 (cuffs): a pneumatic chamber or cuff that inflates or releases at once drives the feed-artery "

@@ -40,6 +40,7 @@ struct HemodynamicsParamsTpl {
   S venous_unstressed_volume_mL_per_100g{3.0};
   S venous_outflow_conductance_mL_per_min_per_mmHg_per_100g{2.1};
   S venous_collapse_half_volume_ratio{0.5};
+  S venous_collapse_stiffness_mmHg{2.0};
   S venous_valve_leak_fraction{1e-3};
   S venous_valve_width_mmHg{0.05};
   S waterfall_smoothing_mmHg{1.0};
@@ -63,6 +64,7 @@ struct HemodynamicsParamsTpl {
             T(venous_unstressed_volume_mL_per_100g),
             T(venous_outflow_conductance_mL_per_min_per_mmHg_per_100g),
             T(venous_collapse_half_volume_ratio),
+            T(venous_collapse_stiffness_mmHg),
             T(venous_valve_leak_fraction),
             T(venous_valve_width_mmHg),
             T(waterfall_smoothing_mmHg),
@@ -79,7 +81,7 @@ struct HemodynamicsParamsTpl {
 using HemodynamicsParams = HemodynamicsParamsTpl<double>;
 
 /// Metadata of every hemodynamic parameter, in declaration order.
-inline constexpr std::array<ParameterInfo, 20> hemodynamics_parameter_info{{
+inline constexpr std::array<ParameterInfo, 21> hemodynamics_parameter_info{{
     {"feed_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.6, 0.2, 2.0,
      "[GK] conduit/feed arteries take ~5 mmHg of the pressure drop at rest",
      "conductance from the systemic artery into the segment's arteries"},
@@ -107,6 +109,13 @@ inline constexpr std::array<ParameterInfo, 20> hemodynamics_parameter_info{{
     {"venous_collapse_half_volume_ratio", "1", 0.5, 0.2, 1.0,
      "[GK] Poiseuille-like R ~ 1/A^2 closure (Magosso 2002 Eq. 12), saturating when distended",
      "V/Vu at which the outlet conductance is reduced (v^2/(v^2+vh^2) (1+vh^2))"},
+    {"venous_collapse_stiffness_mmHg", "mmHg", 2.0, 0.1, 11.0,
+     "Shapiro 1977 J Biomech Eng 99:126: collapsed branch K_p (1 - (A/A0)^-3/2), K_p the wall's bending stiffness, "
+     "(h/R)^2/6 ~ 1e-3 of its stretching stiffness; 1D venous models (Mueller & Toro 2014 Int J Numer Meth Biomed "
+     "Eng 30:1573, m = 10, n = -3/2): K 1.5-10.9 mmHg, 1/10 of the distension slope; Magosso & Ursino 2002 Eq. 1 "
+     "implementations P0 3.9 mmHg over Vu/C 34.6 mmHg. Near the low end (thin-walled leg veins, ~1/10 of Vu/C = 20 "
+     "mmHg); chosen, not fitted (issue 12: 2 Vu/(3C) = 13.6 mmHg held squeezed veins at -24 to -170 mmHg)",
+     "collapse (bending) stiffness of the veins below their unstressed volume"},
     {"venous_valve_leak_fraction", "1", 1e-3, 0.0, 0.05, "[GK] competent valve; stated leak of the model",
      "backward conductance of a closed valve relative to the open one"},
     {"venous_valve_width_mmHg", "mmHg", 0.05, 0.01, 1.0, "numerical regularisation",
@@ -181,7 +190,8 @@ HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p
   const S Vu_v = p.venous_unstressed_volume_mL_per_100g * scale;
   const S C_v = p.venous_compliance_mL_per_mmHg_per_100g * scale;
   o.arterial_pressure_mmHg = Pt + tube_law_mmHg(S(x[HemodynamicsLayout::arterial_volume]), Vu_a, C_a);
-  o.venous_pressure_mmHg = Pt + tube_law_mmHg(S(x[HemodynamicsLayout::venous_volume]), Vu_v, C_v);
+  o.venous_pressure_mmHg =
+      Pt + tube_law_mmHg(S(x[HemodynamicsLayout::venous_volume]), Vu_v, C_v, S(p.venous_collapse_stiffness_mmHg));
 
   // Myogenic factor: logistic in the filtered transmural pressure, 1 at the reference, -> max at 0 tone.
   const S Mmax = p.myogenic_max_dilation;

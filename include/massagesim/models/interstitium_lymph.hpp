@@ -59,6 +59,7 @@ struct InterstitiumLymphParamsTpl {
   S anchoring_width_mmHg{0.5};
   S initial_lymph_unstressed_volume_mL_per_100g{0.01};
   S initial_lymph_compliance_mL_per_mmHg_per_100g{0.002};
+  S initial_lymph_collapse_stiffness_mmHg{0.5};
   S secondary_valve_conductance_mL_per_min_per_mmHg_per_100g{0.01};
   S collector_unstressed_volume_mL_per_100g{0.03};
   S collector_compliance_mL_per_mmHg_per_100g{0.005};
@@ -94,6 +95,7 @@ struct InterstitiumLymphParamsTpl {
             T(anchoring_width_mmHg),
             T(initial_lymph_unstressed_volume_mL_per_100g),
             T(initial_lymph_compliance_mL_per_mmHg_per_100g),
+            T(initial_lymph_collapse_stiffness_mmHg),
             T(secondary_valve_conductance_mL_per_min_per_mmHg_per_100g),
             T(collector_unstressed_volume_mL_per_100g),
             T(collector_compliance_mL_per_mmHg_per_100g),
@@ -113,7 +115,7 @@ struct InterstitiumLymphParamsTpl {
 };
 using InterstitiumLymphParams = InterstitiumLymphParamsTpl<double>;
 
-inline constexpr std::array<ParameterInfo, 32> interstitium_lymph_parameter_info{{
+inline constexpr std::array<ParameterInfo, 33> interstitium_lymph_parameter_info{{
     {"filtration_coefficient_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.003, 0.0015, 0.005,
      "PMC2290538: human lower limb CFC 2.6-4.0e-3 mL/(100 mL min mmHg); calf 0.0026 (Scand J Clin Lab Invest 1990)",
      "capillary filtration coefficient K_f"},
@@ -164,6 +166,14 @@ inline constexpr std::array<ParameterInfo, 32> interstitium_lymph_parameter_info
      "initial lymphatic unstressed volume"},
     {"initial_lymph_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.002, 0.0005, 0.02, "[GK]",
      "initial lymphatic compliance"},
+    {"initial_lymph_collapse_stiffness_mmHg", "mmHg", 0.5, 0.05, 3.3,
+     "no tube law published for initial lymphatics: one endothelial layer without smooth muscle, held open by "
+     "anchoring filaments (Leak & Burke 1968), so thinner-walled than veins (venous K_p 1.5-10.9 mmHg, Mueller & Toro "
+     "2014); lumen pressures measured: human foot-skin lymphatic capillaries +3.9 +/- 4.2 mmHg supine (J Physiol, "
+     "'Effect of postural changes on human lymphatic capillary pressure of the skin'), rabbit diaphragm down to -9.1 "
+     "+/- 4.2 mmHg under breathing (Negrini & Del Fabbro 1999 J Physiol "
+     "520:761); chosen, not fitted (2 Vu/(3C) = 3.3 mmHg held them at -12 to -172 mmHg, issue 12)",
+     "collapse (bending) stiffness of the initial lymphatics below their unstressed volume"},
     {"secondary_valve_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.01, 0.002, 0.05,
      "calibrated with the primary valve", "secondary (initial -> collector) valve, open"},
     {"collector_unstressed_volume_mL_per_100g", "mL/100g", 0.03, 0.01, 0.1, "[GK]", "lymphangion unstressed volume"},
@@ -275,7 +285,8 @@ InterstitiumLymphOutputsTpl<S> interstitium_lymph_outputs(const InterstitiumLymp
   o.initial_lymph_pressure_mmHg =
       o.lymph_external_pressure_mmHg + tube_law_mmHg(S(x[I::initial_lymph_volume]),
                                                      S(p.initial_lymph_unstressed_volume_mL_per_100g * scale),
-                                                     S(p.initial_lymph_compliance_mL_per_mmHg_per_100g * scale));
+                                                     S(p.initial_lymph_compliance_mL_per_mmHg_per_100g * scale),
+                                                     S(p.initial_lymph_collapse_stiffness_mmHg));
   const S Vlc = x[I::collector_volume];
   const S Vlc0 = p.collector_unstressed_volume_mL_per_100g * scale;
   o.collector_filling_pressure_mmHg = tube_law_mmHg(Vlc, Vlc0, S(p.collector_compliance_mL_per_mmHg_per_100g * scale));

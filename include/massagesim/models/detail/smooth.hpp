@@ -113,6 +113,36 @@ S tube_law_mmHg(const S& V, const S& Vu, const S& C) {
   }
 }
 
+/// Width (in V/Vu) over which `tube_law_mmHg` with a collapse stiffness turns from the distension slope to
+/// the collapse branch.
+inline constexpr double kTubeCollapseBlendWidth = 0.05;
+
+/// The tube law with Shapiro's collapse (bending) stiffness K [mmHg] set apart from the distension
+/// stiffness Vu/C (Shapiro 1977; a thin wall bends far more easily than it stretches):
+///   V >= Vu:  (V - Vu) / C
+///   V <  Vu:  K [1 - v^(-3/2)] - (Vu/C - 3K/2) w [1 - exp((v - 1)/w)],   v = V/Vu, w = 0.05
+/// The second term (never deeper than (Vu/C) w) joins the branches with a continuous slope; with
+/// K = 2 Vu/(3C) it vanishes and this is the three-argument law. A vein with K ~ 2 mmHg emptied to a third
+/// of Vu holds ~8 mmHg below its surroundings, where K = 2 Vu/(3C) ~ 14 mmHg gave ~60.
+template <class S>
+S tube_law_mmHg(const S& V, const S& Vu, const S& C, const S& K_mmHg) {
+  using std::exp;
+  using std::log;
+  auto collapsed = [&]() -> S {
+    const S v = smooth_pos(S(V / Vu), 1e-4);
+    const S w = S(kTubeCollapseBlendWidth);
+    const S blend = S(S(Vu / C) - S(S(1.5) * K_mmHg));
+    return S(K_mmHg * S(S(1.0) - S(exp(S(-1.5) * S(log(v))))) -
+             S(blend * w * S(S(1.0) - S(exp(S(S(v - S(1.0)) / w))))));
+  };
+  if constexpr (symbolic::SymbolicScalar<S>) {
+    return select(V >= Vu, S((V - Vu) / C), collapsed());
+  } else {
+    if (value_of(V) >= value_of(Vu)) return S((V - Vu) / C);
+    return collapsed();
+  }
+}
+
 /// Regularised one-way valve (sigmoid conductance, the form of Bertram et al. 2011 and of
 /// physiology.md §2a option (ii)): Q = G_open * [leak + (1 - leak) * logistic(dP / w)] * dP.
 /// Q has the sign of dP; backward flow obeys |Q| <= G_open * (leak * |dP| + 0.2785 * w)
