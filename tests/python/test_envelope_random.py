@@ -338,8 +338,8 @@ KNOWN_CAUSES: list[Cause] = [
     Cause(
         "collapsed_vessels",
         "issue 12: veins and lymphatics emptied by a load, contractions or exercise hold strongly negative "
-        "pressures (the collapse branch of the tube law): lymph down to -202, veins down to -213 mmHg (bound "
-        "-10 mmHg); 127 of 200 draws.",
+        "pressures until they refill (test_envelope.COLLAPSED_VESSELS): lymph down to -202, veins down to -213 "
+        "mmHg (bound -10 mmHg); 127 of 200 draws (measured before the veins' collapse stiffness).",
         lambda c, v: v.name in COLLAPSIBLE_PRESSURES and below(v),
     ),
     Cause(

@@ -53,9 +53,9 @@ TEST(TubeLaw, ASqueezedVeinSitsAFewMmHgBelowItsSurroundings) {
   // Emptied to a third of Vu: K (1 - 3^1.5) - (Vu/C - 1.5 K) w (1 - e^(-2/3/w)), w = 0.05.
   const HemodynamicsParams hp;
   const double K = hp.venous_collapse_stiffness_mmHg;
-  const double expected = K * (1.0 - std::pow(3.0, 1.5)) -
-                          (kVu / kC - 1.5 * K) * smooth::kTubeCollapseBlendWidth *
-                              (1.0 - std::exp(-(2.0 / 3.0) / smooth::kTubeCollapseBlendWidth));
+  const double expected =
+      K * (1.0 - std::pow(3.0, 1.5)) - (kVu / kC - 1.5 * K) * smooth::kTubeCollapseBlendWidth *
+                                           (1.0 - std::exp(-(2.0 / 3.0) / smooth::kTubeCollapseBlendWidth));
   EXPECT_NEAR(law(kVu / 3.0, K), expected, 1e-6);  // v is floored smoothly at 1e-4 (shifts it by ~1e-8)
   EXPECT_GT(law(kVu / 3.0, K), -10.0);  // bound of the envelope: collapsible vessels collapse below ~-10 mmHg
   // The three-argument law (K = 2 Vu/(3C) = 13.6 mmHg) held the same vein 57 mmHg below its surroundings.
