@@ -44,6 +44,7 @@ const std::string_view rh_below_text = embedded::forearm_reactive_hyperaemia_arm
 const std::string_view rh_level_text = embedded::forearm_reactive_hyperaemia_arm_heart_level_json;
 const std::string_view beneke10_text = embedded::beneke_2007_sprint_10s_json;
 const std::string_view beneke30_text = embedded::beneke_2007_sprint_30s_json;
+const std::string_view wiltshire_text = embedded::wiltshire_2010_forearm_massage_json;
 
 /// Column of `name` in `arm` (throws naming it when absent).
 int column(const simulation::ArmResult& arm, const std::string& name) {
@@ -448,6 +449,45 @@ const B1Result& b1_shoemaker1997_forearm() {
     MASSAGESIM_CHECK(i == b.pressure_mmHg.size() && contraction,
                      "validation B1: the scenario needs three massage phases and a handgrip");
     return b;
+  }();
+  return r;
+}
+
+std::string_view wiltshire2010_scenario_text() { return wiltshire_text; }
+const L1ForearmResult& l1_wiltshire2010_forearm() {
+  static const L1ForearmResult r = [] {
+    const scenario::Scenario sc = scenario::parse_scenario(wiltshire_text, "wiltshire_2010_forearm_massage.json");
+    const auto res = simulate_checked(sc, "L1");
+    const PhaseSpan rec = first_phase(sc, protocols::PhaseKind::massage);
+    MASSAGESIM_CHECK(rec.phase, "validation L1: the scenario needs a massage phase after the handgrip");
+    const std::string seg = sc.limb.segment_names.front();
+    L1ForearmResult l;
+    for (const auto& arm : res.arms) {
+      MASSAGESIM_CHECK(arm.arm == "massage" || arm.arm == "passive", "validation L1: unexpected arm '", arm.arm,
+                       "' (expected massage and passive)");
+      const bool massage = arm.arm == "massage";
+      const int eff = column(arm, seg + ".lactate_venous_efflux_mmol_per_min");
+      double efflux = 0.0;  // mmol, trapezoid over the saved points of the 10 min
+      for (std::size_t k = 1; k < arm.t_s.size(); ++k)
+        if (arm.t_s[k - 1] >= rec.start_s - 1e-9 && arm.t_s[k] <= rec.end_s + 1e-9)
+          efflux +=
+              0.5 *
+              (arm.values(static_cast<Eigen::Index>(k - 1), eff) + arm.values(static_cast<Eigen::Index>(k), eff)) *
+              (arm.t_s[k] - arm.t_s[k - 1]) / 60.0;
+      const double inflow =
+          mean_rate_per_min(arm, {column(arm, seg + ".cumulative_arterial_inflow_mL")}, rec.start_s, rec.end_s) *
+          (rec.end_s - rec.start_s) / 60.0;
+      const double va =
+          mean_over(arm, column(arm, seg + ".lactate_capillary_mmol_per_L"), rec.start_s + 25.0, rec.start_s + 35.0,
+                    "L1") -
+          mean_over(arm, column(arm, "blood_lactate_mmol_per_L"), rec.start_s + 25.0, rec.start_s + 35.0, "L1");
+      (massage ? l.massage_inflow_mL : l.passive_inflow_mL) = inflow;
+      (massage ? l.massage_efflux_mmol : l.passive_efflux_mmol) = efflux;
+      (massage ? l.massage_va_30s_mmol_per_L : l.passive_va_30s_mmol_per_L) = va;
+    }
+    MASSAGESIM_CHECK(l.massage_inflow_mL > 0.0 && l.passive_inflow_mL > 0.0,
+                     "validation L1: the scenario needs the arms massage and passive");
+    return l;
   }();
   return r;
 }

@@ -264,6 +264,7 @@ KNOWN_OUTPUTS = {
     "thigh_cuff_occlusion.json": CUFFED_SEGMENT + " " + ARTERIAL_SURGE + " " + COLLAPSED_VESSELS,
     "two_legs_cycling_one_leg_massage.json": COLLAPSED_VESSELS,
     "walking_ambulatory_venous_pressure.json": DEPENDENT_BALANCE + " " + COLLAPSED_VESSELS,
+    "wiltshire_2010_forearm_massage.json": COLLAPSED_VESSELS,
     "wingate_recovery.json": SPRINT_LACTATE + " " + COLLAPSED_VESSELS,
 }
 OUTPUT_SCENARIOS = [

@@ -143,6 +143,19 @@ const LactateNullArms& l6_robertson2004_leg();
 /// L7 Dolgener 1993, scenarios/dolgener_1993_lactate_disappearance.json: at 3, 5, 15 and 20 min of recovery.
 std::string_view dolgener1993_scenario_text();
 const L7Result& l7_dolgener1993_leg();
+/// L1 Wiltshire 2010 on a composed forearm, scenarios/wiltshire_2010_forearm_massage.json: over the 10 min after
+/// the handgrip (the massage phase of arm "massage", the rest that replaces it in arm "passive"), the inflow from
+/// the cumulative inflow, the lactate efflux as the trapezoid integral of the forearm's net venous efflux
+/// Q (C_v - C_a) over the saved points (ten per stroke), and v - a (capillary minus blood lactate) as the mean
+/// over 25-35 s after the handgrip.
+struct L1ForearmResult {
+  double passive_inflow_mL = 0.0, massage_inflow_mL = 0.0;
+  double passive_efflux_mmol = 0.0, massage_efflux_mmol = 0.0;
+  double passive_va_30s_mmol_per_L = 0.0, massage_va_30s_mmol_per_L = 0.0;
+  double inflow_ratio() const { return massage_inflow_mL / passive_inflow_mL; }
+};
+std::string_view wiltshire2010_scenario_text();
+const L1ForearmResult& l1_wiltshire2010_forearm();
 
 /// The tone targets on the composed leg, the distal calf read (the massage kneads the calf):
 /// T2 Morelli 1990 / T3 Sullivan 1991, scenarios/sullivan_1991_h_reflex.json: reflex gain at the last saved point
