@@ -474,9 +474,8 @@ const L1ForearmResult& l1_wiltshire2010_forearm() {
               0.5 *
               (arm.values(static_cast<Eigen::Index>(k - 1), eff) + arm.values(static_cast<Eigen::Index>(k), eff)) *
               (arm.t_s[k] - arm.t_s[k - 1]) / 60.0;
-      const double inflow =
-          mean_rate_per_min(arm, {column(arm, seg + ".cumulative_arterial_inflow_mL")}, rec.start_s, rec.end_s) *
-          (rec.end_s - rec.start_s) / 60.0;
+      const int cum = column(arm, seg + ".cumulative_arterial_inflow_mL");
+      const double inflow = value_at(arm, cum, rec.end_s) - value_at(arm, cum, rec.start_s);  // mL
       const double va =
           mean_over(arm, column(arm, seg + ".lactate_capillary_mmol_per_L"), rec.start_s + 25.0, rec.start_s + 35.0,
                     "L1") -

@@ -6,14 +6,12 @@
 #include <cmath>
 #include <numbers>
 
-#include "../support/validation_check.hpp"
 #include "harness.hpp"
 #include "massagesim/validation/lactate.hpp"
 #include "massagesim/validation/rest.hpp"
 #include "massagesim/validation/tone.hpp"
 
 using namespace metab_test;
-using massagesim::test::expect_registered;
 namespace mv = massagesim::validation;
 
 TEST(SegmentMetabolism, RestValues) {

@@ -123,7 +123,7 @@ inline constexpr double kTubeCollapseBlendWidth = 0.05;
 ///   V <  Vu:  K [1 - v^(-3/2)] - (Vu/C - 3K/2) w [1 - exp((v - 1)/w)],   v = V/Vu, w = 0.05
 /// The second term (never deeper than (Vu/C) w) joins the branches with a continuous slope; with
 /// K = 2 Vu/(3C) it vanishes and this is the three-argument law. A vein with K ~ 2 mmHg emptied to a third
-/// of Vu holds ~8 mmHg below its surroundings, where K = 2 Vu/(3C) ~ 14 mmHg gave ~60.
+/// of Vu holds 9.26 mmHg below its surroundings, where K = 2 Vu/(3C) ~ 14 mmHg gave ~57.
 template <class S>
 S tube_law_mmHg(const S& V, const S& Vu, const S& C, const S& K_mmHg) {
   using std::exp;
