@@ -210,7 +210,7 @@ std::vector<Target> blood_flow_targets() {
           "the limb scales each segment's venous outlet conductance by (cumulative mass / own mass) x (limb "
           "length / own length), 4.5x and 9x the lone value in the distal and proximal calf (so that the chain "
           "rests with one lone outlet's resistance), and the thigh's veins take up 22 mL in the first 0.5 s: the "
-          "calf empties with tau 2.37 s (the lone calf Segment: 4.89 s)"),
+          "calf empties with tau 2.15 s (the lone calf Segment: 4.18 s)"),
   };
   const auto& d = ReactiveHyperaemiaResult{};
   const char* dur[4] = {"0.5", "1", "2", "5"};

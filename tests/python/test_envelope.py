@@ -208,15 +208,17 @@ def test_every_state_stays_inside_its_bounds(file: str) -> None:
 # Output causes measured 2026-12-05 (helper/envelope on main 755cef8; `python tests/python/test_envelope.py
 # --survey` prints them). A scenario's reason lists every cause its outputs show.
 COLLAPSED_VESSELS = (
-    "issue 12: a vein or lymphatic squeezed empty under a load (exercise, contractions, a stroke, a cuff) drains "
-    "until its transmural pressure is about minus the load, and on release it keeps that pressure until it has "
-    "refilled, at the inflow rate (veins: seconds) or at the rate lymph forms (lymphatics: minutes). Setting the "
-    "collapse stiffness apart (2 mmHg for veins, Shapiro 1977; 0.5 for initial lymphatics) made the emptied vessel "
-    "softer but not the release: veins down to -26 (default, massage arm; -35 before), -30 (forearm tapotement; "
-    "-38), -47 (1-s pulses of 100 mmHg on the forearm, shoemaker_1997; -70), -57 (firm lymph pulses) and -170 mmHg "
-    "(thigh cuff release; unchanged); initial-lymph and collector pressures -15 to -78 mmHg in every shipped "
-    "scenario (-150 to -172 under the forearm and thigh cuffs; the collector keeps the stiff collapse and sucks "
-    "the initial lymphatics empty). Bound -10 mmHg (measured lymphatic lumen pressures -9 to +4 mmHg)."
+    "issue 12: a lymphatic squeezed empty under a load (exercise, contractions, a stroke, a cuff) drains until its "
+    "transmural pressure is about minus the load, and on release it keeps that pressure until lymph formed at "
+    "rest has refilled it (minutes): initial-lymph and collector pressures reach -15 to -78 mmHg in every shipped "
+    "scenario (-147 to -172 under the forearm and thigh cuffs). The collector keeps the stiff collapse of its "
+    "three-argument tube law and sucks the initial lymphatics, which rest at a third of their unstressed volume, "
+    "empty through the secondary valve. Veins no longer do this (measured 2026-12-06): their outlet shuts where "
+    "opposite walls touch (venous_contact_volume_ratio 0.29, Flaherty 1972), so a squeezed vein stops draining "
+    "there and its release leaves it above -10 mmHg in every shipped scenario (default, massage arm: -2.7; it was "
+    "-26) except the raised reactive-hyperaemia arm, whose distal forearm's downstream venous pressure reads "
+    "-12.9 mmHg in the second the proximal cuff inflates. Bound -10 mmHg (measured lymphatic lumen pressures -9 "
+    "to +4 mmHg)."
 )
 ARTERIAL_SURGE = (
     "issue 12 (cuffs): a pneumatic chamber or cuff that inflates or releases at once drives the feed-artery "

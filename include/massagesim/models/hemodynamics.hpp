@@ -41,6 +41,7 @@ struct HemodynamicsParamsTpl {
   S venous_outflow_conductance_mL_per_min_per_mmHg_per_100g{2.1};
   S venous_collapse_half_volume_ratio{0.5};
   S venous_collapse_stiffness_mmHg{2.0};
+  S venous_contact_volume_ratio{0.29};
   S venous_valve_leak_fraction{1e-3};
   S venous_valve_width_mmHg{0.05};
   S waterfall_smoothing_mmHg{1.0};
@@ -65,6 +66,7 @@ struct HemodynamicsParamsTpl {
             T(venous_outflow_conductance_mL_per_min_per_mmHg_per_100g),
             T(venous_collapse_half_volume_ratio),
             T(venous_collapse_stiffness_mmHg),
+            T(venous_contact_volume_ratio),
             T(venous_valve_leak_fraction),
             T(venous_valve_width_mmHg),
             T(waterfall_smoothing_mmHg),
@@ -81,7 +83,7 @@ struct HemodynamicsParamsTpl {
 using HemodynamicsParams = HemodynamicsParamsTpl<double>;
 
 /// Metadata of every hemodynamic parameter, in declaration order.
-inline constexpr std::array<ParameterInfo, 21> hemodynamics_parameter_info{{
+inline constexpr std::array<ParameterInfo, 22> hemodynamics_parameter_info{{
     {"feed_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.6, 0.2, 2.0,
      "[GK] conduit/feed arteries take ~5 mmHg of the pressure drop at rest",
      "conductance from the systemic artery into the segment's arteries"},
@@ -108,7 +110,7 @@ inline constexpr std::array<ParameterInfo, 21> hemodynamics_parameter_info{{
      "conductance of the venous outlet when the vein is at its unstressed volume"},
     {"venous_collapse_half_volume_ratio", "1", 0.5, 0.2, 1.0,
      "[GK] Poiseuille-like R ~ 1/A^2 closure (Magosso 2002 Eq. 12), saturating when distended",
-     "V/Vu at which the outlet conductance is reduced (v^2/(v^2+vh^2) (1+vh^2))"},
+     "open-lumen share (V/Vu beyond wall contact, 1 at Vu) at which the outlet conductance is halved"},
     {"venous_collapse_stiffness_mmHg", "mmHg", 2.0, 1.5, 11.0,
      "Shapiro 1977 J Biomech Eng 99:126: collapsed branch K_p (1 - (A/A0)^-3/2), K_p the wall's bending stiffness, "
      "(h/R)^2/6 ~ 1e-3 of its stretching stiffness; 1D venous models (Mueller & Toro 2014 Int J Numer Meth Biomed "
@@ -118,6 +120,11 @@ inline constexpr std::array<ParameterInfo, 21> hemodynamics_parameter_info{{
      "the published 1.5-10.9 (below ~1.5 the proximal veins of a long dependent arm drained to zero through leaky "
      "valves after a massage, out of the state's domain: property test, seed 17)",
      "collapse (bending) stiffness of the veins below their unstressed volume"},
+    {"venous_contact_volume_ratio", "1", 0.29, 0.2, 0.4,
+     "[D] Flaherty, Keller & Rubinow 1972 SIAM J Appl Math 23:446: opposite walls of a buckled ring meet at a "
+     "transmural pressure of -5.25 K_p; the -3/2 collapse law reaches -5.25 K at V/Vu = 6.25^(-2/3) = 0.29 "
+     "(whatever K). Range: the contact area ratios of thin-walled tubes, ~0.2-0.4 [GK]",
+     "V/Vu at which opposite vein walls touch and the outlet shuts (lumen_conductance_factor)"},
     {"venous_valve_leak_fraction", "1", 1e-3, 0.0, 0.05, "[GK] competent valve; stated leak of the model",
      "backward conductance of a closed valve relative to the open one"},
     {"venous_valve_width_mmHg", "mmHg", 0.05, 0.01, 1.0, "numerical regularisation",
@@ -241,9 +248,9 @@ HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p
         conduit::starling_correction_mmHg(S(bus.venous_conduit_collapse_pressure_mmHg), S(o.venous_pressure_mmHg),
                                           S(o.waterfall_pressure_mmHg), value_of(p.waterfall_smoothing_mmHg));
   const S v = x[HemodynamicsLayout::venous_volume] / Vu_v;
-  const S vh2 = p.venous_collapse_half_volume_ratio * p.venous_collapse_half_volume_ratio;
   o.venous_outlet_conductance_mL_per_min_per_mmHg =
-      p.venous_outflow_conductance_mL_per_min_per_mmHg_per_100g * scale * (v * v / (v * v + vh2)) * (S(1.0) + vh2);
+      p.venous_outflow_conductance_mL_per_min_per_mmHg_per_100g * scale *
+      lumen_conductance_factor(v, S(p.venous_contact_volume_ratio), S(p.venous_collapse_half_volume_ratio));
   o.venous_outflow_mL_per_min =
       valve_flow(S(o.valve_pressure_difference_mmHg), S(o.venous_outlet_conductance_mL_per_min_per_mmHg),
                  value_of(p.venous_valve_leak_fraction), value_of(p.venous_valve_width_mmHg));

@@ -2,12 +2,14 @@
 /// \brief A cuff on a proximal segment throttles the segments distal to it (issue 12, item 4):
 /// arterial occlusion above systolic with reactive hyperaemia on release (physiology.md §1C R1, R2),
 /// venous occlusion at 50 mmHg (venous occlusion plethysmography), nothing proximal to a distal cuff,
-/// and hands, unlike cuffs, do not squeeze the conduit arteries.
+/// and hands, unlike cuffs, do not squeeze the conduit arteries; veins squeezed by a sustained load stop
+/// draining where their walls touch.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <utility>
 
 #include "massagesim/models/limb.hpp"
 #include "massagesim/simulation/limb_problem.hpp"
@@ -46,6 +48,7 @@ std::shared_ptr<mp::Schedule> cuff_schedule(double p, int segment, double hold_s
 struct Trace {
   std::vector<Eigen::MatrixXd> seg;  ///< per saved time: n_segments x Segment::n_outputs
   std::vector<double> residual_mL;   ///< limb_fluid_balance_residual_mL
+  std::vector<Limb::State> x;        ///< states per saved time
   double out(int t_s, int segment, std::string_view name) const {
     return seg[static_cast<std::size_t>(t_s)](segment, Segment::output_index(name));
   }
@@ -77,6 +80,7 @@ Trace run(const LimbPtr& limb, const std::shared_ptr<mp::Schedule>& s) {
     Limb::Flows fl;
     r.seg.push_back(limb->outputs(x, in, &x0, &fl));
     r.residual_mL.push_back(limb->limb_outputs(x, fl, &x0)[4]);
+    r.x.push_back(x);
   }
   return r;
 }
@@ -187,4 +191,43 @@ TEST(CuffOcclusion, HandsDoNotSqueezeTheConduitArteries) {
   const double rest = hand.out(59, kCalf, "arterial_inflow_mL_per_min");
   EXPECT_GT(hand.mean(120, 170, kCalf, "arterial_inflow_mL_per_min"), 0.3 * rest);
   EXPECT_LT(std::abs(cuff.mean(120, 170, kCalf, "arterial_inflow_mL_per_min")), 0.02 * rest);
+}
+
+TEST(CuffOcclusion, SqueezedVeinsStopDrainingWhereTheirWallsTouch) {
+  // 100 mmHg by hand on the calf for 2 min, then release. The calf veins empty to where opposite walls touch
+  // (V/Vu = venous_contact_volume_ratio, Flaherty 1972) and no further, so on release they sit no deeper than
+  // the tube law there: inside the envelope's -10 mmHg. With the outlet shut only at V = 0 (the former law)
+  // they drained to ~0.16 Vu and sat at -23 mmHg after the default scenario's strokes.
+  auto s = std::make_shared<mp::Schedule>(kGeometry);
+  s->rest(60.0)
+      .massage(
+          120.0,
+          mp::StaticCompressionParams{
+              .pressure_mmHg = 100.0, .rise_s = 0.5, .hold_s = 119.0, .release_s = 0.5, .from_cm = 15.0, .to_cm = 55.0})
+      .rest(60.0);
+  auto emptied = [&](double contact) {
+    LimbParams p = make_limb_params(default_calf_params(), {"foot", "calf", "thigh"}, {15.0, 40.0, 40.0}, -1.0,
+                                    {600.0, 2000.0, 5000.0});
+    for (auto& sp : p.segments) sp.venous_contact_volume_ratio = contact;
+    const auto limb = std::make_shared<const Limb>(p);
+    const Trace r = run(limb, s);
+    const double Vu = p.segments[kCalf].venous_unstressed_volume_mL_per_100g * 2000.0 / 100.0;
+    const int iv = Limb::offset(kCalf) + Segment::offset<HemodynamicsModule> + HemodynamicsLayout::venous_volume;
+    double v_min = 1e9, p_min = 1e9;
+    for (int t = 0; t <= 240; ++t) {
+      v_min = std::min(v_min, r.x[static_cast<std::size_t>(t)](iv) / Vu);
+      if (t > 180) p_min = std::min(p_min, r.out(t, kCalf, "venous_pressure_mmHg"));
+    }
+    EXPECT_LT(max_abs(r.residual_mL), 1e-3);
+    return std::pair{v_min, p_min};
+  };
+  const double vc = HemodynamicsParams{}.venous_contact_volume_ratio;
+  const auto [v_min, p_min] = emptied(vc);
+  EXPECT_GT(v_min, vc - 0.01);
+  EXPECT_LT(v_min, vc + 0.1) << "2 min of 100 mmHg empties the calf veins to about where their walls touch";
+  EXPECT_GT(p_min, -10.0);
+  // Walls that touch later (the range's low end, 0.2) let the same squeeze empty the veins further.
+  const auto [v_low, p_low] = emptied(0.2);
+  EXPECT_LT(v_low, v_min - 0.05);
+  EXPECT_LT(p_low, p_min);
 }

@@ -1,7 +1,8 @@
 /// \file test_tube_law.cpp
 /// \brief The collapsible-tube law with a collapse stiffness (models/detail/smooth.hpp): value and slope
 /// continuous at the unstressed volume, monotone, the three-argument law at K = 2 Vu/(3C), and how far below
-/// its surroundings a squeezed vein sits (issue 12: the collapsed-vessel envelope cause).
+/// its surroundings a squeezed vein sits (issue 12: the collapsed-vessel envelope cause); the outlet conductance
+/// of a collapsed lumen, shut where opposite walls touch.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -60,6 +61,37 @@ TEST(TubeLaw, ASqueezedVeinSitsAFewMmHgBelowItsSurroundings) {
   EXPECT_GT(law(kVu / 3.0, K), -10.0);  // bound of the envelope: collapsible vessels collapse below ~-10 mmHg
   // The three-argument law (K = 2 Vu/(3C) = 13.6 mmHg) held the same vein 57 mmHg below its surroundings.
   EXPECT_LT(smooth::tube_law_mmHg(kVu / 3.0, kVu, kC), -50.0);
+}
+
+TEST(LumenConductance, IsOneAtTheUnstressedVolumeAndShutWhereTheWallsTouch) {
+  const HemodynamicsParams hp;
+  const double vc = hp.venous_contact_volume_ratio, vh = hp.venous_collapse_half_volume_ratio;
+  auto g = [&](double v) { return smooth::lumen_conductance_factor(v, vc, vh); };
+  EXPECT_NEAR(g(1.0), 1.0, 1e-6);
+  // Distended veins saturate at 1 + vh^2 (Poiseuille-like closure only on the collapse side).
+  EXPECT_LT(g(3.0), 1.0 + vh * vh);
+  EXPECT_GT(g(3.0), 1.0);
+  // Halved where the open share of the lumen beyond contact, (v - vc)/(1 - vc), is vh.
+  EXPECT_NEAR(g(vc + vh * (1.0 - vc)), 0.5 * (1.0 + vh * vh), 1e-5);
+  // Shut at contact and below it: ~1e-6 of the open conductance (the smoothed corner), far less below.
+  EXPECT_LT(g(vc), 2e-6);
+  EXPECT_LT(g(0.5 * vc), 1e-10);
+  double prev = g(0.0);
+  for (double v = 0.0; v <= 2.0; v += 0.01) {
+    ASSERT_GE(g(v), prev) << v;
+    prev = g(v);
+  }
+}
+
+TEST(LumenConductance, AVeinShutAtContactSitsNoDeeperThanFiveKBelowItsSurroundings) {
+  // Flaherty, Keller & Rubinow 1972: opposite walls meet at -5.25 K_p. The default contact ratio is where the
+  // -3/2 law reaches -5.25 K, 6.25^(-2/3); the blend term adds at most (Vu/C) w.
+  const HemodynamicsParams hp;
+  const double K = hp.venous_collapse_stiffness_mmHg;
+  EXPECT_NEAR(hp.venous_contact_volume_ratio, std::pow(6.25, -2.0 / 3.0), 0.01);
+  const double at_contact = law(hp.venous_contact_volume_ratio * kVu, K);
+  EXPECT_LT(at_contact, -5.0 * K);
+  EXPECT_GT(at_contact, -5.5 * K - kVu / kC * smooth::kTubeCollapseBlendWidth);
 }
 
 }  // namespace

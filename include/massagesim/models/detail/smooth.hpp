@@ -143,6 +143,19 @@ S tube_law_mmHg(const S& V, const S& Vu, const S& C, const S& K_mmHg) {
   }
 }
 
+/// Share of a collapsible vessel's outlet conductance left at volume ratio v = V/Vu (1 at v = 1):
+///   u^2 / (u^2 + h^2) (1 + h^2),   u = (v - v_c) / (1 - v_c)   (smoothed positive part)
+/// Poiseuille-like closure (R ~ 1/A^2, Magosso & Ursino 2002 Eq. 12) counted from the volume v_c at which
+/// opposite walls touch, not from zero: once they touch the lumen is shut and the walls, not the fluid, carry
+/// any further load (Flaherty, Keller & Rubinow 1972), so a squeezed vessel stops draining there and is not
+/// left holding minus the load when the load goes.
+template <class S>
+S lumen_conductance_factor(const S& v, const S& v_contact, const S& v_half) {
+  const S u = smooth_pos(S(S(v - v_contact) / S(S(1.0) - v_contact)), 1e-3);
+  const S h2 = v_half * v_half;
+  return S(S(u * u) / S(u * u + h2)) * S(S(1.0) + h2);
+}
+
 /// Regularised one-way valve (sigmoid conductance, the form of Bertram et al. 2011 and of
 /// physiology.md §2a option (ii)): Q = G_open * [leak + (1 - leak) * logistic(dP / w)] * dP.
 /// Q has the sign of dP; backward flow obeys |Q| <= G_open * (leak * |dP| + 0.2785 * w)
