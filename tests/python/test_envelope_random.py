@@ -23,9 +23,10 @@ is not a failure of ``test_random_protocols_stay_inside_the_envelope``; each kno
 expected failure (``test_known_cause_is_gone``), so once the model is fixed it XPASSes and its mark (and its
 entry) goes. Bounds are never loosened to pass.
 
-Measured 2026-12-06 after the veins' outlet shuts where their walls touch (seed 12, 200 draws): 0 failed, 48
-inside (40 before), 152 outside, 0 unexplained; collapsed vessels 115 draws (127), now lymph only but for the
-downstream venous pressure of raised limbs (-17 mmHg at the lowest); the other causes as below.
+Measured 2026-12-06 after the outlets of veins and lymphangions shut where their walls touch (seed 12, 200
+draws): 0 failed, 61 inside (40 before; 48 with the veins' alone), 139 outside, 0 unexplained; collapsed vessels
+75 draws (127; 115), lymphangions down to -16 mmHg, initial lymphatics to -96, a raised limb's downstream venous
+pressure to -17; the other causes as below.
 Measured 2026-12-06 with two legs in the space (40 of the 200 draws, 33 phases on one side): the same counts as
 below; before the solver merged discontinuities an ulp apart, one two-leg draw (a forearm pair, 2.93 x VO2max with
 contractions of duty 0.5 alternating by half a cycle: one leg's contraction end is the other's begin) stopped with
@@ -340,12 +341,11 @@ KNOWN_CAUSES: list[Cause] = [
     ),
     Cause(
         "collapsed_vessels",
-        "issue 12: lymphatics emptied by a load, contractions or exercise hold strongly negative pressures until "
-        "they refill (test_envelope.COLLAPSED_VESSELS): lymph down to -191 mmHg (bound -10 mmHg); 115 of 200 "
-        "draws (2026-12-06). Veins no longer do (their outlet shuts where the walls touch); what is left of them is "
-        "the downstream venous pressure of a raised limb's segments, down to -17 mmHg in 11 draws (CVP minus the "
-        "height of the column; the outlet's waterfall keeps it from sucking). Before: 127 draws, lymph down to "
-        "-202, veins down to -213 mmHg.",
+        "issue 12 (test_envelope.COLLAPSED_VESSELS; 2026-12-06): veins and lymphangions stop draining where their "
+        "walls touch, but the lymphangion's stiff collapse leaves it down to -16 mmHg at contact (56 draws); initial "
+        "lymphatics squeezed empty through the secondary valve down to -96 mmHg (67 draws); a raised limb's "
+        "downstream venous pressure (CVP minus the column) down to -17 mmHg (11 draws); 75 of 200 draws in all "
+        "(bound -10 mmHg). Before the outlets shut at wall contact: 127 draws, lymph down to -202, veins to -213.",
         lambda c, v: v.name in COLLAPSIBLE_PRESSURES and below(v),
     ),
     Cause(

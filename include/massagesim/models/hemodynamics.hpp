@@ -228,8 +228,12 @@ HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p
   const S bwd = smooth_pos(S(o.venous_pressure_mmHg - smooth_max(S(o.arterial_pressure_mmHg), S(Pt), wm)), wm);
   o.arteriolar_flow_mL_per_min = Gs * (fwd - bwd);
   // Capillary pressure: after the arteriolar drop (filtration, ~1e-3 of the flow, is taken from
-  // the venous compartment, so conservation is exact whatever this closure).
-  o.capillary_pressure_mmHg = o.arterial_pressure_mmHg - o.arteriolar_flow_mL_per_min / Ga;
+  // the venous compartment, so conservation is exact whatever this closure). Q/G_a = G_cv/(G_a + G_cv) (fwd -
+  // bwd): dilation scales G_a and G_cv alike and cancels, so it is left out; through AD it would leave a
+  // rounding-noise (~1e-20) dependence on the O2 debt that a Jacobian pattern cannot predict.
+  const S Ga0 = p.arteriolar_conductance_mL_per_min_per_mmHg_per_100g * o.myogenic_factor;
+  const S Gcv0 = p.capillary_venous_conductance_mL_per_min_per_mmHg_per_100g;
+  o.capillary_pressure_mmHg = o.arterial_pressure_mmHg - Gcv0 / (Ga0 + Gcv0) * (fwd - bwd);
   S feed_drive_mmHg = o.local_arterial_pressure_mmHg - o.arterial_pressure_mmHg;
   if (bus.has_conduit)  // conduit arteries under a proximal cuff: a pulsatile Starling resistor (limb.hpp)
     feed_drive_mmHg += conduit::feed_correction_mmHg(

@@ -40,6 +40,10 @@
 
 namespace massagesim::models {
 
+/// Open-lumen share (V/Vu beyond wall contact) at which a lymphangion's outlet conductance is halved: small, so
+/// that the closure acts only near contact and the outlet valve keeps its resistance at every resting volume.
+inline constexpr double kCollectorClosureWidth = 0.1;
+
 template <class S>
 struct InterstitiumLymphParamsTpl {
   S filtration_coefficient_mL_per_min_per_mmHg_per_100g{0.003};
@@ -63,6 +67,7 @@ struct InterstitiumLymphParamsTpl {
   S secondary_valve_conductance_mL_per_min_per_mmHg_per_100g{0.01};
   S collector_unstressed_volume_mL_per_100g{0.03};
   S collector_compliance_mL_per_mmHg_per_100g{0.005};
+  S collector_contact_volume_ratio{0.29};
   S collector_outlet_conductance_mL_per_min_per_mmHg_per_100g{0.0015};
   S collector_active_pressure_mmHg{40.0};
   S contraction_threshold_mmHg{5.0};
@@ -99,6 +104,7 @@ struct InterstitiumLymphParamsTpl {
             T(secondary_valve_conductance_mL_per_min_per_mmHg_per_100g),
             T(collector_unstressed_volume_mL_per_100g),
             T(collector_compliance_mL_per_mmHg_per_100g),
+            T(collector_contact_volume_ratio),
             T(collector_outlet_conductance_mL_per_min_per_mmHg_per_100g),
             T(collector_active_pressure_mmHg),
             T(contraction_threshold_mmHg),
@@ -115,7 +121,7 @@ struct InterstitiumLymphParamsTpl {
 };
 using InterstitiumLymphParams = InterstitiumLymphParamsTpl<double>;
 
-inline constexpr std::array<ParameterInfo, 33> interstitium_lymph_parameter_info{{
+inline constexpr std::array<ParameterInfo, 34> interstitium_lymph_parameter_info{{
     {"filtration_coefficient_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.003, 0.0015, 0.005,
      "PMC2290538: human lower limb CFC 2.6-4.0e-3 mL/(100 mL min mmHg); calf 0.0026 (Scand J Clin Lab Invest 1990)",
      "capillary filtration coefficient K_f"},
@@ -179,6 +185,10 @@ inline constexpr std::array<ParameterInfo, 33> interstitium_lymph_parameter_info
     {"collector_unstressed_volume_mL_per_100g", "mL/100g", 0.03, 0.01, 0.1, "[GK]", "lymphangion unstressed volume"},
     {"collector_compliance_mL_per_mmHg_per_100g", "mL/mmHg/100g", 0.005, 0.001, 0.02, "[GK]",
      "lymphangion passive compliance"},
+    {"collector_contact_volume_ratio", "1", 0.29, 0.2, 0.4,
+     "[D] as venous_contact_volume_ratio (Flaherty, Keller & Rubinow 1972: walls meet at -5.25 K_p; the -3/2 law "
+     "reaches it at V/Vu = 6.25^(-2/3) = 0.29)",
+     "V/Vu at which opposite lymphangion walls touch and its outlet shuts"},
     {"collector_outlet_conductance_mL_per_min_per_mmHg_per_100g", "mL/min/mmHg/100g", 0.0015, 0.0005, 0.02,
      "calibrated: lets the collector fill to threshold under massage (Y1) with resting P_i < 0",
      "lymphangion outlet valve, open"},
@@ -310,8 +320,13 @@ InterstitiumLymphOutputsTpl<S> interstitium_lymph_outputs(const InterstitiumLymp
       dp_sat, S(p.primary_valve_conductance_mL_per_min_per_mmHg_per_100g * scale * o.anchoring_opening), leak, w);
   o.secondary_valve_flow_mL_per_min = valve_flow(
       S(o.secondary_valve_dp_mmHg), S(p.secondary_valve_conductance_mL_per_min_per_mmHg_per_100g * scale), leak, w);
-  o.lymph_outflow_mL_per_min = valve_flow(
-      S(o.outlet_valve_dp_mmHg), S(p.collector_outlet_conductance_mL_per_min_per_mmHg_per_100g * scale), leak, w);
+  // The outlet shuts where the lymphangion's walls touch, as a vein's (hemodynamics.hpp), but within 0.1 of V/Vu
+  // (kCollectorClosureWidth): its outlet valve keeps its resistance until then.
+  const S shut =
+      lumen_conductance_factor(S(Vlc / Vlc0), S(p.collector_contact_volume_ratio), S(kCollectorClosureWidth));
+  o.lymph_outflow_mL_per_min =
+      valve_flow(S(o.outlet_valve_dp_mmHg),
+                 S(p.collector_outlet_conductance_mL_per_min_per_mmHg_per_100g * scale * shut), leak, w);
 
   bus.filtration_mL_per_min = o.filtration_mL_per_min;
   bus.lymph_flow_mL_per_min = o.lymph_outflow_mL_per_min;

@@ -3,7 +3,7 @@
 /// arterial occlusion above systolic with reactive hyperaemia on release (physiology.md §1C R1, R2),
 /// venous occlusion at 50 mmHg (venous occlusion plethysmography), nothing proximal to a distal cuff,
 /// and hands, unlike cuffs, do not squeeze the conduit arteries; veins squeezed by a sustained load stop
-/// draining where their walls touch.
+/// draining where their walls touch, and so do lymphangions.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -193,11 +193,11 @@ TEST(CuffOcclusion, HandsDoNotSqueezeTheConduitArteries) {
   EXPECT_LT(std::abs(cuff.mean(120, 170, kCalf, "arterial_inflow_mL_per_min")), 0.02 * rest);
 }
 
-TEST(CuffOcclusion, SqueezedVeinsStopDrainingWhereTheirWallsTouch) {
-  // 100 mmHg by hand on the calf for 2 min, then release. The calf veins empty to where opposite walls touch
-  // (V/Vu = venous_contact_volume_ratio, Flaherty 1972) and no further, so on release they sit no deeper than
-  // the tube law there: inside the envelope's -10 mmHg. With the outlet shut only at V = 0 (the former law)
-  // they drained to ~0.16 Vu and sat at -23 mmHg after the default scenario's strokes.
+TEST(CuffOcclusion, SqueezedVeinsAndLymphangionsStopDrainingWhereTheirWallsTouch) {
+  // 100 mmHg by hand on the calf for 2 min, then release. The calf veins and lymphangions empty to where
+  // opposite walls touch (V/Vu = *_contact_volume_ratio, Flaherty 1972) and no further, so on release they sit
+  // no deeper than the tube law there. With the outlets shut only at V = 0 (the former law) the default
+  // scenario's strokes left veins at -26 and lymphangions at -36 mmHg.
   auto s = std::make_shared<mp::Schedule>(kGeometry);
   s->rest(60.0)
       .massage(
@@ -205,29 +205,50 @@ TEST(CuffOcclusion, SqueezedVeinsStopDrainingWhereTheirWallsTouch) {
           mp::StaticCompressionParams{
               .pressure_mmHg = 100.0, .rise_s = 0.5, .hold_s = 119.0, .release_s = 0.5, .from_cm = 15.0, .to_cm = 55.0})
       .rest(60.0);
+  struct Emptied {
+    double vein_v, vein_p, collector_v, collector_p;  // lowest V/Vu (whole run), lowest pressure after release
+  };
   auto emptied = [&](double contact) {
     LimbParams p = make_limb_params(default_calf_params(), {"foot", "calf", "thigh"}, {15.0, 40.0, 40.0}, -1.0,
                                     {600.0, 2000.0, 5000.0});
-    for (auto& sp : p.segments) sp.venous_contact_volume_ratio = contact;
+    for (auto& sp : p.segments) sp.venous_contact_volume_ratio = sp.collector_contact_volume_ratio = contact;
     const auto limb = std::make_shared<const Limb>(p);
     const Trace r = run(limb, s);
-    const double Vu = p.segments[kCalf].venous_unstressed_volume_mL_per_100g * 2000.0 / 100.0;
-    const int iv = Limb::offset(kCalf) + Segment::offset<HemodynamicsModule> + HemodynamicsLayout::venous_volume;
-    double v_min = 1e9, p_min = 1e9;
+    const auto& c = p.segments[kCalf];
+    const double Vu = c.venous_unstressed_volume_mL_per_100g * 2000.0 / 100.0;
+    const double Vlc0 = c.collector_unstressed_volume_mL_per_100g * 2000.0 / 100.0;
+    const int base = Limb::offset(kCalf);
+    const int iv = base + Segment::offset<HemodynamicsModule> + HemodynamicsLayout::venous_volume;
+    const int ic = base + Segment::offset<InterstitiumLymphModule> + InterstitiumLymphLayout::collector_volume;
+    Emptied e{1e9, 1e9, 1e9, 1e9};
     for (int t = 0; t <= 240; ++t) {
-      v_min = std::min(v_min, r.x[static_cast<std::size_t>(t)](iv) / Vu);
-      if (t > 180) p_min = std::min(p_min, r.out(t, kCalf, "venous_pressure_mmHg"));
+      e.vein_v = std::min(e.vein_v, r.x[static_cast<std::size_t>(t)](iv) / Vu);
+      e.collector_v = std::min(e.collector_v, r.x[static_cast<std::size_t>(t)](ic) / Vlc0);
+      if (t > 180) {
+        e.vein_p = std::min(e.vein_p, r.out(t, kCalf, "venous_pressure_mmHg"));
+        e.collector_p = std::min(e.collector_p, r.out(t, kCalf, "collector_pressure_mmHg"));
+      }
     }
     EXPECT_LT(max_abs(r.residual_mL), 1e-3);
-    return std::pair{v_min, p_min};
+    return e;
   };
   const double vc = HemodynamicsParams{}.venous_contact_volume_ratio;
-  const auto [v_min, p_min] = emptied(vc);
-  EXPECT_GT(v_min, vc - 0.01);
-  EXPECT_LT(v_min, vc + 0.1) << "2 min of 100 mmHg empties the calf veins to about where their walls touch";
-  EXPECT_GT(p_min, -10.0);
-  // Walls that touch later (the range's low end, 0.2) let the same squeeze empty the veins further.
-  const auto [v_low, p_low] = emptied(0.2);
-  EXPECT_LT(v_low, v_min - 0.05);
-  EXPECT_LT(p_low, p_min);
+  ASSERT_EQ(vc, InterstitiumLymphParams{}.collector_contact_volume_ratio);
+  const Emptied e = emptied(vc);
+  EXPECT_GT(e.vein_v, vc - 0.01);
+  EXPECT_LT(e.vein_v, vc + 0.1) << "2 min of 100 mmHg empties the calf veins to about where their walls touch";
+  EXPECT_GT(e.vein_p, -10.0);  // the envelope's bound
+  EXPECT_GT(e.collector_v, vc - 0.01);
+  EXPECT_LT(e.collector_v, vc + 0.1);
+  // The lymphangion keeps the stiff three-argument law: at contact it sits 2 Vu/(3C) (1 - vc^-1.5) = -21.6 mmHg
+  // below its surroundings, whose pressure (resting tissue pressure, >= 2 mmHg) it adds to.
+  const InterstitiumLymphParams lp;
+  const double Vlc0 = lp.collector_unstressed_volume_mL_per_100g * 20.0;
+  EXPECT_GT(e.collector_p, smooth::tube_law_mmHg(vc * Vlc0, Vlc0, lp.collector_compliance_mL_per_mmHg_per_100g * 20.0));
+  // Walls that touch later (the range's low end, 0.2) let the same squeeze empty both further.
+  const Emptied low = emptied(0.2);
+  EXPECT_LT(low.vein_v, e.vein_v - 0.05);
+  EXPECT_LT(low.vein_p, e.vein_p);
+  EXPECT_LT(low.collector_v, e.collector_v - 0.05);
+  EXPECT_LT(low.collector_p, e.collector_p);
 }
