@@ -249,14 +249,15 @@ std::vector<Target> lymph_targets() {
   const char* a = "lymph";
   const char* ol = "Olszewski 1980 Am J Physiol 239:H775";
   const char* kn = "Knott 2005 J Am Osteopath Assoc 105:447 (dogs)";
-  // Why the leg's collectors stay below their trigger, measured 2026-12-06 with scenario overrides (issue 12).
+  // Why the leg's collectors stay below their trigger, measured 2026-12-06 (issue 12); the pulse counts with
+  // scenario overrides, before the venous outlet became a two-way Starling resistor.
   const char* y1_no_pulse =
       "no pulse on the composed leg: supine, the distal calf's collector filling pressure under 30 mmHg massage "
-      "peaks at 1.57 mmHg, below the 4.0-4.6 mmHg at which every pulse of the lone Segment started; the limb "
+      "peaks at 1.33 mmHg, below the 4.0-4.6 mmHg at which every pulse of the lone Segment started; the limb "
       "drains each collector through an outlet conductance scaled by (cumulative mass / own mass) x (limb length / "
       "own length), 4.5x the lone value in the distal calf (at the lone value: 3 pulses), and the leg lies level "
-      "with the heart, drier than the lone Segment 5 cm below it (rest capillary pressure 18.65 vs 22.0, "
-      "interstitial -1.66 vs -0.14 mmHg; 5 cm lower: 8 pulses)";
+      "with the heart, drier than the lone Segment 5 cm below it (rest capillary pressure 18.37 vs 21.9, "
+      "interstitial -1.74 vs -0.17 mmHg; 5 cm lower: 8 pulses)";
   return {
       banded(
           "Y1.rest_pulses", a, ol,

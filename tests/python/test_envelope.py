@@ -215,7 +215,7 @@ COLLAPSED_VESSELS = (
     "surroundings: collector pressures -10.6 to -15.1 mmHg after loads, contractions and cuffs in 21 shipped "
     "scenarios (-36 to -172 before); (2) in Olszewski's massage the collectors lie downstream of the hands, and "
     "the initial lymphatics, which rest at a third of their unstressed volume, near contact, are squeezed empty "
-    "through the secondary valve: -67.7 (firm) and -20.8 mmHg (light) on release; (3) the raised "
+    "through the secondary valve: -67.7 (firm) and -20.9 mmHg (light) on release; (3) the raised "
     "reactive-hyperaemia arm's distal forearm reads a downstream venous pressure of -12.9 mmHg in the second the "
     "proximal cuff inflates. Veins elsewhere stay above -10 mmHg (default, massage arm: -2.7; -26 before). Bound "
     "-10 mmHg (measured lymphatic lumen pressures -9 to +4 mmHg)."

@@ -343,7 +343,7 @@ KNOWN_CAUSES: list[Cause] = [
         "collapsed_vessels",
         "issue 12 (test_envelope.COLLAPSED_VESSELS; 2026-12-06): veins and lymphangions stop draining where their "
         "walls touch, but the lymphangion's stiff collapse leaves it down to -16 mmHg at contact (56 draws); initial "
-        "lymphatics squeezed empty through the secondary valve down to -96 mmHg (67 draws); a raised limb's "
+        "lymphatics squeezed empty through the secondary valve down to -97 mmHg (67 draws); a raised limb's "
         "downstream venous pressure (CVP minus the column) down to -17 mmHg (11 draws); 75 of 200 draws in all "
         "(bound -10 mmHg). Before the outlets shut at wall contact: 127 draws, lymph down to -202, veins to -213.",
         lambda c, v: v.name in COLLAPSIBLE_PRESSURES and below(v),

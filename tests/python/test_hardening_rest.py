@@ -20,9 +20,13 @@ Measured, seed 17, 200 draws: stop 11: 54 failed; stop 12 (the balance refusing 
 continuation or relaxation): 5-7 failed (O2 debt growing), and with the later routes 16 of the 49 sets
 the balance refused turned out bounded at rest, so it no longer refuses by itself; stop 13
 (2026-12-05): 0 fail, 33 refused (the relaxation's debt bound), 167 run; stop 14 (the three-slope
-interstitium, whose two new parameters change the draws): 0 fail, 30 refused, 170 run.
+interstitium, whose two new parameters change the draws): 0 fail, 30 refused, 170 run; 2026-12-06
+(outlets shut at wall contact, two new parameters): 7 fail (5 proximal veins drained to zero by backflow
+through a leaky chain valve, 2 resting states not found), then with the outlet a Starling resistor both
+ways (backflow needs the proximal vein above the tissue pressure): 0 fail of 200 legal, 14 refused.
 Postures and geometries with default parameters: stop 12: 197 of 200 run, 3 refused by the balance (a
-distal segment ~1 m above the heart); stops 13 and 14: 200 of 200 run, 0 refused, 0 fail. The legal-set test runs 200 legal draws by default (~3 min);
+distal segment ~1 m above the heart); stops 13 and 14: 200 of 200 run, 0 refused, 0 fail; 2026-12-06:
+199 run, 1 refused (an 8-segment raised calf whose distal segment is 105 cm above the heart), 0 fail. The legal-set test runs 200 legal draws by default (~3 min);
 ``MASSAGESIM_REST_PROPERTY=1`` adds the refusals' check with the balance off and 200 postures/geometries with
 default parameters (20 by default); ``MASSAGESIM_REST_PROPERTY_N`` changes N and
 ``MASSAGESIM_REST_PROPERTY_SEED`` the draw. Run it as a script to print the failures and refusals

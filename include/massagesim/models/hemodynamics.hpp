@@ -241,16 +241,19 @@ HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p
         S(bus.arterial_pulse_pressure_mmHg), value_of(p.waterfall_smoothing_mmHg));
   o.feed_inflow_mL_per_min = p.feed_conductance_mL_per_min_per_mmHg_per_100g * scale * dil * feed_drive_mmHg;
 
-  // Venous outlet: Starling resistor (waterfall) + valve + collapse-limited conductance.
+  // Venous outlet: Starling resistor (waterfall) + valve + collapse-limited conductance. The resistor passes
+  // G (max(P_v, P_t) - max(P_down, P_t)) both ways: backflow through a leaky valve needs the downstream vein
+  // above the outlet's tissue pressure, so a proximal vein that has collapsed supplies none (written as
+  // P_v - max(P_down, P_t), a leaky valve drained a long chain's proximal veins to zero volume).
   const S Pt_outlet =
       Pt - (S(1.0) - p.outlet_applied_pressure_fraction) * bus.tissue_pressure_transmission * bus.applied_pressure_mmHg;
-  o.waterfall_pressure_mmHg =
-      smooth_max(S(o.downstream_venous_pressure_mmHg), S(Pt_outlet), value_of(p.waterfall_smoothing_mmHg));
-  o.valve_pressure_difference_mmHg = o.venous_pressure_mmHg - o.waterfall_pressure_mmHg;
+  const double ww = value_of(p.waterfall_smoothing_mmHg);
+  o.waterfall_pressure_mmHg = smooth_max(S(o.downstream_venous_pressure_mmHg), S(Pt_outlet), ww);
+  const S upstream_mmHg = smooth_max(S(o.venous_pressure_mmHg), S(Pt_outlet), ww);
+  o.valve_pressure_difference_mmHg = upstream_mmHg - o.waterfall_pressure_mmHg;
   if (bus.has_conduit)  // the outlet drains through conduit veins under a cuff on the proximal segment (limb.hpp)
-    o.valve_pressure_difference_mmHg +=
-        conduit::starling_correction_mmHg(S(bus.venous_conduit_collapse_pressure_mmHg), S(o.venous_pressure_mmHg),
-                                          S(o.waterfall_pressure_mmHg), value_of(p.waterfall_smoothing_mmHg));
+    o.valve_pressure_difference_mmHg += conduit::starling_correction_mmHg(
+        S(bus.venous_conduit_collapse_pressure_mmHg), upstream_mmHg, S(o.waterfall_pressure_mmHg), ww);
   const S v = x[HemodynamicsLayout::venous_volume] / Vu_v;
   o.venous_outlet_conductance_mL_per_min_per_mmHg =
       p.venous_outflow_conductance_mL_per_min_per_mmHg_per_100g * scale *

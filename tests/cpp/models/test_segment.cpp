@@ -170,6 +170,48 @@ TEST(Segment, ValvesPassNoBackflowBeyondTheirStatedLeak) {
   EXPECT_GT(backward, 100) << "the protocol must actually load the valves backwards";
 }
 
+// The venous outlet is a Starling resistor both ways: backflow through a leaky valve needs the downstream
+// vein above the outlet's tissue pressure. A collapsed proximal vein (below its surroundings) supplies none;
+// written as P_v - max(P_down, P_t), the tissue pressure drove it and drained the proximal veins of long
+// chains to zero volume after a petrissage (rest property test, 2026-12-06).
+TEST(Segment, ALeakyValveDrawsNoBackflowFromACollapsedDownstreamVein) {
+  SegmentParams p = default_calf_params();
+  p.venous_valve_leak_fraction = 0.05;  // the top of its range
+  const Segment seg(p);
+  Segment::State x = rest_state(seg);
+  const double Vu_v = p.venous_unstressed_volume_mL_per_100g * p.tissue_mass_g / 100.0;
+  x[Segment::state_index("venous_volume_mL")] = 0.5 * Vu_v;  // a partly emptied vein, P_v below P_t
+  Segment::State dx;
+  const auto flow = [&](double downstream_above_tissue_mmHg, double& dp, double& g) {
+    SegmentInputs in = seg.rest_inputs();
+    in.central_venous_pressure_mmHg = 0.0;
+    const auto e0 = seg.evaluate(x.data(), in, dx.data());
+    const auto& h0 = e0.template of<HemodynamicsModule>();
+    // Tissue pressure at the outlet (no applied load): the waterfall's smooth max when P_down is far below.
+    in.central_venous_pressure_mmHg = -200.0;
+    const double pt = seg.evaluate(x.data(), in, dx.data()).template of<HemodynamicsModule>().waterfall_pressure_mmHg;
+    in.central_venous_pressure_mmHg = pt + downstream_above_tissue_mmHg - h0.downstream_venous_pressure_mmHg;
+    const auto e = seg.evaluate(x.data(), in, dx.data());
+    const auto& h = e.template of<HemodynamicsModule>();
+    EXPECT_LT(h.venous_pressure_mmHg, pt - 2.0) << "the vein must sit below its surroundings";
+    EXPECT_NEAR(h.downstream_venous_pressure_mmHg, pt + downstream_above_tissue_mmHg, 1e-9);
+    dp = h.valve_pressure_difference_mmHg;
+    g = h.venous_outlet_conductance_mL_per_min_per_mmHg;
+    return h.venous_outflow_mL_per_min;
+  };
+  double dp = 0, g = 0;
+  // Downstream vein collapsed 5-40 mmHg below the outlet's tissue pressure: no backflow.
+  for (double below : {5.0, 10.0, 40.0}) {
+    const double q = flow(-below, dp, g);
+    EXPECT_GE(q, 0.0) << below << " mmHg below: " << q << " mL/min";
+    EXPECT_LT(std::abs(dp), 0.1) << below;
+  }
+  // Downstream vein 20 mmHg above the tissue pressure: the leak draws leak x G x (P_down - P_t) backwards.
+  const double q = flow(20.0, dp, g);
+  EXPECT_LT(q, 0.0);
+  EXPECT_NEAR(-q, 0.05 * g * 20.0, 0.05 * 0.05 * g * 20.0) << "leak 0.05, G " << g;
+}
+
 TEST(Segment, VolumesStayPositiveUnder300mmHg) {
   const Segment seg(default_calf_params());
   const Segment::State x0 = rest_state(seg);
