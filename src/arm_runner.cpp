@@ -225,7 +225,10 @@ BuiltLimb build_limb(const msc::Scenario& sc, mm::LimbParams params, const Simul
                                 " h at rest (every state bounded; no steady state was found: ", why, ")")};
       }
     }
-    throw massagesim::NewtonFailure(why, 0.0, 0.0, "");
+    throw massagesim::NewtonFailure(
+        concat(why, " Relaxation at rest from ", near ? "the continuation's last state" : "the generic initial guess",
+               " stopped at t = ", rx.t_s, " s: ", rx.failure),
+        0.0, 0.0, "");
   }
 }
 

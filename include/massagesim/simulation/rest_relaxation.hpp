@@ -30,6 +30,7 @@ struct RestRelaxation {
   Limb::State x;               ///< the state at the end
   double t_s = 0.0;            ///< how long the limb relaxed
   bool integrated = false;     ///< the integration ran to its end or to the debt bound without failing
+  std::string failure;         ///< why the integration stopped when it did not (the solver's message)
   int debt_out_segment = -1;   ///< a segment whose O2 debt left its documented bound, or -1
   double debt_mL = 0.0;        ///< that segment's debt then
   double debt_bound_mL = 0.0;  ///< the documented bound (the metabolites module's state table)
@@ -70,6 +71,7 @@ inline RestRelaxation relax_limb_at_rest(const std::shared_ptr<const Limb>& limb
                          std::span<const Event<Limb::State>>(&out_of_bound, 1));
   if (sol.status == Status::cancelled) throw Cancelled("resting-state relaxation cancelled", sol.t_final_s);
   r.integrated = sol.ok();
+  if (!r.integrated) r.failure = sol.message;
   r.t_s = sol.t_final_s;
   r.x = sol.x_final;
   for (int i = 0; i < N; ++i)
