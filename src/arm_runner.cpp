@@ -210,10 +210,10 @@ BuiltLimb build_limb(const msc::Scenario& sc, mm::LimbParams params, const Simul
     const mm::Limb::State x0 = near ? st.last_state : mm::limb_initial_guess(*limb, &rest, opt.cancel.get());
     const auto rx = mm::relax_limb_at_rest(limb, rest, x0, 24.0 * 3600.0, opt.cancel.get());
     if (rx.debt_out_segment >= 0) mm::refuse_without_rest_o2(o2);  // the rule's numbers, when it saw it too
-    mm::check_rest_relaxation(
-        *limb, rest, rx,
+    const std::string from =
         near ? concat("the resting state ", 100.0 * st.reached, " % of the way from the preset's parameters")
-             : std::string("the generic initial guess"));
+             : std::string("the generic initial guess");
+    mm::check_rest_relaxation(*limb, rest, rx, from);
     if (rx.integrated) {
       try {
         return BuiltLimb{limb, mm::limb_rest_state_from(limb, &rest, rx.x, nullptr, opt.cancel.get())};
@@ -226,9 +226,7 @@ BuiltLimb build_limb(const msc::Scenario& sc, mm::LimbParams params, const Simul
       }
     }
     throw massagesim::NewtonFailure(
-        concat(why, " Relaxation at rest from ", near ? "the continuation's last state" : "the generic initial guess",
-               " stopped at t = ", rx.t_s, " s: ", rx.failure),
-        0.0, 0.0, "");
+        concat(why, " Relaxation at rest from ", from, " stopped at t = ", rx.t_s, " s: ", rx.failure), 0.0, 0.0, "");
   }
 }
 
