@@ -130,12 +130,18 @@ def _run_stoppable(call: Any, est: RunEstimate | None, show: bool, label: str, c
     CancelFlag the call's options carry) is set, the C++ run stops at its next solver step, and the
     helper thread has finished before KeyboardInterrupt goes on to the caller: nothing keeps running.
 
-    The wait is on an Event, not ``Thread.join``: a join interrupted by KeyboardInterrupt marks a
-    still-running thread as finished in CPython 3.11 (bpo-45274's fix releases the thread's lock)."""
+    The wait is on a bare lock the helper releases, not ``Thread.join`` (a join interrupted by
+    KeyboardInterrupt marks a still-running thread as finished in CPython 3.11: bpo-45274) and not
+    ``Event.wait`` (an interrupt that lands after its Condition has let go of its lock, and before the
+    wait proper, surfaces as ``RuntimeError: release unlocked lock``: about 1 in 20000 interrupted
+    waits here, which failed the Ctrl-C test once in a CI run). A lock's acquire either takes the lock
+    or raises, and leaves nothing half done."""
     if threading.current_thread() is not threading.main_thread() and not show:
         return call()  # signals only reach the main thread: nothing to wait for
     box: dict[str, Any] = {}
     done = threading.Event()
+    finished = threading.Lock()
+    finished.acquire()  # released by the helper when the call returns
 
     def target() -> None:
         try:
@@ -145,6 +151,7 @@ def _run_stoppable(call: Any, est: RunEstimate | None, show: bool, label: str, c
         finally:
             done.set()
             _running.discard(done)
+            finished.release()
 
     worker = threading.Thread(target=target, name="massagesim-simulate", daemon=True)
     bar = None
@@ -152,7 +159,7 @@ def _run_stoppable(call: Any, est: RunEstimate | None, show: bool, label: str, c
     _running.add(done)
     worker.start()
     try:
-        while not done.wait(0.1):
+        while not finished.acquire(timeout=0.1):
             if show and bar is None:
                 bar = _ProgressBar(est.wall_s if est else 0.0, label)
             if bar is not None:
@@ -161,7 +168,8 @@ def _run_stoppable(call: Any, est: RunEstimate | None, show: bool, label: str, c
         if cancel is None:
             raise
         cancel.set()
-        stopped = done.wait(_CANCEL_WAIT_S) and box.get("error")
+        # done.is_set(): the interrupt may land just after the acquire above took the lock.
+        stopped = (done.is_set() or finished.acquire(timeout=_CANCEL_WAIT_S)) and box.get("error")
         if isinstance(stopped, _backend._core.Cancelled):
             raise KeyboardInterrupt(str(stopped)) from None
         raise
