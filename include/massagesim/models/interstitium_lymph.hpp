@@ -252,8 +252,26 @@ struct InterstitiumLymphOutputsTpl {
   S outlet_valve_dp_mmHg{0};
 };
 
+/// Share of the reference interstitial volume down to which the compliance curve stays linear (C_low): in rats
+/// depleted by hyperoncotic albumin the interstitial pressure fell linearly with the volume down to half its
+/// control value (Ackermann 1977 Pflugers Arch 369:245; muscle: linear in dehydration, Reed & Wiig 1981 Acta
+/// Physiol Scand 113:297). No data below it: there the matrix's swelling pressure takes over
+/// (interstitial_compliance_pressure).
+inline constexpr double kInterstitialMatrixVolumeFraction = 0.5;
+/// Width (in V / V_m) of the knee at which the matrix's swelling pressure sets in.
+inline constexpr double kInterstitialMatrixKneeWidth = 0.01;
+/// Above this V / V_m (softplus argument below -36) the swelling term is below e^-36 of V_m/C_low x width, under the
+/// round-off of f, and is not evaluated: the rest state and the shipped scenarios' states lie there, and the term
+/// (sqrt, exp, log) otherwise cost 2.4 % of a limb's right-hand side.
+inline constexpr double kInterstitialMatrixSkipRatio = 1.0 / (1.0 - 36.0 * kInterstitialMatrixKneeWidth);
+
 /// Interstitial compliance curve f(V) [mmHg]: slope 1/C_low below the reference volume, 1/C_high over the soft
-/// range above it, 1/C_swollen beyond (two smoothed knees of width w).
+/// range above it, 1/C_swollen beyond (two smoothed knees of width w); below V_m = 0.5 V_ref the swelling pressure
+/// of the matrix's fixed charges, which grows as their concentration, 1/V (van 't Hoff), adds
+///   -(V_m / C_low) softplus(V_m / V - 1)   (unbounded as V -> 0),
+/// its slope rising from 1/C_low to 2/C_low through V_m. No bounded drain (lymph uptake through primary valves a
+/// few per cent open) can then empty the interstitium, as a finite f(0) let it (issue 12: a seated forearm whose
+/// spasm-squeezed proximal segments drained to zero).
 template <class S>
 S interstitial_compliance_pressure(const InterstitiumLymphParamsTpl<S>& p, const S& V_mL, const S& scale) {
   using namespace smooth;
@@ -263,7 +281,19 @@ S interstitial_compliance_pressure(const InterstitiumLymphParamsTpl<S>& p, const
   const S el = S(1.0) / (p.interstitial_compliance_low_mL_per_mmHg_per_100g * scale);
   const S eh = S(1.0) / (p.interstitial_compliance_high_mL_per_mmHg_per_100g * scale);
   const S es = S(1.0) / (p.interstitial_compliance_swollen_mL_per_mmHg_per_100g * scale);
-  return S(dV * el - S(el - eh) * w * softplus(S(dV / w)) + S(es - eh) * w * softplus(S(S(dV - dV_soft) / w)));
+  const S f = dV * el - S(el - eh) * w * softplus(S(dV / w)) + S(es - eh) * w * softplus(S(S(dV - dV_soft) / w));
+  const S Vm = S(kInterstitialMatrixVolumeFraction) * p.interstitial_reference_volume_mL_per_100g * scale;
+  auto with_matrix = [&]() -> S {
+    const S v = smooth_pos(S(V_mL / Vm), 1e-4);  // V > 0 in the domain; the floor keeps a trial stage finite
+    const S mw = S(kInterstitialMatrixKneeWidth);
+    return S(f - S(Vm * el * mw * softplus(S(S(S(S(1.0) / v) - S(1.0)) / mw))));
+  };
+  if constexpr (symbolic::SymbolicScalar<S>) {
+    return select(V_mL > S(kInterstitialMatrixSkipRatio) * Vm, f, with_matrix());
+  } else {
+    if (value_of(V_mL) > kInterstitialMatrixSkipRatio * value_of(Vm)) return f;
+    return with_matrix();
+  }
 }
 
 /// Flows of the interstitium and lymph; writes filtration, lymph flow and interstitial pressures to the bus.

@@ -291,3 +291,29 @@ TEST(Segment, MuscleFractionScalesTheMusclesMetabolismAndDilatesOnlyTheMusclePar
     EXPECT_NEAR(qh / qw, (1.0 + 0.5 * vh) / (1.0 + vw), 1e-12);
   }
 }
+
+// The interstitial compliance curve below the reference volume: linear (C_low) down to half of it, as measured
+// (Ackermann 1977: linear to half the control volume), then the matrix's swelling pressure, unbounded as the
+// volume goes to zero. With a finite f(0) (-V_ref/C_low), lymph uptake through primary valves a few per cent
+// open drained a seated forearm's spasm-squeezed segments to zero volume (issue 12, known-failure case
+// rest_interstitium_drained_seated_forearm.json).
+TEST(Segment, TheInterstitiumsPressureFallsWithoutBoundAsItIsDrained) {
+  for (const double c_low : {0.15, 1.45}) {  // the default and the failing case's (top of its range)
+    SCOPED_TRACE(c_low);
+    InterstitiumLymphParams p;
+    p.interstitial_compliance_low_mL_per_mmHg_per_100g = c_low;
+    const double scale = 1.0, Vref = p.interstitial_reference_volume_mL_per_100g;
+    const auto f = [&](double V) { return interstitial_compliance_pressure(p, V, scale); };
+    for (double r = 0.6; r <= 0.801; r += 0.05) {  // the measured linear range, below the knee at V_ref
+      const double h = 1e-4 * Vref, slope = (f(r * Vref + h) - f(r * Vref - h)) / (2 * h);
+      EXPECT_NEAR(slope * c_low, 1.0, 1e-2) << r;
+    }
+    double last = -INFINITY;
+    for (double r = 1e-3; r <= 2.0; r *= 1.05) {
+      EXPECT_GT(f(r * Vref), last) << r;  // monotone: more fluid, higher pressure
+      last = f(r * Vref);
+    }
+    EXPECT_LT(f(1e-3 * Vref), -1000.0);                             // no finite floor a bounded drain could sit below
+    EXPECT_TRUE(std::isfinite(f(0.0)) && std::isfinite(f(-1e-9)));  // a trial stage stays finite
+  }
+}
