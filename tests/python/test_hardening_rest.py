@@ -16,7 +16,8 @@ the day ends. The legal space is what is not refused. The tests draw legal sets 
 replaced), require every one to run, and (flagged) check that every refused set is refused with the
 balance off too (``MASSAGESIM_REST_O2_CHECK=0``).
 
-Measured, seed 17, 200 draws: stop 11: 54 failed; stop 12 (the balance refusing up front, no
+Measured with the script below, seed 17, 200 draws (refused draws not replaced, so run = 200 - refused
+- fail; the test itself replaces them): stop 11: 54 failed; stop 12 (the balance refusing up front, no
 continuation or relaxation): 5-7 failed (O2 debt growing), and with the later routes 16 of the 49 sets
 the balance refused turned out bounded at rest, so it no longer refuses by itself; stop 13
 (2026-12-05): 0 fail, 33 refused (the relaxation's debt bound), 167 run; stop 14 (the three-slope

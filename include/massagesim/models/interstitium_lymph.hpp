@@ -268,7 +268,7 @@ inline constexpr double kInterstitialMatrixSkipRatio = 1.0 / (1.0 - 36.0 * kInte
 /// Interstitial compliance curve f(V) [mmHg]: slope 1/C_low below the reference volume, 1/C_high over the soft
 /// range above it, 1/C_swollen beyond (two smoothed knees of width w); below V_m = 0.5 V_ref the swelling pressure
 /// of the matrix's fixed charges, which grows as their concentration, 1/V (van 't Hoff), adds
-///   -(V_m / C_low) softplus(V_m / V - 1)   (unbounded as V -> 0),
+///   -(V_m / C_low) w_m softplus((V_m / V - 1) / w_m)   (knee width w_m; unbounded as V -> 0),
 /// its slope rising from 1/C_low to 2/C_low through V_m. No bounded drain (lymph uptake through primary valves a
 /// few per cent open) can then empty the interstitium, as a finite f(0) let it (issue 12: a seated forearm whose
 /// spasm-squeezed proximal segments drained to zero).

@@ -295,8 +295,8 @@ TEST(Segment, MuscleFractionScalesTheMusclesMetabolismAndDilatesOnlyTheMusclePar
 // The interstitial compliance curve below the reference volume: linear (C_low) down to half of it, as measured
 // (Ackermann 1977: linear to half the control volume), then the matrix's swelling pressure, unbounded as the
 // volume goes to zero. With a finite f(0) (-V_ref/C_low), lymph uptake through primary valves a few per cent
-// open drained a seated forearm's spasm-squeezed segments to zero volume (issue 12, known-failure case
-// rest_interstitium_drained_seated_forearm.json).
+// open drained a seated forearm's spasm-squeezed segments to zero volume (issue 12; the set
+// rest_interstitium_drained_seated_forearm.json, which now runs).
 TEST(Segment, TheInterstitiumsPressureFallsWithoutBoundAsItIsDrained) {
   for (const double c_low : {0.15, 1.45}) {  // the default and the failing case's (top of its range)
     SCOPED_TRACE(c_low);
