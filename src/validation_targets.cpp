@@ -158,7 +158,8 @@ std::vector<Target> blood_flow_targets() {
       "peak too high: the forearm beyond the cuff, ischaemic but not squeezed, raises its O2 demand 4.6x through "
       "the ischaemic pain -> muscle tone loop (2.06 -> 9.47 mL/min), so the vasodilator nears its maximum within "
       "1-2 min (8.8 of 12 at 1 min; with pain_spasm_gain 0: 3.5, and the 1-min peak above the heart 206 instead "
-      "of 375); the cuffed segment's squeezed bed refills inside the peak window (62 % of the 3-s inflow after 0.5 "
+      "of 375, measured before the myogenic sensor's floor, which lowered the peaks 7-10 %); the cuffed segment's "
+      "squeezed bed refills inside the peak window (62 % of the 3-s inflow after 0.5 "
       "min); posture changes only the perfusion pressure (5-min above / below 0.83, the ratio of arterio-venous "
       "pressure differences; data 0.56)";
   std::vector<Target> t = {
@@ -220,8 +221,9 @@ std::vector<Target> blood_flow_targets() {
       const std::string where = pos == 0 ? "above" : "below";
       char data[48];
       std::snprintf(data, sizeof data, "%.0f ± %.0f", mean, sd);
-      // Expected in band today: below heart after 5 min (1 of 8).
-      const bool passes_today = pos == 1 && i == 3;
+      // Expected in band today: below heart after 2 and 5 min (2 of 8; 2 min since the myogenic sensor reads a
+      // collapsed arteriole as unstretched, hemodynamics.hpp: 628.8 -> 589.8 mL/min).
+      const bool passes_today = pos == 1 && i >= 2;
       t.push_back(around(
           "R1." + where + "_heart." + dur[i] + "min", a, r1,
           "peak reactive-hyperaemia inflow increase after " + std::string(dur[i]) + " min occlusion, arm " + where +

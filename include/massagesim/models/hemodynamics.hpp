@@ -146,7 +146,7 @@ inline constexpr std::array<ParameterInfo, 22> hemodynamics_parameter_info{{
      "calibrated: ~25 % lower flow with the limb 30 cm below the heart [GK]",
      "steepness of the myogenic conductance curve"},
     {"myogenic_max_dilation", "1", 2.0, 1.0, 4.0, "[GK] bounded myogenic range",
-     "largest myogenic conductance multiplier (at zero transmural pressure)"},
+     "asymptote of the myogenic conductance multiplier (the sensor's floor at 0 mmHg holds it at 1.47 by default)"},
     {"myogenic_reference_transmural_pressure_mmHg", "mmHg", 51.0, 30.0, 70.0,
      "rest value of the default subject (supine, calf)", "arteriolar transmural pressure at which M_myo = 1"},
     {"hydrostatic_gradient_mmHg_per_cm", "mmHg/cm", 0.773, 0.76, 0.78, "rho g, blood density 1.05 g/mL",
@@ -270,6 +270,26 @@ HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p
   return o;
 }
 
+/// Corner width of the myogenic sensor's floor at zero transmural pressure [mmHg].
+inline constexpr double kMyogenicSensorFloorWidth_mmHg = 1.0;
+
+/// What the myogenic sensor reads of the arteriolar transmural pressure: the pressure itself while it stretches
+/// the wall, and ~0 once the vessel is collapsed. The response is to wall stretch (hoop tension, Laplace's law;
+/// Davis & Hill 1999 Physiol Rev 79:387), and a collapsed wall is unstretched whatever the load on it, so a load
+/// past the arterial pressure (a cuff, a massage stroke) no longer drives the filtered state to minus the load
+/// (-87.6 mmHg under a 220-mmHg cuff, -174 in random protocols; issue 12's envelope) and holds the vessel dilated
+/// after release while the filter climbs back. Exact (skipped) above 36 corner widths, where the rest state is.
+template <class S>
+S myogenic_sensed_pressure_mmHg(const S& Ptm_mmHg) {
+  const double w = kMyogenicSensorFloorWidth_mmHg;
+  if constexpr (symbolic::SymbolicScalar<S>) {
+    return select(Ptm_mmHg > S(36.0 * w), Ptm_mmHg, smooth::softplus(Ptm_mmHg, 1.0 / w));
+  } else {
+    if (smooth::value_of(Ptm_mmHg) > 36.0 * w) return Ptm_mmHg;
+    return smooth::softplus(Ptm_mmHg, 1.0 / w);
+  }
+}
+
 /// Right-hand side of the blood side [per second]. Call after `hemodynamics_outputs` and after the
 /// interstitium has written `bus.filtration_mL_per_min` (filtration leaves the venous compartment).
 template <class S>
@@ -282,7 +302,7 @@ void hemodynamics_rhs(const HemodynamicsParamsTpl<S>& p, const S* x, const Hemod
       (o.arteriolar_flow_mL_per_min - bus.filtration_mL_per_min - o.venous_outflow_mL_per_min) * per_s;
   const S Ptm_art = S(0.5) * (o.arterial_pressure_mmHg + o.capillary_pressure_mmHg) - bus.tissue_pressure_mmHg;
   dxdt[HemodynamicsLayout::myogenic_pressure] =
-      (Ptm_art - x[HemodynamicsLayout::myogenic_pressure]) / p.myogenic_time_constant_s;
+      (myogenic_sensed_pressure_mmHg(Ptm_art) - x[HemodynamicsLayout::myogenic_pressure]) / p.myogenic_time_constant_s;
 }
 
 }  // namespace massagesim::models

@@ -112,10 +112,13 @@ TEST(FluidValidation, R1_R2_ReactiveHyperaemiaRisesSaturatesAndDependsOnPosture)
                 peak[1][3]);
     EXPECT_LT(peak[0][3], supine);
   }
-  // EXPECTED FAILURE (current gap): posture dependence of the magnitude is too weak (above-heart peaks
-  // after 2 and 5 min exceed their bands: only perfusion pressure differs between positions).
+  // EXPECTED FAILURE (current gap): posture dependence of the magnitude is too weak (the above-heart peak after
+  // 2 min exceeds its band: only perfusion pressure differs between positions). The 5-min one left its band
+  // until the myogenic sensor read the cuffed, collapsed bed as unstretched (2026-12-06: now 425 mL/min,
+  // data 398 +/- 33); on the composed arm (the registry's rows) it is still above its band.
   std::printf("R1 points inside mean +/- SD: %d of 8\n", in_band);
-  EXPECT_GT(peak[0][3], above_data[3] + above_sd[3]) << "R1 above-heart 5-min peak now in band: tighten this test";
+  EXPECT_LE(std::abs(peak[0][3] - above_data[3]), above_sd[3]) << "R1 above-heart 5-min peak left its band";
+  EXPECT_GT(peak[0][2], above_data[2] + above_sd[2]) << "R1 above-heart 2-min peak now in band: tighten this test";
   // The registry's R1 and R2 rows read the composed arm (test_exercise_validation.cpp).
 }
 

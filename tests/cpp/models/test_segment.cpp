@@ -317,3 +317,51 @@ TEST(Segment, TheInterstitiumsPressureFallsWithoutBoundAsItIsDrained) {
     EXPECT_TRUE(std::isfinite(f(0.0)) && std::isfinite(f(-1e-9)));  // a trial stage stays finite
   }
 }
+
+// The myogenic sensor reads a collapsed arteriole as unstretched: under a suprasystolic load the arteriolar
+// transmural pressure falls far below zero, but the filtered state (what the myogenic factor sees) stays near 0
+// (before: it followed the transmural pressure to minus the load, -87.6 mmHg under a 220-mmHg thigh cuff).
+TEST(Segment, TheMyogenicSensorReadsACollapsedArterioleAsUnstretched) {
+  for (const double p : {36.5, 51.0, 120.0}) EXPECT_EQ(myogenic_sensed_pressure_mmHg(p), p);  // identity at rest
+  double prev = -1.0;
+  for (double p = -500.0; p <= 36.0; p += 0.5) {
+    const double s = myogenic_sensed_pressure_mmHg(p);
+    EXPECT_GE(s, std::max(p, 0.0)) << p;                                   // a smooth max(P, 0)
+    EXPECT_LE(s, std::max(p, 0.0) + kMyogenicSensorFloorWidth_mmHg) << p;  // within one corner width of it
+    EXPECT_GE(s, prev) << p;                                               // monotone
+    prev = s;
+  }
+  EXPECT_NEAR(myogenic_sensed_pressure_mmHg(36.0), 36.0, 1e-12);  // continuous where it is skipped
+
+  const Segment seg(default_calf_params());
+  const Segment::State x0 = rest_state(seg);
+  Schedule sc;
+  const SegmentInputs rest = seg.rest_inputs();
+  sc.add(0.0, rest);
+  SegmentInputs cuff = rest;
+  cuff.applied_pressure_mmHg = 220.0;
+  sc.add(10.0, cuff);
+  sc.add(130.0, rest);
+  auto prob = make_segment_problem(seg, sc, x0, 0.0, 200.0, sc.breakpoints());
+  const auto sol =
+      solve(prob, Dopri5{}, StepControl{.rtol = 1e-7, .atol = 1e-9, .dt_max_s = 0.5}, SaveAt{.every_step = true});
+  ASSERT_TRUE(sol.ok());
+  const int im = SegmentLayout::hemodynamics + HemodynamicsLayout::myogenic_pressure;
+  double ptm_min = 1e300, sensed_min = 1e300, after_release_min = 1e300;
+  for (Eigen::Index k = 0; k < sol.n_saved(); ++k) {
+    if (sol.t_s[static_cast<std::size_t>(k)] >= 135.0) after_release_min = std::min(after_release_min, sol.x(im, k));
+    const Segment::State xk = sol.x.col(k);
+    const SegmentInputs in = sc(sol.t_s[static_cast<std::size_t>(k)]);
+    const double ptm =
+        0.5 * (out(seg, xk, in, "arterial_compartment_pressure_mmHg") + out(seg, xk, in, "capillary_pressure_mmHg")) -
+        out(seg, xk, in, "intramuscular_pressure_mmHg");  // the tissue pressure P_t
+    ptm_min = std::min(ptm_min, ptm);
+    sensed_min = std::min(sensed_min, sol.x(im, k));
+  }
+  std::printf("220 mmHg: arteriolar transmural pressure down to %.1f mmHg, myogenic state down to %.2f mmHg\n", ptm_min,
+              sensed_min);
+  EXPECT_LT(ptm_min, -50.0);    // the load does collapse the bed (what the state followed before)
+  EXPECT_GT(sensed_min, -0.5);  // the state stays at the floor
+  // 5 s (one time constant) after release it has climbed most of the way back from ~0, not from minus the load.
+  EXPECT_GT(after_release_min, 25.0);
+}
