@@ -278,14 +278,15 @@ inline constexpr double kMyogenicSensorFloorWidth_mmHg = 1.0;
 /// Davis & Hill 1999 Physiol Rev 79:387), and a collapsed wall is unstretched whatever the load on it, so a load
 /// past the arterial pressure (a cuff, a massage stroke) no longer drives the filtered state to minus the load
 /// (-87.6 mmHg under a 220-mmHg cuff, -174 in random protocols; issue 12's envelope) and holds the vessel dilated
-/// after release while the filter climbs back. Exact (skipped) above 36 corner widths, where the rest state is.
+/// after release while the filter climbs back. Exact (skipped) above kSoftplusExactAbove (36) corner widths, where
+/// the rest state is.
 template <class S>
 S myogenic_sensed_pressure_mmHg(const S& Ptm_mmHg) {
   const double w = kMyogenicSensorFloorWidth_mmHg;
   if constexpr (symbolic::SymbolicScalar<S>) {
-    return select(Ptm_mmHg > S(36.0 * w), Ptm_mmHg, smooth::softplus(Ptm_mmHg, 1.0 / w));
+    return select(Ptm_mmHg > S(smooth::kSoftplusExactAbove * w), Ptm_mmHg, smooth::softplus(Ptm_mmHg, 1.0 / w));
   } else {
-    if (smooth::value_of(Ptm_mmHg) > 36.0 * w) return Ptm_mmHg;
+    if (smooth::value_of(Ptm_mmHg) > smooth::kSoftplusExactAbove * w) return Ptm_mmHg;
     return smooth::softplus(Ptm_mmHg, 1.0 / w);
   }
 }

@@ -260,10 +260,11 @@ struct InterstitiumLymphOutputsTpl {
 inline constexpr double kInterstitialMatrixVolumeFraction = 0.5;
 /// Width (in V / V_m) of the knee at which the matrix's swelling pressure sets in.
 inline constexpr double kInterstitialMatrixKneeWidth = 0.01;
-/// Above this V / V_m (softplus argument below -36) the swelling term is below e^-36 of V_m/C_low x width, under the
-/// round-off of f, and is not evaluated: the rest state and the shipped scenarios' states lie there, and the term
-/// (sqrt, exp, log) otherwise cost 2.4 % of a limb's right-hand side.
-inline constexpr double kInterstitialMatrixSkipRatio = 1.0 / (1.0 - 36.0 * kInterstitialMatrixKneeWidth);
+/// Above this V / V_m (softplus argument below -kSoftplusExactAbove = -36) the swelling term is below e^-36 of
+/// V_m/C_low x width, under the round-off of f, and is not evaluated: the rest state and the shipped scenarios'
+/// states lie there, and the term (sqrt, exp, log) otherwise cost 2.4 % of a limb's right-hand side.
+inline constexpr double kInterstitialMatrixSkipRatio =
+    1.0 / (1.0 - smooth::kSoftplusExactAbove * kInterstitialMatrixKneeWidth);
 
 /// Interstitial compliance curve f(V) [mmHg]: slope 1/C_low below the reference volume, 1/C_high over the soft
 /// range above it, 1/C_swollen beyond (two smoothed knees of width w); below V_m = 0.5 V_ref the swelling pressure

@@ -38,6 +38,25 @@ Schedule exercise_massage_recovery(const Segment& seg) {
   return sc;
 }
 
+/// Rest, `pressure_mmHg` held from 10 to 130 s, rest, then `cycles` 1-s squeezes of it (1 s apart) from 200 s.
+Schedule held_squeeze(const Segment& seg, double pressure_mmHg, int cycles) {
+  Schedule sc;
+  const SegmentInputs rest = seg.rest_inputs();
+  sc.add(0.0, rest);
+  SegmentInputs squeeze = rest;
+  squeeze.applied_pressure_mmHg = pressure_mmHg;
+  sc.add(10.0, squeeze);
+  sc.add(130.0, rest);
+  if (cycles > 0) sc.add_cycles(200.0, cycles, 1.0, 1.0, pressure_mmHg, rest);
+  return sc;
+}
+
+/// `sc` solved from `x0` over [0, t_end_s] by Dopri5 (rtol 1e-7, atol 1e-9, steps <= 0.5 s), every step saved.
+auto solve_every_step(const Segment& seg, const Schedule& sc, const Segment::State& x0, double t_end_s) {
+  auto prob = make_segment_problem(seg, sc, x0, 0.0, t_end_s, sc.breakpoints());
+  return solve(prob, Dopri5{}, StepControl{.rtol = 1e-7, .atol = 1e-9, .dt_max_s = 0.5}, SaveAt{.every_step = true});
+}
+
 }  // namespace
 
 TEST(Segment, StateAndOutputNamesAreUnitSuffixedAndFindable) {
@@ -215,17 +234,7 @@ TEST(Segment, ALeakyValveDrawsNoBackflowFromACollapsedDownstreamVein) {
 TEST(Segment, VolumesStayPositiveUnder300mmHg) {
   const Segment seg(default_calf_params());
   const Segment::State x0 = rest_state(seg);
-  Schedule sc;
-  const SegmentInputs rest = seg.rest_inputs();
-  sc.add(0.0, rest);
-  SegmentInputs squeeze = rest;
-  squeeze.applied_pressure_mmHg = 300.0;
-  sc.add(10.0, squeeze);
-  sc.add(130.0, rest);
-  sc.add_cycles(200.0, 30, 1.0, 1.0, 300.0, rest);
-  auto prob = make_segment_problem(seg, sc, x0, 0.0, 300.0, sc.breakpoints());
-  const auto sol =
-      solve(prob, Dopri5{}, StepControl{.rtol = 1e-7, .atol = 1e-9, .dt_max_s = 0.5}, SaveAt{.every_step = true});
+  const auto sol = solve_every_step(seg, held_squeeze(seg, 300.0, 30), x0, 300.0);
   ASSERT_TRUE(sol.ok());
   const int vols[] = {SegmentLayout::hemodynamics + HemodynamicsLayout::arterial_volume,
                       SegmentLayout::hemodynamics + HemodynamicsLayout::venous_volume,
@@ -335,16 +344,8 @@ TEST(Segment, TheMyogenicSensorReadsACollapsedArterioleAsUnstretched) {
 
   const Segment seg(default_calf_params());
   const Segment::State x0 = rest_state(seg);
-  Schedule sc;
-  const SegmentInputs rest = seg.rest_inputs();
-  sc.add(0.0, rest);
-  SegmentInputs cuff = rest;
-  cuff.applied_pressure_mmHg = 220.0;
-  sc.add(10.0, cuff);
-  sc.add(130.0, rest);
-  auto prob = make_segment_problem(seg, sc, x0, 0.0, 200.0, sc.breakpoints());
-  const auto sol =
-      solve(prob, Dopri5{}, StepControl{.rtol = 1e-7, .atol = 1e-9, .dt_max_s = 0.5}, SaveAt{.every_step = true});
+  const Schedule sc = held_squeeze(seg, 220.0, 0);  // a thigh cuff's pressure, held 120 s
+  const auto sol = solve_every_step(seg, sc, x0, 200.0);
   ASSERT_TRUE(sol.ok());
   const int im = SegmentLayout::hemodynamics + HemodynamicsLayout::myogenic_pressure;
   double ptm_min = 1e300, sensed_min = 1e300, after_release_min = 1e300;

@@ -43,6 +43,10 @@ S softplus(const S& x, double k = 1.0) {
   }
 }
 
+/// Above this argument (k x > 36) softplus_k(x) equals x to double round-off (the correction log(1 + e^-36) / k
+/// is 2.3e-16 / k); callers skip the evaluation there.
+inline constexpr double kSoftplusExactAbove = 36.0;
+
 /// Smooth min(a, b) = (a + b - sqrt((a - b)^2 + eps^2)) / 2; always <= min(a, b).
 template <class S>
 S smooth_min(const S& a, const S& b, double eps) {
