@@ -33,8 +33,16 @@ namespace {
 void print_schedule(const mp::Schedule& s) {
   for (int i = 0; i < s.n_phases(); ++i) {
     const auto& ph = s.phase(i);
+    // One posture, or each limb's (left/right) when a posture change chose limbs.
+    std::string posture(mp::to_string(ph.limb_postures.front()));
+    for (const auto p : ph.limb_postures)
+      if (p != ph.limb_postures.front()) {
+        posture.clear();
+        for (const auto q : ph.limb_postures) posture += (posture.empty() ? "" : "/") + std::string(mp::to_string(q));
+        break;
+      }
     std::printf("    [%2d] %-17s %8.1f - %8.1f s  %-9s", i, std::string(mp::to_string(ph.kind)).c_str(), ph.start_s,
-                ph.end_s(), std::string(mp::to_string(ph.posture)).c_str());
+                ph.end_s(), posture.c_str());
     if (ph.exercise_intensity > 0.0) std::printf("  %.0f %% VO2max", 100.0 * ph.exercise_intensity);
     if (ph.technique) std::printf("  %s", std::string(ph.technique->name()).c_str());
     std::printf("\n");
@@ -89,8 +97,11 @@ int main(int argc, char** argv) {
     const ms::Scenario sc = file.empty() ? ms::default_scenario() : ms::load_scenario(file);
     std::printf("scenario %s (%s)\n", sc.name.c_str(), file.empty() ? "embedded default" : file.c_str());
     if (!sc.description.empty()) std::printf("  %s\n", sc.description.c_str());
-    std::printf("subject: %s, starting %s\n", sc.subject.preset.c_str(),
+    std::printf("subject: %s, starting %s", sc.subject.preset.c_str(),
                 std::string(mp::to_string(sc.subject.initial_posture)).c_str());
+    for (const auto& [side, p] : sc.subject.initial_posture_by_side)
+      std::printf(" (%s: %s)", side.c_str(), std::string(mp::to_string(p)).c_str());
+    std::printf("\n");
     std::printf("limb: %d segments, distal to proximal:", sc.limb.n_segments());
     for (int i = 0; i < sc.limb.n_segments(); ++i)
       std::printf(" %s (%.1f cm)", sc.limb.segment_names[static_cast<std::size_t>(i)].c_str(),

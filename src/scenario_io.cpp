@@ -715,10 +715,10 @@ PhaseSpec read_phase(const Ctx& ctx, const Json& j, const std::string& path) {
   }
   if (const Json* a = f.array("sides")) {
     if (!(ph.kind == K::exercise || ph.kind == K::active_recovery || ph.kind == K::massage ||
-          ph.kind == K::compression))
+          ph.kind == K::compression || ph.kind == K::posture_change))
       ctx.fail(f.path("sides"), "a phase of kind " + std::string(name_of(phase_kinds, ph.kind)) +
-                                    " acts on every limb; sides is for exercise, active_recovery, massage and "
-                                    "compression");
+                                    " acts on every limb; sides is for exercise, active_recovery, massage, "
+                                    "compression and posture_change");
     if (a->empty()) ctx.fail(f.path("sides"), "expected at least one side (omit it for every limb), got []");
     ph.sides = read_unique_names(ctx, *a, f.path("sides"), "side");
   }
@@ -838,6 +838,16 @@ Subject read_subject(const Ctx& ctx, const Json& j) {
                                           nearest(s.preset, known, 1) + "? expected one of: " + joined(known));
   }
   f.choice("initial_posture", s.initial_posture, postures, "posture");
+  if (const Json* by = f.get("initial_posture_by_side")) {
+    // Side names are checked against limb.sides when the schedule is built.
+    if (!by->is_object() || by->empty())
+      ctx.fail(f.path("initial_posture_by_side"),
+               "expected an object of side name -> posture (e.g. {\"right\": \"limb_raised\"}), got " + show(*by));
+    for (auto it = by->begin(); it != by->end(); ++it)
+      s.initial_posture_by_side.emplace_back(
+          it.key(),
+          f.choice_at(join_path(f.path("initial_posture_by_side"), it.key()), it.value(), postures, "posture"));
+  }
   // Only for converting intensity_W; ranges: adults ([GK]), and VO2max from deconditioned to elite endurance.
   if (f.number("body_mass_kg", s.body_mass_kg) && !(*s.body_mass_kg >= 30.0 && *s.body_mass_kg <= 200.0))
     ctx.fail(f.path("body_mass_kg"), massagesim::detail::concat("expected 30 ... 200 kg, got ", *s.body_mass_kg));
@@ -1103,6 +1113,11 @@ std::string to_json(const Scenario& sc) {
   if (!sc.description.empty()) j["description"] = sc.description;
   j["subject"] =
       Json{{"preset", sc.subject.preset}, {"initial_posture", name_of(postures, sc.subject.initial_posture)}};
+  if (!sc.subject.initial_posture_by_side.empty()) {
+    Json by = Json::object();
+    for (const auto& [side, p] : sc.subject.initial_posture_by_side) by[side] = name_of(postures, p);
+    j["subject"]["initial_posture_by_side"] = std::move(by);
+  }
   if (sc.subject.body_mass_kg) j["subject"]["body_mass_kg"] = *sc.subject.body_mass_kg;
   if (sc.subject.VO2max_mL_per_min_per_kg)
     j["subject"]["VO2max_mL_per_min_per_kg"] = *sc.subject.VO2max_mL_per_min_per_kg;

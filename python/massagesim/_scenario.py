@@ -113,8 +113,10 @@ class Scenario:
         arms : list of dict, optional
             Comparison arms (default: none, the protocol as written).
         subject, limb : dict, optional
-            ``{"preset", "initial_posture", "body_mass_kg", "VO2max_mL_per_min_per_kg"}`` (the last two only
-            convert a phase's ``intensity_W``; defaults 75 kg and 45 mL/min/kg),
+            ``{"preset", "initial_posture", "initial_posture_by_side", "body_mass_kg",
+            "VO2max_mL_per_min_per_kg"}`` (``initial_posture_by_side``, e.g. ``{"right": "limb_raised"}``: sides
+            of ``limb.sides`` that start in a posture of their own; the last two only convert a phase's
+            ``intensity_W``; defaults 75 kg and 45 mL/min/kg),
             ``{"segment_names", "segment_lengths_cm"}``, optionally with ``"segment_tissue"`` (one preset per
             segment: foot, calf, thigh, forearm, upper_arm; its mass per cm from anthropometric tables) or
             ``"segment_mass_g"`` (one mass per segment [g]), and ``"sides"`` (e.g. ``["left", "right"]``: two
@@ -381,9 +383,9 @@ def phase(kind: str, duration_s: float, *, technique: str | None = None, **field
         ``muscle_group``,
         ``working_segments`` and ``contractions``, a dict
         ``{"cadence_per_min": 50, "duty_cycle": 0.4, "pressure_mmHg": 87}`` of rhythmic contractions (the
-        muscle pump; every key optional, these are the defaults). Exercise, active-recovery, massage and
-        compression phases take ``sides`` (e.g. ``["left"]``): the limbs of ``limb.sides`` they act on
-        (default: every limb).
+        muscle pump; every key optional, these are the defaults). Exercise, active-recovery, massage,
+        compression and posture-change phases take ``sides`` (e.g. ``["left"]``): the limbs of ``limb.sides``
+        they act on (default: every limb); a posture change with ``sides`` moves those limbs only.
 
     Returns
     -------

@@ -120,12 +120,14 @@ def test_units_are_in_property_names() -> None:
 
 
 def _posture_enums(node: object) -> list[list[str]]:
-    """Every enum of a property named initial_posture or posture in the schema."""
+    """Every enum of a property named initial_posture or posture, and of initial_posture_by_side's values."""
     found: list[list[str]] = []
     if isinstance(node, dict):
         for key, value in node.items():
             if key in ("initial_posture", "posture") and isinstance(value, dict) and "enum" in value:
                 found.append(list(value["enum"]))
+            if key == "initial_posture_by_side" and isinstance(value, dict):
+                found.append(list(value["additionalProperties"]["enum"]))
             found.extend(_posture_enums(value))
     elif isinstance(node, list):
         for value in node:
@@ -138,7 +140,8 @@ def test_schema_postures_are_the_core_catalogue() -> None:
 
     names = [name for name, _ in _core.posture_catalogue()]
     enums = _posture_enums(SCHEMA)
-    assert len(enums) == 2  # subject.initial_posture and a posture_change phase's posture
+    # subject.initial_posture, subject.initial_posture_by_side and a posture_change phase's posture
+    assert len(enums) == 3
     for enum in enums:
         assert enum == names
 

@@ -160,13 +160,16 @@ struct Phase {
   PhaseKind kind = PhaseKind::rest;
   double start_s = 0.0;
   double duration_s = 0.0;
-  double exercise_intensity = 0.0;     ///< fraction of VO2max (exercise, active recovery)
-  MuscleGroup muscles;                 ///< exercise, active recovery: which muscles work
-  Posture posture = Posture::supine;   ///< posture held during the phase
+  double exercise_intensity = 0.0;  ///< fraction of VO2max (exercise, active recovery)
+  MuscleGroup muscles;              ///< exercise, active recovery: which muscles work
+  /// Posture change: the posture it sets (on `limbs`); any other kind: limb 0's posture (every limb's unless a
+  /// posture change chose limbs; `limb_postures` has each one).
+  Posture posture = Posture::supine;
+  std::vector<Posture> limb_postures;  ///< posture of each limb during the phase
   std::optional<Technique> technique;  ///< massage or compression phases
   std::vector<double> heights_cm;      ///< height of each segment above the heart in this posture
   /// Exercise, active recovery, massage, compression: the limbs (indices) its technique and its working
-  /// muscles act on; empty = every limb.
+  /// muscles act on; posture change: the limbs that change posture (the others keep theirs); empty = every limb.
   std::vector<int> limbs;
 
   double end_s() const noexcept { return start_s + duration_s; }
@@ -177,8 +180,8 @@ struct Phase {
 };
 
 /// Phases in sequence on one limb, or on `n_limbs` limbs of the same geometry (two legs): their segments
-/// are numbered limb after limb (limb l's segment i is l * segments_per_limb() + i), every limb takes the
-/// posture, and a phase acts on the limbs `on_limbs` gives it (default: all).
+/// are numbered limb after limb (limb l's segment i is l * segments_per_limb() + i), each limb has its own
+/// posture (one leg raised, the other lying), and a phase acts on the limbs `on_limbs` gives it (default: all).
 class Schedule {
  public:
   /// Largest exercise intensity accepted: all-out sprints, ~2.8 x the VO2max power over 10 s and ~2.2 x over a
@@ -191,12 +194,19 @@ class Schedule {
   /// Largest number of limbs (the two legs and the two arms).
   static constexpr int max_limbs = 4;
 
+  /// Every limb starts in posture `initial`.
   explicit Schedule(LimbGeometry limb, Posture initial = Posture::supine, PostureTable postures = {}, int n_limbs = 1)
-      : limb_(std::move(limb)), postures_(std::move(postures)), posture_(initial), n_limbs_(n_limbs) {
-    MASSAGESIM_CHECK(n_limbs >= 1 && n_limbs <= max_limbs, "schedule n_limbs: expected 1 ... ", max_limbs,
-                     " limbs, got ", n_limbs);
+      : Schedule(std::move(limb), std::vector<Posture>(checked_n_limbs(n_limbs), initial), std::move(postures)) {}
+  /// Limb l starts in posture `initial[l]`; one limb per entry (1 ... max_limbs).
+  Schedule(LimbGeometry limb, std::vector<Posture> initial, PostureTable postures = {})
+      : limb_(std::move(limb)),
+        postures_(std::move(postures)),
+        limb_postures_(std::move(initial)),
+        n_limbs_(static_cast<int>(limb_postures_.size())) {
+    checked_n_limbs(n_limbs_);
     postures_.validate();
-    initial_heights_ = heights_cm(initial);
+    initial_postures_ = limb_postures_;
+    initial_heights_ = heights_cm(limb_postures_);
   }
 
   // --- building -------------------------------------------------------------------------------
@@ -246,15 +256,18 @@ class Schedule {
   Schedule& compression(double duration_s, std::string_view technique_name) {
     return compression(duration_s, default_technique_params(technique_name));
   }
-  /// The last phase added acts on limbs `limbs` only (indices in [0, n_limbs()), each once; not empty).
-  /// \throws InvalidArgument for a phase kind without a technique or working muscles, or a wrong index
+  /// The last phase added acts on limbs `limbs` only (indices in [0, n_limbs()), each once; not empty). A posture
+  /// change then moves those limbs only; the others keep the posture they had before it.
+  /// \throws InvalidArgument for a rest or passive recovery, or a wrong index
   Schedule& on_limbs(std::vector<int> limbs) {
     MASSAGESIM_CHECK(!phases_.empty(), "on_limbs: no phase yet; add the phase first");
     Phase& ph = phases_.back();
     MASSAGESIM_CHECK(ph.kind == PhaseKind::exercise || ph.kind == PhaseKind::active_recovery ||
-                         ph.kind == PhaseKind::massage || ph.kind == PhaseKind::compression,
+                         ph.kind == PhaseKind::massage || ph.kind == PhaseKind::compression ||
+                         ph.kind == PhaseKind::posture_change,
                      to_string(ph.kind),
-                     ".limbs: only exercise, active_recovery, massage and compression act on chosen limbs");
+                     ".limbs: only exercise, active_recovery, massage, compression and posture_change act on chosen "
+                     "limbs");
     MASSAGESIM_CHECK(!limbs.empty(), to_string(ph.kind),
                      ".limbs: expected at least one limb (omit it for all), got none");
     for (std::size_t i = 0; i < limbs.size(); ++i) {
@@ -265,12 +278,24 @@ class Schedule {
                          " twice");
     }
     ph.limbs = std::move(limbs);
+    if (ph.kind == PhaseKind::posture_change) {
+      // Limbs the change leaves out go back to the posture they held before it.
+      const std::size_t k = phases_.size() - 1;
+      const std::vector<Posture>& before = k == 0 ? initial_postures_ : phases_[k - 1].limb_postures;
+      for (int l = 0; l < n_limbs_; ++l)
+        if (!ph.on_limb(l)) limb_postures_[static_cast<std::size_t>(l)] = before[static_cast<std::size_t>(l)];
+      ph.limb_postures = limb_postures_;
+      ph.heights_cm = heights_cm(limb_postures_);
+    }
     return *this;
   }
-  /// Changes posture, then rests for `duration_s` (>= 0) in it; later phases keep the posture.
+  /// Changes posture (of every limb; `on_limbs` chooses some), then rests for `duration_s` (>= 0) in it; later
+  /// phases keep the posture.
   Schedule& posture_change(double duration_s, Posture p) {
-    posture_ = p;
-    return add(PhaseKind::posture_change, duration_s, 0.0, std::nullopt, /*allow_zero=*/true);
+    std::fill(limb_postures_.begin(), limb_postures_.end(), p);
+    add(PhaseKind::posture_change, duration_s, 0.0, std::nullopt, /*allow_zero=*/true);
+    phases_.back().posture = p;
+    return *this;
   }
   /// The next phase starts at the absolute time `start_s`; the gap since the end so far is rest.
   /// \throws InvalidArgument when `start_s` lies before the end so far (the phases would overlap)
@@ -304,6 +329,8 @@ class Schedule {
   double duration_s() const noexcept { return phases_.empty() ? 0.0 : phases_.back().end_s(); }
   /// Height of each segment above the heart in the initial posture [cm] (the inputs before t = 0).
   const std::vector<double>& initial_heights_cm() const noexcept { return initial_heights_; }
+  /// Each limb's posture at t = 0 (before the first phase).
+  const std::vector<Posture>& initial_postures() const noexcept { return initial_postures_; }
 
   /// Index of the phase in force at t_s (right-continuous), or -1 outside [0, duration_s()).
   int phase_index_at(double t_s) const noexcept {
@@ -402,6 +429,11 @@ class Schedule {
   }
 
  private:
+  static std::size_t checked_n_limbs(int n) {
+    MASSAGESIM_CHECK(n >= 1 && n <= max_limbs, "schedule n_limbs: expected 1 ... ", max_limbs, " limbs, got ", n);
+    return static_cast<std::size_t>(n);
+  }
+
   static void check_intensity(std::string_view what, double v, double max) {
     MASSAGESIM_CHECK(std::isfinite(v) && v > 0.0 && v <= max, what, ".intensity: expected a fraction of VO2max in (0, ",
                      max, "], got ", v);
@@ -427,26 +459,30 @@ class Schedule {
     ph.start_s = this->duration_s();
     ph.duration_s = duration_s;
     ph.exercise_intensity = intensity;
-    ph.posture = posture_;
-    ph.heights_cm = heights_cm(posture_);
+    ph.posture = limb_postures_.front();
+    ph.limb_postures = limb_postures_;
+    ph.heights_cm = heights_cm(limb_postures_);
     if (tech) ph.technique.emplace(*tech, limb_, ph.start_s);
     phases_.push_back(std::move(ph));
     starts_.push_back(phases_.back().start_s);
     return *this;
   }
 
-  /// Every segment's height in posture p: each limb's as the posture places one limb.
-  std::vector<double> heights_cm(Posture p) const {
-    const std::vector<double> one = postures_.segment_heights_cm(p, limb_);
+  /// Every segment's height, limb l placed as posture p[l] places one limb.
+  std::vector<double> heights_cm(const std::vector<Posture>& p) const {
     std::vector<double> all;
-    all.reserve(one.size() * static_cast<std::size_t>(n_limbs_));
-    for (int l = 0; l < n_limbs_; ++l) all.insert(all.end(), one.begin(), one.end());
+    all.reserve(static_cast<std::size_t>(n_limbs_ * limb_.n_segments()));
+    for (int l = 0; l < n_limbs_; ++l) {
+      const std::vector<double> one = postures_.segment_heights_cm(p[static_cast<std::size_t>(l)], limb_);
+      all.insert(all.end(), one.begin(), one.end());
+    }
     return all;
   }
 
   LimbGeometry limb_;
   PostureTable postures_;
-  Posture posture_;
+  std::vector<Posture> limb_postures_;  ///< each limb's posture at the end so far
+  std::vector<Posture> initial_postures_;
   int n_limbs_ = 1;
   std::vector<Phase> phases_;
   std::vector<double> starts_;

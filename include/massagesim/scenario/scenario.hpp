@@ -31,6 +31,9 @@ struct Subject {
   /// Preset name: "default_calf" or "default_forearm" (models/default_subject.hpp).
   std::string preset = "default_calf";
   protocols::Posture initial_posture = protocols::Posture::supine;
+  /// Sides (`Limb::sides`) that start in a posture of their own, e.g. {"right", limb_raised}: one leg raised
+  /// while the other lies; every other side starts in `initial_posture`.
+  std::vector<std::pair<std::string, protocols::Posture>> initial_posture_by_side;
   /// Body mass [kg] and aerobic capacity [mL O2/min/kg], used only to convert a phase's `intensity_W`
   /// (the model itself works in fractions of VO2max); empty: the defaults below.
   std::optional<double> body_mass_kg;
@@ -145,8 +148,8 @@ struct PhaseSpec {
   /// Exercise, active recovery: names of the segments that work (`Limb::model_segment_names`); empty = every
   /// segment.
   std::vector<std::string> working_segments;
-  /// Exercise, active recovery, massage, compression: the limbs (`Limb::sides`) the phase acts on; empty =
-  /// every limb.
+  /// Exercise, active recovery, massage, compression: the limbs (`Limb::sides`) the phase acts on; posture
+  /// change: the limbs that change posture (the others keep theirs); empty = every limb.
   std::vector<std::string> sides;
   /// Exercise, active recovery: rhythmic contractions of the working segments (the muscle pump); none: a
   /// steady effort.
@@ -317,13 +320,30 @@ inline std::vector<int> phase_sides(const Limb& limb, const PhaseSpec& ph) {
                                       "the limb has no sides (give limb.sides, e.g. [\"left\", \"right\"])");
 }
 
+/// Each limb's posture at t = 0: `subject.initial_posture`, or its side's entry of `initial_posture_by_side`.
+/// \throws InvalidArgument naming an unknown or repeated side and the limb's sides
+inline std::vector<protocols::Posture> initial_limb_postures(const Limb& limb, const Subject& subject) {
+  std::vector<protocols::Posture> out(static_cast<std::size_t>(limb.n_sides()), subject.initial_posture);
+  std::vector<bool> given(out.size(), false);
+  for (const auto& [side, posture] : subject.initial_posture_by_side) {
+    const int l = limb_detail::indices_on_limb({side}, limb.sides, "subject.initial_posture_by_side", "side",
+                                               "the limb has no sides (give limb.sides, e.g. [\"left\", \"right\"])")
+                      .front();
+    MASSAGESIM_CHECK(!given[static_cast<std::size_t>(l)], "subject.initial_posture_by_side: side '", side,
+                     "' given twice; expected each side once");
+    given[static_cast<std::size_t>(l)] = true;
+    out[static_cast<std::size_t>(l)] = posture;
+  }
+  return out;
+}
+
 /// \throws InvalidArgument with "protocol[i] (kind): ..." prefixed to the schedule's message
 /// `lt`: the subject's lactate thresholds, needed only by phases that give
 /// `intensity_fraction_lactate_threshold` (null: such a phase is refused with a message that says so).
-inline protocols::Schedule build_schedule(const Limb& limb, protocols::Posture initial_posture,
+inline protocols::Schedule build_schedule(const Limb& limb, const Subject& subject,
                                           const std::vector<PhaseSpec>& phases, const LactateThresholds* lt = nullptr) {
   using protocols::PhaseKind;
-  protocols::Schedule s(limb.geometry(), initial_posture, {}, limb.n_sides());
+  protocols::Schedule s(limb.geometry(), initial_limb_postures(limb, subject));
   for (std::size_t i = 0; i < phases.size(); ++i) {
     const PhaseSpec& ph = phases[i];
     try {
@@ -400,12 +420,11 @@ inline std::vector<PhaseSpec> with_watts_converted(std::vector<PhaseSpec> phases
 
 /// The schedule of arm `arm` of `sc`.
 inline protocols::Schedule build_schedule(const Scenario& sc, const Arm& arm, const LactateThresholds* lt = nullptr) {
-  return build_schedule(sc.limb, sc.subject.initial_posture,
-                        with_watts_converted(arm_phases(sc.protocol, arm), sc.subject), lt);
+  return build_schedule(sc.limb, sc.subject, with_watts_converted(arm_phases(sc.protocol, arm), sc.subject), lt);
 }
 /// The schedule of the protocol as written.
 inline protocols::Schedule build_schedule(const Scenario& sc, const LactateThresholds* lt = nullptr) {
-  return build_schedule(sc.limb, sc.subject.initial_posture, with_watts_converted(sc.protocol, sc.subject), lt);
+  return build_schedule(sc.limb, sc.subject, with_watts_converted(sc.protocol, sc.subject), lt);
 }
 
 }  // namespace massagesim::scenario

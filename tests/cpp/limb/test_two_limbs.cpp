@@ -108,7 +108,7 @@ TEST(TwoLimbs, RestStateIsSymmetricAndOneLegMassageKeepsFluidClosed) {
   auto s = std::make_shared<mp::Schedule>(mp::LimbGeometry(kLengths), mp::Posture::supine, mp::PostureTable{}, 2);
   s->rest(30.0).exercise(60.0, 0.6).massage(120.0, "effleurage").on_limbs({0}).passive_recovery(60.0);
   EXPECT_THROW(s->on_limbs({2}), InvalidArgument);
-  EXPECT_THROW(mp::Schedule(*s).posture_change(0.0, mp::Posture::seated).on_limbs({0}), InvalidArgument);
+  EXPECT_THROW(mp::Schedule(*s).rest(1.0).on_limbs({0}), InvalidArgument);
   for (int i = 0; i < 4; ++i) {
     EXPECT_GT(s->inputs(150.0, i).massage_drive + s->inputs(151.0, i).massage_drive + s->inputs(152.0, i).massage_drive,
               0.0);

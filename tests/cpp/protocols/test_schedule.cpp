@@ -260,3 +260,49 @@ TEST(Schedule, MuscleGroupsRefuseUnknownOrRepeatedSegments) {
         << e.what();
   }
 }
+
+TEST(Posture, EachLimbHasItsOwnPostureAndAChangeMovesTheLimbsItNames) {
+  const mp::PostureTable table;
+  const auto supine = table.segment_heights_cm(mp::Posture::supine, limb4);
+  const auto raised = table.segment_heights_cm(mp::Posture::limb_raised, limb4);
+  const auto standing = table.segment_heights_cm(mp::Posture::standing, limb4);
+  // Limb 0 lies, limb 1 starts raised (one leg on a wedge).
+  mp::Schedule s(limb4, std::vector{mp::Posture::supine, mp::Posture::limb_raised});
+  ASSERT_EQ(s.n_limbs(), 2);
+  EXPECT_EQ(s.initial_postures(), (std::vector{mp::Posture::supine, mp::Posture::limb_raised}));
+  s.rest(60.0)                                          // [0, 60): as at t = 0
+      .posture_change(30.0, mp::Posture::limb_lowered)  // [60, 90): both lowered
+      .posture_change(0.0, mp::Posture::standing)
+      .on_limbs({1})                // at 90: limb 1 stands, limb 0 stays lowered
+      .massage(30.0, "effleurage")  // [90, 120): postures kept
+      .posture_change(10.0, mp::Posture::supine)
+      .on_limbs({0});  // [120, 130): limb 0 lies, limb 1 still stands
+  const auto lowered = table.segment_heights_cm(mp::Posture::limb_lowered, limb4);
+  for (int i = 0; i < 4; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    EXPECT_EQ(s.initial_heights_cm()[k], supine[k]);
+    EXPECT_EQ(s.initial_heights_cm()[k + 4], raised[k]);
+    EXPECT_EQ(s.height_above_heart_cm(-1.0, i), supine[k]);
+    EXPECT_EQ(s.height_above_heart_cm(30.0, i), supine[k]);
+    EXPECT_EQ(s.height_above_heart_cm(30.0, i + 4), raised[k]);
+    EXPECT_EQ(s.height_above_heart_cm(75.0, i), lowered[k]);
+    EXPECT_EQ(s.height_above_heart_cm(75.0, i + 4), lowered[k]);
+    EXPECT_EQ(s.height_above_heart_cm(100.0, i), lowered[k]);
+    EXPECT_EQ(s.height_above_heart_cm(100.0, i + 4), standing[k]);
+    EXPECT_EQ(s.height_above_heart_cm(125.0, i), supine[k]);
+    EXPECT_EQ(s.height_above_heart_cm(125.0, i + 4), standing[k]);
+    EXPECT_EQ(s.height_above_heart_cm(500.0, i + 4), standing[k]);  // after the end: the last phase's
+  }
+  EXPECT_NE(raised[0], supine[0]);  // the check above can fail
+  EXPECT_EQ(s.phase(2).posture, mp::Posture::standing);
+  EXPECT_EQ(s.phase(3).limb_postures, (std::vector{mp::Posture::limb_lowered, mp::Posture::standing}));
+  EXPECT_EQ(s.phase(4).limb_postures, (std::vector{mp::Posture::supine, mp::Posture::standing}));
+  // Rest and passive recovery act on every limb; a one-limb schedule has limb 0 only.
+  expect_invalid([&] { mp::Schedule(s).rest(1.0).on_limbs({0}); }, "rest.limbs: only exercise");
+  expect_invalid([&] { mp::Schedule(s).posture_change(0.0, mp::Posture::seated).on_limbs({2}); },
+                 "posture_change.limbs: expected limb indices in [0, 1], got 2");
+  expect_invalid([] { mp::Schedule(limb4, std::vector<mp::Posture>{}); },
+                 "schedule n_limbs: expected 1 ... 4 limbs, got 0");
+  expect_invalid([] { mp::Schedule(limb4, mp::Posture::supine, {}, 7); },
+                 "schedule n_limbs: expected 1 ... 4 limbs, got 7");
+}

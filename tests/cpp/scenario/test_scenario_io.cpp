@@ -91,6 +91,8 @@ void expect_same(const ms::Scenario& a, const ms::Scenario& b) {
   EXPECT_EQ(a.description, b.description);
   EXPECT_EQ(a.subject.preset, b.subject.preset);
   EXPECT_EQ(a.subject.initial_posture, b.subject.initial_posture);
+  EXPECT_EQ(a.subject.initial_posture_by_side, b.subject.initial_posture_by_side);
+  EXPECT_EQ(a.limb.sides, b.limb.sides);
   EXPECT_EQ(a.limb.segment_names, b.limb.segment_names);
   EXPECT_EQ(a.limb.segment_lengths_cm, b.limb.segment_lengths_cm);
   EXPECT_EQ(a.limb.segment_tissue, b.limb.segment_tissue);
@@ -111,6 +113,7 @@ void expect_same(const ms::Scenario& a, const ms::Scenario& b) {
     EXPECT_TRUE(same(pa.intensity_fraction_VO2max, pb.intensity_fraction_VO2max));
     EXPECT_TRUE(same(pa.intensity_fraction_lactate_threshold, pb.intensity_fraction_lactate_threshold));
     EXPECT_TRUE(same(pa.intensity_W, pb.intensity_W));
+    EXPECT_EQ(pa.sides, pb.sides);
     if (pa.kind == mp::PhaseKind::posture_change) {
       EXPECT_EQ(pa.posture, pb.posture);
     }
