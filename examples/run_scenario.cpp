@@ -34,13 +34,12 @@ void print_schedule(const mp::Schedule& s) {
   for (int i = 0; i < s.n_phases(); ++i) {
     const auto& ph = s.phase(i);
     // One posture, or each limb's (left/right) when a posture change chose limbs.
-    std::string posture(mp::to_string(ph.limb_postures.front()));
-    for (const auto p : ph.limb_postures)
-      if (p != ph.limb_postures.front()) {
-        posture.clear();
-        for (const auto q : ph.limb_postures) posture += (posture.empty() ? "" : "/") + std::string(mp::to_string(q));
-        break;
-      }
+    const auto& lp = ph.limb_postures;
+    std::string posture(mp::to_string(lp.front()));
+    if (!std::all_of(lp.begin(), lp.end(), [&](mp::Posture p) { return p == lp.front(); })) {
+      posture.clear();
+      for (const auto p : lp) posture += (posture.empty() ? "" : "/") + std::string(mp::to_string(p));
+    }
     std::printf("    [%2d] %-17s %8.1f - %8.1f s  %-9s", i, std::string(mp::to_string(ph.kind)).c_str(), ph.start_s,
                 ph.end_s(), posture.c_str());
     if (ph.exercise_intensity > 0.0) std::printf("  %.0f %% VO2max", 100.0 * ph.exercise_intensity);

@@ -162,10 +162,8 @@ struct Phase {
   double duration_s = 0.0;
   double exercise_intensity = 0.0;  ///< fraction of VO2max (exercise, active recovery)
   MuscleGroup muscles;              ///< exercise, active recovery: which muscles work
-  /// Posture change: the posture it sets (on `limbs`); any other kind: limb 0's posture (every limb's unless a
-  /// posture change chose limbs; `limb_postures` has each one).
-  Posture posture = Posture::supine;
-  std::vector<Posture> limb_postures;  ///< posture of each limb during the phase
+  /// Each limb's posture during the phase (a posture change: the one it sets on its `limbs`, the others kept).
+  std::vector<Posture> limb_postures;
   std::optional<Technique> technique;  ///< massage or compression phases
   std::vector<double> heights_cm;      ///< height of each segment above the heart in this posture
   /// Exercise, active recovery, massage, compression: the limbs (indices) its technique and its working
@@ -201,12 +199,11 @@ class Schedule {
   Schedule(LimbGeometry limb, std::vector<Posture> initial, PostureTable postures = {})
       : limb_(std::move(limb)),
         postures_(std::move(postures)),
-        limb_postures_(std::move(initial)),
-        n_limbs_(static_cast<int>(limb_postures_.size())) {
+        initial_postures_(std::move(initial)),
+        n_limbs_(static_cast<int>(initial_postures_.size())) {
     checked_n_limbs(n_limbs_);
     postures_.validate();
-    initial_postures_ = limb_postures_;
-    initial_heights_ = heights_cm(limb_postures_);
+    initial_heights_ = heights_cm(initial_postures_);
   }
 
   // --- building -------------------------------------------------------------------------------
@@ -283,19 +280,16 @@ class Schedule {
       const std::size_t k = phases_.size() - 1;
       const std::vector<Posture>& before = k == 0 ? initial_postures_ : phases_[k - 1].limb_postures;
       for (int l = 0; l < n_limbs_; ++l)
-        if (!ph.on_limb(l)) limb_postures_[static_cast<std::size_t>(l)] = before[static_cast<std::size_t>(l)];
-      ph.limb_postures = limb_postures_;
-      ph.heights_cm = heights_cm(limb_postures_);
+        if (!ph.on_limb(l)) ph.limb_postures[static_cast<std::size_t>(l)] = before[static_cast<std::size_t>(l)];
+      ph.heights_cm = heights_cm(ph.limb_postures);
     }
     return *this;
   }
   /// Changes posture (of every limb; `on_limbs` chooses some), then rests for `duration_s` (>= 0) in it; later
   /// phases keep the posture.
   Schedule& posture_change(double duration_s, Posture p) {
-    std::fill(limb_postures_.begin(), limb_postures_.end(), p);
-    add(PhaseKind::posture_change, duration_s, 0.0, std::nullopt, /*allow_zero=*/true);
-    phases_.back().posture = p;
-    return *this;
+    return add(PhaseKind::posture_change, duration_s, 0.0, std::nullopt, /*allow_zero=*/true,
+               std::vector<Posture>(static_cast<std::size_t>(n_limbs_), p));
   }
   /// The next phase starts at the absolute time `start_s`; the gap since the end so far is rest.
   /// \throws InvalidArgument when `start_s` lies before the end so far (the phases would overlap)
@@ -331,6 +325,10 @@ class Schedule {
   const std::vector<double>& initial_heights_cm() const noexcept { return initial_heights_; }
   /// Each limb's posture at t = 0 (before the first phase).
   const std::vector<Posture>& initial_postures() const noexcept { return initial_postures_; }
+  /// Each limb's posture at the end so far (the last phase's; the initial ones before any phase).
+  const std::vector<Posture>& current_postures() const noexcept {
+    return phases_.empty() ? initial_postures_ : phases_.back().limb_postures;
+  }
 
   /// Index of the phase in force at t_s (right-continuous), or -1 outside [0, duration_s()).
   int phase_index_at(double t_s) const noexcept {
@@ -451,7 +449,7 @@ class Schedule {
   }
 
   Schedule& add(PhaseKind kind, double duration_s, double intensity, const std::optional<TechniqueParams>& tech,
-                bool allow_zero = false) {
+                bool allow_zero = false, std::optional<std::vector<Posture>> postures = std::nullopt) {
     MASSAGESIM_CHECK(std::isfinite(duration_s) && (allow_zero ? duration_s >= 0.0 : duration_s > 0.0), to_string(kind),
                      ".duration_s: expected ", allow_zero ? ">= 0" : "> 0", " s and finite, got ", duration_s);
     Phase ph;
@@ -459,9 +457,9 @@ class Schedule {
     ph.start_s = this->duration_s();
     ph.duration_s = duration_s;
     ph.exercise_intensity = intensity;
-    ph.posture = limb_postures_.front();
-    ph.limb_postures = limb_postures_;
-    ph.heights_cm = heights_cm(limb_postures_);
+    // A posture change sets its postures; any other phase keeps the ones the schedule has reached.
+    ph.limb_postures = postures ? std::move(*postures) : current_postures();
+    ph.heights_cm = heights_cm(ph.limb_postures);
     if (tech) ph.technique.emplace(*tech, limb_, ph.start_s);
     phases_.push_back(std::move(ph));
     starts_.push_back(phases_.back().start_s);
@@ -481,7 +479,6 @@ class Schedule {
 
   LimbGeometry limb_;
   PostureTable postures_;
-  std::vector<Posture> limb_postures_;  ///< each limb's posture at the end so far
   std::vector<Posture> initial_postures_;
   int n_limbs_ = 1;
   std::vector<Phase> phases_;

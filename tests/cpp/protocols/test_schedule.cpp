@@ -52,7 +52,7 @@ TEST(Schedule, PhasesFollowOneAnotherAndLookupIsRightContinuous) {
   EXPECT_EQ(s.phase_index_at(239.9), 2);
   EXPECT_EQ(s.phase_index_at(240.0), 4);  // the instant posture change is skipped, its posture kept
   EXPECT_EQ(s.phase(4).kind, mp::PhaseKind::massage);
-  EXPECT_EQ(s.phase(4).posture, mp::Posture::seated);
+  EXPECT_EQ(s.phase(4).limb_postures, std::vector{mp::Posture::seated});
   EXPECT_EQ(s.phase_index_at(335.0), 6);
   EXPECT_EQ(s.phase_index_at(369.999), 7);
   EXPECT_EQ(s.phase_index_at(370.0), -1);
@@ -270,8 +270,9 @@ TEST(Posture, EachLimbHasItsOwnPostureAndAChangeMovesTheLimbsItNames) {
   mp::Schedule s(limb4, std::vector{mp::Posture::supine, mp::Posture::limb_raised});
   ASSERT_EQ(s.n_limbs(), 2);
   EXPECT_EQ(s.initial_postures(), (std::vector{mp::Posture::supine, mp::Posture::limb_raised}));
-  s.rest(60.0)                                          // [0, 60): as at t = 0
-      .posture_change(30.0, mp::Posture::limb_lowered)  // [60, 90): both lowered
+  EXPECT_EQ(s.current_postures(), s.initial_postures());  // no phase yet
+  s.rest(60.0)                                            // [0, 60): as at t = 0
+      .posture_change(30.0, mp::Posture::limb_lowered)    // [60, 90): both lowered
       .posture_change(0.0, mp::Posture::standing)
       .on_limbs({1})                // at 90: limb 1 stands, limb 0 stays lowered
       .massage(30.0, "effleurage")  // [90, 120): postures kept
@@ -294,9 +295,11 @@ TEST(Posture, EachLimbHasItsOwnPostureAndAChangeMovesTheLimbsItNames) {
     EXPECT_EQ(s.height_above_heart_cm(500.0, i + 4), standing[k]);  // after the end: the last phase's
   }
   EXPECT_NE(raised[0], supine[0]);  // the check above can fail
-  EXPECT_EQ(s.phase(2).posture, mp::Posture::standing);
+  EXPECT_EQ(s.phase(2).limb_postures, (std::vector{mp::Posture::limb_lowered, mp::Posture::standing}));
   EXPECT_EQ(s.phase(3).limb_postures, (std::vector{mp::Posture::limb_lowered, mp::Posture::standing}));
   EXPECT_EQ(s.phase(4).limb_postures, (std::vector{mp::Posture::supine, mp::Posture::standing}));
+  EXPECT_EQ(s.current_postures(), s.phase(4).limb_postures);
+  EXPECT_EQ(mp::Schedule(s).rest(5.0).current_postures(), s.phase(4).limb_postures);  // a rest keeps them
   // Rest and passive recovery act on every limb; a one-limb schedule has limb 0 only.
   expect_invalid([&] { mp::Schedule(s).rest(1.0).on_limbs({0}); }, "rest.limbs: only exercise");
   expect_invalid([&] { mp::Schedule(s).posture_change(0.0, mp::Posture::seated).on_limbs({2}); },
