@@ -842,7 +842,9 @@ Subject read_subject(const Ctx& ctx, const Json& j) {
     // Side names are checked against limb.sides when the schedule is built.
     if (!by->is_object() || by->empty())
       ctx.fail(f.path("initial_posture_by_side"),
-               "expected an object of side name -> posture (e.g. {\"right\": \"limb_raised\"}), got " + show(*by));
+               "expected an object of side name -> posture with at least one side (e.g. {\"right\": "
+               "\"limb_raised\"}; omit the field when every side starts in initial_posture), got " +
+                   show(*by));
     for (auto it = by->begin(); it != by->end(); ++it)
       s.initial_posture_by_side.emplace_back(
           it.key(),

@@ -274,6 +274,90 @@ def test_every_posture_and_geometry_with_default_parameters_runs_finite() -> Non
     assert not failures, summary(failures, n) + "\n" + "\n".join(w[:300] for _, w in failures[:10])
 
 
+#: Every posture the library takes (the surveys above draw four of them, kept so their recorded samples stay).
+ALL_POSTURES = [name for name, _ in ms._core.posture_catalogue()]
+SIDES = ["left", "right"]
+
+
+def draw_sided(rng: random.Random) -> dict[str, Any]:
+    """One limb of 1-8 segments of 5-40 cm, half the time two legs, each leg in a posture of its own drawn
+    from the whole catalogue, and a posture change of some legs half-way (default parameters)."""
+    n = rng.randint(1, 8)
+    two = rng.random() < 0.5
+    case: dict[str, Any] = {
+        "preset": rng.choice(PRESETS),
+        "posture": rng.choice(ALL_POSTURES),
+        "lengths_cm": [round(rng.uniform(5.0, 40.0), 1) for _ in range(n)],
+        "by_side": {},
+        "change": rng.choice(ALL_POSTURES),
+        "change_sides": [],
+    }
+    if two:
+        case["by_side"] = {s: rng.choice(ALL_POSTURES) for s in SIDES if rng.random() < 0.5}
+        case["change_sides"] = rng.sample(SIDES, rng.randint(1, 2))
+    return case
+
+
+def sided_scenario(case: dict[str, Any]) -> ms.Scenario:
+    n = len(case["lengths_cm"])
+    limb: dict[str, Any] = {"segment_names": [f"s{i}" for i in range(n)], "segment_lengths_cm": case["lengths_cm"]}
+    subject: dict[str, Any] = {"preset": case["preset"], "initial_posture": case["posture"]}
+    change: dict[str, Any] = {"posture": case["change"]}
+    if case["change_sides"]:
+        limb["sides"] = SIDES
+        if case["by_side"]:  # an empty map is refused (omit it: every side starts in initial_posture)
+            subject["initial_posture_by_side"] = case["by_side"]
+        change["sides"] = case["change_sides"]
+    return ms.Scenario.build(
+        [
+            ms.phase("rest", 30.0),
+            ms.phase("massage", 30.0, technique="petrissage", depth_mmHg=40.0, rate_Hz=0.5),
+            ms.phase("posture_change", 30.0, **change),
+            ms.phase("passive_recovery", 30.0),
+        ],
+        name="rest_property_sided",
+        subject=subject,
+        limb=limb,
+        outputs=["applied_pressure_mmHg", "venous_outflow_mL_per_min"],
+        save_every_s=10.0,
+    )
+
+
+def test_every_posture_of_each_leg_and_geometry_runs_finite() -> None:
+    """Issue 12 item 3 with a posture per leg: random limbs of 1-8 segments of 5-40 cm, one leg or two, each
+    leg starting in any posture of the catalogue (six) and some legs changing to any posture half-way; every
+    draw finds its resting state and runs to a finite end, or is refused by the resting O2 rule (a segment
+    held ~1 m above the heart). 20 draws by default (~5 s), 200 with MASSAGESIM_REST_PROPERTY=1.
+
+    Measured 2026-12-07 (seed 17, 200 draws): 199 run (0 refused, 0 failed); draw 76 does not finish (stopped
+    after 12 min): two legs of eight segments (211 cm), the left raised (its distal segment 99.6 cm above the
+    heart), the right seated. Alone, that raised leg is refused (no resting state: its O2 debt passes its bound in
+    the relaxation at rest) in 10 s; both legs raised in 56 s and raised beside a lying leg in 44 s (the rest
+    searches factor the 16-segment Jacobian dense); beside the seated leg the relaxation runs on without reaching
+    the bound. Open (issue 12): the full run stops there, the default draws pass."""
+    n = int(os.environ.get("MASSAGESIM_REST_PROPERTY_N", "200" if FULL else str(DEFAULT_N)))
+    rng = random.Random(int(os.environ.get("MASSAGESIM_REST_PROPERTY_SEED", "17")))
+    failures, refused, two = [], 0, 0
+    for _ in range(n):
+        case = draw_sided(rng)
+        two += bool(case["change_sides"])
+        try:
+            res = ms.simulate(sided_scenario(case), throw_on_failure=False)
+        except (ms.SolverError, ms.InvalidArgument) as exc:
+            if RULE in str(exc):
+                refused += 1
+                continue
+            failures.append((case, f"{type(exc).__name__}: {str(exc)[:300]}"))
+            continue
+        for arm in res:
+            if arm.status != "success" or not np.all(np.isfinite(arm.values)):
+                failures.append((case, f"{arm.status}: {arm.message[:300]}"))
+    assert not failures, f"{len(failures)} of {n} fail ({refused} refused):\n" + "\n".join(
+        f"{c}: {w}" for c, w in failures[:10]
+    )
+    assert refused < n and 0 < two < n  # the draw reaches one leg and two, and runs most of them
+
+
 def test_a_set_without_resting_o2_supply_is_refused_up_front_with_its_numbers() -> None:
     """Low resting flow and costly spasm (every value inside its range): the rule refuses the set,
     naming the demand, the deliverable O2 and what would be allowed."""

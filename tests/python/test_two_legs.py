@@ -280,6 +280,8 @@ def test_bad_side_postures_are_refused_with_what_is_allowed() -> None:
         ms.Scenario.build([rest], name="x", limb=two, subject={"initial_posture_by_side": {"right": "up"}})
     with pytest.raises(ms.InvalidArgument, match=r"subject\.initial_posture_by_side: expected an object"):
         ms.Scenario.build([rest], name="x", limb=two, subject={"initial_posture_by_side": ["limb_raised"]})
+    with pytest.raises(ms.InvalidArgument, match=r"with at least one side .*omit the field when every side starts"):
+        ms.Scenario.build([rest], name="x", limb=two, subject={"initial_posture_by_side": {}})
     with pytest.raises(ms.InvalidArgument, match=r"protocol\[1\] \(posture_change\): sides: 'middle' is not a side"):
         ms.Scenario.build([rest, ms.phase("posture_change", 0.0, posture="seated", sides=["middle"])], name="x",
                           limb=two)  # fmt: skip
