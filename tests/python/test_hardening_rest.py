@@ -49,6 +49,7 @@ import random
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -109,14 +110,17 @@ def scenario(case: dict[str, Any]) -> ms.Scenario:
 RULE = "has no resting state: its resting O2 demand"
 
 
-def run_case(case: dict[str, Any], rule: bool = True) -> str | None:
+def run_case(
+    case: dict[str, Any], rule: bool = True, build: Callable[[dict[str, Any]], ms.Scenario] | None = None
+) -> str | None:
     """None when the run ends finite, "refused: ..." when the resting O2 rule refuses the set (not a
-    legal set), else what went wrong. ``rule=False`` skips the rule (MASSAGESIM_REST_O2_CHECK=0)."""
+    legal set), else what went wrong. ``rule=False`` skips the rule (MASSAGESIM_REST_O2_CHECK=0);
+    ``build`` makes the scenario of a case (default: ``scenario``)."""
     old = os.environ.get("MASSAGESIM_REST_O2_CHECK")
     if not rule:
         os.environ["MASSAGESIM_REST_O2_CHECK"] = "0"
     try:
-        res = ms.simulate(scenario(case), parameters=case["parameters"], throw_on_failure=False)
+        res = ms.simulate((build or scenario)(case), parameters=case["parameters"], throw_on_failure=False)
     except ms.SolverError as exc:
         return f"{type(exc).__name__}: {str(exc)}"
     except ms.InvalidArgument as exc:
@@ -285,6 +289,8 @@ def draw_sided(rng: random.Random) -> dict[str, Any]:
     n = rng.randint(1, 8)
     two = rng.random() < 0.5
     case: dict[str, Any] = {
+        "parameters": {},
+        "two_legs": two,
         "preset": rng.choice(PRESETS),
         "posture": rng.choice(ALL_POSTURES),
         "lengths_cm": [round(rng.uniform(5.0, 40.0), 1) for _ in range(n)],
@@ -303,7 +309,7 @@ def sided_scenario(case: dict[str, Any]) -> ms.Scenario:
     limb: dict[str, Any] = {"segment_names": [f"s{i}" for i in range(n)], "segment_lengths_cm": case["lengths_cm"]}
     subject: dict[str, Any] = {"preset": case["preset"], "initial_posture": case["posture"]}
     change: dict[str, Any] = {"posture": case["change"]}
-    if case["change_sides"]:
+    if case["two_legs"]:
         limb["sides"] = SIDES
         if case["by_side"]:  # an empty map is refused (omit it: every side starts in initial_posture)
             subject["initial_posture_by_side"] = case["by_side"]
@@ -340,18 +346,12 @@ def test_every_posture_of_each_leg_and_geometry_runs_finite() -> None:
     failures, refused, two = [], 0, 0
     for _ in range(n):
         case = draw_sided(rng)
-        two += bool(case["change_sides"])
-        try:
-            res = ms.simulate(sided_scenario(case), throw_on_failure=False)
-        except (ms.SolverError, ms.InvalidArgument) as exc:
-            if RULE in str(exc):
-                refused += 1
-                continue
-            failures.append((case, f"{type(exc).__name__}: {str(exc)[:300]}"))
-            continue
-        for arm in res:
-            if arm.status != "success" or not np.all(np.isfinite(arm.values)):
-                failures.append((case, f"{arm.status}: {arm.message[:300]}"))
+        two += case["two_legs"]
+        why = run_case(case, build=sided_scenario)
+        if why is not None and why.startswith("refused:"):
+            refused += 1
+        elif why is not None:
+            failures.append((case, why))
     assert not failures, f"{len(failures)} of {n} fail ({refused} refused):\n" + "\n".join(
         f"{c}: {w}" for c, w in failures[:10]
     )
