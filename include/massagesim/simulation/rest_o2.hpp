@@ -129,7 +129,9 @@ inline RestO2Balance limb_rest_o2_balance(const Limb& limb, const LimbInputs* in
     ParameterRegistry reg(lp.segments[k]);
     reg.set("glycolytic_deficit_fraction", 0.0, true);  // the pinned deficit drives no glycolysis
     d50[k] = reg.get("vasodilator_half_debt_mL_per_kg");
-    mass[k] = lp.segments[k].tissue_mass_g * lp.segments[k].muscle_fraction / 1000.0;  // muscle (metabolites derive)
+    SegmentParams derived = lp.segments[k];
+    MetabolitesModule::derive(derived);  // the muscle part of the segment's tissue
+    mass[k] = derived.muscle_mass_kg;
     RestO2Segment s;
     s.name = limb.segment_name(i);
     s.muscle_mass_kg = mass[k];

@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <limits>
 #include <memory>
 #include <span>
@@ -19,7 +18,6 @@
 #include "massagesim/core/error.hpp"
 #include "massagesim/models/limb.hpp"
 #include "massagesim/models/metabolites.hpp"
-#include "massagesim/models/parameter_registry.hpp"
 #include "massagesim/simulation/limb_problem.hpp"
 #include "massagesim/simulation/rest_o2.hpp"
 #include "massagesim/simulation/stepper_table.hpp"
@@ -61,8 +59,8 @@ struct RestRelaxationRules {
 ///   add to the supply. The demand does not fall as the debt grows (its pain-driven tone only rises), so the
 ///   debt grows on to its bound: no resting state, judged without integrating the hours that takes (a
 ///   dependent leg's lymphangions pumping beside it keep the steps near 0.1 s). Of several such segments, the
-///   one whose debt would reach the bound first at its rise (test: the bound reached within 10 % of then; measured 0.7
-///   %).
+///   one whose debt would reach the bound first at its rise (test: the bound is reached within 10 % of the
+///   projection; measured 0.7 %).
 /// Otherwise it relaxes to `t_max_s` (its end is a guess for the rest-state search).
 /// Never throws on an integration failure (`integrated` is false then); throws Cancelled.
 inline RestRelaxation relax_limb_at_rest(const std::shared_ptr<const Limb>& limb, const LimbInputs& in,
@@ -84,18 +82,13 @@ inline RestRelaxation relax_limb_at_rest(const std::shared_ptr<const Limb>& limb
     for (int i = 0; i < N; ++i) m = std::max(m, x[Limb::offset(i) + debt]);
     return m;
   };
-  // The debt's share of its maximal dilation (metabolites_outputs at rest: no exercise, so d = D/m).
-  std::vector<double> mass(static_cast<std::size_t>(N)), d50(mass), hill(mass);
-  for (std::size_t k = 0; k < mass.size(); ++k) {
-    SegmentParams sp = limb->params().segments[k];
-    ParameterRegistry reg(sp);
-    mass[k] = sp.tissue_mass_g * sp.muscle_fraction / 1000.0;
-    d50[k] = reg.get("vasodilator_half_debt_mL_per_kg");
-    hill[k] = reg.get("vasodilator_hill");
-  }
-  const auto share = [&](std::size_t k, double D) {
-    const double dn = std::pow(std::max(D, 0.0) / mass[k], hill[k]);
-    return dn / (dn + std::pow(d50[k], hill[k]));
+  // The debt's share of its maximal dilation: the model's own vasodilator_signal output over its maximum (at
+  // rest no exercise term adds to it).
+  std::vector<double> x_max(static_cast<std::size_t>(N));
+  for (std::size_t k = 0; k < x_max.size(); ++k) x_max[k] = limb->params().segments[k].vasodilator_max;
+  static const int i_signal = Segment::output_index("vasodilator_signal");
+  const auto share = [&](const Eigen::MatrixXd& o, int i) {
+    return o(i, i_signal) / x_max[static_cast<std::size_t>(i)];
   };
   Event<Limb::State> out_of_bound{
       .condition = [&](double, const Limb::State& x) { return max_debt(x) - r.debt_bound_mL; },
@@ -112,6 +105,7 @@ inline RestRelaxation relax_limb_at_rest(const std::shared_ptr<const Limb>& limb
   const auto stepper = simulation::limb_rodas4(*limb, /*autonomous=*/true);
   r.x = x0;
   r.integrated = true;
+  Eigen::MatrixXd o_before = limb->outputs(x0, in), o;  // outputs at a window's ends
   while (r.t_s < t_max_s) {
     prob.x0 = r.x;
     prob.t0_s = r.t_s;
@@ -135,14 +129,12 @@ inline RestRelaxation relax_limb_at_rest(const std::shared_ptr<const Limb>& limb
       }
     if (r.debt_out_segment >= 0 || sol.status == Status::terminated_by_event) break;
     const double f = rules.full_dilation_share;
-    Eigen::MatrixXd o;  // outputs at the window's end, only when some debt is rising at full dilation
+    o = limb->outputs(r.x, in);
     double soonest_min = std::numeric_limits<double>::infinity();  // the segment whose debt gets there first
     for (int i = 0; i < N; ++i) {
-      const auto k = static_cast<std::size_t>(i);
       const double D0 = before[Limb::offset(i) + debt], D1 = r.x[Limb::offset(i) + debt];
       const double rate = (D1 - D0) / minutes;
-      if (!(rate > rules.rising_mL_per_min && share(k, D0) >= f && share(k, D1) >= f)) continue;
-      if (o.size() == 0) o = limb->outputs(r.x, in);
+      if (!(rate > rules.rising_mL_per_min && share(o_before, i) >= f && share(o, i) >= f)) continue;
       const double uptake = o(i, i_uptake), deficit = o(i, i_demand) - uptake;
       const double to_bound_min = (r.debt_bound_mL - D1) / rate;
       if (deficit > rules.deficit_margin * (1.0 - f) / f * uptake && to_bound_min < soonest_min) {
@@ -150,9 +142,10 @@ inline RestRelaxation relax_limb_at_rest(const std::shared_ptr<const Limb>& limb
         r.debt_out_segment = i;
         r.debt_mL = D1;
         r.rise_at_full_dilation_mL_per_min = rate;
-        r.dilation_share = share(k, D1);
+        r.dilation_share = share(o, i);
       }
     }
+    o_before.swap(o);
     if (r.debt_out_segment >= 0) break;
   }
   return r;
