@@ -165,6 +165,7 @@ inline RestO2Balance limb_rest_o2_balance(const Limb& limb, const LimbInputs* in
   Eigen::VectorXd z = sys.reduce(sys.core.to_core(guess));
   SteadyStateOptions opt = rest_state_options();
   opt.cancel = cancel;
+  use_limb_structure(opt, LimbCoreSystem::core_n - 1, N, limb.n_pool_states());  // the debts are pinned
   const auto positive = [&sys, N](const Eigen::VectorXd& y) {
     const Eigen::VectorXd c = sys.expand(y);
     for (int i = 0; i < N; ++i)

@@ -22,6 +22,11 @@
 /// with a smaller Δτ. As the state settles the error falls, Δτ grows tenfold per step and the step
 /// becomes Newton's step, which converges quadratically.
 ///
+/// Linear algebra: the Newton system (W = −J, shift 0) and the pseudo-time one (W = I/Δτ − J) are
+/// factored by `ShiftedSystem`, the implicit steppers' Jacobian storage and LU (dense by default; a band
+/// with an exact border, or the pattern LU, for systems that have one: a limb's rest searches use its
+/// segment band and limb-level border, so a 64-segment limb is not factored as a dense matrix).
+///
 /// Convergence: max_i |f_i| <= `residual_tol`, or, when `step_rtol` > 0, a Newton step with
 /// |δ_i| <= step_rtol·|x_i| + step_atol for every state (or steps at that roundoff floor that stop
 /// shrinking): a scale-free test for models whose residual floor is set by large volumes.
@@ -49,12 +54,12 @@
 #include <vector>
 
 #include <Eigen/Core>
-#include <Eigen/LU>
 
 #include "massagesim/core/check.hpp"
 #include "massagesim/core/error.hpp"
 #include "massagesim/solver/concepts.hpp"
 #include "massagesim/solver/jacobian.hpp"
+#include "massagesim/solver/linear/shifted_system.hpp"
 #include "massagesim/solver/stats.hpp"
 
 namespace massagesim {
@@ -71,6 +76,16 @@ struct SteadyStateOptions {
   double pseudo_dt_max_s = 1e12;          ///< largest Δτ [s]
   bool allow_pseudo_transient = true;     ///< false: Newton only
   JacobianKind jacobian = JacobianKind::automatic;
+  /// The storage of J and the LU of W (their meaning: `Rodas4`'s fields of the same names, validated by
+  /// `ShiftedSystemOptions`). Dense by default; with dense storage W is also refused as singular when a pivot
+  /// is below 1e3 ε of the largest (the other LUs refuse zero or non-finite pivots, and a non-finite step).
+  LinearSolverKind linear_solver = LinearSolverKind::dense;
+  int lower_bandwidth = -1;
+  int upper_bandwidth = -1;
+  int border_size = 0;
+  std::vector<Eigen::Index> border_row_columns = {};
+  std::shared_ptr<const SparsityPattern> jacobian_pattern = nullptr;
+  int pattern_check_interval = 64;
   std::vector<std::string> state_names{};  ///< optional, for the failure message
   bool newton_first = true;                ///< false: start with pseudo-transient continuation (Newton ends it)
   double pseudo_rtol = 0.1;                ///< local error per pseudo-time step: relative part
@@ -105,6 +120,7 @@ struct SteadyStateOptions {
                      "SteadyStateOptions.step_rtol, step_atol: expected >= 0, got ", step_rtol, ", ", step_atol);
     MASSAGESIM_CHECK(std::isfinite(pseudo_dt_newton_s) && pseudo_dt_newton_s > 0.0,
                      "SteadyStateOptions.pseudo_dt_newton_s: expected > 0, got ", pseudo_dt_newton_s);
+    ShiftedSystemOptions::of(*this).validate("SteadyStateOptions", n);
     MASSAGESIM_CHECK(state_names.empty() || static_cast<Eigen::Index>(state_names.size()) == n,
                      "SteadyStateOptions.state_names: expected ", n, " names (one per state), got ",
                      state_names.size());
@@ -158,10 +174,7 @@ requires OdeSystem<System, State> SteadyStateResult<State> steady_state(System s
                      ")");
   JacobianEvaluator<System, State>::validate_kind(opt.jacobian);
 
-  using Jac = JacobianEvaluator<System, State>;
-  Jac jeval(opt.jacobian, n, n - 1, n - 1);
-  typename Jac::DenseJacobian jac = Jac::DenseJacobian::Zero(n, n), w = Jac::DenseJacobian::Zero(n, n);
-  Eigen::PartialPivLU<typename Jac::DenseJacobian> lu(n);
+  ShiftedSystem<System, State> linear(ShiftedSystemOptions::of(opt), n);
   const double t = opt.t_s;
 
   SteadyStateResult<State> res;
@@ -179,13 +192,9 @@ requires OdeSystem<System, State> SteadyStateResult<State> steady_state(System s
     ++st.n_rhs;
     return fy.allFinite() ? fy.template lpNorm<Eigen::Infinity>() : std::numeric_limits<double>::infinity();
   };
-  auto pivots_ok = [&]() {
-    const auto& m = lu.matrixLU();
-    const double scale = std::max(1.0, m.diagonal().cwiseAbs().maxCoeff());
-    for (Eigen::Index i = 0; i < n; ++i)
-      if (!std::isfinite(m(i, i)) || std::abs(m(i, i)) <= 1e3 * std::numeric_limits<double>::epsilon() * scale)
-        return false;
-    return true;
+  // Factors W = shift·I − J; false when it is singular (dense: a pivot below 1e3 ε of the largest).
+  auto factor = [&](double shift) {
+    return linear.factor(shift, st) && linear.min_pivot_ratio() > 1e3 * std::numeric_limits<double>::epsilon();
   };
   // The step test: max_i |δ_i| / (step_rtol·|x_i| + step_atol) (<= 1: converged); +inf when disabled.
   const bool step_test = opt.step_rtol > 0.0;
@@ -230,16 +239,17 @@ requires OdeSystem<System, State> SteadyStateResult<State> steady_state(System s
     for (int it = 0; !converged && it < opt.max_newton_iterations; ++it) {
       ++res.newton_iterations;
       check_cancel("Newton's method");
-      jeval.dense(sys, x, t, f, jac, st);
-      lu.compute(jac);
-      ++st.n_lu;
-      if (!pivots_ok()) {
+      linear.evaluate(sys, x, t, f, st);
+      bool solved = factor(0.0);
+      if (solved) {
+        dx = f;
+        linear.solve(dx, st);  // W = −J: the Newton step −J⁻¹ f
+        solved = dx.allFinite();
+      }
+      if (!solved) {
         newton_reason = "the Jacobian is singular at iteration " + std::to_string(it + 1);
         break;
       }
-      dx = lu.solve(f);  // (then negated: "-lu.solve(f)" trips a false -Wmaybe-uninitialized for 1x1 in GCC 12)
-      dx = -dx;
-      ++st.n_linear_solves;
       const double sn = step_norm(dx, x);
       const double phi0 = 0.5 * f.squaredNorm();
       const double phi_ref = *std::max_element(merit_history.begin(), merit_history.end());
@@ -314,26 +324,21 @@ requires OdeSystem<System, State> SteadyStateResult<State> steady_state(System s
       ++res.pseudo_transient_steps;
       check_cancel("pseudo-transient continuation");
       if (!fresh) {
-        jeval.dense(sys, x, t, f, jac, st);
+        linear.evaluate(sys, x, t, f, st);
         fresh = true;
       }
-      w = -jac;
-      w.diagonal().array() += 1.0 / dtau;
-      lu.compute(w);
-      ++st.n_lu;
-      bool ok = pivots_ok();
+      bool ok = factor(1.0 / dtau);
       double en = std::numeric_limits<double>::infinity(), r_new = en;
       if (ok) {
-        dx = lu.solve(f);
-        ++st.n_linear_solves;
+        dx = f;
+        linear.solve(dx, st);
         xt = x + dx;
-        ok = in_domain(xt) && std::isfinite(r_new = eval(xt, ft));
+        ok = dx.allFinite() && in_domain(xt) && std::isfinite(r_new = eval(xt, ft));
       }
       if (ok) {
         // Filtered implicit Euler error: (I − Δτ J)⁻¹ (Δτ/2)(f(x + δ) − f(x)) = W⁻¹ (f(x + δ) − f(x)) / 2.
         err = ft - f;
-        err = lu.solve(err);
-        ++st.n_linear_solves;
+        linear.solve(err, st);
         en = 0.0;
         for (Eigen::Index i = 0; i < n; ++i)
           en = std::max(en, 0.5 * std::abs(err[i]) /

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "massagesim/models/limb.hpp"
@@ -15,6 +16,8 @@
 #include "massagesim/simulation/limb_problem.hpp"
 #include "massagesim/simulation/rest_o2.hpp"
 #include "massagesim/simulation/rest_relaxation.hpp"
+#include "massagesim/solver/jacobian.hpp"
+#include "massagesim/solver/steady_state.hpp"
 
 using namespace massagesim;
 using namespace massagesim::models;
@@ -178,4 +181,76 @@ TEST(RestO2, TheRestStateSearchAndTheRuleStopOnTheCancelFlag) {
   EXPECT_THROW(check_rest_o2(*l, nullptr, &flag), Cancelled);
   flag = false;
   EXPECT_NO_THROW((void)limb_rest_state(l, nullptr, nullptr, &flag));
+}
+
+namespace {
+
+/// Nonzeros of the exact dense Jacobian of `sys` at `x` outside the band of two blocks and the border that
+/// `use_limb_structure` declares, and those inside the band but between neighbouring blocks.
+template <class System>
+std::pair<int, int> outside_and_neighbour_nonzeros(System sys, const Eigen::VectorXd& x, int block, int n_segments,
+                                                   int n_border) {
+  const Eigen::Index n = x.size();
+  SteadyStateOptions opt;
+  use_limb_structure(opt, block, n_segments, n_border);
+  JacobianEvaluator<System, Eigen::VectorXd> jeval(JacobianKind::automatic, n, n - 1, n - 1);
+  Eigen::VectorXd f(n);
+  sys(x, f, 0.0);
+  Eigen::MatrixXd J = Eigen::MatrixXd::Zero(n, n);
+  Stats st;
+  jeval.dense(sys, x, 0.0, f, J, st);
+  const Eigen::Index nb = n - opt.border_size;
+  int outside = 0, neighbours = 0;
+  for (Eigen::Index j = 0; j < n; ++j)
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (J(i, j) == 0.0 || i >= nb || j >= nb) continue;
+      if (i - j > opt.lower_bandwidth || j - i > opt.upper_bandwidth)
+        ++outside;
+      else if (i / block != j / block)
+        ++neighbours;
+    }
+  return {outside, neighbours};
+}
+
+}  // namespace
+
+// use_limb_structure's claim, on which the rest searches' bordered LU rests: every nonzero of the core
+// system's Jacobian (and of the O2 balance's system with the debts pinned) lies in the band of two segment
+// blocks or in the limb-level border; the neighbours do couple. At the rest state, and at states scaled
+// by 0.8 and 1.2 (the searches' path runs far from rest), under rest inputs and a raised posture.
+TEST(RestSearch, TheCoreJacobianLivesInTheBandOfTwoSegmentsAndTheBorder) {
+  const auto l = calf([](ParameterRegistry&) {});
+  const int N = l->n_segments(), m = l->n_pool_states();
+  ASSERT_GT(m, 0);  // the lactate pool is the border
+  for (const LimbInputs& in : {l->rest_inputs(), raised(*l, 30.0)}) {
+    const LimbCoreSystem core{l, in};
+    const Eigen::VectorXd rest = core.to_core(limb_rest_state(l, &in));
+    for (double scale : {1.0, 0.8, 1.2}) {
+      const Eigen::VectorXd x = scale * rest;
+      const auto [outside, neighbours] = outside_and_neighbour_nonzeros(core, x, LimbCoreSystem::core_n, N, m);
+      EXPECT_EQ(outside, 0) << "scale " << scale;
+      EXPECT_GT(neighbours, 0) << "scale " << scale;
+      const models::detail::PinnedDebtSystem pinned{core, std::vector<double>(static_cast<std::size_t>(N), 1.0)};
+      const auto [p_outside, p_neighbours] =
+          outside_and_neighbour_nonzeros(pinned, pinned.reduce(x), LimbCoreSystem::core_n - 1, N, m);
+      EXPECT_EQ(p_outside, 0) << "scale " << scale;
+      EXPECT_GT(p_neighbours, 0) << "scale " << scale;
+    }
+  }
+}
+
+// The bordered search finds the state the dense one finds (the same iterations on the same W, factored
+// another way: equal to roundoff, far below the search's step test of 1e-12 |x|).
+TEST(RestSearch, TheBorderedSearchFindsTheDenseSearchesState) {
+  const auto l = calf([](ParameterRegistry&) {});
+  models::detail::RestSearch search(l, nullptr, nullptr);
+  ASSERT_EQ(search.opt.linear_solver, LinearSolverKind::bordered);
+  const Limb::State guess = limb_initial_guess(*l, &search.sys.inputs);
+  const Limb::State xb = search.from(guess, nullptr);
+  search.opt.linear_solver = LinearSolverKind::dense;
+  search.opt.lower_bandwidth = search.opt.upper_bandwidth = -1;
+  search.opt.border_size = 0;
+  const Limb::State xd = search.from(guess, nullptr);
+  ASSERT_EQ(xb.size(), xd.size());
+  for (Eigen::Index k = 0; k < xd.size(); ++k) EXPECT_NEAR(xb[k], xd[k], 1e-9 * (1.0 + std::abs(xd[k]))) << k;
 }

@@ -132,3 +132,67 @@ TEST(SteadyState, ErrorControlledPseudoTimeReachesSlowModeAndStopsOnTheStepTest)
   EXPECT_NEAR(r.x[0], 2.0, 1e-11);
   EXPECT_NEAR(r.x[1], 2.0, 1e-11);
 }
+
+namespace {
+/// A chain of 2-state blocks coupled to their neighbours (a band of two blocks), plus one border state
+/// that every block feeds and that feeds every block: u_i' = 1 + u_{i-1} v_i − (b + 1) u_i + 0.01 (w − u_i),
+/// v_i' = b u_i − u_i² v_i + 0.1 (v_{i+1} − v_i), w' = Σ u_i / n_blocks − w.
+struct BorderedChain {
+  int n_blocks = 6;
+  double b = 1.5;
+  template <class V>
+  void operator()(const V& x, V& dx, double) const {
+    using S = typename V::Scalar;
+    const S w = x[2 * n_blocks];
+    S sum = S(0.0);
+    for (int i = 0; i < n_blocks; ++i) {
+      const S u = x[2 * i], v = x[2 * i + 1];
+      const S u_prev = i > 0 ? S(x[2 * i - 2]) : S(1.0), v_next = i + 1 < n_blocks ? S(x[2 * i + 3]) : v;
+      dx[2 * i] = 1.0 + 0.2 * u_prev * v - (b + 1.0) * u + 0.01 * (w - u);
+      dx[2 * i + 1] = b * u - u * u * v + 0.1 * (v_next - v);
+      sum += u;
+    }
+    dx[2 * n_blocks] = sum / double(n_blocks) - w;
+  }
+};
+}  // namespace
+
+// The Newton and pseudo-time systems factored on a band with an exact border (and by the pattern LU)
+// give the dense search's steady state, to roundoff, with the same iteration counts.
+TEST(SteadyState, BandedBorderedAndPatternLUFindTheDenseState) {
+  const BorderedChain sys;
+  const Eigen::Index n = 2 * sys.n_blocks + 1;
+  const Eigen::VectorXd x0 = Eigen::VectorXd::Constant(n, 0.7);
+  for (bool newton_first : {true, false}) {
+    const ms::SteadyStateOptions dense{.residual_tol = 1e-12, .newton_first = newton_first};
+    const auto rd = ms::steady_state(sys, x0, dense);
+    ms::SteadyStateOptions bordered = dense;
+    bordered.linear_solver = ms::LinearSolverKind::bordered;
+    bordered.lower_bandwidth = bordered.upper_bandwidth = 3;  // two blocks of two
+    bordered.border_size = 1;
+    ms::SteadyStateOptions pattern = bordered;
+    pattern.linear_solver = ms::LinearSolverKind::pattern_lu;
+    for (const auto& o : {bordered, pattern}) {
+      const auto r = ms::steady_state(sys, x0, o);
+      EXPECT_LE(r.residual_norm, 1e-12);
+      EXPECT_EQ(r.newton_iterations, rd.newton_iterations);
+      EXPECT_EQ(r.pseudo_transient_steps, rd.pseudo_transient_steps);
+      EXPECT_EQ(r.stats.n_lu, rd.stats.n_lu);
+      for (Eigen::Index k = 0; k < n; ++k) EXPECT_NEAR(r.x[k], rd.x[k], 1e-10) << k;
+    }
+  }
+}
+
+TEST(SteadyState, ValidatesItsLinearSolverOptions) {
+  auto expect_invalid = [](const ms::SteadyStateOptions& o, const char* field) {
+    try {
+      ms::steady_state(Brusselator{}, Eigen::Vector2d(1.0, 1.0), o);
+      FAIL() << "expected InvalidArgument for " << field;
+    } catch (const ms::InvalidArgument& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  };
+  expect_invalid({.border_size = 1}, "SteadyStateOptions.border_size");  // the dense LU has no border
+  expect_invalid({.linear_solver = ms::LinearSolverKind::banded, .lower_bandwidth = 2},
+                 "SteadyStateOptions.lower_bandwidth");
+}

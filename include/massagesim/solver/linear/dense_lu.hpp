@@ -2,6 +2,7 @@
 /// \file dense_lu.hpp
 /// \brief Dense LU with partial pivoting of W = c·I − J (Eigen PartialPivLU), sized once.
 
+#include <algorithm>
 #include <cmath>
 
 #include <Eigen/Core>
@@ -32,6 +33,11 @@ class DenseLU {
   bool factor(const Eigen::MatrixBase<Derived>& a) {
     w_ = a;
     return factor_w();
+  }
+  /// min_i |u_ii| / max(1, max_i |u_ii|) of the last factorisation (near 0: nearly singular).
+  double min_pivot_ratio() const {
+    const auto d = lu_.matrixLU().diagonal().cwiseAbs();
+    return d.size() == 0 ? 1.0 : d.minCoeff() / std::max(1.0, d.maxCoeff());
   }
   /// b ← A⁻¹ b.
   template <class V>

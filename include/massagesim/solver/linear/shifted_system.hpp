@@ -173,6 +173,10 @@ class ShiftedSystem {
     return ok;
   }
 
+  /// `dense`: min_i |u_ii| / max(1, max_i |u_ii|) of the last factorisation (near 0: W is nearly singular);
+  /// 1 for the other solvers, which refuse only zero or non-finite pivots (`factor`).
+  double min_pivot_ratio() const { return kind_ == LinearSolverKind::dense ? dlu_.min_pivot_ratio() : 1.0; }
+
   /// b ← W⁻¹ b with the last factorisation (counted in `Stats::n_linear_solves`).
   void solve(State& b, Stats& st) {
     switch (kind_) {
