@@ -159,9 +159,13 @@ struct LimbCoreSystem {
 
 /// A limb's rest searches factor on its structure, as `limb_rodas4` steps do: the segments are blocks of
 /// `block` states coupled to their neighbours only (a band of two blocks), then `n_border` limb-level
-/// states (an exact border). A dense LU of a 64-segment limb's ~2600 core states took seconds per
-/// Newton or pseudo-time step; the bordered one takes milliseconds.
-inline void use_limb_structure(SteadyStateOptions& opt, int block, int n_segments, int n_border) {
+/// states (an exact border). On a 64-segment limb's 965 core states a dense LU costs ~6e8 flops per Newton or
+/// pseudo-time step, the bordered one ~2e6 (a 10-s rest run of 64 x 20 cm: 4.6 -> 1.6 s). The border rows
+/// read every segment, so the bordered AD Jacobian takes the band's ~8 evaluations more than the dense one:
+/// up to `dense_up_to_segments` segments (a leg or arm of 1-8, the surveyed limbs) the options stay dense.
+inline void use_limb_structure(SteadyStateOptions& opt, int block, int n_segments, int n_border,
+                               int dense_up_to_segments = 8) {
+  if (n_segments <= dense_up_to_segments) return;
   const int n_band = block * n_segments;
   opt.linear_solver = LinearSolverKind::bordered;
   opt.lower_bandwidth = opt.upper_bandwidth = std::min(2 * block - 1, n_band - 1);

@@ -192,7 +192,8 @@ std::pair<int, int> outside_and_neighbour_nonzeros(System sys, const Eigen::Vect
                                                    int n_border) {
   const Eigen::Index n = x.size();
   SteadyStateOptions opt;
-  use_limb_structure(opt, block, n_segments, n_border);
+  use_limb_structure(opt, block, n_segments, n_border, /*dense_up_to_segments=*/0);
+  EXPECT_EQ(opt.linear_solver, LinearSolverKind::bordered);
   JacobianEvaluator<System, Eigen::VectorXd> jeval(JacobianKind::automatic, n, n - 1, n - 1);
   Eigen::VectorXd f(n);
   sys(x, f, 0.0);
@@ -240,9 +241,15 @@ TEST(RestSearch, TheCoreJacobianLivesInTheBandOfTwoSegmentsAndTheBorder) {
 }
 
 // The bordered search finds the state the dense one finds (the same iterations on the same W, factored
-// another way: equal to roundoff, far below the search's step test of 1e-12 |x|).
+// another way: equal to roundoff, far below the search's step test of 1e-12 |x|); limbs of up to eight
+// segments stay dense (their Jacobian costs less so).
 TEST(RestSearch, TheBorderedSearchFindsTheDenseSearchesState) {
-  const auto l = calf([](ParameterRegistry&) {});
+  // Twelve segments of 10 cm: past the 8 up to which the searches stay dense.
+  const auto l = std::make_shared<const Limb>(make_limb_params(
+      default_calf_params(), {"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11"},
+      std::vector<double>(12, 10.0)));
+  ASSERT_EQ(models::detail::RestSearch(calf([](ParameterRegistry&) {}), nullptr, nullptr).opt.linear_solver,
+            LinearSolverKind::dense);  // three segments: dense
   models::detail::RestSearch search(l, nullptr, nullptr);
   ASSERT_EQ(search.opt.linear_solver, LinearSolverKind::bordered);
   const Limb::State guess = limb_initial_guess(*l, &search.sys.inputs);
