@@ -427,11 +427,21 @@ class LimbTpl {
     std::array<double, n_module_outputs> module_outputs{};
   };
 
+  /// What the limb-level rows read of the segments, for an exact border Jacobian by parts: the limb
+  /// modules see the segments only through the sum of their lactate effluxes (the bus), so
+  /// d f_border / d x_segment = (d f_border / d efflux) (d efflux / d x_segment), and each segment's
+  /// efflux reads only its own block and its neighbours' (`LimbCoreSystem::border_rows_jacobian`).
+  template <class S>
+  struct BorderProbe {
+    S* segment_efflux_mmol_per_min = nullptr;  ///< out (optional): venous + lymph efflux, one per segment
+    S efflux_shift_mmol_per_min{0};            ///< added to the sum the limb modules read (an AD seed)
+  };
+
   /// Right-hand side [per second] for any scalar. `exact_pool_jacobian = false` freezes the
   /// segment <-> pool cross terms for AD scalars (no effect on double evaluations).
   template <class S, class I = double>
   void rhs(const S* x, const LimbInputsTpl<I>& in, S* dxdt, bool accumulate = true, bool exact_pool_jacobian = false,
-           Flows* flows = nullptr) const {
+           Flows* flows = nullptr, const BorderProbe<S>* probe = nullptr) const {
     using smooth::value_of;
     const int N = n_segments();
     ComposedParamsTpl<S, List> mp = static_cast<const ComposedParamsTpl<double, List>&>(p_).template cast<S>();
@@ -482,10 +492,13 @@ class LimbTpl {
         flows->venous_outflow_mL_per_min += value_of(e.template of<HemodynamicsModule>().venous_outflow_mL_per_min);
         flows->lymph_outflow_mL_per_min += value_of(e.template of<InterstitiumLymphModule>().lymph_outflow_mL_per_min);
       }
-      efflux += e.bus.lactate_venous_efflux_mmol_per_min + e.bus.lactate_lymph_efflux_mmol_per_min;
+      const S efflux_i = e.bus.lactate_venous_efflux_mmol_per_min + e.bus.lactate_lymph_efflux_mmol_per_min;
+      if (probe && probe->segment_efflux_mmol_per_min) probe->segment_efflux_mmol_per_min[i] = efflux_i;
+      efflux += efflux_i;
       if (!exact_pool_jacobian)
         flow_L_per_min += value_of(e.template of<HemodynamicsModule>().arteriolar_flow_mL_per_min) * 1e-3;
     }
+    if (probe) efflux += probe->efflux_shift_mmol_per_min;
     if (flows) flows->lactate_efflux_mmol_per_min = value_of(efflux);
     bus.lactate_efflux_mmol_per_min = efflux;
     bus.capillary_flow_L_per_min = flow_L_per_min;

@@ -141,6 +141,52 @@ struct LimbCoreSystem {
     for (int i = 0; i < N; ++i) dxdt.segment(i * core_n, core_n) = df.segment(Limb::offset(i), core_n);
     for (int k = 0; k < limb->n_pool_states(); ++k) dxdt[N * core_n + k] = df[limb->pool_offset() + k];
   }
+  /// The exact ∂f_pool/∂x_segments (pool rows, segment columns) of the bordered rest-search Jacobian.
+  /// The pool reads the segments only through their summed lactate efflux E = Σ e_i
+  /// (`Limb::BorderProbe`), and e_i reads only blocks i - 1 ... i + 1, so seeding state k of every
+  /// third block in one direction (3·core_n directions) and reading each e_i apart gives dE/dx, and one
+  /// direction more gives ∂f_pool/∂E: 6 AD evaluations of 8 directions, where one direction per
+  /// segment column takes 120 on a 64-segment limb. Checked against the dense AD Jacobian
+  /// (tests/cpp/limb/test_rest_o2.cpp).
+  void border_rows_jacobian(const Eigen::VectorXd& x, double, Eigen::MatrixXd& bottom) const {
+    using Ad = AdScalar<8>;
+    using AdVec = Eigen::Matrix<Ad, Eigen::Dynamic, 1>;
+    const int N = limb->n_segments(), m = limb->n_pool_states(), nb = N * core_n;
+    const int n_dirs = 3 * core_n + 1, d_shift = 3 * core_n;
+    auto dir = [](int i, int k) { return (i % 3) * core_n + k; };
+    AdVec xf(limb->n_states()), df(limb->n_states());
+    std::vector<Ad> e(static_cast<std::size_t>(N));
+    Eigen::VectorXd dE = Eigen::VectorXd::Zero(nb), dF = Eigen::VectorXd::Zero(m);
+    for (int c0 = 0; c0 < n_dirs; c0 += 8) {
+      for (Eigen::Index j = 0; j < xf.size(); ++j) xf[j] = Ad(0.0, Eigen::Matrix<double, 8, 1>::Zero());
+      for (int i = 0; i < N; ++i)
+        for (int k = 0; k < core_n; ++k) {
+          Ad& v = xf[Limb::offset(i) + k];
+          v.value() = x[i * core_n + k];
+          const int d = dir(i, k) - c0;
+          if (d >= 0 && d < 8) v.derivatives()[d] = 1.0;
+        }
+      for (int k = 0; k < m; ++k) xf[limb->pool_offset() + k].value() = x[nb + k];
+      Limb::BorderProbe<Ad> probe{e.data(), Ad(0.0, Eigen::Matrix<double, 8, 1>::Zero())};
+      if (d_shift - c0 >= 0 && d_shift - c0 < 8) probe.efflux_shift_mmol_per_min.derivatives()[d_shift - c0] = 1.0;
+      limb->rhs(xf.data(), inputs, df.data(), false, true, nullptr, &probe);
+      for (int i = 0; i < N; ++i)
+        for (int k = 0; k < core_n; ++k) {
+          const int d = dir(i, k) - c0;
+          if (d < 0 || d >= 8) continue;
+          for (int s = std::max(0, i - 1); s <= std::min(N - 1, i + 1); ++s) {
+            const auto& g = e[static_cast<std::size_t>(s)].derivatives();
+            if (g.size() > 0) dE[i * core_n + k] += g[d];
+          }
+        }
+      if (d_shift - c0 >= 0 && d_shift - c0 < 8)
+        for (int r = 0; r < m; ++r) {
+          const auto& g = df[limb->pool_offset() + r].derivatives();
+          dF[r] = g.size() > 0 ? g[d_shift - c0] : 0.0;
+        }
+    }
+    bottom.noalias() = dF * dE.transpose();
+  }
   Eigen::VectorXd to_core(const Limb::State& x) const {
     Eigen::VectorXd c(n());
     const int N = limb->n_segments();

@@ -99,6 +99,15 @@ struct PinnedDebtSystem {
     dz.resize(n());
     for (int j = 0; j < n(); ++j) dz[j] = dx[core_index(j)];
   }
+  /// The pool rows' segment columns: the core system's (`LimbCoreSystem::border_rows_jacobian`) without
+  /// the pinned debts' columns.
+  void border_rows_jacobian(const Eigen::VectorXd& z, double t, Eigen::MatrixXd& bottom) const {
+    Eigen::MatrixXd full;
+    core.border_rows_jacobian(expand(z), t, full);
+    const int nb = n() - core.limb->n_pool_states();
+    bottom.resize(full.rows(), nb);
+    for (int j = 0; j < nb; ++j) bottom.col(j) = full.col(core_index(j));
+  }
   Eigen::VectorXd reduce(const Eigen::VectorXd& c) const {
     Eigen::VectorXd z(n());
     for (int j = 0; j < n(); ++j) z[j] = c[core_index(j)];

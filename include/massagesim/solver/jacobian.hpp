@@ -78,6 +78,15 @@ concept TimeDerivativeSystem = requires(System& sys, const State& x, State& dfdt
   sys.time_derivative(x, dfdt, t);
 };
 
+/// A system that computes the border rows' block columns of its bordered Jacobian itself:
+/// `sys.border_rows_jacobian(x, t, bottom)` writes the m x n_band matrix ∂f_border/∂x_block exactly (a
+/// system whose border rows are sums of local terms differentiates the terms together in a few
+/// directions, where generic forward AD needs one direction per block column).
+template <class System, class State>
+concept BorderRowsJacobianSystem = requires(System& sys, const State& x, double t, Eigen::MatrixXd& bottom) {
+  sys.border_rows_jacobian(x, t, bottom);
+};
+
 /// Computes dense or banded Jacobians (and ∂f/∂t) of one system; all buffers sized at construction.
 ///
 /// Counting: each Jacobian adds 1 to `Stats::n_jac`; finite-difference evaluations (for J or for
@@ -248,8 +257,10 @@ class JacobianEvaluator {
   /// AD: one pass with w = kl + ku + 1 band colours for the block columns (reading only block rows in
   /// the band) plus one direction per border column (reading every row), then one direction per block
   /// column the border rows depend on (reading only the border rows): ⌈(w + m)/C⌉ + ⌈n_cols/C⌉
-  /// evaluations, n_cols = n_band or the size of `set_border_row_columns`'s list. Finite differences:
-  /// the same directions, one RHS evaluation each. User: copied from the system's dense Jacobian.
+  /// evaluations, n_cols = n_band or the size of `set_border_row_columns`'s list (for a
+  /// `BorderRowsJacobianSystem`, its own `border_rows_jacobian` instead of the second pass). Finite
+  /// differences: the same directions, one RHS evaluation each. User: copied from the system's dense
+  /// Jacobian.
   /// With `ignore_pattern`, the band-and-border colouring below even when a pattern is set (every
   /// stored entry evaluated: what the pattern guard of Rodas4 compares the pattern with).
   void bordered(System& sys, const State& x, double t, const State& fx, BorderedMatrix& jac, Stats& st,
@@ -302,6 +313,10 @@ class JacobianEvaluator {
                 return d.size() > 0 ? d[k] : 0.0;
               });
             }
+          }
+          if constexpr (BorderRowsJacobianSystem<System, State>) {
+            sys.border_rows_jacobian(x, t, jac.bottom());
+            break;
           }
           jac.bottom().setZero();
           for (Eigen::Index c0 = 0; c0 < n_rows_cols; c0 += C) {

@@ -23,9 +23,10 @@
 /// becomes Newton's step, which converges quadratically.
 ///
 /// Linear algebra: the Newton system (W = −J, shift 0) and the pseudo-time one (W = I/Δτ − J) are
-/// factored by `ShiftedSystem`, the implicit steppers' Jacobian storage and LU (dense by default; a band
-/// with an exact border, or the pattern LU, for systems that have one: a limb's rest searches use its
-/// segment band and limb-level border, so a 64-segment limb is not factored as a dense matrix).
+/// factored by `ShiftedSystem`, the implicit steppers' Jacobian storage and LU (dense by default; a
+/// band with an exact border, or the pattern LU, for systems that have one: a limb's rest searches
+/// use its segment band and limb-level border, so a limb of more than 8 segments is not factored as
+/// a dense matrix).
 ///
 /// Convergence: max_i |f_i| <= `residual_tol`, or, when `step_rtol` > 0, a Newton step with
 /// |δ_i| <= step_rtol·|x_i| + step_atol for every state (or steps at that roundoff floor that stop

@@ -261,3 +261,50 @@ TEST(RestSearch, TheBorderedSearchFindsTheDenseSearchesState) {
   ASSERT_EQ(xb.size(), xd.size());
   for (Eigen::Index k = 0; k < xd.size(); ++k) EXPECT_NEAR(xb[k], xd[k], 1e-9 * (1.0 + std::abs(xd[k]))) << k;
 }
+
+// The searches' border rows by parts (LimbCoreSystem::border_rows_jacobian: the pool reads the segments
+// only through their summed lactate efflux, each segment's efflux only its own block and its
+// neighbours'): equal to the pool rows of the exact dense AD Jacobian, for one leg of seven segments
+// (three colours wrap twice) and for two legs of four (a chain's end beside the next chain's start),
+// at rest and at states scaled by 0.8 and 1.2, supine and raised 30 cm; with the debts pinned too.
+TEST(RestSearch, TheBorderRowsByPartsAreTheDenseJacobiansPoolRows) {
+  const std::vector<std::string> names{"s0", "s1", "s2", "s3", "s4", "s5", "s6"};
+  const std::vector<double> lengths{8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 20.0};
+  const auto one = std::make_shared<const Limb>(make_limb_params(default_calf_params(), names, lengths));
+  const auto two = std::make_shared<const Limb>(
+      make_limb_params(default_calf_params(), {"a", "b", "c", "d"}, {10.0, 15.0, 20.0, 25.0}, -1.0, {}, {"l", "r"}));
+  auto max_mismatch = [](auto sys, const Eigen::VectorXd& x, int m) {
+    const Eigen::Index n = x.size(), nb = n - m;
+    JacobianEvaluator<decltype(sys), Eigen::VectorXd> jeval(JacobianKind::automatic, n, n - 1, n - 1);
+    Eigen::VectorXd f(n);
+    sys(x, f, 0.0);
+    Eigen::MatrixXd J = Eigen::MatrixXd::Zero(n, n), B;
+    Stats st;
+    jeval.dense(sys, x, 0.0, f, J, st);
+    sys.border_rows_jacobian(x, 0.0, B);
+    EXPECT_EQ(B.rows(), m);
+    EXPECT_EQ(B.cols(), nb);
+    const Eigen::MatrixXd ref = J.bottomLeftCorner(m, nb);
+    EXPECT_GT(ref.cwiseAbs().maxCoeff(), 0.0);  // the pool does read the segments
+    double worst = 0.0;
+    for (Eigen::Index r = 0; r < m; ++r) {
+      const double scale = ref.row(r).cwiseAbs().maxCoeff() + 1e-300;
+      worst = std::max(worst, (B.row(r) - ref.row(r)).cwiseAbs().maxCoeff() / scale);
+    }
+    return worst;
+  };
+  for (const auto& l : {one, two}) {
+    const int N = l->n_segments(), m = l->n_pool_states();
+    ASSERT_GT(m, 0);
+    for (const LimbInputs& in : {l->rest_inputs(), raised(*l, 30.0)}) {
+      const LimbCoreSystem core{l, in};
+      const Eigen::VectorXd rest = core.to_core(limb_rest_state(l, &in));
+      for (double scale : {1.0, 0.8, 1.2}) {
+        const Eigen::VectorXd x = scale * rest;
+        EXPECT_LT(max_mismatch(core, x, m), 1e-12) << N << " segments, scale " << scale;
+        const models::detail::PinnedDebtSystem pinned{core, std::vector<double>(static_cast<std::size_t>(N), 1.0)};
+        EXPECT_LT(max_mismatch(pinned, pinned.reduce(x), m), 1e-12) << N << " segments, pinned, scale " << scale;
+      }
+    }
+  }
+}
