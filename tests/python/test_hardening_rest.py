@@ -283,10 +283,10 @@ ALL_POSTURES = [name for name, _ in ms._core.posture_catalogue()]
 SIDES = ["left", "right"]
 
 
-def draw_sided(rng: random.Random) -> dict[str, Any]:
-    """One limb of 1-8 segments of 5-40 cm, half the time two legs, each leg in a posture of its own drawn
-    from the whole catalogue, and a posture change of some legs half-way (default parameters)."""
-    n = rng.randint(1, 8)
+def draw_sided(rng: random.Random, segments: tuple[int, int] = (1, 8)) -> dict[str, Any]:
+    """One limb of 1-8 segments (``segments``) of 5-40 cm, half the time two legs, each leg in a posture of
+    its own drawn from the whole catalogue, and a posture change of some legs half-way (default parameters)."""
+    n = rng.randint(*segments)
     two = rng.random() < 0.5
     case: dict[str, Any] = {
         "parameters": {},
@@ -304,7 +304,7 @@ def draw_sided(rng: random.Random) -> dict[str, Any]:
     return case
 
 
-def sided_scenario(case: dict[str, Any]) -> ms.Scenario:
+def sided_scenario(case: dict[str, Any], phase_s: float = 30.0) -> ms.Scenario:
     n = len(case["lengths_cm"])
     limb: dict[str, Any] = {"segment_names": [f"s{i}" for i in range(n)], "segment_lengths_cm": case["lengths_cm"]}
     subject: dict[str, Any] = {"preset": case["preset"], "initial_posture": case["posture"]}
@@ -316,10 +316,10 @@ def sided_scenario(case: dict[str, Any]) -> ms.Scenario:
         change["sides"] = case["change_sides"]
     return ms.Scenario.build(
         [
-            ms.phase("rest", 30.0),
-            ms.phase("massage", 30.0, technique="petrissage", depth_mmHg=40.0, rate_Hz=0.5),
-            ms.phase("posture_change", 30.0, **change),
-            ms.phase("passive_recovery", 30.0),
+            ms.phase("rest", phase_s),
+            ms.phase("massage", phase_s, technique="petrissage", depth_mmHg=40.0, rate_Hz=0.5),
+            ms.phase("posture_change", phase_s, **change),
+            ms.phase("passive_recovery", phase_s),
         ],
         name="rest_property_sided",
         subject=subject,
@@ -357,6 +357,69 @@ def test_every_posture_of_each_leg_and_geometry_runs_finite() -> None:
         f"{c}: {w}" for c, w in failures[:10]
     )
     assert refused < n and 0 < two < n  # the draw reaches one leg and two, and runs most of them
+
+
+def _long(posture: str, lengths_cm: list[float], change: str, by_side: dict[str, str] | None = None) -> dict[str, Any]:
+    return {
+        "parameters": {},
+        "two_legs": by_side is not None,
+        "preset": "default_calf",
+        "posture": posture,
+        "lengths_cm": lengths_cm,
+        "by_side": by_side or {},
+        "change": change,
+        "change_sides": SIDES[1:] if by_side is not None else [],
+    }
+
+
+#: 64-segment limbs (the longest legal geometry) in each posture but raised, the shortest and longest
+#: segments, and two legs of 64 each in postures of their own; every posture change is to another posture.
+LONG_LIMBS = [
+    _long("supine", [40.0] * 64, "seated"),
+    _long("prone", [20.0] * 64, "supine"),
+    _long("seated", [5.0] * 64, "standing"),
+    _long("standing", [40.0] * 64, "supine"),
+    _long("limb_lowered", [5.0 + 35.0 * i / 63 for i in range(64)], "limb_raised"),
+    _long("supine", [5.0] * 64, "standing", {"right": "seated"}),
+]
+
+
+@pytest.mark.parametrize(
+    "case",
+    LONG_LIMBS,
+    ids=lambda c: f"{'two-' if c['two_legs'] else ''}{c['posture']}-{len(c['lengths_cm'])}x{c['lengths_cm'][0]:g}",
+)
+def test_limbs_of_64_segments_find_their_resting_state_and_run(case: dict[str, Any]) -> None:
+    """Issue 12 item 3 at the longest legal geometry: 64 segments of 5-40 cm in each posture but raised (a
+    raised limb of 64 segments holds its distal segments metres above the heart: the flagged survey below
+    draws those too), one leg and two. Each finds its resting state and runs rest, massage, a posture change
+    and recovery to a finite end, 10 s each (30 s each took 20-169 s a case, two legs of 64 the longest)."""
+    assert run_case(case, build=lambda c: sided_scenario(c, phase_s=10.0)) is None
+
+
+@pytest.mark.skipif(
+    not FULL, reason="up to ~7 min a draw (a refused 64-segment limb): set MASSAGESIM_REST_PROPERTY=1 (issue 12 item 3)"
+)
+def test_every_posture_of_long_limbs_of_9_to_64_segments_runs_or_is_refused() -> None:
+    """The per-leg survey above on limbs of 9-64 segments (one leg, or two of that many), each leg in any
+    posture of the catalogue and some changing half-way: every draw finds its resting state and runs to a
+    finite end, or is refused by the resting O2 rule (a segment held metres above the heart). 20 draws
+    (``MASSAGESIM_REST_PROPERTY_N``). Refusing a long raised limb is what takes the time (two legs of 42
+    segments, one raised with its distal segment 3.4 m above the heart: 432 s; 64 x 40 cm raised: 252 s)."""
+    n = int(os.environ.get("MASSAGESIM_REST_PROPERTY_N", "20"))
+    rng = random.Random(int(os.environ.get("MASSAGESIM_REST_PROPERTY_SEED", "17")))
+    failures, refused = [], 0
+    for _ in range(n):
+        case = draw_sided(rng, (9, 64))
+        why = run_case(case, build=sided_scenario)
+        if why is not None and why.startswith("refused:"):
+            refused += 1
+        elif why is not None:
+            failures.append((case, why))
+    assert not failures, f"{len(failures)} of {n} fail ({refused} refused):\n" + "\n".join(
+        f"{c}: {w}" for c, w in failures[:10]
+    )
+    assert refused < n
 
 
 def test_a_set_without_resting_o2_supply_is_refused_up_front_with_its_numbers() -> None:
