@@ -329,6 +329,24 @@ def sided_scenario(case: dict[str, Any], phase_s: float = 30.0) -> ms.Scenario:
     )
 
 
+def sided_survey(n: int, rng: random.Random, segments: tuple[int, int] = (1, 8)) -> tuple[int, int]:
+    """Runs n draws of ``draw_sided``; asserts that each runs finite or is refused by the resting O2 rule.
+    Returns (refused, two-leg draws)."""
+    failures, refused, two = [], 0, 0
+    for _ in range(n):
+        case = draw_sided(rng, segments)
+        two += case["two_legs"]
+        why = run_case(case, build=sided_scenario)
+        if why is not None and why.startswith("refused:"):
+            refused += 1
+        elif why is not None:
+            failures.append((case, why))
+    assert not failures, f"{len(failures)} of {n} fail ({refused} refused):\n" + "\n".join(
+        f"{c}: {w}" for c, w in failures[:10]
+    )
+    return refused, two
+
+
 def test_every_posture_of_each_leg_and_geometry_runs_finite() -> None:
     """Issue 12 item 3 with a posture per leg: random limbs of 1-8 segments of 5-40 cm, one leg or two, each
     leg starting in any posture of the catalogue (six) and some legs changing to any posture half-way; every
@@ -344,18 +362,7 @@ def test_every_posture_of_each_leg_and_geometry_runs_finite() -> None:
     window and still rose (rest_relaxation.hpp)."""
     n = int(os.environ.get("MASSAGESIM_REST_PROPERTY_N", "200" if FULL else str(DEFAULT_N)))
     rng = random.Random(int(os.environ.get("MASSAGESIM_REST_PROPERTY_SEED", "17")))
-    failures, refused, two = [], 0, 0
-    for _ in range(n):
-        case = draw_sided(rng)
-        two += case["two_legs"]
-        why = run_case(case, build=sided_scenario)
-        if why is not None and why.startswith("refused:"):
-            refused += 1
-        elif why is not None:
-            failures.append((case, why))
-    assert not failures, f"{len(failures)} of {n} fail ({refused} refused):\n" + "\n".join(
-        f"{c}: {w}" for c, w in failures[:10]
-    )
+    refused, two = sided_survey(n, rng)
     assert refused < n and 0 < two < n  # the draw reaches one leg and two, and runs most of them
 
 
@@ -410,17 +417,7 @@ def test_every_posture_of_long_limbs_of_9_to_64_segments_runs_or_is_refused() ->
     segments, one raised with its distal segment 3.4 m above the heart: 432 s; 64 x 40 cm raised: 252 s)."""
     n = int(os.environ.get("MASSAGESIM_REST_PROPERTY_N", "20"))
     rng = random.Random(int(os.environ.get("MASSAGESIM_REST_PROPERTY_SEED", "17")))
-    failures, refused = [], 0
-    for _ in range(n):
-        case = draw_sided(rng, (9, 64))
-        why = run_case(case, build=sided_scenario)
-        if why is not None and why.startswith("refused:"):
-            refused += 1
-        elif why is not None:
-            failures.append((case, why))
-    assert not failures, f"{len(failures)} of {n} fail ({refused} refused):\n" + "\n".join(
-        f"{c}: {w}" for c, w in failures[:10]
-    )
+    refused, _ = sided_survey(n, rng, (9, 64))
     assert refused < n
 
 
