@@ -30,55 +30,15 @@
 
 namespace massagesim::models {
 
+// The searches declared here are defined in src/rest_searches.cpp (massagesim::runtime): compiled once,
+// not in every file that includes this header.
+
 /// A rough resting state: each segment's own lone rest state under the inputs it will see in the limb
 /// (`in`, default the limb's rest inputs, with the limb's arterial and central venous pressures;
 /// identical segments share one), else the default calf's scaled to its mass; pool at 1 mmol/L.
 /// `limb_rest_state` refines it.
-inline Limb::State limb_initial_guess(const Limb& limb, const LimbInputs* in = nullptr,
-                                      const std::atomic<bool>* cancel = nullptr) {
-  static const Segment::State calf = [] {
-    const Segment seg(default_calf_params());
-    return rest_state(seg);
-  }();
-  const double m_ref = default_calf_params().tissue_mass_g;
-  const LimbInputs inputs = in ? *in : limb.rest_inputs();
-  Limb::State x = Limb::State::Zero(limb.n_states());
-  for (int i = 0; i < limb.n_segments(); ++i) {
-    const auto& pi = limb.params().segments[static_cast<std::size_t>(i)];
-    SegmentInputs ri = inputs.segment[static_cast<std::size_t>(i)];
-    ri.arterial_pressure_mmHg = limb.params().mean_arterial_pressure_mmHg;  // the pressures it will see in the limb
-    ri.central_venous_pressure_mmHg = limb.params().central_venous_pressure_mmHg;
-    int same = -1;
-    for (int j = 0; j < i && same < 0; ++j) {
-      const SegmentInputs& rj = inputs.segment[static_cast<std::size_t>(j)];
-      if (std::memcmp(&limb.params().segments[static_cast<std::size_t>(j)], &pi, sizeof(SegmentParams)) == 0 &&
-          rj.height_above_heart_cm == ri.height_above_heart_cm &&
-          rj.applied_pressure_mmHg == ri.applied_pressure_mmHg && rj.exercise_intensity == ri.exercise_intensity &&
-          rj.whole_body_exercise == ri.whole_body_exercise && rj.massage_drive == ri.massage_drive)
-        same = j;
-    }
-    if (same >= 0) {
-      x.segment(Limb::offset(i), Limb::seg_n) = x.segment(Limb::offset(same), Limb::seg_n);
-      continue;
-    }
-    Segment::State xs;
-    try {
-      xs = rest_state(limb.segment(i), &ri, nullptr, cancel);
-    } catch (const SolverError&) {
-      xs = calf;
-      const double f = pi.tissue_mass_g / m_ref;
-      for (int k : segment_volume_states) xs[k] *= f;
-    }
-    x.segment(Limb::offset(i), Limb::seg_n) = xs;
-  }
-  if (limb.params().lactate_pool) {
-    x[limb.pool_offset() + kWbBlood] = 1.0;
-    x[limb.pool_offset() + kWbMuscle + kLactateCell] = 1.2;
-    x[limb.pool_offset() + kWbMuscle + kLactateIsf] = 1.05;
-    x[limb.pool_offset() + kWbMuscle + kLactateCap] = 1.0;
-  }
-  return x;
-}
+Limb::State limb_initial_guess(const Limb& limb, const LimbInputs* in = nullptr,
+                               const std::atomic<bool>* cancel = nullptr);
 
 /// Inputs of a limb from a protocol Schedule (per-segment pressure, intensity, height, drive).
 struct ScheduleLimbInputs {
@@ -128,18 +88,34 @@ struct LimbCoreSystem {
   static constexpr int core_n = SegmentLayout::audit;
   int n() const { return limb->n_segments() * core_n + limb->n_pool_states(); }
 
+  /// The limb state of core state `c` (audit blocks zero) in `xf`'s scalar: the right-hand side, its
+  /// border rows' AD seeding and `from_core` pack alike.
+  template <class CoreVec, class FullVec>
+  void expand(const CoreVec& c, FullVec& xf) const {
+    using S = typename FullVec::Scalar;
+    const int N = limb->n_segments();
+    xf.setConstant(limb->n_states(), S(0.0));
+    for (int i = 0; i < N; ++i) xf.segment(Limb::offset(i), core_n) = c.segment(i * core_n, core_n).template cast<S>();
+    for (int k = 0; k < limb->n_pool_states(); ++k) xf[limb->pool_offset() + k] = S(c[N * core_n + k]);
+  }
+  /// The core states of limb state `xf` (its audit blocks dropped).
+  template <class FullVec, class CoreVec>
+  void restrict_to_core(const FullVec& xf, CoreVec& c) const {
+    const int N = limb->n_segments();
+    c.resize(n());
+    for (int i = 0; i < N; ++i) c.segment(i * core_n, core_n) = xf.segment(Limb::offset(i), core_n);
+    for (int k = 0; k < limb->n_pool_states(); ++k) c[N * core_n + k] = xf[limb->pool_offset() + k];
+  }
+
   template <class Vec>
   void operator()(const Vec& x, Vec& dxdt, double) const {
     using S = typename Vec::Scalar;
-    const int N = limb->n_segments();
-    Eigen::Matrix<S, Eigen::Dynamic, 1> xf = Eigen::Matrix<S, Eigen::Dynamic, 1>::Constant(limb->n_states(), S(0.0));
-    Eigen::Matrix<S, Eigen::Dynamic, 1> df(limb->n_states());
-    for (int i = 0; i < N; ++i) xf.segment(Limb::offset(i), core_n) = x.segment(i * core_n, core_n);
-    for (int k = 0; k < limb->n_pool_states(); ++k) xf[limb->pool_offset() + k] = x[N * core_n + k];
+    // Per-thread scratch of the full limb state: a rest search evaluates this thousands of times.
+    thread_local Eigen::Matrix<S, Eigen::Dynamic, 1> xf, df;
+    expand(x, xf);
+    df.resize(limb->n_states());
     limb->rhs(xf.data(), inputs, df.data(), false, true);
-    dxdt.resize(x.size());
-    for (int i = 0; i < N; ++i) dxdt.segment(i * core_n, core_n) = df.segment(Limb::offset(i), core_n);
-    for (int k = 0; k < limb->n_pool_states(); ++k) dxdt[N * core_n + k] = df[limb->pool_offset() + k];
+    restrict_to_core(df, dxdt);
   }
   /// The exact ∂f_pool/∂x_segments (pool rows, segment columns) of the bordered rest-search Jacobian.
   /// The pool reads the segments only through their summed lactate efflux E = Σ e_i
@@ -158,15 +134,12 @@ struct LimbCoreSystem {
     std::vector<Ad> e(static_cast<std::size_t>(N));
     Eigen::VectorXd dE = Eigen::VectorXd::Zero(nb), dF = Eigen::VectorXd::Zero(m);
     for (int c0 = 0; c0 < n_dirs; c0 += 8) {
-      for (Eigen::Index j = 0; j < xf.size(); ++j) xf[j] = Ad(0.0, Eigen::Matrix<double, 8, 1>::Zero());
+      expand(x, xf);
       for (int i = 0; i < N; ++i)
         for (int k = 0; k < core_n; ++k) {
-          Ad& v = xf[Limb::offset(i) + k];
-          v.value() = x[i * core_n + k];
           const int d = dir(i, k) - c0;
-          if (d >= 0 && d < 8) v.derivatives()[d] = 1.0;
+          if (d >= 0 && d < 8) xf[Limb::offset(i) + k].derivatives()[d] = 1.0;
         }
-      for (int k = 0; k < m; ++k) xf[limb->pool_offset() + k].value() = x[nb + k];
       Limb::BorderProbe<Ad> probe{e.data(), Ad(0.0, Eigen::Matrix<double, 8, 1>::Zero())};
       if (d_shift - c0 >= 0 && d_shift - c0 < 8) probe.efflux_shift_mmol_per_min.derivatives()[d_shift - c0] = 1.0;
       limb->rhs(xf.data(), inputs, df.data(), false, true, nullptr, &probe);
@@ -174,31 +147,22 @@ struct LimbCoreSystem {
         for (int k = 0; k < core_n; ++k) {
           const int d = dir(i, k) - c0;
           if (d < 0 || d >= 8) continue;
-          for (int s = std::max(0, i - 1); s <= std::min(N - 1, i + 1); ++s) {
-            const auto& g = e[static_cast<std::size_t>(s)].derivatives();
-            if (g.size() > 0) dE[i * core_n + k] += g[d];
-          }
+          for (int s = std::max(0, i - 1); s <= std::min(N - 1, i + 1); ++s)
+            dE[i * core_n + k] += e[static_cast<std::size_t>(s)].derivatives()[d];
         }
       if (d_shift - c0 >= 0 && d_shift - c0 < 8)
-        for (int r = 0; r < m; ++r) {
-          const auto& g = df[limb->pool_offset() + r].derivatives();
-          dF[r] = g.size() > 0 ? g[d_shift - c0] : 0.0;
-        }
+        for (int r = 0; r < m; ++r) dF[r] = df[limb->pool_offset() + r].derivatives()[d_shift - c0];
     }
     bottom.noalias() = dF * dE.transpose();
   }
   Eigen::VectorXd to_core(const Limb::State& x) const {
-    Eigen::VectorXd c(n());
-    const int N = limb->n_segments();
-    for (int i = 0; i < N; ++i) c.segment(i * core_n, core_n) = x.segment(Limb::offset(i), core_n);
-    for (int k = 0; k < limb->n_pool_states(); ++k) c[N * core_n + k] = x[limb->pool_offset() + k];
+    Eigen::VectorXd c;
+    restrict_to_core(x, c);
     return c;
   }
   Limb::State from_core(const Eigen::VectorXd& c) const {
-    Limb::State x = Limb::State::Zero(limb->n_states());
-    const int N = limb->n_segments();
-    for (int i = 0; i < N; ++i) x.segment(Limb::offset(i), core_n) = c.segment(i * core_n, core_n);
-    for (int k = 0; k < limb->n_pool_states(); ++k) x[limb->pool_offset() + k] = c[N * core_n + k];
+    Limb::State x;
+    expand(c, x);
     return x;
   }
 };
@@ -240,29 +204,16 @@ struct RestSearch {
   }
 
   /// The search from `guess`; throws SolverError (NewtonFailure, ...) or Cancelled.
-  Limb::State from(const Limb::State& guess, double* residual_out) const {
-    const int N = n_segments;
-    const auto positive = [N](const Eigen::VectorXd& x) {
-      for (int i = 0; i < N; ++i)
-        for (int k : segment_volume_states)
-          if (!(x[i * LimbCoreSystem::core_n + k] > 0.0)) return false;
-      return true;
-    };
-    const auto res = rest_steady_state(sys, sys.to_core(guess), opt, positive);
-    if (residual_out) *residual_out = res.residual_norm;
-    return sys.from_core(res.x);
-  }
+  Limb::State from(const Limb::State& guess, double* residual_out) const;
 };
 
 }  // namespace detail
 
 /// The resting state of a limb under `in` (default: rest inputs) searched from `guess` only (e.g. the
 /// rest state of a neighbouring limb, in a continuation). \throws SolverError when not found; Cancelled.
-inline Limb::State limb_rest_state_from(const std::shared_ptr<const Limb>& limb, const LimbInputs* in,
-                                        const Limb::State& guess, double* residual_out = nullptr,
-                                        const std::atomic<bool>* cancel = nullptr) {
-  return detail::RestSearch(limb, in, cancel).from(guess, residual_out);
-}
+Limb::State limb_rest_state_from(const std::shared_ptr<const Limb>& limb, const LimbInputs* in,
+                                 const Limb::State& guess, double* residual_out = nullptr,
+                                 const std::atomic<bool>* cancel = nullptr);
 
 /// The resting state of a limb under `in` (default: rest inputs): f = 0 for every state but the audit
 /// blocks (which start at 0), by `rest_steady_state()` with `rest_state_options()` (pseudo-transient
@@ -275,44 +226,9 @@ inline Limb::State limb_rest_state_from(const std::shared_ptr<const Limb>& limb,
 /// only when the search from `limb_initial_guess` fails, and the search is tried again from the state it
 /// returns (an empty state: no second try). It may throw to refuse the limb (the resting O2 rule does):
 /// computed lazily, it costs nothing on the usual path.
-inline Limb::State limb_rest_state(const std::shared_ptr<const Limb>& limb, const LimbInputs* in = nullptr,
-                                   double* residual_out = nullptr, const std::atomic<bool>* cancel = nullptr,
-                                   const std::function<Limb::State()>& second_guess = {}) {
-  const detail::RestSearch search(limb, in, cancel);
-  const int N = limb->n_segments();
-  std::string why;
-  try {
-    return search.from(limb_initial_guess(*limb, &search.sys.inputs, cancel), residual_out);
-  } catch (const SolverError& e) {
-    why = e.what();
-  }
-  if (second_guess) {
-    // A limb whose segments must build an O2 debt to dilate: from a state where every segment's supply
-    // exceeds its demand, the debts relax to their resting values.
-    const Limb::State x2 = second_guess();
-    if (x2.size() == limb->n_states()) {
-      try {
-        return search.from(x2, residual_out);
-      } catch (const SolverError& e) {
-        why += std::string(" From the second guess: ") + e.what();
-      }
-    }
-  }
-  std::string heights, masses;
-  for (int i = 0; i < N; ++i) {
-    heights += (i ? ", " : "") +
-               massagesim::detail::concat(search.sys.inputs.segment[static_cast<std::size_t>(i)].height_above_heart_cm);
-    masses += (i ? ", " : "") +
-              massagesim::detail::concat(limb->params().segments[static_cast<std::size_t>(i)].tissue_mass_g);
-  }
-  throw NewtonFailure(
-      massagesim::detail::concat("resting state of the limb not found (", N, " segments '", limb->segment_name(0),
-                                 "'...'", limb->segment_name(N - 1), "', heights above the heart [", heights,
-                                 "] cm, tissue masses [", masses, "] g): ", why,
-                                 " Check the parameter overrides (the named state's module), the posture and "
-                                 "the segment lengths; values near the ends of their ranges combine worst."),
-      0.0, 0.0, "");
-}
+Limb::State limb_rest_state(const std::shared_ptr<const Limb>& limb, const LimbInputs* in = nullptr,
+                            double* residual_out = nullptr, const std::atomic<bool>* cancel = nullptr,
+                            const std::function<Limb::State()>& second_guess = {});
 
 /// The domain of a limb's states for `OdeProblem::domain_violation`: the index of the first
 /// non-positive volume (arterial, venous, interstitial, initial lymph, collector), or -1.

@@ -24,6 +24,9 @@
 
 namespace massagesim::models {
 
+// The searches declared here are defined in src/rest_searches.cpp (massagesim::runtime): compiled once,
+// not in every file that includes this header.
+
 namespace detail {
 
 inline double blend(double a, double b, double s) {
@@ -67,52 +70,9 @@ struct RestContinuationStats {
 /// `in_start` (same geometry; its rest state must be found by `limb_rest_state`).
 /// \throws NewtonFailure when the start has no rest state found or a step shrinks below 1/4096 of the
 ///         path (the message gives the fraction reached); Cancelled as soon as `cancel` is set.
-inline Limb::State limb_rest_state_by_continuation(const LimbParams& start, const LimbInputs& in_start,
-                                                   const LimbParams& target, const LimbInputs& in_target,
-                                                   const std::atomic<bool>* cancel = nullptr,
-                                                   RestContinuationStats* stats = nullptr) {
-  RestContinuationStats st;
-  auto limb_at = [&](double s, LimbInputs& in) {
-    auto limb = std::make_shared<const Limb>(interpolate_limb_params(start, target, s));
-    in = in_target;
-    for (std::size_t i = 0; i < in.segment.size(); ++i)
-      in.segment[i].height_above_heart_cm =
-          in_start.segment[i].height_above_heart_cm +
-          s * (in_target.segment[i].height_above_heart_cm - in_start.segment[i].height_above_heart_cm);
-    return limb;
-  };
-  LimbInputs in = in_start;
-  Limb::State x = limb_rest_state(std::make_shared<const Limb>(start), &in_start, nullptr, cancel);
-  st.last_state = x;
-  double s = 0.0, h = 0.25;
-  std::string last;
-  constexpr double h_min = 1.0 / 4096.0;
-  while (s < 1.0) {
-    const double next = std::min(1.0, s + h);
-    const auto limb = limb_at(next, in);
-    try {
-      x = limb_rest_state_from(limb, &in, x, nullptr, cancel);
-      s = next;
-      ++st.steps;
-      st.last_state = x;
-      h = std::min(2.0 * h, 0.5);
-    } catch (const SolverError& e) {
-      ++st.rejected;
-      last = e.what();
-      h *= 0.25;
-      if (h < h_min) {
-        st.reached = s;
-        if (stats) *stats = st;
-        throw NewtonFailure(massagesim::detail::concat("continuation from the preset's parameters stopped at ", s,
-                                                       " of the way to the requested ones (", st.steps,
-                                                       " steps; the next step failed: ", last, ")"),
-                            0.0, 0.0, "");
-      }
-    }
-  }
-  st.reached = 1.0;
-  if (stats) *stats = st;
-  return x;
-}
+Limb::State limb_rest_state_by_continuation(const LimbParams& start, const LimbInputs& in_start,
+                                            const LimbParams& target, const LimbInputs& in_target,
+                                            const std::atomic<bool>* cancel = nullptr,
+                                            RestContinuationStats* stats = nullptr);
 
 }  // namespace massagesim::models

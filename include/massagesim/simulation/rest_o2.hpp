@@ -40,6 +40,9 @@
 
 namespace massagesim::models {
 
+// The searches declared here are defined in src/rest_searches.cpp (massagesim::runtime): compiled once,
+// not in every file that includes this header.
+
 /// One segment's resting O2 balance at the grid debt where supply exceeds demand most (or falls
 /// short least).
 struct RestO2Segment {
@@ -89,12 +92,8 @@ struct PinnedDebtSystem {
   }
   template <class Vec>
   void operator()(const Vec& z, Vec& dz, double t) const {
-    using S = typename Vec::Scalar;
-    const int nc = core.n();
-    Vec x(nc), dx(nc);
-    for (int i = 0; i < core.limb->n_segments(); ++i)
-      x[i * LimbCoreSystem::core_n + k_debt] = S(debt_mL[static_cast<std::size_t>(i)]);
-    for (int j = 0; j < n(); ++j) x[core_index(j)] = z[j];
+    thread_local Vec x, dx;  // per-thread scratch of the core state, as in `LimbCoreSystem`
+    expand(z, x);
     core(x, dx, t);
     dz.resize(n());
     for (int j = 0; j < n(); ++j) dz[j] = dx[core_index(j)];
@@ -113,11 +112,18 @@ struct PinnedDebtSystem {
     for (int j = 0; j < n(); ++j) z[j] = c[core_index(j)];
     return z;
   }
-  Eigen::VectorXd expand(const Eigen::VectorXd& z) const {
-    Eigen::VectorXd c(core.n());
+  /// The core state of reduced state `z` (the pinned debts put back) in `c`'s scalar.
+  template <class ZVec, class CVec>
+  void expand(const ZVec& z, CVec& c) const {
+    using S = typename CVec::Scalar;
+    c.resize(core.n());
     for (int i = 0; i < core.limb->n_segments(); ++i)
-      c[i * LimbCoreSystem::core_n + k_debt] = debt_mL[static_cast<std::size_t>(i)];
+      c[i * LimbCoreSystem::core_n + k_debt] = S(debt_mL[static_cast<std::size_t>(i)]);
     for (int j = 0; j < n(); ++j) c[core_index(j)] = z[j];
+  }
+  Eigen::VectorXd expand(const Eigen::VectorXd& z) const {
+    Eigen::VectorXd c;
+    expand(z, c);
     return c;
   }
 };
@@ -127,111 +133,8 @@ struct PinnedDebtSystem {
 /// Every segment's resting O2 supply and demand along the debt path (see the file comment), under
 /// `in` (default: the limb's rest inputs). Stops at the first grid debt where every segment has had
 /// supply above demand (for most sets: d = 0, one steady state). \throws Cancelled when `cancel` is set
-inline RestO2Balance limb_rest_o2_balance(const Limb& limb, const LimbInputs* in = nullptr,
-                                          const std::atomic<bool>* cancel = nullptr) {
-  LimbParams lp = limb.params();
-  const int N = limb.n_segments();
-  std::vector<double> d50(static_cast<std::size_t>(N)), mass(static_cast<std::size_t>(N));
-  RestO2Balance out;
-  for (int i = 0; i < N; ++i) {
-    const auto k = static_cast<std::size_t>(i);
-    ParameterRegistry reg(lp.segments[k]);
-    reg.set("glycolytic_deficit_fraction", 0.0, true);  // the pinned deficit drives no glycolysis
-    d50[k] = reg.get("vasodilator_half_debt_mL_per_kg");
-    SegmentParams derived = lp.segments[k];
-    MetabolitesModule::derive(derived);  // the muscle part of the segment's tissue
-    mass[k] = derived.muscle_mass_kg;
-    RestO2Segment s;
-    s.name = limb.segment_name(i);
-    s.muscle_mass_kg = mass[k];
-    s.height_above_heart_cm = (in ? *in : limb.rest_inputs()).segment[k].height_above_heart_cm;
-    s.vo2_rest_mL_per_min_per_kg = reg.get("vo2_rest_mL_per_min_per_kg");
-    s.o2_extraction_max = reg.get("o2_extraction_max");
-    s.arterial_o2_content_mL_per_L = reg.get("arterial_o2_content_mL_per_L");
-    s.demand_mL_per_min = std::numeric_limits<double>::infinity();  // no grid point yet
-    out.segments.push_back(s);
-  }
-  auto pinned = std::make_shared<const Limb>(lp);
-  detail::PinnedDebtSystem sys{LimbCoreSystem{pinned, in ? *in : limb.rest_inputs()},
-                               std::vector<double>(static_cast<std::size_t>(N), 0.0)};
-
-  // Guess: the default calf's rest state scaled to each segment's mass (cheap; the search is robust);
-  // each grid point then starts from the last one's solution.
-  static const Segment::State calf = [] { return rest_state(Segment(default_calf_params())); }();
-  const double m_ref = default_calf_params().tissue_mass_g;
-  Limb::State guess = Limb::State::Zero(limb.n_states());
-  for (int i = 0; i < N; ++i) {
-    Segment::State xs = calf;
-    for (int k : segment_volume_states) xs[k] *= lp.segments[static_cast<std::size_t>(i)].tissue_mass_g / m_ref;
-    guess.segment(Limb::offset(i), Limb::seg_n) = xs;
-  }
-  if (limb.params().lactate_pool) {  // as limb_initial_guess
-    guess[limb.pool_offset() + kWbBlood] = 1.0;
-    guess[limb.pool_offset() + kWbMuscle + kLactateCell] = 1.2;
-    guess[limb.pool_offset() + kWbMuscle + kLactateIsf] = 1.05;
-    guess[limb.pool_offset() + kWbMuscle + kLactateCap] = 1.0;
-  }
-  Eigen::VectorXd z = sys.reduce(sys.core.to_core(guess));
-  SteadyStateOptions opt = rest_state_options();
-  opt.cancel = cancel;
-  use_limb_structure(opt, LimbCoreSystem::core_n - 1, N, limb.n_pool_states());  // the debts are pinned
-  const auto positive = [&sys, N](const Eigen::VectorXd& y) {
-    const Eigen::VectorXd c = sys.expand(y);
-    for (int i = 0; i < N; ++i)
-      for (int k : segment_volume_states)
-        if (!(c[i * LimbCoreSystem::core_n + k] > 0.0)) return false;
-    return true;
-  };
-  std::vector<double> grid{0.0};  // per-kg debt / d50
-  for (int k = -6; k <= 10; ++k) grid.push_back(std::ldexp(1.0, k));
-  grid.push_back(1e6);  // full dilation (signal within 1e-6 of vasodilator_max)
-  static const int i_q = Segment::output_index("arteriolar_flow_mL_per_min");
-  static const int i_dem = Segment::output_index("o2_demand_mL_per_min");
-  static const int i_sig = Segment::output_index("vasodilator_signal");
-  out.n_grid = static_cast<int>(grid.size());
-  Limb::State first;  // each segment's block at its first feasible grid debt
-  for (double r : grid) {
-    for (int i = 0; i < N; ++i)
-      sys.debt_mL[static_cast<std::size_t>(i)] =
-          r * d50[static_cast<std::size_t>(i)] * mass[static_cast<std::size_t>(i)];
-    try {
-      z = rest_steady_state(sys, z, opt, positive).x;
-    } catch (const SolverError& e) {
-      out.why_unsolved = e.what();
-      continue;
-    }
-    ++out.n_solved;
-    const Limb::State x = sys.core.from_core(sys.expand(z));
-    const Eigen::MatrixXd o = pinned->outputs(x, sys.core.inputs);
-    bool all_ok = true;
-    for (int i = 0; i < N; ++i) {
-      RestO2Segment& s = out.segments[static_cast<std::size_t>(i)];
-      const double cap = s.o2_extraction_max * s.arterial_o2_content_mL_per_L * o(i, i_q) * 1e-3;
-      if (!std::isfinite(s.demand_mL_per_min) || cap - o(i, i_dem) > s.margin_mL_per_min()) {
-        s.debt_mL_per_kg = r * d50[static_cast<std::size_t>(i)];
-        s.vasodilator_signal = o(i, i_sig);
-        s.demand_mL_per_min = o(i, i_dem);
-        s.flow_mL_per_min = o(i, i_q);
-        s.deliverable_mL_per_min = cap;
-      }
-      if (!s.feasible && s.margin_mL_per_min() > 0.0) {  // the first debt where supply meets demand
-        s.feasible = true;
-        if (first.size() == 0) first = Limb::State::Zero(limb.n_states());
-        first.segment(Limb::offset(i), Limb::seg_n) = x.segment(Limb::offset(i), Limb::seg_n);
-      }
-      all_ok = all_ok && s.feasible;
-    }
-    if (all_ok) {
-      out.feasible_state = first;
-      out.feasible_state.tail(limb.n_pool_states()) = x.tail(limb.n_pool_states());
-      break;
-    }
-  }
-  // A grid debt whose pinned state is not found is skipped (a state of the path the search cannot
-  // reach); a verdict needs most of the path.
-  out.solved = out.feasible_state.size() > 0 || 3 * out.n_solved >= out.n_grid;  // (all feasible: stopped early)
-  return out;
-}
+RestO2Balance limb_rest_o2_balance(const Limb& limb, const LimbInputs* in = nullptr,
+                                   const std::atomic<bool>* cancel = nullptr);
 
 /// The end of every "no resting state" refusal (this rule's and the day at rest's, rest_relaxation.hpp): what
 /// else, besides a lower resting demand, would give the segment a resting state.

@@ -26,6 +26,9 @@
 
 namespace massagesim::models {
 
+// The searches declared here are defined in src/rest_searches.cpp (massagesim::runtime): compiled once,
+// not in every file that includes this header.
+
 /// Where a relaxation at rest ended.
 struct RestRelaxation {
   Limb::State x;               ///< the state at the end
@@ -63,93 +66,9 @@ struct RestRelaxationRules {
 ///   projection; measured 0.7 %).
 /// Otherwise it relaxes to `t_max_s` (its end is a guess for the rest-state search).
 /// Never throws on an integration failure (`integrated` is false then); throws Cancelled.
-inline RestRelaxation relax_limb_at_rest(const std::shared_ptr<const Limb>& limb, const LimbInputs& in,
-                                         const Limb::State& x0, double t_max_s,
-                                         const std::atomic<bool>* cancel = nullptr,
-                                         const RestRelaxationRules& rules = {}) {
-  using Sys = LimbSystem<ConstantLimbInputs>;
-  OdeProblem<Sys, Limb::State> prob{
-      Sys{limb, ConstantLimbInputs{std::make_shared<const LimbInputs>(in)}, true, /*exact_pool_jacobian=*/true}, x0,
-      0.0, t_max_s};
-  prob.state_names = limb->state_names();
-  prob.domain_violation = limb_volume_domain(limb->n_segments());
-  RestRelaxation r;
-  r.debt_bound_mL = MetabolitesModule::states[kO2Debt].max;
-  const int N = limb->n_segments();
-  constexpr int debt = SegmentLayout::metabolites + kO2Debt;
-  const auto max_debt = [N](const Limb::State& x) {
-    double m = -std::numeric_limits<double>::infinity();
-    for (int i = 0; i < N; ++i) m = std::max(m, x[Limb::offset(i) + debt]);
-    return m;
-  };
-  // The debt's share of its maximal dilation: the model's own vasodilator_signal output over its maximum (at
-  // rest no exercise term adds to it).
-  std::vector<double> x_max(static_cast<std::size_t>(N));
-  for (std::size_t k = 0; k < x_max.size(); ++k) x_max[k] = limb->params().segments[k].vasodilator_max;
-  static const int i_signal = Segment::output_index("vasodilator_signal");
-  const auto share = [&](const Eigen::MatrixXd& o, int i) {
-    return o(i, i_signal) / x_max[static_cast<std::size_t>(i)];
-  };
-  Event<Limb::State> out_of_bound{
-      .condition = [&](double, const Limb::State& x) { return max_debt(x) - r.debt_bound_mL; },
-      .direction = EventDirection::rising,
-      .terminal = true,
-      .name = "o2_debt_bound"};
-  StepControl ctl;
-  ctl.rtol = 1e-6;
-  ctl.atol = 1e-9;
-  ctl.throw_on_failure = false;
-  ctl.cancel = cancel;
-  static const int i_uptake = Segment::output_index("o2_uptake_mL_per_min");
-  static const int i_demand = Segment::output_index("o2_demand_mL_per_min");
-  const auto stepper = simulation::limb_rodas4(*limb, /*autonomous=*/true);
-  r.x = x0;
-  r.integrated = true;
-  Eigen::MatrixXd o_before = limb->outputs(x0, in), o;  // outputs at a window's ends
-  while (r.t_s < t_max_s) {
-    prob.x0 = r.x;
-    prob.t0_s = r.t_s;
-    prob.t1_s = std::min(t_max_s, r.t_s + rules.window_s);
-    const auto sol =
-        solve(prob, stepper, ctl, SaveAt{.t1 = true}, std::span<const Event<Limb::State>>(&out_of_bound, 1));
-    if (sol.status == Status::cancelled) throw Cancelled("resting-state relaxation cancelled", sol.t_final_s);
-    const Limb::State before = r.x;
-    const double minutes = (sol.t_final_s - r.t_s) / 60.0;
-    r.t_s = sol.t_final_s;
-    if (sol.x_final.size() == limb->n_states()) r.x = sol.x_final;
-    if (!sol.ok()) {
-      r.integrated = false;
-      r.failure = sol.message;
-      break;
-    }
-    for (int i = 0; i < N; ++i)
-      if (r.x[Limb::offset(i) + debt] >= r.debt_bound_mL * (1.0 - 1e-9)) {
-        r.debt_out_segment = i;
-        r.debt_mL = r.x[Limb::offset(i) + debt];
-      }
-    if (r.debt_out_segment >= 0 || sol.status == Status::terminated_by_event) break;
-    const double f = rules.full_dilation_share;
-    o = limb->outputs(r.x, in);
-    double soonest_min = std::numeric_limits<double>::infinity();  // the segment whose debt gets there first
-    for (int i = 0; i < N; ++i) {
-      const double D0 = before[Limb::offset(i) + debt], D1 = r.x[Limb::offset(i) + debt];
-      const double rate = (D1 - D0) / minutes;
-      if (!(rate > rules.rising_mL_per_min && share(o_before, i) >= f && share(o, i) >= f)) continue;
-      const double uptake = o(i, i_uptake), deficit = o(i, i_demand) - uptake;
-      const double to_bound_min = (r.debt_bound_mL - D1) / rate;
-      if (deficit > rules.deficit_margin * (1.0 - f) / f * uptake && to_bound_min < soonest_min) {
-        soonest_min = to_bound_min;
-        r.debt_out_segment = i;
-        r.debt_mL = D1;
-        r.rise_at_full_dilation_mL_per_min = rate;
-        r.dilation_share = share(o, i);
-      }
-    }
-    o_before.swap(o);
-    if (r.debt_out_segment >= 0) break;
-  }
-  return r;
-}
+RestRelaxation relax_limb_at_rest(const std::shared_ptr<const Limb>& limb, const LimbInputs& in, const Limb::State& x0,
+                                  double t_max_s, const std::atomic<bool>* cancel = nullptr,
+                                  const RestRelaxationRules& rules = {});
 
 /// Refuses a limb whose relaxation at rest took a segment's O2 debt past its documented bound, or on towards
 /// it at full metabolic dilation: no resting state inside the physiological bounds. `from` says where the

@@ -20,6 +20,9 @@
 
 namespace massagesim::models {
 
+// The searches declared here are defined in src/rest_searches.cpp (massagesim::runtime): compiled once,
+// not in every file that includes this header.
+
 /// An odeint-style System: `sys(x, dxdt, t)` for double and AD scalars, from a segment and a
 /// callable `inputs(t) -> SegmentInputs`. `accumulate = false` freezes the audit block.
 template <class InputsFn>
@@ -150,25 +153,7 @@ SteadyStateResult<State> rest_steady_state(const System& sys, const State& x0, S
 /// audit block (accumulators start at 0), from `initial_guess()` by `steady_state()` with
 /// `rest_state_options()` (volumes kept positive).
 /// \throws NewtonFailure when no steady state is found; Cancelled when `cancel` is set
-inline Segment::State rest_state(const Segment& seg, const SegmentInputs* in = nullptr, double* residual_out = nullptr,
-                                 const std::atomic<bool>* cancel = nullptr) {
-  const SegmentInputs inputs = in ? *in : seg.rest_inputs();
-  SegmentCoreSystem sys{seg, inputs};
-  SteadyStateOptions opt = rest_state_options();
-  opt.cancel = cancel;
-  const auto names = SegmentLayout::state_names();
-  opt.state_names.assign(names.begin(), names.begin() + SegmentCoreSystem::n);
-  const SegmentCoreSystem::State guess = seg.initial_guess().head<SegmentCoreSystem::n>();
-  const auto positive = [](const SegmentCoreSystem::State& x) {
-    for (int k : segment_volume_states)
-      if (!(x[k] > 0.0)) return false;
-    return true;
-  };
-  const auto res = rest_steady_state(sys, guess, opt, positive);
-  if (residual_out) *residual_out = res.residual_norm;
-  Segment::State x = Segment::State::Zero();
-  x.head<SegmentCoreSystem::n>() = res.x;
-  return x;
-}
+Segment::State rest_state(const Segment& seg, const SegmentInputs* in = nullptr, double* residual_out = nullptr,
+                          const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace massagesim::models
