@@ -48,8 +48,9 @@ import os
 import random
 import re
 import sys
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -141,6 +142,36 @@ def run_case(
     return None
 
 
+#: Draws run at once: ms.simulate releases the GIL, so a survey's runs share the cores (the legal-set test,
+#: half the suite's time on one core, takes half as long on two).
+WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
+def run_in_order(
+    cases: Iterable[dict[str, Any]],
+    run: Callable[[dict[str, Any]], str | None] = run_case,
+    workers: int = WORKERS,
+) -> Iterator[tuple[dict[str, Any], str | None]]:
+    """(case, run(case)) for each case in draw order, ``workers`` runs at a time: a survey reads the same
+    outcomes in the same order as one run after another, whatever finishes first. Up to 8 cases per worker
+    are queued ahead, so one long run (a refusal can take 100 times a typical draw) does not hold the other
+    workers idle. A consumer may stop early: the queued runs are cancelled, the started ones finish."""
+    with ThreadPoolExecutor(workers) as pool:
+        pending: deque[tuple[dict[str, Any], Any]] = deque()
+        try:
+            for case in cases:
+                pending.append((case, pool.submit(run, case)))
+                if len(pending) >= 8 * workers:
+                    c, f = pending.popleft()
+                    yield c, f.result()
+            while pending:
+                c, f = pending.popleft()
+                yield c, f.result()
+        finally:
+            for _, f in pending:
+                f.cancel()
+
+
 def survey(
     n: int,
     seed: int,
@@ -153,14 +184,19 @@ def survey(
     when given, and are not failures); the passing ones are appended to ``passed`` when given."""
     rng = random.Random(seed)
     tables = {p: ms.parameters(preset=p).to_frame() for p in PRESETS}
+
+    def cases() -> Iterator[dict[str, Any]]:
+        for _ in range(n):
+            preset = rng.choice(PRESETS)
+            case = draw(rng, tables[preset])
+            case["preset"] = preset
+            if defaults:  # postures and geometries only
+                case["parameters"] = {}
+            yield case
+
     failures = []
-    for _ in range(n):
-        preset = rng.choice(PRESETS)
-        case = draw(rng, tables[preset])
-        case["preset"] = preset
-        if defaults:  # postures and geometries only
-            case["parameters"] = {}
-        why = run_case(case, rule)
+    # rule=False sets an environment variable around each run: those runs go one at a time.
+    for case, why in run_in_order(cases(), lambda c: run_case(c, rule), WORKERS if rule else 1):
         if why is not None and why.startswith("refused:"):
             if refused is not None:
                 refused.append((case, why))
@@ -176,19 +212,25 @@ def legal_survey(n_legal: int, seed: int) -> tuple[list[tuple[dict[str, Any], st
     the number of sets the rule refused on the way."""
     rng = random.Random(seed)
     tables = {p: ms.parameters(preset=p).to_frame() for p in PRESETS}
+
+    def cases() -> Iterator[dict[str, Any]]:
+        while True:
+            preset = rng.choice(PRESETS)
+            case = draw(rng, tables[preset])
+            case["preset"] = preset
+            yield case
+
     failures: list[tuple[dict[str, Any], str]] = []
     legal = refused = 0
-    while legal < n_legal:
-        preset = rng.choice(PRESETS)
-        case = draw(rng, tables[preset])
-        case["preset"] = preset
-        why = run_case(case)
+    for case, why in run_in_order(cases()):
         if why is not None and why.startswith("refused:"):
             refused += 1
             continue
         legal += 1
         if why is not None:
             failures.append((case, why))
+        if legal == n_legal:
+            break
     return failures, refused
 
 
@@ -333,10 +375,9 @@ def sided_survey(n: int, rng: random.Random, segments: tuple[int, int] = (1, 8))
     """Runs n draws of ``draw_sided``; asserts that each runs finite or is refused by the resting O2 rule.
     Returns (refused, two-leg draws)."""
     failures, refused, two = [], 0, 0
-    for _ in range(n):
-        case = draw_sided(rng, segments)
+    draws = (draw_sided(rng, segments) for _ in range(n))
+    for case, why in run_in_order(draws, lambda c: run_case(c, build=sided_scenario)):
         two += case["two_legs"]
-        why = run_case(case, build=sided_scenario)
         if why is not None and why.startswith("refused:"):
             refused += 1
         elif why is not None:
