@@ -20,6 +20,29 @@
 
 namespace massagesim::models {
 
+namespace {
+
+/// The default calf's resting state with its volumes scaled to a segment of `tissue_mass_g`: the fallback
+/// guess of both limb searches (the calf's own search runs once per process).
+Segment::State scaled_calf_rest_state(double tissue_mass_g) {
+  static const Segment::State calf = rest_state(Segment(default_calf_params()));
+  Segment::State xs = calf;
+  const double f = tissue_mass_g / default_calf_params().tissue_mass_g;
+  for (int k : segment_volume_states) xs[k] *= f;
+  return xs;
+}
+
+/// The lactate pool's states at ~1 mmol/L, where the limb has a pool.
+void guess_lactate_pool(const Limb& limb, Limb::State& x) {
+  if (!limb.params().lactate_pool) return;
+  x[limb.pool_offset() + kWbBlood] = 1.0;
+  x[limb.pool_offset() + kWbMuscle + kLactateCell] = 1.2;
+  x[limb.pool_offset() + kWbMuscle + kLactateIsf] = 1.05;
+  x[limb.pool_offset() + kWbMuscle + kLactateCap] = 1.0;
+}
+
+}  // namespace
+
 Limb::State detail::RestSearch::from(const Limb::State& guess, double* residual_out) const {
   const int N = n_segments;
   const auto positive = [N](const Eigen::VectorXd& x) {
@@ -55,11 +78,6 @@ Segment::State rest_state(const Segment& seg, const SegmentInputs* in, double* r
 }
 
 Limb::State limb_initial_guess(const Limb& limb, const LimbInputs* in, const std::atomic<bool>* cancel) {
-  static const Segment::State calf = [] {
-    const Segment seg(default_calf_params());
-    return rest_state(seg);
-  }();
-  const double m_ref = default_calf_params().tissue_mass_g;
   const LimbInputs inputs = in ? *in : limb.rest_inputs();
   Limb::State x = Limb::State::Zero(limb.n_states());
   for (int i = 0; i < limb.n_segments(); ++i) {
@@ -84,18 +102,11 @@ Limb::State limb_initial_guess(const Limb& limb, const LimbInputs* in, const std
     try {
       xs = rest_state(limb.segment(i), &ri, nullptr, cancel);
     } catch (const SolverError&) {
-      xs = calf;
-      const double f = pi.tissue_mass_g / m_ref;
-      for (int k : segment_volume_states) xs[k] *= f;
+      xs = scaled_calf_rest_state(pi.tissue_mass_g);
     }
     x.segment(Limb::offset(i), Limb::seg_n) = xs;
   }
-  if (limb.params().lactate_pool) {
-    x[limb.pool_offset() + kWbBlood] = 1.0;
-    x[limb.pool_offset() + kWbMuscle + kLactateCell] = 1.2;
-    x[limb.pool_offset() + kWbMuscle + kLactateIsf] = 1.05;
-    x[limb.pool_offset() + kWbMuscle + kLactateCap] = 1.0;
-  }
+  guess_lactate_pool(limb, x);
   return x;
 }
 
@@ -171,20 +182,11 @@ RestO2Balance limb_rest_o2_balance(const Limb& limb, const LimbInputs* in, const
 
   // Guess: the default calf's rest state scaled to each segment's mass (cheap; the search is robust);
   // each grid point then starts from the last one's solution.
-  static const Segment::State calf = [] { return rest_state(Segment(default_calf_params())); }();
-  const double m_ref = default_calf_params().tissue_mass_g;
   Limb::State guess = Limb::State::Zero(limb.n_states());
-  for (int i = 0; i < N; ++i) {
-    Segment::State xs = calf;
-    for (int k : segment_volume_states) xs[k] *= lp.segments[static_cast<std::size_t>(i)].tissue_mass_g / m_ref;
-    guess.segment(Limb::offset(i), Limb::seg_n) = xs;
-  }
-  if (limb.params().lactate_pool) {  // as limb_initial_guess
-    guess[limb.pool_offset() + kWbBlood] = 1.0;
-    guess[limb.pool_offset() + kWbMuscle + kLactateCell] = 1.2;
-    guess[limb.pool_offset() + kWbMuscle + kLactateIsf] = 1.05;
-    guess[limb.pool_offset() + kWbMuscle + kLactateCap] = 1.0;
-  }
+  for (int i = 0; i < N; ++i)
+    guess.segment(Limb::offset(i), Limb::seg_n) =
+        scaled_calf_rest_state(lp.segments[static_cast<std::size_t>(i)].tissue_mass_g);
+  guess_lactate_pool(limb, guess);
   Eigen::VectorXd z = sys.reduce(sys.core.to_core(guess));
   SteadyStateOptions opt = rest_state_options();
   opt.cancel = cancel;
