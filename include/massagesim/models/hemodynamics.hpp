@@ -334,7 +334,9 @@ struct HemodynamicsModule {
       {"arterial_compartment_pressure_mmHg", "mmHg", "pressure in the segment's arteries"},
       {"capillary_pressure_mmHg", "mmHg", "capillary pressure"},
       {"venous_pressure_mmHg", "mmHg", "pressure in the segment's veins"},
-      {"downstream_venous_pressure_mmHg", "mmHg", "pressure in the vein downstream of the valve"},
+      {"downstream_venous_pressure_mmHg", "mmHg",
+       "pressure in the vein downstream of the valve at this segment's height: the central or next segment's venous "
+       "pressure across the column between, held at the outlet's tissue pressure where that vein collapses"},
       {"myogenic_factor", "1", "myogenic multiplier of arteriolar conductance"},
       {"blood_volume_mL", "mL", "arterial plus venous blood volume"},
       {"venous_valve_pressure_difference_mmHg", "mmHg", "pressure across the venous valve"},
@@ -352,6 +354,9 @@ struct HemodynamicsModule {
   static void write_outputs(const Params<double>&, const double* x, const Bus& bus, const Work<double>& w,
                             double* out) {
     const double per100 = 100.0 / bus.tissue_mass_g;
+    // The downstream vein's pressure is the waterfall's: a vein cannot hold its lumen far below its surroundings,
+    // so where the referred pressure (a raised limb's CVP minus the column) is lower it collapses and its lumen
+    // stays at the outlet's tissue pressure.
     const double v[] = {w.feed_inflow_mL_per_min,
                         w.feed_inflow_mL_per_min * per100,
                         w.arteriolar_flow_mL_per_min,
@@ -361,7 +366,7 @@ struct HemodynamicsModule {
                         w.arterial_pressure_mmHg,
                         w.capillary_pressure_mmHg,
                         w.venous_pressure_mmHg,
-                        w.downstream_venous_pressure_mmHg,
+                        w.waterfall_pressure_mmHg,
                         w.myogenic_factor,
                         x[HemodynamicsLayout::arterial_volume] + x[HemodynamicsLayout::venous_volume],
                         w.valve_pressure_difference_mmHg};

@@ -231,6 +231,27 @@ TEST(Segment, ALeakyValveDrawsNoBackflowFromACollapsedDownstreamVein) {
   EXPECT_NEAR(-q, 0.05 * g * 20.0, 0.05 * 0.05 * g * 20.0) << "leak 0.05, G " << g;
 }
 
+// The reported downstream venous pressure is the lumen pressure of the vein beyond the valve: where the referred
+// pressure (CVP minus the column of a raised limb) is below the outlet's tissue pressure that vein collapses and
+// holds its surroundings' pressure (the waterfall), as measured collapsed veins do (-9 to +4 mmHg), instead of
+// CVP - rho g h (-17 mmHg in raised limbs of the envelope survey, 2026-12-07).
+TEST(Segment, DownstreamVenousPressureIsTheCollapsedVeinsLumenPressure) {
+  const Segment seg(default_calf_params());
+  const Segment::State x = rest_state(seg);
+  SegmentInputs in = seg.rest_inputs();
+  Segment::State dx;
+  for (const double cvp : {-40.0, -15.0, 0.0, 5.0, 30.0}) {
+    in.central_venous_pressure_mmHg = cvp;
+    const auto e = seg.evaluate(x.data(), in, dx.data());
+    const auto& h = e.template of<HemodynamicsModule>();
+    const double reported = out(seg, x, in, "downstream_venous_pressure_mmHg");
+    EXPECT_DOUBLE_EQ(reported, h.waterfall_pressure_mmHg) << cvp;
+    EXPECT_GE(reported, h.downstream_venous_pressure_mmHg - 1e-12) << cvp;
+    if (cvp >= 30.0) EXPECT_NEAR(reported, h.downstream_venous_pressure_mmHg, 0.05) << "open vein: the referred one";
+    if (cvp <= -15.0) EXPECT_GT(reported, -10.0) << "collapsed vein at " << cvp << " mmHg of CVP";
+  }
+}
+
 TEST(Segment, VolumesStayPositiveUnder300mmHg) {
   const Segment seg(default_calf_params());
   const Segment::State x0 = rest_state(seg);
