@@ -28,7 +28,9 @@ Measured 2026-12-07 after lymphangions collapse as softly as veins (collector_co
 limb's downstream venous pressure (11) and initial lymphatics (2), no lymphangion below -10 mmHg; seed 31: 0
 failed, 100 inside (50), 0 unexplained, collapsed vessels 11 draws, all downstream venous pressure. Then with the
 downstream venous pressure reported as the collapsed vein's lumen pressure (the waterfall): seed 12, 125 inside,
-collapsed vessels 2 draws (initial lymphatics); seed 31, 111 inside, none.
+collapsed vessels 2 draws (initial lymphatics); seed 31, 111 inside, none. Then with the inflow judged on its
+beat mean (test_envelope.BEAT_MEAN): seed 12, 125 inside, the load surge in 1 draw (2), pressures only; seed 31,
+113 inside (111), no contraction swing (1).
 Measured 2026-12-06 after the myogenic sensor reads a collapsed arteriole as unstretched (seed 12, 200 draws): 0
 failed, 63 inside (61 before), 137 outside, 0 unexplained; the loaded myogenic cause (15 draws, down to -145
 mmHg) is gone and its entry with it; seed 31: 0 failed, 50 inside, 0 unexplained (14 draws had it before).
@@ -360,9 +362,10 @@ KNOWN_CAUSES: list[Cause] = [
     ),
     Cause(
         "load_arterial_surge",
-        "issue 12 (cuffs): a load that inflates or releases at once pushes the feed-artery compartment's "
-        "inflow past any measured perfusion and drives arterial and capillary pressure negative: up to 43040 "
-        "mL/min (2544 mL/min/100 g; bounds 22000, 400) and -13.7 mmHg; 2 of 200 draws.",
+        "issue 12 (cuffs; test_envelope.ARTERIAL_SURGE): the sample saved at the instant a load comes off reads "
+        "the released segment's arterial and capillary pressure at -13.7 mmHg (1 of 200 draws; seed 31: 2 draws, "
+        "down to -21.0; bound -10). Its inflow surge (up to 43040 mL/min, 2544 mL/min/100 g at the instant) is over "
+        "within a heartbeat and is judged on its beat mean since 2026-12-07 (test_envelope.BEAT_MEAN): inside.",
         lambda c, v: loaded(c) and v.name in ARTERIAL_SIDE,
     ),
     Cause(
@@ -370,8 +373,9 @@ KNOWN_CAUSES: list[Cause] = [
         "issue 12 (muscle pump): within a cycle of rhythmic contractions the feed-artery inflow swings past the "
         "bound and back: -141 to 520 mL/min/100 g (active recovery at 0.81 x VO2max, contractions of 136 mmHg, "
         "above a maximal one's 87, at 20/min: an earlier draw range; the default survey draws none, so not "
-        "strict). Radegran's 373 mL/min/100 g is a mean over contraction cycles, so this group is judged once the "
-        "check averages over a cycle (not done yet); backflow during a contraction has no published bound.",
+        "strict). Radegran's 373 mL/min/100 g is a mean over contraction cycles; the check averages the inflow over "
+        "a heartbeat (1 s, test_envelope.BEAT_MEAN; seed 31's one draw, 460 at an instant, is inside on it), not "
+        "yet over a contraction cycle; backflow during a contraction has no published bound.",
         lambda c, v: (
             contracting(c)
             and not loaded(c)
