@@ -191,11 +191,13 @@ RestO2Balance limb_rest_o2_balance(const Limb& limb, const LimbInputs* in, const
   SteadyStateOptions opt = rest_state_options();
   opt.cancel = cancel;
   use_limb_structure(opt, LimbCoreSystem::core_n - 1, N, limb.n_pool_states());  // the debts are pinned
-  const auto positive = [&sys, N](const Eigen::VectorXd& y) {
-    const Eigen::VectorXd c = sys.expand(y);
+  // The volumes read in the reduced state itself (no debt is a volume): no expansion per Newton iterate.
+  static_assert(
+      std::ranges::none_of(segment_volume_states, [](int k) { return k == detail::PinnedDebtSystem::k_debt; }));
+  const auto positive = [N](const Eigen::VectorXd& y) {
     for (int i = 0; i < N; ++i)
       for (int k : segment_volume_states)
-        if (!(c[i * LimbCoreSystem::core_n + k] > 0.0)) return false;
+        if (!(y[detail::PinnedDebtSystem::reduced_index(i, k)] > 0.0)) return false;
     return true;
   };
   std::vector<double> grid{0.0};  // per-kg debt / d50

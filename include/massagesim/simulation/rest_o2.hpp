@@ -90,13 +90,14 @@ struct PinnedDebtSystem {
     const int i = j / per, r = j % per;
     return i * LimbCoreSystem::core_n + (r >= k_debt ? r + 1 : r);
   }
+  /// Reduced index of segment i's core entry k (k != k_debt): the inverse of `core_index`.
+  static int reduced_index(int i, int k) { return i * (LimbCoreSystem::core_n - 1) + (k > k_debt ? k - 1 : k); }
   template <class Vec>
   void operator()(const Vec& z, Vec& dz, double t) const {
     thread_local Vec x, dx;  // per-thread scratch of the core state, as in `LimbCoreSystem`
     expand(z, x);
     core(x, dx, t);
-    dz.resize(n());
-    for (int j = 0; j < n(); ++j) dz[j] = dx[core_index(j)];
+    reduce(dx, dz);
   }
   /// The pool rows' segment columns: the core system's (`LimbCoreSystem::border_rows_jacobian`) without
   /// the pinned debts' columns.
@@ -107,9 +108,15 @@ struct PinnedDebtSystem {
     bottom.resize(full.rows(), nb);
     for (int j = 0; j < nb; ++j) bottom.col(j) = full.col(core_index(j));
   }
-  Eigen::VectorXd reduce(const Eigen::VectorXd& c) const {
-    Eigen::VectorXd z(n());
+  /// The reduced state of core state `c` (the pinned debts left out), in `z`'s scalar.
+  template <class CVec, class ZVec>
+  void reduce(const CVec& c, ZVec& z) const {
+    z.resize(n());
     for (int j = 0; j < n(); ++j) z[j] = c[core_index(j)];
+  }
+  Eigen::VectorXd reduce(const Eigen::VectorXd& c) const {
+    Eigen::VectorXd z;
+    reduce(c, z);
     return z;
   }
   /// The core state of reduced state `z` (the pinned debts put back) in `c`'s scalar.
