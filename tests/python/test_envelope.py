@@ -119,6 +119,22 @@ def beat_means(t: np.ndarray, cumulative_mL: np.ndarray) -> np.ndarray:
     return out
 
 
+def judged_values(
+    arm: ms.ArmTrace, t: np.ndarray, j: int, bare: str, seg: str | None, masses: dict[str, float]
+) -> np.ndarray:
+    """Column j's saved values, with its beat means in their place where `BEAT_MEAN` applies and a sample lies
+    1 s earlier (a per-100 g column needs its segment's mass)."""
+    v = np.asarray(arm.values[:, j], dtype=float)
+    cumulative = f"{seg}.{BEAT_MEAN.get(bare)}"
+    per_100g = bare.endswith("_per_100g")
+    if bare not in BEAT_MEAN or cumulative not in arm.output_names or (per_100g and seg not in masses):
+        return v
+    beat = beat_means(t, np.asarray(arm.values[:, arm.output_names.index(cumulative)], dtype=float))
+    if per_100g:
+        beat = beat / (10.0 * masses[seg])  # mL/min per hundreds of g
+    return np.where(np.isnan(beat), v, beat)
+
+
 def violations(result: ms.Result, states_only: bool = False) -> list[Violation]:
     """Every saved column outside its envelope bound (states: their module's; outputs: the output table;
     per kg where the segment's mass is known; `BEAT_MEAN` flows on their beat means), non-finite values
@@ -137,18 +153,9 @@ def violations(result: ms.Result, states_only: bool = False) -> list[Violation]:
         for j, col in enumerate(arm.output_names):
             bare = col if col in by_name else col.split(".", 1)[-1]
             seg = col.split(".", 1)[0] if bare != col else None
-            beat = None
-            if bare in BEAT_MEAN and seg is not None and f"{seg}.{BEAT_MEAN[bare]}" in arm.output_names:
-                k = arm.output_names.index(f"{seg}.{BEAT_MEAN[bare]}")
-                beat = beat_means(t, np.asarray(arm.values[:, k], dtype=float))
-                if bare.endswith("_per_100g") and seg in masses:
-                    beat = beat / (10.0 * masses[seg])  # mL/min per hundreds of g
-                elif bare.endswith("_per_100g"):
-                    beat = None
+            judged = judged_values(arm, t, j, bare, seg, masses)
             for b in by_name.get(bare, []):
-                v = np.asarray(arm.values[:, j], dtype=float)
-                if beat is not None:
-                    v = np.where(np.isnan(beat), v, beat)
+                v = judged
                 if b.basis == "per_kg":
                     if seg not in masses:
                         continue

@@ -320,12 +320,6 @@ def above(v: Violation) -> bool:
     return v.v_max > v.hi and not v.v_min < v.lo
 
 
-COLLAPSIBLE_PRESSURES = {
-    "venous_pressure_mmHg",
-    "downstream_venous_pressure_mmHg",
-    "initial_lymph_pressure_mmHg",
-    "collector_pressure_mmHg",
-}
 ARTERIAL_SIDE = {
     "arterial_inflow_mL_per_min",
     "arterial_inflow_mL_per_min_per_100g",
@@ -358,7 +352,8 @@ KNOWN_CAUSES: list[Cause] = [
         "raised limb's downstream venous pressure (reported as the collapsed vein's lumen pressure, the waterfall, "
         "not CVP minus the column; before, 11 draws down to -17): 75 draws in this group before both. Before the "
         "outlets shut at wall contact: 127 draws, lymph down to -202, veins to -213.",
-        lambda c, v: v.name in COLLAPSIBLE_PRESSURES and below(v),
+        # Only what the reason names: a vein or lymphangion below -10 mmHg again is a new, unexplained violation.
+        lambda c, v: v.name == "initial_lymph_pressure_mmHg" and below(v),
     ),
     Cause(
         "load_arterial_surge",
