@@ -8,6 +8,7 @@ set(MASSAGESIM_EMBEDDED_SCENARIOS
   wingate_recovery
   gupta_1996_lactate_recovery
   gupta_1996_massage_45min
+  gupta_1996_massage_lower_flow
   walking_ambulatory_venous_pressure
   quiet_standing_fluid_shift
   maximal_lactate_steady_state

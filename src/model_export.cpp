@@ -24,6 +24,7 @@ models::SegmentInputsTpl<Expr> segment_inputs(const protocols::Schedule& schedul
   o.massage_drive = s.massage_drive;
   o.circumferential_pressure_mmHg = s.circumferential_pressure_mmHg;
   o.contraction_pressure_mmHg = s.contraction_pressure_mmHg;
+  o.muscle_flow_multiplier = s.muscle_flow_multiplier;
   return o;
 }
 }  // namespace
@@ -45,6 +46,7 @@ ExportedModel export_scenario(const scenario::Scenario& sc, const std::string& a
           models::LimbInputsTpl<Expr> in;
           for (int i = 0; i < n; ++i) in.segment[static_cast<std::size_t>(i)] = segment_inputs(*schedule, t, i);
           in.whole_body_intensity = whole_body_intensity(*schedule, t);  // as models::ScheduleLimbInputs
+          in.muscle_flow_multiplier = muscle_flow_multiplier(*schedule, t);
           return in;
         },
         p.rest_state, 0.0, T, std::move(bps));

@@ -722,6 +722,14 @@ PhaseSpec read_phase(const Ctx& ctx, const Json& j, const std::string& path) {
     if (a->empty()) ctx.fail(f.path("sides"), "expected at least one side (omit it for every limb), got []");
     ph.sides = read_unique_names(ctx, *a, f.path("sides"), "side");
   }
+  if (f.number("muscle_flow_multiplier", ph.muscle_flow_multiplier)) {
+    const double k = *ph.muscle_flow_multiplier;
+    if (!(k >= mp::Schedule::min_muscle_flow_multiplier && k <= mp::Schedule::max_muscle_flow_multiplier))
+      ctx.fail(f.path("muscle_flow_multiplier"),
+               massagesim::detail::concat("expected a factor on muscle blood-flow conductance in [",
+                                          mp::Schedule::min_muscle_flow_multiplier, ", ",
+                                          mp::Schedule::max_muscle_flow_multiplier, "] (1: none), got ", k));
+  }
   if (ph.kind == K::posture_change) ph.posture = f.choice_of("posture", f.required("posture"), postures, "posture");
   if (ph.kind == K::massage || ph.kind == K::compression) ph.technique = read_technique(f, ph.kind);
   f.finish();
@@ -1152,6 +1160,7 @@ std::string to_json(const Scenario& sc) {
                            {"duty_cycle", ph.contractions->duty_cycle},
                            {"pressure_mmHg", ph.contractions->pressure_mmHg},
                            {"limb_offset_cycles", ph.contractions->limb_offset_cycles}};
+    if (ph.muscle_flow_multiplier) p["muscle_flow_multiplier"] = *ph.muscle_flow_multiplier;
     if (ph.kind == mp::PhaseKind::posture_change) p["posture"] = name_of(postures, ph.posture);
     if (ph.technique) {
       p["technique"] = mp::technique_name(*ph.technique);

@@ -27,6 +27,7 @@ const std::string_view quiet_standing_text = embedded::quiet_standing_fluid_shif
 const std::string_view mlss_text = embedded::maximal_lactate_steady_state_json;
 const std::string_view gupta_text = embedded::gupta_1996_lactate_recovery_json;
 const std::string_view gupta45_text = embedded::gupta_1996_massage_45min_json;
+const std::string_view gupta_lower_flow_text = embedded::gupta_1996_massage_lower_flow_json;
 const std::string_view martin_text = embedded::martin_1998_massage_vs_rest_json;
 const std::string_view hemmings_text = embedded::hemmings_2000_boxing_massage_json;
 const std::string_view robertson_text = embedded::robertson_2004_leg_massage_json;
@@ -248,6 +249,22 @@ const LactateRecovery& l2_massage_45min_leg() {
     MASSAGESIM_CHECK(t_end > 0.0 && rub.phase && rub.end_s - rub.start_s >= 2700.0 - 1e-9,
                      "validation L2.massage_45min: the scenario lacks its bouts and 45 min of massage");
     const auto res = simulate_checked(sc, "L2.massage_45min");
+    const auto& arm = res.arms.at(0);
+    return recovery_after(arm, column(arm, "blood_lactate_mmol_per_L"), t_end);
+  }();
+  return r;
+}
+
+std::string_view gupta_massage_lower_flow_scenario_text() { return gupta_lower_flow_text; }
+const LactateRecovery& l2_massage_lower_flow_leg() {
+  static const LactateRecovery r = [] {
+    const scenario::Scenario sc = scenario::parse_scenario(gupta_lower_flow_text, "gupta_1996_massage_lower_flow.json");
+    const double t_end = last_phase_end(sc, protocols::PhaseKind::exercise);
+    const PhaseSpan rub = first_phase(sc, protocols::PhaseKind::massage);
+    MASSAGESIM_CHECK(t_end > 0.0 && rub.phase && rub.phase->muscle_flow_multiplier == 0.76,
+                     "validation L2.massage_flow_x0.76: the scenario lacks its bouts or its massage at a muscle flow "
+                     "multiplier of 0.76");
+    const auto res = simulate_checked(sc, "L2.massage_flow_x0.76");
     const auto& arm = res.arms.at(0);
     return recovery_after(arm, column(arm, "blood_lactate_mmol_per_L"), t_end);
   }();

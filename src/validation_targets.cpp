@@ -304,8 +304,9 @@ std::vector<Target> lymph_targets() {
                return y.firm.peak_pressure_mmHg / y.light.peak_pressure_mmHg;
              }),
       banded(
-          "Y1.trigger_margin", a, ol, "lowest triggering filling pressure − (threshold − 2 trigger widths)", "mmHg",
-          "pulses triggered by filling (threshold 5–25 mmHg)", std::nan(""), 0.0, kInf, BandRule::qualitative,
+          "Y1.trigger_margin", a, ol,
+          "lowest triggering filling pressure − (threshold − 2 trigger widths) (scenarios olszewski_1980_lymph_*)",
+          "mmHg", "pulses triggered by filling (threshold 5–25 mmHg)", std::nan(""), 0.0, kInf, BandRule::qualitative,
           [] { return y1_olszewski1980_leg().trigger_margin_mmHg(); }, y1_no_pulse),
       banded("Y4.minute2_over_baseline", a, kn,
              "lymph flow in minute 2 of pumping / baseline (scenario knott_2005_lymph_pump, distal calf)", "1",
@@ -358,9 +359,11 @@ std::vector<Target> lactate_targets() {
              "gupta_1996_lactate_recovery) [per L of cell water]",
              "mmol/L", "~25-30 mmol/kg wet wt (<= 45 mmol/L of cell water)", std::nan(""), 0.0, 45.0,
              BandRule::qualitative, [] { return l2_gupta1996_leg().max_segment_cell_lactate_mmol_per_L; }),
-      around("L2.massage_flow_x0.76", a, gupta, "half-life, massage lowering muscle inflow 24 % (sensitivity)", "min",
-             "21.8 ± 3.5", 21.8, 3.5, BandRule::mean_sd,
-             [] { return l2_massage_sensitivity().flow_x076.half_life_min; }),
+      around("L2.massage_flow_x0.76", a, gupta,
+             "half-life, massage with muscle flow prescribed at 0.76 (sensitivity; scenario "
+             "gupta_1996_massage_lower_flow)",
+             "min", "21.8 ± 3.5", 21.8, 3.5, BandRule::mean_sd,
+             [] { return l2_massage_lower_flow_leg().half_life_min; }),
       around("L2.massage_45min", a, gupta,
              "half-life, massage over the whole 45-min recovery (sensitivity; scenario gupta_1996_massage_45min)",
              "min", "21.8 ± 3.5", 21.8, 3.5, BandRule::mean_sd, [] { return l2_massage_45min_leg().half_life_min; }),

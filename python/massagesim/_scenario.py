@@ -385,7 +385,10 @@ def phase(kind: str, duration_s: float, *, technique: str | None = None, **field
         ``{"cadence_per_min": 50, "duty_cycle": 0.4, "pressure_mmHg": 87}`` of rhythmic contractions (the
         muscle pump; every key optional, these are the defaults). Exercise, active-recovery, massage,
         compression and posture-change phases take ``sides`` (e.g. ``["left"]``): the limbs of ``limb.sides``
-        they act on (default: every limb); a posture change with ``sides`` moves those limbs only.
+        they act on (default: every limb); a posture change with ``sides`` moves those limbs only. Any phase
+        takes ``muscle_flow_multiplier`` (0.25-4, default 1): a prescribed factor on the blood-flow conductance of
+        all the model's muscle while the phase lasts, for sensitivity analyses of a mechanism the model lacks
+        (e.g. 0.76, massage lowering muscle inflow as Wiltshire 2010 measured); not a mechanism.
 
     Returns
     -------

@@ -209,6 +209,7 @@ KNOWN = {
     "wingate_recovery.json": SPRINT_LACTATE,
     "gupta_1996_lactate_recovery.json": GUPTA_LUMPED_MUSCLE,
     "gupta_1996_massage_45min.json": GUPTA_LUMPED_MUSCLE,
+    "gupta_1996_massage_lower_flow.json": GUPTA_LUMPED_MUSCLE,
 }
 #: Every shipped scenario; the known ones are expected failures, measured, with their cause.
 SCENARIOS = [
@@ -268,6 +269,7 @@ KNOWN_OUTPUTS = {
     "forearm_reactive_hyperaemia_arm_heart_level.json": ARTERIAL_SURGE,
     "gupta_1996_lactate_recovery.json": GUPTA_LUMPED_MUSCLE,
     "gupta_1996_massage_45min.json": GUPTA_LUMPED_MUSCLE,
+    "gupta_1996_massage_lower_flow.json": GUPTA_LUMPED_MUSCLE,
     "ipc_vs_passive.json": ARTERIAL_SURGE,
     "martin_1998_massage_vs_rest.json": BOUT_TO_ACTIVE_RECOVERY,
     "maximal_lactate_steady_state.json": DEPENDENT_BALANCE,

@@ -12,7 +12,8 @@ segments, steady or with rhythmic contractions), active recovery, massage (every
 (sequential chambers, occlusion cuff on any segment), passive recovery, rest or a posture change, then a
 passive recovery; a quarter of the draws have two legs (``limb.sides`` left and right, the same segments) and
 half of their exercise, active-recovery, massage and compression phases act on one side only (``sides``; drawn
-from a second random stream seeded by the draw itself, so the other fields are those of the one-limb draw).
+from a second random stream seeded by the draw itself, so the other fields are those of the one-limb draw); a tenth
+prescribe one middle phase's muscle flow at 0.5-1.5 of the model's (``muscle_flow_multiplier``; a third stream).
 Efforts are ones a person can hold: up to VO2max for a phase; above it a Wingate (<= 30 s at
 <= 2.2 x VO2max, Cotterrell 2005) or a sprint (<= 10 s up to 3 x, Beneke 2007); contractions up to a maximal
 one's intramuscular pressure (87 mmHg, physiology.md 3). Phases last 10-40 s so the
@@ -258,7 +259,20 @@ def draw(rng: random.Random) -> dict[str, Any]:
         "protocol": phases,
         "outputs": {"names": [], "save_every_s": 1.0},
     }
-    return _two_legs(random.Random("sides:" + json.dumps(case, sort_keys=True)), case)
+    case = _two_legs(random.Random("sides:" + json.dumps(case, sort_keys=True)), case)
+    return _flow_multiplier(random.Random("flow:" + json.dumps(case, sort_keys=True)), case)
+
+
+def _flow_multiplier(rng: random.Random, case: dict[str, Any]) -> dict[str, Any]:
+    """A tenth of the draws prescribe one middle phase's muscle flow at 0.5-1.5 of the model's (the phase field
+    ``muscle_flow_multiplier``: a sensitivity input; Wiltshire 2010's massage 0.76), from its own stream so the
+    other fields are those of the draw without it."""
+    if rng.random() >= 0.1:
+        return case
+    middle = [p for p in case["protocol"][1:-1] if p["duration_s"] > 0.0]
+    if middle:
+        rng.choice(middle)["muscle_flow_multiplier"] = round(rng.uniform(0.5, 1.5), 2)
+    return case
 
 
 SIDES = ["left", "right"]
@@ -438,6 +452,7 @@ def describe(d: Draw) -> str:
     kinds = " ".join(
         p["kind"] + (f"({p['technique']})" if "technique" in p else "")
         + (f"@{p['intensity_fraction_VO2max']}" if "intensity_fraction_VO2max" in p else "")
+        + (f"[flow x{p['muscle_flow_multiplier']}]" if "muscle_flow_multiplier" in p else "")
         for p in c["protocol"]
     )  # fmt: skip
     legs = " x ".join(c["limb"].get("sides", [])) or "one limb"
@@ -521,6 +536,7 @@ def test_the_draws_cover_the_space(draws: list[Draw]) -> None:
     assert set(techniques) == set(MASSAGE) | {"sequential_compression", "occlusion_cuff"}, techniques
     assert set(postures) == set(POSTURES), postures
     assert set(presets) == set(PRESETS), presets
+    assert any("muscle_flow_multiplier" in p for d in draws for p in d.case["protocol"])
 
 
 @pytest.mark.parametrize(

@@ -79,6 +79,7 @@ def test_units_are_in_property_names() -> None:
         "sides",
         "contractions",
         "duty_cycle",
+        "muscle_flow_multiplier",  # a dimensionless factor, as duty_cycle
         "format_version",
         "$schema",
         "subject",

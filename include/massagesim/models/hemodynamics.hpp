@@ -211,8 +211,11 @@ HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p
   // Metabolic dilation acts on the whole bed of the muscle part of the segment (muscle_fraction; skin, fat
   // and bone keep their resting conductance): arterioles, feed arteries (ascending dilation, Segal 2005)
   // and capillary/venular conductance (capillary recruitment), so that exercise hyperaemia is not capped
-  // by a fixed post-capillary resistance.
-  const S dil = S(1.0) + bus.muscle_fraction * bus.vasodilator_signal;
+  // by a fixed post-capillary resistance. A prescribed muscle flow multiplier k (a protocol's sensitivity
+  // input) scales the muscle part's conductance, dilated or not: (1 - f) + f (1 + x) k, written so that k = 1
+  // adds an exact zero.
+  const S dil = S(1.0) + bus.muscle_fraction * bus.vasodilator_signal +
+                bus.muscle_fraction * (S(1.0) + bus.vasodilator_signal) * (bus.muscle_flow_multiplier - S(1.0));
   o.arteriolar_conductance_mL_per_min_per_mmHg =
       p.arteriolar_conductance_mL_per_min_per_mmHg_per_100g * scale * o.myogenic_factor * dil;
   const S Ga = o.arteriolar_conductance_mL_per_min_per_mmHg;

@@ -132,6 +132,7 @@ struct LactatePoolModule {
     WholeBodyInputsTpl<S> wb;
     wb.whole_body_intensity = bus.whole_body_intensity;
     wb.working_muscle_intensity = bus.whole_body_intensity;
+    wb.flow_multiplier = bus.muscle_flow_multiplier;
     if (bus.exact_border)
       wb.extra_efflux_mmol_per_min = bus.lactate_efflux_mmol_per_min;
     else
@@ -153,6 +154,7 @@ struct LimbBusTpl {
   S arterial_pulse_pressure_mmHg{40};     ///< systolic - diastolic (conduit arteries under a cuff)
   S arterial_lactate_mmol_per_L{1};       ///< what segments' capillaries receive
   S whole_body_intensity{0};              ///< the protocol's whole-body exercise intensity
+  S muscle_flow_multiplier{1};            ///< the protocol's prescribed factor on muscle flow conductance
   S lactate_efflux_mmol_per_min{0};       ///< sum over segments (venous + lymph)
   double capillary_flow_L_per_min = 0.0;  ///< sum over segments (values only: the frozen border)
   bool exact_border = false;              ///< false: limb-level couplings frozen for AD scalars
@@ -302,6 +304,8 @@ template <class T>
 struct LimbInputsTpl {
   std::array<SegmentInputsTpl<T>, kMaxLimbSegments> segment{};
   T whole_body_intensity = 0.0;
+  /// Prescribed factor on the lumped working muscle's flow (protocols::Phase::muscle_flow_multiplier).
+  T muscle_flow_multiplier = 1.0;
 };
 using LimbInputs = LimbInputsTpl<double>;
 
@@ -453,7 +457,7 @@ class LimbTpl {
     typename detail::WorkTuple<S, List>::type work;
     LimbBusTpl<S> bus;
     bus.exact_border = exact_pool_jacobian;
-    fill_bus(mp, x, in.whole_body_intensity, bus, work);
+    fill_bus(mp, x, in, bus, work);
     S Ca = bus.arterial_lactate_mmol_per_L;
     if (!exact_pool_jacobian) Ca = S(value_of(Ca));
     S efflux(0.0);
@@ -522,7 +526,7 @@ class LimbTpl {
     typename detail::WorkTuple<double, List>::type work;
     LimbBusTpl<double> bus;
     bus.exact_border = true;
-    fill_bus(mp, x.data(), in.whole_body_intensity, bus, work);
+    fill_bus(mp, x.data(), in, bus, work);
     if (flows) {
       std::size_t k = 0;
       for_each_module(List{}, [&]<class M>() {
@@ -670,10 +674,11 @@ class LimbTpl {
 
   /// The limb bus at x: every enabled module's `publish`, then its `signals` (what segments read).
   template <class S, class I, class Work>
-  void fill_bus(const ComposedParamsTpl<S, List>& mp, const S* x, const I& whole_body_intensity, LimbBusTpl<S>& bus,
+  void fill_bus(const ComposedParamsTpl<S, List>& mp, const S* x, const LimbInputsTpl<I>& in, LimbBusTpl<S>& bus,
                 Work& work) const {
     bus.arterial_lactate_mmol_per_L = S(p_.fixed_arterial_lactate_mmol_per_L);
-    bus.whole_body_intensity = S(whole_body_intensity);
+    bus.whole_body_intensity = S(in.whole_body_intensity);
+    bus.muscle_flow_multiplier = S(in.muscle_flow_multiplier);
     for_each_module(List{}, [&]<class M>() {
       if (!enabled<M>()) return;
       auto& w = std::get<module_index<M>(List{})>(work);

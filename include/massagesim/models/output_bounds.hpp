@@ -139,6 +139,7 @@ inline constexpr auto derived_output_bounds = std::to_array<OutputBound>({
      "30 deg; limb <= 100 cm (hip to sole, limb.hpp [GK])"},
     {"contraction_pressure_mmHg", "", 0.0, 400.0,
      "[scope] schema 0-400 mmHg (maximal calf contraction ~87 mmHg, physiology.md 3)"},
+    {"muscle_flow_multiplier", "", 0.25, 4.0, "[scope] schema 0.25-4 (protocols::Schedule)"},
     // Limb-level quantities.
     {"blood_lactate_mmol_per_L", "", 0.0, 30.0,
      "rest 1.0 +/- 0.1 (Menzies 2010), 15.9 +/- 1.5 after a Wingate (Cotterrell 2005); the pool state's bound"},

@@ -33,12 +33,13 @@ struct OutputRecord {
 };
 
 /// The inputs of a segment recorded as outputs (what the protocol applies), in `SegmentInputs` terms.
-inline constexpr std::array<OutputInfo, 5> segment_input_outputs{{
+inline constexpr std::array<OutputInfo, 6> segment_input_outputs{{
     {"applied_pressure_mmHg", "mmHg", "external pressure applied to the skin of the segment"},
     {"massage_drive", "1", "mechanoreceptor stimulation 0..1 (reflex inhibition)"},
     {"exercise_intensity", "fraction of VO2max", "exercise intensity of the segment's muscle"},
     {"height_above_heart_cm", "cm", "height of the segment above the heart (posture)"},
     {"contraction_pressure_mmHg", "mmHg", "intramuscular pressure of rhythmic contractions (the muscle pump)"},
+    {"muscle_flow_multiplier", "1", "prescribed factor on the muscle's blood-flow conductance (1: none)"},
 }};
 
 /// The value of input k of `in` (order of `segment_input_outputs`).
@@ -52,8 +53,10 @@ inline double segment_input_value(const SegmentInputs& in, int k) {
       return in.exercise_intensity;
     case 3:
       return in.height_above_heart_cm;
-    default:
+    case 4:
       return in.contraction_pressure_mmHg;
+    default:
+      return in.muscle_flow_multiplier;
   }
 }
 

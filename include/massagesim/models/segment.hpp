@@ -79,6 +79,9 @@ struct SegmentInputsTpl {
   /// Rhythmic contractions (the muscle pump, protocols::Contractions) [mmHg]: added to the intramuscular
   /// pressure (tissue pressure on the vessels, external pressure of the lymphatics), not to the skin pressure.
   T contraction_pressure_mmHg = 0.0;
+  /// Prescribed factor on the blood-flow conductance of the segment's muscle part (protocols::Phase::
+  /// muscle_flow_multiplier, a sensitivity input); 1 = none.
+  T muscle_flow_multiplier = 1.0;
 };
 using SegmentInputs = SegmentInputsTpl<double>;
 
@@ -223,6 +226,7 @@ class SegmentTpl {
     bus.height_above_heart_cm = S(in.height_above_heart_cm);
     bus.massage_drive = S(in.massage_drive);
     bus.contraction_pressure_mmHg = S(in.contraction_pressure_mmHg);
+    bus.muscle_flow_multiplier = S(in.muscle_flow_multiplier);
     bus.arterial_pressure_mmHg = S(in.arterial_pressure_mmHg);
     bus.central_venous_pressure_mmHg = S(in.central_venous_pressure_mmHg);
     bus.arterial_lactate_mmol_per_L = S(in.arterial_lactate_mmol_per_L);

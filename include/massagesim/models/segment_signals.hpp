@@ -24,6 +24,7 @@ struct SegmentSignalsTpl {
   S height_above_heart_cm{0};  ///< posture: + above heart, - below (hydrostatic offset)
   S massage_drive{0};          ///< 0..1: mechanoreceptor stimulation (pressure applied/stroking) for reflex inhibition
   S contraction_pressure_mmHg{0};  ///< rhythmic contractions (muscle pump): added to the intramuscular pressure
+  S muscle_flow_multiplier{1};     ///< prescribed factor on the muscle part's blood-flow conductance (1: none)
 
   // --- pressures ----------------------------------------------------------------------------
   S tissue_pressure_mmHg{0};         ///< total extravascular pressure seen by vessels

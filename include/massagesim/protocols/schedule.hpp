@@ -64,6 +64,8 @@ struct SegmentInputs {
   /// Intramuscular pressure of rhythmic contractions (the muscle pump; `Contractions`): squeezes the
   /// muscle's veins and lymphatics from inside, not the skin (no pressure pain, no massage drive).
   double contraction_pressure_mmHg = 0.0;
+  /// Prescribed factor on the blood-flow conductance of muscle (`Phase::muscle_flow_multiplier`); 1: none.
+  double muscle_flow_multiplier = 1.0;
 
   /// Field by field (so a new field is compared without touching the callers).
   friend bool operator==(const SegmentInputs&, const SegmentInputs&) = default;
@@ -169,6 +171,11 @@ struct Phase {
   /// Exercise, active recovery, massage, compression: the limbs (indices) its technique and its working
   /// muscles act on; posture change: the limbs that change posture (the others keep theirs); empty = every limb.
   std::vector<int> limbs;
+  /// Prescribed factor on the blood-flow conductance of all the model's muscle (every segment's muscle part and
+  /// the lactate pool's lumped working muscle) for the phase: a sensitivity input for a mechanism the model
+  /// lacks or a hypothesis to test (e.g. massage lowering muscle inflow to 0.76, Wiltshire 2010), not a
+  /// mechanism; 1 = none (`Schedule::with_muscle_flow_multiplier`).
+  double muscle_flow_multiplier = 1.0;
 
   double end_s() const noexcept { return start_s + duration_s; }
   /// Whether the phase acts on limb `l`.
@@ -188,6 +195,11 @@ class Schedule {
   static constexpr double max_exercise_intensity = 3.0;
   /// Active-recovery default intensity: 30 % VO2max (Gupta 1996, physiology.md §1A).
   static constexpr double default_active_recovery_intensity = 0.3;
+
+  /// Muscle flow multipliers accepted (`with_muscle_flow_multiplier`): a quarter to four times the model's own
+  /// conductance, around the 0.76 of Wiltshire 2010 and the ~2x spread of measured exercise perfusion; past
+  /// them the question is an occlusion (a cuff) or a different subject, not a sensitivity.
+  static constexpr double min_muscle_flow_multiplier = 0.25, max_muscle_flow_multiplier = 4.0;
 
   /// Largest number of limbs (the two legs and the two arms).
   static constexpr int max_limbs = 4;
@@ -256,6 +268,19 @@ class Schedule {
   /// The last phase added acts on limbs `limbs` only (indices in [0, n_limbs()), each once; not empty). A posture
   /// change then moves those limbs only; the others keep the posture they had before it.
   /// \throws InvalidArgument for a rest or passive recovery, or a wrong index
+  /// Sets the last phase's prescribed factor on the blood-flow conductance of all the model's muscle
+  /// (`Phase::muscle_flow_multiplier`), in [min_muscle_flow_multiplier, max_muscle_flow_multiplier].
+  Schedule& with_muscle_flow_multiplier(double k) {
+    MASSAGESIM_CHECK(!phases_.empty(), "with_muscle_flow_multiplier: no phase yet; add the phase first");
+    Phase& ph = phases_.back();
+    MASSAGESIM_CHECK(std::isfinite(k) && k >= min_muscle_flow_multiplier && k <= max_muscle_flow_multiplier,
+                     to_string(ph.kind),
+                     ".muscle_flow_multiplier: expected a factor on muscle blood-flow conductance in [",
+                     min_muscle_flow_multiplier, ", ", max_muscle_flow_multiplier, "] (1: none), got ", k);
+    ph.muscle_flow_multiplier = k;
+    return *this;
+  }
+
   Schedule& on_limbs(std::vector<int> limbs) {
     MASSAGESIM_CHECK(!phases_.empty(), "on_limbs: no phase yet; add the phase first");
     Phase& ph = phases_.back();
@@ -359,6 +384,7 @@ class Schedule {
     in.exercise_intensity = works_here ? ph.exercise_intensity : 0.0;
     in.whole_body_exercise = ph.muscles.whole_body ? 1.0 : 0.0;
     in.height_above_heart_cm = ph.heights_cm[s];
+    in.muscle_flow_multiplier = ph.muscle_flow_multiplier;
     if (ph.muscles.contractions && works_here)
       in.contraction_pressure_mmHg = ph.muscles.contractions->pressure_at_mmHg(
           t_s, ph.muscles.contractions->limb_start_s(ph.start_s, limb_of(segment)));
@@ -387,6 +413,12 @@ class Schedule {
     if (i < 0) return 0.0;
     const Phase& ph = phases_[static_cast<std::size_t>(i)];
     return ph.muscles.whole_body ? ph.exercise_intensity : 0.0;
+  }
+  /// The prescribed muscle flow multiplier of the whole body (the lactate pool's lumped muscle) at t_s: the
+  /// phase's, 1 outside the protocol.
+  double muscle_flow_multiplier(double t_s) const noexcept {
+    const int i = phase_index_at(t_s);
+    return i < 0 ? 1.0 : phases_[static_cast<std::size_t>(i)].muscle_flow_multiplier;
   }
   double height_above_heart_cm(double t_s, int segment) const noexcept {
     return inputs(t_s, segment).height_above_heart_cm;

@@ -154,6 +154,9 @@ struct PhaseSpec {
   /// Exercise, active recovery: rhythmic contractions of the working segments (the muscle pump); none: a
   /// steady effort.
   std::optional<protocols::Contractions> contractions;
+  /// Any phase: a prescribed factor on the blood-flow conductance of all the model's muscle while it lasts
+  /// (`protocols::Phase::muscle_flow_multiplier`, a sensitivity input); empty = 1, none.
+  std::optional<double> muscle_flow_multiplier;
   /// New posture (posture_change only).
   protocols::Posture posture = protocols::Posture::supine;
   /// Technique and its parameters (massage: a manual technique; compression: a device).
@@ -386,6 +389,7 @@ inline protocols::Schedule build_schedule(const Limb& limb, const Subject& subje
           break;
       }
       if (!ph.sides.empty()) s.on_limbs(phase_sides(limb, ph));
+      if (ph.muscle_flow_multiplier) s.with_muscle_flow_multiplier(*ph.muscle_flow_multiplier);
     } catch (const UnknownName& e) {
       throw UnknownName(detail::concat("protocol[", i, "] (", protocols::to_string(ph.kind), "): ", e.what()));
     } catch (const InvalidArgument& e) {

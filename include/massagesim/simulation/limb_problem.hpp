@@ -54,8 +54,10 @@ struct ScheduleLimbInputs {
       o.massage_drive = s.massage_drive;
       o.circumferential_pressure_mmHg = s.circumferential_pressure_mmHg;
       o.contraction_pressure_mmHg = s.contraction_pressure_mmHg;
+      o.muscle_flow_multiplier = s.muscle_flow_multiplier;
     }
     out.whole_body_intensity = schedule->whole_body_intensity(t);
+    out.muscle_flow_multiplier = schedule->muscle_flow_multiplier(t);
   }
 };
 

@@ -110,7 +110,8 @@ SparsityPattern limb_jacobian_pattern(const Problem& prob, int n_perturbed = 2, 
       const auto& s = in.segment[static_cast<std::size_t>(i)];
       for (double v : {s.applied_pressure_mmHg, s.exercise_intensity, s.height_above_heart_cm, s.massage_drive,
                        s.circumferential_pressure_mmHg, s.arterial_lactate_mmol_per_L, s.arterial_pressure_mmHg,
-                       s.central_venous_pressure_mmHg, s.whole_body_exercise, s.contraction_pressure_mmHg})
+                       s.central_venous_pressure_mmHg, s.whole_body_exercise, s.contraction_pressure_mmHg,
+                       s.muscle_flow_multiplier - 1.0})
         key.push_back(sign(v));
     }
     bool dup = false;

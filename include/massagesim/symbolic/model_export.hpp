@@ -92,6 +92,7 @@ inline void name_inputs(models::SegmentInputsTpl<Expr>& in, const std::string& p
   name(in.height_above_heart_cm, "height_above_heart_cm");
   name(in.massage_drive, "massage_drive");
   name(in.contraction_pressure_mmHg, "contraction_pressure_mmHg");
+  name(in.muscle_flow_multiplier, "muscle_flow_multiplier");
 }
 
 template <class Each>
@@ -161,6 +162,11 @@ ExportedModel record_limb(const LimbT& limb, const LimbInputsOfTime& inputs, con
     in.whole_body_intensity = Expr::named("whole_body_intensity", in.whole_body_intensity);
     m.output_ids.push_back("whole_body_intensity");
     m.output_units.push_back("fraction of VO2max");
+  }
+  if (!in.muscle_flow_multiplier.is_constant()) {
+    in.muscle_flow_multiplier = Expr::named("muscle_flow_multiplier", in.muscle_flow_multiplier);
+    m.output_ids.push_back("muscle_flow_multiplier");
+    m.output_units.push_back("1");
   }
   std::vector<Expr> dx(static_cast<std::size_t>(n));
   limb.rhs(x.data(), in, dx.data(), /*accumulate=*/true, /*exact_pool_jacobian=*/true);

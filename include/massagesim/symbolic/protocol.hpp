@@ -44,6 +44,7 @@ struct SymbolicSegmentInputs {
   Expr whole_body_exercise;            ///< 1 in a whole-body effort, else 0
   Expr circumferential_pressure_mmHg;  ///< the part of the pressure from a device (compression phases)
   Expr contraction_pressure_mmHg;      ///< rhythmic contractions of the working muscles (the muscle pump)
+  Expr muscle_flow_multiplier;         ///< prescribed factor on muscle blood-flow conductance (1: none)
 };
 
 namespace protocol_detail {
@@ -236,7 +237,7 @@ inline Expr contraction_pressure_mmHg(const protocols::Contractions& c, double s
 /// included, to its end, excluded; zero-length phases never apply); before 0 rest in the initial
 /// posture, from the end on rest in the last one. All zero for an unknown segment.
 inline SymbolicSegmentInputs inputs(const protocols::Schedule& s, const Expr& t, int segment) {
-  SymbolicSegmentInputs in{0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+  SymbolicSegmentInputs in{0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0};
   if (segment < 0 || segment >= s.n_segments()) return in;
   const auto seg = static_cast<std::size_t>(segment);
   const double h0 = s.initial_heights_cm()[seg];
@@ -257,6 +258,7 @@ inline SymbolicSegmentInputs inputs(const protocols::Schedule& s, const Expr& t,
     in.exercise_intensity = piece(before_end, works_here ? ph.exercise_intensity : 0.0, in.exercise_intensity);
     in.whole_body_exercise = piece(before_end, ph.muscles.whole_body ? 1.0 : 0.0, in.whole_body_exercise);
     in.height_above_heart_cm = piece(before_end, ph.heights_cm[seg], in.height_above_heart_cm);
+    in.muscle_flow_multiplier = piece(before_end, ph.muscle_flow_multiplier, in.muscle_flow_multiplier);
     in.applied_pressure_mmHg =
         piece(before_end, touched ? pressure_mmHg(*ph.technique, t, local) : Expr(0.0), in.applied_pressure_mmHg);
     in.massage_drive =
@@ -281,6 +283,7 @@ inline SymbolicSegmentInputs inputs(const protocols::Schedule& s, const Expr& t,
   in.massage_drive = protocol_detail::piece(before_start, 0.0, in.massage_drive);
   in.circumferential_pressure_mmHg = protocol_detail::piece(before_start, 0.0, in.circumferential_pressure_mmHg);
   in.contraction_pressure_mmHg = protocol_detail::piece(before_start, 0.0, in.contraction_pressure_mmHg);
+  in.muscle_flow_multiplier = protocol_detail::piece(before_start, 1.0, in.muscle_flow_multiplier);
   return in;
 }
 
@@ -293,6 +296,17 @@ inline Expr whole_body_intensity(const protocols::Schedule& s, const Expr& t) {
     w = protocol_detail::piece(t < ph.end_s(), ph.muscles.whole_body ? ph.exercise_intensity : 0.0, w);
   }
   return protocol_detail::piece(t < 0.0, 0.0, w);
+}
+
+/// == `Schedule::muscle_flow_multiplier(t)`: the phase's prescribed factor on muscle flow, 1 outside.
+inline Expr muscle_flow_multiplier(const protocols::Schedule& s, const Expr& t) {
+  Expr k = 1.0;
+  for (int i = s.n_phases() - 1; i >= 0; --i) {
+    const protocols::Phase& ph = s.phase(i);
+    if (!(ph.end_s() > ph.start_s)) continue;
+    k = protocol_detail::piece(t < ph.end_s(), ph.muscle_flow_multiplier, k);
+  }
+  return protocol_detail::piece(t < 0.0, 1.0, k);
 }
 
 }  // namespace massagesim::symbolic

@@ -126,6 +126,12 @@ const GuptaLegResult& l2_gupta1996_leg();
 std::string_view gupta_massage_45min_scenario_text();
 const LactateRecovery& l2_massage_45min_leg();
 
+/// L2.massage_flow_x0.76, scenarios/gupta_1996_massage_lower_flow.json: Gupta's bouts and 10-min massage with the
+/// muscle's blood-flow conductance prescribed at 0.76 during the massage (Wiltshire 2010's fall in inflow, as a
+/// phase's `muscle_flow_multiplier`); the blood-lactate peak after the last bout, its time and the half-life.
+std::string_view gupta_massage_lower_flow_scenario_text();
+const LactateRecovery& l2_massage_lower_flow_leg();
+
 /// The massage-vs-rest blood-lactate nulls on the composed leg: each study's scenario file, run through
 /// `simulation::simulate`, read in each arm at times after the start of its recovery (the base protocol's first
 /// massage phase, which the other arms replace). `rest` is the arm named "rest" or "passive"; `active` is NaN

@@ -190,6 +190,39 @@ TEST(Schedule, BadInputsNameTheFieldAndTheRange) {
                  "posture seated.bend_from_distal_fraction: expected in [0, 1)");
 }
 
+TEST(Schedule, AMuscleFlowMultiplierHoldsForItsPhaseOnEverySegment) {
+  mp::Schedule s(limb4);
+  s.rest(60.0).massage(30.0, "effleurage").with_muscle_flow_multiplier(0.76).passive_recovery(30.0);
+  for (int seg = 0; seg < 4; ++seg) {
+    EXPECT_EQ(s.inputs(59.9, seg).muscle_flow_multiplier, 1.0);
+    EXPECT_EQ(s.inputs(60.0, seg).muscle_flow_multiplier, 0.76);  // right-continuous, as every input
+    EXPECT_EQ(s.inputs(89.9, seg).muscle_flow_multiplier, 0.76);
+    EXPECT_EQ(s.inputs(90.0, seg).muscle_flow_multiplier, 1.0);
+  }
+  EXPECT_EQ(s.muscle_flow_multiplier(75.0), 0.76);  // the lumped muscle's
+  EXPECT_EQ(s.muscle_flow_multiplier(-1.0), 1.0);
+  EXPECT_EQ(s.muscle_flow_multiplier(1e6), 1.0);
+  // The same protocol without it differs only in that input.
+  mp::Schedule plain(limb4);
+  plain.rest(60.0).massage(30.0, "effleurage").passive_recovery(30.0);
+  auto a = s.inputs(75.0, 1), b = plain.inputs(75.0, 1);
+  EXPECT_NE(a, b);
+  a.muscle_flow_multiplier = 1.0;
+  EXPECT_EQ(a, b);
+}
+
+TEST(Schedule, AMuscleFlowMultiplierOutsideItsRangeIsRefused) {
+  mp::Schedule s(limb4);
+  expect_invalid([&] { s.with_muscle_flow_multiplier(0.76); }, "with_muscle_flow_multiplier: no phase yet");
+  s.rest(60.0);
+  expect_invalid([&] { s.with_muscle_flow_multiplier(0.1); },
+                 "rest.muscle_flow_multiplier: expected a factor on muscle blood-flow conductance in [0.25, 4] (1: "
+                 "none), got 0.1");
+  expect_invalid([&] { s.with_muscle_flow_multiplier(std::nan("")); }, "rest.muscle_flow_multiplier: expected");
+  expect_invalid([&] { s.with_muscle_flow_multiplier(5.0); }, "got 5");
+  EXPECT_EQ(s.phase(0).muscle_flow_multiplier, 1.0);  // unchanged by the refused calls
+}
+
 TEST(Posture, ProneIsLevelAndALoweredLimbMirrorsARaisedOne) {
   // Every posture of the catalogue has a distinct name that round-trips.
   for (std::size_t i = 0; i < mp::posture_catalogue.size(); ++i) {

@@ -183,6 +183,36 @@ TEST(ModelExport, DefaultScenarioWithItsProtocolReproducesTheRightHandSide) {
   EXPECT_NE(j.find("piecewise("), std::string::npos);
 }
 
+TEST(ModelExport, PrescribedMuscleFlowMultipliersAreExportedInputs) {
+  // A phase's muscle_flow_multiplier reaches every segment and the lumped muscle: the graph names it as an
+  // input (per segment and the limb's) and reproduces the right-hand side under it.
+  scenario::Scenario sc = scenario::default_scenario();
+  sc.protocol.at(1).muscle_flow_multiplier = 1.5;   // the exercise
+  sc.protocol.at(2).muscle_flow_multiplier = 0.76;  // the first massage phase
+  const auto m = symbolic::export_scenario(sc, "massage", symbolic::ExportKind::limb, 800.0);
+  const auto p = simulation::prepare_arm(sc, "massage");
+  const std::string j = symbolic::to_json(m);
+  EXPECT_NE(j.find("distal_calf__muscle_flow_multiplier"), std::string::npos);
+  EXPECT_NE(j.find("\"muscle_flow_multiplier\""), std::string::npos);
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> u(0.5, 1.5), ut(0.0, m.t1_s);
+  const ScheduleLimbInputs inputs{p.schedule};
+  double worst = 0.0;
+  for (int k = 0; k < 200; ++k) {
+    const double t = (k % 2) ? ut(rng) : m.breakpoints_s[static_cast<std::size_t>(k) % m.breakpoints_s.size()] + 1e-6;
+    Eigen::VectorXd x = p.rest_state;
+    for (int i = 0; i < x.size(); ++i) x[i] *= u(rng);
+    LimbInputs in;
+    inputs(t, in, p.limb->n_segments());
+    Eigen::VectorXd d(x.size());
+    p.limb->rhs(x.data(), in, d.data(), true, true);
+    const auto v = m.graph->evaluate(std::span<const double>(x.data(), static_cast<std::size_t>(x.size())), t);
+    for (int i = 0; i < x.size(); ++i)
+      worst = std::max(worst, std::abs(v[static_cast<std::size_t>(i)] - d[i]) / (std::abs(d[i]) + 1e-12));
+  }
+  EXPECT_LE(worst, 1e-9);
+}
+
 TEST(ModelExport, LoneSegmentOfTheDefaultScenario) {
   const auto m = symbolic::export_scenario(scenario::default_scenario(), "", symbolic::ExportKind::segment, 600.0);
   EXPECT_EQ(static_cast<int>(m.states.size()), Segment::n_states);
