@@ -41,16 +41,22 @@ void guess_lactate_pool(const Limb& limb, Limb::State& x) {
   x[limb.pool_offset() + kWbMuscle + kLactateCap] = 1.0;
 }
 
+/// The positivity check of a rest search: every segment's volume states > 0, read through `index(i, k)` (segment
+/// i's state k in the layout the search iterates in: core, reduced or a lone segment's).
+template <class Index>
+auto volumes_positive(int n_segments, Index index) {
+  return [n_segments, index](const auto& x) {
+    for (int i = 0; i < n_segments; ++i)
+      for (int k : segment_volume_states)
+        if (!(x[index(i, k)] > 0.0)) return false;
+    return true;
+  };
+}
+
 }  // namespace
 
 Limb::State detail::RestSearch::from(const Limb::State& guess, double* residual_out) const {
-  const int N = n_segments;
-  const auto positive = [N](const Eigen::VectorXd& x) {
-    for (int i = 0; i < N; ++i)
-      for (int k : segment_volume_states)
-        if (!(x[i * LimbCoreSystem::core_n + k] > 0.0)) return false;
-    return true;
-  };
+  const auto positive = volumes_positive(n_segments, [](int i, int k) { return i * LimbCoreSystem::core_n + k; });
   const auto res = rest_steady_state(sys, sys.to_core(guess), opt, positive);
   if (residual_out) *residual_out = res.residual_norm;
   return sys.from_core(res.x);
@@ -65,12 +71,7 @@ Segment::State rest_state(const Segment& seg, const SegmentInputs* in, double* r
   const auto names = SegmentLayout::state_names();
   opt.state_names.assign(names.begin(), names.begin() + SegmentCoreSystem::n);
   const SegmentCoreSystem::State guess = seg.initial_guess().head<SegmentCoreSystem::n>();
-  const auto positive = [](const SegmentCoreSystem::State& x) {
-    for (int k : segment_volume_states)
-      if (!(x[k] > 0.0)) return false;
-    return true;
-  };
-  const auto res = rest_steady_state(sys, guess, opt, positive);
+  const auto res = rest_steady_state(sys, guess, opt, volumes_positive(1, [](int, int k) { return k; }));
   if (residual_out) *residual_out = res.residual_norm;
   Segment::State x = Segment::State::Zero();
   x.head<SegmentCoreSystem::n>() = res.x;
@@ -194,12 +195,7 @@ RestO2Balance limb_rest_o2_balance(const Limb& limb, const LimbInputs* in, const
   // The volumes read in the reduced state itself (no debt is a volume): no expansion per Newton iterate.
   static_assert(
       std::ranges::none_of(segment_volume_states, [](int k) { return k == detail::PinnedDebtSystem::k_debt; }));
-  const auto positive = [N](const Eigen::VectorXd& y) {
-    for (int i = 0; i < N; ++i)
-      for (int k : segment_volume_states)
-        if (!(y[detail::PinnedDebtSystem::reduced_index(i, k)] > 0.0)) return false;
-    return true;
-  };
+  const auto positive = volumes_positive(N, [](int i, int k) { return detail::PinnedDebtSystem::reduced_index(i, k); });
   std::vector<double> grid{0.0};  // per-kg debt / d50
   for (int k = -6; k <= 10; ++k) grid.push_back(std::ldexp(1.0, k));
   grid.push_back(1e6);  // full dilation (signal within 1e-6 of vasodilator_max)

@@ -312,6 +312,17 @@ in catalogue order (states from their module's state table), then its bound per 
 (basis 'per_kg', unit '<unit>/kg') when it has one. An infinite bound means none was published
 (models/output_bounds.hpp).)doc");
   m.def(
+      "output_beat_means",
+      []() {
+        std::vector<std::tuple<std::string, std::string, double>> out;
+        for (const auto& r : models::beat_mean_outputs)
+          out.emplace_back(r.output, r.cumulative, models::beat_mean_window_s);
+        return out;
+      },
+      R"doc(The outputs the envelope judges on their beat mean, as (output, cumulative output, window_s): the rise
+of the segment's cumulative output over the window before each saved time, per minute (per 100 g for a per-100 g
+output), where a sample lies one window earlier (models/output_bounds.hpp).)doc");
+  m.def(
       "stepper_names",
       []() {
         std::vector<std::string> out;

@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import os
 import typing
-__all__: list[str] = ['ArmResult', 'CancelFlag', 'Cancelled', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'PreparedArm', 'RunEstimate', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'canonical_parameter_id', 'check_parameter', 'check_run', 'default_scenario_json', 'estimate_run', 'is_device_technique', 'known_output_names', 'metric_info', 'metric_names', 'model_graph_json', 'output_bounds', 'output_catalogue', 'parameter_info', 'phase_kinds', 'posture_catalogue', 'prepare_arm', 'preset_names', 'preset_parameters', 'segment_tissue_presets', 'simulate', 'simulate_batch', 'solver_demo', 'state_catalogue', 'stepper_names', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'tolerance_problem', 'validation_report', 'validation_rows']
+__all__: list[str] = ['ArmResult', 'CancelFlag', 'Cancelled', 'InvalidArgument', 'NewtonFailure', 'NonFiniteState', 'OutOfDomain', 'ParameterInfo', 'PreparedArm', 'RunEstimate', 'Scenario', 'SimulationOptions', 'SimulationResult', 'SolverError', 'StepSizeUnderflow', 'TooManySteps', 'UnknownName', 'available_outputs', 'canonical_parameter_id', 'check_parameter', 'check_run', 'default_scenario_json', 'estimate_run', 'is_device_technique', 'known_output_names', 'metric_info', 'metric_names', 'model_graph_json', 'output_beat_means', 'output_bounds', 'output_catalogue', 'parameter_info', 'phase_kinds', 'posture_catalogue', 'prepare_arm', 'preset_names', 'preset_parameters', 'segment_tissue_presets', 'simulate', 'simulate_batch', 'solver_demo', 'state_catalogue', 'stepper_names', 'subject_parameters', 'technique_defaults_json', 'technique_names', 'tolerance_problem', 'validation_report', 'validation_rows']
 class InvalidArgument(ValueError):
     """
     Bad input: the message says what was given and what is allowed.
@@ -480,6 +480,12 @@ def model_graph_json(scenario: Scenario, arm: str = '', kind: str = 'limb', t1_s
         infix and Python), parameters (value, unit, range, source), assignments in dependency order,
         output ids and the protocol's breakpoints. `massagesim.sbml` turns it into SBML or a SciPy
         right-hand side.
+    """
+def output_beat_means() -> list[tuple[str, str, float]]:
+    """
+    The outputs the envelope judges on their beat mean, as (output, cumulative output, window_s): the rise
+    of the segment's cumulative output over the window before each saved time, per minute (per 100 g for a per-100 g
+    output), where a sample lies one window earlier (models/output_bounds.hpp).
     """
 def output_bounds() -> list[tuple[str, str, str, str, float, float, str]]:
     """

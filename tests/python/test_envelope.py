@@ -99,15 +99,11 @@ def segment_masses_kg(arm: ms.ArmTrace) -> dict[str, float]:
 
 
 #: Outputs judged on their mean over the second before each saved time (one heartbeat), from the segment's
-#: cumulative counterpart: the conduit inflow law is a cardiac-cycle mean (models/detail/conduit.hpp), so a refill
-#: shorter than a beat, the instant a load comes off, is not a prediction of the model, and measured perfusion is
-#: beat- or cycle-averaged (Doppler, thermodilution; Radegran 1999). Where no saved sample lies 1 s earlier (the
-#: first one; a save grid whose spacing does not divide 1 s) the value itself is judged.
-BEAT_MEAN = {
-    "arterial_inflow_mL_per_min": "cumulative_arterial_inflow_mL",
-    "arterial_inflow_mL_per_min_per_100g": "cumulative_arterial_inflow_mL",
-}
-BEAT_S = 1.0
+#: cumulative counterpart, as the envelope's catalogue says (`_core.output_beat_means()`, models/output_bounds.hpp:
+#: the conduit inflow law is a cardiac-cycle mean). Where no saved sample lies 1 s earlier (the first one; a save
+#: grid whose spacing does not divide 1 s) the value itself is judged.
+BEAT_MEAN = {out: cumulative for out, cumulative, _ in _core.output_beat_means()}
+(BEAT_S,) = {window for _, _, window in _core.output_beat_means()}
 
 
 def beat_means(t: np.ndarray, cumulative_mL: np.ndarray) -> np.ndarray:

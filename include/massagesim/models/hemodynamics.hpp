@@ -167,9 +167,12 @@ struct HemodynamicsOutputsTpl {
   S arterial_pressure_mmHg{0};        ///< in the segment's arteries
   S capillary_pressure_mmHg{0};
   S venous_pressure_mmHg{0};
-  S downstream_venous_pressure_mmHg{0};  ///< proximal vein at this height
-  S waterfall_pressure_mmHg{0};          ///< smooth max(downstream, outlet tissue pressure)
-  S feed_inflow_mL_per_min{0};           ///< into the segment (what a conduit Doppler sees)
+  /// The central or next segment's venous pressure referred to this height across the column between (before the
+  /// waterfall: it may lie below any pressure a vein holds). The output downstream_venous_pressure_mmHg is the
+  /// waterfall below, the collapsed vein's lumen pressure.
+  S referred_downstream_venous_pressure_mmHg{0};
+  S waterfall_pressure_mmHg{0};  ///< smooth max(referred downstream, outlet tissue pressure)
+  S feed_inflow_mL_per_min{0};   ///< into the segment (what a conduit Doppler sees)
   S arteriolar_flow_mL_per_min{0};
   S venous_outflow_mL_per_min{0};
   S arteriolar_conductance_mL_per_min_per_mmHg{0};
@@ -191,7 +194,8 @@ HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p
   HemodynamicsOutputsTpl<S> o;
   const S hydro = p.hydrostatic_gradient_mmHg_per_cm * bus.height_above_heart_cm;
   o.local_arterial_pressure_mmHg = bus.arterial_pressure_mmHg - hydro;
-  o.downstream_venous_pressure_mmHg = bus.central_venous_pressure_mmHg + p.proximal_venous_pressure_drop_mmHg - hydro;
+  o.referred_downstream_venous_pressure_mmHg =
+      bus.central_venous_pressure_mmHg + p.proximal_venous_pressure_drop_mmHg - hydro;
 
   const S Pt = bus.tissue_pressure_mmHg;
   const S Vu_a = p.arterial_unstressed_volume_mL_per_100g * scale;
@@ -251,7 +255,7 @@ HemodynamicsOutputsTpl<S> hemodynamics_outputs(const HemodynamicsParamsTpl<S>& p
   const S Pt_outlet =
       Pt - (S(1.0) - p.outlet_applied_pressure_fraction) * bus.tissue_pressure_transmission * bus.applied_pressure_mmHg;
   const double ww = value_of(p.waterfall_smoothing_mmHg);
-  o.waterfall_pressure_mmHg = smooth_max(S(o.downstream_venous_pressure_mmHg), S(Pt_outlet), ww);
+  o.waterfall_pressure_mmHg = smooth_max(S(o.referred_downstream_venous_pressure_mmHg), S(Pt_outlet), ww);
   const S upstream_mmHg = smooth_max(S(o.venous_pressure_mmHg), S(Pt_outlet), ww);
   o.valve_pressure_difference_mmHg = upstream_mmHg - o.waterfall_pressure_mmHg;
   if (bus.has_conduit)  // the outlet drains through conduit veins under a cuff on the proximal segment (limb.hpp)

@@ -45,6 +45,22 @@ inline constexpr std::string_view kLoadedPressureSource =
     "mmHg (Perry 1986); min: collapsible vessels collapse below ~-10 mmHg [GK]";
 }  // namespace detail
 
+/// An output judged on its mean over one heartbeat, the rise of its cumulative counterpart over the
+/// `beat_mean_window_s` before each saved time divided by it: the conduit inflow law is a cardiac-cycle mean
+/// (models/detail/conduit.hpp), so a refill shorter than a beat, the instant a load comes off, is not a
+/// prediction of the model, and measured perfusion is beat- or cycle-averaged (Doppler, thermodilution;
+/// Radegran 1999). Where no saved sample lies one window earlier the value itself is judged.
+struct BeatMeanRule {
+  std::string_view output;      ///< the flow (per 100 g: divided by the segment's mass in hundreds of g)
+  std::string_view cumulative;  ///< its cumulative counterpart [mL] (a segment output)
+};
+/// One heartbeat [s] (~60 beats/min at rest [GK]).
+inline constexpr double beat_mean_window_s = 1.0;
+inline constexpr auto beat_mean_outputs = std::to_array<BeatMeanRule>({
+    {"arterial_inflow_mL_per_min", "cumulative_arterial_inflow_mL"},
+    {"arterial_inflow_mL_per_min_per_100g", "cumulative_arterial_inflow_mL"},
+});
+
 /// Bounds of the derived outputs, inputs and limb-level quantities that are not module states, with
 /// sources (physiology.md sections; [V] published, [D] derived, [GK] textbook).
 inline constexpr auto derived_output_bounds = std::to_array<OutputBound>({

@@ -242,7 +242,7 @@ class SegmentTpl {
       }
       if (coupling->has_proximal) {
         // The venous outlet drains into the proximal segment's veins: hemodynamics_outputs computes the
-        // downstream pressure as CVP + drop - rho g h, so set the CVP that gives the proximal pressure;
+        // referred downstream pressure as CVP + drop - rho g h, so set the CVP that gives the proximal pressure;
         // the lymphangion outlet drains into the proximal segment's collector.
         bus.central_venous_pressure_mmHg = coupling->proximal_venous_pressure_mmHg -
                                            p.proximal_venous_pressure_drop_mmHg +

@@ -34,8 +34,8 @@ TEST(MuscleFlowMultiplier, ScalesTheMuscleShareOfTheSegmentsConductance) {
   const double expected = ((1.0 - f) + f * (1.0 + v) * 0.5) / ((1.0 - f) + f * (1.0 + v));
   const auto& h0 = e0.of<HemodynamicsModule>();
   const auto& h1 = e1.of<HemodynamicsModule>();
-  EXPECT_NEAR(h1.arteriolar_conductance_mL_per_min_per_mmHg / h0.arteriolar_conductance_mL_per_min_per_mmHg,
-              expected, 1e-12);
+  EXPECT_NEAR(h1.arteriolar_conductance_mL_per_min_per_mmHg / h0.arteriolar_conductance_mL_per_min_per_mmHg, expected,
+              1e-12);
   // The feed artery's conductance scales alike; its pressure drop is the state's, so the inflow does too.
   EXPECT_NEAR(h1.feed_inflow_mL_per_min / h0.feed_inflow_mL_per_min, expected, 1e-12);
   // Nothing else is an input of it: pressures set by the states are the same.

@@ -209,11 +209,11 @@ TEST(Segment, ALeakyValveDrawsNoBackflowFromACollapsedDownstreamVein) {
     // Tissue pressure at the outlet (no applied load): the waterfall's smooth max when P_down is far below.
     in.central_venous_pressure_mmHg = -200.0;
     const double pt = seg.evaluate(x.data(), in, dx.data()).template of<HemodynamicsModule>().waterfall_pressure_mmHg;
-    in.central_venous_pressure_mmHg = pt + downstream_above_tissue_mmHg - h0.downstream_venous_pressure_mmHg;
+    in.central_venous_pressure_mmHg = pt + downstream_above_tissue_mmHg - h0.referred_downstream_venous_pressure_mmHg;
     const auto e = seg.evaluate(x.data(), in, dx.data());
     const auto& h = e.template of<HemodynamicsModule>();
     EXPECT_LT(h.venous_pressure_mmHg, pt - 2.0) << "the vein must sit below its surroundings";
-    EXPECT_NEAR(h.downstream_venous_pressure_mmHg, pt + downstream_above_tissue_mmHg, 1e-9);
+    EXPECT_NEAR(h.referred_downstream_venous_pressure_mmHg, pt + downstream_above_tissue_mmHg, 1e-9);
     dp = h.valve_pressure_difference_mmHg;
     g = h.venous_outlet_conductance_mL_per_min_per_mmHg;
     return h.venous_outflow_mL_per_min;
@@ -246,8 +246,9 @@ TEST(Segment, DownstreamVenousPressureIsTheCollapsedVeinsLumenPressure) {
     const auto& h = e.template of<HemodynamicsModule>();
     const double reported = out(seg, x, in, "downstream_venous_pressure_mmHg");
     EXPECT_DOUBLE_EQ(reported, h.waterfall_pressure_mmHg) << cvp;
-    EXPECT_GE(reported, h.downstream_venous_pressure_mmHg - 1e-12) << cvp;
-    if (cvp >= 30.0) EXPECT_NEAR(reported, h.downstream_venous_pressure_mmHg, 0.05) << "open vein: the referred one";
+    EXPECT_GE(reported, h.referred_downstream_venous_pressure_mmHg - 1e-12) << cvp;
+    if (cvp >= 30.0)
+      EXPECT_NEAR(reported, h.referred_downstream_venous_pressure_mmHg, 0.05) << "open vein: the referred one";
     if (cvp <= -15.0) EXPECT_GT(reported, -10.0) << "collapsed vein at " << cvp << " mmHg of CVP";
   }
 }
