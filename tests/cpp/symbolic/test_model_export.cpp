@@ -146,6 +146,32 @@ TEST(ModelExport, ParametersAreLiveSymbols) {
   EXPECT_FALSE(is_structural("calf__venous_compliance_mL_per_mmHg_per_100g"));
 }
 
+namespace {
+/// Largest relative difference between the exported graph and the limb's right-hand side under the arm's
+/// schedule, over `n` samples (seed `seed`): states scaled 0.5-1.5 x rest, half the times random, half just after a
+/// breakpoint (right-continuous inputs).
+double worst_relative_rhs_difference(const symbolic::ExportedModel& m, const simulation::PreparedArm& p, int n,
+                                     unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(0.5, 1.5), ut(0.0, m.t1_s);
+  const ScheduleLimbInputs inputs{p.schedule};
+  double worst = 0.0;
+  for (int k = 0; k < n; ++k) {
+    const double t = (k % 2) ? ut(rng) : m.breakpoints_s[static_cast<std::size_t>(k) % m.breakpoints_s.size()] + 1e-6;
+    Eigen::VectorXd x = p.rest_state;
+    for (int i = 0; i < x.size(); ++i) x[i] *= u(rng);
+    LimbInputs in;
+    inputs(t, in, p.limb->n_segments());
+    Eigen::VectorXd d(x.size());
+    p.limb->rhs(x.data(), in, d.data(), true, true);
+    const auto v = m.graph->evaluate(std::span<const double>(x.data(), static_cast<std::size_t>(x.size())), t);
+    for (int i = 0; i < x.size(); ++i)
+      worst = std::max(worst, std::abs(v[static_cast<std::size_t>(i)] - d[i]) / (std::abs(d[i]) + 1e-12));
+  }
+  return worst;
+}
+}  // namespace
+
 TEST(ModelExport, DefaultScenarioWithItsProtocolReproducesTheRightHandSide) {
   // The whole default scenario (4-segment leg, rest, exercise, effleurage, petrissage, recovery):
   // the graph at random times and states equals the limb's RHS under the schedule's inputs.
@@ -158,24 +184,7 @@ TEST(ModelExport, DefaultScenarioWithItsProtocolReproducesTheRightHandSide) {
   // Pressure, exercise and massage drive per segment + whole-body intensity; heights are constant
   // (supine throughout) and stay literals.
   EXPECT_EQ(m.output_ids.size(), 4u * 3u + 1u);
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<double> u(0.5, 1.5), ut(0.0, m.t1_s);
-  double worst = 0.0;
-  const ScheduleLimbInputs inputs{p.schedule};
-  for (int k = 0; k < 300; ++k) {
-    // Half the times random, half just after a breakpoint (right-continuous inputs).
-    const double t = (k % 2) ? ut(rng) : m.breakpoints_s[static_cast<std::size_t>(k) % m.breakpoints_s.size()] + 1e-6;
-    Eigen::VectorXd x = p.rest_state;
-    for (int i = 0; i < x.size(); ++i) x[i] *= u(rng);
-    LimbInputs in;
-    inputs(t, in, p.limb->n_segments());
-    Eigen::VectorXd d(x.size());
-    p.limb->rhs(x.data(), in, d.data(), true, true);
-    const auto v = m.graph->evaluate(std::span<const double>(x.data(), static_cast<std::size_t>(x.size())), t);
-    for (int i = 0; i < x.size(); ++i)
-      worst = std::max(worst, std::abs(v[static_cast<std::size_t>(i)] - d[i]) / (std::abs(d[i]) + 1e-12));
-  }
-  EXPECT_LE(worst, 1e-9);
+  EXPECT_LE(worst_relative_rhs_difference(m, p, 300, 7), 1e-9);
   // JSON carries every state, parameter and assignment.
   const std::string j = symbolic::to_json(m);
   EXPECT_NE(j.find("\"format\":\"massagesim-model-graph\""), std::string::npos);
@@ -194,23 +203,7 @@ TEST(ModelExport, PrescribedMuscleFlowMultipliersAreExportedInputs) {
   const std::string j = symbolic::to_json(m);
   EXPECT_NE(j.find("distal_calf__muscle_flow_multiplier"), std::string::npos);
   EXPECT_NE(j.find("\"muscle_flow_multiplier\""), std::string::npos);
-  std::mt19937 rng(11);
-  std::uniform_real_distribution<double> u(0.5, 1.5), ut(0.0, m.t1_s);
-  const ScheduleLimbInputs inputs{p.schedule};
-  double worst = 0.0;
-  for (int k = 0; k < 200; ++k) {
-    const double t = (k % 2) ? ut(rng) : m.breakpoints_s[static_cast<std::size_t>(k) % m.breakpoints_s.size()] + 1e-6;
-    Eigen::VectorXd x = p.rest_state;
-    for (int i = 0; i < x.size(); ++i) x[i] *= u(rng);
-    LimbInputs in;
-    inputs(t, in, p.limb->n_segments());
-    Eigen::VectorXd d(x.size());
-    p.limb->rhs(x.data(), in, d.data(), true, true);
-    const auto v = m.graph->evaluate(std::span<const double>(x.data(), static_cast<std::size_t>(x.size())), t);
-    for (int i = 0; i < x.size(); ++i)
-      worst = std::max(worst, std::abs(v[static_cast<std::size_t>(i)] - d[i]) / (std::abs(d[i]) + 1e-12));
-  }
-  EXPECT_LE(worst, 1e-9);
+  EXPECT_LE(worst_relative_rhs_difference(m, p, 200, 11), 1e-9);
 }
 
 TEST(ModelExport, LoneSegmentOfTheDefaultScenario) {
